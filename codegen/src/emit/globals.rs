@@ -1,0 +1,64 @@
+//! The client-wide headers (`x-speakeasy-globals`): a `Globals` struct the client turns into
+//! headers on every request, and one builder method per header.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_lines;
+use crate::model::Api;
+
+/// The `globals.rs` module.
+pub fn emit(api: &Api) -> TokenStream {
+    let fields: Vec<_> = api.globals.iter().map(|g| format_ident!("{}", g.rust_name)).collect();
+    let headers: Vec<String> = api.globals.iter().map(|g| g.header.to_ascii_lowercase()).collect();
+    let field_docs: Vec<String> = api.globals.iter().map(|g| format!("`{}`", g.header)).collect();
+    let method_docs: Vec<TokenStream> = api
+        .globals
+        .iter()
+        .map(|g| {
+            let mut text = format!("{}\n\nSent as `{}` on every request.", g.description, g.header);
+            if g.required {
+                text.push_str(" The server requires it.");
+            }
+            if let Some(example) = &g.example {
+                text.push_str(&format!(" Example: `{example}`."));
+            }
+            doc_lines(&text)
+        })
+        .collect();
+    quote! {
+        //! Headers the client sends on every request, set once on the builder.
+
+        /// Values of the client-wide headers; `None` is not sent.
+        #[derive(Debug, Clone, Default)]
+        pub(crate) struct Globals {
+            #(
+                #[doc = #field_docs]
+                pub(crate) #fields: Option<String>,
+            )*
+        }
+
+        impl Globals {
+            /// The headers to send: (lower-case name, value) for each value that is set.
+            pub(crate) fn headers(&self) -> Vec<(&'static str, &str)> {
+                let mut headers = Vec::new();
+                #(
+                    if let Some(value) = &self.#fields {
+                        headers.push((#headers, value.as_str()));
+                    }
+                )*
+                headers
+            }
+        }
+
+        impl crate::PlexClientBuilder {
+            #(
+                #method_docs
+                pub fn #fields(mut self, value: impl Into<String>) -> Self {
+                    self.globals.#fields = Some(value.into());
+                    self
+                }
+            )*
+        }
+    }
+}

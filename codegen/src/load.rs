@@ -1,0 +1,277 @@
+//! Step 1 of the pipeline: read an OpenAPI document (YAML or JSON, OpenAPI 3.0.x or 3.1.x)
+//! into a `serde_json::Value`, keeping the source text so later steps can point at lines.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Location, Result};
+
+/// A loaded document: its name, its source text and its parsed value.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The name errors use for it (the path it was read from).
+    pub file: PathBuf,
+    /// The source text, for mapping JSON pointers back to lines.
+    pub text: String,
+    /// The parsed document.
+    pub value: Value,
+}
+
+impl Document {
+    /// A [`Location`] for the node at `pointer`, with its line when it can be found.
+    pub fn locate(&self, pointer: &str) -> Location {
+        Location {
+            file: self.file.clone(),
+            line: line_of_pointer(&self.text, pointer),
+            column: None,
+            pointer: pointer.to_string(),
+        }
+    }
+
+    /// A spec error at `pointer`.
+    pub fn error(&self, pointer: &str, message: impl Into<String>, help: Option<&str>) -> Error {
+        Error::Spec {
+            location: self.locate(pointer),
+            message: message.into(),
+            help: help.map(str::to_string),
+        }
+    }
+
+    /// The `openapi` version string of the document.
+    pub fn openapi_version(&self) -> Option<&str> {
+        self.value.get("openapi").and_then(Value::as_str)
+    }
+}
+
+/// Reads and parses the document at `path`.
+pub fn load(path: &Path) -> Result<Document> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, text)
+}
+
+/// Parses `text` as the document named `file`: JSON when it starts with `{`, YAML otherwise.
+pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
+    let file = file.into();
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(&text).map_err(|e| Error::Syntax {
+            location: Location {
+                file: file.clone(),
+                line: Some(e.line()),
+                column: Some(e.column()),
+                pointer: String::new(),
+            },
+            format: "JSON",
+            message: strip_position_suffix(&e.to_string()),
+        })?
+    } else {
+        let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (Some(l.line()), Some(l.column())))
+                .unwrap_or((None, None));
+            Error::Syntax {
+                location: Location {
+                    file: file.clone(),
+                    line,
+                    column,
+                    pointer: String::new(),
+                },
+                format: "YAML",
+                message: strip_position_suffix(&e.to_string()),
+            }
+        })?;
+        yaml_to_json(yaml)
+    };
+    let doc = Document { file, text, value };
+    check_version(&doc)?;
+    Ok(doc)
+}
+
+fn strip_position_suffix(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn check_version(doc: &Document) -> Result<()> {
+    if !doc.value.is_object() {
+        return Err(doc.error(
+            "",
+            "the document is not a mapping",
+            Some("an OpenAPI document is an object with `openapi`, `info` and `paths`"),
+        ));
+    }
+    match doc.value.get("openapi") {
+        None => Err(doc.error(
+            "",
+            "no `openapi` version field",
+            Some("add `openapi: 3.1.1` (or a 3.0.x version) at the top"),
+        )),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => Ok(()),
+        Some(other) => Err(doc.error(
+            "/openapi",
+            format!("unsupported OpenAPI version {other}"),
+            Some("the generator reads OpenAPI 3.0.x and 3.1.x (Swagger 2.0 must be converted first)"),
+        )),
+    }
+}
+
+/// Converts a YAML value to JSON. Mapping keys that are not strings (YAML allows `200:`)
+/// become their string form, as OpenAPI means them.
+fn yaml_to_json(value: serde_norway::Value) -> Value {
+    use serde_norway::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(mapping) => {
+            let mut map = Map::new();
+            for (k, v) in mapping {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_string(),
+                    other => serde_norway::to_string(&other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                };
+                map.insert(key, yaml_to_json(v));
+            }
+            Value::Object(map)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+/// Splits a JSON pointer into its unescaped segments.
+pub fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// Escapes one segment for use in a JSON pointer.
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Best-effort: the 1-based line of the node at `pointer` in YAML or pretty-printed JSON text,
+/// found by following keys (and list items) at increasing indentation.
+pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            (l.len() - t.len(), t)
+        })
+        .collect();
+    // The current node: its line (None for the root), its indentation, and whether it is a
+    // `- ` list item (whose first key sits on its own line, two columns in).
+    let mut node: Option<usize> = None;
+    let mut indent: isize = -1;
+    let mut is_item = false;
+    for segment in pointer_segments(pointer) {
+        let mut candidates: Vec<(usize, usize, &str)> = Vec::new();
+        if let (Some(p), true) = (node, is_item) {
+            candidates.push((p, indent as usize + 2, &lines[p].1[2..]));
+        }
+        for (i, &(ind, t)) in lines.iter().enumerate().skip(node.map_or(0, |p| p + 1)) {
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let deeper = ind as isize > indent;
+            let compact_item = ind as isize == indent && t.starts_with("- ") && !is_item;
+            if !deeper && !compact_item {
+                break;
+            }
+            candidates.push((i, ind, t));
+        }
+        let child_indent = candidates.first()?.1;
+        let mut hit = None;
+        if let Ok(n) = segment.parse::<usize>() {
+            hit = candidates
+                .iter()
+                .filter(|c| c.1 == child_indent && c.2.starts_with('-'))
+                .nth(n)
+                .map(|c| (c.0, c.1, true));
+        }
+        if hit.is_none() {
+            let keys = [
+                format!("{segment}:"),
+                format!("'{segment}':"),
+                format!("\"{segment}\":"),
+                format!("\"{segment}\" :"),
+            ];
+            hit = candidates
+                .iter()
+                .filter(|c| c.1 == child_indent)
+                .find(|c| keys.iter().any(|k| c.2.starts_with(k.as_str())))
+                .map(|c| (c.0, c.1, false));
+        }
+        let (line, ind, item) = hit?;
+        node = Some(line);
+        indent = ind as isize;
+        is_item = item;
+    }
+    node.map(|n| n + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "openapi: 3.1.1\npaths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          in: header\n";
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let doc = parse("t.yaml", "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n".into()).unwrap();
+        assert_eq!(doc.value["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn pointers_map_to_lines() {
+        assert_eq!(line_of_pointer(YAML, "/paths/~1a/get"), Some(4));
+        assert_eq!(line_of_pointer(YAML, "/paths/~1a/get/parameters/1"), Some(8));
+        assert_eq!(line_of_pointer(YAML, "/paths/~1a/get/parameters/1/in"), Some(9));
+        assert_eq!(line_of_pointer(YAML, "/paths/~1b"), None);
+    }
+
+    #[test]
+    fn rejects_swagger_2() {
+        let err = parse("old.yaml", "swagger: '2.0'\n".into()).unwrap_err();
+        assert!(err.to_string().contains("no `openapi` version field"), "{err}");
+        let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
+        assert!(err.to_string().starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = parse("bad.yaml", "openapi: 3.1.0\npaths: [\n".into()).unwrap_err();
+        let Error::Syntax { location, format, .. } = err else { panic!("{err:?}") };
+        assert_eq!(format, "YAML");
+        assert!(location.line.is_some());
+        let err = parse("bad.json", "{\"openapi\": }".into()).unwrap_err();
+        assert!(err.to_string().starts_with("bad.json:1:"), "{err}");
+    }
+}

@@ -1,0 +1,381 @@
+//! Step 4 of the pipeline: the model of the SDK surface that the emitter turns into Rust:
+//! the client-wide headers, and per tag the operations with their Rust names, parameters,
+//! success types and documented responses. Built from the normalised, selected document.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::load::Document;
+use crate::normalise::{global_parameters, is_json};
+use crate::walk;
+
+/// The whole generated surface.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// The header the `token` security scheme names (`X-Plex-Token`), if any.
+    pub token_header: Option<String>,
+    /// Client-wide headers, from `x-speakeasy-globals` (without `accepts`, which the SDK
+    /// answers with a real `Accept` header).
+    pub globals: Vec<Global>,
+    /// The generated tags, in the order given.
+    pub tags: Vec<Tag>,
+}
+
+/// A client-wide header the user sets once on the builder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Global {
+    /// Wire name (`X-Plex-Client-Identifier`).
+    pub header: String,
+    /// Rust name of the builder method (`client_identifier`, from `x-speakeasy-name-override`).
+    pub rust_name: String,
+    /// Whether the server requires it.
+    pub required: bool,
+    /// Its description.
+    pub description: String,
+    /// The documented example value.
+    pub example: Option<String>,
+}
+
+/// One tag: a module and an accessor on the client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    /// The tag's name in the document (`Butler`).
+    pub name: String,
+    /// Module and accessor name (`butler`).
+    pub module: String,
+    /// Type name of the accessor struct (`Butler`).
+    pub type_name: String,
+    /// The tag's description.
+    pub description: String,
+    /// Its operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The `operationId`.
+    pub operation_id: String,
+    /// The method name (`start_task`).
+    pub method_name: String,
+    /// The request builder's type name (`StartTask`).
+    pub builder_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// Path template.
+    pub path: String,
+    /// Summary line.
+    pub summary: String,
+    /// Longer description.
+    pub description: String,
+    /// Parameters (the globals excluded).
+    pub params: Vec<Param>,
+    /// What a successful call returns.
+    pub success: Success,
+    /// Every documented response, by status.
+    pub responses: Vec<ResponseDoc>,
+    /// The `Accept` header to send.
+    pub accept: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Wire name.
+    pub name: String,
+    /// Rust name (snake case).
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Whether it must be given (required ones are method arguments, the rest setters).
+    pub required: bool,
+    /// Its description.
+    pub description: String,
+    /// Its Rust type.
+    pub ty: RustType,
+}
+
+/// The Rust type of a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum RustType {
+    /// A generated model (`models::ButlerTask`).
+    Model(String),
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Bool,
+}
+
+/// What a successful call gives back.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Success {
+    /// A JSON body decoded into a model.
+    Json {
+        /// The model's type name.
+        model: String,
+    },
+    /// No body schema and one documented success status: `()`.
+    Unit,
+    /// No body schema and several documented success statuses: an enum of them.
+    Status {
+        /// The enum's name (`StartTaskStatus`).
+        type_name: String,
+        /// The documented statuses and their descriptions.
+        variants: Vec<(u16, String)>,
+    },
+}
+
+/// A documented response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseDoc {
+    /// Status code or range (`200`, `4XX`, `default`).
+    pub status: String,
+    /// Its description.
+    pub description: String,
+    /// Its media types.
+    pub content_types: Vec<String>,
+}
+
+fn text(v: Option<&Value>) -> String {
+    v.and_then(Value::as_str).unwrap_or_default().trim().to_string()
+}
+
+/// Builds the model from the normalised document (`doc`), for the tags in `tags`.
+pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<Api> {
+    let token_header = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .and_then(|schemes| {
+            schemes.values().find_map(|s| {
+                (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name")))
+            })
+        });
+    let globals = build_globals(doc);
+    let mut out_tags = Vec::new();
+    for tag in tags {
+        let description = doc
+            .get("tags")
+            .and_then(Value::as_array)
+            .and_then(|l| l.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(tag)))
+            .map(|t| text(t.get("description")))
+            .unwrap_or_default();
+        let mut operations = Vec::new();
+        for op in walk::operations(doc) {
+            let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
+            let tagged = node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
+            if tagged {
+                operations.push(build_operation(source, doc, &op, node)?);
+            }
+        }
+        let module = tag.to_snake_case();
+        check_identifier(source, "/tags", &module)?;
+        out_tags.push(Tag { name: tag.clone(), type_name: tag.to_upper_camel_case(), module, description, operations });
+    }
+    Ok(Api {
+        title: text(doc.pointer("/info/title")),
+        version: text(doc.pointer("/info/version")),
+        token_header,
+        globals,
+        tags: out_tags,
+    })
+}
+
+fn build_globals(doc: &Value) -> Vec<Global> {
+    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else { return Vec::new() };
+    let _ = global_parameters; // the same list the normaliser removed from operations
+    list.iter()
+        .map(|p| walk::deref(doc, p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+        .filter(|p| !p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("accepts")))
+        .map(|p| {
+            let header = text(p.get("name"));
+            let rust_base = p.get("x-speakeasy-name-override").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
+                header.strip_prefix("X-Plex-").unwrap_or(&header).to_string()
+            });
+            let example = p.get("example").or_else(|| p.pointer("/schema/example")).and_then(|e| match e {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            });
+            Global {
+                rust_name: rust_base.to_snake_case(),
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                description: text(p.get("description")),
+                example,
+                header,
+            }
+        })
+        .collect()
+}
+
+/// Rust keywords (strict and reserved) that cannot be identifiers as they are.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// `name` with `r#` in front when it is a Rust keyword (for use with `format_ident!`, the
+/// raw form is made by the emitter; here we only check it can be an identifier at all).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+fn check_identifier(source: &Document, pointer: &str, name: &str) -> crate::Result<()> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid && !["self", "Self", "super", "crate", "_"].contains(&name) {
+        Ok(())
+    } else {
+        Err(source.error(pointer, format!("`{name}` cannot be made a Rust identifier"), Some("rename it in the document")))
+    }
+}
+
+fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node: &Value) -> crate::Result<Operation> {
+    let operation_id = node.get("operationId").and_then(Value::as_str).ok_or_else(|| {
+        source.error(&op.pointer, "operation has no operationId", Some("add an `operationId`: it names the Rust method"))
+    })?;
+    let method_name = operation_id.to_snake_case();
+    check_identifier(source, &format!("{}/operationId", op.pointer), &method_name)?;
+    let mut params = Vec::new();
+    let path_item_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
+    let all_params = path_item_params
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten());
+    for (i, raw) in all_params.enumerate() {
+        let pointer = format!("{}/parameters/{i}", op.pointer);
+        let p = walk::deref(doc, raw);
+        let name = text(p.get("name"));
+        let location = match p.get("in").and_then(Value::as_str) {
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
+            other => {
+                return Err(source.error(&pointer, format!("parameter `{name}` in {other:?} is not supported"), None));
+            }
+        };
+        let schema = p.get("schema").unwrap_or(&Value::Null);
+        let ty = rust_type(doc, schema).ok_or_else(|| {
+            source.error(&format!("{pointer}/schema"), format!("parameter `{name}` has a schema the generator cannot map to a Rust type"), None)
+        })?;
+        let rust_name = name.to_snake_case();
+        check_identifier(source, &pointer, &rust_name)?;
+        if params.iter().any(|q: &Param| q.rust_name == rust_name) {
+            return Err(source.error(&pointer, format!("two parameters of `{operation_id}` map to the Rust name `{rust_name}`"), Some("rename one of them")));
+        }
+        params.push(Param {
+            required: location == Location::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            description: text(p.get("description")),
+            name,
+            rust_name,
+            location,
+            ty,
+        });
+    }
+    let mut responses = Vec::new();
+    let mut success_codes = Vec::new();
+    let mut json_model = None;
+    let mut non_json = Vec::new();
+    if let Some(map) = node.get("responses").and_then(Value::as_object) {
+        for (status, raw) in map {
+            let r = walk::deref(doc, raw);
+            let content: Vec<String> = r.get("content").and_then(Value::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
+            for media in &content {
+                if !is_json(media) && !non_json.contains(media) {
+                    non_json.push(media.clone());
+                }
+            }
+            if status.starts_with('2') {
+                if let Ok(code) = status.parse::<u16>() {
+                    success_codes.push((code, text(r.get("description"))));
+                }
+                let schema_ref = r
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.iter().find(|(m, _)| is_json(m)))
+                    .and_then(|(_, body)| body.pointer("/schema/$ref"))
+                    .and_then(Value::as_str);
+                if let Some(reference) = schema_ref {
+                    json_model.get_or_insert_with(|| model_name(reference));
+                }
+            }
+            responses.push(ResponseDoc { status: status.clone(), description: text(r.get("description")), content_types: content });
+        }
+    }
+    let builder_name = operation_id.to_upper_camel_case();
+    let success = match json_model {
+        Some(model) => Success::Json { model },
+        None if success_codes.len() > 1 => Success::Status { type_name: format!("{builder_name}Status"), variants: success_codes },
+        None => Success::Unit,
+    };
+    let mut accept = vec!["application/json".to_string()];
+    accept.extend(non_json.iter().map(|m| format!("{m};q=0.9")));
+    Ok(Operation {
+        operation_id: operation_id.to_string(),
+        method_name,
+        builder_name,
+        http_method: op.method.to_uppercase(),
+        path: op.path.clone(),
+        summary: text(node.get("summary")),
+        description: text(node.get("description")),
+        params,
+        success,
+        responses,
+        accept: accept.join(", "),
+    })
+}
+
+/// The Rust type name typify gives the component a `$ref` points at.
+fn model_name(reference: &str) -> String {
+    reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~").to_upper_camel_case()
+}
+
+fn rust_type(doc: &Value, schema: &Value) -> Option<RustType> {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = walk::resolve(doc, reference)?;
+        // A component that is only a primitive is used as that primitive.
+        if target.get("enum").is_none() && target.get("properties").is_none() {
+            if let Some(primitive) = primitive(target) {
+                return Some(primitive);
+            }
+        }
+        return Some(RustType::Model(model_name(reference)));
+    }
+    primitive(schema)
+}
+
+fn primitive(schema: &Value) -> Option<RustType> {
+    match schema.get("type").and_then(Value::as_str)? {
+        "string" => Some(RustType::String),
+        "integer" => Some(RustType::Integer),
+        "number" => Some(RustType::Number),
+        "boolean" => Some(RustType::Bool),
+        _ => None,
+    }
+}

@@ -1,0 +1,257 @@
+//! The hand-written client: configuration, authentication, and the headers every request carries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::{Error, Result};
+use crate::generated::Globals;
+use crate::RetryConfig;
+
+/// Which Plex Media Server to talk to: one of the document's three server templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Server {
+    /// `https://{ip_description}.{identifier}.plex.direct:{port}`: the server's plex.direct
+    /// name, which carries a valid TLS certificate.
+    PlexDirect {
+        /// The server's IP address with `-` between its components (`1-2-3-4`).
+        ip_description: String,
+        /// The server's machine identifier (32 hexadecimal digits).
+        identifier: String,
+        /// The port, usually 32400.
+        port: u16,
+    },
+    /// `{protocol}://{host}:{port}`: a host name or address and a port.
+    HostPort {
+        /// `http` or `https`.
+        protocol: String,
+        /// Host name or IP address.
+        host: String,
+        /// The port, usually 32400.
+        port: u16,
+    },
+    /// A full base URL, such as `http://127.0.0.1:32400` or a reverse proxy's address.
+    Url(String),
+}
+
+impl Server {
+    /// The base URL this server template stands for.
+    pub fn url(&self) -> String {
+        match self {
+            Server::PlexDirect { ip_description, identifier, port } => {
+                format!("https://{ip_description}.{identifier}.plex.direct:{port}")
+            }
+            Server::HostPort { protocol, host, port } => format!("{protocol}://{host}:{port}"),
+            Server::Url(url) => url.clone(),
+        }
+    }
+}
+
+/// The Plex token: kept out of every `Debug`, `Display` and log line.
+#[derive(Clone)]
+struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Configures a [`PlexClient`]. Start from [`PlexClient::builder`].
+#[derive(Debug, Default, Clone)]
+pub struct PlexClientBuilder {
+    server: Option<Server>,
+    token: Option<Token>,
+    pub(crate) globals: Globals,
+    retries: Option<RetryConfig>,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+impl PlexClientBuilder {
+    /// The server's base URL, e.g. `http://127.0.0.1:32400` (the `{full_server_url}` template).
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.server = Some(Server::Url(url.into()));
+        self
+    }
+
+    /// The server, by one of its templates.
+    pub fn server(mut self, server: Server) -> Self {
+        self.server = Some(server);
+        self
+    }
+
+    /// The Plex token, sent as `X-Plex-Token` on every request.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Token(token.into()));
+        self
+    }
+
+    /// Retries for every call of this client (off when not set). A call's own
+    /// `.retries(..)` takes precedence.
+    pub fn retries(mut self, retries: RetryConfig) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+
+    /// A timeout for every call of this client (none when not set). A call's own
+    /// `.timeout(..)` takes precedence.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this `reqwest::Client` (for its TLS, proxy or connection-pool settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client. Fails when no server was given or its URL is not `http(s)://`, or a
+    /// header value (token, identifier...) holds characters HTTP headers cannot carry.
+    ///
+    /// When no client identifier was set, a random one (a UUID) is made; read it with
+    /// [`PlexClient::client_identifier`] and reuse it, since Plex keys devices by it.
+    pub fn build(mut self) -> Result<PlexClient> {
+        let server = self.server.ok_or_else(|| {
+            Error::Config("no server: call .server_url(..) or .server(..) on the builder".into())
+        })?;
+        let base = server.url();
+        let base = base.trim_end_matches('/').to_string();
+        let parsed = reqwest::Url::parse(&base)
+            .map_err(|e| Error::Config(format!("server URL `{base}` is not a valid URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(Error::Config(format!("server URL `{base}` must be http:// or https:// with a host")));
+        }
+        warn_if_plaintext(&parsed);
+        let client_identifier = self
+            .globals
+            .client_identifier
+            .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
+            .clone();
+        let mut headers = HeaderMap::new();
+        if let Some(Token(token)) = &self.token {
+            let mut value = HeaderValue::from_str(token)
+                .map_err(|_| Error::Config("the token holds characters that HTTP headers cannot carry".into()))?;
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static("x-plex-token"), value);
+        }
+        for (name, value) in self.globals.headers() {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("the value for {name} holds characters that HTTP headers cannot carry")))?;
+            headers.insert(HeaderName::from_static(name), value);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .no_proxy()
+                .user_agent(concat!("plex-sdk-rust/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+        };
+        Ok(PlexClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base,
+                headers,
+                client_identifier,
+                has_token: self.token.is_some(),
+                retries: self.retries,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// Logs (once per process) that a token would cross the network unencrypted.
+fn warn_if_plaintext(url: &reqwest::Url) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.scheme() == "http" && !loopback {
+        WARNED.call_once(|| {
+            tracing::warn!(host = url.host_str(), "plain http:// to a non-loopback host: the token is sent unencrypted");
+        });
+    }
+}
+
+/// A client for one Plex Media Server. Cheap to clone (clones share one connection pool).
+///
+/// ```no_run
+/// # async fn run() -> plex_sdk::Result<()> {
+/// let client = plex_sdk::PlexClient::builder()
+///     .server_url("http://127.0.0.1:32400")
+///     .token("my-plex-token")
+///     .build()?;
+/// let tasks = client.butler().get_tasks().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PlexClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    base_url: String,
+    pub(crate) headers: HeaderMap,
+    client_identifier: String,
+    has_token: bool,
+    pub(crate) retries: Option<RetryConfig>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl fmt::Debug for PlexClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlexClient")
+            .field("base_url", &self.inner.base_url)
+            .field("client_identifier", &self.inner.client_identifier)
+            .field("token", &if self.inner.has_token { "<redacted>" } else { "<none>" })
+            .field("retries", &self.inner.retries)
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+impl PlexClient {
+    /// Starts configuring a client.
+    pub fn builder() -> PlexClientBuilder {
+        PlexClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `PLEX_SERVER_URL` (required), `PLEX_TOKEN`
+    /// and `PLEX_CLIENT_IDENTIFIER` (optional). No other variable is read.
+    pub fn from_env() -> Result<PlexClient> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let url = var("PLEX_SERVER_URL").ok_or_else(|| Error::Config("PLEX_SERVER_URL is not set".into()))?;
+        let mut builder = PlexClient::builder().server_url(url);
+        if let Some(token) = var("PLEX_TOKEN") {
+            builder = builder.token(token);
+        }
+        if let Some(id) = var("PLEX_CLIENT_IDENTIFIER") {
+            builder = builder.client_identifier(id);
+        }
+        builder.build()
+    }
+
+    /// The `X-Plex-Client-Identifier` this client sends (the one set, or the random one made).
+    pub fn client_identifier(&self) -> &str {
+        &self.inner.client_identifier
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn url_for(&self, path: &str) -> Result<reqwest::Url> {
+        let url = format!("{}{path}", self.inner.base_url);
+        reqwest::Url::parse(&url).map_err(|e| Error::Config(format!("cannot build the URL `{url}`: {e}")))
+    }
+}

@@ -1,0 +1,39 @@
+//! A typed, async client for the Plex Media Server API, generated from the project's
+//! OpenAPI document (`spec/plex-api-spec.yaml`).
+//!
+//! ```no_run
+//! use plex_sdk::{PlexClient, models::ButlerTask};
+//!
+//! # async fn run() -> plex_sdk::Result<()> {
+//! let client = PlexClient::builder()
+//!     .server_url("http://127.0.0.1:32400")
+//!     .token("my-plex-token")
+//!     .client_identifier("my-app-1")
+//!     .product("My App")
+//!     .build()?;
+//!
+//! let tasks = client.butler().get_tasks().await?;
+//! for task in tasks.butler_tasks.iter().flat_map(|t| &t.butler_task) {
+//!     println!("{:?}: {:?}", task.name, task.title);
+//! }
+//! client.butler().start_task(ButlerTask::RefreshLocalMedia).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation returns a request builder: `.await` it to send the request, or set
+//! per-call options first (`.retries(RetryConfig::default())`, `.timeout(..)`).
+//! `send_with_response()` returns the decoded value with the status, headers and body, and
+//! `send_raw()` the undecoded response.
+
+mod client;
+mod error;
+mod generated;
+mod response;
+mod retry;
+mod runtime;
+
+pub use client::{PlexClient, PlexClientBuilder, Server};
+pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
+pub use generated::*;
+pub use response::{RawResponse, Response};
+pub use retry::RetryConfig;

@@ -1,0 +1,98 @@
+//! `cargo xtask`: the maintainers' commands, a thin CLI over the `plex-codegen` library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use plex_codegen::sync::{self, Drift};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainers' commands for the plex-sdk workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate plex-sdk/src/generated/ from the OpenAPI document.
+    Codegen {
+        /// The OpenAPI document (YAML or JSON, 3.0 or 3.1).
+        #[arg(long, default_value = "spec/plex-api-spec.yaml")]
+        spec: PathBuf,
+        /// A tag to generate (repeatable). Default: Butler.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Write nothing; exit 1 with a diff when a committed file is stale.
+        #[arg(long)]
+        check: bool,
+        /// Also print every change selection and normalisation made to the document.
+        #[arg(long)]
+        explain: bool,
+    },
+}
+
+/// The workspace root (the parent of this crate).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = workspace_root();
+    match cli.command {
+        Command::Codegen { spec, tags, check, explain } => {
+            let tags = if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags };
+            let spec_path = if spec.is_absolute() { spec.clone() } else { std::env::current_dir()?.join(&spec) };
+            let label = spec_path
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+            let generation = plex_codegen::generate_from_path(&spec_path, &tags, &label)?;
+            if explain {
+                for change in &generation.changes {
+                    println!("{:<32} {:<60} {}", change.rule, change.pointer, change.detail);
+                }
+            }
+            let crate_dir = root.join("plex-sdk");
+            if check {
+                let drift = sync::compare(&crate_dir, &generation.files);
+                if drift.is_empty() {
+                    println!("plex-sdk/{} is up to date ({} files)", sync::GENERATED_DIR, generation.files.len());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for d in &drift {
+                    println!("{d}");
+                }
+                let stale = drift
+                    .iter()
+                    .map(|d| match d {
+                        Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                eprintln!("stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result");
+                return Ok(ExitCode::from(1));
+            }
+            let changed = sync::write(&crate_dir, &generation.files).context("writing generated files")?;
+            if changed.is_empty() {
+                println!("plex-sdk/{} was already up to date", sync::GENERATED_DIR);
+            } else {
+                for path in changed {
+                    println!("wrote plex-sdk/{path}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
