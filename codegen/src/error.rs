@@ -50,7 +50,7 @@ pub enum Error {
     #[error("{location}: not valid {format}: {message}")]
     Syntax {
         /// Where.
-        location: Location,
+        location: Box<Location>,
         /// "YAML" or "JSON".
         format: &'static str,
         /// The parser's message.
@@ -60,7 +60,7 @@ pub enum Error {
     #[error("{location}: {message}{}", help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
     Spec {
         /// Where.
-        location: Location,
+        location: Box<Location>,
         /// One-line reason.
         message: String,
         /// How to fix it, where there is an obvious fix.
@@ -70,7 +70,7 @@ pub enum Error {
     #[error("{location}: the type generator failed: {message}")]
     Generator {
         /// Where (the operation or schema being generated, when known).
-        location: Location,
+        location: Box<Location>,
         /// What it said.
         message: String,
     },

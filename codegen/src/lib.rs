@@ -11,6 +11,7 @@
 //!
 //! [`generate`] runs them all; `cargo xtask codegen` is a thin CLI over it.
 
+pub mod describe;
 pub mod emit;
 pub mod error;
 pub mod load;
@@ -81,7 +82,10 @@ fn check_model_names(source: &Document, api: &model::Api, names: &std::collectio
                 if !names.contains(name) {
                     return Err(Error::Generator {
                         location: source.locate(""),
-                        message: format!("operation `{}` uses the type `{name}`, which typify did not generate", op.operation_id),
+                        message: format!(
+                            "operation `{}` uses the type `{name}`, which typify did not generate",
+                            op.operation_id
+                        ),
                     });
                 }
             }

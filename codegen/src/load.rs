@@ -20,13 +20,13 @@ pub struct Document {
 
 impl Document {
     /// A [`Location`] for the node at `pointer`, with its line when it can be found.
-    pub fn locate(&self, pointer: &str) -> Location {
-        Location {
+    pub fn locate(&self, pointer: &str) -> Box<Location> {
+        Box::new(Location {
             file: self.file.clone(),
             line: line_of_pointer(&self.text, pointer),
             column: None,
             pointer: pointer.to_string(),
-        }
+        })
     }
 
     /// A spec error at `pointer`.
@@ -58,12 +58,12 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
     let file = file.into();
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str::<Value>(&text).map_err(|e| Error::Syntax {
-            location: Location {
+            location: Box::new(Location {
                 file: file.clone(),
                 line: Some(e.line()),
                 column: Some(e.column()),
                 pointer: String::new(),
-            },
+            }),
             format: "JSON",
             message: strip_position_suffix(&e.to_string()),
         })?
@@ -74,12 +74,12 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
                 .map(|l| (Some(l.line()), Some(l.column())))
                 .unwrap_or((None, None));
             Error::Syntax {
-                location: Location {
+                location: Box::new(Location {
                     file: file.clone(),
                     line,
                     column,
                     pointer: String::new(),
-                },
+                }),
                 format: "YAML",
                 message: strip_position_suffix(&e.to_string()),
             }
@@ -149,10 +149,7 @@ fn yaml_to_json(value: serde_norway::Value) -> Value {
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_string(),
-                    other => serde_norway::to_string(&other)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string(),
+                    other => serde_norway::to_string(&other).unwrap_or_default().trim().to_string(),
                 };
                 map.insert(key, yaml_to_json(v));
             }
@@ -245,7 +242,11 @@ mod tests {
 
     #[test]
     fn yaml_integer_keys_become_strings() {
-        let doc = parse("t.yaml", "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n".into()).unwrap();
+        let doc = parse(
+            "t.yaml",
+            "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n".into(),
+        )
+        .unwrap();
         assert_eq!(doc.value["responses"]["200"]["description"], "ok");
     }
 
@@ -262,13 +263,19 @@ mod tests {
         let err = parse("old.yaml", "swagger: '2.0'\n".into()).unwrap_err();
         assert!(err.to_string().contains("no `openapi` version field"), "{err}");
         let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
-        assert!(err.to_string().starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"),
+            "{err}"
+        );
     }
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
         let err = parse("bad.yaml", "openapi: 3.1.0\npaths: [\n".into()).unwrap_err();
-        let Error::Syntax { location, format, .. } = err else { panic!("{err:?}") };
+        let Error::Syntax { location, format, .. } = err else {
+            panic!("{err:?}")
+        };
         assert_eq!(format, "YAML");
         assert!(location.line.is_some());
         let err = parse("bad.json", "{\"openapi\": }".into()).unwrap_err();

@@ -169,9 +169,9 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
         .and_then(|schemes| {
-            schemes.values().find_map(|s| {
-                (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name")))
-            })
+            schemes
+                .values()
+                .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name"))))
         });
     let globals = build_globals(doc);
     let mut out_tags = Vec::new();
@@ -185,14 +185,23 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
         let mut operations = Vec::new();
         for op in walk::operations(doc) {
             let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-            let tagged = node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
+            let tagged = node
+                .get("tags")
+                .and_then(Value::as_array)
+                .is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
             if tagged {
                 operations.push(build_operation(source, doc, &op, node)?);
             }
         }
         let module = tag.to_snake_case();
         check_identifier(source, "/tags", &module)?;
-        out_tags.push(Tag { name: tag.clone(), type_name: tag.to_upper_camel_case(), module, description, operations });
+        out_tags.push(Tag {
+            name: tag.clone(),
+            type_name: tag.to_upper_camel_case(),
+            module,
+            description,
+            operations,
+        });
     }
     Ok(Api {
         title: text(doc.pointer("/info/title")),
@@ -204,22 +213,33 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
 }
 
 fn build_globals(doc: &Value) -> Vec<Global> {
-    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else { return Vec::new() };
+    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let _ = global_parameters; // the same list the normaliser removed from operations
     list.iter()
         .map(|p| walk::deref(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-        .filter(|p| !p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("accepts")))
+        .filter(|p| {
+            !p.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("accepts"))
+        })
         .map(|p| {
             let header = text(p.get("name"));
-            let rust_base = p.get("x-speakeasy-name-override").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
-                header.strip_prefix("X-Plex-").unwrap_or(&header).to_string()
-            });
-            let example = p.get("example").or_else(|| p.pointer("/schema/example")).and_then(|e| match e {
-                Value::String(s) => Some(s.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            });
+            let rust_base = p
+                .get("x-speakeasy-name-override")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
+            let example = p
+                .get("example")
+                .or_else(|| p.pointer("/schema/example"))
+                .and_then(|e| match e {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Null => None,
+                    other => Some(other.to_string()),
+                });
             Global {
                 rust_name: rust_base.to_snake_case(),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
@@ -233,10 +253,10 @@ fn build_globals(doc: &Value) -> Vec<Global> {
 
 /// Rust keywords (strict and reserved) that cannot be identifiers as they are.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// `name` with `r#` in front when it is a Rust keyword (for use with `format_ident!`, the
@@ -251,13 +271,21 @@ fn check_identifier(source: &Document, pointer: &str, name: &str) -> crate::Resu
     if valid && !["self", "Self", "super", "crate", "_"].contains(&name) {
         Ok(())
     } else {
-        Err(source.error(pointer, format!("`{name}` cannot be made a Rust identifier"), Some("rename it in the document")))
+        Err(source.error(
+            pointer,
+            format!("`{name}` cannot be made a Rust identifier"),
+            Some("rename it in the document"),
+        ))
     }
 }
 
 fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node: &Value) -> crate::Result<Operation> {
     let operation_id = node.get("operationId").and_then(Value::as_str).ok_or_else(|| {
-        source.error(&op.pointer, "operation has no operationId", Some("add an `operationId`: it names the Rust method"))
+        source.error(
+            &op.pointer,
+            "operation has no operationId",
+            Some("add an `operationId`: it names the Rust method"),
+        )
     })?;
     let method_name = operation_id.to_snake_case();
     check_identifier(source, &format!("{}/operationId", op.pointer), &method_name)?;
@@ -277,17 +305,29 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
             Some("query") => Location::Query,
             Some("header") => Location::Header,
             other => {
-                return Err(source.error(&pointer, format!("parameter `{name}` in {other:?} is not supported"), None));
+                return Err(source.error(
+                    &pointer,
+                    format!("parameter `{name}` in {other:?} is not supported"),
+                    None,
+                ));
             }
         };
         let schema = p.get("schema").unwrap_or(&Value::Null);
         let ty = rust_type(doc, schema).ok_or_else(|| {
-            source.error(&format!("{pointer}/schema"), format!("parameter `{name}` has a schema the generator cannot map to a Rust type"), None)
+            source.error(
+                &format!("{pointer}/schema"),
+                format!("parameter `{name}` has a schema the generator cannot map to a Rust type"),
+                None,
+            )
         })?;
         let rust_name = name.to_snake_case();
         check_identifier(source, &pointer, &rust_name)?;
         if params.iter().any(|q: &Param| q.rust_name == rust_name) {
-            return Err(source.error(&pointer, format!("two parameters of `{operation_id}` map to the Rust name `{rust_name}`"), Some("rename one of them")));
+            return Err(source.error(
+                &pointer,
+                format!("two parameters of `{operation_id}` map to the Rust name `{rust_name}`"),
+                Some("rename one of them"),
+            ));
         }
         params.push(Param {
             required: location == Location::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
@@ -305,7 +345,11 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
     if let Some(map) = node.get("responses").and_then(Value::as_object) {
         for (status, raw) in map {
             let r = walk::deref(doc, raw);
-            let content: Vec<String> = r.get("content").and_then(Value::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
+            let content: Vec<String> = r
+                .get("content")
+                .and_then(Value::as_object)
+                .map(|c| c.keys().cloned().collect())
+                .unwrap_or_default();
             for media in &content {
                 if !is_json(media) && !non_json.contains(media) {
                     non_json.push(media.clone());
@@ -325,13 +369,20 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
                     json_model.get_or_insert_with(|| model_name(reference));
                 }
             }
-            responses.push(ResponseDoc { status: status.clone(), description: text(r.get("description")), content_types: content });
+            responses.push(ResponseDoc {
+                status: status.clone(),
+                description: text(r.get("description")),
+                content_types: content,
+            });
         }
     }
     let builder_name = operation_id.to_upper_camel_case();
     let success = match json_model {
         Some(model) => Success::Json { model },
-        None if success_codes.len() > 1 => Success::Status { type_name: format!("{builder_name}Status"), variants: success_codes },
+        None if success_codes.len() > 1 => Success::Status {
+            type_name: format!("{builder_name}Status"),
+            variants: success_codes,
+        },
         None => Success::Unit,
     };
     let mut accept = vec!["application/json".to_string()];
@@ -353,17 +404,24 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
 
 /// The Rust type name typify gives the component a `$ref` points at.
 fn model_name(reference: &str) -> String {
-    reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~").to_upper_camel_case()
+    reference
+        .rsplit('/')
+        .next()
+        .unwrap_or(reference)
+        .replace("~1", "/")
+        .replace("~0", "~")
+        .to_upper_camel_case()
 }
 
 fn rust_type(doc: &Value, schema: &Value) -> Option<RustType> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let target = walk::resolve(doc, reference)?;
         // A component that is only a primitive is used as that primitive.
-        if target.get("enum").is_none() && target.get("properties").is_none() {
-            if let Some(primitive) = primitive(target) {
-                return Some(primitive);
-            }
+        if target.get("enum").is_none()
+            && target.get("properties").is_none()
+            && let Some(primitive) = primitive(target)
+        {
+            return Some(primitive);
         }
         return Some(RustType::Model(model_name(reference)));
     }

@@ -44,18 +44,27 @@ pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate
             .and_then(Value::as_array)
             .map(|l| l.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
-        if !op_tags.iter().any(|t| tags.contains(t)) {
-            if let Some(item) = doc.pointer_mut(&format!("/paths/{}", escape_segment(&op.path))).and_then(Value::as_object_mut) {
-                item.remove(op.method);
-                removed += 1;
-            }
+        if !op_tags.iter().any(|t| tags.contains(t))
+            && let Some(item) = doc
+                .pointer_mut(&format!("/paths/{}", escape_segment(&op.path)))
+                .and_then(Value::as_object_mut)
+        {
+            item.remove(op.method);
+            removed += 1;
         }
     }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.retain(|_, item| item.as_object().is_some_and(|i| walk::METHODS.iter().any(|m| i.contains_key(*m))));
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_some_and(|i| walk::METHODS.iter().any(|m| i.contains_key(*m)))
+        });
     }
     if let Some(list) = doc.get_mut("tags").and_then(Value::as_array_mut) {
-        list.retain(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| tags.iter().any(|s| s == n)));
+        list.retain(|t| {
+            t.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| tags.iter().any(|s| s == n))
+        });
     }
     changes.push(Change {
         rule: "select_tags",
@@ -77,17 +86,23 @@ pub fn prune_components(doc: &mut Value) -> Vec<Change> {
         }
     }
     while let Some((_, target)) = queue.pop() {
-        let Some(pointer) = target.strip_prefix('#') else { continue };
+        let Some(pointer) = target.strip_prefix('#') else {
+            continue;
+        };
         // The component itself: /components/<kind>/<name>.
         let segments = pointer_segments(pointer);
         if segments.len() < 3 || segments[0] != "components" {
             continue;
         }
-        let component = format!("/components/{}/{}", escape_segment(&segments[1]), escape_segment(&segments[2]));
-        if reached.insert(component.clone()) {
-            if let Some(node) = doc.pointer(&component) {
-                walk::refs_below(node, &component, &mut queue);
-            }
+        let component = format!(
+            "/components/{}/{}",
+            escape_segment(&segments[1]),
+            escape_segment(&segments[2])
+        );
+        if reached.insert(component.clone())
+            && let Some(node) = doc.pointer(&component)
+        {
+            walk::refs_below(node, &component, &mut queue);
         }
     }
     let mut changes = Vec::new();
@@ -96,9 +111,17 @@ pub fn prune_components(doc: &mut Value) -> Vec<Change> {
             if kind == "securitySchemes" {
                 continue;
             }
-            let Some(entries) = entries.as_object_mut() else { continue };
+            let Some(entries) = entries.as_object_mut() else {
+                continue;
+            };
             let before = entries.len();
-            entries.retain(|name, _| reached.contains(&format!("/components/{}/{}", escape_segment(kind), escape_segment(name))));
+            entries.retain(|name, _| {
+                reached.contains(&format!(
+                    "/components/{}/{}",
+                    escape_segment(kind),
+                    escape_segment(name)
+                ))
+            });
             if before != entries.len() {
                 changes.push(Change {
                     rule: "prune_components",
@@ -149,7 +172,10 @@ mod tests {
         let mut doc = json!({ "paths": { "/a": { "get": { "tags": ["Butler"] } } } });
         let err = select_tags(&source(), &mut doc, &["Butlr".to_string()]).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("no operation has the tag `Butlr`") && text.contains("known tags: Butler"), "{text}");
+        assert!(
+            text.contains("no operation has the tag `Butlr`") && text.contains("known tags: Butler"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::RetryConfig;
 use crate::error::{Error, Result};
 use crate::generated::Globals;
-use crate::RetryConfig;
 
 /// Which Plex Media Server to talk to: one of the document's three server templates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,11 @@ impl Server {
     /// The base URL this server template stands for.
     pub fn url(&self) -> String {
         match self {
-            Server::PlexDirect { ip_description, identifier, port } => {
+            Server::PlexDirect {
+                ip_description,
+                identifier,
+                port,
+            } => {
                 format!("https://{ip_description}.{identifier}.plex.direct:{port}")
             }
             Server::HostPort { protocol, host, port } => format!("{protocol}://{host}:{port}"),
@@ -115,15 +119,17 @@ impl PlexClientBuilder {
     /// When no client identifier was set, a random one (a UUID) is made; read it with
     /// [`PlexClient::client_identifier`] and reuse it, since Plex keys devices by it.
     pub fn build(mut self) -> Result<PlexClient> {
-        let server = self.server.ok_or_else(|| {
-            Error::Config("no server: call .server_url(..) or .server(..) on the builder".into())
-        })?;
+        let server = self
+            .server
+            .ok_or_else(|| Error::Config("no server: call .server_url(..) or .server(..) on the builder".into()))?;
         let base = server.url();
         let base = base.trim_end_matches('/').to_string();
         let parsed = reqwest::Url::parse(&base)
             .map_err(|e| Error::Config(format!("server URL `{base}` is not a valid URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Config(format!("server URL `{base}` must be http:// or https:// with a host")));
+            return Err(Error::Config(format!(
+                "server URL `{base}` must be http:// or https:// with a host"
+            )));
         }
         warn_if_plaintext(&parsed);
         let client_identifier = self
@@ -139,8 +145,11 @@ impl PlexClientBuilder {
             headers.insert(HeaderName::from_static("x-plex-token"), value);
         }
         for (name, value) in self.globals.headers() {
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("the value for {name} holds characters that HTTP headers cannot carry")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!(
+                    "the value for {name} holds characters that HTTP headers cannot carry"
+                ))
+            })?;
             headers.insert(HeaderName::from_static(name), value);
         }
         let http = match self.http {
@@ -176,7 +185,10 @@ fn warn_if_plaintext(url: &reqwest::Url) {
     };
     if url.scheme() == "http" && !loopback {
         WARNED.call_once(|| {
-            tracing::warn!(host = url.host_str(), "plain http:// to a non-loopback host: the token is sent unencrypted");
+            tracing::warn!(
+                host = url.host_str(),
+                "plain http:// to a non-loopback host: the token is sent unencrypted"
+            );
         });
     }
 }

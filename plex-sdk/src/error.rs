@@ -21,8 +21,8 @@ pub enum Error {
         operation: &'static str,
         /// The HTTP status code.
         status: u16,
-        /// The response headers.
-        headers: HeaderMap,
+        /// The response headers (boxed: they are large and rarely read).
+        headers: Box<HeaderMap>,
         /// The start of the response body (at most [`BODY_EXCERPT_LIMIT`] bytes, lossily UTF-8).
         body_excerpt: String,
         /// The delay the server asked for in `Retry-After`, if any.
@@ -74,7 +74,11 @@ pub enum Error {
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {
-    if excerpt.trim().is_empty() { String::new() } else { format!(": {}", excerpt.trim()) }
+    if excerpt.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", excerpt.trim())
+    }
 }
 
 impl Error {

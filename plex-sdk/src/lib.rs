@@ -27,6 +27,7 @@
 
 mod client;
 mod error;
+#[rustfmt::skip]
 mod generated;
 mod response;
 mod retry;
@@ -37,3 +38,8 @@ pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
 pub use response::{RawResponse, Response};
 pub use retry::RetryConfig;
+
+/// The workspace README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -35,7 +35,10 @@ enum Command {
 
 /// The workspace root (the parent of this crate).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
@@ -51,13 +54,30 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
     match cli.command {
-        Command::Codegen { spec, tags, check, explain } => {
-            let tags = if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags };
-            let spec_path = if spec.is_absolute() { spec.clone() } else { std::env::current_dir()?.join(&spec) };
+        Command::Codegen {
+            spec,
+            tags,
+            check,
+            explain,
+        } => {
+            let tags = if tags.is_empty() {
+                plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()
+            } else {
+                tags
+            };
+            let spec_path = if spec.is_absolute() {
+                spec.clone()
+            } else {
+                std::env::current_dir()?.join(&spec)
+            };
             let label = spec_path
                 .strip_prefix(&root)
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+                .unwrap_or_else(|_| {
+                    spec.file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                });
             let generation = plex_codegen::generate_from_path(&spec_path, &tags, &label)?;
             if explain {
                 for change in &generation.changes {
@@ -68,7 +88,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if check {
                 let drift = sync::compare(&crate_dir, &generation.files);
                 if drift.is_empty() {
-                    println!("plex-sdk/{} is up to date ({} files)", sync::GENERATED_DIR, generation.files.len());
+                    println!(
+                        "plex-sdk/{} is up to date ({} files)",
+                        sync::GENERATED_DIR,
+                        generation.files.len()
+                    );
                     return Ok(ExitCode::SUCCESS);
                 }
                 for d in &drift {
@@ -81,7 +105,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                eprintln!("stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result");
+                eprintln!(
+                    "stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result"
+                );
                 return Ok(ExitCode::from(1));
             }
             let changed = sync::write(&crate_dir, &generation.files).context("writing generated files")?;

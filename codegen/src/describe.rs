@@ -1,0 +1,161 @@
+//! A plain-text outline of a generated SDK: the client's headers, each operation's Rust
+//! signature and HTTP route, and each model's fields and variants with their wire names. It
+//! holds no prose, so two documents that state the same facts outline the same. Snapshot
+//! tests review it on every regeneration.
+
+use std::fmt::Write;
+
+use quote::ToTokens;
+
+use crate::Generation;
+use crate::model::{Location, RustType, Success};
+
+/// The outline of `generation`.
+pub fn describe(generation: &Generation) -> String {
+    let api = &generation.api;
+    let mut out = String::new();
+    let _ = writeln!(out, "token header: {}", api.token_header.as_deref().unwrap_or("(none)"));
+    let _ = writeln!(out, "client headers:");
+    for g in &api.globals {
+        let _ = writeln!(
+            out,
+            "  .{}(..) -> {}{}",
+            g.rust_name,
+            g.header,
+            if g.required { " (required)" } else { "" }
+        );
+    }
+    for tag in &api.tags {
+        let _ = writeln!(out, "\ntag {} -> client.{}()", tag.name, tag.module);
+        for op in &tag.operations {
+            let args: Vec<String> = op
+                .params
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| format!("{}: {}", p.rust_name, type_name(&p.ty)))
+                .collect();
+            let output = match &op.success {
+                Success::Json { model } => format!("models::{model}"),
+                Success::Unit => "()".to_string(),
+                Success::Status { type_name, variants } => {
+                    let v: Vec<String> = variants.iter().map(|(c, _)| c.to_string()).collect();
+                    format!("{type_name} [{} | other 2XX]", v.join(", "))
+                }
+            };
+            let _ = writeln!(out, "  {}({}) -> {output}", op.method_name, args.join(", "));
+            let _ = writeln!(out, "    {} {} [{}]", op.http_method, op.path, op.operation_id);
+            for p in op.params.iter().filter(|p| !p.required) {
+                let _ = writeln!(out, "    .{}({})", p.rust_name, type_name(&p.ty));
+            }
+            for p in &op.params {
+                let place = match p.location {
+                    Location::Path => "path",
+                    Location::Query => "query",
+                    Location::Header => "header",
+                };
+                let _ = writeln!(
+                    out,
+                    "    param {} in {place}{}",
+                    p.name,
+                    if p.required { ", required" } else { "" }
+                );
+            }
+            let statuses: Vec<String> = op
+                .responses
+                .iter()
+                .map(|r| {
+                    if r.content_types.is_empty() {
+                        r.status.clone()
+                    } else {
+                        format!("{} ({})", r.status, r.content_types.join(", "))
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "    responses: {}", statuses.join("; "));
+            let _ = writeln!(out, "    accept: {}", op.accept);
+        }
+    }
+    if let Some(models) = generation.files.iter().find(|f| f.path.ends_with("/models.rs")) {
+        let _ = writeln!(out, "\nmodels:");
+        if let Ok(file) = syn::parse_file(&models.contents) {
+            // By name, so the outline does not depend on the order typify emits types in.
+            let mut items: Vec<String> = file
+                .items
+                .iter()
+                .map(|item| {
+                    let mut text = String::new();
+                    describe_item(item, &mut text);
+                    text
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            items.sort_by_key(|t| t.split_whitespace().nth(1).map(str::to_string));
+            out.extend(items);
+        }
+    }
+    out
+}
+
+fn type_name(ty: &RustType) -> String {
+    match ty {
+        RustType::Model(m) => format!("models::{m}"),
+        RustType::String => "String".into(),
+        RustType::Integer => "i64".into(),
+        RustType::Number => "f64".into(),
+        RustType::Bool => "bool".into(),
+    }
+}
+
+/// A type as short text: `Option<Vec<Item>>` rather than `::std::option::Option<...>`.
+fn short_type(ty: &syn::Type) -> String {
+    let text: String = ty
+        .to_token_stream()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    [
+        "::std::option::",
+        "::std::vec::",
+        "::std::string::",
+        "::std::collections::",
+        "::serde_json::",
+    ]
+    .iter()
+    .fold(text, |t, prefix| t.replace(prefix, ""))
+}
+
+/// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let text = a.meta.to_token_stream().to_string();
+        let start = text.find("rename = \"")? + "rename = \"".len();
+        let end = text[start..].find('"')? + start;
+        Some(text[start..end].to_string())
+    })
+}
+
+fn describe_item(item: &syn::Item, out: &mut String) {
+    match item {
+        syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+            let _ = writeln!(out, "  struct {}", s.ident);
+            for field in &s.fields {
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(|i| i.to_string())
+                    .unwrap_or_else(|| "0".into());
+                let wire = serde_rename(&field.attrs).unwrap_or_else(|| name.clone());
+                let _ = writeln!(out, "    {name}: {} \"{wire}\"", short_type(&field.ty));
+            }
+        }
+        syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+            let _ = writeln!(out, "  enum {}", e.ident);
+            for v in &e.variants {
+                let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+                let _ = writeln!(out, "    {} \"{wire}\"", v.ident);
+            }
+        }
+        _ => {}
+    }
+}
