@@ -27,7 +27,7 @@ pub enum Server {
     HostPort {
         /// `http` or `https`.
         protocol: String,
-        /// Host name or IP address.
+        /// Host name or IP address (an IPv6 address with or without brackets).
         host: String,
         /// The port, usually 32400.
         port: u16,
@@ -46,6 +46,9 @@ impl Server {
                 port,
             } => {
                 format!("https://{ip_description}.{identifier}.plex.direct:{port}")
+            }
+            Server::HostPort { protocol, host, port } if host.contains(':') && !host.starts_with('[') => {
+                format!("{protocol}://[{host}]:{port}")
             }
             Server::HostPort { protocol, host, port } => format!("{protocol}://{host}:{port}"),
             Server::Url(url) => url.clone(),
@@ -107,7 +110,9 @@ impl PlexClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (for its TLS, proxy or connection-pool settings).
+    /// Uses this `reqwest::Client` (for its TLS, proxy or connection-pool settings). Its
+    /// redirect policy then applies: the default one follows redirects to other hosts with
+    /// the token, which the SDK's own client never does.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -156,6 +161,7 @@ impl PlexClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .no_proxy()
+                .redirect(same_origin_redirects())
                 .user_agent(concat!("plex-sdk-rust/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
@@ -172,6 +178,24 @@ impl PlexClientBuilder {
             }),
         })
     }
+}
+
+/// Follows redirects only within the server's origin (scheme, host and port), at most 10:
+/// the token is a custom header that reqwest would otherwise send on to any host a
+/// `Location` names. A redirect elsewhere is returned as it is (an [`Error::Api`] with its
+/// 3XX status).
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin || attempt.previous().len() > 10 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// Logs (once per process) that a token would cross the network unencrypted.

@@ -148,15 +148,41 @@ impl Error {
     }
 }
 
-/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body`, as text (cut at a character boundary).
+/// The start of `body` as text: at most [`BODY_EXCERPT_LIMIT`] bytes of UTF-8, cut at a
+/// character boundary, ending in `…` when something was cut. Bytes that are not UTF-8 show
+/// as U+FFFD.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(BODY_EXCERPT_LIMIT)];
-    let mut text = String::from_utf8_lossy(cut).into_owned();
-    if body.len() > BODY_EXCERPT_LIMIT {
-        text.push('…');
+    // 4 bytes of body can never make more than 4 replacement characters (12 bytes), so this
+    // slice holds at least the limit's worth of text.
+    let window = &body[..body.len().min(BODY_EXCERPT_LIMIT * 4)];
+    let text = String::from_utf8_lossy(window);
+    if window.len() == body.len() && text.len() <= BODY_EXCERPT_LIMIT {
+        return text.into_owned();
     }
-    text
+    let mut end = BODY_EXCERPT_LIMIT - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = text[..end].to_string();
+    cut.push('…');
+    cut
 }
 
 /// `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_respect_the_limit_and_characters() {
+        assert_eq!(excerpt(b"short"), "short");
+        let long = "é".repeat(400);
+        let cut = excerpt(long.as_bytes());
+        assert!(cut.len() <= BODY_EXCERPT_LIMIT && cut.ends_with('…'), "{}", cut.len());
+        assert!(!cut.contains('\u{FFFD}'));
+        let binary = vec![0xFFu8; 5000];
+        assert!(excerpt(&binary).len() <= BODY_EXCERPT_LIMIT);
+    }
+}

@@ -7,10 +7,11 @@ use backon::ExponentialBuilder;
 /// How a call is retried. Retries are off unless a `RetryConfig` is set on the client
 /// ([`crate::PlexClientBuilder::retries`]) or on one call (`.retries(..)` on any request).
 ///
-/// The delay before retry *n* is `initial_interval * exponent^(n-1)` (with jitter), capped at
-/// `max_interval`; retrying stops once the delays would add up to more than
-/// `max_elapsed_time`. A `Retry-After` header (in seconds) from the server replaces the
-/// computed delay.
+/// The delay before retry *n* is `initial_interval * exponent^(n-1)` plus up to as much again
+/// of random jitter, capped at `max_interval`; retrying stops (returning the last error) once
+/// the delays would add up to more than `max_elapsed_time`. A `Retry-After` header (in
+/// seconds) from the server replaces the computed delay, and counts against
+/// `max_elapsed_time` too: a server asking for a longer wait than is left ends the retries.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryConfig {
     /// Delay before the first retry.

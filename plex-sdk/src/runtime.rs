@@ -104,10 +104,21 @@ impl PlexClient {
         let result = match retries {
             None => once().instrument(span.clone()).await,
             Some(config) => {
+                let mut waited = Duration::ZERO;
                 once.retry(config.backoff())
                     .sleep(tokio::time::sleep)
                     .when(|e: &Error| e.is_retryable(config.retry_connection_errors))
-                    .adjust(|e: &Error, delay| delay.map(|d| e.retry_after().unwrap_or(d)))
+                    .adjust(|e: &Error, delay| {
+                        // backon adds jitter after its cap and does not count a Retry-After
+                        // against its total: both bounds are kept here.
+                        let delay = match (delay, e.retry_after()) {
+                            (None, _) => return None,
+                            (Some(_), Some(asked)) => asked,
+                            (Some(computed), None) => computed.min(config.max_interval),
+                        };
+                        waited += delay;
+                        (waited <= config.max_elapsed_time).then_some(delay)
+                    })
                     .notify(|e: &Error, delay| tracing::debug!(error = %e, ?delay, "retrying"))
                     .instrument(span.clone())
                     .await
