@@ -115,6 +115,10 @@ fn assert_request(request: &Request, expected_method: &str, expected_path: &str,
         request.headers.get("accepts").is_none(),
         "the `accepts` pseudo-header must not be sent"
     );
+    assert!(
+        request.headers.get("api-version").is_none(),
+        "no `api-version` header (progenitor's client would send one)"
+    );
     assert_eq!(single_header(request, "x-plex-token"), TOKEN);
     assert_eq!(single_header(request, "x-plex-client-identifier"), CLIENT_ID);
     assert!(request.body.is_empty(), "no request body expected");

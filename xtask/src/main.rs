@@ -7,6 +7,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use plex_codegen::sync::{self, Drift};
 
+mod bench;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainers' commands for the plex-sdk workspace")]
 struct Cli {
@@ -31,6 +33,27 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Time the generator against parsing alone (medians, same run). Use a release build:
+    /// `cargo run --release -p xtask -- bench`.
+    Bench {
+        /// Documents to generate from (default: spec/plex-api-spec.yaml).
+        #[arg(long = "spec")]
+        specs: Vec<PathBuf>,
+        /// A tag to generate (repeatable). Default: Butler.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Timed runs per measurement.
+        #[arg(long, default_value_t = 30)]
+        iterations: usize,
+    },
+}
+
+fn default_tags(tags: Vec<String>) -> Vec<String> {
+    if tags.is_empty() {
+        plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()
+    } else {
+        tags
+    }
 }
 
 /// The workspace root (the parent of this crate).
@@ -118,6 +141,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("wrote plex-sdk/{path}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            specs,
+            tags,
+            iterations,
+        } => {
+            let tags = default_tags(tags);
+            let specs = if specs.is_empty() {
+                vec![root.join("spec/plex-api-spec.yaml")]
+            } else {
+                specs
+            };
+            if cfg!(debug_assertions) {
+                eprintln!("note: a debug build; for real figures run `cargo run --release -p xtask -- bench`");
+            }
+            let rows = specs
+                .iter()
+                .map(|spec| bench::codegen(spec, &tags, iterations))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            bench::print(&rows);
             Ok(ExitCode::SUCCESS)
         }
     }
