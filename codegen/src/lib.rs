@@ -10,7 +10,13 @@
 //! 5. [`emit`]: Rust source, formatted with prettyplease.
 //!
 //! [`generate`] runs them all; `cargo xtask codegen` is a thin CLI over it.
+//!
+//! Beside it, the changelog path: [`surface`] (every operation's request and response
+//! trees, from any document) → [`changelog`] (diff two surfaces, mark what breaks) →
+//! [`changelog::render`] (markdown or JSON). `cargo xtask changelog` and
+//! `cargo xtask breaking` use it.
 
+pub mod changelog;
 pub mod describe;
 pub mod emit;
 pub mod error;
@@ -18,6 +24,7 @@ pub mod load;
 pub mod model;
 pub mod normalise;
 pub mod select;
+pub mod surface;
 pub mod sync;
 pub mod walk;
 
@@ -56,6 +63,11 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     check_model_names(source, &api, &models.names)?;
     let files = emit::emit(&api, models.tokens, spec_label)?;
     Ok(Generation { files, api, changes })
+}
+
+/// The changelog from document `old` to document `new`.
+pub fn changelog(old: &Document, new: &Document, classification: changelog::Classification) -> changelog::Changelog {
+    changelog::diff(&surface::surface(&old.value), &surface::surface(&new.value), classification)
 }
 
 /// Loads `path` and runs [`generate`].

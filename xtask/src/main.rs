@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use plex_codegen::changelog::{Classification, render};
 use plex_codegen::sync::{self, Drift};
 
 mod bench;
@@ -33,6 +34,24 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// The changelog between two OpenAPI documents, breaking changes marked.
+    Changelog {
+        /// The document before.
+        #[arg(long)]
+        old: PathBuf,
+        /// The document after.
+        #[arg(long)]
+        new: PathBuf,
+        /// The SDK name in front of each operation (`plex_api` reproduces the upstream entries).
+        #[arg(long, default_value = "plex_sdk")]
+        prefix: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Mark what breaks Rust callers of plex-sdk instead of the upstream generator's marks.
+        #[arg(long)]
+        rust: bool,
+    },
     /// Time the generator against parsing alone (medians, same run). Use a release build:
     /// `cargo run --release -p xtask -- bench`.
     Bench {
@@ -46,6 +65,12 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         iterations: usize,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
 }
 
 fn default_tags(tags: Vec<String>) -> Vec<String> {
@@ -140,6 +165,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for path in changed {
                     println!("wrote plex-sdk/{path}");
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Changelog { old, new, prefix, format, rust } => {
+            let classification = if rust { Classification::Rust } else { Classification::Upstream };
+            let old = plex_codegen::load::load(&old)?;
+            let new = plex_codegen::load::load(&new)?;
+            let changelog = plex_codegen::changelog(&old, &new, classification);
+            match format {
+                Format::Markdown => print!("{}", render::markdown(&changelog, &prefix, "Rust")),
+                Format::Json => print!("{}", render::json(&changelog)),
             }
             Ok(ExitCode::SUCCESS)
         }

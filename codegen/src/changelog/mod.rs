@@ -1,0 +1,353 @@
+//! Diffing two [`Surface`]s into a changelog: which operations were added, deleted or
+//! changed, where (the deepest request and response paths that hold every change on that
+//! side), and whether each change breaks callers.
+//!
+//! Two classifications: [`Classification::Upstream`] reproduces what the upstream (Speakeasy)
+//! generator publishes; [`Classification::Rust`] marks what breaks Rust callers of plex-sdk.
+//! Each rule below is a named function whose comment gives the evidence for it: the
+//! published changelog `shared/changelogs/python-sdk.2025-12-01.md` for the documents of
+//! 2025-11-12 and 2025-11-30.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub mod render;
+
+use crate::surface::{Field, Node, NodeType, REQUEST_BODY, Surface};
+
+/// Which callers "breaking" is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    /// As the upstream SDK generator marks changes (its users are Python, TypeScript... callers).
+    Upstream,
+    /// What breaks code that calls plex-sdk (Rust's type system and semver rules).
+    Rust,
+}
+
+/// Which tree a change is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Parameters and body.
+    Request,
+    /// The success body.
+    Response,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
+/// What happened to one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A field or parameter appeared; `required` says whether it must be given.
+    Added {
+        /// Whether the new field is required.
+        required: bool,
+    },
+    /// A field or parameter disappeared.
+    Removed,
+    /// Became required (`true`) or optional (`false`).
+    Required(bool),
+    /// The node's own type, format, enum values or default changed.
+    Type(TypeChange),
+    /// A request body or response body appeared or disappeared.
+    Presence,
+}
+
+/// How a node's own attributes changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeChange {
+    /// An untyped node (`{}`) got a type.
+    GainedType,
+    /// An object without properties (a free-form map) got properties.
+    GainedFields,
+    /// Same type, no enum value removed: values added, the enum dropped, or only the
+    /// format, default or value names changed.
+    Widened,
+    /// Anything else: a different type, enum values removed, or an enum where any value was
+    /// accepted before.
+    Other,
+}
+
+/// One change at one path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Where: `request.only_transient`, `response.media_container.metadata.[]`.
+    pub path: Vec<String>,
+    /// What.
+    pub kind: ChangeKind,
+}
+
+/// Added, changed or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum EntryKind {
+    /// A new operation.
+    Added,
+    /// An operation whose request or response changed.
+    Changed,
+    /// An operation that is gone.
+    Deleted,
+}
+
+/// One line of an operation's entry: a side's deepest common path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SideEntry {
+    /// Request or response.
+    pub side: Side,
+    /// Dotted path (`request`, `response.media_container.metadata.[]`).
+    pub path: String,
+    /// Whether any change on that side breaks callers.
+    pub breaking: bool,
+    /// The individual changes (for `--format json`).
+    pub changes: Vec<Change>,
+}
+
+/// One operation's entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// `group.method`.
+    pub operation: String,
+    /// Added, changed or deleted.
+    pub kind: EntryKind,
+    /// For a changed operation: its request and/or response line.
+    pub sides: Vec<SideEntry>,
+}
+
+impl Entry {
+    /// Whether the entry breaks callers.
+    pub fn breaking(&self) -> bool {
+        self.kind == EntryKind::Deleted || self.sides.iter().any(|s| s.breaking)
+    }
+}
+
+/// A changelog: entries with breaking ones first, then by operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changelog {
+    /// Which classification marked `breaking`.
+    pub classification: Classification,
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+impl Changelog {
+    /// Whether any entry breaks callers.
+    pub fn breaking(&self) -> bool {
+        self.entries.iter().any(Entry::breaking)
+    }
+
+    /// Only the breaking entries (and, within them, only the breaking lines).
+    pub fn breaking_only(&self) -> Changelog {
+        let entries = self
+            .entries
+            .iter()
+            .filter(|e| e.breaking())
+            .map(|e| Entry { sides: e.sides.iter().filter(|s| s.breaking).cloned().collect(), ..e.clone() })
+            .collect();
+        Changelog { classification: self.classification, entries }
+    }
+}
+
+/// Compares two surfaces.
+pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Changelog {
+    let mut entries = Vec::new();
+    for key in new.operations.keys() {
+        if !old.operations.contains_key(key) {
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Added, sides: Vec::new() });
+        }
+    }
+    for key in old.operations.keys() {
+        if !new.operations.contains_key(key) {
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Deleted, sides: Vec::new() });
+        }
+    }
+    for (key, before) in &old.operations {
+        let Some(after) = new.operations.get(key) else { continue };
+        let mut sides = Vec::new();
+        for (side, a, b) in
+            [(Side::Request, Some(&before.request), Some(&after.request)), (Side::Response, before.response.as_ref(), after.response.as_ref())]
+        {
+            let mut changes = Vec::new();
+            diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
+            if changes.is_empty() {
+                continue;
+            }
+            let breaking = changes.iter().any(|c| is_breaking(classification, side, c));
+            let path = common_path(side, &changes).join(".");
+            sides.push(SideEntry { side, path, breaking, changes });
+        }
+        if !sides.is_empty() {
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Changed, sides });
+        }
+    }
+    entries.sort_by(|a, b| (!a.breaking(), &a.operation).cmp(&(!b.breaking(), &b.operation)));
+    Changelog { classification, entries }
+}
+
+/// Records every difference between `old` and `new` below `path`.
+fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, out: &mut Vec<Change>) {
+    let (old, new) = match (old, new) {
+        (None, None) => return,
+        (Some(o), Some(n)) => (o, n),
+        _ => {
+            out.push(Change { path: path.clone(), kind: ChangeKind::Presence });
+            return;
+        }
+    };
+    if old.fingerprint == new.fingerprint {
+        return;
+    }
+    match (old.ty, new.ty) {
+        (NodeType::Object, NodeType::Object) => {
+            diff_fields(&old.fields, &new.fields, path, out);
+            if let (Some(a), Some(b)) = (&old.additional, &new.additional) {
+                path.push("{}".into());
+                diff_nodes(Some(a), Some(b), path, out);
+                path.pop();
+            }
+            if old.fields.is_empty() && old.additional.is_none() && !new.fields.is_empty() {
+                out.push(Change { path: path.clone(), kind: ChangeKind::Type(TypeChange::GainedFields) });
+            }
+        }
+        (NodeType::Array, NodeType::Array) => {
+            path.push("[]".into());
+            diff_nodes(old.items.as_deref(), new.items.as_deref(), path, out);
+            path.pop();
+        }
+        _ => {
+            // Different kinds, or leaves (scalars, unions, cycles) that differ somewhere.
+            out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+            return;
+        }
+    }
+    if old.own_attributes() != new.own_attributes() {
+        out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+    }
+}
+
+fn diff_fields(old: &BTreeMap<String, Field>, new: &BTreeMap<String, Field>, path: &mut Vec<String>, out: &mut Vec<Change>) {
+    for (name, field) in old {
+        path.push(name.clone());
+        match new.get(name) {
+            None => out.push(Change { path: path.clone(), kind: ChangeKind::Removed }),
+            Some(after) => {
+                diff_nodes(Some(&field.node), Some(&after.node), path, out);
+                if field.required != after.required {
+                    out.push(Change { path: path.clone(), kind: ChangeKind::Required(after.required) });
+                }
+            }
+        }
+        path.pop();
+    }
+    for (name, field) in new {
+        if !old.contains_key(name) {
+            path.push(name.clone());
+            out.push(Change { path: path.clone(), kind: ChangeKind::Added { required: field.required } });
+            path.pop();
+        }
+    }
+}
+
+fn type_change(old: &Node, new: &Node) -> TypeChange {
+    if old.ty == NodeType::Any && new.ty != NodeType::Any {
+        return TypeChange::GainedType;
+    }
+    let widened = old.ty == new.ty
+        && match (&old.enum_values, &new.enum_values) {
+            (Some(before), Some(after)) => before.iter().all(|v| after.contains(v)),
+            (Some(_), None) => true,
+            (None, None) => true,
+            (None, Some(_)) => false,
+        };
+    if widened { TypeChange::Widened } else { TypeChange::Other }
+}
+
+/// Whether one change breaks callers, under `classification`.
+pub fn is_breaking(classification: Classification, side: Side, change: &Change) -> bool {
+    match classification {
+        Classification::Upstream => upstream_breaking(side, change.kind),
+        Classification::Rust => rust_breaking(side, change.kind),
+    }
+}
+
+/// The upstream generator's rules.
+///
+/// - Removing a parameter or field breaks either side (`butler.stop_task`: `task` removed and
+///   `butlerTask` added is `request` **Breaking**).
+/// - Adding an optional parameter is not breaking (`content.list_content`: four optional
+///   query parameters added, `request` Changed without the mark); adding a required one is.
+///   Adding a response field never is.
+/// - An object without properties that gains them is not a type change, only fields added
+///   (`library.get_library_items`: `mediaQuery` from `{type: object}` to the `MediaQuery`
+///   schema is `request.media_query` without the mark).
+/// - On the request side a type change is breaking unless the old node was untyped or the
+///   change only widens it (`hubs.get_metadata_hubs`: the
+///   `BoolInt` schema of `onlyTransient` gained a default, a format and value names, not
+///   marked; `search.voice_search_hubs`: `type` from integer to the `MediaType` enum is).
+/// - On the response side every type change is breaking (the 45 `response.media_container.
+///   metadata.[]` lines, where `Metadata` fields gained types and formats).
+/// - Required flags: a request parameter becoming required breaks callers, as does a
+///   response field becoming optional; the other directions do not.
+pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
+    match (side, kind) {
+        (_, ChangeKind::Removed | ChangeKind::Presence) => true,
+        (Side::Request, ChangeKind::Added { required }) => required,
+        (Side::Response, ChangeKind::Added { .. }) => false,
+        (_, ChangeKind::Type(TypeChange::GainedFields)) => false,
+        (Side::Request, ChangeKind::Type(change)) => change == TypeChange::Other,
+        (Side::Response, ChangeKind::Type(_)) => true,
+        (Side::Request, ChangeKind::Required(now_required)) => now_required,
+        (Side::Response, ChangeKind::Required(now_required)) => !now_required,
+    }
+}
+
+/// What breaks Rust callers of plex-sdk. Where this differs from [`upstream_breaking`]:
+///
+/// - Any request type change breaks: an untyped parameter is a `serde_json::Value` or map,
+///   a typed one a struct or enum, so callers' arguments no longer compile (the upstream
+///   generator stays silent on `mediaQuery` gaining its schema); a new format changes the
+///   integer type (`i64` → `i32`); a new enum value adds a variant to an exhaustive `enum`,
+///   and a renamed value renames the variant.
+/// - A parameter becoming optional breaks too: a required parameter is a method argument, an
+///   optional one a builder setter.
+/// - A response field becoming required breaks: its type changes from `Option<T>` to `T`.
+///
+/// Adding an optional parameter (a new setter) or a response field (decoding ignores
+/// unknown fields, and models are decoded rather than built by callers) does not break.
+pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
+    match (side, kind) {
+        (_, ChangeKind::Added { required }) => side == Side::Request && required,
+        (_, ChangeKind::Removed | ChangeKind::Presence | ChangeKind::Type(_) | ChangeKind::Required(_)) => true,
+    }
+}
+
+/// The deepest path holding every change of one side, as the upstream changelog reports it
+/// (one line per side: `response.media_container.hub.[].metadata.[]` for changes spread over
+/// the fields of `Metadata`).
+///
+/// On the request side a parameter is a leaf: a change inside the object schema of a
+/// deepObject query parameter is reported at the parameter (`library_playlists.
+/// modify_playlist_generator`: a change at `Item.Policy.unwatched` is listed as
+/// `request.item`). The body keeps its inner paths.
+pub fn common_path(side: Side, changes: &[Change]) -> Vec<String> {
+    let trimmed = |path: &[String]| -> Vec<String> {
+        if side == Side::Request && path.len() > 2 && path[1] != REQUEST_BODY { path[..2].to_vec() } else { path.to_vec() }
+    };
+    let mut common = trimmed(&changes[0].path);
+    for change in &changes[1..] {
+        let path = trimmed(&change.path);
+        let same = common.iter().zip(&path).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    common
+}
