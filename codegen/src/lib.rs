@@ -20,6 +20,7 @@ pub mod changelog;
 pub mod describe;
 pub mod emit;
 pub mod error;
+pub mod gate;
 pub mod load;
 pub mod model;
 pub mod normalise;
@@ -67,7 +68,11 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
 
 /// The changelog from document `old` to document `new`.
 pub fn changelog(old: &Document, new: &Document, classification: changelog::Classification) -> changelog::Changelog {
-    changelog::diff(&surface::surface(&old.value), &surface::surface(&new.value), classification)
+    changelog::diff(
+        &surface::surface(&old.value),
+        &surface::surface(&new.value),
+        classification,
+    )
 }
 
 /// Loads `path` and runs [`generate`].

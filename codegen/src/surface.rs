@@ -136,7 +136,12 @@ impl Node {
         for (name, field) in &self.fields {
             (name, &field.wire_name, field.required, field.node.fingerprint).hash(&mut h);
         }
-        for child in self.additional.iter().chain(self.items.iter()).chain(self.variants.iter()) {
+        for child in self
+            .additional
+            .iter()
+            .chain(self.items.iter())
+            .chain(self.variants.iter())
+        {
             child.fingerprint.hash(&mut h);
         }
         self.cycle.hash(&mut h);
@@ -167,7 +172,11 @@ pub struct OperationSurface {
 impl OperationSurface {
     /// `group.method` (or `method` for an untagged operation).
     pub fn key(&self) -> String {
-        if self.group.is_empty() { self.method.clone() } else { format!("{}.{}", self.group, self.method) }
+        if self.group.is_empty() {
+            self.method.clone()
+        } else {
+            format!("{}.{}", self.group, self.method)
+        }
     }
 }
 
@@ -181,14 +190,21 @@ pub struct Surface {
 /// A field or parameter name as the changelog writes it: snake case of each `.`-separated
 /// part (`onlyTransient` → `only_transient`, `field.locked` stays `field.locked`).
 pub fn field_name(wire: &str) -> String {
-    wire.split('.').map(|part| part.to_snake_case()).collect::<Vec<_>>().join(".")
+    wire.split('.')
+        .map(|part| part.to_snake_case())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// A method name: the snake case of the operationId, except that an operationId written
 /// with dashes is kept as written (`get-users` stays `get-users`, as the upstream changelog
 /// shows for the four operations added on 2025-11-30).
 pub fn method_name(operation_id: &str) -> String {
-    if operation_id.contains('-') { operation_id.to_string() } else { operation_id.to_snake_case() }
+    if operation_id.contains('-') {
+        operation_id.to_string()
+    } else {
+        operation_id.to_snake_case()
+    }
 }
 
 /// A group name: the snake case of the tag (`Library Playlists` → `library_playlists`,
@@ -206,7 +222,9 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// The node for `schema`, and the refs it met as cycles (its dependence on the stack).
     fn node(&mut self, schema: &Value, stack: &mut Vec<String>) -> (Arc<Node>, BTreeSet<String>) {
-        let Some(map) = schema.as_object() else { return (Node::leaf(NodeType::Any).seal(), BTreeSet::new()) };
+        let Some(map) = schema.as_object() else {
+            return (Node::leaf(NodeType::Any).seal(), BTreeSet::new());
+        };
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
             if stack.iter().any(|r| r == reference) {
                 let mut cycle = Node::leaf(NodeType::Cycle);
@@ -236,16 +254,24 @@ impl Builder<'_> {
         };
         if let Some(Value::Array(members)) = map.get("allOf") {
             let mut subs: Vec<Arc<Node>> = members.iter().map(|m| child(self, m, stack)).collect();
-            let rest: serde_json::Map<String, Value> = map.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
+            let rest: serde_json::Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| *k != "allOf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             if !rest.is_empty() {
                 subs.push(child(self, &Value::Object(rest), stack));
             }
             let node = if subs.len() == 1 {
                 subs.pop().expect("one member")
-            } else if subs.iter().any(|s| s.ty == NodeType::Object) && subs.iter().all(|s| matches!(s.ty, NodeType::Object | NodeType::Any)) {
+            } else if subs.iter().any(|s| s.ty == NodeType::Object)
+                && subs.iter().all(|s| matches!(s.ty, NodeType::Object | NodeType::Any))
+            {
                 let mut merged = Node::leaf(NodeType::Object);
                 for s in subs.iter().filter(|s| s.ty == NodeType::Object) {
-                    merged.fields.extend(s.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    merged
+                        .fields
+                        .extend(s.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
                 merged.seal()
             } else {
@@ -262,9 +288,14 @@ impl Builder<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
-                let variants: Vec<Arc<Node>> =
-                    members.iter().map(|m| child(self, m, stack)).filter(|n| n.ty != NodeType::Null).collect();
-                let only_docs = map.keys().all(|k| [key, "description", "example", "title"].contains(&k.as_str()));
+                let variants: Vec<Arc<Node>> = members
+                    .iter()
+                    .map(|m| child(self, m, stack))
+                    .filter(|n| n.ty != NodeType::Null)
+                    .collect();
+                let only_docs = map
+                    .keys()
+                    .all(|k| [key, "description", "example", "title"].contains(&k.as_str()));
                 if variants.len() == 1 && only_docs {
                     return (variants[0].clone(), cycles);
                 }
@@ -298,12 +329,24 @@ impl Builder<'_> {
         node.enum_names = map.get("x-speakeasy-enums").and_then(Value::as_array).cloned();
         node.default = map.get("default").cloned();
         if ty == NodeType::Object {
-            let required: BTreeSet<&str> =
-                map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let required: BTreeSet<&str> = map
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             if let Some(props) = map.get("properties").and_then(Value::as_object) {
                 for (wire, schema) in props {
-                    let shown = schema.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
-                    let field = Field { wire_name: wire.clone(), required: required.contains(wire.as_str()), node: child(self, schema, stack) };
+                    let shown = schema
+                        .get("x-speakeasy-name-override")
+                        .and_then(Value::as_str)
+                        .unwrap_or(wire);
+                    let field = Field {
+                        wire_name: wire.clone(),
+                        required: required.contains(wire.as_str()),
+                        node: child(self, schema, stack),
+                    };
                     node.fields.insert(field_name(shown), field);
                 }
             }
@@ -333,34 +376,75 @@ fn type_of(t: &str) -> NodeType {
 
 /// The surface of every operation of `doc`.
 pub fn surface(doc: &Value) -> Surface {
-    let mut builder = Builder { doc, memo: HashMap::new() };
+    let mut builder = Builder {
+        doc,
+        memo: HashMap::new(),
+    };
     let mut operations = BTreeMap::new();
     for op in walk::operations(doc) {
         let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-        let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let group = node.pointer("/tags/0").and_then(Value::as_str).map(group_name).unwrap_or_default();
+        let operation_id = node
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let group = node
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .map(group_name)
+            .unwrap_or_default();
         let mut request = Node::leaf(NodeType::Object);
         let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
-        for raw in path_params.and_then(Value::as_array).into_iter().flatten().chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten()) {
+        for raw in path_params
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten())
+        {
             let p = walk::deref(doc, raw);
             let wire = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            let shown = p.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
-            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false) || p.get("in").and_then(Value::as_str) == Some("path");
+            let shown = p
+                .get("x-speakeasy-name-override")
+                .and_then(Value::as_str)
+                .unwrap_or(wire);
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false)
+                || p.get("in").and_then(Value::as_str) == Some("path");
             let (schema, _) = builder.node(p.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
-            request.fields.insert(field_name(shown), Field { wire_name: wire.to_string(), required, node: schema });
+            request.fields.insert(
+                field_name(shown),
+                Field {
+                    wire_name: wire.to_string(),
+                    required,
+                    node: schema,
+                },
+            );
         }
         if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b)) {
-            if let Some((_, media)) = body.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+            if let Some((_, media)) = body
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next())
+            {
                 let (schema, _) = builder.node(media.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
                 let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-                request.fields.insert(REQUEST_BODY.into(), Field { wire_name: "(body)".into(), required, node: schema });
+                request.fields.insert(
+                    REQUEST_BODY.into(),
+                    Field {
+                        wire_name: "(body)".into(),
+                        required,
+                        node: schema,
+                    },
+                );
             }
         }
         let mut response = None;
         if let Some(responses) = node.get("responses").and_then(Value::as_object) {
             for (_, r) in responses.iter().filter(|(code, _)| code.starts_with('2')) {
                 let r = walk::deref(doc, r);
-                let media = r.get("content").and_then(Value::as_object).and_then(|c| c.values().find(|m| m.get("schema").is_some()));
+                let media = r
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().find(|m| m.get("schema").is_some()));
                 if let Some(schema) = media.and_then(|m| m.get("schema")) {
                     response = Some(builder.node(schema, &mut Vec::new()).0);
                     break;
@@ -387,3 +471,56 @@ pub fn surface(doc: &Value) -> Surface {
 
 /// The request field that holds the body.
 pub const REQUEST_BODY: &str = "request_body";
+
+/// A readable outline of a surface: one block per operation, one line per node with its
+/// path, kind and attributes. Snapshot tests keep it under review.
+pub fn outline(surface: &Surface) -> String {
+    let mut out = String::new();
+    for (key, op) in &surface.operations {
+        out.push_str(&format!(
+            "{key}  {} {} [{}]\n",
+            op.http_method, op.path, op.operation_id
+        ));
+        outline_node(&op.request, "request", false, 1, &mut out);
+        match &op.response {
+            Some(node) => outline_node(node, "response", false, 1, &mut out),
+            None => out.push_str("  response: (no body)\n"),
+        }
+    }
+    out
+}
+
+fn outline_node(node: &Node, name: &str, required: bool, depth: usize, out: &mut String) {
+    let mut line = format!(
+        "{}{name}{}: {:?}",
+        "  ".repeat(depth),
+        if required { " (required)" } else { "" },
+        node.ty
+    );
+    if let Some(format) = &node.format {
+        line.push_str(&format!(" format={format}"));
+    }
+    if let Some(values) = &node.enum_values {
+        line.push_str(&format!(" enum={}", Value::Array(values.clone())));
+    }
+    if let Some(default) = &node.default {
+        line.push_str(&format!(" default={default}"));
+    }
+    if let Some(cycle) = &node.cycle {
+        line.push_str(&format!(" -> {cycle}"));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    for (field, f) in &node.fields {
+        outline_node(&f.node, field, f.required, depth + 1, out);
+    }
+    if let Some(items) = &node.items {
+        outline_node(items, "[]", false, depth + 1, out);
+    }
+    if let Some(extra) = &node.additional {
+        outline_node(extra, "{}", false, depth + 1, out);
+    }
+    for (i, v) in node.variants.iter().enumerate() {
+        outline_node(v, &format!("variant {i}"), false, depth + 1, out);
+    }
+}

@@ -6,13 +6,18 @@ use plex_codegen::changelog::{Classification, render};
 
 #[test]
 fn reproduces_the_published_changelog() {
-    let Some(shared) = plex_sdk_tests::shared_dir("reproduces_the_published_changelog") else { return };
-    let load = |name: &str| plex_codegen::load::load(&shared.join("plex-api-spec").join(name)).expect("upstream document loads");
+    let Some(shared) = plex_sdk_tests::shared_dir("reproduces_the_published_changelog") else {
+        return;
+    };
+    let load = |name: &str| {
+        plex_codegen::load::load(&shared.join("plex-api-spec").join(name)).expect("upstream document loads")
+    };
     let old = load("plex-api-spec.2025-11-12.yaml");
     let new = load("plex-api-spec.2025-11-30.yaml");
     let changelog = plex_codegen::changelog(&old, &new, Classification::Upstream);
     let markdown = render::markdown(&changelog, "plex_api", "Rust");
-    let published = std::fs::read_to_string(shared.join("changelogs/python-sdk.2025-12-01.md")).expect("published changelog");
+    let published =
+        std::fs::read_to_string(shared.join("changelogs/python-sdk.2025-12-01.md")).expect("published changelog");
     let reference = render::parse_markdown(&published);
     // Ours goes through the same reader as the published one: the markdown is what is compared.
     let ours = render::parse_markdown(&markdown);
@@ -26,6 +31,10 @@ fn reproduces_the_published_changelog() {
     for e in &fidelity.extra {
         eprintln!("  extra:   {e}");
     }
-    assert!(reference.len() > 100, "the published changelog parsed to {} entries", reference.len());
+    assert!(
+        reference.len() > 100,
+        "the published changelog parsed to {} entries",
+        reference.len()
+    );
     assert!(fidelity.missing.is_empty() && fidelity.extra.is_empty(), "{fidelity}");
 }

@@ -44,3 +44,14 @@ fn one_butler_task_enum_with_22_wire_names() {
     let variants = section.lines().take_while(|l| l.starts_with("    ")).count();
     assert_eq!(variants, 22);
 }
+
+/// The changelog surface of `spec/` (what `cargo xtask changelog` and the breaking gate
+/// compare): every request and response tree of plex-sdk's document.
+#[test]
+fn spec_changelog_surface() {
+    let doc = plex_codegen::load::load(&plex_sdk_tests::spec_path()).expect("spec/ loads");
+    insta::assert_snapshot!(
+        "spec_changelog_surface",
+        plex_codegen::surface::outline(&plex_codegen::surface::surface(&doc.value))
+    );
+}

@@ -60,3 +60,25 @@ pub fn codegen(spec: &Path, tags: &[String], iterations: usize) -> anyhow::Resul
         measured,
     })
 }
+
+/// The changelog from `old` to `new` (load both, diff, render) against loading both.
+pub fn changelog(old: &Path, new: &Path, iterations: usize) -> anyhow::Result<Row> {
+    use plex_codegen::changelog::{Classification, render};
+    let load_both = || -> anyhow::Result<_> { Ok((plex_codegen::load::load(old)?, plex_codegen::load::load(new)?)) };
+    load_both()?;
+    let baseline = median(iterations, || load_both().map(|(a, b)| (a.value, b.value)));
+    let measured = median(iterations, || {
+        load_both().map(|(a, b)| {
+            render::markdown(
+                &plex_codegen::changelog(&a, &b, Classification::Upstream),
+                "plex_api",
+                "Rust",
+            )
+        })
+    });
+    Ok(Row {
+        task: format!("changelog {} → {}", old.display(), new.display()),
+        baseline,
+        measured,
+    })
+}

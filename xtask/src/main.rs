@@ -9,6 +9,7 @@ use plex_codegen::changelog::{Classification, render};
 use plex_codegen::sync::{self, Drift};
 
 mod bench;
+mod gate;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainers' commands for the plex-sdk workspace")]
@@ -52,6 +53,13 @@ enum Command {
         #[arg(long)]
         rust: bool,
     },
+    /// Fail when spec/ changed in a way that breaks Rust callers and plex-sdk's version was
+    /// not bumped as semver requires (0.x: minor for breaking, patch for other changes).
+    Breaking {
+        /// The git revision to compare with (e.g. HEAD~1, origin/main).
+        #[arg(long)]
+        base: String,
+    },
     /// Time the generator against parsing alone (medians, same run). Use a release build:
     /// `cargo run --release -p xtask -- bench`.
     Bench {
@@ -64,6 +72,12 @@ enum Command {
         /// Timed runs per measurement.
         #[arg(long, default_value_t = 30)]
         iterations: usize,
+        /// Also time the changelog from this document ...
+        #[arg(long, requires = "new")]
+        old: Option<PathBuf>,
+        /// ... to this one (against parsing both).
+        #[arg(long, requires = "old")]
+        new: Option<PathBuf>,
     },
 }
 
@@ -168,8 +182,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Changelog { old, new, prefix, format, rust } => {
-            let classification = if rust { Classification::Rust } else { Classification::Upstream };
+        Command::Changelog {
+            old,
+            new,
+            prefix,
+            format,
+            rust,
+        } => {
+            let classification = if rust {
+                Classification::Rust
+            } else {
+                Classification::Upstream
+            };
             let old = plex_codegen::load::load(&old)?;
             let new = plex_codegen::load::load(&new)?;
             let changelog = plex_codegen::changelog(&old, &new, classification);
@@ -179,10 +203,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Breaking { base } => gate::run(&root, &base),
         Command::Bench {
             specs,
             tags,
             iterations,
+            old,
+            new,
         } => {
             let tags = default_tags(tags);
             let specs = if specs.is_empty() {
@@ -193,10 +220,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cfg!(debug_assertions) {
                 eprintln!("note: a debug build; for real figures run `cargo run --release -p xtask -- bench`");
             }
-            let rows = specs
+            let mut rows = specs
                 .iter()
                 .map(|spec| bench::codegen(spec, &tags, iterations))
                 .collect::<anyhow::Result<Vec<_>>>()?;
+            if let (Some(old), Some(new)) = (old, new) {
+                rows.push(bench::changelog(&old, &new, iterations)?);
+            }
+
             bench::print(&rows);
             Ok(ExitCode::SUCCESS)
         }

@@ -152,9 +152,15 @@ impl Changelog {
             .entries
             .iter()
             .filter(|e| e.breaking())
-            .map(|e| Entry { sides: e.sides.iter().filter(|s| s.breaking).cloned().collect(), ..e.clone() })
+            .map(|e| Entry {
+                sides: e.sides.iter().filter(|s| s.breaking).cloned().collect(),
+                ..e.clone()
+            })
             .collect();
-        Changelog { classification: self.classification, entries }
+        Changelog {
+            classification: self.classification,
+            entries,
+        }
     }
 }
 
@@ -163,35 +169,61 @@ pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Cha
     let mut entries = Vec::new();
     for key in new.operations.keys() {
         if !old.operations.contains_key(key) {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Added, sides: Vec::new() });
+            entries.push(Entry {
+                operation: key.clone(),
+                kind: EntryKind::Added,
+                sides: Vec::new(),
+            });
         }
     }
     for key in old.operations.keys() {
         if !new.operations.contains_key(key) {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Deleted, sides: Vec::new() });
+            entries.push(Entry {
+                operation: key.clone(),
+                kind: EntryKind::Deleted,
+                sides: Vec::new(),
+            });
         }
     }
     for (key, before) in &old.operations {
         let Some(after) = new.operations.get(key) else { continue };
         let mut sides = Vec::new();
-        for (side, a, b) in
-            [(Side::Request, Some(&before.request), Some(&after.request)), (Side::Response, before.response.as_ref(), after.response.as_ref())]
-        {
+        for (side, a, b) in [
+            (Side::Request, Some(&before.request), Some(&after.request)),
+            (Side::Response, before.response.as_ref(), after.response.as_ref()),
+        ] {
             let mut changes = Vec::new();
-            diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
+            diff_nodes(
+                a.map(|n| &**n),
+                b.map(|n| &**n),
+                &mut vec![side.name().to_string()],
+                &mut changes,
+            );
             if changes.is_empty() {
                 continue;
             }
             let breaking = changes.iter().any(|c| is_breaking(classification, side, c));
             let path = common_path(side, &changes).join(".");
-            sides.push(SideEntry { side, path, breaking, changes });
+            sides.push(SideEntry {
+                side,
+                path,
+                breaking,
+                changes,
+            });
         }
         if !sides.is_empty() {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Changed, sides });
+            entries.push(Entry {
+                operation: key.clone(),
+                kind: EntryKind::Changed,
+                sides,
+            });
         }
     }
     entries.sort_by(|a, b| (!a.breaking(), &a.operation).cmp(&(!b.breaking(), &b.operation)));
-    Changelog { classification, entries }
+    Changelog {
+        classification,
+        entries,
+    }
 }
 
 /// Records every difference between `old` and `new` below `path`.
@@ -200,7 +232,10 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
         (None, None) => return,
         (Some(o), Some(n)) => (o, n),
         _ => {
-            out.push(Change { path: path.clone(), kind: ChangeKind::Presence });
+            out.push(Change {
+                path: path.clone(),
+                kind: ChangeKind::Presence,
+            });
             return;
         }
     };
@@ -216,7 +251,10 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
                 path.pop();
             }
             if old.fields.is_empty() && old.additional.is_none() && !new.fields.is_empty() {
-                out.push(Change { path: path.clone(), kind: ChangeKind::Type(TypeChange::GainedFields) });
+                out.push(Change {
+                    path: path.clone(),
+                    kind: ChangeKind::Type(TypeChange::GainedFields),
+                });
             }
         }
         (NodeType::Array, NodeType::Array) => {
@@ -226,24 +264,41 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
         }
         _ => {
             // Different kinds, or leaves (scalars, unions, cycles) that differ somewhere.
-            out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+            out.push(Change {
+                path: path.clone(),
+                kind: ChangeKind::Type(type_change(old, new)),
+            });
             return;
         }
     }
     if old.own_attributes() != new.own_attributes() {
-        out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+        out.push(Change {
+            path: path.clone(),
+            kind: ChangeKind::Type(type_change(old, new)),
+        });
     }
 }
 
-fn diff_fields(old: &BTreeMap<String, Field>, new: &BTreeMap<String, Field>, path: &mut Vec<String>, out: &mut Vec<Change>) {
+fn diff_fields(
+    old: &BTreeMap<String, Field>,
+    new: &BTreeMap<String, Field>,
+    path: &mut Vec<String>,
+    out: &mut Vec<Change>,
+) {
     for (name, field) in old {
         path.push(name.clone());
         match new.get(name) {
-            None => out.push(Change { path: path.clone(), kind: ChangeKind::Removed }),
+            None => out.push(Change {
+                path: path.clone(),
+                kind: ChangeKind::Removed,
+            }),
             Some(after) => {
                 diff_nodes(Some(&field.node), Some(&after.node), path, out);
                 if field.required != after.required {
-                    out.push(Change { path: path.clone(), kind: ChangeKind::Required(after.required) });
+                    out.push(Change {
+                        path: path.clone(),
+                        kind: ChangeKind::Required(after.required),
+                    });
                 }
             }
         }
@@ -252,7 +307,12 @@ fn diff_fields(old: &BTreeMap<String, Field>, new: &BTreeMap<String, Field>, pat
     for (name, field) in new {
         if !old.contains_key(name) {
             path.push(name.clone());
-            out.push(Change { path: path.clone(), kind: ChangeKind::Added { required: field.required } });
+            out.push(Change {
+                path: path.clone(),
+                kind: ChangeKind::Added {
+                    required: field.required,
+                },
+            });
             path.pop();
         }
     }
@@ -269,7 +329,11 @@ fn type_change(old: &Node, new: &Node) -> TypeChange {
             (None, None) => true,
             (None, Some(_)) => false,
         };
-    if widened { TypeChange::Widened } else { TypeChange::Other }
+    if widened {
+        TypeChange::Widened
+    } else {
+        TypeChange::Other
+    }
 }
 
 /// Whether one change breaks callers, under `classification`.
@@ -341,7 +405,11 @@ pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
 /// `request.item`). The body keeps its inner paths.
 pub fn common_path(side: Side, changes: &[Change]) -> Vec<String> {
     let trimmed = |path: &[String]| -> Vec<String> {
-        if side == Side::Request && path.len() > 2 && path[1] != REQUEST_BODY { path[..2].to_vec() } else { path.to_vec() }
+        if side == Side::Request && path.len() > 2 && path[1] != REQUEST_BODY {
+            path[..2].to_vec()
+        } else {
+            path.to_vec()
+        }
     };
     let mut common = trimmed(&changes[0].path);
     for change in &changes[1..] {
@@ -350,4 +418,89 @@ pub fn common_path(side: Side, changes: &[Change]) -> Vec<String> {
         common.truncate(same);
     }
     common
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::{field_name, group_name, method_name};
+
+    fn change(path: &str, kind: ChangeKind) -> Change {
+        Change { path: path.split('.').map(str::to_string).collect(), kind }
+    }
+
+    #[test]
+    fn names_follow_the_published_changelog() {
+        assert_eq!(group_name("Library Playlists"), "library_playlists");
+        assert_eq!(group_name("DVRs"), "dv_rs");
+        assert_eq!(group_name("UltraBlur"), "ultra_blur");
+        assert_eq!(method_name("getMetadataHubs"), "get_metadata_hubs");
+        assert_eq!(method_name("get-users"), "get-users");
+        assert_eq!(field_name("onlyTransient"), "only_transient");
+        assert_eq!(field_name("field.locked"), "field.locked");
+        assert_eq!(field_name("MediaContainer"), "media_container");
+    }
+
+    #[test]
+    fn upstream_rules() {
+        use ChangeKind::*;
+        assert!(upstream_breaking(Side::Request, Removed));
+        assert!(!upstream_breaking(Side::Request, Added { required: false }));
+        assert!(upstream_breaking(Side::Request, Added { required: true }));
+        assert!(!upstream_breaking(Side::Response, Added { required: true }));
+        assert!(!upstream_breaking(Side::Request, Type(TypeChange::Widened)));
+        assert!(!upstream_breaking(Side::Request, Type(TypeChange::GainedType)));
+        assert!(!upstream_breaking(Side::Request, Type(TypeChange::GainedFields)));
+        assert!(upstream_breaking(Side::Request, Type(TypeChange::Other)));
+        assert!(upstream_breaking(Side::Response, Type(TypeChange::Widened)));
+        assert!(upstream_breaking(Side::Request, Required(true)));
+        assert!(!upstream_breaking(Side::Request, Required(false)));
+        assert!(upstream_breaking(Side::Response, Required(false)));
+    }
+
+    #[test]
+    fn rust_rules_add_what_breaks_rust_callers() {
+        use ChangeKind::*;
+        assert!(rust_breaking(Side::Request, Type(TypeChange::GainedFields)), "untyped map → struct");
+        assert!(rust_breaking(Side::Request, Type(TypeChange::Widened)), "new enum variant / integer width");
+        assert!(rust_breaking(Side::Request, Required(false)), "argument → setter");
+        assert!(rust_breaking(Side::Response, Required(true)), "Option<T> → T");
+        assert!(!rust_breaking(Side::Request, Added { required: false }));
+        assert!(!rust_breaking(Side::Response, Added { required: true }));
+    }
+
+    #[test]
+    fn common_path_is_the_deepest_shared_prefix() {
+        let response = [
+            change("response.media_container.metadata.[].title", ChangeKind::Type(TypeChange::GainedType)),
+            change("response.media_container.metadata.[].year", ChangeKind::Type(TypeChange::Widened)),
+        ];
+        assert_eq!(common_path(Side::Response, &response).join("."), "response.media_container.metadata.[]");
+        let rename = [change("request.task", ChangeKind::Removed), change("request.butler_task", ChangeKind::Added { required: true })];
+        assert_eq!(common_path(Side::Request, &rename).join("."), "request");
+        let inside_parameter = [change("request.item.policy.unwatched", ChangeKind::Type(TypeChange::Widened))];
+        assert_eq!(common_path(Side::Request, &inside_parameter).join("."), "request.item");
+        let inside_body = [change("request.request_body.title", ChangeKind::Removed)];
+        assert_eq!(common_path(Side::Request, &inside_body).join("."), "request.request_body.title");
+    }
+
+    #[test]
+    fn type_changes_are_classified() {
+        let doc = serde_json::json!({ "paths": { "/a": { "get": { "operationId": "a", "parameters": [
+            { "name": "untyped", "in": "query", "schema": {} },
+            { "name": "number", "in": "query", "schema": { "type": "integer" } },
+            { "name": "choice", "in": "query", "schema": { "type": "string", "enum": ["x", "y"] } } ] } } } });
+        let mut after = doc.clone();
+        let params = after.pointer_mut("/paths/~1a/get/parameters").unwrap();
+        params[0]["schema"] = serde_json::json!({ "type": "string" });
+        params[1]["schema"] = serde_json::json!({ "type": "integer", "format": "int32" });
+        params[2]["schema"]["enum"] = serde_json::json!(["x"]);
+        let log = diff(&crate::surface::surface(&doc), &crate::surface::surface(&after), Classification::Upstream);
+        let changes = &log.entries[0].sides[0].changes;
+        let kind = |p: &str| changes.iter().find(|c| c.path.join(".") == p).map(|c| c.kind);
+        assert_eq!(kind("request.untyped"), Some(ChangeKind::Type(TypeChange::GainedType)));
+        assert_eq!(kind("request.number"), Some(ChangeKind::Type(TypeChange::Widened)));
+        assert_eq!(kind("request.choice"), Some(ChangeKind::Type(TypeChange::Other)));
+        assert!(log.entries[0].sides[0].breaking, "a removed enum value breaks");
+    }
 }

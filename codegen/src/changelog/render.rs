@@ -16,7 +16,11 @@ const BREAKING: &str = " **Breaking** :warning:";
 pub fn markdown(changelog: &Changelog, prefix: &str, word: &str) -> String {
     let mut out = format!("## {word} SDK Changes:\n");
     for entry in &changelog.entries {
-        let name = if prefix.is_empty() { format!("{}()", entry.operation) } else { format!("{prefix}.{}()", entry.operation) };
+        let name = if prefix.is_empty() {
+            format!("{}()", entry.operation)
+        } else {
+            format!("{prefix}.{}()", entry.operation)
+        };
         match entry.kind {
             EntryKind::Added => {
                 let _ = writeln!(out, "* `{name}`: **Added**");
@@ -25,7 +29,9 @@ pub fn markdown(changelog: &Changelog, prefix: &str, word: &str) -> String {
                 let _ = writeln!(out, "* `{name}`: **Deleted**{BREAKING}");
             }
             EntryKind::Changed => {
-                let line = |s: &super::SideEntry| format!("`{}` **Changed**{}", s.path, if s.breaking { BREAKING } else { "" });
+                let line = |s: &super::SideEntry| {
+                    format!("`{}` **Changed**{}", s.path, if s.breaking { BREAKING } else { "" })
+                };
                 if let [only] = entry.sides.as_slice() {
                     let _ = writeln!(out, "* `{name}`:  {}", line(only));
                 } else {
@@ -61,7 +67,14 @@ pub struct FlatEntry {
 
 impl std::fmt::Display for FlatEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} {}{}", self.operation, self.path, self.kind, if self.breaking { " Breaking" } else { "" })
+        write!(
+            f,
+            "{}: {} {}{}",
+            self.operation,
+            self.path,
+            self.kind,
+            if self.breaking { " Breaking" } else { "" }
+        )
     }
 }
 
@@ -71,10 +84,20 @@ pub fn flatten(changelog: &Changelog) -> Vec<FlatEntry> {
     for entry in &changelog.entries {
         let kind = format!("{:?}", entry.kind);
         if entry.sides.is_empty() {
-            flat.push(FlatEntry { operation: entry.operation.clone(), path: String::new(), kind: kind.clone(), breaking: entry.breaking() });
+            flat.push(FlatEntry {
+                operation: entry.operation.clone(),
+                path: String::new(),
+                kind: kind.clone(),
+                breaking: entry.breaking(),
+            });
         }
         for side in &entry.sides {
-            flat.push(FlatEntry { operation: entry.operation.clone(), path: side.path.clone(), kind: kind.clone(), breaking: side.breaking });
+            flat.push(FlatEntry {
+                operation: entry.operation.clone(),
+                path: side.path.clone(),
+                kind: kind.clone(),
+                breaking: side.breaking,
+            });
         }
     }
     flat.sort();
@@ -89,11 +112,15 @@ pub fn parse_markdown(text: &str) -> Vec<FlatEntry> {
     let mut current: Option<String> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let Some(item) = trimmed.strip_prefix("* ") else { continue };
+        let Some(item) = trimmed.strip_prefix("* ") else {
+            continue;
+        };
         let item = item.trim_start();
         let top_level = !line.starts_with(' ');
         let (head, rest) = if top_level {
-            let Some(name) = item.strip_prefix('`').and_then(|r| r.split_once("()`:")) else { continue };
+            let Some(name) = item.strip_prefix('`').and_then(|r| r.split_once("()`:")) else {
+                continue;
+            };
             let operation = name.0.split_once('.').map_or(name.0, |(_, op)| op).to_string();
             current = Some(operation);
             (current.clone(), name.1.trim())
@@ -105,9 +132,21 @@ pub fn parse_markdown(text: &str) -> Vec<FlatEntry> {
             continue;
         }
         let breaking = rest.contains("**Breaking**");
-        let kind = ["Added", "Changed", "Deleted"].into_iter().find(|k| rest.contains(&format!("**{k}**"))).unwrap_or("Changed");
-        let path = rest.strip_prefix('`').and_then(|r| r.split_once('`')).map(|(p, _)| p.to_string()).unwrap_or_default();
-        flat.push(FlatEntry { operation, path, kind: kind.to_string(), breaking });
+        let kind = ["Added", "Changed", "Deleted"]
+            .into_iter()
+            .find(|k| rest.contains(&format!("**{k}**")))
+            .unwrap_or("Changed");
+        let path = rest
+            .strip_prefix('`')
+            .and_then(|r| r.split_once('`'))
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        flat.push(FlatEntry {
+            operation,
+            path,
+            kind: kind.to_string(),
+            breaking,
+        });
     }
     flat.sort();
     flat
@@ -129,7 +168,13 @@ pub struct Fidelity {
 
 impl std::fmt::Display for Fidelity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "matched {} of {} entries, {} extra", self.matched, self.total, self.extra.len())
+        write!(
+            f,
+            "matched {} of {} entries, {} extra",
+            self.matched,
+            self.total,
+            self.extra.len()
+        )
     }
 }
 
@@ -137,5 +182,10 @@ impl std::fmt::Display for Fidelity {
 pub fn fidelity(ours: &[FlatEntry], reference: &[FlatEntry]) -> Fidelity {
     let missing: Vec<FlatEntry> = reference.iter().filter(|e| !ours.contains(e)).cloned().collect();
     let extra: Vec<FlatEntry> = ours.iter().filter(|e| !reference.contains(e)).cloned().collect();
-    Fidelity { matched: reference.len() - missing.len(), total: reference.len(), extra, missing }
+    Fidelity {
+        matched: reference.len() - missing.len(),
+        total: reference.len(),
+        extra,
+        missing,
+    }
 }
