@@ -419,23 +419,22 @@ pub fn surface(doc: &Value) -> Surface {
                 },
             );
         }
-        if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b)) {
-            if let Some((_, media)) = body
+        if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b))
+            && let Some((_, media)) = body
                 .get("content")
                 .and_then(Value::as_object)
                 .and_then(|c| c.iter().next())
-            {
-                let (schema, _) = builder.node(media.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
-                let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-                request.fields.insert(
-                    REQUEST_BODY.into(),
-                    Field {
-                        wire_name: "(body)".into(),
-                        required,
-                        node: schema,
-                    },
-                );
-            }
+        {
+            let (schema, _) = builder.node(media.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
+            let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+            request.fields.insert(
+                REQUEST_BODY.into(),
+                Field {
+                    wire_name: "(body)".into(),
+                    required,
+                    node: schema,
+                },
+            );
         }
         let mut response = None;
         if let Some(responses) = node.get("responses").and_then(Value::as_object) {

@@ -426,7 +426,10 @@ mod tests {
     use crate::surface::{field_name, group_name, method_name};
 
     fn change(path: &str, kind: ChangeKind) -> Change {
-        Change { path: path.split('.').map(str::to_string).collect(), kind }
+        Change {
+            path: path.split('.').map(str::to_string).collect(),
+            kind,
+        }
     }
 
     #[test]
@@ -461,8 +464,14 @@ mod tests {
     #[test]
     fn rust_rules_add_what_breaks_rust_callers() {
         use ChangeKind::*;
-        assert!(rust_breaking(Side::Request, Type(TypeChange::GainedFields)), "untyped map → struct");
-        assert!(rust_breaking(Side::Request, Type(TypeChange::Widened)), "new enum variant / integer width");
+        assert!(
+            rust_breaking(Side::Request, Type(TypeChange::GainedFields)),
+            "untyped map → struct"
+        );
+        assert!(
+            rust_breaking(Side::Request, Type(TypeChange::Widened)),
+            "new enum variant / integer width"
+        );
         assert!(rust_breaking(Side::Request, Required(false)), "argument → setter");
         assert!(rust_breaking(Side::Response, Required(true)), "Option<T> → T");
         assert!(!rust_breaking(Side::Request, Added { required: false }));
@@ -472,16 +481,34 @@ mod tests {
     #[test]
     fn common_path_is_the_deepest_shared_prefix() {
         let response = [
-            change("response.media_container.metadata.[].title", ChangeKind::Type(TypeChange::GainedType)),
-            change("response.media_container.metadata.[].year", ChangeKind::Type(TypeChange::Widened)),
+            change(
+                "response.media_container.metadata.[].title",
+                ChangeKind::Type(TypeChange::GainedType),
+            ),
+            change(
+                "response.media_container.metadata.[].year",
+                ChangeKind::Type(TypeChange::Widened),
+            ),
         ];
-        assert_eq!(common_path(Side::Response, &response).join("."), "response.media_container.metadata.[]");
-        let rename = [change("request.task", ChangeKind::Removed), change("request.butler_task", ChangeKind::Added { required: true })];
+        assert_eq!(
+            common_path(Side::Response, &response).join("."),
+            "response.media_container.metadata.[]"
+        );
+        let rename = [
+            change("request.task", ChangeKind::Removed),
+            change("request.butler_task", ChangeKind::Added { required: true }),
+        ];
         assert_eq!(common_path(Side::Request, &rename).join("."), "request");
-        let inside_parameter = [change("request.item.policy.unwatched", ChangeKind::Type(TypeChange::Widened))];
+        let inside_parameter = [change(
+            "request.item.policy.unwatched",
+            ChangeKind::Type(TypeChange::Widened),
+        )];
         assert_eq!(common_path(Side::Request, &inside_parameter).join("."), "request.item");
         let inside_body = [change("request.request_body.title", ChangeKind::Removed)];
-        assert_eq!(common_path(Side::Request, &inside_body).join("."), "request.request_body.title");
+        assert_eq!(
+            common_path(Side::Request, &inside_body).join("."),
+            "request.request_body.title"
+        );
     }
 
     #[test]
@@ -495,7 +522,11 @@ mod tests {
         params[0]["schema"] = serde_json::json!({ "type": "string" });
         params[1]["schema"] = serde_json::json!({ "type": "integer", "format": "int32" });
         params[2]["schema"]["enum"] = serde_json::json!(["x"]);
-        let log = diff(&crate::surface::surface(&doc), &crate::surface::surface(&after), Classification::Upstream);
+        let log = diff(
+            &crate::surface::surface(&doc),
+            &crate::surface::surface(&after),
+            Classification::Upstream,
+        );
         let changes = &log.entries[0].sides[0].changes;
         let kind = |p: &str| changes.iter().find(|c| c.path.join(".") == p).map(|c| c.kind);
         assert_eq!(kind("request.untyped"), Some(ChangeKind::Type(TypeChange::GainedType)));
