@@ -17,13 +17,7 @@ pub fn describe(generation: &Generation) -> String {
     let _ = writeln!(out, "token header: {}", api.token_header.as_deref().unwrap_or("(none)"));
     let _ = writeln!(out, "client headers:");
     for g in &api.globals {
-        let _ = writeln!(
-            out,
-            "  .{}(..) -> {}{}",
-            g.rust_name,
-            g.header,
-            if g.required { " (required)" } else { "" }
-        );
+        let _ = writeln!(out, "  .{}(..) -> {}{}", g.rust_name, g.header, if g.required { " (required)" } else { "" });
     }
     for tag in &api.tags {
         let _ = writeln!(out, "\ntag {} -> client.{}()", tag.name, tag.module);
@@ -53,12 +47,7 @@ pub fn describe(generation: &Generation) -> String {
                     Location::Query => "query",
                     Location::Header => "header",
                 };
-                let _ = writeln!(
-                    out,
-                    "    param {} in {place}{}",
-                    p.name,
-                    if p.required { ", required" } else { "" }
-                );
+                let _ = writeln!(out, "    param {} in {place}{}", p.name, if p.required { ", required" } else { "" });
             }
             let statuses: Vec<String> = op
                 .responses
@@ -108,21 +97,10 @@ fn type_name(ty: &RustType) -> String {
 
 /// A type as short text: `Option<Vec<Item>>` rather than `::std::option::Option<...>`.
 fn short_type(ty: &syn::Type) -> String {
-    let text: String = ty
-        .to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    [
-        "::std::option::",
-        "::std::vec::",
-        "::std::string::",
-        "::std::collections::",
-        "::serde_json::",
-    ]
-    .iter()
-    .fold(text, |t, prefix| t.replace(prefix, ""))
+    let text: String = ty.to_token_stream().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+    ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::"]
+        .iter()
+        .fold(text, |t, prefix| t.replace(prefix, ""))
 }
 
 /// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
@@ -140,11 +118,7 @@ fn describe_item(item: &syn::Item, out: &mut String) {
         syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
             let _ = writeln!(out, "  struct {}", s.ident);
             for field in &s.fields {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(|i| i.to_string())
-                    .unwrap_or_else(|| "0".into());
+                let name = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| "0".into());
                 let wire = serde_rename(&field.attrs).unwrap_or_else(|| name.clone());
                 let _ = writeln!(out, "    {name}: {} \"{wire}\"", short_type(&field.ty));
             }

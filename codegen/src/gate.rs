@@ -63,10 +63,7 @@ impl Verdict {
 
 /// Judges a version change against a changelog.
 pub fn judge(changelog: &Changelog, old: &Version, new: &Version) -> Verdict {
-    Verdict {
-        required: required_bump(changelog, old),
-        actual: bump(old, new),
-    }
+    Verdict { required: required_bump(changelog, old), actual: bump(old, new) }
 }
 
 #[cfg(test)]
@@ -80,18 +77,9 @@ mod tests {
 
     fn log(kind: Option<EntryKind>) -> Changelog {
         let entries = kind
-            .map(|kind| {
-                vec![Entry {
-                    operation: "butler.get_tasks".into(),
-                    kind,
-                    sides: vec![],
-                }]
-            })
+            .map(|kind| vec![Entry { operation: "butler.get_tasks".into(), kind, sides: vec![] }])
             .unwrap_or_default();
-        Changelog {
-            classification: Classification::Rust,
-            entries,
-        }
+        Changelog { classification: Classification::Rust, entries }
     }
 
     #[test]

@@ -68,11 +68,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
 
 /// The changelog from document `old` to document `new`.
 pub fn changelog(old: &Document, new: &Document, classification: changelog::Classification) -> changelog::Changelog {
-    changelog::diff(
-        &surface::surface(&old.value),
-        &surface::surface(&new.value),
-        classification,
-    )
+    changelog::diff(&surface::surface(&old.value), &surface::surface(&new.value), classification)
 }
 
 /// Loads `path` and runs [`generate`].

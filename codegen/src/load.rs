@@ -31,11 +31,7 @@ impl Document {
 
     /// A spec error at `pointer`.
     pub fn error(&self, pointer: &str, message: impl Into<String>, help: Option<&str>) -> Error {
-        Error::Spec {
-            location: self.locate(pointer),
-            message: message.into(),
-            help: help.map(str::to_string),
-        }
+        Error::Spec { location: self.locate(pointer), message: message.into(), help: help.map(str::to_string) }
     }
 
     /// The `openapi` version string of the document.
@@ -46,10 +42,7 @@ impl Document {
 
 /// Reads and parses the document at `path`.
 pub fn load(path: &Path) -> Result<Document> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     parse(path, text)
 }
 
@@ -69,17 +62,9 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
         })?
     } else {
         let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (Some(l.line()), Some(l.column())))
-                .unwrap_or((None, None));
+            let (line, column) = e.location().map(|l| (Some(l.line()), Some(l.column()))).unwrap_or((None, None));
             Error::Syntax {
-                location: Box::new(Location {
-                    file: file.clone(),
-                    line,
-                    column,
-                    pointer: String::new(),
-                }),
+                location: Box::new(Location { file: file.clone(), line, column, pointer: String::new() }),
                 format: "YAML",
                 message: strip_position_suffix(&e.to_string()),
             }
@@ -134,9 +119,7 @@ fn yaml_to_json(value: serde_norway::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
+                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
             }
         }
         Y::String(s) => Value::String(s),
@@ -161,11 +144,7 @@ fn yaml_to_json(value: serde_norway::Value) -> Value {
 
 /// Splits a JSON pointer into its unescaped segments.
 pub fn pointer_segments(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// Escapes one segment for use in a JSON pointer.
@@ -214,12 +193,8 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
                 .map(|c| (c.0, c.1, true));
         }
         if hit.is_none() {
-            let keys = [
-                format!("{segment}:"),
-                format!("'{segment}':"),
-                format!("\"{segment}\":"),
-                format!("\"{segment}\" :"),
-            ];
+            let keys =
+                [format!("{segment}:"), format!("'{segment}':"), format!("\"{segment}\":"), format!("\"{segment}\" :")];
             hit = candidates
                 .iter()
                 .filter(|c| c.1 == child_indent)
@@ -242,11 +217,7 @@ mod tests {
 
     #[test]
     fn yaml_integer_keys_become_strings() {
-        let doc = parse(
-            "t.yaml",
-            "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n".into(),
-        )
-        .unwrap();
+        let doc = parse("t.yaml", "openapi: 3.0.3\nresponses:\n  200:\n    description: ok\n".into()).unwrap();
         assert_eq!(doc.value["responses"]["200"]["description"], "ok");
     }
 
@@ -263,19 +234,13 @@ mod tests {
         let err = parse("old.yaml", "swagger: '2.0'\n".into()).unwrap_err();
         assert!(err.to_string().contains("no `openapi` version field"), "{err}");
         let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"), "{err}");
     }
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
         let err = parse("bad.yaml", "openapi: 3.1.0\npaths: [\n".into()).unwrap_err();
-        let Error::Syntax { location, format, .. } = err else {
-            panic!("{err:?}")
-        };
+        let Error::Syntax { location, format, .. } = err else { panic!("{err:?}") };
         assert_eq!(format, "YAML");
         assert!(location.line.is_some());
         let err = parse("bad.json", "{\"openapi\": }".into()).unwrap_err();

@@ -165,14 +165,11 @@ fn text(v: Option<&Value>) -> String {
 
 /// Builds the model from the normalised document (`doc`), for the tags in `tags`.
 pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<Api> {
-    let token_header = doc
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .and_then(|schemes| {
-            schemes
-                .values()
-                .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name"))))
-        });
+    let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
+        schemes
+            .values()
+            .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name"))))
+    });
     let globals = build_globals(doc);
     let mut out_tags = Vec::new();
     for tag in tags {
@@ -185,23 +182,15 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
         let mut operations = Vec::new();
         for op in walk::operations(doc) {
             let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-            let tagged = node
-                .get("tags")
-                .and_then(Value::as_array)
-                .is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
+            let tagged =
+                node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
             if tagged {
                 operations.push(build_operation(source, doc, &op, node)?);
             }
         }
         let module = tag.to_snake_case();
         check_identifier(source, "/tags", &module)?;
-        out_tags.push(Tag {
-            name: tag.clone(),
-            type_name: tag.to_upper_camel_case(),
-            module,
-            description,
-            operations,
-        });
+        out_tags.push(Tag { name: tag.clone(), type_name: tag.to_upper_camel_case(), module, description, operations });
     }
     Ok(Api {
         title: text(doc.pointer("/info/title")),
@@ -220,11 +209,7 @@ fn build_globals(doc: &Value) -> Vec<Global> {
     list.iter()
         .map(|p| walk::deref(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-        .filter(|p| {
-            !p.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case("accepts"))
-        })
+        .filter(|p| !p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("accepts")))
         .map(|p| {
             let header = text(p.get("name"));
             let rust_base = p
@@ -232,14 +217,11 @@ fn build_globals(doc: &Value) -> Vec<Global> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
-            let example = p
-                .get("example")
-                .or_else(|| p.pointer("/schema/example"))
-                .and_then(|e| match e {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Null => None,
-                    other => Some(other.to_string()),
-                });
+            let example = p.get("example").or_else(|| p.pointer("/schema/example")).and_then(|e| match e {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            });
             Global {
                 rust_name: rust_base.to_snake_case(),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
@@ -305,11 +287,7 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
             Some("query") => Location::Query,
             Some("header") => Location::Header,
             other => {
-                return Err(source.error(
-                    &pointer,
-                    format!("parameter `{name}` in {other:?} is not supported"),
-                    None,
-                ));
+                return Err(source.error(&pointer, format!("parameter `{name}` in {other:?} is not supported"), None));
             }
         };
         let schema = p.get("schema").unwrap_or(&Value::Null);
@@ -345,11 +323,8 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
     if let Some(map) = node.get("responses").and_then(Value::as_object) {
         for (status, raw) in map {
             let r = walk::deref(doc, raw);
-            let content: Vec<String> = r
-                .get("content")
-                .and_then(Value::as_object)
-                .map(|c| c.keys().cloned().collect())
-                .unwrap_or_default();
+            let content: Vec<String> =
+                r.get("content").and_then(Value::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
             for media in &content {
                 if !is_json(media) && !non_json.contains(media) {
                     non_json.push(media.clone());
@@ -379,10 +354,9 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
     let builder_name = operation_id.to_upper_camel_case();
     let success = match json_model {
         Some(model) => Success::Json { model },
-        None if success_codes.len() > 1 => Success::Status {
-            type_name: format!("{builder_name}Status"),
-            variants: success_codes,
-        },
+        None if success_codes.len() > 1 => {
+            Success::Status { type_name: format!("{builder_name}Status"), variants: success_codes }
+        }
         None => Success::Unit,
     };
     let mut accept = vec!["application/json".to_string()];
@@ -404,13 +378,7 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
 
 /// The Rust type name typify gives the component a `$ref` points at.
 fn model_name(reference: &str) -> String {
-    reference
-        .rsplit('/')
-        .next()
-        .unwrap_or(reference)
-        .replace("~1", "/")
-        .replace("~0", "~")
-        .to_upper_camel_case()
+    reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~").to_upper_camel_case()
 }
 
 fn rust_type(doc: &Value, schema: &Value) -> Option<RustType> {

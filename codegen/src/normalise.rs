@@ -48,11 +48,7 @@ pub fn normalise(doc: &mut Value) -> Vec<Change> {
 }
 
 fn change(rule: &'static str, pointer: &str, detail: impl Into<String>) -> Change {
-    Change {
-        rule,
-        pointer: pointer.to_string(),
-        detail: detail.into(),
-    }
+    Change { rule, pointer: pointer.to_string(), detail: detail.into() }
 }
 
 /// 3.1 `type: [T, "null"]` becomes 3.0 `type: T` + `nullable: true`; a list of several
@@ -134,11 +130,7 @@ pub fn const_to_single_value_enum(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(value) = schema.remove("const") {
-            changes.push(change(
-                "const_to_single_value_enum",
-                ptr,
-                format!("const {value} → enum"),
-            ));
+            changes.push(change("const_to_single_value_enum", ptr, format!("const {value} → enum")));
             schema.insert("enum".into(), Value::Array(vec![value]));
         }
     });
@@ -154,11 +146,7 @@ pub fn numeric_exclusive_bounds(doc: &mut Value) -> Vec<Change> {
             if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
                 schema.insert(bound.into(), n.clone());
                 schema.insert(exclusive.into(), Value::Bool(true));
-                changes.push(change(
-                    "numeric_exclusive_bounds",
-                    ptr,
-                    format!("{exclusive}: {n} → 3.0 form"),
-                ));
+                changes.push(change("numeric_exclusive_bounds", ptr, format!("{exclusive}: {n} → 3.0 form")));
             }
         }
     });
@@ -195,25 +183,16 @@ pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Change> {
         if schema.len() == 1 {
             return;
         }
-        let doc_only = schema
-            .keys()
-            .all(|k| ["$ref", "description", "summary", "example", "title"].contains(&k.as_str()));
+        let doc_only =
+            schema.keys().all(|k| ["$ref", "description", "summary", "example", "title"].contains(&k.as_str()));
         if doc_only {
             let dropped: Vec<String> = schema.keys().filter(|k| *k != "$ref").cloned().collect();
             schema.retain(|k, _| k == "$ref");
-            changes.push(change(
-                "schema_ref_siblings_to_all_of",
-                ptr,
-                format!("dropped {dropped:?} beside $ref"),
-            ));
+            changes.push(change("schema_ref_siblings_to_all_of", ptr, format!("dropped {dropped:?} beside $ref")));
         } else {
             schema.remove("$ref");
             schema.insert("allOf".into(), json!([{ "$ref": reference }]));
-            changes.push(change(
-                "schema_ref_siblings_to_all_of",
-                ptr,
-                "$ref with siblings → allOf",
-            ));
+            changes.push(change("schema_ref_siblings_to_all_of", ptr, "$ref with siblings → allOf"));
         }
     });
     changes
@@ -299,10 +278,7 @@ pub fn remove_global_parameters(doc: &mut Value) -> Vec<Change> {
 }
 
 fn operation_id(doc: &Value, op_ptr: &str) -> String {
-    doc.pointer(&format!("{op_ptr}/operationId"))
-        .and_then(Value::as_str)
-        .unwrap_or("operation")
-        .to_string()
+    doc.pointer(&format!("{op_ptr}/operationId")).and_then(Value::as_str).unwrap_or("operation").to_string()
 }
 
 /// Finds a free component schema name for `schema`: `preferred` when free or already holding
@@ -310,9 +286,7 @@ fn operation_id(doc: &Value, op_ptr: &str) -> String {
 /// Descriptions do not count: two operations may describe the same enum differently.
 fn component_name(schemas: &Map<String, Value>, schema: &Value, preferred: String, fallback: String) -> (String, bool) {
     let same = |existing: &Value| without_description(existing) == without_description(schema);
-    let candidates = [preferred, fallback.clone()]
-        .into_iter()
-        .chain((2..).map(|n| format!("{fallback}{n}")));
+    let candidates = [preferred, fallback.clone()].into_iter().chain((2..).map(|n| format!("{fallback}{n}")));
     for name in candidates {
         match schemas.get(&name) {
             None => return (name, false),
@@ -332,9 +306,7 @@ fn without_description(schema: &Value) -> Value {
 }
 
 fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
-    let components = doc
-        .as_object_mut()
-        .map(|d| d.entry("components").or_insert_with(|| json!({})));
+    let components = doc.as_object_mut().map(|d| d.entry("components").or_insert_with(|| json!({})));
     if let Some(Value::Object(c)) = components
         && let Value::Object(s) = c.entry("schemas").or_insert_with(|| json!({}))
     {
@@ -351,17 +323,13 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
-        let count = doc
-            .pointer(&format!("{}/parameters", op.pointer))
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let count = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array).map_or(0, Vec::len);
         for i in 0..count {
             let ptr = format!("{}/parameters/{i}", op.pointer);
             let Some(param) = doc.pointer(&ptr) else { continue };
-            let (Some(name), Some(schema)) = (
-                param.get("name").and_then(Value::as_str).map(str::to_string),
-                param.get("schema"),
-            ) else {
+            let (Some(name), Some(schema)) =
+                (param.get("name").and_then(Value::as_str).map(str::to_string), param.get("schema"))
+            else {
                 continue;
             };
             if schema.get("enum").is_none() || schema.get("$ref").is_some() {
@@ -382,10 +350,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
             let name = name.as_str();
             let fallback = format!("{}{}", op_id.to_upper_camel_case(), preferred);
             let empty = Map::new();
-            let schemas = doc
-                .pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty);
+            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
             let (component, exists) = component_name(schemas, &schema, preferred, fallback);
             if !exists {
                 insert_component_schema(doc, &component, schema);
@@ -409,29 +374,21 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
-        let Some(responses) = doc
-            .pointer(&format!("{}/responses", op.pointer))
-            .and_then(Value::as_object)
-        else {
+        let Some(responses) = doc.pointer(&format!("{}/responses", op.pointer)).and_then(Value::as_object) else {
             continue;
         };
         let codes: Vec<String> = responses.keys().filter(|c| c.starts_with('2')).cloned().collect();
         let multiple = codes.len() > 1;
         for code in codes {
-            let Some(content) = doc
-                .pointer(&format!("{}/responses/{code}/content", op.pointer))
-                .and_then(Value::as_object)
+            let Some(content) =
+                doc.pointer(&format!("{}/responses/{code}/content", op.pointer)).and_then(Value::as_object)
             else {
                 continue;
             };
             let Some(media) = content.keys().find(|m| is_json(m)).cloned() else {
                 continue;
             };
-            let ptr = format!(
-                "{}/responses/{code}/content/{}/schema",
-                op.pointer,
-                escape_segment(&media)
-            );
+            let ptr = format!("{}/responses/{code}/content/{}/schema", op.pointer, escape_segment(&media));
             let Some(schema) = doc.pointer(&ptr) else { continue };
             if schema.get("$ref").is_some() {
                 continue;
@@ -442,10 +399,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
                 if multiple { code.clone() } else { String::new() }
             );
             let empty = Map::new();
-            let schemas = doc
-                .pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty);
+            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
             let (component, exists) = component_name(schemas, schema, base.clone(), format!("{base}Body"));
             let schema = schema.clone();
             if !exists {
@@ -496,10 +450,7 @@ mod tests {
         let mut doc =
             doc_with_schema(json!({ "type": "object", "properties": { "a": { "type": ["string", "null"] } } }));
         let changes = nullable_type_arrays(&mut doc);
-        assert_eq!(
-            doc["components"]["schemas"]["S"]["properties"]["a"],
-            json!({ "type": "string", "nullable": true })
-        );
+        assert_eq!(doc["components"]["schemas"]["S"]["properties"]["a"], json!({ "type": "string", "nullable": true }));
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].pointer, "/components/schemas/S/properties/a");
         let mut doc = doc_with_schema(json!({ "type": ["string", "integer"] }));
@@ -546,10 +497,7 @@ mod tests {
     fn examples_list_becomes_example() {
         let mut doc = doc_with_schema(json!({ "type": "string", "examples": ["a", "b"] }));
         assert_eq!(examples_to_example(&mut doc).len(), 1);
-        assert_eq!(
-            doc["components"]["schemas"]["S"],
-            json!({ "type": "string", "example": "a" })
-        );
+        assert_eq!(doc["components"]["schemas"]["S"], json!({ "type": "string", "example": "a" }));
     }
 
     #[test]
@@ -561,10 +509,7 @@ mod tests {
         assert_eq!(schema_ref_siblings_to_all_of(&mut doc).len(), 2);
         let props = &doc["components"]["schemas"]["S"]["properties"];
         assert_eq!(props["documented"], json!({ "$ref": "#/components/schemas/T" }));
-        assert_eq!(
-            props["nullable"],
-            json!({ "allOf": [{ "$ref": "#/components/schemas/T" }], "nullable": true })
-        );
+        assert_eq!(props["nullable"], json!({ "allOf": [{ "$ref": "#/components/schemas/T" }], "nullable": true }));
     }
 
     #[test]
@@ -573,10 +518,7 @@ mod tests {
             "parameters": [{ "$ref": "#/components/parameters/p", "description": "mine" }],
             "responses": { "200": { "$ref": "#/components/responses/ok", "summary": "s" } } } } } });
         assert_eq!(reference_object_siblings(&mut doc).len(), 2);
-        assert_eq!(
-            doc["paths"]["/a"]["get"]["parameters"][0],
-            json!({ "$ref": "#/components/parameters/p" })
-        );
+        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0], json!({ "$ref": "#/components/parameters/p" }));
     }
 
     fn butler_like() -> Value {
@@ -600,9 +542,7 @@ mod tests {
         let changes = remove_global_parameters(&mut doc);
         assert_eq!(changes.len(), 2, "{changes:?}");
         for method in ["post", "delete"] {
-            let params = doc["paths"]["/butler/{butlerTask}"][method]["parameters"]
-                .as_array()
-                .unwrap();
+            let params = doc["paths"]["/butler/{butlerTask}"][method]["parameters"].as_array().unwrap();
             assert_eq!(params.len(), 1);
             assert_eq!(params[0]["name"], "butlerTask");
         }
@@ -613,18 +553,12 @@ mod tests {
         let mut doc = butler_like();
         let changes = hoist_inline_parameter_enums(&mut doc);
         assert_eq!(changes.len(), 2);
-        assert_eq!(
-            doc["components"]["schemas"]["ButlerTask"],
-            json!({ "type": "string", "enum": ["A", "B"] })
-        );
+        assert_eq!(doc["components"]["schemas"]["ButlerTask"], json!({ "type": "string", "enum": ["A", "B"] }));
         // Descriptions differ between operations without splitting the type.
         let mut doc = butler_like();
         doc["paths"]["/butler/{butlerTask}"]["post"]["parameters"][1]["description"] = json!("start this one");
         hoist_inline_parameter_enums(&mut doc);
-        assert_eq!(
-            doc["components"]["schemas"]["ButlerTask"]["description"],
-            "start this one"
-        );
+        assert_eq!(doc["components"]["schemas"]["ButlerTask"]["description"], "start this one");
         assert!(doc["components"]["schemas"].get("StopTaskButlerTask").is_none());
         for method in ["post", "delete"] {
             assert_eq!(
@@ -645,10 +579,7 @@ mod tests {
             "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } },
                            "404": { "content": { "application/json": { "schema": { "type": "object" } } } } } } } } });
         assert_eq!(hoist_inline_response_schemas(&mut doc).len(), 1);
-        assert_eq!(
-            doc["components"]["schemas"]["GetThingsResponse"],
-            json!({ "type": "object" })
-        );
+        assert_eq!(doc["components"]["schemas"]["GetThingsResponse"], json!({ "type": "object" }));
         assert_eq!(
             doc["paths"]["/a"]["get"]["responses"]["404"]["content"]["application/json"]["schema"],
             json!({ "type": "object" })

@@ -45,26 +45,18 @@ pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate
             .map(|l| l.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
         if !op_tags.iter().any(|t| tags.contains(t))
-            && let Some(item) = doc
-                .pointer_mut(&format!("/paths/{}", escape_segment(&op.path)))
-                .and_then(Value::as_object_mut)
+            && let Some(item) =
+                doc.pointer_mut(&format!("/paths/{}", escape_segment(&op.path))).and_then(Value::as_object_mut)
         {
             item.remove(op.method);
             removed += 1;
         }
     }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.retain(|_, item| {
-            item.as_object()
-                .is_some_and(|i| walk::METHODS.iter().any(|m| i.contains_key(*m)))
-        });
+        paths.retain(|_, item| item.as_object().is_some_and(|i| walk::METHODS.iter().any(|m| i.contains_key(*m))));
     }
     if let Some(list) = doc.get_mut("tags").and_then(Value::as_array_mut) {
-        list.retain(|t| {
-            t.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| tags.iter().any(|s| s == n))
-        });
+        list.retain(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| tags.iter().any(|s| s == n)));
     }
     changes.push(Change {
         rule: "select_tags",
@@ -94,11 +86,7 @@ pub fn prune_components(doc: &mut Value) -> Vec<Change> {
         if segments.len() < 3 || segments[0] != "components" {
             continue;
         }
-        let component = format!(
-            "/components/{}/{}",
-            escape_segment(&segments[1]),
-            escape_segment(&segments[2])
-        );
+        let component = format!("/components/{}/{}", escape_segment(&segments[1]), escape_segment(&segments[2]));
         if reached.insert(component.clone())
             && let Some(node) = doc.pointer(&component)
         {
@@ -116,11 +104,7 @@ pub fn prune_components(doc: &mut Value) -> Vec<Change> {
             };
             let before = entries.len();
             entries.retain(|name, _| {
-                reached.contains(&format!(
-                    "/components/{}/{}",
-                    escape_segment(kind),
-                    escape_segment(name)
-                ))
+                reached.contains(&format!("/components/{}/{}", escape_segment(kind), escape_segment(name)))
             });
             if before != entries.len() {
                 changes.push(Change {
@@ -172,10 +156,7 @@ mod tests {
         let mut doc = json!({ "paths": { "/a": { "get": { "tags": ["Butler"] } } } });
         let err = select_tags(&source(), &mut doc, &["Butlr".to_string()]).unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains("no operation has the tag `Butlr`") && text.contains("known tags: Butler"),
-            "{text}"
-        );
+        assert!(text.contains("no operation has the tag `Butlr`") && text.contains("known tags: Butler"), "{text}");
     }
 
     #[test]

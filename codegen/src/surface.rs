@@ -70,6 +70,10 @@ pub struct Node {
     /// `default`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// `null` is allowed too (3.0 `nullable`, a 3.1 type list with `"null"`, or a `null`
+    /// member of `oneOf`/`anyOf`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
     /// Object fields by snake-case name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, Field>,
@@ -109,6 +113,7 @@ impl Node {
             enum_values: None,
             enum_names: None,
             default: None,
+            nullable: false,
             fields: BTreeMap::new(),
             additional: None,
             items: None,
@@ -136,15 +141,10 @@ impl Node {
         for (name, field) in &self.fields {
             (name, &field.wire_name, field.required, field.node.fingerprint).hash(&mut h);
         }
-        for child in self
-            .additional
-            .iter()
-            .chain(self.items.iter())
-            .chain(self.variants.iter())
-        {
+        for child in self.additional.iter().chain(self.items.iter()).chain(self.variants.iter()) {
             child.fingerprint.hash(&mut h);
         }
-        self.cycle.hash(&mut h);
+        (&self.cycle, self.nullable).hash(&mut h);
         self.fingerprint = h.finish();
         Arc::new(self)
     }
@@ -172,11 +172,7 @@ pub struct OperationSurface {
 impl OperationSurface {
     /// `group.method` (or `method` for an untagged operation).
     pub fn key(&self) -> String {
-        if self.group.is_empty() {
-            self.method.clone()
-        } else {
-            format!("{}.{}", self.group, self.method)
-        }
+        if self.group.is_empty() { self.method.clone() } else { format!("{}.{}", self.group, self.method) }
     }
 }
 
@@ -190,21 +186,14 @@ pub struct Surface {
 /// A field or parameter name as the changelog writes it: snake case of each `.`-separated
 /// part (`onlyTransient` → `only_transient`, `field.locked` stays `field.locked`).
 pub fn field_name(wire: &str) -> String {
-    wire.split('.')
-        .map(|part| part.to_snake_case())
-        .collect::<Vec<_>>()
-        .join(".")
+    wire.split('.').map(|part| part.to_snake_case()).collect::<Vec<_>>().join(".")
 }
 
 /// A method name: the snake case of the operationId, except that an operationId written
 /// with dashes is kept as written (`get-users` stays `get-users`, as the upstream changelog
 /// shows for the four operations added on 2025-11-30).
 pub fn method_name(operation_id: &str) -> String {
-    if operation_id.contains('-') {
-        operation_id.to_string()
-    } else {
-        operation_id.to_snake_case()
-    }
+    if operation_id.contains('-') { operation_id.to_string() } else { operation_id.to_snake_case() }
 }
 
 /// A group name: the snake case of the tag (`Library Playlists` → `library_playlists`,
@@ -254,11 +243,8 @@ impl Builder<'_> {
         };
         if let Some(Value::Array(members)) = map.get("allOf") {
             let mut subs: Vec<Arc<Node>> = members.iter().map(|m| child(self, m, stack)).collect();
-            let rest: serde_json::Map<String, Value> = map
-                .iter()
-                .filter(|(k, _)| *k != "allOf")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let rest: serde_json::Map<String, Value> =
+                map.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
             if !rest.is_empty() {
                 subs.push(child(self, &Value::Object(rest), stack));
             }
@@ -269,9 +255,7 @@ impl Builder<'_> {
             {
                 let mut merged = Node::leaf(NodeType::Object);
                 for s in subs.iter().filter(|s| s.ty == NodeType::Object) {
-                    merged
-                        .fields
-                        .extend(s.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    merged.fields.extend(s.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
                 merged.seal()
             } else {
@@ -288,19 +272,18 @@ impl Builder<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
-                let variants: Vec<Arc<Node>> = members
-                    .iter()
-                    .map(|m| child(self, m, stack))
-                    .filter(|n| n.ty != NodeType::Null)
-                    .collect();
-                let only_docs = map
-                    .keys()
-                    .all(|k| [key, "description", "example", "title"].contains(&k.as_str()));
+                let all: Vec<Arc<Node>> = members.iter().map(|m| child(self, m, stack)).collect();
+                let has_null = all.iter().any(|n| n.ty == NodeType::Null);
+                let variants: Vec<Arc<Node>> = all.into_iter().filter(|n| n.ty != NodeType::Null).collect();
+                let only_docs =
+                    map.keys().all(|k| [key, "description", "example", "title", "nullable"].contains(&k.as_str()));
+                let nullable = has_null || map.get("nullable") == Some(&Value::Bool(true));
                 if variants.len() == 1 && only_docs {
-                    return (variants[0].clone(), cycles);
+                    return (with_nullable(&variants[0], nullable), cycles);
                 }
                 let mut union = Node::leaf(NodeType::Union);
                 union.variants = variants;
+                union.nullable = nullable;
                 return (union.seal(), cycles);
             }
         }
@@ -320,6 +303,8 @@ impl Builder<'_> {
             _ => NodeType::Any,
         };
         let mut node = Node::leaf(ty);
+        node.nullable = map.get("nullable") == Some(&Value::Bool(true))
+            || map.get("type").and_then(Value::as_array).is_some_and(|l| l.len() > 1 && l.iter().any(|t| t == "null"));
         node.format = map.get("format").and_then(Value::as_str).map(str::to_string);
         node.enum_values = match (map.get("enum"), map.get("const")) {
             (Some(Value::Array(values)), _) => Some(values.clone()),
@@ -329,19 +314,11 @@ impl Builder<'_> {
         node.enum_names = map.get("x-speakeasy-enums").and_then(Value::as_array).cloned();
         node.default = map.get("default").cloned();
         if ty == NodeType::Object {
-            let required: BTreeSet<&str> = map
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required: BTreeSet<&str> =
+                map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
             if let Some(props) = map.get("properties").and_then(Value::as_object) {
                 for (wire, schema) in props {
-                    let shown = schema
-                        .get("x-speakeasy-name-override")
-                        .and_then(Value::as_str)
-                        .unwrap_or(wire);
+                    let shown = schema.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
                     let field = Field {
                         wire_name: wire.clone(),
                         required: required.contains(wire.as_str()),
@@ -361,6 +338,16 @@ impl Builder<'_> {
     }
 }
 
+/// `node`, marked nullable when `nullable` (a copy; the shared node is not changed).
+fn with_nullable(node: &Arc<Node>, nullable: bool) -> Arc<Node> {
+    if !nullable || node.nullable {
+        return node.clone();
+    }
+    let mut copy = (**node).clone();
+    copy.nullable = true;
+    copy.seal()
+}
+
 fn type_of(t: &str) -> NodeType {
     match t {
         "string" => NodeType::String,
@@ -376,23 +363,12 @@ fn type_of(t: &str) -> NodeType {
 
 /// The surface of every operation of `doc`.
 pub fn surface(doc: &Value) -> Surface {
-    let mut builder = Builder {
-        doc,
-        memo: HashMap::new(),
-    };
+    let mut builder = Builder { doc, memo: HashMap::new() };
     let mut operations = BTreeMap::new();
     for op in walk::operations(doc) {
         let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-        let operation_id = node
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let group = node
-            .pointer("/tags/0")
-            .and_then(Value::as_str)
-            .map(group_name)
-            .unwrap_or_default();
+        let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let group = node.pointer("/tags/0").and_then(Value::as_str).map(group_name).unwrap_or_default();
         let mut request = Node::leaf(NodeType::Object);
         let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
         for raw in path_params
@@ -403,38 +379,18 @@ pub fn surface(doc: &Value) -> Surface {
         {
             let p = walk::deref(doc, raw);
             let wire = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            let shown = p
-                .get("x-speakeasy-name-override")
-                .and_then(Value::as_str)
-                .unwrap_or(wire);
+            let shown = p.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false)
                 || p.get("in").and_then(Value::as_str) == Some("path");
             let (schema, _) = builder.node(p.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
-            request.fields.insert(
-                field_name(shown),
-                Field {
-                    wire_name: wire.to_string(),
-                    required,
-                    node: schema,
-                },
-            );
+            request.fields.insert(field_name(shown), Field { wire_name: wire.to_string(), required, node: schema });
         }
         if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b))
-            && let Some((_, media)) = body
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|c| c.iter().next())
+            && let Some((_, media)) = body.get("content").and_then(Value::as_object).and_then(|c| c.iter().next())
         {
             let (schema, _) = builder.node(media.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
             let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-            request.fields.insert(
-                REQUEST_BODY.into(),
-                Field {
-                    wire_name: "(body)".into(),
-                    required,
-                    node: schema,
-                },
-            );
+            request.fields.insert(REQUEST_BODY.into(), Field { wire_name: "(body)".into(), required, node: schema });
         }
         let mut response = None;
         if let Some(responses) = node.get("responses").and_then(Value::as_object) {
@@ -476,10 +432,7 @@ pub const REQUEST_BODY: &str = "request_body";
 pub fn outline(surface: &Surface) -> String {
     let mut out = String::new();
     for (key, op) in &surface.operations {
-        out.push_str(&format!(
-            "{key}  {} {} [{}]\n",
-            op.http_method, op.path, op.operation_id
-        ));
+        out.push_str(&format!("{key}  {} {} [{}]\n", op.http_method, op.path, op.operation_id));
         outline_node(&op.request, "request", false, 1, &mut out);
         match &op.response {
             Some(node) => outline_node(node, "response", false, 1, &mut out),
@@ -490,12 +443,7 @@ pub fn outline(surface: &Surface) -> String {
 }
 
 fn outline_node(node: &Node, name: &str, required: bool, depth: usize, out: &mut String) {
-    let mut line = format!(
-        "{}{name}{}: {:?}",
-        "  ".repeat(depth),
-        if required { " (required)" } else { "" },
-        node.ty
-    );
+    let mut line = format!("{}{name}{}: {:?}", "  ".repeat(depth), if required { " (required)" } else { "" }, node.ty);
     if let Some(format) = &node.format {
         line.push_str(&format!(" format={format}"));
     }
@@ -507,6 +455,9 @@ fn outline_node(node: &Node, name: &str, required: bool, depth: usize, out: &mut
     }
     if let Some(cycle) = &node.cycle {
         line.push_str(&format!(" -> {cycle}"));
+    }
+    if node.nullable {
+        line.push_str(" nullable");
     }
     out.push_str(&line);
     out.push('\n');

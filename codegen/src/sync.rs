@@ -51,15 +51,10 @@ pub fn compare(crate_dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
                 diff: similar::TextDiff::from_lines(&on_disk, &file.contents)
                     .unified_diff()
                     .context_radius(3)
-                    .header(
-                        &format!("a/{} (committed)", file.path),
-                        &format!("b/{} (generated)", file.path),
-                    )
+                    .header(&format!("a/{} (committed)", file.path), &format!("b/{} (generated)", file.path))
                     .to_string(),
             }),
-            Err(_) => drift.push(Drift::Missing {
-                path: file.path.clone(),
-            }),
+            Err(_) => drift.push(Drift::Missing { path: file.path.clone() }),
         }
     }
     for path in generated_on_disk(crate_dir) {
@@ -91,10 +86,7 @@ pub fn write(crate_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<S
     for drift in compare(crate_dir, files) {
         match drift {
             Drift::Changed { path, .. } | Drift::Missing { path } => {
-                let file = files
-                    .iter()
-                    .find(|f| f.path == path)
-                    .expect("drift names a generated file");
+                let file = files.iter().find(|f| f.path == path).expect("drift names a generated file");
                 let target = crate_dir.join(&path);
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent)?;

@@ -40,11 +40,7 @@ impl Server {
     /// The base URL this server template stands for.
     pub fn url(&self) -> String {
         match self {
-            Server::PlexDirect {
-                ip_description,
-                identifier,
-                port,
-            } => {
+            Server::PlexDirect { ip_description, identifier, port } => {
                 format!("https://{ip_description}.{identifier}.plex.direct:{port}")
             }
             Server::HostPort { protocol, host, port } if host.contains(':') && !host.starts_with('[') => {
@@ -132,16 +128,11 @@ impl PlexClientBuilder {
         let parsed = reqwest::Url::parse(&base)
             .map_err(|e| Error::Config(format!("server URL `{base}` is not a valid URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "server URL `{base}` must be http:// or https:// with a host"
-            )));
+            return Err(Error::Config(format!("server URL `{base}` must be http:// or https:// with a host")));
         }
         warn_if_plaintext(&parsed);
-        let client_identifier = self
-            .globals
-            .client_identifier
-            .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
-            .clone();
+        let client_identifier =
+            self.globals.client_identifier.get_or_insert_with(|| uuid::Uuid::new_v4().to_string()).clone();
         let mut headers = HeaderMap::new();
         if let Some(Token(token)) = &self.token {
             let mut value = HeaderValue::from_str(token)
@@ -151,9 +142,7 @@ impl PlexClientBuilder {
         }
         for (name, value) in self.globals.headers() {
             let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!(
-                    "the value for {name} holds characters that HTTP headers cannot carry"
-                ))
+                Error::Config(format!("the value for {name} holds characters that HTTP headers cannot carry"))
             })?;
             headers.insert(HeaderName::from_static(name), value);
         }
@@ -186,15 +175,8 @@ impl PlexClientBuilder {
 /// 3XX status).
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same_origin || attempt.previous().len() > 10 {
-            attempt.stop()
-        } else {
-            attempt.follow()
-        }
+        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin || attempt.previous().len() > 10 { attempt.stop() } else { attempt.follow() }
     })
 }
 

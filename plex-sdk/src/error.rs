@@ -74,11 +74,7 @@ pub enum Error {
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {
-    if excerpt.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", excerpt.trim())
-    }
+    if excerpt.trim().is_empty() { String::new() } else { format!(": {}", excerpt.trim()) }
 }
 
 impl Error {

@@ -36,11 +36,6 @@ impl<T> Response<T> {
     }
 
     pub(crate) fn new(raw: RawResponse, value: T) -> Self {
-        Response {
-            status: raw.status,
-            headers: raw.headers,
-            body: raw.body,
-            value,
-        }
+        Response { status: raw.status, headers: raw.headers, body: raw.body, value }
     }
 }

@@ -126,11 +126,8 @@ impl PlexClient {
         };
         span.record("attempt", attempts.load(Ordering::Relaxed));
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Some(status) = result
-            .as_ref()
-            .ok()
-            .map(|r| r.status)
-            .or_else(|| result.as_ref().err().and_then(Error::status))
+        if let Some(status) =
+            result.as_ref().ok().map(|r| r.status).or_else(|| result.as_ref().err().and_then(Error::status))
         {
             span.record("status", status);
         }
@@ -161,16 +158,10 @@ impl PlexClient {
             builder = builder.timeout(timeout);
         }
         tracing::debug!(attempt, "sending");
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
+        let response = builder.send().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
+        let body = response.bytes().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
         tracing::debug!(attempt, status, bytes = body.len(), "received");
         if (200..300).contains(&status) {
             Ok(RawResponse { status, headers, body })
@@ -201,10 +192,7 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
-        headers.insert(
-            http::header::RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
-        );
+        headers.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }
 }

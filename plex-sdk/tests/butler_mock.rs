@@ -90,12 +90,7 @@ async fn only_request(server: &MockServer) -> Request {
 
 /// Every value of header `name` in `request`, as text.
 fn header_values<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request
-        .headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().expect("header value is text"))
-        .collect()
+    request.headers.get_all(name).iter().map(|v| v.to_str().expect("header value is text")).collect()
 }
 
 /// The single value of header `name` (panics when it is missing or repeated).
@@ -111,10 +106,7 @@ fn assert_request(request: &Request, expected_method: &str, expected_path: &str,
     assert_eq!(request.url.path(), expected_path);
     assert_eq!(request.url.query(), None, "no query string expected");
     assert_eq!(single_header(request, "accept"), accept);
-    assert!(
-        request.headers.get("accepts").is_none(),
-        "the `accepts` pseudo-header must not be sent"
-    );
+    assert!(request.headers.get("accepts").is_none(), "the `accepts` pseudo-header must not be sent");
     assert!(
         request.headers.get("api-version").is_none(),
         "no `api-version` header (progenitor's client would send one)"
@@ -134,10 +126,7 @@ struct Recorder {
 
 impl Recorder {
     fn new(responses: Vec<ResponseTemplate>) -> Self {
-        Recorder {
-            times: Arc::default(),
-            responses,
-        }
+        Recorder { times: Arc::default(), responses }
     }
 
     fn times(&self) -> Vec<Instant> {
@@ -225,19 +214,10 @@ async fn start_task_sends_post_butler_task_with_json_or_html_accept() {
         .mount(&server)
         .await;
 
-    let status = client_for(&server)
-        .butler()
-        .start_task(ButlerTask::RefreshLocalMedia)
-        .await
-        .unwrap();
+    let status = client_for(&server).butler().start_task(ButlerTask::RefreshLocalMedia).await.unwrap();
 
     assert_eq!(status, StartTaskStatus::Ok);
-    assert_request(
-        &only_request(&server).await,
-        "POST",
-        "/butler/RefreshLocalMedia",
-        ACCEPT_JSON_OR_HTML,
-    );
+    assert_request(&only_request(&server).await, "POST", "/butler/RefreshLocalMedia", ACCEPT_JSON_OR_HTML);
 }
 
 #[tokio::test]
@@ -250,18 +230,9 @@ async fn stop_task_sends_delete_butler_task_with_json_or_html_accept() {
         .mount(&server)
         .await;
 
-    client_for(&server)
-        .butler()
-        .stop_task(ButlerTask::CleanOldBundles)
-        .await
-        .unwrap();
+    client_for(&server).butler().stop_task(ButlerTask::CleanOldBundles).await.unwrap();
 
-    assert_request(
-        &only_request(&server).await,
-        "DELETE",
-        "/butler/CleanOldBundles",
-        ACCEPT_JSON_OR_HTML,
-    );
+    assert_request(&only_request(&server).await, "DELETE", "/butler/CleanOldBundles", ACCEPT_JSON_OR_HTML);
 }
 
 #[tokio::test]
@@ -292,10 +263,7 @@ async fn every_global_header_is_sent_on_every_operation() {
     butler.get_tasks().await.unwrap();
     butler.start_tasks().await.unwrap();
     butler.stop_tasks().await.unwrap();
-    assert_eq!(
-        butler.start_task(ButlerTask::BackupDatabase).await.unwrap(),
-        StartTaskStatus::Ok
-    );
+    assert_eq!(butler.start_task(ButlerTask::BackupDatabase).await.unwrap(), StartTaskStatus::Ok);
     butler.stop_task(ButlerTask::BackupDatabase).await.unwrap();
 
     let received = requests(&server).await;
@@ -333,10 +301,7 @@ async fn get_tasks_without_declared_parameters_still_sends_token_and_client_iden
 #[tokio::test]
 async fn unset_globals_and_missing_token_are_not_sent() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = PlexClient::builder()
         .server_url(server.uri())
         .client_identifier(CLIENT_ID)
@@ -353,10 +318,7 @@ async fn unset_globals_and_missing_token_are_not_sent() {
     for (name, _) in &GLOBALS[1..] {
         assert!(request.headers.get(*name).is_none(), "{name} was sent though not set");
     }
-    assert!(
-        single_header(&request, "user-agent").starts_with("plex-sdk-rust/"),
-        "user agent names the SDK"
-    );
+    assert!(single_header(&request, "user-agent").starts_with("plex-sdk-rust/"), "user agent names the SDK");
 }
 
 #[tokio::test]
@@ -368,11 +330,7 @@ async fn server_url_with_path_prefix_and_trailing_slash_is_honoured() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = PlexClient::builder()
-        .server_url(format!("{}/plex/", server.uri()))
-        .token(TOKEN)
-        .build()
-        .unwrap();
+    let client = PlexClient::builder().server_url(format!("{}/plex/", server.uri())).token(TOKEN).build().unwrap();
     assert_eq!(client.base_url(), format!("{}/plex", server.uri()));
 
     client.butler().stop_task(ButlerTask::OptimizeDatabase).await.unwrap();
@@ -385,17 +343,8 @@ async fn server_url_with_path_prefix_and_trailing_slash_is_honoured() {
 #[tokio::test]
 async fn missing_client_identifier_is_generated_sent_and_distinct_per_client() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let build = || {
-        PlexClient::builder()
-            .server_url(server.uri())
-            .token(TOKEN)
-            .build()
-            .unwrap()
-    };
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let build = || PlexClient::builder().server_url(server.uri()).token(TOKEN).build().unwrap();
     let first = build();
     let second = build();
 
@@ -409,19 +358,13 @@ async fn missing_client_identifier_is_generated_sent_and_distinct_per_client() {
 
     let received = requests(&server).await;
     assert_eq!(received.len(), 3);
-    assert_eq!(
-        single_header(&received[0], "x-plex-client-identifier"),
-        first.client_identifier()
-    );
+    assert_eq!(single_header(&received[0], "x-plex-client-identifier"), first.client_identifier());
     assert_eq!(
         single_header(&received[1], "x-plex-client-identifier"),
         first.client_identifier(),
         "a clone and later calls reuse the same identifier"
     );
-    assert_eq!(
-        single_header(&received[2], "x-plex-client-identifier"),
-        second.client_identifier()
-    );
+    assert_eq!(single_header(&received[2], "x-plex-client-identifier"), second.client_identifier());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -507,11 +450,7 @@ async fn start_task_200_is_ok() {
         .mount(&server)
         .await;
 
-    let status = client_for(&server)
-        .butler()
-        .start_task(ButlerTask::BackupDatabase)
-        .await
-        .unwrap();
+    let status = client_for(&server).butler().start_task(ButlerTask::BackupDatabase).await.unwrap();
 
     assert_eq!(status, StartTaskStatus::Ok);
     assert_eq!(status.status(), 200);
@@ -531,12 +470,7 @@ async fn start_task_202_is_accepted() {
     let status = client.butler().start_task(ButlerTask::BackupDatabase).await.unwrap();
     assert_eq!(status, StartTaskStatus::Accepted);
 
-    let response = client
-        .butler()
-        .start_task(ButlerTask::BackupDatabase)
-        .send_with_response()
-        .await
-        .unwrap();
+    let response = client.butler().start_task(ButlerTask::BackupDatabase).send_with_response().await.unwrap();
     assert_eq!(response.status, 202);
     assert_eq!(response.value, StartTaskStatus::Accepted);
 }
@@ -553,24 +487,14 @@ async fn start_task_404_is_api_error_with_body_excerpt() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .butler()
-        .start_task(ButlerTask::MusicAnalysis)
-        .await
-        .unwrap_err();
+    let err = client_for(&server).butler().start_task(ButlerTask::MusicAnalysis).await.unwrap_err();
 
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.operation(), Some("startTask"));
     assert!(err.body_excerpt().unwrap().contains("No such butler task"));
     assert_eq!(err.headers().unwrap().get("content-type").unwrap(), "text/html");
     match &err {
-        Error::Api {
-            status,
-            operation,
-            body_excerpt,
-            retry_after,
-            ..
-        } => {
+        Error::Api { status, operation, body_excerpt, retry_after, .. } => {
             assert_eq!(*status, 404);
             assert_eq!(*operation, "startTask");
             assert!(body_excerpt.contains("No such butler task"));
@@ -601,22 +525,8 @@ async fn stop_task_200_is_ok_and_404_is_api_error() {
 
     client.butler().stop_task(ButlerTask::CleanOldBundles).await.unwrap();
 
-    let err = client
-        .butler()
-        .stop_task(ButlerTask::GenerateBlurHashes)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Api {
-                status: 404,
-                operation: "stopTask",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = client.butler().stop_task(ButlerTask::GenerateBlurHashes).await.unwrap_err();
+    assert!(matches!(err, Error::Api { status: 404, operation: "stopTask", .. }), "{err:?}");
     assert_eq!(err.status(), Some(404));
     assert!(err.body_excerpt().unwrap().contains("task not running"));
 }
@@ -682,11 +592,7 @@ async fn start_task_undocumented_204_is_other() {
         .mount(&server)
         .await;
 
-    let status = client_for(&server)
-        .butler()
-        .start_task(ButlerTask::DeepMediaAnalysis)
-        .await
-        .unwrap();
+    let status = client_for(&server).butler().start_task(ButlerTask::DeepMediaAnalysis).await.unwrap();
 
     assert_eq!(status, StartTaskStatus::Other(204));
     assert_eq!(status.status(), 204);
@@ -727,17 +633,7 @@ async fn server_error_without_retries_is_sent_once() {
 
     let err = client_for(&server).butler().start_tasks().await.unwrap_err();
 
-    assert!(
-        matches!(
-            err,
-            Error::Api {
-                status: 500,
-                operation: "startTasks",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Api { status: 500, operation: "startTasks", .. }), "{err:?}");
     assert_eq!(requests(&server).await.len(), 1);
 }
 
@@ -746,17 +642,9 @@ async fn per_call_retries_recover_after_two_server_errors() {
     let server = MockServer::start().await;
     mount_flaky_get_tasks(&server, 2).await;
 
-    let tasks = client_for(&server)
-        .butler()
-        .get_tasks()
-        .retries(fast_retries())
-        .await
-        .unwrap();
+    let tasks = client_for(&server).butler().get_tasks().retries(fast_retries()).await.unwrap();
 
-    assert_eq!(
-        tasks.butler_tasks.unwrap().butler_task[0].name.as_deref(),
-        Some("BackupDatabase")
-    );
+    assert_eq!(tasks.butler_tasks.unwrap().butler_task[0].name.as_deref(), Some("BackupDatabase"));
     assert_eq!(requests(&server).await.len(), 3);
 }
 
@@ -791,12 +679,7 @@ async fn per_call_retries_take_precedence_over_client_retries() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = PlexClient::builder()
-        .server_url(server.uri())
-        .token(TOKEN)
-        .retries(fast_retries())
-        .build()
-        .unwrap();
+    let client = PlexClient::builder().server_url(server.uri()).token(TOKEN).retries(fast_retries()).build().unwrap();
     // A budget of zero allows no retry at all.
     let no_retry = fast_retries().max_elapsed_time(Duration::ZERO);
 
@@ -815,24 +698,9 @@ async fn exhausted_retries_return_the_last_server_error() {
         .await;
     let retries = fast_retries().max_elapsed_time(Duration::from_millis(100));
 
-    let err = client_for(&server)
-        .butler()
-        .start_task(ButlerTask::RefreshLibraries)
-        .retries(retries)
-        .await
-        .unwrap_err();
+    let err = client_for(&server).butler().start_task(ButlerTask::RefreshLibraries).retries(retries).await.unwrap_err();
 
-    assert!(
-        matches!(
-            err,
-            Error::Api {
-                status: 500,
-                operation: "startTask",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Api { status: 500, operation: "startTask", .. }), "{err:?}");
     assert!(err.body_excerpt().unwrap().contains("still failing"));
     let count = requests(&server).await.len();
     assert!(count > 1, "expected retries, got {count} request(s)");
@@ -848,12 +716,8 @@ async fn client_errors_are_not_retried() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .butler()
-        .stop_task(ButlerTask::LoudnessAnalysis)
-        .retries(fast_retries())
-        .await
-        .unwrap_err();
+    let err =
+        client_for(&server).butler().stop_task(ButlerTask::LoudnessAnalysis).retries(fast_retries()).await.unwrap_err();
 
     assert_eq!(err.status(), Some(404));
 }
@@ -868,12 +732,7 @@ async fn decode_errors_are_not_retried() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .butler()
-        .get_tasks()
-        .retries(fast_retries())
-        .await
-        .unwrap_err();
+    let err = client_for(&server).butler().get_tasks().retries(fast_retries()).await.unwrap_err();
 
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
 }
@@ -885,16 +744,9 @@ async fn decode_errors_are_not_retried() {
 #[tokio::test]
 async fn retry_after_on_429_replaces_the_computed_backoff() {
     let server = MockServer::start().await;
-    let recorder = Recorder::new(vec![
-        ResponseTemplate::new(429).insert_header("retry-after", "1"),
-        ResponseTemplate::new(200),
-    ]);
-    Mock::given(method("POST"))
-        .and(path("/butler"))
-        .respond_with(recorder.clone())
-        .expect(2)
-        .mount(&server)
-        .await;
+    let recorder =
+        Recorder::new(vec![ResponseTemplate::new(429).insert_header("retry-after", "1"), ResponseTemplate::new(200)]);
+    Mock::given(method("POST")).and(path("/butler")).respond_with(recorder.clone()).expect(2).mount(&server).await;
     let retries = RetryConfig {
         initial_interval: Duration::from_millis(1),
         max_interval: Duration::from_millis(1),
@@ -903,20 +755,12 @@ async fn retry_after_on_429_replaces_the_computed_backoff() {
         retry_connection_errors: false,
     };
 
-    client_for(&server)
-        .butler()
-        .start_tasks()
-        .retries(retries)
-        .await
-        .unwrap();
+    client_for(&server).butler().start_tasks().retries(retries).await.unwrap();
 
     let times = recorder.times();
     assert_eq!(times.len(), 2);
     let waited = times[1] - times[0];
-    assert!(
-        waited >= Duration::from_millis(900),
-        "waited only {waited:?} despite Retry-After: 1"
-    );
+    assert!(waited >= Duration::from_millis(900), "waited only {waited:?} despite Retry-After: 1");
 }
 
 #[tokio::test]
@@ -931,12 +775,7 @@ async fn retry_after_is_exposed_on_the_api_error() {
     let err = client_for(&server).butler().stop_tasks().await.unwrap_err();
 
     match &err {
-        Error::Api {
-            status: 429,
-            retry_after,
-            headers,
-            ..
-        } => {
+        Error::Api { status: 429, retry_after, headers, .. } => {
             assert_eq!(*retry_after, Some(Duration::from_secs(7)));
             assert_eq!(headers.get("retry-after").unwrap(), "7");
         }
@@ -961,13 +800,7 @@ async fn mistyped_field_is_a_decode_error_naming_its_path() {
     let err = client_for(&server).butler().get_tasks().await.unwrap_err();
 
     match &err {
-        Error::Decode {
-            operation,
-            status,
-            path,
-            message,
-            body_excerpt,
-        } => {
+        Error::Decode { operation, status, path, message, body_excerpt } => {
             assert_eq!(*operation, "getTasks");
             assert_eq!(*status, 200);
             assert!(path.contains("enabled"), "path: {path}");
@@ -993,17 +826,7 @@ async fn xml_body_is_a_decode_error() {
     let client = client_for(&server);
 
     let err = client.butler().get_tasks().await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Decode {
-                status: 200,
-                operation: "getTasks",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Decode { status: 200, operation: "getTasks", .. }), "{err:?}");
     assert_eq!(err.body_excerpt(), Some("<MediaContainer/>"));
 
     // The undecoded response stays reachable.
@@ -1023,12 +846,7 @@ async fn per_call_timeout_is_a_timeout_error() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .butler()
-        .stop_tasks()
-        .timeout(Duration::from_millis(100))
-        .await
-        .unwrap_err();
+    let err = client_for(&server).butler().stop_tasks().timeout(Duration::from_millis(100)).await.unwrap_err();
 
     match &err {
         Error::Timeout { operation, timeout } => {
@@ -1047,12 +865,8 @@ async fn client_timeout_applies_and_per_call_timeout_overrides_it() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
         .mount(&server)
         .await;
-    let client = PlexClient::builder()
-        .server_url(server.uri())
-        .token(TOKEN)
-        .timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
+    let client =
+        PlexClient::builder().server_url(server.uri()).token(TOKEN).timeout(Duration::from_millis(50)).build().unwrap();
 
     let err = client.butler().start_tasks().await.unwrap_err();
     assert!(
@@ -1060,35 +874,17 @@ async fn client_timeout_applies_and_per_call_timeout_overrides_it() {
         "{err:?}"
     );
 
-    client
-        .butler()
-        .start_tasks()
-        .timeout(Duration::from_secs(10))
-        .await
-        .unwrap();
+    client.butler().start_tasks().timeout(Duration::from_secs(10)).await.unwrap();
 }
 
 #[tokio::test]
 async fn refused_connection_is_a_connect_error() {
     let port = closed_port();
-    let client = PlexClient::builder()
-        .server_url(format!("http://127.0.0.1:{port}"))
-        .token(TOKEN)
-        .build()
-        .unwrap();
+    let client = PlexClient::builder().server_url(format!("http://127.0.0.1:{port}")).token(TOKEN).build().unwrap();
 
     let err = client.butler().get_tasks().await.unwrap_err();
 
-    assert!(
-        matches!(
-            err,
-            Error::Connect {
-                operation: "getTasks",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Connect { operation: "getTasks", .. }), "{err:?}");
     assert_eq!(err.status(), None);
     assert_eq!(err.body_excerpt(), None);
     assert_no_token(&format!("{err:?}"));
@@ -1137,11 +933,7 @@ async fn token_is_redacted_from_client_builder_and_errors() {
 #[test]
 fn invalid_token_is_a_config_error_that_does_not_show_it() {
     let bad = "secret-token\nInjected: yes";
-    let err = PlexClient::builder()
-        .server_url("http://127.0.0.1:32400")
-        .token(bad)
-        .build()
-        .unwrap_err();
+    let err = PlexClient::builder().server_url("http://127.0.0.1:32400").token(bad).build().unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert_no_token(&format!("{err:?}"));
     assert_no_token(&err.to_string());
@@ -1166,20 +958,14 @@ fn non_http_or_invalid_server_url_is_a_config_error() {
         assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
     }
     for url in ["http://127.0.0.1:32400", "https://plex.example.com"] {
-        PlexClient::builder()
-            .server_url(url)
-            .build()
-            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        PlexClient::builder().server_url(url).build().unwrap_or_else(|e| panic!("{url}: {e}"));
     }
 }
 
 #[test]
 fn invalid_global_header_value_is_a_config_error() {
-    let err = PlexClient::builder()
-        .server_url("http://127.0.0.1:32400")
-        .device_name("Living\r\nRoom")
-        .build()
-        .unwrap_err();
+    let err =
+        PlexClient::builder().server_url("http://127.0.0.1:32400").device_name("Living\r\nRoom").build().unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }
 
@@ -1190,18 +976,11 @@ fn server_templates_produce_the_expected_urls() {
         identifier: "0123456789abcdef0123456789abcdef".into(),
         port: 32400,
     };
-    assert_eq!(
-        direct.url(),
-        "https://192-168-1-10.0123456789abcdef0123456789abcdef.plex.direct:32400"
-    );
+    assert_eq!(direct.url(), "https://192-168-1-10.0123456789abcdef0123456789abcdef.plex.direct:32400");
     let client = PlexClient::builder().server(direct.clone()).build().unwrap();
     assert_eq!(client.base_url(), direct.url());
 
-    let host_port = Server::HostPort {
-        protocol: "http".into(),
-        host: "127.0.0.1".into(),
-        port: 32400,
-    };
+    let host_port = Server::HostPort { protocol: "http".into(), host: "127.0.0.1".into(), port: 32400 };
     assert_eq!(host_port.url(), "http://127.0.0.1:32400");
 
     let url = Server::Url("http://localhost:32400".into());
@@ -1219,11 +998,7 @@ async fn host_port_server_template_reaches_the_server() {
         .await;
     let port = server.address().port();
     let client = PlexClient::builder()
-        .server(Server::HostPort {
-            protocol: "http".into(),
-            host: "127.0.0.1".into(),
-            port,
-        })
+        .server(Server::HostPort { protocol: "http".into(), host: "127.0.0.1".into(), port })
         .token(TOKEN)
         .client_identifier(CLIENT_ID)
         .build()
@@ -1292,10 +1067,7 @@ async fn from_env_reads_server_url_token_and_client_identifier() {
 #[tokio::test]
 async fn token_is_not_forwarded_to_another_origin_on_redirect() {
     let elsewhere = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&elsewhere)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .and(path("/butler"))
@@ -1328,11 +1100,7 @@ async fn body_excerpt_is_at_most_the_limit() {
 
     let excerpt = err.body_excerpt().unwrap();
     assert!(excerpt.starts_with(&"x".repeat(BODY_EXCERPT_LIMIT - 3)));
-    assert!(
-        excerpt.len() <= BODY_EXCERPT_LIMIT,
-        "excerpt is {} bytes, limit {BODY_EXCERPT_LIMIT}",
-        excerpt.len()
-    );
+    assert!(excerpt.len() <= BODY_EXCERPT_LIMIT, "excerpt is {} bytes, limit {BODY_EXCERPT_LIMIT}", excerpt.len());
 }
 
 #[tokio::test]
@@ -1340,19 +1108,12 @@ async fn body_excerpt_does_not_split_a_character() {
     let server = MockServer::start().await;
     // 511 ASCII bytes, then two-byte characters: byte 512 falls inside the first 'é'.
     let body = format!("{}{}", "a".repeat(BODY_EXCERPT_LIMIT - 1), "é".repeat(10));
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(404).set_body_string(body))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404).set_body_string(body)).mount(&server).await;
 
     let err = client_for(&server).butler().stop_tasks().await.unwrap_err();
 
     let excerpt = err.body_excerpt().unwrap();
-    assert!(
-        !excerpt.contains('\u{FFFD}'),
-        "excerpt ends with a replacement character: {:?}",
-        &excerpt[500..]
-    );
+    assert!(!excerpt.contains('\u{FFFD}'), "excerpt ends with a replacement character: {:?}", &excerpt[500..]);
 }
 
 #[tokio::test]
@@ -1369,12 +1130,7 @@ async fn retry_delays_never_exceed_max_interval() {
         retry_connection_errors: false,
     };
 
-    let err = client_for(&server)
-        .butler()
-        .stop_tasks()
-        .retries(retries)
-        .await
-        .unwrap_err();
+    let err = client_for(&server).butler().stop_tasks().retries(retries).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
 
     let times = recorder.times();
@@ -1382,20 +1138,14 @@ async fn retry_delays_never_exceed_max_interval() {
     let slack = Duration::from_millis(40);
     for pair in times.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(
-            gap <= max_interval + slack,
-            "waited {gap:?} between attempts, max_interval is {max_interval:?}"
-        );
+        assert!(gap <= max_interval + slack, "waited {gap:?} between attempts, max_interval is {max_interval:?}");
     }
 }
 
 #[tokio::test]
 async fn retry_after_does_not_exceed_max_elapsed_time() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1")).mount(&server).await;
     let retries = RetryConfig {
         initial_interval: Duration::from_millis(1),
         max_interval: Duration::from_millis(10),
@@ -1414,22 +1164,12 @@ async fn retry_after_does_not_exceed_max_elapsed_time() {
 
     let result = outcome.expect("the call must end within its retry budget, not keep sleeping");
     assert_eq!(result.unwrap_err().status(), Some(429));
-    assert!(
-        elapsed < Duration::from_millis(900),
-        "waited {elapsed:?} with a 200 ms retry budget"
-    );
+    assert!(elapsed < Duration::from_millis(900), "waited {elapsed:?} with a 200 ms retry budget");
 }
 
 #[test]
 fn host_port_accepts_an_ipv6_address() {
-    let server = Server::HostPort {
-        protocol: "http".into(),
-        host: "::1".into(),
-        port: 32400,
-    };
-    let client = PlexClient::builder()
-        .server(server)
-        .build()
-        .expect("an IPv6 host builds");
+    let server = Server::HostPort { protocol: "http".into(), host: "::1".into(), port: 32400 };
+    let client = PlexClient::builder().server(server).build().expect("an IPv6 host builds");
     assert_eq!(client.base_url(), "http://[::1]:32400");
 }

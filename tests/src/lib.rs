@@ -4,10 +4,7 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
 }
 
 /// The project's own OpenAPI document.
@@ -36,11 +33,7 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
 pub fn upstream_documents(shared: &Path) -> Vec<PathBuf> {
     let mut docs: Vec<PathBuf> = std::fs::read_dir(shared.join("plex-api-spec"))
         .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-                .collect()
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect()
         })
         .unwrap_or_default();
     docs.sort();

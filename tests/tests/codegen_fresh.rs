@@ -10,10 +10,7 @@ fn committed_sdk_is_fresh() {
     let drift = sync::compare(&workspace_root().join("plex-sdk"), &generation.files);
     if !drift.is_empty() {
         let report: Vec<String> = drift.iter().map(ToString::to_string).collect();
-        panic!(
-            "plex-sdk's generated code is stale; run `cargo xtask codegen` and commit.\n\n{}",
-            report.join("\n")
-        );
+        panic!("plex-sdk's generated code is stale; run `cargo xtask codegen` and commit.\n\n{}", report.join("\n"));
     }
 }
 

@@ -37,14 +37,8 @@ async fn prism_accepts_all_five_butler_calls() {
     );
     butler.start_tasks().await.expect("startTasks");
     butler.stop_tasks().await.expect("stopTasks");
-    let started = butler
-        .start_task(ButlerTask::RefreshLocalMedia)
-        .await
-        .expect("startTask");
-    assert!(
-        matches!(started, StartTaskStatus::Ok | StartTaskStatus::Accepted),
-        "{started:?}"
-    );
+    let started = butler.start_task(ButlerTask::RefreshLocalMedia).await.expect("startTask");
+    assert!(matches!(started, StartTaskStatus::Ok | StartTaskStatus::Accepted), "{started:?}");
     butler.stop_task(ButlerTask::CleanOldBundles).await.expect("stopTask");
     eprintln!("prism accepted getTasks, startTasks, stopTasks, startTask, stopTask");
 }
@@ -53,15 +47,7 @@ async fn prism_accepts_all_five_butler_calls() {
 async fn prism_rejects_a_call_without_token() {
     let Some(url) = prism_url() else { return };
     // The control: Prism really validates, so the calls above passing means something.
-    let client = PlexClient::builder()
-        .server_url(&url)
-        .client_identifier("plex-sdk-tests")
-        .build()
-        .unwrap();
-    let err = client
-        .butler()
-        .start_tasks()
-        .await
-        .expect_err("no token must be refused");
+    let client = PlexClient::builder().server_url(&url).client_identifier("plex-sdk-tests").build().unwrap();
+    let err = client.butler().start_tasks().await.expect_err("no token must be refused");
     assert_eq!(err.status(), Some(401), "{err}");
 }

@@ -9,9 +9,8 @@ fn outline_of(path: &std::path::Path, rename_task: bool) -> String {
     if rename_task {
         // Before 2025-11-30 the path parameter was `task` (see shared/README.md). Renaming it
         // as 2025-11-30 did must leave nothing else to tell the documents' Butler APIs apart.
-        let renamed = text
-            .replace("/butler/{task}:", "/butler/{butlerTask}:")
-            .replace("- name: task\n", "- name: butlerTask\n");
+        let renamed =
+            text.replace("/butler/{task}:", "/butler/{butlerTask}:").replace("- name: task\n", "- name: butlerTask\n");
         assert_ne!(renamed, text, "{}: the `task` parameter was expected", path.display());
         text = renamed;
     }
@@ -30,12 +29,7 @@ fn upstream_documents_give_the_same_butler_api() {
     };
     let ours = plex_codegen::describe::describe(&generate_project_sdk());
     let docs = upstream_documents(&shared);
-    assert_eq!(
-        docs.len(),
-        3,
-        "expected three upstream documents in {}",
-        shared.display()
-    );
+    assert_eq!(docs.len(), 3, "expected three upstream documents in {}", shared.display());
     for doc in docs {
         let name = doc.file_name().unwrap().to_string_lossy().into_owned();
         let theirs = outline_of(&doc, name.contains("2025-11-12"));

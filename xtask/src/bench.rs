@@ -37,13 +37,7 @@ pub fn print(rows: &[Row]) {
     println!("| task | baseline (parse only) median | task median | ratio |");
     println!("| --- | ---: | ---: | ---: |");
     for row in rows {
-        println!(
-            "| {} | {:.2?} | {:.2?} | {:.2}x |",
-            row.task,
-            row.baseline,
-            row.measured,
-            row.ratio()
-        );
+        println!("| {} | {:.2?} | {:.2?} | {:.2}x |", row.task, row.baseline, row.measured, row.ratio());
     }
 }
 
@@ -51,14 +45,8 @@ pub fn print(rows: &[Row]) {
 pub fn codegen(spec: &Path, tags: &[String], iterations: usize) -> anyhow::Result<Row> {
     plex_codegen::generate_from_path(spec, tags, "bench")?;
     let baseline = median(iterations, || plex_codegen::load::load(spec).map(|d| d.value));
-    let measured = median(iterations, || {
-        plex_codegen::generate_from_path(spec, tags, "bench").map(|g| g.files)
-    });
-    Ok(Row {
-        task: format!("codegen {} ({})", spec.display(), tags.join(", ")),
-        baseline,
-        measured,
-    })
+    let measured = median(iterations, || plex_codegen::generate_from_path(spec, tags, "bench").map(|g| g.files));
+    Ok(Row { task: format!("codegen {} ({})", spec.display(), tags.join(", ")), baseline, measured })
 }
 
 /// The changelog from `old` to `new` (load both, diff, render) against loading both.
@@ -69,16 +57,8 @@ pub fn changelog(old: &Path, new: &Path, iterations: usize) -> anyhow::Result<Ro
     let baseline = median(iterations, || load_both().map(|(a, b)| (a.value, b.value)));
     let measured = median(iterations, || {
         load_both().map(|(a, b)| {
-            render::markdown(
-                &plex_codegen::changelog(&a, &b, Classification::Upstream),
-                "plex_api",
-                "Rust",
-            )
+            render::markdown(&plex_codegen::changelog(&a, &b, Classification::Upstream), "plex_api", "Rust")
         })
     });
-    Ok(Row {
-        task: format!("changelog {} → {}", old.display(), new.display()),
-        baseline,
-        measured,
-    })
+    Ok(Row { task: format!("changelog {} → {}", old.display(), new.display()), baseline, measured })
 }

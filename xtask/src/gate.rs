@@ -19,10 +19,7 @@ fn git_show(root: &Path, rev: &str, path: &str) -> anyhow::Result<String> {
         .output()
         .context("running git")?;
     if !out.status.success() {
-        bail!(
-            "git show {rev}:{path} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        bail!("git show {rev}:{path} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
     }
     Ok(String::from_utf8(out.stdout)?)
 }
@@ -67,11 +64,7 @@ pub fn run(root: &Path, base: &str) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let shown = if changelog.breaking() {
-        changelog.breaking_only()
-    } else {
-        changelog.clone()
-    };
+    let shown = if changelog.breaking() { changelog.breaking_only() } else { changelog.clone() };
     print!("{}", render::markdown(&shown, "plex_sdk", "Rust"));
     eprintln!(
         "\nerror: spec/ changed since {base} in a way that needs {} of plex-sdk, but its version went {old_version} → {new_version} ({}).\n\

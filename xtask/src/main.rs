@@ -88,19 +88,12 @@ enum Format {
 }
 
 fn default_tags(tags: Vec<String>) -> Vec<String> {
-    if tags.is_empty() {
-        plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()
-    } else {
-        tags
-    }
+    if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags }
 }
 
 /// The workspace root (the parent of this crate).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn main() -> ExitCode {
@@ -116,30 +109,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
     match cli.command {
-        Command::Codegen {
-            spec,
-            tags,
-            check,
-            explain,
-        } => {
-            let tags = if tags.is_empty() {
-                plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()
-            } else {
-                tags
-            };
-            let spec_path = if spec.is_absolute() {
-                spec.clone()
-            } else {
-                std::env::current_dir()?.join(&spec)
-            };
+        Command::Codegen { spec, tags, check, explain } => {
+            let tags =
+                if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags };
+            let spec_path = if spec.is_absolute() { spec.clone() } else { std::env::current_dir()?.join(&spec) };
             let label = spec_path
                 .strip_prefix(&root)
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_else(|_| {
-                    spec.file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                });
+                .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
             let generation = plex_codegen::generate_from_path(&spec_path, &tags, &label)?;
             if explain {
                 for change in &generation.changes {
@@ -150,11 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if check {
                 let drift = sync::compare(&crate_dir, &generation.files);
                 if drift.is_empty() {
-                    println!(
-                        "plex-sdk/{} is up to date ({} files)",
-                        sync::GENERATED_DIR,
-                        generation.files.len()
-                    );
+                    println!("plex-sdk/{} is up to date ({} files)", sync::GENERATED_DIR, generation.files.len());
                     return Ok(ExitCode::SUCCESS);
                 }
                 for d in &drift {
@@ -182,18 +155,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Changelog {
-            old,
-            new,
-            prefix,
-            format,
-            rust,
-        } => {
-            let classification = if rust {
-                Classification::Rust
-            } else {
-                Classification::Upstream
-            };
+        Command::Changelog { old, new, prefix, format, rust } => {
+            let classification = if rust { Classification::Rust } else { Classification::Upstream };
             let old = plex_codegen::load::load(&old)?;
             let new = plex_codegen::load::load(&new)?;
             let changelog = plex_codegen::changelog(&old, &new, classification);
@@ -204,26 +167,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Breaking { base } => gate::run(&root, &base),
-        Command::Bench {
-            specs,
-            tags,
-            iterations,
-            old,
-            new,
-        } => {
+        Command::Bench { specs, tags, iterations, old, new } => {
             let tags = default_tags(tags);
-            let specs = if specs.is_empty() {
-                vec![root.join("spec/plex-api-spec.yaml")]
-            } else {
-                specs
-            };
+            let specs = if specs.is_empty() { vec![root.join("spec/plex-api-spec.yaml")] } else { specs };
             if cfg!(debug_assertions) {
                 eprintln!("note: a debug build; for real figures run `cargo run --release -p xtask -- bench`");
             }
-            let mut rows = specs
-                .iter()
-                .map(|spec| bench::codegen(spec, &tags, iterations))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut rows =
+                specs.iter().map(|spec| bench::codegen(spec, &tags, iterations)).collect::<anyhow::Result<Vec<_>>>()?;
             if let (Some(old), Some(new)) = (old, new) {
                 rows.push(bench::changelog(&old, &new, iterations)?);
             }

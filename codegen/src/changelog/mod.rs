@@ -58,6 +58,8 @@ pub enum ChangeKind {
     Removed,
     /// Became required (`true`) or optional (`false`).
     Required(bool),
+    /// Started (`true`) or stopped (`false`) allowing `null`.
+    Nullable(bool),
     /// The node's own type, format, enum values or default changed.
     Type(TypeChange),
     /// A request body or response body appeared or disappeared.
@@ -152,15 +154,9 @@ impl Changelog {
             .entries
             .iter()
             .filter(|e| e.breaking())
-            .map(|e| Entry {
-                sides: e.sides.iter().filter(|s| s.breaking).cloned().collect(),
-                ..e.clone()
-            })
+            .map(|e| Entry { sides: e.sides.iter().filter(|s| s.breaking).cloned().collect(), ..e.clone() })
             .collect();
-        Changelog {
-            classification: self.classification,
-            entries,
-        }
+        Changelog { classification: self.classification, entries }
     }
 }
 
@@ -169,20 +165,12 @@ pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Cha
     let mut entries = Vec::new();
     for key in new.operations.keys() {
         if !old.operations.contains_key(key) {
-            entries.push(Entry {
-                operation: key.clone(),
-                kind: EntryKind::Added,
-                sides: Vec::new(),
-            });
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Added, sides: Vec::new() });
         }
     }
     for key in old.operations.keys() {
         if !new.operations.contains_key(key) {
-            entries.push(Entry {
-                operation: key.clone(),
-                kind: EntryKind::Deleted,
-                sides: Vec::new(),
-            });
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Deleted, sides: Vec::new() });
         }
     }
     for (key, before) in &old.operations {
@@ -193,37 +181,20 @@ pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Cha
             (Side::Response, before.response.as_ref(), after.response.as_ref()),
         ] {
             let mut changes = Vec::new();
-            diff_nodes(
-                a.map(|n| &**n),
-                b.map(|n| &**n),
-                &mut vec![side.name().to_string()],
-                &mut changes,
-            );
+            diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
             if changes.is_empty() {
                 continue;
             }
             let breaking = changes.iter().any(|c| is_breaking(classification, side, c));
             let path = common_path(side, &changes).join(".");
-            sides.push(SideEntry {
-                side,
-                path,
-                breaking,
-                changes,
-            });
+            sides.push(SideEntry { side, path, breaking, changes });
         }
         if !sides.is_empty() {
-            entries.push(Entry {
-                operation: key.clone(),
-                kind: EntryKind::Changed,
-                sides,
-            });
+            entries.push(Entry { operation: key.clone(), kind: EntryKind::Changed, sides });
         }
     }
     entries.sort_by(|a, b| (!a.breaking(), &a.operation).cmp(&(!b.breaking(), &b.operation)));
-    Changelog {
-        classification,
-        entries,
-    }
+    Changelog { classification, entries }
 }
 
 /// Records every difference between `old` and `new` below `path`.
@@ -232,10 +203,7 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
         (None, None) => return,
         (Some(o), Some(n)) => (o, n),
         _ => {
-            out.push(Change {
-                path: path.clone(),
-                kind: ChangeKind::Presence,
-            });
+            out.push(Change { path: path.clone(), kind: ChangeKind::Presence });
             return;
         }
     };
@@ -251,10 +219,7 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
                 path.pop();
             }
             if old.fields.is_empty() && old.additional.is_none() && !new.fields.is_empty() {
-                out.push(Change {
-                    path: path.clone(),
-                    kind: ChangeKind::Type(TypeChange::GainedFields),
-                });
+                out.push(Change { path: path.clone(), kind: ChangeKind::Type(TypeChange::GainedFields) });
             }
         }
         (NodeType::Array, NodeType::Array) => {
@@ -263,19 +228,26 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
             path.pop();
         }
         _ => {
-            // Different kinds, or leaves (scalars, unions, cycles) that differ somewhere.
-            out.push(Change {
-                path: path.clone(),
-                kind: ChangeKind::Type(type_change(old, new)),
-            });
-            return;
+            // Different kinds, or leaves (scalars, unions, cycles): any difference but
+            // nullability is a type change.
+            let variants = |n: &Node| n.variants.iter().map(|v| v.fingerprint).collect::<Vec<_>>();
+            let structural = old.own_attributes() != new.own_attributes()
+                || old.cycle != new.cycle
+                || variants(old) != variants(new)
+                || old.items.as_ref().map(|i| i.fingerprint) != new.items.as_ref().map(|i| i.fingerprint)
+                || old.fields.len() != new.fields.len();
+            if structural {
+                out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+            }
         }
     }
-    if old.own_attributes() != new.own_attributes() {
-        out.push(Change {
-            path: path.clone(),
-            kind: ChangeKind::Type(type_change(old, new)),
-        });
+    let container =
+        matches!((old.ty, new.ty), (NodeType::Object, NodeType::Object) | (NodeType::Array, NodeType::Array));
+    if container && old.own_attributes() != new.own_attributes() {
+        out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
+    }
+    if old.nullable != new.nullable {
+        out.push(Change { path: path.clone(), kind: ChangeKind::Nullable(new.nullable) });
     }
 }
 
@@ -288,17 +260,11 @@ fn diff_fields(
     for (name, field) in old {
         path.push(name.clone());
         match new.get(name) {
-            None => out.push(Change {
-                path: path.clone(),
-                kind: ChangeKind::Removed,
-            }),
+            None => out.push(Change { path: path.clone(), kind: ChangeKind::Removed }),
             Some(after) => {
                 diff_nodes(Some(&field.node), Some(&after.node), path, out);
                 if field.required != after.required {
-                    out.push(Change {
-                        path: path.clone(),
-                        kind: ChangeKind::Required(after.required),
-                    });
+                    out.push(Change { path: path.clone(), kind: ChangeKind::Required(after.required) });
                 }
             }
         }
@@ -307,12 +273,7 @@ fn diff_fields(
     for (name, field) in new {
         if !old.contains_key(name) {
             path.push(name.clone());
-            out.push(Change {
-                path: path.clone(),
-                kind: ChangeKind::Added {
-                    required: field.required,
-                },
-            });
+            out.push(Change { path: path.clone(), kind: ChangeKind::Added { required: field.required } });
             path.pop();
         }
     }
@@ -329,11 +290,7 @@ fn type_change(old: &Node, new: &Node) -> TypeChange {
             (None, None) => true,
             (None, Some(_)) => false,
         };
-    if widened {
-        TypeChange::Widened
-    } else {
-        TypeChange::Other
-    }
+    if widened { TypeChange::Widened } else { TypeChange::Other }
 }
 
 /// Whether one change breaks callers, under `classification`.
@@ -362,6 +319,9 @@ pub fn is_breaking(classification: Classification, side: Side, change: &Change) 
 ///   metadata.[]` lines, where `Metadata` fields gained types and formats).
 /// - Required flags: a request parameter becoming required breaks callers, as does a
 ///   response field becoming optional; the other directions do not.
+/// - Nullability, by analogy with required flags (the published pair has no instance: its
+///   only nullable fields are in the operations it adds): a parameter that stops accepting
+///   `null` breaks, and so does a response field that may now be `null`.
 pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
     match (side, kind) {
         (_, ChangeKind::Removed | ChangeKind::Presence) => true,
@@ -372,6 +332,8 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
         (Side::Response, ChangeKind::Type(_)) => true,
         (Side::Request, ChangeKind::Required(now_required)) => now_required,
         (Side::Response, ChangeKind::Required(now_required)) => !now_required,
+        (Side::Request, ChangeKind::Nullable(now_nullable)) => !now_nullable,
+        (Side::Response, ChangeKind::Nullable(now_nullable)) => now_nullable,
     }
 }
 
@@ -384,14 +346,22 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
 ///   and a renamed value renames the variant.
 /// - A parameter becoming optional breaks too: a required parameter is a method argument, an
 ///   optional one a builder setter.
-/// - A response field becoming required breaks: its type changes from `Option<T>` to `T`.
+/// - A response field becoming required breaks: its type changes from `Option<T>` to `T`;
+///   so does a change of nullability, either way, on either side (`T` ↔ `Option<T>`).
 ///
 /// Adding an optional parameter (a new setter) or a response field (decoding ignores
 /// unknown fields, and models are decoded rather than built by callers) does not break.
 pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
     match (side, kind) {
         (_, ChangeKind::Added { required }) => side == Side::Request && required,
-        (_, ChangeKind::Removed | ChangeKind::Presence | ChangeKind::Type(_) | ChangeKind::Required(_)) => true,
+        (
+            _,
+            ChangeKind::Removed
+            | ChangeKind::Presence
+            | ChangeKind::Type(_)
+            | ChangeKind::Required(_)
+            | ChangeKind::Nullable(_),
+        ) => true,
     }
 }
 
@@ -426,10 +396,7 @@ mod tests {
     use crate::surface::{field_name, group_name, method_name};
 
     fn change(path: &str, kind: ChangeKind) -> Change {
-        Change {
-            path: path.split('.').map(str::to_string).collect(),
-            kind,
-        }
+        Change { path: path.split('.').map(str::to_string).collect(), kind }
     }
 
     #[test]
@@ -464,14 +431,8 @@ mod tests {
     #[test]
     fn rust_rules_add_what_breaks_rust_callers() {
         use ChangeKind::*;
-        assert!(
-            rust_breaking(Side::Request, Type(TypeChange::GainedFields)),
-            "untyped map → struct"
-        );
-        assert!(
-            rust_breaking(Side::Request, Type(TypeChange::Widened)),
-            "new enum variant / integer width"
-        );
+        assert!(rust_breaking(Side::Request, Type(TypeChange::GainedFields)), "untyped map → struct");
+        assert!(rust_breaking(Side::Request, Type(TypeChange::Widened)), "new enum variant / integer width");
         assert!(rust_breaking(Side::Request, Required(false)), "argument → setter");
         assert!(rust_breaking(Side::Response, Required(true)), "Option<T> → T");
         assert!(!rust_breaking(Side::Request, Added { required: false }));
@@ -481,34 +442,19 @@ mod tests {
     #[test]
     fn common_path_is_the_deepest_shared_prefix() {
         let response = [
-            change(
-                "response.media_container.metadata.[].title",
-                ChangeKind::Type(TypeChange::GainedType),
-            ),
-            change(
-                "response.media_container.metadata.[].year",
-                ChangeKind::Type(TypeChange::Widened),
-            ),
+            change("response.media_container.metadata.[].title", ChangeKind::Type(TypeChange::GainedType)),
+            change("response.media_container.metadata.[].year", ChangeKind::Type(TypeChange::Widened)),
         ];
-        assert_eq!(
-            common_path(Side::Response, &response).join("."),
-            "response.media_container.metadata.[]"
-        );
+        assert_eq!(common_path(Side::Response, &response).join("."), "response.media_container.metadata.[]");
         let rename = [
             change("request.task", ChangeKind::Removed),
             change("request.butler_task", ChangeKind::Added { required: true }),
         ];
         assert_eq!(common_path(Side::Request, &rename).join("."), "request");
-        let inside_parameter = [change(
-            "request.item.policy.unwatched",
-            ChangeKind::Type(TypeChange::Widened),
-        )];
+        let inside_parameter = [change("request.item.policy.unwatched", ChangeKind::Type(TypeChange::Widened))];
         assert_eq!(common_path(Side::Request, &inside_parameter).join("."), "request.item");
         let inside_body = [change("request.request_body.title", ChangeKind::Removed)];
-        assert_eq!(
-            common_path(Side::Request, &inside_body).join("."),
-            "request.request_body.title"
-        );
+        assert_eq!(common_path(Side::Request, &inside_body).join("."), "request.request_body.title");
     }
 
     #[test]
@@ -522,11 +468,7 @@ mod tests {
         params[0]["schema"] = serde_json::json!({ "type": "string" });
         params[1]["schema"] = serde_json::json!({ "type": "integer", "format": "int32" });
         params[2]["schema"]["enum"] = serde_json::json!(["x"]);
-        let log = diff(
-            &crate::surface::surface(&doc),
-            &crate::surface::surface(&after),
-            Classification::Upstream,
-        );
+        let log = diff(&crate::surface::surface(&doc), &crate::surface::surface(&after), Classification::Upstream);
         let changes = &log.entries[0].sides[0].changes;
         let kind = |p: &str| changes.iter().find(|c| c.path.join(".") == p).map(|c| c.kind);
         assert_eq!(kind("request.untyped"), Some(ChangeKind::Type(TypeChange::GainedType)));

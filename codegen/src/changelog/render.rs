@@ -67,14 +67,7 @@ pub struct FlatEntry {
 
 impl std::fmt::Display for FlatEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: {} {}{}",
-            self.operation,
-            self.path,
-            self.kind,
-            if self.breaking { " Breaking" } else { "" }
-        )
+        write!(f, "{}: {} {}{}", self.operation, self.path, self.kind, if self.breaking { " Breaking" } else { "" })
     }
 }
 
@@ -136,17 +129,9 @@ pub fn parse_markdown(text: &str) -> Vec<FlatEntry> {
             .into_iter()
             .find(|k| rest.contains(&format!("**{k}**")))
             .unwrap_or("Changed");
-        let path = rest
-            .strip_prefix('`')
-            .and_then(|r| r.split_once('`'))
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        flat.push(FlatEntry {
-            operation,
-            path,
-            kind: kind.to_string(),
-            breaking,
-        });
+        let path =
+            rest.strip_prefix('`').and_then(|r| r.split_once('`')).map(|(p, _)| p.to_string()).unwrap_or_default();
+        flat.push(FlatEntry { operation, path, kind: kind.to_string(), breaking });
     }
     flat.sort();
     flat
@@ -168,13 +153,7 @@ pub struct Fidelity {
 
 impl std::fmt::Display for Fidelity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "matched {} of {} entries, {} extra",
-            self.matched,
-            self.total,
-            self.extra.len()
-        )
+        write!(f, "matched {} of {} entries, {} extra", self.matched, self.total, self.extra.len())
     }
 }
 
@@ -182,10 +161,5 @@ impl std::fmt::Display for Fidelity {
 pub fn fidelity(ours: &[FlatEntry], reference: &[FlatEntry]) -> Fidelity {
     let missing: Vec<FlatEntry> = reference.iter().filter(|e| !ours.contains(e)).cloned().collect();
     let extra: Vec<FlatEntry> = ours.iter().filter(|e| !reference.contains(e)).cloned().collect();
-    Fidelity {
-        matched: reference.len() - missing.len(),
-        total: reference.len(),
-        extra,
-        missing,
-    }
+    Fidelity { matched: reference.len() - missing.len(), total: reference.len(), extra, missing }
 }

@@ -34,29 +34,19 @@ pub fn header(spec_label: &str) -> String {
 
 /// Formats `tokens` as a Rust file with the generated-file header.
 pub fn format_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<GeneratedFile> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
-        file: path.to_string(),
-        message: e.to_string(),
-    })?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
     // prettyplease drops blank lines between items; put them back so the files read well.
-    let text = progenitor_impl::space_out_items(prettyplease::unparse(&file)).map_err(|e| Error::Emit {
-        file: path.to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(GeneratedFile {
-        path: path.to_string(),
-        contents: format!("{}{}", header(spec_label), text),
-    })
+    let text = progenitor_impl::space_out_items(prettyplease::unparse(&file))
+        .map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
+    Ok(GeneratedFile { path: path.to_string(), contents: format!("{}{}", header(spec_label), text) })
 }
 
 /// Every file of `src/generated/`, in a fixed order.
 pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<GeneratedFile>> {
     let modules: Vec<_> = api.tags.iter().map(|t| format_ident!("{}", t.module)).collect();
-    let docs: Vec<TokenStream> = api
-        .tags
-        .iter()
-        .map(|t| doc_lines(&format!("The `{}` operations.\n\n{}", t.name, t.description)))
-        .collect();
+    let docs: Vec<TokenStream> =
+        api.tags.iter().map(|t| doc_lines(&format!("The `{}` operations.\n\n{}", t.name, t.description))).collect();
     let root = quote! {
         //! Code generated from the OpenAPI document: models, client-wide headers and one module
         //! per tag. The hand-written rest of the crate (client, errors, retries) is beside it.
@@ -76,19 +66,13 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         format_file("src/generated/models.rs", spec_label, models)?,
     ];
     for tag in &api.tags {
-        files.push(format_file(
-            &format!("src/generated/{}.rs", tag.module),
-            spec_label,
-            operations::emit(tag)?,
-        )?);
+        files.push(format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?)?);
     }
     Ok(files)
 }
 
 /// Doc text as `#[doc]` attributes: `text` split into lines (rustdoc joins them).
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
-    let lines = text
-        .lines()
-        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! { #( #[doc = #lines] )* }
 }

@@ -37,10 +37,7 @@ pub fn generate(source: &Document, doc: &Value) -> Result<Models> {
     match outcome {
         Ok(Ok(_client)) => {}
         Ok(Err(e)) => {
-            return Err(Error::Generator {
-                location: source.locate(""),
-                message: e.to_string(),
-            });
+            return Err(Error::Generator { location: source.locate(""), message: e.to_string() });
         }
         Err(panic) => {
             let message = panic
@@ -48,16 +45,10 @@ pub fn generate(source: &Document, doc: &Value) -> Result<Models> {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            return Err(Error::Generator {
-                location: source.locate(""),
-                message: format!("panicked: {message}"),
-            });
+            return Err(Error::Generator { location: source.locate(""), message: format!("panicked: {message}") });
         }
     }
     let space = generator.get_type_space();
     let names = space.iter_types().map(|t| t.name()).collect();
-    Ok(Models {
-        tokens: space.to_stream(),
-        names,
-    })
+    Ok(Models { tokens: space.to_stream(), names })
 }

@@ -9,11 +9,7 @@ use crate::error::Result;
 use crate::model::{Location, Operation, Param, RustType, Success, Tag};
 
 fn ident(name: &str) -> proc_macro2::Ident {
-    if crate::model::is_keyword(name) {
-        format_ident!("r#{}", name)
-    } else {
-        format_ident!("{}", name)
-    }
+    if crate::model::is_keyword(name) { format_ident!("r#{}", name) } else { format_ident!("{}", name) }
 }
 
 fn rust_type(ty: &RustType) -> TokenStream {
@@ -70,10 +66,7 @@ pub fn method_doc(op: &Operation) -> String {
         text.push_str(&op.description);
         text.push_str("\n\n");
     }
-    text.push_str(&format!(
-        "`{} {}` (operation `{}`).\n\n",
-        op.http_method, op.path, op.operation_id
-    ));
+    text.push_str(&format!("`{} {}` (operation `{}`).\n\n", op.http_method, op.path, op.operation_id));
     text.push_str("Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and\n`.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`\ngive the status, headers and body too.\n\n");
     text.push_str("# Responses\n\n| Status | Meaning | Result |\n| --- | --- | --- |\n");
     for r in &op.responses {
@@ -89,12 +82,7 @@ pub fn method_doc(op: &Operation) -> String {
         } else {
             format!("`Err(Error::Api {{ status: {}, .. }})`", r.status)
         };
-        text.push_str(&format!(
-            "| {} | {} | {} |\n",
-            r.status,
-            r.description.replace('\n', " "),
-            result
-        ));
+        text.push_str(&format!("| {} | {} | {} |\n", r.status, r.description.replace('\n', " "), result));
     }
     text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),\n[`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives");
     if matches!(op.success, Success::Json { .. }) {
@@ -110,15 +98,7 @@ fn param_doc(p: &Param) -> String {
         Location::Query => "query",
         Location::Header => "header",
     };
-    format!(
-        "{} (`{}`, {place} parameter)",
-        if p.description.is_empty() {
-            "Parameter"
-        } else {
-            &p.description
-        },
-        p.name
-    )
+    format!("{} (`{}`, {place} parameter)", if p.description.is_empty() { "Parameter" } else { &p.description }, p.name)
 }
 
 fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
@@ -161,11 +141,8 @@ fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         fmt.push_str("{}");
         let wire = &rest[start + 1..end];
-        let field = op
-            .params
-            .iter()
-            .find(|p| p.location == Location::Path && p.name == wire)
-            .map(|p| ident(&p.rust_name));
+        let field =
+            op.params.iter().find(|p| p.location == Location::Path && p.name == wire).map(|p| ident(&p.rust_name));
         fmt_args.push(match field {
             Some(f) => quote! { encode_path(&self.#f.to_string()) },
             None => quote! { encode_path(#wire) },
@@ -339,11 +316,7 @@ fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
 pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let accessor = ident(&tag.module);
     let type_name = format_ident!("{}", tag.type_name);
-    let tag_doc = doc_lines(if tag.description.is_empty() {
-        &tag.name
-    } else {
-        &tag.description
-    });
+    let tag_doc = doc_lines(if tag.description.is_empty() { &tag.name } else { &tag.description });
     let accessor_doc = format!("The `{}` operations of this server.", tag.name);
     let mut methods = Vec::new();
     let mut items = Vec::new();
