@@ -8,6 +8,7 @@ use std::fmt::Write;
 use quote::ToTokens;
 
 use crate::Generation;
+use crate::emit::models::serde_rename;
 use crate::model::{Location, RustType, Success};
 
 /// The outline of `generation`.
@@ -101,16 +102,6 @@ fn short_type(ty: &syn::Type) -> String {
     ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::"]
         .iter()
         .fold(text, |t, prefix| t.replace(prefix, ""))
-}
-
-/// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let text = a.meta.to_token_stream().to_string();
-        let start = text.find("rename = \"")? + "rename = \"".len();
-        let end = text[start..].find('"')? + start;
-        Some(text[start..end].to_string())
-    })
 }
 
 fn describe_item(item: &syn::Item, out: &mut String) {

@@ -12,7 +12,7 @@
 //! [`generate`] runs them all; `cargo xtask codegen` is a thin CLI over it.
 //!
 //! Beside it, the changelog path: [`surface`] (every operation's request and response
-//! trees, from any document) → [`changelog`] (diff two surfaces, mark what breaks) →
+//! trees, from any document) → [`mod@changelog`] (diff two surfaces, mark what breaks) →
 //! [`changelog::render`] (markdown or JSON). `cargo xtask changelog` and
 //! `cargo xtask breaking` use it.
 

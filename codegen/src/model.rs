@@ -81,6 +81,8 @@ pub struct Operation {
     pub responses: Vec<ResponseDoc>,
     /// The `Accept` header to send.
     pub accept: String,
+    /// An example success body (JSON), from the document's examples or made from the schema.
+    pub example_body: Option<String>,
 }
 
 /// Where a parameter goes.
@@ -110,6 +112,9 @@ pub struct Param {
     pub description: String,
     /// Its Rust type.
     pub ty: RustType,
+    /// The documented example value (the parameter's, else its schema's, else the first
+    /// enum value).
+    pub example: Option<Value>,
 }
 
 /// The Rust type of a parameter.
@@ -307,7 +312,14 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
                 Some("rename one of them"),
             ));
         }
+        let example = p
+            .get("example")
+            .or_else(|| schema.get("example"))
+            .or_else(|| walk::deref(doc, schema).get("example"))
+            .or_else(|| walk::deref(doc, schema).pointer("/enum/0"))
+            .cloned();
         params.push(Param {
+            example,
             required: location == Location::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
             description: text(p.get("description")),
             name,
@@ -319,6 +331,7 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
     let mut responses = Vec::new();
     let mut success_codes = Vec::new();
     let mut json_model = None;
+    let mut example_body = None;
     let mut non_json = Vec::new();
     if let Some(map) = node.get("responses").and_then(Value::as_object) {
         for (status, raw) in map {
@@ -342,6 +355,16 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
                     .and_then(Value::as_str);
                 if let Some(reference) = schema_ref {
                     json_model.get_or_insert_with(|| model_name(reference));
+                    if example_body.is_none() {
+                        let media = r
+                            .get("content")
+                            .and_then(Value::as_object)
+                            .and_then(|c| c.iter().find(|(m, _)| is_json(m)));
+                        let value = media
+                            .and_then(|(_, m)| m.get("example").cloned())
+                            .unwrap_or_else(|| sample(doc, &serde_json::json!({ "$ref": reference }), 0));
+                        example_body = serde_json::to_string(&value).ok();
+                    }
                 }
             }
             responses.push(ResponseDoc {
@@ -373,6 +396,7 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
         success,
         responses,
         accept: accept.join(", "),
+        example_body,
     })
 }
 
@@ -403,5 +427,57 @@ fn primitive(schema: &Value) -> Option<RustType> {
         "number" => Some(RustType::Number),
         "boolean" => Some(RustType::Bool),
         _ => None,
+    }
+}
+
+/// A value that fits `schema`: its example where it has one, else made up from its type
+/// (objects with every property, arrays of one item), to a bounded depth. Deterministic.
+pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = walk::deref(doc, schema);
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(first) = schema.pointer("/enum/0") {
+        return first.clone();
+    }
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(Value::Array(members)) = schema.get("allOf") {
+        let mut merged = serde_json::Map::new();
+        for m in members {
+            match sample(doc, m, depth + 1) {
+                Value::Object(o) => merged.extend(o),
+                other if merged.is_empty() => return other,
+                _ => {}
+            }
+        }
+        return Value::Object(merged);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema.get(key).and_then(|m| m.get(0)) {
+            return sample(doc, first, depth + 1);
+        }
+    }
+    let ty = match schema.get("type") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        Some(Value::String(t)) => t.as_str(),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "",
+    };
+    match ty {
+        "object" => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|props| props.iter().map(|(k, v)| (k.clone(), sample(doc, v, depth + 1))).collect())
+                .unwrap_or_default(),
+        ),
+        "array" => Value::Array(vec![sample(doc, schema.get("items").unwrap_or(&Value::Null), depth + 1)]),
+        "string" => Value::String("text".into()),
+        "integer" => Value::from(1),
+        "number" => Value::from(1.5),
+        "boolean" => Value::Bool(true),
+        _ => Value::Null,
     }
 }

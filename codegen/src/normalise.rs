@@ -336,9 +336,11 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
                 continue;
             }
             let description = param.get("description").cloned();
+            let keeps_example = param.get("example").is_some();
             let mut schema = schema.clone();
+            let mut moved_example = None;
             if let Some(map) = schema.as_object_mut() {
-                map.remove("example");
+                moved_example = map.remove("example").filter(|_| !keeps_example);
                 if !map.contains_key("type") {
                     map.insert("type".into(), json!("string"));
                 }
@@ -358,6 +360,10 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
             if let Some(slot) = doc.pointer_mut(&format!("{ptr}/schema")) {
                 *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
             }
+            // The schema's example stays with the parameter (the docs' examples use it).
+            if let (Some(example), Some(Value::Object(p))) = (moved_example, doc.pointer_mut(&ptr)) {
+                p.insert("example".into(), example);
+            }
             changes.push(change(
                 "hoist_inline_parameter_enums",
                 &format!("{ptr}/schema"),
@@ -369,7 +375,8 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
 }
 
 /// The inline JSON schema of a 2xx response becomes the component `<OperationId>Response`,
-/// so the Rust type has a name that the emitter (and the user) can rely on.
+/// so the Rust type has a name that the emitter (and the user) can rely on; the response's
+/// description documents it when the schema has none.
 pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for op in walk::operations(doc) {
@@ -401,7 +408,12 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
             let empty = Map::new();
             let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
             let (component, exists) = component_name(schemas, schema, base.clone(), format!("{base}Body"));
-            let schema = schema.clone();
+            let mut schema = schema.clone();
+            let description =
+                doc.pointer(&format!("{}/responses/{code}/description", op.pointer)).and_then(Value::as_str);
+            if let (Some(map), Some(d)) = (schema.as_object_mut(), description) {
+                map.entry("description").or_insert_with(|| json!(d));
+            }
             if !exists {
                 insert_component_schema(doc, &component, schema);
             }

@@ -5,8 +5,10 @@ use std::path::Path;
 
 use crate::emit::GeneratedFile;
 
-/// The folder of the crate that generated files belong to (relative to it).
+/// The folder of the crate that generated Rust belongs to (relative to it).
 pub const GENERATED_DIR: &str = "src/generated";
+/// The folders of the crate that hold only generated files.
+pub const GENERATED_DIRS: &[&str] = &[GENERATED_DIR, "docs"];
 
 /// How a committed file differs from what the generator makes now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,10 +70,12 @@ pub fn compare(crate_dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
 /// The files under the crate's generated folders now (sorted, relative paths).
 fn generated_on_disk(crate_dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(crate_dir.join(GENERATED_DIR)) {
-        for entry in entries.flatten() {
-            if entry.path().is_file() {
-                out.push(format!("{GENERATED_DIR}/{}", entry.file_name().to_string_lossy()));
+    for dir in GENERATED_DIRS {
+        if let Ok(entries) = std::fs::read_dir(crate_dir.join(dir)) {
+            for entry in entries.flatten() {
+                if entry.path().is_file() {
+                    out.push(format!("{dir}/{}", entry.file_name().to_string_lossy()));
+                }
             }
         }
     }

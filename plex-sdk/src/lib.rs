@@ -24,6 +24,17 @@
 //! per-call options first (`.retries(RetryConfig::default())`, `.timeout(..)`).
 //! `send_with_response()` returns the decoded value with the status, headers and body, and
 //! `send_raw()` the undecoded response.
+//!
+//! Failures are one [`Error`]: [`Error::Api`] for a status that is not a success (with the
+//! operation, `status()`, headers and a body excerpt), [`Error::Decode`] for a body that does
+//! not match its model (with the path of the mismatch), [`Error::Timeout`],
+//! [`Error::Connect`] and [`Error::Transport`] when no response arrives. The token never
+//! appears in any `Debug` or `Display` output.
+//!
+//! Each group of operations has a reference page in the crate's `docs/` folder (generated
+//! with the code; every example on it is compiled and run by `cargo test`).
+
+#![deny(missing_docs)]
 
 mod client;
 mod error;

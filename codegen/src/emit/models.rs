@@ -3,7 +3,7 @@
 //! (see [`super::operations`]), since progenitor's client knows nothing of the client-wide
 //! headers or the token, and sends an `api-version` header the Plex server does not ask for.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
@@ -51,4 +51,82 @@ pub fn generate(source: &Document, doc: &Value) -> Result<Models> {
     let space = generator.get_type_space();
     let names = space.iter_types().map(|t| t.name()).collect();
     Ok(Models { tokens: space.to_stream(), names })
+}
+
+/// What the emitter needs to know of the generated models: enum variants with their wire
+/// values, and which names are structs (for links).
+#[derive(Debug, Default, Clone)]
+pub struct ModelIndex {
+    /// Enum name → (variant, wire value), in order.
+    pub enums: BTreeMap<String, Vec<(String, String)>>,
+    /// Struct names.
+    pub structs: BTreeSet<String>,
+}
+
+impl ModelIndex {
+    /// The variant of enum `name` whose wire value is `wire`.
+    pub fn variant(&self, name: &str, wire: &str) -> Option<&str> {
+        self.enums.get(name)?.iter().find(|(_, w)| w == wire).map(|(v, _)| v.as_str())
+    }
+}
+
+/// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    use quote::ToTokens;
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let text = a.meta.to_token_stream().to_string();
+        let start = text.find("rename = \"")? + "rename = \"".len();
+        let end = text[start..].find('"')? + start;
+        Some(text[start..end].to_string())
+    })
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    let text = format!(" {text}");
+    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+}
+
+/// Documents what typify left undocumented (fields and variants the document gives no
+/// description: their wire name is what there is to say), so the crate can deny missing
+/// docs, and indexes the models.
+pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
+    let mut index = ModelIndex::default();
+    for item in &mut file.items {
+        match item {
+            syn::Item::Struct(s) => {
+                index.structs.insert(s.ident.to_string());
+                if !has_doc(&s.attrs) {
+                    add_doc(&mut s.attrs, &format!("`{}`.", s.ident));
+                }
+                for field in s.fields.iter_mut() {
+                    if !has_doc(&field.attrs) {
+                        let wire = serde_rename(&field.attrs)
+                            .or_else(|| field.ident.as_ref().map(|i| i.to_string()))
+                            .unwrap_or_default();
+                        add_doc(&mut field.attrs, &format!("The `{wire}` field."));
+                    }
+                }
+            }
+            syn::Item::Enum(e) => {
+                if !has_doc(&e.attrs) {
+                    add_doc(&mut e.attrs, &format!("`{}`.", e.ident));
+                }
+                let mut variants = Vec::new();
+                for v in e.variants.iter_mut() {
+                    let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+                    if !has_doc(&v.attrs) {
+                        add_doc(&mut v.attrs, &format!("`{wire}`"));
+                    }
+                    variants.push((v.ident.to_string(), wire));
+                }
+                index.enums.insert(e.ident.to_string(), variants);
+            }
+            _ => {}
+        }
+    }
+    index
 }

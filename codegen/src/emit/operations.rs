@@ -41,7 +41,7 @@ fn success_type(op: &Operation) -> TokenStream {
 }
 
 /// Variant name for a success status.
-fn status_variant(code: u16) -> String {
+pub(crate) fn status_variant(code: u16) -> String {
     match code {
         200 => "Ok".into(),
         201 => "Created".into(),

@@ -15,27 +15,49 @@
     PartialOrd
 )]
 pub enum ButlerTask {
+    /// `AutomaticUpdates`
     AutomaticUpdates,
+    /// `BackupDatabase`
     BackupDatabase,
+    /// `ButlerTaskGenerateAdMarkers`
     ButlerTaskGenerateAdMarkers,
+    /// `ButlerTaskGenerateCreditsMarkers`
     ButlerTaskGenerateCreditsMarkers,
+    /// `ButlerTaskGenerateIntroMarkers`
     ButlerTaskGenerateIntroMarkers,
+    /// `ButlerTaskGenerateVoiceActivity`
     ButlerTaskGenerateVoiceActivity,
+    /// `CleanOldBundles`
     CleanOldBundles,
+    /// `CleanOldCacheFiles`
     CleanOldCacheFiles,
+    /// `DeepMediaAnalysis`
     DeepMediaAnalysis,
+    /// `GarbageCollectBlobs`
     GarbageCollectBlobs,
+    /// `GarbageCollectLibraryMedia`
     GarbageCollectLibraryMedia,
+    /// `GenerateBlurHashes`
     GenerateBlurHashes,
+    /// `GenerateChapterThumbs`
     GenerateChapterThumbs,
+    /// `GenerateMediaIndexFiles`
     GenerateMediaIndexFiles,
+    /// `LoudnessAnalysis`
     LoudnessAnalysis,
+    /// `MusicAnalysis`
     MusicAnalysis,
+    /// `OptimizeDatabase`
     OptimizeDatabase,
+    /// `RefreshEpgGuides`
     RefreshEpgGuides,
+    /// `RefreshLibraries`
     RefreshLibraries,
+    /// `RefreshLocalMedia`
     RefreshLocalMedia,
+    /// `RefreshPeriodicMetadata`
     RefreshPeriodicMetadata,
+    /// `UpgradeMediaAnalysis`
     UpgradeMediaAnalysis,
 }
 
@@ -131,9 +153,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ButlerTask {
     }
 }
 
-///`GetTasksResponse`
+///The server's Butler tasks and their schedule settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct GetTasksResponse {
+    /// The `ButlerTasks` field.
     #[serde(
         rename = "ButlerTasks",
         skip_serializing_if = "::std::option::Option::is_none"
