@@ -40,6 +40,7 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod lenient;
 mod response;
 mod retry;
 mod runtime;

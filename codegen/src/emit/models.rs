@@ -99,6 +99,7 @@ pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
         match item {
             syn::Item::Struct(s) => {
                 index.structs.insert(s.ident.to_string());
+                make_lenient(s);
                 if !has_doc(&s.attrs) {
                     add_doc(&mut s.attrs, &format!("`{}`.", s.ident));
                 }
@@ -129,4 +130,51 @@ pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
         }
     }
     index
+}
+
+/// The lenient decoder (in plex-sdk's `lenient` module) for a field of type `ty`, and whether
+/// the field is optional.
+fn lenient_decoder(ty: &syn::Type) -> Option<(&'static str, bool)> {
+    use quote::ToTokens;
+    let text: String = ty.to_token_stream().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+    let (inner, optional) = match text.strip_prefix("::std::option::Option<").or_else(|| text.strip_prefix("Option<")) {
+        Some(rest) => (rest.strip_suffix('>')?.to_string(), true),
+        None => (text, false),
+    };
+    let decoder = match inner.trim_start_matches("::std::primitive::") {
+        "bool" => "bool",
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "isize" | "usize" => "integer",
+        "f64" => "number",
+        _ => return None,
+    };
+    Some((decoder, optional))
+}
+
+/// Routes boolean, integer and number fields through plex-sdk's lenient decoders (Plex sends
+/// `0`/`1` for booleans and strings for numbers), and makes unknown fields an error under the
+/// SDK's `strict` feature.
+pub fn make_lenient(s: &mut syn::ItemStruct) {
+    use quote::ToTokens;
+    let denies = s.attrs.iter().any(|a| a.to_token_stream().to_string().contains("deny_unknown_fields"));
+    if !denies {
+        s.attrs.push(syn::parse_quote!(#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]));
+    }
+    for field in s.fields.iter_mut() {
+        let Some((decoder, optional)) = lenient_decoder(&field.ty) else { continue };
+        let path =
+            if optional { format!("crate::lenient::opt_{decoder}") } else { format!("crate::lenient::{decoder}") };
+        let has_default = field.attrs.iter().any(|a| {
+            a.path().is_ident("serde")
+                && a.meta
+                    .to_token_stream()
+                    .to_string()
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == "default")
+        });
+        if optional && !has_default {
+            field.attrs.push(syn::parse_quote!(#[serde(default, deserialize_with = #path)]));
+        } else {
+            field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = #path)]));
+        }
+    }
 }

@@ -155,6 +155,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ButlerTask {
 
 ///The server's Butler tasks and their schedule settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponse {
     /// The `ButlerTasks` field.
     #[serde(
@@ -166,6 +167,7 @@ pub struct GetTasksResponse {
 
 ///Wrapper object holding the task list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponseButlerTasks {
     ///One entry for each task the Butler manages.
     #[serde(
@@ -178,15 +180,18 @@ pub struct GetTasksResponseButlerTasks {
 
 ///`GetTasksResponseButlerTasksButlerTaskItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponseButlerTasksButlerTaskItem {
     ///Longer human-readable explanation of what the task does, suitable for showing in a UI.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///`true` when the task is switched on in the server settings and will run on its schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub enabled: ::std::option::Option<bool>,
     ///How often the task repeats, counted in days (`1` means daily, `7` means weekly, and so on).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
     pub interval: ::std::option::Option<i64>,
     ///Machine-readable task identifier; this is the value accepted by the single-task start and stop endpoints.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +201,7 @@ pub struct GetTasksResponseButlerTasksButlerTaskItem {
         rename = "scheduleRandomized",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub schedule_randomized: ::std::option::Option<bool>,
     ///Short human-readable label for the task.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
