@@ -14,6 +14,8 @@ pub struct Location {
     pub column: Option<usize>,
     /// JSON pointer (RFC 6901) of the offending node; empty for the whole document.
     pub pointer: String,
+    /// The source line, for showing it under the message.
+    pub snippet: Option<String>,
 }
 
 impl std::fmt::Display for Location {
@@ -86,3 +88,61 @@ pub enum Error {
 
 /// Result alias for the generator.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Where the problem is, when it concerns a document.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Syntax { location, .. } | Error::Spec { location, .. } | Error::Generator { location, .. } => {
+                Some(location)
+            }
+            Error::Io { .. } | Error::Emit { .. } => None,
+        }
+    }
+
+    /// The one-line reason, without the location.
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Io { path, source } => format!("cannot read {}: {source}", path.display()),
+            Error::Syntax { format, message, .. } => format!("not valid {format}: {message}"),
+            Error::Spec { message, .. } => message.clone(),
+            Error::Generator { message, .. } => format!("the type generator failed: {message}"),
+            Error::Emit { file, message } => format!("generated Rust for {file} does not parse: {message}"),
+        }
+    }
+
+    /// The suggested fix, if there is one.
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            Error::Spec { help, .. } => help.as_deref(),
+            Error::Syntax { format, .. } => Some(if *format == "YAML" {
+                "check the indentation and quoting at that line"
+            } else {
+                "check the brackets, commas and quotes at that line"
+            }),
+            Error::Generator { .. } => {
+                Some("simplify or rewrite the schema at that place; the generator does not support it as written")
+            }
+            _ => None,
+        }
+    }
+
+    /// A multi-line report: the reason, the file, line, column and pointer, the source line
+    /// with a caret under the node, and the help.
+    pub fn report(&self) -> String {
+        let mut out = format!("error: {}\n", self.reason());
+        if let Some(location) = self.location() {
+            out.push_str(&format!("  --> {location}\n"));
+            if let (Some(line), Some(snippet)) = (location.line, &location.snippet) {
+                let width = line.to_string().len();
+                let column = location.column.unwrap_or(1).max(1);
+                let caret = format!("{}^", " ".repeat(column - 1));
+                out.push_str(&format!("{:width$} |\n{line} | {snippet}\n{:width$} | {caret}\n", "", ""));
+            }
+        }
+        if let Some(help) = self.help() {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        out
+    }
+}

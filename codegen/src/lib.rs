@@ -3,7 +3,8 @@
 //! The pipeline, one module per step:
 //!
 //! 1. [`load`]: read YAML or JSON (OpenAPI 3.0.x or 3.1.x) into a `serde_json::Value`;
-//! 2. [`select`]: keep the operations of the chosen tags and the components they reach;
+//! 2. [`select`]: keep the operations of the chosen tags and the components they reach,
+//!    then [`validate`] what is left (refs resolve, operations are well formed);
 //! 3. [`normalise`]: named, tested rules that rewrite 3.1 constructs into the 3.0 subset
 //!    progenitor reads, and reshape what progenitor would get wrong for Plex;
 //! 4. [`model`]: the SDK surface (tags, operations, parameters, success types, globals);
@@ -27,6 +28,7 @@ pub mod normalise;
 pub mod select;
 pub mod surface;
 pub mod sync;
+pub mod validate;
 pub mod walk;
 
 use std::path::Path;
@@ -58,6 +60,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     // Selecting first keeps normalisation to the ~800 lines the tags reach (not ~13,000) and
     // makes the names of hoisted types depend only on the selected operations.
     let mut changes = select::select_tags(source, &mut doc, tags)?;
+    validate::validate(source, &doc)?;
     changes.extend(normalise::normalise(&mut doc));
     let api = model::build(source, &doc, tags)?;
     let models = emit::models::generate(source, &doc)?;

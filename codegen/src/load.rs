@@ -21,11 +21,13 @@ pub struct Document {
 impl Document {
     /// A [`Location`] for the node at `pointer`, with its line when it can be found.
     pub fn locate(&self, pointer: &str) -> Box<Location> {
+        let position = position_of_pointer(&self.text, pointer);
         Box::new(Location {
             file: self.file.clone(),
-            line: line_of_pointer(&self.text, pointer),
-            column: None,
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
             pointer: pointer.to_string(),
+            snippet: position.and_then(|(line, _)| self.text.lines().nth(line - 1)).map(|l| l.trim_end().to_string()),
         })
     }
 
@@ -56,6 +58,7 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
                 line: Some(e.line()),
                 column: Some(e.column()),
                 pointer: String::new(),
+                snippet: text.lines().nth(e.line().saturating_sub(1)).map(|l| l.trim_end().to_string()),
             }),
             format: "JSON",
             message: strip_position_suffix(&e.to_string()),
@@ -64,7 +67,13 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
         let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
             let (line, column) = e.location().map(|l| (Some(l.line()), Some(l.column()))).unwrap_or((None, None));
             Error::Syntax {
-                location: Box::new(Location { file: file.clone(), line, column, pointer: String::new() }),
+                location: Box::new(Location {
+                    file: file.clone(),
+                    line,
+                    column,
+                    pointer: String::new(),
+                    snippet: line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(|l| l.trim_end().to_string()),
+                }),
                 format: "YAML",
                 message: strip_position_suffix(&e.to_string()),
             }
@@ -155,6 +164,11 @@ pub fn escape_segment(segment: &str) -> String {
 /// Best-effort: the 1-based line of the node at `pointer` in YAML or pretty-printed JSON text,
 /// found by following keys (and list items) at increasing indentation.
 pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
+    position_of_pointer(text, pointer).map(|p| p.0)
+}
+
+/// Best-effort: the 1-based line and column of the node at `pointer` (see [`line_of_pointer`]).
+pub fn position_of_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .map(|l| {
@@ -206,7 +220,7 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
         indent = ind as isize;
         is_item = item;
     }
-    node.map(|n| n + 1)
+    node.map(|n| (n + 1, indent.max(0) as usize + 1))
 }
 
 #[cfg(test)]

@@ -190,11 +190,29 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
             let tagged =
                 node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
             if tagged {
-                operations.push(build_operation(source, doc, &op, node)?);
+                let built = build_operation(source, doc, &op, node)?;
+                if let Some(other) = operations.iter().find(|o: &&Operation| o.method_name == built.method_name) {
+                    return Err(source.error(
+                        &format!("{}/operationId", op.pointer),
+                        format!(
+                            "operationIds `{}` and `{}` both become the Rust method `{}`",
+                            other.operation_id, built.operation_id, built.method_name
+                        ),
+                        Some("rename one of them"),
+                    ));
+                }
+                operations.push(built);
             }
         }
         let module = tag.to_snake_case();
         check_identifier(source, "/tags", &module)?;
+        if let Some(other) = out_tags.iter().find(|t: &&Tag| t.module == module) {
+            return Err(source.error(
+                "/tags",
+                format!("tags `{}` and `{tag}` both become the Rust module `{module}`", other.name),
+                Some("generate one of them, or rename it"),
+            ));
+        }
         out_tags.push(Tag { name: tag.clone(), type_name: tag.to_upper_camel_case(), module, description, operations });
     }
     Ok(Api {

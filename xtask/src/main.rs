@@ -100,7 +100,11 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Generator errors have a report with the file, line, column, pointer and a fix.
+            match e.downcast_ref::<plex_codegen::Error>() {
+                Some(error) => eprint!("{}", error.report()),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::from(2)
         }
     }

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
@@ -20,37 +21,135 @@ pub struct Models {
     pub names: BTreeSet<String>,
 }
 
-/// Runs progenitor over the normalised document `doc` and returns its types.
+/// Runs progenitor over the normalised document `doc` and returns its types. A failure (an
+/// error or a panic inside progenitor or typify) is reported at the operation, or else the
+/// component schema, that causes it.
 pub fn generate(source: &Document, doc: &Value) -> Result<Models> {
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| {
-        let pointer = format!("/{}", e.path().to_string().replace('.', "/"));
+    let spec = to_openapi(source, doc)?;
+    match run_progenitor(&spec) {
+        Ok(generator) => {
+            let space = generator.get_type_space();
+            let names = space.iter_types().map(|t| t.name()).collect();
+            Ok(Models { tokens: space.to_stream(), names })
+        }
+        Err(message) => {
+            let (pointer, what) = culprit(doc).unwrap_or_default();
+            Err(Error::Generator { location: source.locate(&pointer), message: format!("{what}{message}") })
+        }
+    }
+}
+
+fn to_openapi(source: &Document, doc: &Value) -> Result<openapiv3::OpenAPI> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let pointer: String = e
+            .path()
+            .iter()
+            .map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => format!("/{index}"),
+                serde_path_to_error::Segment::Map { key } => format!("/{}", crate::load::escape_segment(key)),
+                other => format!("/{other}"),
+            })
+            .collect();
         Error::Generator {
             location: source.locate(&pointer),
             message: format!("openapiv3 cannot read the normalised document: {}", e.into_inner()),
         }
-    })?;
+    })
+}
+
+/// progenitor's verdict on `spec`: its generator, or what it said (or panicked with).
+fn run_progenitor(spec: &openapiv3::OpenAPI) -> std::result::Result<progenitor_impl::Generator, String> {
     let mut settings = progenitor_impl::GenerationSettings::default();
     settings.with_derive("PartialEq");
     let mut generator = progenitor_impl::Generator::new(&settings);
-    // progenitor and typify panic on some constructs they do not support: contain that.
-    let outcome = catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&spec)));
-    match outcome {
-        Ok(Ok(_client)) => {}
-        Ok(Err(e)) => {
-            return Err(Error::Generator { location: source.locate(""), message: e.to_string() });
-        }
-        Err(panic) => {
-            let message = panic
+    match quietly(|| generator.generate_tokens(spec)) {
+        Ok(Ok(_client)) => Ok(generator),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(format!(
+            "panicked: {}",
+            panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            return Err(Error::Generator { location: source.locate(""), message: format!("panicked: {message}") });
+                .unwrap_or_else(|| "(no message)".into())
+        )),
+    }
+}
+
+/// Runs `f`, catching a panic without printing it (the panic becomes an error report). The
+/// panic hook is process-wide, so swapping it is serialised.
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Mutex<()> = Mutex::new(());
+    let _guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    result
+}
+
+/// Finds what makes progenitor fail: each operation alone (with all components), then each
+/// component schema alone (with what it references). Returns its pointer and a prefix for
+/// the message.
+fn culprit(doc: &Value) -> Option<(String, String)> {
+    let accepts = |candidate: &Value| {
+        serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone())
+            .map(|spec| run_progenitor(&spec).is_ok())
+            .unwrap_or(false)
+    };
+    for op in crate::walk::operations(doc) {
+        let mut alone = doc.clone();
+        alone["paths"] = serde_json::json!({ op.path.clone(): { op.method: doc.pointer(&op.pointer)? } });
+        if let Some(components) = alone.get_mut("components").and_then(Value::as_object_mut) {
+            components.remove("schemas");
+        }
+        let mut with_schemas = alone.clone();
+        with_schemas["components"]["schemas"] = doc.pointer("/components/schemas").cloned().unwrap_or_default();
+        if !accepts(&with_schemas) && accepts_schemas_only(doc, &accepts) {
+            let id = doc.pointer(&format!("{}/operationId", op.pointer)).and_then(Value::as_str).unwrap_or("?");
+            return Some((op.pointer, format!("in operation `{id}`: ")));
         }
     }
-    let space = generator.get_type_space();
-    let names = space.iter_types().map(|t| t.name()).collect();
-    Ok(Models { tokens: space.to_stream(), names })
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object)?;
+    for name in schemas.keys() {
+        let mut alone =
+            serde_json::json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "0" }, "paths": {} });
+        let mut reached = BTreeSet::new();
+        collect(doc, &format!("#/components/schemas/{}", crate::load::escape_segment(name)), &mut reached);
+        let mut kept = serde_json::Map::new();
+        for r in &reached {
+            if let (Some(n), Some(v)) = (r.rsplit('/').next(), crate::walk::resolve(doc, r)) {
+                kept.insert(n.replace("~1", "/").replace("~0", "~"), v.clone());
+            }
+        }
+        alone["components"] = serde_json::json!({ "schemas": kept });
+        if !accepts(&alone) {
+            return Some((
+                format!("/components/schemas/{}", crate::load::escape_segment(name)),
+                format!("in schema `{name}`: "),
+            ));
+        }
+    }
+    None
+}
+
+/// Whether the component schemas alone (no operations) pass.
+fn accepts_schemas_only(doc: &Value, accepts: &dyn Fn(&Value) -> bool) -> bool {
+    let mut alone = doc.clone();
+    alone["paths"] = serde_json::json!({});
+    accepts(&alone)
+}
+
+fn collect(doc: &Value, reference: &str, reached: &mut BTreeSet<String>) {
+    if !reached.insert(reference.to_string()) {
+        return;
+    }
+    let Some(node) = crate::walk::resolve(doc, reference) else { return };
+    let mut refs = Vec::new();
+    crate::walk::refs_below(node, "", &mut refs);
+    for (_, r) in refs {
+        collect(doc, &r, reached);
+    }
 }
 
 /// What the emitter needs to know of the generated models: enum variants with their wire
