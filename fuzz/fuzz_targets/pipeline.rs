@@ -1,0 +1,19 @@
+//! load → select → validate → normalise → model → generate, and the surface and changelog,
+//! on arbitrary input. Any panic that escapes is a bug (progenitor's and typify's own panics
+//! are contained by the generator and must come out as errors).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use plex_codegen::changelog::{Classification, diff};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(doc) = plex_codegen::load::parse("fuzz.yaml", text.to_string()) else { return };
+    let surface = plex_codegen::surface::surface(&doc.value);
+    let _ = diff(&surface, &plex_codegen::surface::Surface::default(), Classification::Rust);
+    let _ = diff(&surface, &surface, Classification::Upstream);
+    let tag = plex_codegen::select::known_tags(&doc.value).into_iter().next().unwrap_or_else(|| "Butler".into());
+    if let Err(e) = plex_codegen::generate(&doc, &[tag], "fuzz") {
+        let _ = e.report();
+    }
+});
