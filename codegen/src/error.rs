@@ -29,8 +29,6 @@ impl std::fmt::Display for Location {
         }
         if !self.pointer.is_empty() {
             write!(f, " (at {})", self.pointer)?;
-        } else {
-            write!(f, " (at the document root)")?;
         }
         Ok(())
     }
@@ -115,11 +113,17 @@ impl Error {
     pub fn help(&self) -> Option<&str> {
         match self {
             Error::Spec { help, .. } => help.as_deref(),
+            Error::Syntax { message, .. } if message.contains("limit exceeded") => {
+                Some("the document nests or repeats too deeply (an alias bomb?); simplify it")
+            }
             Error::Syntax { format, .. } => Some(if *format == "YAML" {
                 "check the indentation and quoting at that line"
             } else {
                 "check the brackets, commas and quotes at that line"
             }),
+            Error::Generator { message, .. } if message.starts_with("openapiv3") => {
+                Some("the document does not follow the OpenAPI 3 structure at that place")
+            }
             Error::Generator { .. } => {
                 Some("simplify or rewrite the schema at that place; the generator does not support it as written")
             }

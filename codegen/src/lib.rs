@@ -59,6 +59,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     let mut doc = source.value.clone();
     // Selecting first keeps normalisation to the ~800 lines the tags reach (not ~13,000) and
     // makes the names of hoisted types depend only on the selected operations.
+    validate::document(source)?;
     let mut changes = select::select_tags(source, &mut doc, tags)?;
     validate::validate(source, &doc)?;
     changes.extend(normalise::normalise(&mut doc));

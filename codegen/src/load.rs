@@ -20,8 +20,15 @@ pub struct Document {
 
 impl Document {
     /// A [`Location`] for the node at `pointer`, with its line when it can be found.
+    /// When the node itself cannot be found in the text (a flow-style `[a, b]` item, say), the
+    /// position is that of its nearest ancestor that can.
     pub fn locate(&self, pointer: &str) -> Box<Location> {
-        let position = position_of_pointer(&self.text, pointer);
+        let mut probe = pointer;
+        let mut position = position_of_pointer(&self.text, probe);
+        while position.is_none() && !probe.is_empty() {
+            probe = probe.rsplit_once('/').map_or("", |(parent, _)| parent);
+            position = if probe.is_empty() { None } else { position_of_pointer(&self.text, probe) };
+        }
         Box::new(Location {
             file: self.file.clone(),
             line: position.map(|p| p.0),
@@ -56,7 +63,7 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
             location: Box::new(Location {
                 file: file.clone(),
                 line: Some(e.line()),
-                column: Some(e.column()),
+                column: Some(e.column()).filter(|c| *c > 0),
                 pointer: String::new(),
                 snippet: text.lines().nth(e.line().saturating_sub(1)).map(|l| l.trim_end().to_string()),
             }),
@@ -65,7 +72,8 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
         })?
     } else {
         let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
-            let (line, column) = e.location().map(|l| (Some(l.line()), Some(l.column()))).unwrap_or((None, None));
+            let (line, column) =
+                e.location().map(|l| (Some(l.line()), Some(l.column()).filter(|c| *c > 0))).unwrap_or((None, None));
             Error::Syntax {
                 location: Box::new(Location {
                     file: file.clone(),
@@ -101,6 +109,11 @@ fn check_version(doc: &Document) -> Result<()> {
         ));
     }
     match doc.value.get("openapi") {
+        None if doc.value.get("swagger").is_some() => Err(doc.error(
+            "/swagger",
+            "this is a Swagger 2.0 document; the generator reads OpenAPI 3.0 and 3.1",
+            Some("convert it to OpenAPI 3 first (for example with `swagger2openapi`)"),
+        )),
         None => Err(doc.error(
             "",
             "no `openapi` version field",
@@ -169,6 +182,142 @@ pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
 
 /// Best-effort: the 1-based line and column of the node at `pointer` (see [`line_of_pointer`]).
 pub fn position_of_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    if text.trim_start().starts_with('{') { json_position(text, pointer) } else { yaml_position(text, pointer) }
+}
+
+/// The position of the node at `pointer` in JSON text: the key of an object member, or the
+/// first character of an array element (found by scanning, so any layout works).
+fn json_position(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let target = pointer_segments(pointer);
+    let bytes = text.as_bytes();
+    let mut scanner = JsonScanner { bytes, at: 0 };
+    scanner.skip_ws();
+    let mut depth = 0;
+    let mut found = position(text, scanner.at);
+    while depth < target.len() {
+        match bytes.get(scanner.at)? {
+            b'{' => {
+                scanner.at += 1;
+                loop {
+                    scanner.skip_ws();
+                    if bytes.get(scanner.at)? == &b'}' {
+                        return None;
+                    }
+                    let key_at = scanner.at;
+                    let key: String = serde_json::from_str(scanner.string()?).ok()?;
+                    scanner.skip_ws();
+                    scanner.at += 1; // ':'
+                    scanner.skip_ws();
+                    if key == target[depth] {
+                        found = position(text, key_at);
+                        break;
+                    }
+                    scanner.value()?;
+                    scanner.skip_ws();
+                    if bytes.get(scanner.at)? == &b',' {
+                        scanner.at += 1;
+                    }
+                }
+            }
+            b'[' => {
+                let index: usize = target[depth].parse().ok()?;
+                scanner.at += 1;
+                for _ in 0..index {
+                    scanner.skip_ws();
+                    scanner.value()?;
+                    scanner.skip_ws();
+                    if bytes.get(scanner.at)? != &b',' {
+                        return None;
+                    }
+                    scanner.at += 1;
+                }
+                scanner.skip_ws();
+                found = position(text, scanner.at);
+            }
+            _ => return None,
+        }
+        depth += 1;
+    }
+    Some(found)
+}
+
+/// 1-based line and column of byte `at`.
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+struct JsonScanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> JsonScanner<'a> {
+    fn skip_ws(&mut self) {
+        while self.bytes.get(self.at).is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at += 1;
+        }
+    }
+
+    /// The raw text of the string starting here (quotes included), moving past it.
+    fn string(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        if self.bytes.get(self.at)? != &b'"' {
+            return None;
+        }
+        self.at += 1;
+        loop {
+            match self.bytes.get(self.at)? {
+                b'\\' => self.at += 2,
+                b'"' => {
+                    self.at += 1;
+                    return std::str::from_utf8(&self.bytes[start..self.at]).ok();
+                }
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// Moves past one value of any kind.
+    fn value(&mut self) -> Option<()> {
+        match self.bytes.get(self.at)? {
+            b'"' => self.string().map(|_| ()),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.bytes.get(self.at)? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.at += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.at += 1;
+                }
+            }
+            _ => {
+                while self.bytes.get(self.at).is_some_and(|b| !b",}] \t\r\n".contains(b)) {
+                    self.at += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// The position of the node at `pointer` in YAML text, following keys and `- ` items at
+/// increasing indentation.
+fn yaml_position(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .map(|l| {
@@ -244,11 +393,20 @@ mod tests {
     }
 
     #[test]
+    fn json_pointers_map_to_lines_and_columns() {
+        let json = "{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {\n    \"/a\": { \"get\": { \"parameters\": [ {\"name\": \"x\"}, {\"name\": \"y\"} ] } }\n  }\n}";
+        assert_eq!(position_of_pointer(json, "/paths"), Some((3, 3)));
+        assert_eq!(position_of_pointer(json, "/paths/~1a/get"), Some((4, 13)));
+        assert_eq!(position_of_pointer(json, "/paths/~1a/get/parameters/1"), Some((4, 53)));
+        assert_eq!(position_of_pointer(json, "/paths/~1b"), None);
+    }
+
+    #[test]
     fn rejects_swagger_2() {
         let err = parse("old.yaml", "swagger: '2.0'\n".into()).unwrap_err();
-        assert!(err.to_string().contains("no `openapi` version field"), "{err}");
+        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
         let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
-        assert!(err.to_string().starts_with("old.yaml:1 (at /openapi): unsupported OpenAPI version"), "{err}");
+        assert!(err.to_string().starts_with("old.yaml:1:1 (at /openapi): unsupported OpenAPI version"), "{err}");
     }
 
     #[test]

@@ -205,7 +205,7 @@ pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<A
             }
         }
         let module = tag.to_snake_case();
-        check_identifier(source, "/tags", &module)?;
+        check_identifier(source, &tag_pointer(doc, tag), &module)?;
         if let Some(other) = out_tags.iter().find(|t: &&Tag| t.module == module) {
             return Err(source.error(
                 "/tags",
@@ -256,6 +256,24 @@ fn build_globals(doc: &Value) -> Vec<Global> {
         .collect()
 }
 
+/// Where a tag is named: its declaration in `tags`, else the first operation that uses it.
+pub fn tag_pointer(doc: &Value, tag: &str) -> String {
+    if let Some(i) = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().position(|t| t.get("name").and_then(Value::as_str) == Some(tag)))
+    {
+        return format!("/tags/{i}");
+    }
+    for op in walk::operations(doc) {
+        let tags = doc.pointer(&format!("{}/tags", op.pointer)).and_then(Value::as_array);
+        if let Some(j) = tags.and_then(|l| l.iter().position(|t| t == tag)) {
+            return format!("{}/tags/{j}", op.pointer);
+        }
+    }
+    String::new()
+}
+
 /// Rust keywords (strict and reserved) that cannot be identifiers as they are.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -295,14 +313,22 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
     let method_name = operation_id.to_snake_case();
     check_identifier(source, &format!("{}/operationId", op.pointer), &method_name)?;
     let mut params = Vec::new();
-    let path_item_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
-    let all_params = path_item_params
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten());
-    for (i, raw) in all_params.enumerate() {
-        let pointer = format!("{}/parameters/{i}", op.pointer);
+    // Path-level parameters first; an operation's parameter with the same name and location
+    // overrides one of them (OpenAPI's rule). Each keeps its own pointer for errors.
+    let item_ptr = format!("/paths/{}", crate::load::escape_segment(&op.path));
+    let mut declared: Vec<(String, &Value)> = Vec::new();
+    for owner in [item_ptr.as_str(), op.pointer.as_str()] {
+        let list = doc.pointer(&format!("{owner}/parameters")).and_then(Value::as_array);
+        for (i, raw) in list.into_iter().flatten().enumerate() {
+            let key = |v: &Value| {
+                let p = walk::deref(doc, v);
+                (p.get("name").cloned(), p.get("in").cloned())
+            };
+            declared.retain(|(_, earlier)| key(earlier) != key(raw));
+            declared.push((format!("{owner}/parameters/{i}"), raw));
+        }
+    }
+    for (pointer, raw) in declared {
         let p = walk::deref(doc, raw);
         let name = text(p.get("name"));
         let location = match p.get("in").and_then(Value::as_str) {
@@ -318,7 +344,10 @@ fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node
             source.error(
                 &format!("{pointer}/schema"),
                 format!("parameter `{name}` has a schema the generator cannot map to a Rust type"),
-                None,
+                Some(
+                    "parameters can be strings, integers, numbers, booleans or string enums; objects and \
+                     arrays in the query string are not supported yet",
+                ),
             )
         })?;
         let rust_name = name.to_snake_case();
@@ -426,14 +455,16 @@ fn model_name(reference: &str) -> String {
 fn rust_type(doc: &Value, schema: &Value) -> Option<RustType> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let target = walk::resolve(doc, reference)?;
-        // A component that is only a primitive is used as that primitive.
-        if target.get("enum").is_none()
-            && target.get("properties").is_none()
-            && let Some(primitive) = primitive(target)
-        {
-            return Some(primitive);
+        // A component that is only a primitive is used as that primitive; a string enum is its
+        // generated enum (which displays as its wire value); nothing else fits a URL or header.
+        let is_enum = target.get("enum").and_then(Value::as_array).is_some_and(|l| l.iter().all(Value::is_string));
+        if is_enum && target.get("type").is_none_or(|t| t == "string") {
+            return Some(RustType::Model(model_name(reference)));
         }
-        return Some(RustType::Model(model_name(reference)));
+        if target.get("enum").is_none() && target.get("properties").is_none() {
+            return primitive(target);
+        }
+        return None;
     }
     primitive(schema)
 }

@@ -89,7 +89,8 @@ pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Change> {
 
 /// A `{type: 'null'}` member of `oneOf`/`anyOf` (3.1's way to say "or null") is removed and
 /// the schema marked `nullable: true`; progenitor panics on `type: 'null'`. A composition
-/// left with one member is unwrapped into `allOf`, which typify reads as that member.
+/// left with one `$ref` member becomes an `allOf` of it, which typify reads as that member;
+/// one inline member is merged into the schema.
 pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
@@ -103,7 +104,14 @@ pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Change> {
             }
             let kept: Vec<Value> = members.iter().filter(|m| !is_null(m)).cloned().collect();
             schema.remove(key);
-            if kept.len() == 1 {
+            if let [Value::Object(inline)] = kept.as_slice()
+                && !inline.contains_key("$ref")
+            {
+                // An inline member is merged in (wrapping it would make typify name it twice).
+                for (k, v) in inline {
+                    schema.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            } else if kept.len() == 1 {
                 schema.insert("allOf".into(), Value::Array(kept));
             } else if !kept.is_empty() {
                 schema.insert(key.into(), Value::Array(kept));

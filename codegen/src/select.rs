@@ -30,7 +30,7 @@ pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate
     for tag in tags {
         if !known.contains(tag) {
             return Err(source.error(
-                "/tags",
+                if doc.get("tags").is_some() { "/tags" } else { "" },
                 format!("no operation has the tag `{tag}`"),
                 Some(&format!("known tags: {}", known.join(", "))),
             ));

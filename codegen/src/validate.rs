@@ -10,6 +10,77 @@ use crate::error::Result;
 use crate::load::{Document, escape_segment};
 use crate::walk;
 
+/// Checks on the whole document, before tag selection (which relies on them): `info`, the
+/// keys of every path item, and every operation's `tags`.
+pub fn document(source: &Document) -> Result<()> {
+    let doc = &source.value;
+    match doc.get("info") {
+        Some(Value::Object(info)) => {
+            for field in ["title", "version"] {
+                if !info.get(field).is_some_and(Value::is_string) {
+                    return Err(source.error(
+                        "/info",
+                        format!("`info` has no `{field}` string"),
+                        Some(&format!("add `{field}:` under `info`")),
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(source.error(
+                "",
+                "the document has no `info` mapping",
+                Some("add `info:` with a `title` and a `version`"),
+            ));
+        }
+    }
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Ok(()) };
+    for (path, item) in paths {
+        let item_ptr = format!("/paths/{}", escape_segment(path));
+        let Some(item) = item.as_object() else {
+            return Err(source.error(&item_ptr, "a path item must be a mapping of methods", None));
+        };
+        for (key, value) in item {
+            let at = format!("{item_ptr}/{}", escape_segment(key));
+            if key == "$ref" {
+                return Err(source.error(
+                    &at,
+                    "a path item given by `$ref` is not supported",
+                    Some("write the path item in place"),
+                ));
+            }
+            if walk::METHODS.contains(&key.as_str()) {
+                if let Some(tags) = value.get("tags") {
+                    let strings = tags.as_array().is_some_and(|l| l.iter().all(Value::is_string));
+                    if !strings {
+                        return Err(source.error(
+                            &format!("{at}/tags"),
+                            "`tags` must be a list of tag names",
+                            Some("write it as a list, e.g. `tags: [Things]`"),
+                        ));
+                    }
+                }
+                continue;
+            }
+            if walk::METHODS.contains(&key.to_ascii_lowercase().as_str()) {
+                return Err(source.error(
+                    &at,
+                    format!("`{key}` is not a method key: methods are lower case"),
+                    Some(&format!("write `{}:`", key.to_ascii_lowercase())),
+                ));
+            }
+            if !["parameters", "summary", "description", "servers"].contains(&key.as_str()) && !key.starts_with("x-") {
+                return Err(source.error(
+                    &at,
+                    format!("unknown key `{key}` in a path item"),
+                    Some("a path item holds methods (get, put, post, delete, ...), `parameters`, `summary`, `description`, `servers` and `x-` extensions"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs every check on `doc` (the selected document; `source` locates pointers in the file).
 pub fn validate(source: &Document, doc: &Value) -> Result<()> {
     let Some(paths) = doc.get("paths") else {
@@ -23,7 +94,84 @@ pub fn validate(source: &Document, doc: &Value) -> Result<()> {
         ));
     }
     references(source, doc)?;
-    operations(source, doc)
+    operations(source, doc)?;
+    schema_names(source, doc)?;
+    all_of_cycles(source, doc)
+}
+
+/// Two component schemas whose names make the same Rust type name, or two properties of one
+/// schema whose names make the same field name, would be duplicate definitions in Rust.
+fn schema_names(source: &Document, doc: &Value) -> Result<()> {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        let mut seen: BTreeMap<String, &String> = BTreeMap::new();
+        for name in schemas.keys() {
+            let rust = name.to_upper_camel_case();
+            if let Some(other) = seen.insert(rust.clone(), name) {
+                return Err(source.error(
+                    &format!("/components/schemas/{}", escape_segment(name)),
+                    format!("schemas `{other}` and `{name}` both become the Rust type `{rust}`"),
+                    Some("rename one of them"),
+                ));
+            }
+        }
+    }
+    let mut copy = doc.clone();
+    let mut found = None;
+    walk::for_each_schema(&mut copy, &mut |pointer, schema| {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
+        let mut seen: BTreeMap<String, &String> = BTreeMap::new();
+        for name in props.keys() {
+            let rust = name.to_snake_case();
+            if let Some(other) = seen.insert(rust.clone(), name) {
+                found.get_or_insert((
+                    format!("{pointer}/properties/{}", escape_segment(name)),
+                    format!("properties `{other}` and `{name}` both become the Rust field `{rust}`"),
+                ));
+            }
+        }
+    });
+    match found {
+        Some((pointer, message)) => Err(source.error(&pointer, message, Some("rename one of them"))),
+        None => Ok(()),
+    }
+}
+
+/// Schemas that contain each other through `allOf` would be types of infinite size.
+fn all_of_cycles(source: &Document, doc: &Value) -> Result<()> {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return Ok(()) };
+    let edges = |name: &str| -> Vec<String> {
+        schemas
+            .get(name)
+            .and_then(|s| s.get("allOf"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/").map(str::to_string))
+            .collect()
+    };
+    for start in schemas.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        while let Some((name, trail)) = stack.pop() {
+            for next in edges(&name) {
+                if &next == start {
+                    let mut cycle = trail.clone();
+                    cycle.push(next);
+                    return Err(source.error(
+                        &format!("/components/schemas/{}/allOf", escape_segment(start)),
+                        format!("schemas include each other through `allOf`: {}", cycle.join(" → ")),
+                        Some("a schema cannot contain itself; refer to the other one from a property instead"),
+                    ));
+                }
+                if !trail.contains(&next) && trail.len() < 64 {
+                    let mut longer = trail.clone();
+                    longer.push(next.clone());
+                    stack.push((next, longer));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every `$ref` must be local and resolve, and no chain of `$ref`s may loop.
@@ -39,6 +187,25 @@ fn references(source: &Document, doc: &Value) -> Result<()> {
                 Some("bundle the document into one file first (for example with `redocly bundle`)"),
             ));
         };
+        let in_schema = [
+            "/schema",
+            "/schemas/",
+            "/properties/",
+            "/items",
+            "/allOf/",
+            "/oneOf/",
+            "/anyOf/",
+            "/additionalProperties",
+        ]
+        .iter()
+        .any(|k| pointer.contains(k));
+        if in_schema && !target.starts_with("#/components/schemas/") {
+            return Err(source.error(
+                &at,
+                format!("`{target}` is used as a schema but does not point into `#/components/schemas`"),
+                Some("refer to a schema, e.g. `#/components/schemas/Thing`"),
+            ));
+        }
         if walk::resolve(doc, target).is_none() {
             return Err(source.error(
                 &at,
@@ -128,7 +295,11 @@ fn operation(
     ids: &mut BTreeMap<String, String>,
 ) -> Result<()> {
     if !op.is_object() {
-        return Err(source.error(pointer, "an operation must be a mapping", None));
+        return Err(source.error(
+            pointer,
+            "an operation must be a mapping",
+            Some("give it `operationId`, `parameters` and `responses` keys"),
+        ));
     }
     let id = match op.get("operationId") {
         Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
@@ -136,7 +307,7 @@ fn operation(
             return Err(source.error(
                 &format!("{pointer}/operationId"),
                 "`operationId` must be a non-empty string",
-                None,
+                Some("give it a name such as `getThings`: it names the Rust method"),
             ));
         }
         None => {
@@ -154,6 +325,13 @@ fn operation(
             Some(&format!("it is also the operationId at {first}; operationIds must be unique")),
         ));
     }
+    if !op.get("responses").is_some_and(Value::is_object) {
+        return Err(source.error(
+            pointer,
+            format!("`{id}` has no `responses` mapping"),
+            Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
+        ));
+    }
     if op.get("requestBody").is_some() {
         return Err(source.error(
             &format!("{pointer}/requestBody"),
@@ -169,7 +347,11 @@ fn operation(
     for (owner, node) in owners {
         let Some(params) = node.and_then(|n| n.get("parameters")) else { continue };
         let Some(params) = params.as_array() else {
-            return Err(source.error(&format!("{owner}/parameters"), "`parameters` must be a list", None));
+            return Err(source.error(
+                &format!("{owner}/parameters"),
+                "`parameters` must be a list",
+                Some("write each parameter as a list item (`- name: ...`)"),
+            ));
         };
         for (i, raw) in params.iter().enumerate() {
             let at = format!("{owner}/parameters/{i}");
@@ -218,7 +400,11 @@ fn operation(
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
-            return Err(source.error(pointer, format!("the path `{path}` has an unclosed `{{`"), None));
+            return Err(source.error(
+                &format!("/paths/{}", escape_segment(path)),
+                format!("the path `{path}` has an unclosed `{{`"),
+                Some("close the parameter name with `}`"),
+            ));
         };
         let name = &rest[start + 1..start + len];
         if !path_params.contains(name) {

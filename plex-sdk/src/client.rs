@@ -71,9 +71,17 @@ pub struct PlexClientBuilder {
     retries: Option<RetryConfig>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    max_response_bytes: Option<usize>,
+    max_error_body_bytes: Option<usize>,
 }
 
 impl PlexClientBuilder {
+    /// The default of [`PlexClientBuilder::max_response_bytes`]: 64 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+    /// The default of [`PlexClientBuilder::max_error_body_bytes`]: 4 MiB.
+    pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 4 * 1024 * 1024;
+
     /// The server's base URL, e.g. `http://127.0.0.1:32400` (the `{full_server_url}` template).
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
         self.server = Some(Server::Url(url.into()));
@@ -103,6 +111,26 @@ impl PlexClientBuilder {
     /// `.timeout(..)` takes precedence.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The largest success (2XX) body a call accepts, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES), 64 MiB). A larger
+    /// body is an [`Error::BodyTooLarge`]: it fails as soon as its `Content-Length` shows it,
+    /// or else once the limit is passed while reading, so no more than about `limit` bytes
+    /// are ever held in memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// How much of a body that comes with a status that is not a success is read, at most, in
+    /// bytes (default [`DEFAULT_MAX_ERROR_BODY_BYTES`](Self::DEFAULT_MAX_ERROR_BODY_BYTES),
+    /// 4 MiB). Reading stops there and the [`Error::Api`] is returned with an excerpt of what
+    /// was read; only that excerpt (at most [`crate::BODY_EXCERPT_LIMIT`] bytes) is kept. A
+    /// body read to its end lets the connection be reused.
+    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+        self.max_error_body_bytes = Some(limit);
         self
     }
 
@@ -164,6 +192,8 @@ impl PlexClientBuilder {
                 has_token: self.token.is_some(),
                 retries: self.retries,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes.unwrap_or(Self::DEFAULT_MAX_RESPONSE_BYTES),
+                max_error_body_bytes: self.max_error_body_bytes.unwrap_or(Self::DEFAULT_MAX_ERROR_BODY_BYTES),
             }),
         })
     }
@@ -223,6 +253,8 @@ pub(crate) struct Inner {
     has_token: bool,
     pub(crate) retries: Option<RetryConfig>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) max_error_body_bytes: usize,
 }
 
 impl fmt::Debug for PlexClient {
@@ -233,6 +265,8 @@ impl fmt::Debug for PlexClient {
             .field("token", &if self.inner.has_token { "<redacted>" } else { "<none>" })
             .field("retries", &self.inner.retries)
             .field("timeout", &self.inner.timeout)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("max_error_body_bytes", &self.inner.max_error_body_bytes)
             .finish()
     }
 }

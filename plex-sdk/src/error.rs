@@ -42,6 +42,18 @@ pub enum Error {
         /// The start of the response body.
         body_excerpt: String,
     },
+    /// The response was a success but its body is larger than the client accepts
+    /// ([`crate::PlexClientBuilder::max_response_bytes`]). The body was not read past the limit
+    /// (or at all, when its `Content-Length` already exceeded it).
+    #[error("{operation}: the {status} response body exceeds the {limit}-byte limit")]
+    BodyTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status code of the response.
+        status: u16,
+        /// The limit that was exceeded, in bytes.
+        limit: usize,
+    },
     /// No complete response arrived within the timeout.
     #[error("{operation}: no response within {}", timeout.map(|t| format!("{t:?}")).unwrap_or_else(|| "the timeout".into()))]
     Timeout {
@@ -78,10 +90,13 @@ fn excerpt_suffix(excerpt: &str) -> String {
 }
 
 impl Error {
-    /// The HTTP status of the response, for [`Error::Api`] and [`Error::Decode`].
+    /// The HTTP status of the response, for [`Error::Api`], [`Error::Decode`] and
+    /// [`Error::BodyTooLarge`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
             _ => None,
         }
     }
@@ -91,6 +106,7 @@ impl Error {
         match self {
             Error::Api { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Connect { operation, .. }
             | Error::Transport { operation, .. } => Some(operation),
@@ -115,13 +131,14 @@ impl Error {
     }
 
     /// Whether a retry may succeed: 429, 5XX, timeouts, and (when `connection_errors`)
-    /// failures to connect.
+    /// failures to connect and broken connections. A body that does not decode or is too large
+    /// would be the same again: not retried.
     pub(crate) fn is_retryable(&self, connection_errors: bool) -> bool {
         match self {
             Error::Api { status, .. } => *status == 429 || (500..600).contains(status),
             Error::Timeout { .. } => true,
             Error::Connect { .. } | Error::Transport { .. } => connection_errors,
-            Error::Decode { .. } | Error::Config(_) => false,
+            Error::Decode { .. } | Error::BodyTooLarge { .. } | Error::Config(_) => false,
         }
     }
 
@@ -142,26 +159,93 @@ impl Error {
             Error::Transport { operation, source }
         }
     }
+
+    /// A failure while reading a response body: the connection broke or the server stopped
+    /// sending (reqwest calls this a decoding error, but nothing was decoded yet).
+    pub(crate) fn from_body_read(operation: &'static str, timeout: Option<Duration>, source: reqwest::Error) -> Self {
+        let source = source.without_url();
+        if source.is_timeout() { Error::Timeout { operation, timeout } } else { Error::Transport { operation, source } }
+    }
 }
+
+/// How many bytes of a body [`excerpt`] looks at: 4 bytes of body can never make more than
+/// 4 replacement characters (12 bytes), so this many bytes hold at least the limit's worth of
+/// text.
+pub(crate) const EXCERPT_WINDOW: usize = BODY_EXCERPT_LIMIT * 4;
 
 /// The start of `body` as text: at most [`BODY_EXCERPT_LIMIT`] bytes of UTF-8, cut at a
 /// character boundary, ending in `…` when something was cut. Bytes that are not UTF-8 show
 /// as U+FFFD.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    // 4 bytes of body can never make more than 4 replacement characters (12 bytes), so this
-    // slice holds at least the limit's worth of text.
-    let window = &body[..body.len().min(BODY_EXCERPT_LIMIT * 4)];
+    excerpt_of(body, true)
+}
+
+/// [`excerpt`] of a body of which only `start` was read: `complete` tells whether `start` is
+/// the whole body (when not, the excerpt ends in `…` and a character cut by the end of
+/// `start` is dropped rather than shown as U+FFFD).
+pub(crate) fn excerpt_of(start: &[u8], complete: bool) -> String {
+    if start.is_empty() {
+        return String::new();
+    }
+    let window = &start[..start.len().min(EXCERPT_WINDOW)];
+    let complete = complete && window.len() == start.len();
+    let window = if complete { window } else { without_partial_char(window) };
     let text = String::from_utf8_lossy(window);
-    if window.len() == body.len() && text.len() <= BODY_EXCERPT_LIMIT {
+    if complete && text.len() <= BODY_EXCERPT_LIMIT {
         return text.into_owned();
     }
-    let mut end = BODY_EXCERPT_LIMIT - '…'.len_utf8();
+    let mut end = text.len().min(BODY_EXCERPT_LIMIT - '…'.len_utf8());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let mut cut = text[..end].to_string();
     cut.push('…');
     cut
+}
+
+/// [`excerpt_of`], with every occurrence of `secret` (the token, which a server may echo back)
+/// replaced by `<redacted>`, and a start of it that the excerpt's end would cut dropped.
+pub(crate) fn redacted_excerpt(start: &[u8], complete: bool, secret: Option<&[u8]>) -> String {
+    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+        return excerpt_of(start, complete);
+    };
+    let mut clean = Vec::with_capacity(start.len());
+    let mut rest = start;
+    while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
+        clean.extend_from_slice(&rest[..at]);
+        clean.extend_from_slice(b"<redacted>");
+        rest = &rest[at + secret.len()..];
+    }
+    clean.extend_from_slice(rest);
+    let mut text = excerpt_of(&clean, complete);
+    if let Some(kept) = text.strip_suffix('…') {
+        let kept = kept.as_bytes();
+        let partial = (1..secret.len().min(kept.len() + 1))
+            .rev()
+            .find(|&n| kept.ends_with(&secret[..n]) && text.is_char_boundary(kept.len() - n));
+        if let Some(n) = partial {
+            text.replace_range(kept.len() - n..kept.len(), "");
+        }
+    }
+    text
+}
+
+/// `bytes` without a UTF-8 sequence that its end cuts short.
+fn without_partial_char(bytes: &[u8]) -> &[u8] {
+    for back in 1..=bytes.len().min(3) {
+        let byte = bytes[bytes.len() - back];
+        if byte & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back for the sequence's start
+        }
+        let needed = match byte {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+        return if needed > back { &bytes[..bytes.len() - back] } else { bytes };
+    }
+    bytes
 }
 
 /// `Result` with the SDK's [`Error`].
@@ -180,5 +264,37 @@ mod tests {
         assert!(!cut.contains('\u{FFFD}'));
         let binary = vec![0xFFu8; 5000];
         assert!(excerpt(&binary).len() <= BODY_EXCERPT_LIMIT);
+    }
+
+    #[test]
+    fn excerpts_of_a_partly_read_body_say_so() {
+        assert_eq!(excerpt_of(b"short", true), "short");
+        assert_eq!(excerpt_of(b"short", false), "short…");
+        // "é" is 0xC3 0xA9: a read that stopped between the two bytes drops the half character.
+        assert_eq!(excerpt_of(b"ab\xC3", false), "ab…");
+        assert_eq!(excerpt_of("abé".as_bytes(), false), "abé…");
+        assert_eq!(excerpt_of(&"a€".as_bytes()[..3], false), "a…");
+        let long = "x".repeat(EXCERPT_WINDOW + 10);
+        assert_eq!(excerpt_of(long.as_bytes(), true), excerpt(long.as_bytes()));
+        assert!(excerpt_of(long.as_bytes(), false).len() <= BODY_EXCERPT_LIMIT);
+        assert!(excerpt_of(&long.as_bytes()[..EXCERPT_WINDOW], true).ends_with('…'));
+        assert_eq!(excerpt_of(b"", false), "");
+    }
+
+    #[test]
+    fn excerpts_never_show_the_secret() {
+        let secret = Some(&b"s3cret-token"[..]);
+        assert_eq!(
+            redacted_excerpt(b"token=s3cret-token; again s3cret-token.", true, secret),
+            "token=<redacted>; again <redacted>."
+        );
+        assert_eq!(redacted_excerpt(b"no secret", true, secret), "no secret");
+        assert_eq!(redacted_excerpt(b"no secret", true, None), "no secret");
+        // A read that stopped inside the token shows none of it.
+        assert_eq!(redacted_excerpt(b"token=s3cret-to", false, secret), "token=…");
+        // Nor does an excerpt whose cut falls where the token was.
+        let body = format!("{}s3cret-token", "x".repeat(BODY_EXCERPT_LIMIT - 8));
+        let cut = redacted_excerpt(body.as_bytes(), true, secret);
+        assert_eq!(cut, format!("{}<reda…", "x".repeat(BODY_EXCERPT_LIMIT - 8)));
     }
 }

@@ -12,7 +12,9 @@ pub struct RawResponse {
     pub status: u16,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The response body.
+    /// The response body, read to its end (at most the client's
+    /// [`max_response_bytes`](crate::PlexClientBuilder::max_response_bytes): a larger one is an
+    /// [`crate::Error::BodyTooLarge`]).
     pub body: Bytes,
 }
 

@@ -12,6 +12,11 @@ use backon::ExponentialBuilder;
 /// the delays would add up to more than `max_elapsed_time`. A `Retry-After` header (in
 /// seconds) from the server replaces the computed delay, and counts against
 /// `max_elapsed_time` too: a server asking for a longer wait than is left ends the retries.
+///
+/// Other 4XX statuses, bodies that do not decode ([`crate::Error::Decode`]) and bodies over
+/// the size limit ([`crate::Error::BodyTooLarge`]) are never retried: the same request would
+/// get the same answer. A connection that breaks while the body arrives counts as a
+/// connection error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryConfig {
     /// Delay before the first retry.

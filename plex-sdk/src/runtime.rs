@@ -1,16 +1,17 @@
 //! The plumbing the generated request builders call: one place that sends a request with the
 //! client's headers, per-call options, retries and tracing, and decodes what comes back.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use backon::Retryable;
+use bytes::{Bytes, BytesMut};
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{Error, Result, excerpt};
+use crate::error::{EXCERPT_WINDOW, Error, Result, excerpt, redacted_excerpt};
 use crate::response::{RawResponse, Response};
 use crate::{PlexClient, RetryConfig};
 
@@ -74,9 +75,36 @@ fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// The fields of a call's span that are only known at its end, recorded when the call ends
+/// however it ends: success, error, or its future dropped (a caller's own timeout).
+struct CallRecord {
+    span: tracing::Span,
+    started: Instant,
+    /// Attempts started so far.
+    attempts: AtomicU32,
+    /// The status of the latest attempt's response; 0 while it has none.
+    status: AtomicU16,
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        self.span.record("attempt", self.attempts.load(Ordering::Relaxed));
+        self.span.record("elapsed_ms", u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let status = self.status.load(Ordering::Relaxed);
+        if status != 0 {
+            self.span.record("status", status);
+        }
+    }
+}
+
 impl PlexClient {
     /// Sends one call: the client's headers and the call's, the call's timeout, retries as
-    /// configured. A non-2XX status is an [`Error::Api`].
+    /// configured. A non-2XX status is an [`Error::Api`]; a 2XX body over the client's
+    /// `max_response_bytes` is an [`Error::BodyTooLarge`].
+    ///
+    /// The call's span (`plex_sdk.call`) carries the operation, method and path template from
+    /// the start and, when the call ends, the number of attempts, the elapsed time and the
+    /// status of the last response (when one arrived).
     pub(crate) async fn execute(
         &self,
         op: &'static OperationInfo,
@@ -86,23 +114,28 @@ impl PlexClient {
         let url = self.url_for(&request.path)?;
         let timeout = options.timeout.or(self.inner.timeout);
         let retries = options.retries.or(self.inner.retries);
-        let attempts = AtomicU32::new(0);
-        let span = tracing::info_span!(
-            "plex_sdk.call",
-            operation = op.id,
-            method = %op.method,
-            path = op.path,
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let once = || async {
-            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            self.send_once(op, url.clone(), &request, timeout, attempt).await
+        let record = CallRecord {
+            span: tracing::info_span!(
+                "plex_sdk.call",
+                operation = op.id,
+                method = %op.method,
+                path = op.path,
+                status = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            ),
+            started: Instant::now(),
+            attempts: AtomicU32::new(0),
+            status: AtomicU16::new(0),
         };
-        let result = match retries {
-            None => once().instrument(span.clone()).await,
+        let span = record.span.clone();
+        let once = || async {
+            let attempt = record.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            record.status.store(0, Ordering::Relaxed);
+            self.send_once(op, url.clone(), &request, timeout, attempt, &record.status).await
+        };
+        match retries {
+            None => once().instrument(span).await,
             Some(config) => {
                 let mut waited = Duration::ZERO;
                 once.retry(config.backoff())
@@ -120,18 +153,10 @@ impl PlexClient {
                         (waited <= config.max_elapsed_time).then_some(delay)
                     })
                     .notify(|e: &Error, delay| tracing::debug!(error = %e, ?delay, "retrying"))
-                    .instrument(span.clone())
+                    .instrument(span)
                     .await
             }
-        };
-        span.record("attempt", attempts.load(Ordering::Relaxed));
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Some(status) =
-            result.as_ref().ok().map(|r| r.status).or_else(|| result.as_ref().err().and_then(Error::status))
-        {
-            span.record("status", status);
         }
-        result
     }
 
     async fn send_once(
@@ -141,6 +166,7 @@ impl PlexClient {
         request: &PreparedRequest,
         timeout: Option<Duration>,
         attempt: u32,
+        status_seen: &AtomicU16,
     ) -> Result<RawResponse> {
         let mut builder = self
             .inner
@@ -158,23 +184,87 @@ impl PlexClient {
             builder = builder.timeout(timeout);
         }
         tracing::debug!(attempt, "sending");
-        let response = builder.send().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
+        let mut response = builder.send().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
-        tracing::debug!(attempt, status, bytes = body.len(), "received");
+        status_seen.store(status, Ordering::Relaxed);
+        let headers = std::mem::take(response.headers_mut());
         if (200..300).contains(&status) {
+            let body = read_body(op, &mut response, status, self.inner.max_response_bytes, timeout).await?;
+            tracing::debug!(attempt, status, bytes = body.len(), "received");
             Ok(RawResponse { status, headers, body })
         } else {
+            let (start, complete) = read_body_start(&mut response, self.inner.max_error_body_bytes).await;
+            tracing::debug!(attempt, status, complete, "received");
+            let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
             Err(Error::Api {
                 operation: op.id,
                 status,
                 retry_after: retry_after(&headers),
                 headers: Box::new(headers),
-                body_excerpt: excerpt(&body),
+                body_excerpt: redacted_excerpt(&start, complete, token),
             })
         }
     }
+}
+
+/// The header that carries the token.
+const TOKEN_HEADER: &str = "x-plex-token";
+
+/// How much of a success body is set aside before it arrives, at most: a `Content-Length`
+/// is the server's word, not yet memory worth reserving.
+const PREALLOCATE_MAX: usize = 1024 * 1024;
+
+/// Reads a success body, failing as soon as it is known to exceed `limit` bytes: from its
+/// `Content-Length`, or while reading, chunk by chunk. A body cut short is a
+/// [`Error::Transport`] (or [`Error::Timeout`]), never a decoding problem.
+async fn read_body(
+    op: &'static OperationInfo,
+    response: &mut reqwest::Response,
+    status: u16,
+    limit: usize,
+    timeout: Option<Duration>,
+) -> Result<Bytes> {
+    let too_large = || Error::BodyTooLarge { operation: op.id, status, limit };
+    let expected = response.content_length();
+    if expected.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    let capacity = expected.map_or(0, |length| (length as usize).min(PREALLOCATE_MAX));
+    let mut body = BytesMut::with_capacity(capacity);
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::from_body_read(op.id, timeout, e))? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Reads at most about `limit` bytes of an error body (reading stops at the first chunk that
+/// reaches it) and keeps the start of it an excerpt needs, within `limit`. Returns that start
+/// and whether it is the whole body. A failure to read only ends the reading: the status is
+/// the answer.
+async fn read_body_start(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+    let expected = response.content_length();
+    let keep = limit.min(EXCERPT_WINDOW);
+    let mut start = Vec::new();
+    let mut read = 0usize;
+    while read < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                read = read.saturating_add(chunk.len());
+                let room = keep - start.len();
+                start.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) => {
+                let complete = start.len() == read;
+                return (start, complete);
+            }
+            Err(_) => return (start, false),
+        }
+    }
+    let complete = start.len() == read && expected == Some(read as u64);
+    (start, complete)
 }
 
 #[cfg(test)]

@@ -65,14 +65,17 @@ fn run_progenitor(spec: &openapiv3::OpenAPI) -> std::result::Result<progenitor_i
     match quietly(|| generator.generate_tokens(spec)) {
         Ok(Ok(_client)) => Ok(generator),
         Ok(Err(e)) => Err(e.to_string()),
-        Err(panic) => Err(format!(
-            "panicked: {}",
-            panic
+        Err(panic) => {
+            let message = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "(no message)".into())
-        )),
+                .unwrap_or_else(|| "(no message)".into());
+            // typify's messages can carry a whole schema dump: keep the first line.
+            let first = message.lines().next().unwrap_or_default();
+            let short: String = first.chars().take(160).collect();
+            Err(format!("panicked: {short}{}", if short.len() < message.len() { " …" } else { "" }))
+        }
     }
 }
 

@@ -1,0 +1,223 @@
+//! How the generator scales, each task against a baseline measured in the same run:
+//!
+//! - `codegen_spec`, `codegen_upstream`: the Butler codegen (`generate_from_path`, which loads
+//!   the document too) of `spec/plex-api-spec.yaml` and of the upstream 2025-11-30 document,
+//!   against parsing the same document alone (`load::load`).
+//! - `changelog_upstream`: the full changelog of the upstream 2025-11-12 → 2025-11-30 pair
+//!   (load both, diff, render markdown) against loading both.
+//! - `scale_surface/N`, `scale_diff/N`: `surface::surface` and `changelog::diff` over
+//!   synthetic Plex-like documents of N = 100, 1,000 and 10,000 operations built here, to
+//!   show the time per operation stays flat.
+//!
+//! The upstream documents are read from `../shared/plex-api-spec/` beside the checkout; without
+//! it those groups print SKIPPED. `cargo xtask bench` runs this and writes BENCHMARKS.md.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, black_box, criterion_group, criterion_main};
+use plex_codegen::changelog::{self, Classification, render};
+use plex_codegen::{load, surface};
+use serde_json::{Map, Value, json};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen lives in the workspace").to_path_buf()
+}
+
+fn upstream(date: &str) -> Option<PathBuf> {
+    let path = workspace().join(format!("../shared/plex-api-spec/plex-api-spec.{date}.yaml"));
+    path.is_file().then_some(path)
+}
+
+fn tags() -> Vec<String> {
+    vec!["Butler".to_string()]
+}
+
+/// Codegen of `spec` against parsing it, in one group.
+fn codegen_group(c: &mut Criterion, group: &str, spec: &Path) {
+    let tags = tags();
+    plex_codegen::generate_from_path(spec, &tags, "bench").expect("the document generates");
+    let mut g = c.benchmark_group(group);
+    g.sampling_mode(SamplingMode::Flat).sample_size(20).measurement_time(Duration::from_secs(3));
+    g.bench_function("parse", |b| b.iter(|| black_box(load::load(black_box(spec)).unwrap())));
+    g.bench_function("codegen", |b| {
+        b.iter(|| black_box(plex_codegen::generate_from_path(black_box(spec), &tags, "bench").unwrap()))
+    });
+    g.finish();
+}
+
+fn codegen(c: &mut Criterion) {
+    codegen_group(c, "codegen_spec", &workspace().join("spec/plex-api-spec.yaml"));
+    match upstream("2025-11-30") {
+        Some(spec) => codegen_group(c, "codegen_upstream", &spec),
+        None => println!("codegen_upstream: SKIPPED (no ../shared/plex-api-spec beside the checkout)"),
+    }
+}
+
+fn changelog_upstream(c: &mut Criterion) {
+    let (Some(old), Some(new)) = (upstream("2025-11-12"), upstream("2025-11-30")) else {
+        println!("changelog_upstream: SKIPPED (no ../shared/plex-api-spec beside the checkout)");
+        return;
+    };
+    let load_both = || (load::load(&old).unwrap(), load::load(&new).unwrap());
+    let full = || {
+        let (a, b) = load_both();
+        render::markdown(&plex_codegen::changelog(&a, &b, Classification::Upstream), "plex_api", "Rust")
+    };
+    assert!(!full().is_empty());
+    let mut g = c.benchmark_group("changelog_upstream");
+    g.sampling_mode(SamplingMode::Flat).sample_size(20).measurement_time(Duration::from_secs(4));
+    g.bench_function("parse", |b| b.iter(|| black_box(load_both())));
+    g.bench_function("changelog", |b| b.iter(|| black_box(full())));
+    g.finish();
+}
+
+/// A Plex-like document of `ops` operations: shared component schemas nested three deep
+/// (`Metadata` → `Media` → `Part` → `Stream`), a schema per group of ten operations that
+/// extends `Metadata` with `allOf`, shared and own parameters, request bodies on every other
+/// operation. `changed` makes the "after" document: ~10% of operations gain a query parameter,
+/// 4% change a path parameter's type, every fifth group schema changes a field's type, and 1%
+/// of operations move to a new path (one deleted, one added).
+fn synthetic(ops: usize, changed: bool) -> Value {
+    let int = || json!({ "type": "integer" });
+    let string = || json!({ "type": "string" });
+    let array_of = |name: &str| json!({ "type": "array", "items": { "$ref": format!("#/components/schemas/{name}") } });
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Tag".into(),
+        json!({ "type": "object", "properties": { "id": int(), "tag": string(), "filter": string() } }),
+    );
+    schemas.insert(
+        "Stream".into(),
+        json!({ "type": "object", "required": ["id"], "properties": {
+            "id": int(), "streamType": { "type": "integer", "enum": [1, 2, 3] }, "codec": string(),
+            "default": { "type": "boolean" }, "selected": { "type": "boolean" },
+            "language": { "type": ["string", "null"] } } }),
+    );
+    schemas.insert(
+        "Part".into(),
+        json!({ "type": "object", "properties": {
+            "id": int(), "key": string(), "file": string(), "size": { "type": "integer", "format": "int64" },
+            "Stream": array_of("Stream") } }),
+    );
+    schemas.insert(
+        "Media".into(),
+        json!({ "type": "object", "properties": {
+            "id": int(), "duration": int(), "bitrate": int(), "videoCodec": string(),
+            "Part": array_of("Part") } }),
+    );
+    schemas.insert(
+        "Metadata".into(),
+        json!({ "type": "object", "required": ["ratingKey", "type"], "properties": {
+            "ratingKey": string(), "key": string(), "title": string(), "summary": string(),
+            "type": { "type": "string", "enum": ["movie", "show", "season", "episode", "artist", "album", "track"] },
+            "year": int(), "addedAt": int(), "Media": array_of("Media"), "Genre": array_of("Tag"),
+            "Director": array_of("Tag"), "Role": array_of("Tag") } }),
+    );
+    schemas.insert(
+        "MediaContainer".into(),
+        json!({ "type": "object", "properties": {
+            "size": int(), "offset": int(), "totalSize": int(), "identifier": string() } }),
+    );
+    let groups = ops.div_ceil(10);
+    for g in 0..groups {
+        let field_type = if changed && g % 5 == 0 { "integer" } else { "string" };
+        schemas.insert(
+            format!("Group{g}Item"),
+            json!({ "allOf": [
+                { "$ref": "#/components/schemas/Metadata" },
+                { "type": "object", "properties": {
+                    format!("group{g}Field"): { "type": field_type },
+                    "extra": { "$ref": "#/components/schemas/Tag" } } } ] }),
+        );
+    }
+    let parameters = json!({
+        "X-Plex-Client-Identifier": { "name": "X-Plex-Client-Identifier", "in": "header", "required": true,
+            "schema": string() },
+        "includeGuids": { "name": "includeGuids", "in": "query",
+            "schema": { "type": "integer", "enum": [0, 1], "default": 0 } },
+        "X-Plex-Container-Start": { "name": "X-Plex-Container-Start", "in": "query", "schema": int() },
+        "X-Plex-Container-Size": { "name": "X-Plex-Container-Size", "in": "query", "schema": int() },
+    });
+    let mut paths = Map::new();
+    for i in 0..ops {
+        let g = i / 10;
+        let moved = changed && i % 100 == 99;
+        let path = if moved { format!("/group{g}/op{i}/v2/{{id}}") } else { format!("/group{g}/op{i}/{{id}}") };
+        let id_type = if changed && i % 25 == 0 { "string" } else { "integer" };
+        let mut params = vec![
+            json!({ "name": "id", "in": "path", "required": true, "schema": { "type": id_type } }),
+            json!({ "$ref": "#/components/parameters/includeGuids" }),
+            json!({ "$ref": "#/components/parameters/X-Plex-Client-Identifier" }),
+            json!({ "name": format!("filter{}", i % 5), "in": "query", "schema": string() }),
+        ];
+        if i % 3 == 0 {
+            params.push(json!({ "$ref": "#/components/parameters/X-Plex-Container-Start" }));
+            params.push(json!({ "$ref": "#/components/parameters/X-Plex-Container-Size" }));
+        }
+        if changed && i % 10 == 3 {
+            params.push(json!({ "name": "newParam", "in": "query", "schema": { "type": "boolean" } }));
+        }
+        let method = if i % 2 == 0 { "get" } else { "put" };
+        let mut operation = json!({
+            "operationId": format!("{method}Group{g}Op{i}"),
+            "tags": [format!("Group{g}")],
+            "summary": format!("Operation {i}"),
+            "parameters": params,
+            "responses": {
+                "200": { "description": "OK", "content": { "application/json": { "schema": {
+                    "type": "object", "properties": { "MediaContainer": { "allOf": [
+                        { "$ref": "#/components/schemas/MediaContainer" },
+                        { "type": "object", "properties": { "Metadata": array_of(&format!("Group{g}Item")) } }
+                    ] } } } } } },
+                "400": { "description": "Bad Request" },
+                "401": { "description": "Unauthorized" },
+            },
+        });
+        if method == "put" {
+            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "title": string(), "Genre": array_of("Tag") } } } } });
+        }
+        paths.insert(path, json!({ method: operation }));
+    }
+    json!({
+        "openapi": "3.1.1",
+        "info": { "title": "Synthetic Plex-like API", "version": "1.0.0" },
+        "paths": paths,
+        "components": { "schemas": schemas, "parameters": parameters },
+    })
+}
+
+fn scale(c: &mut Criterion) {
+    const SIZES: [usize; 3] = [100, 1_000, 10_000];
+    let docs: Vec<(usize, Value, Value)> =
+        SIZES.iter().map(|&n| (n, synthetic(n, false), synthetic(n, true))).collect();
+
+    let mut g = c.benchmark_group("scale_surface");
+    g.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
+    for (n, _, new) in &docs {
+        assert_eq!(surface::surface(new).operations.len(), *n);
+        g.sample_size(if *n >= 10_000 { 10 } else { 20 });
+        g.throughput(Throughput::Elements(*n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), new, |b, doc| b.iter(|| black_box(surface::surface(doc))));
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("scale_diff");
+    g.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
+    for (n, old, new) in &docs {
+        let (old, new) = (surface::surface(old), surface::surface(new));
+        let log = changelog::diff(&old, &new, Classification::Upstream);
+        // ~10% + 4% + 20% (overlapping) changed, 1% moved: a changelog with hundreds of entries at 10,000.
+        assert!(log.entries.len() >= n / 5, "{} entries for {n} operations", log.entries.len());
+        g.sample_size(if *n >= 10_000 { 10 } else { 20 });
+        g.throughput(Throughput::Elements(*n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &(old, new), |b, (old, new)| {
+            b.iter(|| black_box(changelog::diff(old, new, Classification::Upstream)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, codegen, changelog_upstream, scale);
+criterion_main!(benches);
