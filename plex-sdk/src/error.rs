@@ -176,6 +176,7 @@ pub(crate) const EXCERPT_WINDOW: usize = BODY_EXCERPT_LIMIT * 4;
 /// The start of `body` as text: at most [`BODY_EXCERPT_LIMIT`] bytes of UTF-8, cut at a
 /// character boundary, ending in `…` when something was cut. Bytes that are not UTF-8 show
 /// as U+FFFD.
+#[cfg(test)]
 pub(crate) fn excerpt(body: &[u8]) -> String {
     excerpt_of(body, true)
 }

@@ -27,8 +27,9 @@
 //!
 //! Failures are one [`Error`]: [`Error::Api`] for a status that is not a success (with the
 //! operation, `status()`, headers and a body excerpt), [`Error::Decode`] for a body that does
-//! not match its model (with the path of the mismatch), [`Error::Timeout`],
-//! [`Error::Connect`] and [`Error::Transport`] when no response arrives. The token never
+//! not match its model (with the path of the mismatch), [`Error::BodyTooLarge`] for a body
+//! over the client's limit, [`Error::Timeout`], [`Error::Connect`] and [`Error::Transport`]
+//! when no complete response arrives. The token never
 //! appears in any `Debug` or `Display` output.
 //!
 //! Each group of operations has a reference page in the crate's `docs/` folder (generated

@@ -11,7 +11,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{EXCERPT_WINDOW, Error, Result, excerpt, redacted_excerpt};
+use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
 use crate::response::{RawResponse, Response};
 use crate::{PlexClient, RetryConfig};
 
@@ -54,18 +54,25 @@ pub(crate) fn encode_path(value: &str) -> String {
     utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// Decodes a JSON body into `T`, naming the path of the first mismatch.
-pub(crate) fn decode_json<T: DeserializeOwned>(op: &OperationInfo, raw: RawResponse) -> Result<Response<T>> {
-    let mut de = serde_json::Deserializer::from_slice(&raw.body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(value) => Ok(Response::new(raw, value)),
-        Err(err) => Err(Error::Decode {
-            operation: op.id,
-            status: raw.status,
-            path: err.path().to_string(),
-            message: err.into_inner().to_string(),
-            body_excerpt: excerpt(&raw.body),
-        }),
+impl PlexClient {
+    /// Decodes a JSON body into `T`, naming the path of the first mismatch. The excerpt in
+    /// the error has the token blanked out, should the server echo it.
+    pub(crate) fn decode_json<T: DeserializeOwned>(&self, op: &OperationInfo, raw: RawResponse) -> Result<Response<T>> {
+        let mut de = serde_json::Deserializer::from_slice(&raw.body);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => Ok(Response::new(raw, value)),
+            Err(err) => {
+                let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
+                let window = &raw.body[..raw.body.len().min(EXCERPT_WINDOW)];
+                Err(Error::Decode {
+                    operation: op.id,
+                    status: raw.status,
+                    path: err.path().to_string(),
+                    message: err.into_inner().to_string(),
+                    body_excerpt: redacted_excerpt(window, window.len() == raw.body.len(), token),
+                })
+            }
+        }
     }
 }
 

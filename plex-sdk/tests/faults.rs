@@ -482,3 +482,22 @@ async fn error_body_echoing_the_token_is_redacted() {
     assert_eq!(err.body_excerpt(), Some("<h1>401 Unauthorized</h1><pre>X-Plex-Token: <redacted></pre>"));
     assert!(!err.to_string().contains(TOKEN) && !format!("{err:?}").contains(TOKEN), "{err:?}");
 }
+
+/// A success body that does not decode and echoes the token: the `Decode` error's excerpt has
+/// it blanked out too.
+#[tokio::test]
+async fn undecodable_body_echoing_the_token_is_redacted() {
+    let server = MockServer::start().await;
+    let body = format!(r#"{{"ButlerTasks": {{"ButlerTask": "token {TOKEN} is not a list"}}}}"#);
+    Mock::given(method("GET"))
+        .and(path("/butler"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+
+    let err = client_for(&server).butler().get_tasks().await.unwrap_err();
+
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert_eq!(err.body_excerpt(), Some(r#"{"ButlerTasks": {"ButlerTask": "token <redacted> is not a list"}}"#));
+    assert!(!err.to_string().contains(TOKEN) && !format!("{err:?}").contains(TOKEN), "{err:?}");
+}

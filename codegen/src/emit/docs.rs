@@ -333,6 +333,10 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
     }
     let _ = writeln!(
         out,
+        "| 2XX | The body is larger than the client's `max_response_bytes` | [`Error::BodyTooLarge`]({DOCS_RS}/enum.Error.html#variant.BodyTooLarge) |"
+    );
+    let _ = writeln!(
+        out,
         "| — | No response within the timeout | [`Error::Timeout`]({DOCS_RS}/enum.Error.html#variant.Timeout) |"
     );
     let _ = writeln!(

@@ -84,7 +84,7 @@ pub fn method_doc(op: &Operation) -> String {
         };
         text.push_str(&format!("| {} | {} | {} |\n", r.status, r.description.replace('\n', " "), result));
     }
-    text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),\n[`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives");
+    text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),\n[`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit");
     if matches!(op.success, Success::Json { .. }) {
         text.push_str(", [`Error::Decode`](crate::Error::Decode) when the body does not match the model");
     }
@@ -173,7 +173,7 @@ fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
     }
 
     let decode = match &op.success {
-        Success::Json { .. } => quote! { decode_json(&#info, raw) },
+        Success::Json { .. } => quote! { client.decode_json(&#info, raw) },
         Success::Unit => quote! { Ok(Response::new(raw, ())) },
         Success::Status { type_name, .. } => {
             let name = format_ident!("{}", type_name);
@@ -182,6 +182,11 @@ fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
                 Ok(Response::new(raw, value))
             }
         }
+    };
+
+    let keep_client = match &op.success {
+        Success::Json { .. } => quote! { let client = self.client; },
+        _ => quote! {},
     };
 
     let status_enum = match &op.success {
@@ -290,6 +295,7 @@ fn emit_operation(tag: &Tag, op: &Operation) -> (TokenStream, TokenStream) {
 
             /// Sends the request and returns the decoded value with the status, headers and body.
             pub async fn send_with_response(self) -> Result<Response<#output>> {
+                #keep_client
                 let raw = self.send_raw().await?;
                 #decode
             }
@@ -331,7 +337,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
         use std::time::Duration;
 
         use super::models;
-        use crate::runtime::{CallOptions, OperationInfo, PreparedRequest, decode_json, encode_path};
+        use crate::runtime::{CallOptions, OperationInfo, PreparedRequest, encode_path};
         use crate::{PlexClient, RawResponse, Response, Result, RetryConfig};
 
         impl PlexClient {

@@ -5,9 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 use super::models;
-use crate::runtime::{
-    CallOptions, OperationInfo, PreparedRequest, decode_json, encode_path,
-};
+use crate::runtime::{CallOptions, OperationInfo, PreparedRequest, encode_path};
 use crate::{PlexClient, RawResponse, Response, Result, RetryConfig};
 impl PlexClient {
     ///The `Butler` operations of this server.
@@ -50,7 +48,7 @@ impl<'a> Butler<'a> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
+    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_tasks(&self) -> GetTasks<'a> {
         GetTasks {
             client: self.client,
@@ -92,7 +90,7 @@ impl<'a> Butler<'a> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives.
+    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn start_tasks(&self) -> StartTasks<'a> {
         StartTasks {
             client: self.client,
@@ -122,7 +120,7 @@ impl<'a> Butler<'a> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives.
+    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn stop_tasks(&self) -> StopTasks<'a> {
         StopTasks {
             client: self.client,
@@ -154,7 +152,7 @@ impl<'a> Butler<'a> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives.
+    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -189,7 +187,7 @@ impl<'a> Butler<'a> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives.
+    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -247,8 +245,9 @@ impl<'a> GetTasks<'a> {
 
     /// Sends the request and returns the decoded value with the status, headers and body.
     pub async fn send_with_response(self) -> Result<Response<models::GetTasksResponse>> {
+        let client = self.client;
         let raw = self.send_raw().await?;
-        decode_json(&GET_TASKS, raw)
+        client.decode_json(&GET_TASKS, raw)
     }
 
     /// Sends the request and returns the decoded value (what `.await` does).
