@@ -68,7 +68,11 @@ impl PlexClient {
                     operation: op.id,
                     status: raw.status,
                     path: err.path().to_string(),
-                    message: err.into_inner().to_string(),
+                    // serde quotes the offending value, which may be the echoed token.
+                    message: match token.and_then(|t| std::str::from_utf8(t).ok()).filter(|t| !t.is_empty()) {
+                        Some(t) => err.into_inner().to_string().replace(t, "<redacted>"),
+                        None => err.into_inner().to_string(),
+                    },
                     body_excerpt: redacted_excerpt(window, window.len() == raw.body.len(), token),
                 })
             }
