@@ -17,7 +17,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use plex_sdk::PlexClient;
-use plex_sdk::models::ButlerTask;
+use plex_sdk::models::{ButlerTask, GetTasksResponse};
 use serde::Deserialize;
 
 const TOKEN: &str = "bench-token-0123456789";
@@ -334,6 +334,31 @@ fn sdk_overhead(c: &mut Criterion) {
     group.bench_function("get_tasks/raw", |b| b.to_async(&rt).iter(|| async { black_box(raw_get().await) }));
     group.bench_function("get_tasks/sdk", |b| {
         b.to_async(&rt).iter(|| async { black_box(client.butler().get_tasks().await.unwrap()) })
+    });
+    // Where the difference comes from: the bare client decoding as the SDK runtime does
+    // (through `serde_path_to_error`), and the SDK's transport (`send_raw`) with plain decoding.
+    group.bench_function("get_tasks/raw_path_to_error", |b| {
+        b.to_async(&rt).iter(|| async {
+            let response = raw
+                .get(&tasks_url)
+                .header("X-Plex-Token", TOKEN)
+                .header("X-Plex-Client-Identifier", CLIENT_ID)
+                .header("X-Plex-Product", PRODUCT)
+                .header("Accept", ACCEPT)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let body = response.bytes().await.unwrap();
+            let mut de = serde_json::Deserializer::from_slice(&body);
+            black_box(serde_path_to_error::deserialize::<_, RawTasks>(&mut de).unwrap())
+        })
+    });
+    group.bench_function("get_tasks/sdk_send_raw", |b| {
+        b.to_async(&rt).iter(|| async {
+            let raw = client.butler().get_tasks().send_raw().await.unwrap();
+            black_box(serde_json::from_slice::<GetTasksResponse>(&raw.body).unwrap())
+        })
     });
     group.bench_function("start_task/raw", |b| b.to_async(&rt).iter(|| async { black_box(raw_start().await) }));
     group.bench_function("start_task/sdk", |b| {
