@@ -3,15 +3,16 @@
 //! timeouts, connection failures, configuration, and that the token never leaks.
 
 use std::future::IntoFuture;
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use plex_sdk::butler::StartTaskStatus;
 use plex_sdk::models::{ButlerTask, GetTasksResponse};
 use plex_sdk::{BODY_EXCERPT_LIMIT, Error, PlexClient, RetryConfig, Server};
 use wiremock::matchers::{any, header, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+mod common;
+use common::{Recorder, closed_port};
 
 const TOKEN: &str = "secret-token";
 const CLIENT_ID: &str = "abc123";
@@ -114,41 +115,6 @@ fn assert_request(request: &Request, expected_method: &str, expected_path: &str,
     assert_eq!(single_header(request, "x-plex-token"), TOKEN);
     assert_eq!(single_header(request, "x-plex-client-identifier"), CLIENT_ID);
     assert!(request.body.is_empty(), "no request body expected");
-}
-
-/// Answers with `responses[i]` to the i-th request (the last one once they run out) and
-/// records when each request arrived.
-#[derive(Clone)]
-struct Recorder {
-    times: Arc<Mutex<Vec<Instant>>>,
-    responses: Vec<ResponseTemplate>,
-}
-
-impl Recorder {
-    fn new(responses: Vec<ResponseTemplate>) -> Self {
-        Recorder { times: Arc::default(), responses }
-    }
-
-    fn times(&self) -> Vec<Instant> {
-        self.times.lock().unwrap().clone()
-    }
-}
-
-impl Respond for Recorder {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let mut times = self.times.lock().unwrap();
-        times.push(Instant::now());
-        let i = (times.len() - 1).min(self.responses.len() - 1);
-        self.responses[i].clone()
-    }
-}
-
-/// A local port on which nothing listens.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    port
 }
 
 fn assert_no_token(text: &str) {

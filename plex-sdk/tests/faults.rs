@@ -7,7 +7,6 @@
 
 use std::future::IntoFuture;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use plex_sdk::{BODY_EXCERPT_LIMIT, Error, PlexClient, PlexClientBuilder, RetryConfig};
@@ -15,7 +14,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::Recorder;
 
 const TOKEN: &str = "secret-token";
 
@@ -44,33 +46,6 @@ async fn request_count(server: &MockServer) -> usize {
 /// [`PROMPTLY`].
 async fn promptly<F: IntoFuture>(call: F) -> F::Output {
     tokio::time::timeout(PROMPTLY, call.into_future()).await.expect("the call must end promptly")
-}
-
-/// Answers with `responses[i]` to the i-th request (the last one once they run out) and
-/// records when each request arrived.
-#[derive(Clone)]
-struct Recorder {
-    times: Arc<Mutex<Vec<Instant>>>,
-    responses: Vec<ResponseTemplate>,
-}
-
-impl Recorder {
-    fn new(responses: Vec<ResponseTemplate>) -> Self {
-        Recorder { times: Arc::default(), responses }
-    }
-
-    fn times(&self) -> Vec<Instant> {
-        self.times.lock().unwrap().clone()
-    }
-}
-
-impl Respond for Recorder {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let mut times = self.times.lock().unwrap();
-        times.push(Instant::now());
-        let i = (times.len() - 1).min(self.responses.len() - 1);
-        self.responses[i].clone()
-    }
 }
 
 /// What a raw server does on one connection, once it has read the request head.

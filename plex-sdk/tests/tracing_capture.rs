@@ -8,7 +8,6 @@
 //! binary of its own, which makes the once-per-process warning testable.
 
 use std::io;
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,6 +18,9 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::closed_port;
 
 const TOKEN: &str = "tok-7f3a9c-secret";
 
@@ -92,14 +94,6 @@ fn fast_retries() -> RetryConfig {
         .max_interval(Duration::from_millis(10))
         .max_elapsed_time(Duration::from_millis(60))
         .retry_connection_errors(false)
-}
-
-/// A local port on which nothing listens.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    port
 }
 
 #[tokio::test(flavor = "current_thread")]
