@@ -72,7 +72,7 @@ fn changelog_upstream(c: &mut Criterion) {
     g.finish();
 }
 
-/// A Plex-like document of `ops` operations: shared component schemas nested three deep
+/// A Plex-like document of `ops` operations: shared component schemas nested
 /// (`Metadata` → `Media` → `Part` → `Stream`), a schema per group of ten operations that
 /// extends `Metadata` with `allOf`, shared and own parameters, request bodies on every other
 /// operation. `changed` makes the "after" document: ~10% of operations gain a query parameter,

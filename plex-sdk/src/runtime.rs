@@ -58,6 +58,11 @@ impl PlexClient {
     /// Decodes a JSON body into `T`, naming the path of the first mismatch. The excerpt in
     /// the error has the token blanked out, should the server echo it.
     pub(crate) fn decode_json<T: DeserializeOwned>(&self, op: &OperationInfo, raw: RawResponse) -> Result<Response<T>> {
+        // The plain decoder first: tracking the path costs as much again as decoding, and is
+        // only needed to say where a body that does not fit went wrong.
+        if let Ok(value) = serde_json::from_slice::<T>(&raw.body) {
+            return Ok(Response::new(raw, value));
+        }
         let mut de = serde_json::Deserializer::from_slice(&raw.body);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(value) => Ok(Response::new(raw, value)),

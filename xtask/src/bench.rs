@@ -1,64 +1,550 @@
-//! `cargo xtask bench`: wall-clock medians of the generator's steps, each against the time to
-//! only parse the input documents, measured in the same run. Build with `--release` for
-//! figures worth quoting: `cargo run --release -p xtask -- bench`.
+//! `cargo xtask bench`: runs the criterion benchmarks (`plex-sdk/benches/`,
+//! `codegen/benches/`), measures the changelog's peak memory, and writes BENCHMARKS.md: the
+//! machine, the command, and each median as a ratio against a baseline measured in the same
+//! run, with its goal and whether it was met. Absolute times are context only: the machine is
+//! shared and noisy, so only ratios measured side by side are compared.
+//!
+//! The report is read from criterion's `target/criterion/**/new/{benchmark,estimates}.json`
+//! (the median point estimate of each benchmark). BENCHMARKS.md is rewritten between its two
+//! markers only, so notes written around them survive a refresh.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::SystemTime;
 
-/// The median of `iterations` timed runs of `f` (after one untimed warm-up run).
-pub fn median<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
-    std::hint::black_box(f());
-    let mut times: Vec<Duration> = (0..iterations.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+use anyhow::{Context, bail};
+
+/// The benchmark targets `cargo bench` runs, with their packages.
+const PACKAGES: [&str; 2] = ["plex-sdk", "plex-codegen"];
+const BENCHES: [&str; 3] = ["sdk_overhead", "decode", "generator"];
+
+/// The upstream pair the changelog rows and the memory figure use (in `../shared/`).
+const OLD: &str = "../shared/plex-api-spec/plex-api-spec.2025-11-12.yaml";
+const NEW: &str = "../shared/plex-api-spec/plex-api-spec.2025-11-30.yaml";
+
+const BEGIN: &str = "<!-- cargo xtask bench: generated from here -->";
+const END: &str = "<!-- cargo xtask bench: generated up to here -->";
+
+/// Peak resident memory the changelog of the upstream pair may use.
+const MEMORY_GOAL_MIB: f64 = 100.0;
+
+/// Sizes of the synthetic documents of `codegen/benches/generator.rs`.
+const SCALE_SIZES: [u64; 3] = [100, 1_000, 10_000];
+
+/// What the command was asked to do.
+pub struct Options {
+    /// Skip `cargo bench`: report criterion's last results.
+    pub report_only: bool,
+    /// Where to write the report.
+    pub output: PathBuf,
 }
 
-/// One measured task against its baseline.
-pub struct Row {
-    pub task: String,
-    pub baseline: Duration,
-    pub measured: Duration,
+/// A measured median against its baseline.
+struct Row {
+    what: String,
+    measured_label: String,
+    baseline_label: String,
+    /// Seconds (or seconds per operation for the scale rows).
+    measured: Option<f64>,
+    baseline: Option<f64>,
+    goal: Option<f64>,
 }
 
 impl Row {
-    pub fn ratio(&self) -> f64 {
-        self.measured.as_secs_f64() / self.baseline.as_secs_f64()
+    fn ratio(&self) -> Option<f64> {
+        Some(self.measured? / self.baseline?)
+    }
+
+    fn verdict(&self) -> &'static str {
+        match (self.ratio(), self.goal) {
+            (None, _) => "not run",
+            (Some(_), None) => "context",
+            (Some(r), Some(goal)) if r <= goal => "met",
+            _ => "**missed**",
+        }
     }
 }
 
-/// Prints rows as a markdown table.
-pub fn print(rows: &[Row]) {
-    println!("| task | baseline (parse only) median | task median | ratio |");
-    println!("| --- | ---: | ---: | ---: |");
+/// The peak resident memory of one command, the largest of a few runs.
+struct Memory {
+    command: String,
+    peak_kib: Option<u64>,
+    runs: usize,
+}
+
+pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let criterion_home = target.join("criterion");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let load_before = load_average();
+    let started = SystemTime::now();
+
+    let mut bench_command = vec!["cargo".to_string(), "bench".into()];
+    for package in PACKAGES {
+        bench_command.extend(["-p".into(), package.into()]);
+    }
+    for bench in BENCHES {
+        bench_command.extend(["--bench".into(), bench.into()]);
+    }
+    bench_command.extend(["--".into(), "--noplot".into()]);
+    if !options.report_only {
+        eprintln!("running: {}", bench_command.join(" "));
+        let status = Command::new(&cargo)
+            .args(&bench_command[1..])
+            .current_dir(root)
+            .env("CRITERION_HOME", &criterion_home)
+            .status()
+            .context("running cargo bench")?;
+        if !status.success() {
+            bail!("`{}` failed ({status})", bench_command.join(" "));
+        }
+    }
+
+    let memory = measure_memory(root, &target, &cargo)?;
+    let load_after = load_average();
+    // Only this run's results (criterion keeps older ones, e.g. of groups skipped this time).
+    let since = if options.report_only { None } else { Some(started) };
+    let medians = read_medians(&criterion_home, since)?;
+    let (rows, scale) = rows(&medians);
+
+    let mut report = String::new();
+    let _ = writeln!(report, "{BEGIN}");
+    let _ = writeln!(report);
+    machine(&mut report, &load_before, &load_after, options.report_only);
+    let _ = writeln!(report, "Command: `cargo xtask bench`, which ran `{}`.", bench_command.join(" "));
+    let _ = writeln!(report);
+    table(&mut report, &rows);
+    scale_table(&mut report, &scale);
+    memory_section(&mut report, &memory);
+    let _ = writeln!(report, "{END}");
+
+    let output = &options.output;
+    let existing = std::fs::read_to_string(output).ok();
+    let text = match existing.as_deref().and_then(|t| Some((t.find(BEGIN)?, t.find(END)?))) {
+        Some((begin, end)) if begin < end => {
+            let existing = existing.as_deref().expect("found the markers in it");
+            format!("{}{}{}", &existing[..begin], report.trim_end(), &existing[end + END.len()..])
+        }
+        _ => format!("{HEADER}\n{report}"),
+    };
+    std::fs::write(output, text).with_context(|| format!("writing {}", output.display()))?;
+
+    println!("{}", report.lines().filter(|l| !l.starts_with("<!--")).collect::<Vec<_>>().join("\n").trim());
+    println!("\nwrote {}", output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The start of a new BENCHMARKS.md (the generated part follows).
+const HEADER: &str = "# Benchmarks
+
+What the SDK costs per call, what decoding costs, and how the generator scales. Each figure is
+a ratio against a baseline measured in the same run on the same machine: the machines this
+project runs on are shared with other builds, so absolute times move from run to run while
+ratios measured side by side stay put. Absolute medians are given as context only.
+
+Refresh with `cargo xtask bench` (it runs `cargo bench`, in release, then rewrites the part of
+this file between the two markers; notes outside them are kept). `cargo xtask bench
+--report-only` rewrites the report from criterion's last results without measuring again.
+";
+
+/// Every median of criterion's results by benchmark id (`group/function[/value]`), in seconds.
+fn read_medians(home: &Path, since: Option<SystemTime>) -> anyhow::Result<BTreeMap<String, f64>> {
+    #[derive(serde::Deserialize)]
+    struct Benchmark {
+        full_id: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Estimate {
+        point_estimate: f64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Estimates {
+        median: Estimate,
+    }
+    let mut out = BTreeMap::new();
+    let mut stack = vec![home.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let estimates = path.join("estimates.json");
+            if path.file_name().is_some_and(|n| n == "new") && estimates.is_file() {
+                let fresh = since.is_none_or(|since| {
+                    std::fs::metadata(&estimates).and_then(|m| m.modified()).is_ok_and(|modified| modified >= since)
+                });
+                if !fresh {
+                    continue;
+                }
+                let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
+                let benchmark: Benchmark = serde_json::from_str(&read(&path.join("benchmark.json"))?)?;
+                let estimates: Estimates = serde_json::from_str(&read(&estimates)?)?;
+                out.insert(benchmark.full_id, estimates.median.point_estimate / 1e9);
+            } else {
+                stack.push(path);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The comparisons, and the scale medians by size (surface, diff).
+#[allow(clippy::type_complexity)]
+fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f64>)>) {
+    let pair = |what: &str, measured: &str, baseline: &str, goal: Option<f64>| Row {
+        what: what.to_string(),
+        measured_label: format!("`{measured}`"),
+        baseline_label: format!("`{baseline}`"),
+        measured: m.get(measured).copied(),
+        baseline: m.get(baseline).copied(),
+        goal,
+    };
+    let mut rows = vec![
+        pair(
+            "SDK call `get_tasks()` (22 tasks) vs bare reqwest + `serde_json::from_slice`",
+            "sdk_overhead/get_tasks/sdk",
+            "sdk_overhead/get_tasks/raw",
+            Some(1.10),
+        ),
+        pair(
+            "… its transport alone: SDK `send_raw()` + `serde_json::from_slice`",
+            "sdk_overhead/get_tasks/sdk_send_raw",
+            "sdk_overhead/get_tasks/raw",
+            None,
+        ),
+        pair(
+            "… its decoding alone: bare reqwest + `serde_path_to_error` (as the SDK decodes)",
+            "sdk_overhead/get_tasks/raw_path_to_error",
+            "sdk_overhead/get_tasks/raw",
+            None,
+        ),
+        pair(
+            "SDK call `start_task(..)` (no body) vs bare reqwest",
+            "sdk_overhead/start_task/sdk",
+            "sdk_overhead/start_task/raw",
+            Some(1.10),
+        ),
+        pair(
+            "Decode 10,000 tasks, well-typed JSON: SDK models vs strict struct",
+            "decode/typed/sdk",
+            "decode/typed/strict",
+            Some(1.5),
+        ),
+        pair(
+            "Decode 10,000 tasks, Plex-style `0`/`1`, `\"7\"`: SDK models (lenient) vs strict struct on well-typed JSON",
+            "decode/plex_style/sdk",
+            "decode/typed/strict",
+            Some(1.5),
+        ),
+        pair(
+            "… well-typed, the SDK runtime's way (`serde_path_to_error`) vs strict struct",
+            "decode/typed/sdk_path",
+            "decode/typed/strict",
+            Some(1.5),
+        ),
+        pair(
+            "… Plex-style, the SDK runtime's way (`serde_path_to_error`) vs strict struct",
+            "decode/plex_style/sdk_path",
+            "decode/typed/strict",
+            Some(1.5),
+        ),
+        pair(
+            "Butler codegen of `spec/plex-api-spec.yaml` vs parsing it",
+            "codegen_spec/codegen",
+            "codegen_spec/parse",
+            Some(1.5),
+        ),
+        pair(
+            "Butler codegen of upstream `2025-11-30` vs parsing it",
+            "codegen_upstream/codegen",
+            "codegen_upstream/parse",
+            Some(1.5),
+        ),
+        pair(
+            "Changelog upstream `2025-11-12` → `2025-11-30` (load, diff, markdown) vs loading both",
+            "changelog_upstream/changelog",
+            "changelog_upstream/parse",
+            Some(2.0),
+        ),
+    ];
+    let per_op = |group: &str, n: u64| m.get(&format!("{group}/{n}")).map(|t| t / n as f64);
+    let (first, last) = (SCALE_SIZES[0], SCALE_SIZES[SCALE_SIZES.len() - 1]);
+    for (group, name) in [("scale_surface", "`surface::surface`"), ("scale_diff", "`changelog::diff`")] {
+        rows.push(Row {
+            what: format!(
+                "Linear scaling of {name}: time per operation at {} vs at {} operations",
+                thousands(last),
+                thousands(first)
+            ),
+            measured_label: format!("`{group}/{last}` ÷ {}", thousands(last)),
+            baseline_label: format!("`{group}/{first}` ÷ {}", thousands(first)),
+            measured: per_op(group, last),
+            baseline: per_op(group, first),
+            goal: Some(1.5),
+        });
+    }
+    let scale = SCALE_SIZES
+        .iter()
+        .map(|&n| (n, m.get(&format!("scale_surface/{n}")).copied(), m.get(&format!("scale_diff/{n}")).copied()))
+        .collect();
+    (rows, scale)
+}
+
+fn table(out: &mut String, rows: &[Row]) {
+    let _ = writeln!(out, "## Ratios against baselines measured in the same run\n");
+    let _ = writeln!(out, "| what | measured | baseline | measured median | baseline median | ratio | goal | result |");
+    let _ = writeln!(out, "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |");
     for row in rows {
-        println!("| {} | {:.2?} | {:.2?} | {:.2}x |", row.task, row.baseline, row.measured, row.ratio());
+        let per_op = row.measured_label.contains('÷');
+        let time = |t: Option<f64>| t.map_or("—".into(), |t| duration(t) + if per_op { "/op" } else { "" });
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.what,
+            row.measured_label,
+            row.baseline_label,
+            time(row.measured),
+            time(row.baseline),
+            row.ratio().map_or("—".into(), |r| format!("{r:.2}×")),
+            row.goal.map_or("—".into(), |g| format!("≤ {g:.2}×")),
+            row.verdict(),
+        );
     }
+    let _ = writeln!(out);
+    let missed: Vec<&str> = rows.iter().filter(|r| r.verdict() == "**missed**").map(|r| r.what.as_str()).collect();
+    let run = rows.iter().filter(|r| r.goal.is_some() && r.ratio().is_some()).count();
+    let _ = writeln!(out, "Goals met: {} of {run} measured.", run - missed.len());
+    let _ = writeln!(out);
 }
 
-/// Codegen of `tags` from `spec` against parsing `spec` alone.
-pub fn codegen(spec: &Path, tags: &[String], iterations: usize) -> anyhow::Result<Row> {
-    plex_codegen::generate_from_path(spec, tags, "bench")?;
-    let baseline = median(iterations, || plex_codegen::load::load(spec).map(|d| d.value));
-    let measured = median(iterations, || plex_codegen::generate_from_path(spec, tags, "bench").map(|g| g.files));
-    Ok(Row { task: format!("codegen {} ({})", spec.display(), tags.join(", ")), baseline, measured })
+fn scale_table(out: &mut String, scale: &[(u64, Option<f64>, Option<f64>)]) {
+    let _ = writeln!(out, "## Scale: synthetic Plex-like documents\n");
+    let _ = writeln!(
+        out,
+        "| operations | `surface::surface` median | per operation | `changelog::diff` median | per operation |"
+    );
+    let _ = writeln!(out, "| ---: | ---: | ---: | ---: | ---: |");
+    for &(n, surface, diff) in scale {
+        let cell = |t: Option<f64>| t.map_or("—".into(), duration);
+        let per = |t: Option<f64>| t.map_or("—".into(), |t| duration(t / n as f64));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            thousands(n),
+            cell(surface),
+            per(surface),
+            cell(diff),
+            per(diff)
+        );
+    }
+    let _ = writeln!(out);
 }
 
-/// The changelog from `old` to `new` (load both, diff, render) against loading both.
-pub fn changelog(old: &Path, new: &Path, iterations: usize) -> anyhow::Result<Row> {
-    use plex_codegen::changelog::{Classification, render};
-    let load_both = || -> anyhow::Result<_> { Ok((plex_codegen::load::load(old)?, plex_codegen::load::load(new)?)) };
-    load_both()?;
-    let baseline = median(iterations, || load_both().map(|(a, b)| (a.value, b.value)));
-    let measured = median(iterations, || {
-        load_both().map(|(a, b)| {
-            render::markdown(&plex_codegen::changelog(&a, &b, Classification::Upstream), "plex_api", "Rust")
-        })
-    });
-    Ok(Row { task: format!("changelog {} → {}", old.display(), new.display()), baseline, measured })
+fn memory_section(out: &mut String, memory: &Memory) {
+    let _ = writeln!(out, "## Memory\n");
+    let _ = writeln!(out, "| command | peak resident memory | goal | result |");
+    let _ = writeln!(out, "| --- | ---: | ---: | --- |");
+    match memory.peak_kib {
+        Some(kib) => {
+            let mib = kib as f64 / 1024.0;
+            let result = if mib < MEMORY_GOAL_MIB { "met" } else { "**missed**" };
+            let _ = writeln!(
+                out,
+                "| `{}` | {mib:.1} MiB (largest of {} runs) | < {MEMORY_GOAL_MIB:.0} MiB | {result} |",
+                memory.command, memory.runs
+            );
+        }
+        None => {
+            let _ = writeln!(out, "| `{}` | — | < {MEMORY_GOAL_MIB:.0} MiB | not run |", memory.command);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nMeasured on the release binary (`target/release/xtask`, so without cargo), as the `ru_maxrss` that `wait4` reports for the child.\n"
+    );
+}
+
+fn machine(out: &mut String, load_before: &str, load_after: &str, report_only: bool) {
+    let cores = std::thread::available_parallelism().map_or("?".into(), |n| n.to_string());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or("?".into(), |kib| format!("{:.1} GiB", kib / 1024.0 / 1024.0));
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|v| v.split_once(':')).map(|(_, v)| v.trim().to_string()))
+        .unwrap_or_else(|| "?".into());
+    let os = [std::env::consts::OS.to_string(), read_trimmed("/proc/sys/kernel/osrelease")].join(" ");
+    let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("-V")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "?".into());
+    let _ = writeln!(out, "## Machine and run\n");
+    let _ = writeln!(out, "| | |");
+    let _ = writeln!(out, "| --- | --- |");
+    let _ = writeln!(out, "| date (UTC) | {} |", today());
+    let _ = writeln!(out, "| cores | {cores} |");
+    let _ = writeln!(out, "| memory | {memory} |");
+    let _ = writeln!(out, "| CPU | {cpu} |");
+    let _ = writeln!(out, "| OS | {os} |");
+    let _ = writeln!(out, "| toolchain | {rustc} |");
+    let _ = writeln!(out, "| load average (1, 5, 15 min) before / after | {load_before} / {load_after} |");
+    if report_only {
+        let _ = writeln!(out, "| note | `--report-only`: criterion's last results, not measured by this run |");
+    }
+    let _ = writeln!(out);
+}
+
+/// Peak resident memory of the changelog of the upstream pair, run from the release binary.
+fn measure_memory(root: &Path, target: &Path, cargo: &str) -> anyhow::Result<Memory> {
+    const RUNS: usize = 3;
+    let command = format!("target/release/xtask changelog --old {OLD} --new {NEW}");
+    let (old, new) = (root.join(OLD), root.join(NEW));
+    if !old.is_file() || !new.is_file() {
+        eprintln!("memory: SKIPPED (no ../shared/plex-api-spec beside the checkout)");
+        return Ok(Memory { command, peak_kib: None, runs: 0 });
+    }
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--release", "-p", "xtask"])
+        .current_dir(root)
+        .status()
+        .context("building the release xtask")?;
+    if !status.success() {
+        bail!("`cargo build --release -p xtask` failed ({status})");
+    }
+    let binary = target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    let mut peak = None;
+    for _ in 0..RUNS {
+        let mut child = Command::new(&binary);
+        child.current_dir(root).arg("changelog").arg("--old").arg(&old).arg("--new").arg(&new);
+        match peak_rss_kib(child)? {
+            Some(kib) => peak = Some(peak.unwrap_or(0).max(kib)),
+            None => {
+                eprintln!("memory: not measured (no wait4 on this platform)");
+                return Ok(Memory { command, peak_kib: None, runs: 0 });
+            }
+        }
+    }
+    Ok(Memory { command, peak_kib: peak, runs: RUNS })
+}
+
+/// Runs `command` (output discarded) and returns its peak resident set size in KiB, from the
+/// `rusage` that `wait4` fills for exactly that child.
+#[cfg(unix)]
+fn peak_rss_kib(mut command: Command) -> anyhow::Result<Option<u64>> {
+    let child = command.stdout(std::process::Stdio::null()).spawn().context("starting the changelog")?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not waited for yet (`child` is dropped without waiting);
+    // `status` and `usage` are valid for writes.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if reaped != pid {
+        bail!("wait4 failed: {}", std::io::Error::last_os_error());
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        bail!("the measured changelog command failed (wait status {status})");
+    }
+    let maxrss = usage.ru_maxrss as u64;
+    // Linux reports KiB, macOS bytes.
+    Ok(Some(if cfg!(target_os = "macos") { maxrss / 1024 } else { maxrss }))
+}
+
+#[cfg(not(unix))]
+fn peak_rss_kib(_command: Command) -> anyhow::Result<Option<u64>> {
+    Ok(None)
+}
+
+fn load_average() -> String {
+    let text = read_trimmed("/proc/loadavg");
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    if fields.len() == 3 { fields.join(", ") } else { "?".into() }
+}
+
+fn read_trimmed(path: &str) -> String {
+    std::fs::read_to_string(path).map(|s| s.trim().to_string()).unwrap_or_else(|_| "?".into())
+}
+
+/// Seconds as a readable duration.
+fn duration(seconds: f64) -> String {
+    let (value, unit) = match seconds {
+        s if s >= 1.0 => (s, "s"),
+        s if s >= 1e-3 => (s * 1e3, "ms"),
+        s if s >= 1e-6 => (s * 1e6, "µs"),
+        s => (s * 1e9, "ns"),
+    };
+    let digits = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$} {unit}")
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
+fn today() -> String {
+    let days = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(duration(0.000_021_35), "21.4 µs");
+        assert_eq!(duration(0.005_5), "5.50 ms");
+        assert_eq!(duration(0.138_82), "139 ms");
+        assert_eq!(duration(4.2e-7), "420 ns");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(100), "100");
+        assert_eq!(today().len(), 10);
+    }
+
+    #[test]
+    fn ratios_and_verdicts() {
+        let m: BTreeMap<String, f64> =
+            [("decode/typed/sdk".to_string(), 3.0), ("decode/typed/strict".to_string(), 2.5)].into();
+        let (rows, scale) = rows(&m);
+        let typed = rows.iter().find(|r| r.measured_label == "`decode/typed/sdk`").unwrap();
+        assert_eq!(typed.ratio(), Some(1.2));
+        assert_eq!(typed.verdict(), "met");
+        assert!(rows.iter().filter(|r| r.measured.is_none()).all(|r| r.verdict() == "not run"));
+        assert_eq!(scale.len(), 3);
+    }
 }

@@ -60,24 +60,16 @@ enum Command {
         #[arg(long)]
         base: String,
     },
-    /// Time the generator against parsing alone (medians, same run). Use a release build:
-    /// `cargo run --release -p xtask -- bench`.
+    /// Run the benchmarks (criterion, release) and write BENCHMARKS.md: SDK overhead per call,
+    /// decoding, codegen and changelog against parsing, scaling, and the changelog's peak
+    /// memory, each as a ratio against a baseline measured in the same run.
     Bench {
-        /// Documents to generate from (default: spec/plex-api-spec.yaml).
-        #[arg(long = "spec")]
-        specs: Vec<PathBuf>,
-        /// A tag to generate (repeatable). Default: Butler.
-        #[arg(long = "tag")]
-        tags: Vec<String>,
-        /// Timed runs per measurement.
-        #[arg(long, default_value_t = 30)]
-        iterations: usize,
-        /// Also time the changelog from this document ...
-        #[arg(long, requires = "new")]
-        old: Option<PathBuf>,
-        /// ... to this one (against parsing both).
-        #[arg(long, requires = "old")]
-        new: Option<PathBuf>,
+        /// Do not measure: rewrite the report from criterion's last results in target/criterion.
+        #[arg(long)]
+        report_only: bool,
+        /// Where to write the report (default: BENCHMARKS.md at the workspace root).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -85,10 +77,6 @@ enum Command {
 enum Format {
     Markdown,
     Json,
-}
-
-fn default_tags(tags: Vec<String>) -> Vec<String> {
-    if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags }
 }
 
 /// The workspace root (the parent of this crate).
@@ -171,20 +159,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Breaking { base } => gate::run(&root, &base),
-        Command::Bench { specs, tags, iterations, old, new } => {
-            let tags = default_tags(tags);
-            let specs = if specs.is_empty() { vec![root.join("spec/plex-api-spec.yaml")] } else { specs };
-            if cfg!(debug_assertions) {
-                eprintln!("note: a debug build; for real figures run `cargo run --release -p xtask -- bench`");
-            }
-            let mut rows =
-                specs.iter().map(|spec| bench::codegen(spec, &tags, iterations)).collect::<anyhow::Result<Vec<_>>>()?;
-            if let (Some(old), Some(new)) = (old, new) {
-                rows.push(bench::changelog(&old, &new, iterations)?);
-            }
-
-            bench::print(&rows);
-            Ok(ExitCode::SUCCESS)
+        Command::Bench { report_only, output } => {
+            let output = output.unwrap_or_else(|| root.join("BENCHMARKS.md"));
+            bench::run(&root, bench::Options { report_only, output })
         }
     }
 }

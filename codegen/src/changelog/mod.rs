@@ -163,38 +163,60 @@ impl Changelog {
 /// Compares two surfaces.
 pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Changelog {
     let mut entries = Vec::new();
-    for key in new.operations.keys() {
-        if !old.operations.contains_key(key) {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Added, sides: Vec::new() });
-        }
-    }
-    for key in old.operations.keys() {
-        if !new.operations.contains_key(key) {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Deleted, sides: Vec::new() });
-        }
-    }
-    for (key, before) in &old.operations {
-        let Some(after) = new.operations.get(key) else { continue };
-        let mut sides = Vec::new();
-        for (side, a, b) in [
-            (Side::Request, Some(&before.request), Some(&after.request)),
-            (Side::Response, before.response.as_ref(), after.response.as_ref()),
-        ] {
-            let mut changes = Vec::new();
-            diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
-            if changes.is_empty() {
-                continue;
+    // Both maps are sorted by key: walk them side by side (linear in the operations).
+    let mut before = old.operations.iter().peekable();
+    let mut after = new.operations.iter().peekable();
+    loop {
+        let order = match (before.peek(), after.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (key, _) = before.next().expect("peeked");
+                entries.push(Entry { operation: key.clone(), kind: EntryKind::Deleted, sides: Vec::new() });
             }
-            let breaking = changes.iter().any(|c| is_breaking(classification, side, c));
-            let path = common_path(side, &changes).join(".");
-            sides.push(SideEntry { side, path, breaking, changes });
-        }
-        if !sides.is_empty() {
-            entries.push(Entry { operation: key.clone(), kind: EntryKind::Changed, sides });
+            std::cmp::Ordering::Greater => {
+                let (key, _) = after.next().expect("peeked");
+                entries.push(Entry { operation: key.clone(), kind: EntryKind::Added, sides: Vec::new() });
+            }
+            std::cmp::Ordering::Equal => {
+                let ((key, a), (_, b)) = (before.next().expect("peeked"), after.next().expect("peeked"));
+                let sides = diff_operation(a, b, classification);
+                if !sides.is_empty() {
+                    entries.push(Entry { operation: key.clone(), kind: EntryKind::Changed, sides });
+                }
+            }
         }
     }
     entries.sort_by(|a, b| (!a.breaking(), &a.operation).cmp(&(!b.breaking(), &b.operation)));
     Changelog { classification, entries }
+}
+
+/// The request and response lines of one operation present in both surfaces.
+fn diff_operation(
+    before: &crate::surface::OperationSurface,
+    after: &crate::surface::OperationSurface,
+    classification: Classification,
+) -> Vec<SideEntry> {
+    let mut sides = Vec::new();
+    let pairs = [
+        (Side::Request, Some(&before.request), Some(&after.request)),
+        (Side::Response, before.response.as_ref(), after.response.as_ref()),
+    ];
+    for (side, a, b) in pairs {
+        let mut changes = Vec::new();
+        diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
+        if changes.is_empty() {
+            continue;
+        }
+        let breaking = changes.iter().any(|c| is_breaking(classification, side, c));
+        let path = common_path(side, &changes).join(".");
+        sides.push(SideEntry { side, path, breaking, changes });
+    }
+    sides
 }
 
 /// Records every difference between `old` and `new` below `path`.

@@ -42,10 +42,27 @@ pub fn format_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<
 
 /// Formats a parsed file with the generated-file header.
 pub fn format_syn_file(path: &str, spec_label: &str, file: &syn::File) -> Result<GeneratedFile> {
-    // prettyplease drops blank lines between items; put them back so the files read well.
-    let text = progenitor_impl::space_out_items(prettyplease::unparse(file))
-        .map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
+    let text = space_out_items(&prettyplease::unparse(file));
     Ok(GeneratedFile { path: path.to_string(), contents: format!("{}{}", header(spec_label), text) })
+}
+
+/// prettyplease drops blank lines between items; this puts one after each line that closes an
+/// item (a lone `}` at any depth) when an item or statement follows at an indentation of at
+/// most eight columns, as progenitor's `space_out_items` does (without its regex).
+pub fn space_out_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { continue };
+        let next_body = next.trim_start();
+        let next_indent = next.len() - next_body.len();
+        if line.trim() == "}" && next_indent <= 8 && !next_body.is_empty() && !next_body.starts_with('}') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Every generated file: `src/generated/` and `docs/`, in a fixed order.
