@@ -119,7 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if check {
                 let drift = sync::compare(&crate_dir, &generation.files);
                 if drift.is_empty() {
-                    println!("plex-sdk/{} is up to date ({} files)", sync::GENERATED_DIR, generation.files.len());
+                    println!("plex-sdk generated files are up to date ({} files in {})", generation.files.len(), sync::GENERATED_DIRS.join(", "));
                     return Ok(ExitCode::SUCCESS);
                 }
                 for d in &drift {
@@ -139,7 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let changed = sync::write(&crate_dir, &generation.files).context("writing generated files")?;
             if changed.is_empty() {
-                println!("plex-sdk/{} was already up to date", sync::GENERATED_DIR);
+                println!("plex-sdk generated files were already up to date ({})", sync::GENERATED_DIRS.join(", "));
             } else {
                 for path in changed {
                     println!("wrote plex-sdk/{path}");
