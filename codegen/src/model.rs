@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::load::Document;
-use crate::normalise::{global_parameters, is_json};
+use crate::normalise::is_json;
 use crate::walk;
 
 /// The whole generated surface.
@@ -228,7 +228,6 @@ fn build_globals(doc: &Value) -> Vec<Global> {
     let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
         return Vec::new();
     };
-    let _ = global_parameters; // the same list the normaliser removed from operations
     list.iter()
         .map(|p| walk::deref(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
