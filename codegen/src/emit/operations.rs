@@ -324,6 +324,10 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let type_name = format_ident!("{}", tag.type_name);
     let tag_doc = doc_lines(if tag.description.is_empty() { &tag.name } else { &tag.description });
     let accessor_doc = format!("The `{}` operations of this server.", tag.name);
+    let needs_models = tag.operations.iter().any(|op| {
+        matches!(op.success, Success::Json { .. }) || op.params.iter().any(|p| matches!(p.ty, RustType::Model(_)))
+    });
+    let uses_models = if needs_models { quote! { use super::models; } } else { quote! {} };
     let mut methods = Vec::new();
     let mut items = Vec::new();
     for op in &tag.operations {
@@ -336,7 +340,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
         use std::pin::Pin;
         use std::time::Duration;
 
-        use super::models;
+        #uses_models
         use crate::runtime::{CallOptions, OperationInfo, PreparedRequest, encode_path};
         use crate::{PlexClient, RawResponse, Response, Result, RetryConfig};
 
