@@ -119,7 +119,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if check {
                 let drift = sync::compare(&crate_dir, &generation.files);
                 if drift.is_empty() {
-                    println!("plex-sdk generated files are up to date ({} files in {})", generation.files.len(), sync::GENERATED_DIRS.join(", "));
+                    println!(
+                        "plex-sdk generated files are up to date ({} files in {})",
+                        generation.files.len(),
+                        sync::GENERATED_DIRS.join(", ")
+                    );
                     return Ok(ExitCode::SUCCESS);
                 }
                 for d in &drift {

@@ -327,7 +327,11 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let needs_models = tag.operations.iter().any(|op| {
         matches!(op.success, Success::Json { .. }) || op.params.iter().any(|p| matches!(p.ty, RustType::Model(_)))
     });
-    let uses_models = if needs_models { quote! { use super::models; } } else { quote! {} };
+    let uses_models = if needs_models {
+        quote! { use super::models; }
+    } else {
+        quote! {}
+    };
     let mut methods = Vec::new();
     let mut items = Vec::new();
     for op in &tag.operations {
