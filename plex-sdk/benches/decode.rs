@@ -15,35 +15,12 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use plex_sdk::models::GetTasksResponse;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+mod common;
+use common::StrictTasks;
+
 const TASKS: usize = 10_000;
-
-/// The strict struct: `GetTasksResponse`'s fields and types, plain serde.
-#[derive(Deserialize)]
-struct StrictTasks {
-    #[serde(rename = "ButlerTasks")]
-    butler_tasks: Option<StrictTaskList>,
-}
-
-#[derive(Deserialize)]
-struct StrictTaskList {
-    #[serde(rename = "ButlerTask", default)]
-    butler_task: Vec<StrictTask>,
-}
-
-#[allow(dead_code)] // decoded, never read: the point is the decoding
-#[derive(Deserialize)]
-struct StrictTask {
-    description: Option<String>,
-    enabled: Option<bool>,
-    interval: Option<i64>,
-    name: Option<String>,
-    #[serde(rename = "scheduleRandomized")]
-    schedule_randomized: Option<bool>,
-    title: Option<String>,
-}
 
 /// 10,000 tasks; `plex_style` writes booleans as `0`/`1` and integers as strings.
 fn body(plex_style: bool) -> Vec<u8> {

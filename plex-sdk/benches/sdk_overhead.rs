@@ -18,7 +18,9 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use plex_sdk::PlexClient;
 use plex_sdk::models::{ButlerTask, GetTasksResponse};
-use serde::Deserialize;
+
+mod common;
+use common::{StrictTaskList as RawTaskList, StrictTasks as RawTasks};
 
 const TOKEN: &str = "bench-token-0123456789";
 const CLIENT_ID: &str = "plex-sdk-bench";
@@ -70,32 +72,6 @@ fn tasks_body() -> Bytes {
         })
         .collect();
     Bytes::from(serde_json::to_vec(&serde_json::json!({ "ButlerTasks": { "ButlerTask": tasks } })).unwrap())
-}
-
-/// The plain structs a hand-written client would decode into: same fields and types as
-/// `plex_sdk::models::GetTasksResponse`, plain serde (no lenient decoders).
-#[derive(Deserialize)]
-struct RawTasks {
-    #[serde(rename = "ButlerTasks")]
-    butler_tasks: Option<RawTaskList>,
-}
-
-#[derive(Deserialize)]
-struct RawTaskList {
-    #[serde(rename = "ButlerTask", default)]
-    butler_task: Vec<RawTask>,
-}
-
-#[allow(dead_code)] // decoded, never read: the point is the decoding
-#[derive(Deserialize)]
-struct RawTask {
-    description: Option<String>,
-    enabled: Option<bool>,
-    interval: Option<i64>,
-    name: Option<String>,
-    #[serde(rename = "scheduleRandomized")]
-    schedule_randomized: Option<bool>,
-    title: Option<String>,
 }
 
 /// Starts the server on its own thread and current-thread runtime, once; returns its address.
