@@ -24,6 +24,7 @@ pub mod error;
 pub mod gate;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod normalise;
 pub mod select;
 pub mod surface;

@@ -1,0 +1,117 @@
+//! Every Rust name the generator derives from document text comes from here: one place that
+//! decides the case, checks that the result is a valid identifier, and escapes keywords, so
+//! that a name from an operationId, a tag, a parameter or a client-wide header cannot make the
+//! emitter build an invalid identifier (`format_ident!` panics on one).
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::error::Result;
+use crate::load::Document;
+
+/// The case of a derived name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `snake_case`: modules, methods, fields, parameters.
+    Snake,
+    /// `UpperCamelCase`: types and variants.
+    Camel,
+}
+
+/// The SDK method name of an operation: the snake case of its `operationId`
+/// (`getTasks` → `get_tasks`, `get-users` → `get_users`). The generator and the Rust
+/// classification of the changelog both name methods with it.
+pub fn method_name(operation_id: &str) -> String {
+    operation_id.to_snake_case()
+}
+
+/// The module and accessor name of a tag (`Library Playlists` → `library_playlists`).
+pub fn group_name(tag: &str) -> String {
+    tag.to_snake_case()
+}
+
+/// Rust keywords (strict and reserved).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Whether `name` is a Rust keyword (the emitter writes it as `r#name`).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// `text` in `case`, as a name the emitter can turn into an identifier, or a located error at
+/// `pointer` saying why it cannot be one.
+pub fn derive(source: &Document, pointer: &str, text: &str, case: Case) -> Result<String> {
+    let name = match case {
+        Case::Snake => text.to_snake_case(),
+        Case::Camel => text.to_upper_camel_case(),
+    };
+    check(&name).map_err(|why| {
+        source.error(
+            pointer,
+            format!("`{text}` cannot be made a Rust identifier: {why}"),
+            Some("rename it in the document (or give it an `x-speakeasy-name-override`)"),
+        )
+    })?;
+    Ok(name)
+}
+
+/// Why `name` cannot be an identifier, if it cannot.
+fn check(name: &str) -> std::result::Result<(), String> {
+    let Some(first) = name.chars().next() else {
+        return Err("it has no letters or digits".into());
+    };
+    if first.is_ascii_digit() {
+        return Err(format!("`{name}` starts with a digit"));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("`{name}` has characters other than ASCII letters, digits and `_`"));
+    }
+    if NOT_RAW.contains(&name) {
+        return Err(format!("`{name}` is a keyword that cannot be a raw identifier"));
+    }
+    Ok(())
+}
+
+/// The identifier for a checked `name`: raw (`r#type`) when it is a keyword.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    if is_keyword(name) {
+        proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_are_snake_case_of_the_operation_id() {
+        assert_eq!(method_name("getTasks"), "get_tasks");
+        assert_eq!(method_name("get-users"), "get_users");
+        assert_eq!(method_name("post-users-sign-in-data"), "post_users_sign_in_data");
+    }
+
+    #[test]
+    fn names_that_cannot_be_identifiers_are_refused_with_the_reason() {
+        assert!(check("platform").is_ok());
+        assert!(check("r#type").is_err());
+        assert!(check("2latform").unwrap_err().contains("starts with a digit"));
+        assert!(check("").unwrap_err().contains("no letters"));
+        assert!(check("self").unwrap_err().contains("raw identifier"));
+        assert!(check("é").is_err());
+    }
+
+    #[test]
+    fn keywords_become_raw_identifiers() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("tasks").to_string(), "tasks");
+    }
+}
