@@ -9,7 +9,7 @@ use quote::ToTokens;
 
 use crate::Generation;
 use crate::emit::models::serde_rename;
-use crate::model::{Location, RustType, Success};
+use crate::model::Success;
 
 /// The outline of `generation`.
 pub fn describe(generation: &Generation) -> String {
@@ -27,10 +27,12 @@ pub fn describe(generation: &Generation) -> String {
                 .params
                 .iter()
                 .filter(|p| p.required)
-                .map(|p| format!("{}: {}", p.rust_name, type_name(&p.ty)))
+                .map(|p| format!("{}: {}", p.rust_name, p.ty.display()))
                 .collect();
             let output = match &op.success {
-                Success::Json { model } => format!("models::{model}"),
+                Success::Json { ty } => ty.display(),
+                Success::Text => "String".to_string(),
+                Success::Binary => "Binary".to_string(),
                 Success::Unit => "()".to_string(),
                 Success::Status { type_name, variants } => {
                     let v: Vec<String> = variants.iter().map(|(c, _)| c.to_string()).collect();
@@ -38,16 +40,12 @@ pub fn describe(generation: &Generation) -> String {
                 }
             };
             let _ = writeln!(out, "  {}({}) -> {output}", op.method_name, args.join(", "));
-            let _ = writeln!(out, "    {} {} [{}]", op.http_method, op.path, op.operation_id);
+            let _ = writeln!(out, "    {} {} [{}]", op.http_method, op.path.raw, op.operation_id);
             for p in op.params.iter().filter(|p| !p.required) {
-                let _ = writeln!(out, "    .{}({})", p.rust_name, type_name(&p.ty));
+                let _ = writeln!(out, "    .{}({})", p.rust_name, p.ty.display());
             }
             for p in &op.params {
-                let place = match p.location {
-                    Location::Path => "path",
-                    Location::Query => "query",
-                    Location::Header => "header",
-                };
+                let place = p.location.as_str();
                 let _ = writeln!(out, "    param {} in {place}{}", p.name, if p.required { ", required" } else { "" });
             }
             let statuses: Vec<String> = op
@@ -86,22 +84,9 @@ pub fn describe(generation: &Generation) -> String {
     out
 }
 
-fn type_name(ty: &RustType) -> String {
-    match ty {
-        RustType::Model(m) => format!("models::{m}"),
-        RustType::String => "String".into(),
-        RustType::Integer => "i64".into(),
-        RustType::Number => "f64".into(),
-        RustType::Bool => "bool".into(),
-    }
-}
-
 /// A type as short text: `Option<Vec<Item>>` rather than `::std::option::Option<...>`.
 fn short_type(ty: &syn::Type) -> String {
-    let text: String = ty.to_token_stream().to_string().chars().filter(|c| !c.is_whitespace()).collect();
-    ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::"]
-        .iter()
-        .fold(text, |t, prefix| t.replace(prefix, ""))
+    crate::types::display_type(&ty.to_token_stream().to_string())
 }
 
 fn describe_item(item: &syn::Item, out: &mut String) {

@@ -26,9 +26,13 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod normalise;
+pub mod params;
+pub mod responses;
 pub mod select;
 pub mod surface;
 pub mod sync;
+pub mod template;
+pub mod types;
 pub mod validate;
 pub mod walk;
 
@@ -50,25 +54,34 @@ pub struct Generation {
     pub changes: Vec<Change>,
 }
 
-/// The tag generated when none is named.
-pub const DEFAULT_TAGS: &[&str] = &["Butler"];
-
 /// Runs the whole pipeline on a loaded document, for `tags`. `spec_label` is how generated
 /// files name their source (a path relative to the workspace, so output does not depend on
 /// where the checkout is).
 pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<Generation> {
     let mut doc = source.value.clone();
-    // Selecting first keeps normalisation to the ~800 lines the tags reach (not ~13,000) and
-    // makes the names of hoisted types depend only on the selected operations.
     validate::document(source)?;
-    let mut changes = select::select_tags(source, &mut doc, tags)?;
+    // Inline schemas are named on the whole document, before selection, so that a type's name
+    // never depends on which tags are generated.
+    let mut changes = normalise::name_inline_schemas(&mut doc);
+    changes.extend(select::select_tags(source, &mut doc, tags)?);
     validate::validate(source, &doc)?;
     changes.extend(normalise::normalise(&mut doc));
-    let api = model::build(source, &doc, tags)?;
-    let models = emit::models::generate(source, &doc)?;
-    check_model_names(source, &api, &models.names)?;
-    let files = emit::emit(&api, models.tokens, spec_label)?;
+    let mut types = types::Types::new(source, &doc)?;
+    let api = model::build(source, &doc, tags, &mut types)?;
+    let files = emit::emit(&api, types.tokens(), spec_label)?;
     Ok(Generation { files, api, changes })
+}
+
+/// Every tag of `source` that has an operation, in the order the document declares them
+/// (then in the order operations use them).
+pub fn all_tags(source: &Document) -> Vec<String> {
+    select::known_tags(&source.value)
+}
+
+/// The line every codegen run ends with.
+pub fn summary(api: &model::Api) -> String {
+    let operations: usize = api.tags.iter().map(|t| t.operations.len()).sum();
+    format!("generated {operations} operations in {} groups", api.tags.len())
 }
 
 /// The changelog from document `old` to document `new`.
@@ -81,33 +94,3 @@ pub fn generate_from_path(path: &Path, tags: &[String], spec_label: &str) -> Res
     generate(&load::load(path)?, tags, spec_label)
 }
 
-/// Every type the operations use must be one typify generated.
-fn check_model_names(source: &Document, api: &model::Api, names: &std::collections::BTreeSet<String>) -> Result<()> {
-    for tag in &api.tags {
-        for op in &tag.operations {
-            let mut used: Vec<&str> = op
-                .params
-                .iter()
-                .filter_map(|p| match &p.ty {
-                    model::RustType::Model(m) => Some(m.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if let model::Success::Json { model } = &op.success {
-                used.push(model);
-            }
-            for name in used {
-                if !names.contains(name) {
-                    return Err(Error::Generator {
-                        location: source.locate(""),
-                        message: format!(
-                            "operation `{}` uses the type `{name}`, which typify did not generate",
-                            op.operation_id
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}

@@ -1,13 +1,16 @@
-//! Step 4 of the pipeline: the model of the SDK surface that the emitter turns into Rust:
-//! the client-wide headers, and per tag the operations with their Rust names, parameters,
-//! success types and documented responses. Built from the normalised, selected document.
+//! The model of the SDK surface that the emitter turns into Rust: the client-wide headers,
+//! and per tag the operations with their Rust names, parameters, body, success type, server
+//! and security. Built from the selected, normalised document; every type comes from the
+//! type space ([`crate::types`]).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::load::Document;
+use crate::load::{Document, escape_segment};
+use crate::names::{self, Case};
 use crate::normalise::is_json;
+use crate::template::PathTemplate;
+use crate::types::{TypeRef, Types};
 use crate::walk;
 
 /// The whole generated surface.
@@ -17,13 +20,24 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
-    /// The header the `token` security scheme names (`X-Plex-Token`), if any.
+    /// The header the `apiKey` security scheme names (`X-Plex-Token`), if any.
     pub token_header: Option<String>,
     /// Client-wide headers, from `x-speakeasy-globals` (without `accepts`, which the SDK
     /// answers with a real `Accept` header).
     pub globals: Vec<Global>,
+    /// The document's server templates, in order.
+    pub servers: Vec<ServerTemplate>,
     /// The generated tags, in the order given.
     pub tags: Vec<Tag>,
+}
+
+/// One of the document's `servers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerTemplate {
+    /// The URL template (`{protocol}://{host}:{port}`).
+    pub url: String,
+    /// Its variables and their defaults, in order.
+    pub variables: Vec<(String, String)>,
 }
 
 /// A client-wide header the user sets once on the builder.
@@ -46,7 +60,7 @@ pub struct Global {
 pub struct Tag {
     /// The tag's name in the document (`Butler`).
     pub name: String,
-    /// Module and accessor name (`butler`).
+    /// Module and accessor name (`butler`), also its cargo feature.
     pub module: String,
     /// Type name of the accessor struct (`Butler`).
     pub type_name: String,
@@ -68,13 +82,15 @@ pub struct Operation {
     /// Upper-case HTTP method.
     pub http_method: String,
     /// Path template.
-    pub path: String,
+    pub path: PathTemplate,
     /// Summary line.
     pub summary: String,
     /// Longer description.
     pub description: String,
     /// Parameters (the globals excluded).
     pub params: Vec<Param>,
+    /// The request body, when it has one.
+    pub body: Option<Body>,
     /// What a successful call returns.
     pub success: Success,
     /// Every documented response, by status.
@@ -83,6 +99,10 @@ pub struct Operation {
     pub accept: String,
     /// An example success body (JSON), from the document's examples or made from the schema.
     pub example_body: Option<String>,
+    /// The operation's own server (`https://plex.tv/api/v2`), when it has one.
+    pub server: Option<String>,
+    /// Whether the call carries the token (`security: []` or `[{}]` says it does not).
+    pub sends_token: bool,
 }
 
 /// Where a parameter goes.
@@ -97,6 +117,51 @@ pub enum Location {
     Header,
 }
 
+impl Location {
+    /// The OpenAPI name of the location (`path`, `query`, `header`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        }
+    }
+}
+
+/// How a parameter's value is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Style {
+    /// `simple` (path, header): lists comma-separated.
+    Simple,
+    /// `form`, exploded: a list repeats the name, an object's properties are parameters.
+    Form,
+    /// `form` with `explode: false`: a list or object comma-separated under the name.
+    FormFlat,
+    /// `deepObject`: `name[key]=value` per property.
+    DeepObject,
+}
+
+/// The shape of a parameter's value, for examples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean (a `BoolInt` too).
+    Bool,
+    /// A generated enum.
+    Enum,
+    /// A list of values.
+    List(Box<Shape>),
+    /// An object (a model or a map).
+    Object,
+}
+
 /// One parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
@@ -106,45 +171,68 @@ pub struct Param {
     pub rust_name: String,
     /// Where it goes.
     pub location: Location,
+    /// How it is written.
+    pub style: Style,
+    /// Whether a `bool` is written as `1`/`0` (a `BoolInt`).
+    pub bool_int: bool,
     /// Whether it must be given (required ones are method arguments, the rest setters).
     pub required: bool,
     /// Its description.
     pub description: String,
     /// Its Rust type.
-    pub ty: RustType,
+    pub ty: TypeRef,
+    /// The shape of its value.
+    pub shape: Shape,
     /// The documented example value (the parameter's, else its schema's, else the first
     /// enum value).
     pub example: Option<Value>,
 }
 
-/// The Rust type of a parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
-pub enum RustType {
-    /// A generated model (`models::ButlerTask`).
-    Model(String),
-    /// `String`.
-    String,
-    /// `i64`.
-    Integer,
-    /// `f64`.
-    Number,
-    /// `bool`.
-    Bool,
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`: a string.
+    Text,
+    /// Anything else: bytes.
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// Its media type.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The Rust type of the argument.
+    pub ty: TypeRef,
+    /// Whether it must be given (a method argument), else a setter `.body(..)`.
+    pub required: bool,
+    /// Its description.
+    pub description: String,
 }
 
 /// What a successful call gives back.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Success {
-    /// A JSON body decoded into a model.
+    /// A JSON body decoded into a type.
     Json {
-        /// The model's type name.
-        model: String,
+        /// The type.
+        ty: TypeRef,
     },
-    /// No body schema and one documented success status: `()`.
+    /// A text body (`text/plain`, subtitles): a `String`.
+    Text,
+    /// A binary body (images, audio, video, playlists): streamed.
+    Binary,
+    /// No body of interest and one documented success status: `()`.
     Unit,
-    /// No body schema and several documented success statuses: an enum of them.
+    /// No body of interest and several documented success statuses: an enum of them.
     Status {
         /// The enum's name (`StartTaskStatus`).
         type_name: String,
@@ -162,97 +250,130 @@ pub struct ResponseDoc {
     pub description: String,
     /// Its media types.
     pub content_types: Vec<String>,
+    /// Its documented headers (name, description).
+    pub headers: Vec<(String, String)>,
 }
 
-fn text(v: Option<&Value>) -> String {
+pub(crate) fn text(v: Option<&Value>) -> String {
     v.and_then(Value::as_str).unwrap_or_default().trim().to_string()
 }
 
-/// Builds the model from the normalised document (`doc`), for the tags in `tags`.
-pub fn build(source: &Document, doc: &Value, tags: &[String]) -> crate::Result<Api> {
+/// Builds the model from the normalised document (`doc`), for the tags in `tags`, asking
+/// `types` for every type.
+pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types) -> crate::Result<Api> {
     let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
         schemes
             .values()
             .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name"))))
     });
-    let globals = build_globals(doc);
-    let mut out_tags = Vec::new();
+    let mut out_tags: Vec<Tag> = Vec::new();
     for tag in tags {
-        let description = doc
-            .get("tags")
-            .and_then(Value::as_array)
-            .and_then(|l| l.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(tag)))
-            .map(|t| text(t.get("description")))
-            .unwrap_or_default();
-        let mut operations = Vec::new();
-        for op in walk::operations(doc) {
-            let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-            let tagged =
-                node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag.as_str()));
-            if tagged {
-                let built = build_operation(source, doc, &op, node)?;
-                if let Some(other) = operations.iter().find(|o: &&Operation| o.method_name == built.method_name) {
-                    return Err(source.error(
-                        &format!("{}/operationId", op.pointer),
-                        format!(
-                            "operationIds `{}` and `{}` both become the Rust method `{}`",
-                            other.operation_id, built.operation_id, built.method_name
-                        ),
-                        Some("rename one of them"),
-                    ));
-                }
-                operations.push(built);
-            }
-        }
-        let module = tag.to_snake_case();
-        check_identifier(source, &tag_pointer(doc, tag), &module)?;
-        if let Some(other) = out_tags.iter().find(|t: &&Tag| t.module == module) {
+        let built = build_tag(source, doc, tag, types)?;
+        if let Some(other) = out_tags.iter().find(|t| t.module == built.module) {
             return Err(source.error(
                 "/tags",
-                format!("tags `{}` and `{tag}` both become the Rust module `{module}`", other.name),
+                format!("tags `{}` and `{tag}` both become the Rust module `{}`", other.name, built.module),
                 Some("generate one of them, or rename it"),
             ));
         }
-        out_tags.push(Tag { name: tag.clone(), type_name: tag.to_upper_camel_case(), module, description, operations });
+        out_tags.push(built);
     }
     Ok(Api {
         title: text(doc.pointer("/info/title")),
         version: text(doc.pointer("/info/version")),
         token_header,
-        globals,
+        globals: build_globals(source, doc)?,
+        servers: servers(doc),
         tags: out_tags,
     })
 }
 
-fn build_globals(doc: &Value) -> Vec<Global> {
-    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
-        return Vec::new();
-    };
+fn servers(doc: &Value) -> Vec<ServerTemplate> {
+    let list = doc.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
     list.iter()
-        .map(|p| walk::deref(doc, p))
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-        .filter(|p| !p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("accepts")))
-        .map(|p| {
-            let header = text(p.get("name"));
-            let rust_base = p
-                .get("x-speakeasy-name-override")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
-            let example = p.get("example").or_else(|| p.pointer("/schema/example")).and_then(|e| match e {
-                Value::String(s) => Some(s.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            });
-            Global {
-                rust_name: rust_base.to_snake_case(),
-                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                description: text(p.get("description")),
-                example,
-                header,
-            }
+        .map(|s| ServerTemplate {
+            url: text(s.get("url")),
+            variables: s
+                .get("variables")
+                .and_then(Value::as_object)
+                .map(|vars| vars.iter().map(|(k, v)| (k.clone(), text(v.get("default")))).collect())
+                .unwrap_or_default(),
         })
         .collect()
+}
+
+fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> crate::Result<Tag> {
+    let description = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(tag)))
+        .map(|t| text(t.get("description")))
+        .unwrap_or_default();
+    let pointer = tag_pointer(doc, tag);
+    let module = names::derive(source, &pointer, tag, Case::Snake)?;
+    let type_name = names::derive(source, &pointer, tag, Case::Camel)?;
+    let mut operations: Vec<Operation> = Vec::new();
+    for op in walk::operations(doc) {
+        let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
+        let tagged = node.get("tags").and_then(Value::as_array).is_some_and(|l| l.iter().any(|t| t == tag));
+        if !tagged {
+            continue;
+        }
+        let built = build_operation(source, doc, &op, node, types)?;
+        if let Some(other) = operations.iter().find(|o| o.method_name == built.method_name) {
+            return Err(source.error(
+                &format!("{}/operationId", op.pointer),
+                format!(
+                    "operationIds `{}` and `{}` both become the Rust method `{}`",
+                    other.operation_id, built.operation_id, built.method_name
+                ),
+                Some("rename one of them"),
+            ));
+        }
+        operations.push(built);
+    }
+    Ok(Tag { name: tag.to_string(), type_name, module, description, operations })
+}
+
+fn build_globals(source: &Document, doc: &Value) -> crate::Result<Vec<Global>> {
+    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<Global> = Vec::new();
+    for (i, raw) in list.iter().enumerate() {
+        let p = walk::deref(doc, raw);
+        let header = text(p.get("name"));
+        if p.get("in").and_then(Value::as_str) != Some("header") || header.eq_ignore_ascii_case("accepts") {
+            continue;
+        }
+        let pointer = format!("/x-speakeasy-globals/parameters/{i}");
+        let base = p
+            .get("x-speakeasy-name-override")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
+        let rust_name = names::derive(source, &pointer, &base, Case::Snake)?;
+        if out.iter().any(|g| g.rust_name == rust_name) || ["token", "server_url", "build"].contains(&rust_name.as_str()) {
+            return Err(source.error(
+                &pointer,
+                format!("the client-wide header `{header}` becomes the builder method `{rust_name}`, which is taken"),
+                Some("give it another `x-speakeasy-name-override`"),
+            ));
+        }
+        let example = p.get("example").or_else(|| p.pointer("/schema/example")).and_then(|e| match e {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        });
+        out.push(Global {
+            rust_name,
+            required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            description: text(p.get("description")),
+            example,
+            header,
+        });
+    }
+    Ok(out)
 }
 
 /// Where a tag is named: its declaration in `tags`, else the first operation that uses it.
@@ -273,209 +394,91 @@ pub fn tag_pointer(doc: &Value, tag: &str) -> String {
     String::new()
 }
 
-/// Rust keywords (strict and reserved) that cannot be identifiers as they are.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
-    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-];
-
-/// `name` with `r#` in front when it is a Rust keyword (for use with `format_ident!`, the
-/// raw form is made by the emitter; here we only check it can be an identifier at all).
-pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
-fn check_identifier(source: &Document, pointer: &str, name: &str) -> crate::Result<()> {
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid && !["self", "Self", "super", "crate", "_"].contains(&name) {
-        Ok(())
-    } else {
-        Err(source.error(
-            pointer,
-            format!("`{name}` cannot be made a Rust identifier"),
-            Some("rename it in the document"),
-        ))
+fn build_operation(
+    source: &Document,
+    doc: &Value,
+    op: &walk::OperationRef,
+    node: &Value,
+    types: &mut Types,
+) -> crate::Result<Operation> {
+    let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default();
+    let id_pointer = format!("{}/operationId", op.pointer);
+    let method_name = names::derive(source, &id_pointer, &names::method_name(operation_id), Case::Snake)?;
+    let builder_name = names::derive(source, &id_pointer, operation_id, Case::Camel)?;
+    let path = PathTemplate::parse(&op.path).map_err(|message| source.error(&op.pointer, message, None))?;
+    let params = crate::params::build(source, doc, op, &builder_name, types)?;
+    let body = build_body(source, doc, &op.pointer, node, &builder_name, types)?;
+    if body.is_some() && params.iter().any(|p| p.rust_name == "body") {
+        return Err(source.error(&op.pointer, "a parameter named `body` clashes with the request body", None));
     }
-}
-
-fn build_operation(source: &Document, doc: &Value, op: &walk::OperationRef, node: &Value) -> crate::Result<Operation> {
-    let operation_id = node.get("operationId").and_then(Value::as_str).ok_or_else(|| {
-        source.error(
-            &op.pointer,
-            "operation has no operationId",
-            Some("add an `operationId`: it names the Rust method"),
-        )
-    })?;
-    let method_name = operation_id.to_snake_case();
-    check_identifier(source, &format!("{}/operationId", op.pointer), &method_name)?;
-    let mut params = Vec::new();
-    // Path-level parameters first; an operation's parameter with the same name and location
-    // overrides one of them (OpenAPI's rule). Each keeps its own pointer for errors.
-    let item_ptr = format!("/paths/{}", crate::load::escape_segment(&op.path));
-    let mut declared: Vec<(String, &Value)> = Vec::new();
-    for owner in [item_ptr.as_str(), op.pointer.as_str()] {
-        let list = doc.pointer(&format!("{owner}/parameters")).and_then(Value::as_array);
-        for (i, raw) in list.into_iter().flatten().enumerate() {
-            let key = |v: &Value| {
-                let p = walk::deref(doc, v);
-                (p.get("name").cloned(), p.get("in").cloned())
-            };
-            declared.retain(|(_, earlier)| key(earlier) != key(raw));
-            declared.push((format!("{owner}/parameters/{i}"), raw));
-        }
-    }
-    for (pointer, raw) in declared {
-        let p = walk::deref(doc, raw);
-        let name = text(p.get("name"));
-        let location = match p.get("in").and_then(Value::as_str) {
-            Some("path") => Location::Path,
-            Some("query") => Location::Query,
-            Some("header") => Location::Header,
-            other => {
-                return Err(source.error(&pointer, format!("parameter `{name}` in {other:?} is not supported"), None));
-            }
-        };
-        let schema = p.get("schema").unwrap_or(&Value::Null);
-        let ty = rust_type(doc, schema).ok_or_else(|| {
-            source.error(
-                &format!("{pointer}/schema"),
-                format!("parameter `{name}` has a schema the generator cannot map to a Rust type"),
-                Some(
-                    "parameters can be strings, integers, numbers, booleans or string enums; objects and \
-                     arrays in the query string are not supported yet",
-                ),
-            )
-        })?;
-        let rust_name = name.to_snake_case();
-        check_identifier(source, &pointer, &rust_name)?;
-        if params.iter().any(|q: &Param| q.rust_name == rust_name) {
-            return Err(source.error(
-                &pointer,
-                format!("two parameters of `{operation_id}` map to the Rust name `{rust_name}`"),
-                Some("rename one of them"),
-            ));
-        }
-        let example = p
-            .get("example")
-            .or_else(|| schema.get("example"))
-            .or_else(|| walk::deref(doc, schema).get("example"))
-            .or_else(|| walk::deref(doc, schema).pointer("/enum/0"))
-            .cloned();
-        params.push(Param {
-            example,
-            required: location == Location::Path || p.get("required").and_then(Value::as_bool).unwrap_or(false),
-            description: text(p.get("description")),
-            name,
-            rust_name,
-            location,
-            ty,
-        });
-    }
-    let mut responses = Vec::new();
-    let mut success_codes = Vec::new();
-    let mut json_model = None;
-    let mut example_body = None;
-    let mut non_json = Vec::new();
-    if let Some(map) = node.get("responses").and_then(Value::as_object) {
-        for (status, raw) in map {
-            let r = walk::deref(doc, raw);
-            let content: Vec<String> =
-                r.get("content").and_then(Value::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
-            for media in &content {
-                if !is_json(media) && !non_json.contains(media) {
-                    non_json.push(media.clone());
-                }
-            }
-            if status.starts_with('2') {
-                if let Ok(code) = status.parse::<u16>() {
-                    success_codes.push((code, text(r.get("description"))));
-                }
-                let schema_ref = r
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .and_then(|c| c.iter().find(|(m, _)| is_json(m)))
-                    .and_then(|(_, body)| body.pointer("/schema/$ref"))
-                    .and_then(Value::as_str);
-                if let Some(reference) = schema_ref {
-                    json_model.get_or_insert_with(|| model_name(reference));
-                    if example_body.is_none() {
-                        let media = r
-                            .get("content")
-                            .and_then(Value::as_object)
-                            .and_then(|c| c.iter().find(|(m, _)| is_json(m)));
-                        let value = media
-                            .and_then(|(_, m)| m.get("example").cloned())
-                            .unwrap_or_else(|| sample(doc, &serde_json::json!({ "$ref": reference }), 0));
-                        example_body = serde_json::to_string(&value).ok();
-                    }
-                }
-            }
-            responses.push(ResponseDoc {
-                status: status.clone(),
-                description: text(r.get("description")),
-                content_types: content,
-            });
-        }
-    }
-    let builder_name = operation_id.to_upper_camel_case();
-    let success = match json_model {
-        Some(model) => Success::Json { model },
-        None if success_codes.len() > 1 => {
-            Success::Status { type_name: format!("{builder_name}Status"), variants: success_codes }
-        }
-        None => Success::Unit,
-    };
-    let mut accept = vec!["application/json".to_string()];
-    accept.extend(non_json.iter().map(|m| format!("{m};q=0.9")));
+    let responses = crate::responses::build(source, doc, &op.pointer, node, &builder_name, types)?;
     Ok(Operation {
         operation_id: operation_id.to_string(),
         method_name,
         builder_name,
         http_method: op.method.to_uppercase(),
-        path: op.path.clone(),
+        path,
         summary: text(node.get("summary")),
         description: text(node.get("description")),
         params,
-        success,
-        responses,
-        accept: accept.join(", "),
-        example_body,
+        body,
+        success: responses.success,
+        responses: responses.docs,
+        accept: responses.accept,
+        example_body: responses.example_body,
+        server: node.pointer("/servers/0/url").and_then(Value::as_str).map(str::to_string),
+        sends_token: sends_token(doc, node),
     })
 }
 
-/// The Rust type name typify gives the component a `$ref` points at.
-fn model_name(reference: &str) -> String {
-    reference.rsplit('/').next().unwrap_or(reference).replace("~1", "/").replace("~0", "~").to_upper_camel_case()
+/// An operation's `security` (else the document's): no token when it lists no requirement, or
+/// only the empty one (`[]`, `[{}]`).
+fn sends_token(doc: &Value, node: &Value) -> bool {
+    let Some(list) = node.get("security").or_else(|| doc.get("security")).and_then(Value::as_array) else {
+        return true;
+    };
+    list.iter().any(|req| req.as_object().is_some_and(|m| !m.is_empty()))
 }
 
-fn rust_type(doc: &Value, schema: &Value) -> Option<RustType> {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let target = walk::resolve(doc, reference)?;
-        // A component that is only a primitive is used as that primitive; a string enum is its
-        // generated enum (which displays as its wire value); nothing else fits a URL or header.
-        let is_enum = target.get("enum").and_then(Value::as_array).is_some_and(|l| l.iter().all(Value::is_string));
-        if is_enum && target.get("type").is_none_or(|t| t == "string") {
-            return Some(RustType::Model(model_name(reference)));
+fn build_body(
+    source: &Document,
+    doc: &Value,
+    op_pointer: &str,
+    node: &Value,
+    builder_name: &str,
+    types: &mut Types,
+) -> crate::Result<Option<Body>> {
+    let Some(raw) = node.get("requestBody") else { return Ok(None) };
+    let body = walk::deref(doc, raw);
+    let pointer = format!("{op_pointer}/requestBody");
+    let content = body.get("content").and_then(Value::as_object);
+    let Some((media, entry)) = content.and_then(|c| c.iter().find(|(m, _)| is_json(m)).or_else(|| c.iter().next())) else {
+        return Err(source.error(&pointer, "the request body has no `content`", Some("add a media type")));
+    };
+    let kind = match media.split(';').next().unwrap_or_default().trim() {
+        m if is_json(m) => BodyKind::Json,
+        "application/x-www-form-urlencoded" => BodyKind::Form,
+        m if m.starts_with("text/") => BodyKind::Text,
+        _ => BodyKind::Bytes,
+    };
+    let schema = entry.get("schema");
+    let schema_pointer = format!("{pointer}/content/{}/schema", escape_segment(media));
+    let ty = match (kind, schema) {
+        (BodyKind::Json | BodyKind::Form, Some(schema)) => {
+            types.type_of(source, &schema_pointer, schema, &format!("{builder_name}Body"))?
         }
-        if target.get("enum").is_none() && target.get("properties").is_none() {
-            return primitive(target);
-        }
-        return None;
-    }
-    primitive(schema)
-}
-
-fn primitive(schema: &Value) -> Option<RustType> {
-    match schema.get("type").and_then(Value::as_str)? {
-        "string" => Some(RustType::String),
-        "integer" => Some(RustType::Integer),
-        "number" => Some(RustType::Number),
-        "boolean" => Some(RustType::Bool),
-        _ => None,
-    }
+        (BodyKind::Json, None) => TypeRef::plain("::serde_json::Value"),
+        (BodyKind::Form, None) => TypeRef::plain("::std::collections::BTreeMap<String, String>"),
+        (BodyKind::Text, _) => TypeRef::plain("String"),
+        (BodyKind::Bytes, _) => TypeRef::plain("::bytes::Bytes"),
+    };
+    Ok(Some(Body {
+        media_type: media.clone(),
+        kind,
+        ty,
+        required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        description: text(body.get("description")),
+    }))
 }
 
 /// A value that fits `schema`: its example where it has one, else made up from its type

@@ -37,10 +37,22 @@ pub const RULES: &[(&str, Rule)] = &[
     ("schema_ref_siblings_to_all_of", schema_ref_siblings_to_all_of),
     ("reference_object_siblings", reference_object_siblings),
     ("remove_global_parameters", remove_global_parameters),
-    ("hoist_inline_parameter_enums", hoist_inline_parameter_enums),
-    ("hoist_inline_response_schemas", hoist_inline_response_schemas),
     ("declare_openapi_3_0", declare_openapi_3_0),
 ];
+
+/// The rules that give inline schemas names of their own, run on the whole document before
+/// selection (see [`name_inline_schemas`]).
+pub const NAMING_RULES: &[(&str, Rule)] = &[
+    ("hoist_inline_parameter_enums", hoist_inline_parameter_enums),
+    ("hoist_inline_parameter_objects", hoist_inline_parameter_objects),
+    ("hoist_inline_response_schemas", hoist_inline_response_schemas),
+];
+
+/// Runs the naming rules over the whole document: a hoisted type's name then depends on the
+/// document alone, never on which tags are generated.
+pub fn name_inline_schemas(doc: &mut Value) -> Vec<Change> {
+    NAMING_RULES.iter().flat_map(|(_, rule)| rule(doc)).collect()
+}
 
 /// Runs every rule over `doc`, returning all changes in order.
 pub fn normalise(doc: &mut Value) -> Vec<Change> {
@@ -322,13 +334,36 @@ fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
     }
 }
 
+/// Parameter names that carry two different inline enums somewhere in the document.
+fn ambiguous_enum_names(doc: &Value) -> BTreeSet<String> {
+    let mut seen: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+    let mut ambiguous = BTreeSet::new();
+    for op in walk::operations(doc) {
+        let list = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array);
+        for p in list.into_iter().flatten() {
+            let (Some(name), Some(schema)) = (p.get("name").and_then(Value::as_str), p.get("schema")) else { continue };
+            if schema.get("enum").is_none() || schema.get("$ref").is_some() {
+                continue;
+            }
+            let bare = without_description(schema);
+            if seen.entry(name.to_string()).or_insert_with(|| bare.clone()) != &bare {
+                ambiguous.insert(name.to_string());
+            }
+        }
+    }
+    ambiguous
+}
+
 /// An inline `enum` in an operation's parameter becomes a component schema named after the
 /// parameter (`butlerTask` → `ButlerTask`) and the parameter refers to it. Operations that
 /// repeat the same enum (startTask and stopTask) then share one Rust type, instead of
 /// progenitor's one type per operation (`StartTaskButlerTask`, `StopTaskButlerTask`).
-/// A name already taken by a different schema gets the operation's name in front.
+/// When the document holds different enums under one parameter name, each gets the
+/// operation's name in front, so no name depends on which operation comes first; so does a
+/// name that a different component schema already has.
 pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
+    let ambiguous = ambiguous_enum_names(doc);
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
         let count = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array).map_or(0, Vec::len);
@@ -356,9 +391,9 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
                     map.insert("description".into(), d);
                 }
             }
-            let preferred = name.to_upper_camel_case();
+            let fallback = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
+            let preferred = if ambiguous.contains(&name) { fallback.clone() } else { name.to_upper_camel_case() };
             let name = name.as_str();
-            let fallback = format!("{}{}", op_id.to_upper_camel_case(), preferred);
             let empty = Map::new();
             let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
             let (component, exists) = component_name(schemas, &schema, preferred, fallback);
@@ -376,6 +411,42 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
                 "hoist_inline_parameter_enums",
                 &format!("{ptr}/schema"),
                 format!("inline enum of `{name}` → #/components/schemas/{component}"),
+            ));
+        }
+    }
+    changes
+}
+
+/// An inline object with properties in an operation's parameter (a `deepObject` filter, say)
+/// becomes the component `<OperationId><Parameter>`, so its Rust type is named after where it
+/// lives. Free-form objects (no properties) stay inline: the SDK takes them as a map.
+pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for op in walk::operations(doc) {
+        let op_id = operation_id(doc, &op.pointer);
+        let count = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array).map_or(0, Vec::len);
+        for i in 0..count {
+            let ptr = format!("{}/parameters/{i}/schema", op.pointer);
+            let Some(schema) = doc.pointer(&ptr).cloned() else { continue };
+            let name = doc.pointer(&format!("{}/parameters/{i}/name", op.pointer)).and_then(Value::as_str);
+            let Some(name) = name.map(str::to_string) else { continue };
+            if schema.get("properties").is_none() || schema.get("$ref").is_some() {
+                continue;
+            }
+            let base = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
+            let empty = Map::new();
+            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+            let (component, exists) = component_name(schemas, &schema, base.clone(), format!("{base}Param"));
+            if !exists {
+                insert_component_schema(doc, &component, schema);
+            }
+            if let Some(slot) = doc.pointer_mut(&ptr) {
+                *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
+            }
+            changes.push(change(
+                "hoist_inline_parameter_objects",
+                &ptr,
+                format!("inline object of `{name}` → #/components/schemas/{component}"),
             ));
         }
     }
@@ -586,11 +657,14 @@ mod tests {
                 json!({ "$ref": "#/components/schemas/ButlerTask" })
             );
         }
-        // A different enum under the same parameter name gets the operation's name.
+        // Different enums under one parameter name each get their operation's name, whatever
+        // the order of the operations.
         let mut doc = butler_like();
         doc["paths"]["/butler/{butlerTask}"]["delete"]["parameters"][1]["schema"]["enum"] = json!(["C"]);
         hoist_inline_parameter_enums(&mut doc);
         assert!(doc["components"]["schemas"].get("StopTaskButlerTask").is_some());
+        assert!(doc["components"]["schemas"].get("StartTaskButlerTask").is_some());
+        assert!(doc["components"]["schemas"].get("ButlerTask").is_none());
     }
 
     #[test]

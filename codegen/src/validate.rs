@@ -124,6 +124,11 @@ fn schema_names(source: &Document, doc: &Value) -> Result<()> {
         for name in props.keys() {
             let rust = name.to_snake_case();
             if let Some(other) = seen.insert(rust.clone(), name) {
+                // `Guid` and `guid`: the emitter names the capitalised one `guid_list`.
+                let capitalised = |n: &str| n.starts_with(|c: char| c.is_ascii_uppercase());
+                if capitalised(other) != capitalised(name) && !props.contains_key(&format!("{rust}_list")) {
+                    continue;
+                }
                 found.get_or_insert((
                     format!("{pointer}/properties/{}", escape_segment(name)),
                     format!("properties `{other}` and `{name}` both become the Rust field `{rust}`"),
@@ -332,13 +337,6 @@ fn operation(
             Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
         ));
     }
-    if op.get("requestBody").is_some() {
-        return Err(source.error(
-            &format!("{pointer}/requestBody"),
-            format!("`{id}` has a request body, which the generator does not send yet"),
-            Some("leave this operation's tag out of the generated tags for now"),
-        ));
-    }
     let mut path_params = BTreeSet::new();
     let owners = [
         (format!("/paths/{}", escape_segment(path)), doc.pointer(&format!("/paths/{}", escape_segment(path)))),
@@ -397,16 +395,10 @@ fn operation(
             }
         }
     }
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            return Err(source.error(
-                &format!("/paths/{}", escape_segment(path)),
-                format!("the path `{path}` has an unclosed `{{`"),
-                Some("close the parameter name with `}`"),
-            ));
-        };
-        let name = &rest[start + 1..start + len];
+    let template = crate::template::PathTemplate::parse(path).map_err(|message| {
+        source.error(&format!("/paths/{}", escape_segment(path)), message, Some("write each parameter as `{name}`"))
+    })?;
+    for name in template.params() {
         if !path_params.contains(name) {
             return Err(source.error(
                 pointer,
@@ -414,7 +406,6 @@ fn operation(
                 Some(&format!("add a parameter with `name: {name}` and `in: path`")),
             ));
         }
-        rest = &rest[start + len + 1..];
     }
     Ok(())
 }

@@ -73,6 +73,7 @@ pub struct PlexClientBuilder {
     http: Option<reqwest::Client>,
     max_response_bytes: Option<usize>,
     max_error_body_bytes: Option<usize>,
+    operation_origin: Option<String>,
 }
 
 impl PlexClientBuilder {
@@ -131,6 +132,15 @@ impl PlexClientBuilder {
     /// body read to its end lets the connection be reused.
     pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
         self.max_error_body_bytes = Some(limit);
+        self
+    }
+
+    /// Sends the operations that the document serves from their own server (the plex.tv
+    /// account calls, such as `authentication().get_token_details()`) to `origin`
+    /// (`scheme://host:port`) instead of that server's, keeping its path (`/api/v2`). For
+    /// tests against a local mock; by default they go where the document says.
+    pub fn operation_server_origin(mut self, origin: impl Into<String>) -> Self {
+        self.operation_origin = Some(origin.into().trim_end_matches('/').to_string());
         self
     }
 
@@ -194,6 +204,7 @@ impl PlexClientBuilder {
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes.unwrap_or(Self::DEFAULT_MAX_RESPONSE_BYTES),
                 max_error_body_bytes: self.max_error_body_bytes.unwrap_or(Self::DEFAULT_MAX_ERROR_BODY_BYTES),
+                operation_origin: self.operation_origin,
             }),
         })
     }
@@ -255,6 +266,14 @@ pub(crate) struct Inner {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
+    operation_origin: Option<String>,
+}
+
+/// `server` (`https://plex.tv/api/v2`) with its scheme, host and port replaced by `origin`.
+fn replace_origin(server: &str, origin: &str) -> String {
+    let after_scheme = server.find("://").map_or(0, |i| i + 3);
+    let path_start = server[after_scheme..].find('/').map_or(server.len(), |i| after_scheme + i);
+    format!("{origin}{}", &server[path_start..])
 }
 
 impl fmt::Debug for PlexClient {
@@ -302,8 +321,15 @@ impl PlexClient {
         &self.inner.base_url
     }
 
-    pub(crate) fn url_for(&self, path: &str) -> Result<reqwest::Url> {
-        let url = format!("{}{path}", self.inner.base_url);
+    /// The URL of `path` on the client's server, or on `server` (an operation's own, with its
+    /// origin replaced by the builder's `operation_server_origin` when set).
+    pub(crate) fn url_for(&self, server: Option<&str>, path: &str) -> Result<reqwest::Url> {
+        let base = match (server, &self.inner.operation_origin) {
+            (None, _) => self.inner.base_url.clone(),
+            (Some(server), None) => server.to_string(),
+            (Some(server), Some(origin)) => replace_origin(server, origin),
+        };
+        let url = format!("{}{path}", base.trim_end_matches('/'));
         reqwest::Url::parse(&url).map_err(|e| Error::Config(format!("cannot build the URL `{url}`: {e}")))
     }
 }

@@ -37,22 +37,23 @@
 
 #![deny(missing_docs)]
 
+mod binary;
 mod client;
+mod encode;
 mod error;
 #[rustfmt::skip]
 mod generated;
 mod lenient;
+pub mod request;
 mod response;
 mod retry;
-mod runtime;
+#[doc(hidden)]
+pub mod runtime;
 
+pub use binary::Binary;
 pub use client::{PlexClient, PlexClientBuilder, Server};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
 pub use response::{RawResponse, Response};
 pub use retry::RetryConfig;
 
-/// The workspace README's examples, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

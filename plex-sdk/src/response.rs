@@ -32,6 +32,18 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The value of response header `name` (any case), when it is present and text. The
+    /// reference pages list each operation's documented headers, such as
+    /// `X-Plex-Container-Total-Size` on listings.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// Response header `name` parsed as `V` (a number, say), when present and valid.
+    pub fn header_as<V: std::str::FromStr>(&self, name: &str) -> Option<V> {
+        self.header(name)?.trim().parse().ok()
+    }
+
     /// The decoded value, dropping the rest.
     pub fn into_value(self) -> T {
         self.value

@@ -7,17 +7,18 @@ use std::time::{Duration, Instant};
 use backon::Retryable;
 use bytes::{Bytes, BytesMut};
 use http::Method;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
+use crate::binary::Binary;
 use crate::response::{RawResponse, Response};
 use crate::{PlexClient, RetryConfig};
 
 /// What the generated code knows about one operation.
 #[derive(Debug)]
-pub(crate) struct OperationInfo {
+#[doc(hidden)]
+pub struct OperationInfo {
     /// The OpenAPI `operationId`.
     pub id: &'static str,
     /// The HTTP method.
@@ -26,6 +27,10 @@ pub(crate) struct OperationInfo {
     pub path: &'static str,
     /// The `Accept` header: JSON first, then the other documented media types.
     pub accept: &'static str,
+    /// The operation's own server (plex.tv), when the document gives it one.
+    pub server: Option<&'static str>,
+    /// Whether the call carries the token.
+    pub sends_token: bool,
 }
 
 /// Per-call options every request builder carries.
@@ -37,21 +42,86 @@ pub(crate) struct CallOptions {
 
 /// The parts of a request that depend on the call's arguments.
 #[derive(Debug, Default)]
-pub(crate) struct PreparedRequest {
+#[doc(hidden)]
+pub struct PreparedRequest {
     /// The path, parameters filled in and encoded.
-    pub path: String,
+    pub(crate) path: String,
     /// Query parameters (name, value).
-    pub query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
     /// Per-call header parameters (name, value).
-    pub headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// The body and its content type.
+    pub(crate) body: Option<(&'static str, Bytes)>,
+    /// A body that could not be encoded: the call fails with it before sending.
+    pub(crate) invalid: Option<String>,
 }
 
-/// Characters kept as they are in a path segment (RFC 3986 unreserved).
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) use crate::encode::{Style, path_value};
 
-/// Percent-encodes one path parameter value.
-pub(crate) fn encode_path(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+impl PreparedRequest {
+    /// Adds query parameter `name` written in `style` (`bool_int`: booleans as `1`/`0`).
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, bool_int: bool) {
+        crate::encode::query(&mut self.query, name, value, style, bool_int);
+    }
+
+    /// Adds header parameter `name`.
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, bool_int: bool) {
+        self.headers.push((name, crate::encode::simple(value, bool_int)));
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.body = Some(("application/json", Bytes::from(bytes))),
+            Err(e) => self.invalid = Some(format!("the body cannot be written as JSON: {e}")),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        let mut pairs = Vec::new();
+        crate::encode::query(&mut pairs, "", value, Style::Form, false);
+        let text = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        self.body = Some(("application/x-www-form-urlencoded", Bytes::from(text)));
+    }
+
+    /// Sets a text body of media type `media`.
+    pub(crate) fn text_body(&mut self, media: &'static str, value: String) {
+        self.body = Some((media, Bytes::from(value)));
+    }
+
+    /// Sets a body of bytes of media type `media`.
+    pub(crate) fn bytes_body(&mut self, media: &'static str, value: Bytes) {
+        self.body = Some((media, value));
+    }
+}
+
+/// A successful answer: read whole, or (for a binary body) still streaming.
+#[doc(hidden)]
+pub enum Answer {
+    /// The body was read.
+    Read(RawResponse),
+    /// The body is for the caller to read.
+    Streaming(Response<Binary>),
+}
+
+impl Answer {
+    pub(crate) fn into_raw(self) -> RawResponse {
+        match self {
+            Answer::Read(raw) => raw,
+            Answer::Streaming(r) => RawResponse { status: r.status, headers: r.headers, body: Bytes::new() },
+        }
+    }
+
+    pub(crate) fn into_stream(self) -> Response<Binary> {
+        match self {
+            Answer::Streaming(r) => r,
+            // Only `send_raw` reads a streamed operation's body; it does not come here.
+            Answer::Read(raw) => {
+                Response::new(raw.clone(), Binary::from_bytes(raw.status, raw.headers, raw.body))
+            }
+        }
+    }
 }
 
 impl PlexClient {
@@ -126,8 +196,12 @@ impl PlexClient {
         op: &'static OperationInfo,
         request: PreparedRequest,
         options: &CallOptions,
-    ) -> Result<RawResponse> {
-        let url = self.url_for(&request.path)?;
+        stream: bool,
+    ) -> Result<Answer> {
+        if let Some(message) = &request.invalid {
+            return Err(Error::Config(format!("{}: {message}", op.id)));
+        }
+        let url = self.url_for(op.server, &request.path)?;
         let timeout = options.timeout.or(self.inner.timeout);
         let retries = options.retries.or(self.inner.retries);
         let record = CallRecord {
@@ -148,7 +222,7 @@ impl PlexClient {
         let once = || async {
             let attempt = record.attempts.fetch_add(1, Ordering::Relaxed) + 1;
             record.status.store(0, Ordering::Relaxed);
-            self.send_once(op, url.clone(), &request, timeout, attempt, &record.status).await
+            self.send_once(op, url.clone(), &request, timeout, attempt, &record.status, stream).await
         };
         match retries {
             None => once().instrument(span).await,
@@ -183,13 +257,17 @@ impl PlexClient {
         timeout: Option<Duration>,
         attempt: u32,
         status_seen: &AtomicU16,
-    ) -> Result<RawResponse> {
-        let mut builder = self
-            .inner
-            .http
-            .request(op.method.clone(), url)
-            .headers(self.inner.headers.clone())
-            .header(http::header::ACCEPT, op.accept);
+        stream: bool,
+    ) -> Result<Answer> {
+        let mut headers = self.inner.headers.clone();
+        if !op.sends_token {
+            headers.remove(TOKEN_HEADER);
+        }
+        let mut builder =
+            self.inner.http.request(op.method.clone(), url).headers(headers).header(http::header::ACCEPT, op.accept);
+        if let Some((content_type, body)) = &request.body {
+            builder = builder.header(http::header::CONTENT_TYPE, *content_type).body(body.clone());
+        }
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
@@ -204,10 +282,15 @@ impl PlexClient {
         let status = response.status().as_u16();
         status_seen.store(status, Ordering::Relaxed);
         let headers = std::mem::take(response.headers_mut());
-        if (200..300).contains(&status) {
+        if (200..300).contains(&status) && stream {
+            tracing::debug!(attempt, status, "streaming");
+            let binary = Binary::new(op.id, headers.clone(), response, self.inner.max_response_bytes);
+            let raw = RawResponse { status, headers, body: Bytes::new() };
+            Ok(Answer::Streaming(Response::new(raw, binary)))
+        } else if (200..300).contains(&status) {
             let body = read_body(op, &mut response, status, self.inner.max_response_bytes, timeout).await?;
             tracing::debug!(attempt, status, bytes = body.len(), "received");
-            Ok(RawResponse { status, headers, body })
+            Ok(Answer::Read(RawResponse { status, headers, body }))
         } else {
             let (start, complete) = read_body_start(&mut response, self.inner.max_error_body_bytes).await;
             tracing::debug!(attempt, status, complete, "received");
@@ -286,12 +369,6 @@ async fn read_body_start(response: &mut reqwest::Response, limit: usize) -> (Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_values_are_encoded() {
-        assert_eq!(encode_path("RefreshLocalMedia"), "RefreshLocalMedia");
-        assert_eq!(encode_path("a b/c?d"), "a%20b%2Fc%3Fd");
-    }
 
     #[test]
     fn retry_after_seconds() {

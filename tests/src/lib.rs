@@ -46,3 +46,8 @@ pub fn generate_project_sdk() -> plex_codegen::Generation {
     plex_codegen::generate_from_path(&spec_path(), &tags, SPEC_LABEL)
         .unwrap_or_else(|e| panic!("generating from spec/: {e}"))
 }
+
+/// The workspace README's examples, compiled as doc tests against plex-sdk.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

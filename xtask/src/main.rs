@@ -3,12 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use plex_codegen::changelog::{Classification, render};
-use plex_codegen::sync::{self, Drift};
 
 mod bench;
+mod codegen;
 mod gate;
 
 #[derive(Parser)]
@@ -25,9 +24,16 @@ enum Command {
         /// The OpenAPI document (YAML or JSON, 3.0 or 3.1).
         #[arg(long, default_value = "spec/plex-api-spec.yaml")]
         spec: PathBuf,
-        /// A tag to generate (repeatable). Default: Butler.
-        #[arg(long = "tag")]
+        /// A tag to generate (repeatable). Default: every tag.
+        #[arg(long = "tag", conflicts_with = "all_tags")]
         tags: Vec<String>,
+        /// Generate every tag of the document (the default when no `--tag` is given).
+        #[arg(long)]
+        all_tags: bool,
+        /// Write a complete crate (runtime and generated code) that builds on its own to this
+        /// folder, instead of regenerating plex-sdk.
+        #[arg(long, conflicts_with = "check")]
+        out: Option<PathBuf>,
         /// Write nothing; exit 1 with a diff when a committed file is stale.
         #[arg(long)]
         check: bool,
@@ -101,55 +107,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = workspace_root();
     match cli.command {
-        Command::Codegen { spec, tags, check, explain } => {
-            let tags =
-                if tags.is_empty() { plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect() } else { tags };
-            let spec_path = if spec.is_absolute() { spec.clone() } else { std::env::current_dir()?.join(&spec) };
-            let label = spec_path
-                .strip_prefix(&root)
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
-            let generation = plex_codegen::generate_from_path(&spec_path, &tags, &label)?;
-            if explain {
-                for change in &generation.changes {
-                    println!("{:<32} {:<60} {}", change.rule, change.pointer, change.detail);
-                }
-            }
-            let crate_dir = root.join("plex-sdk");
-            if check {
-                let drift = sync::compare(&crate_dir, &generation.files);
-                if drift.is_empty() {
-                    println!(
-                        "plex-sdk generated files are up to date ({} files in {})",
-                        generation.files.len(),
-                        sync::GENERATED_DIRS.join(", ")
-                    );
-                    return Ok(ExitCode::SUCCESS);
-                }
-                for d in &drift {
-                    println!("{d}");
-                }
-                let stale = drift
-                    .iter()
-                    .map(|d| match d {
-                        Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                eprintln!(
-                    "stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result"
-                );
-                return Ok(ExitCode::from(1));
-            }
-            let changed = sync::write(&crate_dir, &generation.files).context("writing generated files")?;
-            if changed.is_empty() {
-                println!("plex-sdk generated files were already up to date ({})", sync::GENERATED_DIRS.join(", "));
-            } else {
-                for path in changed {
-                    println!("wrote plex-sdk/{path}");
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Codegen { spec, tags, all_tags: _, check, explain, out } => {
+            codegen::run(&root, codegen::Options { spec, tags, check, explain, out })
         }
         Command::Changelog { old, new, prefix, format, rust } => {
             let classification = if rust { Classification::Rust } else { Classification::Upstream };

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::GeneratedFile;
 use super::models::ModelIndex;
-use crate::model::{Api, Location, Operation, Param, RustType, Success, Tag};
+use crate::model::{Api, BodyKind, Location, Operation, Param, Shape, Success, Tag};
+use crate::types::TypeRef;
 
 /// Where docs.rs would put the crate's API pages.
 pub const DOCS_RS: &str = "https://docs.rs/plex-sdk/latest/plex_sdk";
@@ -74,86 +75,95 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\\\|")
 }
 
-fn type_link(ty: &RustType, index: &ModelIndex) -> String {
-    match ty {
-        RustType::Model(name) => {
+fn type_link(ty: &TypeRef, index: &ModelIndex) -> String {
+    match &ty.model {
+        Some(name) if ty.display() == format!("models::{name}") => {
             let kind = if index.structs.contains(name) { "struct" } else { "enum" };
             format!("[`models::{name}`]({DOCS_RS}/models/{kind}.{name}.html)")
         }
-        RustType::String => "`String`".into(),
-        RustType::Integer => "`i64`".into(),
-        RustType::Number => "`f64`".into(),
-        RustType::Bool => "`bool`".into(),
+        _ => format!("`{}`", ty.display()),
+    }
+}
+
+/// The example's wire value of a parameter, as JSON.
+fn example_value(p: &Param) -> Value {
+    match (&p.example, &p.shape) {
+        (Some(v), _) => v.clone(),
+        (None, shape) => default_value(shape),
+    }
+}
+
+fn default_value(shape: &Shape) -> Value {
+    match shape {
+        Shape::Integer => Value::from(1),
+        Shape::Number => Value::from(1.5),
+        Shape::Bool => Value::from(true),
+        Shape::List(inner) => Value::Array(vec![default_value(inner)]),
+        Shape::Object => serde_json::json!({ "key": "value" }),
+        Shape::String | Shape::Enum => Value::from("value"),
+    }
+}
+
+/// The Rust expression for a value of `shape` and type `ty` whose wire form is `wire`.
+fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &ModelIndex) -> String {
+    let text = match wire {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match shape {
+        Shape::Bool => (text == "1" || text == "true").to_string(),
+        Shape::Integer | Shape::Number if wire.is_number() => text,
+        Shape::Integer => "1".into(),
+        Shape::Number => "1.5".into(),
+        Shape::String => format!("{text:?}.to_string()"),
+        Shape::Enum => {
+            let name = ty.model.clone().unwrap_or_default();
+            match index.variant(&name, &text) {
+                Some(variant) => format!("{name}::{variant}"),
+                None if wire.is_number() => format!("{name}::try_from({text})?"),
+                None => format!("{text:?}.parse::<{name}>()?"),
+            }
+        }
+        Shape::List(inner) => {
+            let items: Vec<Value> = match wire {
+                Value::Array(items) => items.clone(),
+                other => vec![other.clone()],
+            };
+            let inner_ty = TypeRef { rust: ty.rust.clone(), model: ty.model.clone() };
+            let exprs: Vec<String> = items.iter().map(|v| rust_expr(&inner_ty, inner, v, index)).collect();
+            format!("vec![{}]", exprs.join(", "))
+        }
+        Shape::Object => format!("serde_json::from_value(serde_json::json!({wire}))?"),
     }
 }
 
 /// The Rust expression for a parameter's example value.
 fn example_expr(p: &Param, index: &ModelIndex) -> String {
-    let wire = match &p.example {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    match &p.ty {
-        RustType::Model(name) => match index.variant(name, &wire) {
-            Some(variant) => format!("{name}::{variant}"),
-            None => format!("{wire:?}.parse::<{name}>()?"),
-        },
-        RustType::String => format!("{:?}.to_string()", if wire.is_empty() { "value" } else { &wire }),
-        RustType::Integer => {
-            if wire.is_empty() {
-                "1".into()
-            } else {
-                wire
-            }
-        }
-        RustType::Number => {
-            if wire.is_empty() {
-                "1.0".into()
-            } else {
-                wire
-            }
-        }
-        RustType::Bool => {
-            if wire.is_empty() {
-                "true".into()
-            } else {
-                wire
-            }
-        }
-    }
+    rust_expr(&p.ty, &p.shape, &example_value(p), index)
 }
 
 /// The wire value of a parameter's example (for the mock's path and query matchers).
 fn example_wire(p: &Param) -> String {
-    match &p.example {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => match p.ty {
-            RustType::Integer => "1".into(),
-            RustType::Number => "1.0".into(),
-            RustType::Bool => "true".into(),
-            _ => "value".into(),
-        },
+    let value = example_value(p);
+    let one = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) if p.bool_int => if *b { "1" } else { "0" }.to_string(),
+        other => other.to_string(),
+    };
+    match &value {
+        Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join(","),
+        other => one(other),
     }
 }
 
 fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let mut path = op.path.clone();
-    for p in required.iter().filter(|p| p.location == Location::Path) {
-        let encoded: String = example_wire(p)
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        path = path.replace(&format!("{{{}}}", p.name), &encoded);
-    }
+    let filled = op.path.fill(|name| {
+        let param = required.iter().find(|p| p.location == Location::Path && p.name == name);
+        param.map(|p| example_wire(p)).unwrap_or_else(|| name.to_string())
+    });
+    let prefix = op.server.as_deref().map(server_path).unwrap_or_default();
+    let path = format!("{prefix}{filled}");
     let status = match &op.success {
         Success::Status { variants, .. } => variants.first().map_or(200, |(c, _)| *c),
         _ => op
@@ -169,8 +179,10 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     out.push_str("# let server = wiremock::MockServer::start().await;\n");
     let _ = writeln!(out, "# wiremock::Mock::given(wiremock::matchers::method({:?}))", op.http_method);
     let _ = writeln!(out, "#     .and(wiremock::matchers::path({path:?}))");
-    let _ = writeln!(out, "#     .and(wiremock::matchers::header(\"x-plex-token\", {EXAMPLE_TOKEN:?}))");
-    for p in required.iter().filter(|p| p.location == Location::Query) {
+    if op.sends_token {
+        let _ = writeln!(out, "#     .and(wiremock::matchers::header(\"x-plex-token\", {EXAMPLE_TOKEN:?}))");
+    }
+    for p in required.iter().filter(|p| p.location == Location::Query && !matches!(p.shape, Shape::List(_) | Shape::Object)) {
         let _ = writeln!(out, "#     .and(wiremock::matchers::query_param({:?}, {:?}))", p.name, example_wire(p));
     }
     match &op.example_body {
@@ -187,11 +199,12 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     }
     out.push_str("#     .expect(1)\n#     .mount(&server)\n#     .await;\n# let server_url = server.uri();\n");
     let mut uses = vec!["PlexClient".to_string()];
-    for p in &required {
-        if let RustType::Model(name) = &p.ty {
+    for p in required.iter().filter(|p| p.shape == Shape::Enum || matches!(&p.shape, Shape::List(i) if **i == Shape::Enum)) {
+        if let Some(name) = &p.ty.model {
             uses.push(format!("models::{name}"));
         }
     }
+    uses.sort();
     uses.dedup();
     if uses.len() == 1 {
         out.push_str("use plex_sdk::PlexClient;\n\n");
@@ -200,12 +213,21 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     }
     out.push_str("let client = PlexClient::builder()\n");
     out.push_str("    .server_url(&server_url) // your server, e.g. \"http://127.0.0.1:32400\"\n");
+    if op.server.is_some() {
+        out.push_str("#   .operation_server_origin(&server_url) // the test's stand-in for plex.tv\n");
+    }
     let _ = writeln!(out, "    .token({EXAMPLE_TOKEN:?})\n    .build()?;");
-    let args: Vec<String> = required.iter().map(|p| example_expr(p, index)).collect();
+    let mut args: Vec<String> = required.iter().map(|p| example_expr(p, index)).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push(body_expr(body.kind));
+    }
     let call = format!("client.{}().{}({})", tag.module, op.method_name, args.join(", "));
     match &op.success {
-        Success::Json { .. } => {
+        Success::Json { .. } | Success::Text => {
             let _ = writeln!(out, "let response = {call}.await?;\nprintln!(\"{{response:#?}}\");");
+        }
+        Success::Binary => {
+            let _ = writeln!(out, "let body = {call}.await?.bytes().await?;\nprintln!(\"{{}} bytes\", body.len());");
         }
         Success::Status { .. } => {
             let _ = writeln!(out, "let status = {call}.await?;\nprintln!(\"{{status:?}}\");");
@@ -216,6 +238,21 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     }
     out.push_str("# Ok(())\n# }\n```\n");
     out
+}
+
+/// The path part of an operation's own server URL (`https://plex.tv/api/v2` → `/api/v2`).
+fn server_path(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..].find('/').map(|i| url[after_scheme + i..].trim_end_matches('/').to_string()).unwrap_or_default()
+}
+
+/// An example body argument.
+fn body_expr(kind: BodyKind) -> String {
+    match kind {
+        BodyKind::Text => "\"text\".to_string()".into(),
+        BodyKind::Bytes => "bytes::Bytes::from_static(b\"data\")".into(),
+        BodyKind::Json | BodyKind::Form => "serde_json::from_value(serde_json::json!({}))?".into(),
+    }
 }
 
 fn tag_page(tag: &Tag, index: &ModelIndex, spec_label: &str) -> String {
@@ -237,7 +274,7 @@ fn tag_page(tag: &Tag, index: &ModelIndex, spec_label: &str) -> String {
             "| [`{0}`](#{0}) | `{1} {2}` | {3} |",
             op.method_name,
             op.http_method,
-            op.path,
+            op.path.raw,
             one_line(&op.summary)
         );
     }
@@ -255,15 +292,11 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
     if !op.description.is_empty() {
         let _ = writeln!(out, "{}\n", op.description);
     }
-    let _ = writeln!(out, "`{} {}` (operation `{}`)\n", op.http_method, op.path, op.operation_id);
+    let _ = writeln!(out, "`{} {}` (operation `{}`)\n", op.http_method, op.path.raw, op.operation_id);
     let _ = writeln!(out, "### Example\n\n{}", example(tag, op, index));
     let _ = writeln!(out, "### Parameters\n\n| Name | Rust type | Required | Description |\n| --- | --- | --- | --- |");
     for p in &op.params {
-        let place = match p.location {
-            Location::Path => "path",
-            Location::Query => "query",
-            Location::Header => "header",
-        };
+        let place = p.location.as_str();
         let name = if p.required { format!("`{}`", p.rust_name) } else { format!("`.{}(..)`", p.rust_name) };
         let _ = writeln!(
             out,
@@ -286,10 +319,17 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
     );
     let _ = writeln!(out, "### Response\n");
     match &op.success {
-        Success::Json { model } => {
-            let kind = if index.structs.contains(model) { "struct" } else { "enum" };
-            let _ =
-                writeln!(out, "[`models::{model}`]({DOCS_RS}/models/{kind}.{model}.html), decoded from the JSON body.");
+        Success::Json { ty } => {
+            let _ = writeln!(out, "{}, decoded from the JSON body.", type_link(ty, index));
+        }
+        Success::Text => {
+            let _ = writeln!(out, "`String`: the text body.");
+        }
+        Success::Binary => {
+            let _ = writeln!(
+                out,
+                "[`Binary`]({DOCS_RS}/struct.Binary.html): the body, streamed (`.chunk()`, `.write_to(..)`), or read whole with `.bytes()`."
+            );
         }
         Success::Unit => {
             let _ = writeln!(out, "`()`: any 2XX status is success, whatever the body.");

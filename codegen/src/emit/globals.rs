@@ -2,14 +2,14 @@
 //! headers on every request, and one builder method per header.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::doc_lines;
 use crate::model::Api;
 
 /// The `globals.rs` module.
 pub fn emit(api: &Api) -> TokenStream {
-    let fields: Vec<_> = api.globals.iter().map(|g| format_ident!("{}", g.rust_name)).collect();
+    let fields: Vec<_> = api.globals.iter().map(|g| crate::names::ident(&g.rust_name)).collect();
     let headers: Vec<String> = api.globals.iter().map(|g| g.header.to_ascii_lowercase()).collect();
     let field_docs: Vec<String> = api.globals.iter().map(|g| format!("`{}`", g.header)).collect();
     let method_docs: Vec<TokenStream> = api

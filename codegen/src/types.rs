@@ -1,0 +1,317 @@
+//! The type space: every Rust type the SDK uses, from typify, as progenitor does it. The
+//! component schemas go in first (`add_ref_types`); the model then asks for the type of each
+//! parameter, body and response schema (a `$ref`, a primitive, an array...), and
+//! [`Types::tokens`] gives `models.rs`. Settings, not edits: `with_type_mod("models")` makes
+//! every type the emitter names a path into the models module, and a `BoolInt`-style integer
+//! enum (`0`/`1` with `x-speakeasy-enums: [false, true]`) is replaced by `bool`.
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+
+use proc_macro2::TokenStream;
+use serde_json::{Map, Value, json};
+use typify::{TypeSpace, TypeSpaceSettings};
+
+use crate::error::{Error, Result};
+use crate::load::{Document, escape_segment};
+
+/// The Rust type of a schema, as the emitter writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TypeRef {
+    /// The type, as Rust source (`models::ButlerTask`, `i64`, `::std::vec::Vec<String>`).
+    pub rust: String,
+    /// The model it is, or holds, when it names one (`ButlerTask`), for links in the docs.
+    pub model: Option<String>,
+}
+
+impl TypeRef {
+    /// A type that is not a model.
+    pub fn plain(rust: &str) -> Self {
+        TypeRef { rust: rust.to_string(), model: None }
+    }
+
+    /// The type as tokens.
+    pub fn tokens(&self) -> TokenStream {
+        self.rust.parse().unwrap_or_else(|_| quote::quote! { () })
+    }
+
+    /// The type written for people (see [`display_type`]).
+    pub fn display(&self) -> String {
+        display_type(&self.rust)
+    }
+}
+
+/// A rendered type written for people: `Option<Vec<models::Item>>` rather than
+/// `::std::option::Option<::std::vec::Vec<models::Item>>`.
+pub fn display_type(rust: &str) -> String {
+    let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
+    ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::", "::bytes::"]
+        .iter()
+        .fold(compact, |t, prefix| t.replace(prefix, ""))
+        .replace(',', ", ")
+}
+
+/// The type space and the names of the types in it.
+pub struct Types {
+    space: TypeSpace,
+    /// Component schema names (the document's), in the order given to typify.
+    components: Vec<String>,
+    /// Names of component schemas replaced by `bool`.
+    bool_ints: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for Types {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Types").field("components", &self.components.len()).finish()
+    }
+}
+
+/// Whether a schema is a `0`/`1` integer enum that the document says stands for false/true.
+pub fn is_bool_int(schema: &Value) -> bool {
+    let values = schema.get("enum").and_then(Value::as_array);
+    let meaning = schema.get("x-speakeasy-enums").and_then(Value::as_array);
+    values.is_some_and(|v| v.len() == 2 && v[0] == json!(0) && v[1] == json!(1))
+        && meaning.is_some_and(|m| m.len() == 2 && m[0] == json!(false) && m[1] == json!(true))
+}
+
+impl Types {
+    /// Adds every component schema of the normalised document `doc` to a new type space. A
+    /// failure (an error or a panic inside typify) is reported at the schema that causes it.
+    pub fn new(source: &Document, doc: &Value) -> Result<Self> {
+        let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+        let bool_ints: BTreeSet<String> =
+            schemas.iter().filter(|(_, s)| is_bool_int(s)).map(|(n, _)| n.clone()).collect();
+        let mut settings = TypeSpaceSettings::default();
+        settings.with_type_mod("models").with_derive("PartialEq".to_string());
+        for name in &bool_ints {
+            settings.with_replacement(heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()), "bool", [].into_iter());
+        }
+        let mut space = TypeSpace::new(&settings);
+        let defs: Vec<(String, schemars::schema::Schema)> = schemas
+            .iter()
+            .map(|(name, s)| Ok((name.clone(), to_schemars(source, &format!("/components/schemas/{}", escape_segment(name)), s)?)))
+            .collect::<Result<_>>()?;
+        let components = defs.iter().map(|(n, _)| n.clone()).collect();
+        if let Err(message) = contained(|| space.add_ref_types(defs.clone())) {
+            let (pointer, what) = culprit(&settings, &schemas, &defs);
+            return Err(Error::Generator { location: source.locate(&pointer), message: format!("{what}{message}") });
+        }
+        Ok(Types { space, components, bool_ints })
+    }
+
+    /// The Rust type of `schema` (found at `pointer`, for errors), added to the space when it
+    /// is not there yet. `name` names a type typify has to create for it.
+    pub fn type_of(&mut self, source: &Document, pointer: &str, schema: &Value, name: &str) -> Result<TypeRef> {
+        let converted = to_schemars(source, pointer, schema)?;
+        let space = &mut self.space;
+        let id = contained(|| space.add_type_with_name(&converted, Some(name.to_string())))
+            .map_err(|message| Error::Generator { location: source.locate(pointer), message })?;
+        let ty = self.space.get_type(&id).map_err(|e| Error::Generator {
+            location: source.locate(pointer),
+            message: e.to_string(),
+        })?;
+        let rust = ty.ident().to_string();
+        let model = model_in(&rust);
+        Ok(TypeRef { rust, model })
+    }
+
+    /// Whether component `name` is a `BoolInt`-style enum (a `bool` in Rust).
+    pub fn is_bool_int(&self, name: &str) -> bool {
+        self.bool_ints.contains(name)
+    }
+
+    /// The names of every type defined.
+    pub fn names(&self) -> BTreeSet<String> {
+        self.space.iter_types().map(|t| t.name()).collect()
+    }
+
+    /// The `models.rs` items.
+    pub fn tokens(&self) -> TokenStream {
+        self.space.to_stream()
+    }
+}
+
+/// The first `models::Name` inside a rendered type.
+fn model_in(rust: &str) -> Option<String> {
+    let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
+    let start = compact.find("models::")? + "models::".len();
+    let name: String = compact[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Runs `f`, turning an error or a panic into a message (the panic is not printed: it becomes
+/// an error report). The panic hook is process-wide, so swapping it is serialised.
+fn contained<T, E: std::fmt::Display>(f: impl FnOnce() -> std::result::Result<T, E>) -> std::result::Result<T, String> {
+    static HOOK: Mutex<()> = Mutex::new(());
+    let _guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(first_line(&e.to_string())),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "(no message)".into());
+            Err(format!("panicked: {}", first_line(&message)))
+        }
+    }
+}
+
+/// typify's messages can carry a whole schema dump: the first line, at most 160 characters.
+fn first_line(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default();
+    let short: String = first.chars().take(160).collect();
+    if short.len() < message.len() { format!("{short} …") } else { short }
+}
+
+/// The component schema that makes typify fail: each alone, with the schemas it reaches.
+fn culprit(
+    settings: &TypeSpaceSettings,
+    schemas: &Map<String, Value>,
+    defs: &[(String, schemars::schema::Schema)],
+) -> (String, String) {
+    let doc = json!({ "components": { "schemas": schemas } });
+    for (name, _) in defs {
+        let mut reached = BTreeSet::new();
+        reach(&doc, &format!("#/components/schemas/{}", escape_segment(name)), &mut reached);
+        let subset: Vec<_> = defs.iter().filter(|(n, _)| reached.contains(n)).cloned().collect();
+        let mut alone = TypeSpace::new(settings);
+        if contained(|| alone.add_ref_types(subset)).is_err() {
+            return (format!("/components/schemas/{}", escape_segment(name)), format!("in schema `{name}`: "));
+        }
+    }
+    (String::new(), String::new())
+}
+
+/// The names of the component schemas `reference` reaches, itself included.
+fn reach(doc: &Value, reference: &str, reached: &mut BTreeSet<String>) {
+    let name = reference.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+    if !reached.insert(name) {
+        return;
+    }
+    let Some(node) = crate::walk::resolve(doc, reference) else { return };
+    let mut refs = Vec::new();
+    crate::walk::refs_below(node, "", &mut refs);
+    for (_, r) in refs {
+        reach(doc, &r, reached);
+    }
+}
+
+/// An OpenAPI 3.0 schema (what the normaliser leaves) as the JSON Schema typify reads:
+/// `nullable` becomes a `null` type member, boolean exclusive bounds become numeric ones,
+/// `example` (not JSON Schema) is dropped.
+pub fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out: Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "example" | "nullable" | "xml" | "externalDocs" | "discriminator"))
+                .map(|(k, v)| (k.clone(), if is_schema_container(k) { map_schemas(k, v) } else { v.clone() }))
+                .collect();
+            exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
+            exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                return nullable(out);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Keys whose value holds schemas (a schema, a list or a map of them).
+fn is_schema_container(key: &str) -> bool {
+    matches!(
+        key,
+        "items" | "additionalProperties" | "not" | "allOf" | "oneOf" | "anyOf" | "properties" | "patternProperties"
+    )
+}
+
+fn map_schemas(key: &str, value: &Value) -> Value {
+    match (key, value) {
+        ("properties" | "patternProperties", Value::Object(props)) => {
+            Value::Object(props.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect())
+        }
+        (_, Value::Array(list)) => Value::Array(list.iter().map(to_json_schema).collect()),
+        (_, other) => to_json_schema(other),
+    }
+}
+
+fn exclusive_bound(out: &mut Map<String, Value>, exclusive: &str, bound: &str) {
+    match out.get(exclusive) {
+        Some(Value::Bool(true)) => {
+            if let Some(b) = out.remove(bound) {
+                out.insert(exclusive.into(), b);
+            } else {
+                out.remove(exclusive);
+            }
+        }
+        Some(Value::Bool(false)) => {
+            out.remove(exclusive);
+        }
+        _ => {}
+    }
+}
+
+fn nullable(mut out: Map<String, Value>) -> Value {
+    match out.get("type").cloned() {
+        Some(Value::String(t)) if !out.contains_key("enum") => {
+            out.insert("type".into(), json!([t, "null"]));
+            Value::Object(out)
+        }
+        _ => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
+    }
+}
+
+fn to_schemars(source: &Document, pointer: &str, schema: &Value) -> Result<schemars::schema::Schema> {
+    serde_json::from_value(to_json_schema(schema)).map_err(|e| Error::Generator {
+        location: source.locate(pointer),
+        message: format!("the schema cannot be read as JSON Schema: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_becomes_a_null_member() {
+        assert_eq!(to_json_schema(&json!({"type": "string", "nullable": true})), json!({"type": ["string", "null"]}));
+        assert_eq!(
+            to_json_schema(&json!({"$ref": "#/components/schemas/A", "nullable": true})),
+            json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numeric() {
+        assert_eq!(
+            to_json_schema(&json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true})),
+            json!({"type": "integer", "exclusiveMinimum": 1})
+        );
+    }
+
+    #[test]
+    fn nested_schemas_are_converted_and_examples_dropped() {
+        let s = json!({"type": "object", "example": {}, "properties": {"a": {"type": "integer", "nullable": true}}});
+        assert_eq!(to_json_schema(&s), json!({"type": "object", "properties": {"a": {"type": ["integer", "null"]}}}));
+    }
+
+    #[test]
+    fn bool_ints_are_recognised() {
+        assert!(is_bool_int(&json!({"type": "integer", "enum": [0, 1], "x-speakeasy-enums": [false, true]})));
+        assert!(!is_bool_int(&json!({"type": "integer", "enum": [0, 1]})));
+    }
+
+    #[test]
+    fn the_model_inside_a_type_is_found() {
+        assert_eq!(model_in(":: std :: vec :: Vec < models :: Hub >"), Some("Hub".into()));
+        assert_eq!(model_in("i64"), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! Writing parameter values on the wire, by OpenAPI style: `simple` in the path and headers,
+//! `form` (exploded or not) and `deepObject` in the query string and form bodies. Values go
+//! through serde, so a generated enum is written as its wire value and a model as its
+//! properties; a `BoolInt` parameter writes `true`/`false` as `1`/`0`.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum Style {
+    /// `form`, exploded: `a=1&a=2`; an object's properties become parameters.
+    Form,
+    /// `form` with `explode: false`: `a=1,2`; an object as `a=k1,v1,k2,v2`.
+    FormFlat,
+    /// `deepObject`: `a[k1]=v1&a[k2]=v2`.
+    DeepObject,
+}
+
+/// Characters kept as they are in a path segment (RFC 3986 unreserved).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A scalar as text (`null` as nothing).
+fn scalar(value: &Value, bool_int: bool) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) if bool_int => if *b { "1" } else { "0" }.to_string(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A value in `simple` style (headers): lists and objects comma-separated.
+pub(crate) fn simple<T: Serialize + ?Sized>(value: &T, bool_int: bool) -> String {
+    flat(&to_value(value), bool_int, &|s| s.to_string())
+}
+
+/// A path parameter's value: `simple` style, each item percent-encoded (a list of ids is
+/// `1,2,3`).
+pub(crate) fn path_value<T: Serialize + ?Sized>(value: &T) -> String {
+    flat(&to_value(value), false, &|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
+}
+
+fn flat(value: &Value, bool_int: bool, encode: &dyn Fn(&str) -> String) -> String {
+    match value {
+        Value::Array(items) => items.iter().map(|v| encode(&scalar(v, bool_int))).collect::<Vec<_>>().join(","),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .flat_map(|(k, v)| [encode(k), encode(&scalar(v, bool_int))])
+            .collect::<Vec<_>>()
+            .join(","),
+        other => encode(&scalar(other, bool_int)),
+    }
+}
+
+/// Appends the pairs of query parameter `name` (unencoded: the URL builder encodes them).
+/// `None` and `null` add nothing.
+pub(crate) fn query<T: Serialize + ?Sized>(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    style: Style,
+    bool_int: bool,
+) {
+    match (to_value(value), style) {
+        (Value::Null, _) => {}
+        (Value::Array(items), Style::Form | Style::DeepObject) => {
+            out.extend(items.iter().filter(|v| !v.is_null()).map(|v| (name.to_string(), scalar(v, bool_int))));
+        }
+        (Value::Object(map), Style::Form) => {
+            out.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), simple(v, bool_int))));
+        }
+        (Value::Object(map), Style::DeepObject) => {
+            out.extend(
+                map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (format!("{name}[{k}]"), simple(v, bool_int))),
+            );
+        }
+        (other, _) => out.push((name.to_string(), flat(&other, bool_int, &|s| s.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn pairs<T: Serialize>(name: &str, value: &T, style: Style, bool_int: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        query(&mut out, name, value, style, bool_int);
+        out
+    }
+
+    #[test]
+    fn scalars_and_bool_ints() {
+        assert_eq!(pairs("a", &5, Style::Form, false), [("a".into(), "5".into())]);
+        assert_eq!(pairs("a", &true, Style::Form, true), [("a".into(), "1".into())]);
+        assert_eq!(pairs("a", &false, Style::Form, true), [("a".into(), "0".into())]);
+        assert_eq!(pairs("a", &true, Style::Form, false), [("a".into(), "true".into())]);
+        assert!(pairs("a", &None::<i64>, Style::Form, false).is_empty());
+    }
+
+    #[test]
+    fn lists_explode_or_join() {
+        let list = vec!["x", "y"];
+        assert_eq!(pairs("a", &list, Style::Form, false), [("a".into(), "x".into()), ("a".into(), "y".into())]);
+        assert_eq!(pairs("a", &list, Style::FormFlat, false), [("a".into(), "x,y".into())]);
+    }
+
+    #[test]
+    fn objects_by_style() {
+        let map: BTreeMap<&str, &str> = [("k1", "v1"), ("k2", "v2")].into();
+        assert_eq!(pairs("a", &map, Style::Form, false), [("k1".into(), "v1".into()), ("k2".into(), "v2".into())]);
+        assert_eq!(pairs("a", &map, Style::FormFlat, false), [("a".into(), "k1,v1,k2,v2".into())]);
+        assert_eq!(
+            pairs("a", &map, Style::DeepObject, false),
+            [("a[k1]".into(), "v1".into()), ("a[k2]".into(), "v2".into())]
+        );
+    }
+
+    #[test]
+    fn path_values_are_encoded_per_item() {
+        assert_eq!(path_value("RefreshLocalMedia"), "RefreshLocalMedia");
+        assert_eq!(path_value("a b/c?d"), "a%20b%2Fc%3Fd");
+        assert_eq!(path_value(&[1, 2, 3]), "1,2,3");
+        assert_eq!(path_value(&["a,b", "c"]), "a%2Cb,c");
+    }
+
+    #[test]
+    fn headers_are_simple() {
+        assert_eq!(simple(&vec![1, 2], false), "1,2");
+        assert_eq!(simple("x", false), "x");
+    }
+}

@@ -1,0 +1,147 @@
+//! `cargo xtask codegen`: regenerate plex-sdk (or check it is current), or write a complete
+//! crate for any document to a folder of its own (`--out`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use plex_codegen::sync::{self, Drift};
+
+/// What the command was asked.
+pub struct Options {
+    pub spec: PathBuf,
+    pub tags: Vec<String>,
+    pub check: bool,
+    pub explain: bool,
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
+    let spec = &options.spec;
+    let spec_path = if spec.is_absolute() { spec.clone() } else { std::env::current_dir()?.join(spec) };
+    let label = spec_path
+        .strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
+    let source = plex_codegen::load::load(&spec_path)?;
+    let tags = if options.tags.is_empty() { plex_codegen::all_tags(&source) } else { options.tags.clone() };
+    let generation = plex_codegen::generate(&source, &tags, &label)?;
+    if options.explain {
+        for change in &generation.changes {
+            println!("{:<32} {:<60} {}", change.rule, change.pointer, change.detail);
+        }
+    }
+    let code = match &options.out {
+        Some(out) => write_standalone(root, out, &generation.files)?,
+        None if options.check => check(root, &generation.files),
+        None => write(root, &generation.files)?,
+    };
+    println!("{}", plex_codegen::summary(&generation.api));
+    Ok(code)
+}
+
+fn check(root: &Path, files: &[plex_codegen::GeneratedFile]) -> ExitCode {
+    let drift = sync::compare(&root.join("plex-sdk"), files);
+    if drift.is_empty() {
+        println!("plex-sdk generated files are up to date ({} files in {})", files.len(), sync::GENERATED_DIRS.join(", "));
+        return ExitCode::SUCCESS;
+    }
+    for d in &drift {
+        println!("{d}");
+    }
+    let stale = drift
+        .iter()
+        .map(|d| match d {
+            Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    eprintln!("stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result");
+    ExitCode::from(1)
+}
+
+fn write(root: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<ExitCode> {
+    let changed = sync::write(&root.join("plex-sdk"), files).context("writing generated files")?;
+    if changed.is_empty() {
+        println!("plex-sdk generated files were already up to date ({})", sync::GENERATED_DIRS.join(", "));
+    }
+    for path in changed {
+        println!("wrote plex-sdk/{path}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a crate that builds on its own to `out`: plex-sdk's hand-written runtime, the
+/// generated files, and a manifest with the workspace's dependency versions written out.
+fn write_standalone(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<ExitCode> {
+    let sdk = root.join("plex-sdk");
+    for entry in std::fs::read_dir(sdk.join("src")).context("reading plex-sdk/src")? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let target = out.join("src").join(path.file_name().unwrap_or_default());
+            std::fs::create_dir_all(out.join("src"))?;
+            std::fs::copy(&path, &target).with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    let manifest = standalone_manifest(root).context("writing the manifest")?;
+    std::fs::write(out.join("Cargo.toml"), manifest)?;
+    let _ = std::fs::remove_dir_all(out.join(sync::GENERATED_DIR));
+    let _ = std::fs::remove_dir_all(out.join("docs"));
+    sync::write(out, files).with_context(|| format!("writing into {}", out.display()))?;
+    println!("wrote a crate to {} ({} generated files)", out.display(), files.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// plex-sdk's manifest with every `workspace = true` resolved from the workspace's own, as a
+/// workspace of its own.
+fn standalone_manifest(root: &Path) -> anyhow::Result<String> {
+    let workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
+    let shared = workspace
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml::Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    let mut manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("plex-sdk/Cargo.toml"))?)?;
+    let package = manifest.get_mut("package").and_then(toml::Value::as_table_mut).context("no [package]")?;
+    for key in ["edition", "license", "rust-version", "publish"] {
+        let value = workspace.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get(key)).cloned();
+        if let Some(value) = value {
+            package.insert(key.into(), value);
+        }
+    }
+    package.insert("name".into(), "plex-sdk".into());
+    for section in ["dependencies", "dev-dependencies"] {
+        let Some(deps) = manifest.get_mut(section).and_then(toml::Value::as_table_mut) else { continue };
+        for (name, spec) in deps.iter_mut() {
+            *spec = resolve(spec, shared.get(name));
+        }
+    }
+    manifest.remove("bench");
+    manifest.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
+    Ok(toml::to_string(&manifest)?)
+}
+
+/// A member's dependency entry with `workspace = true` replaced by the workspace's entry (its
+/// own `features` added).
+fn resolve(spec: &toml::Value, shared: Option<&toml::Value>) -> toml::Value {
+    let Some(table) = spec.as_table().filter(|t| t.get("workspace").and_then(toml::Value::as_bool) == Some(true)) else {
+        return spec.clone();
+    };
+    let mut out = match shared {
+        Some(toml::Value::String(version)) => toml::Table::from_iter([("version".to_string(), version.clone().into())]),
+        Some(toml::Value::Table(t)) => t.clone(),
+        _ => toml::Table::new(),
+    };
+    if let Some(toml::Value::Array(extra)) = table.get("features") {
+        let features = out.entry("features").or_insert_with(|| toml::Value::Array(Vec::new()));
+        if let toml::Value::Array(list) = features {
+            list.extend(extra.iter().cloned());
+        }
+    }
+    for (k, v) in table.iter().filter(|(k, _)| !matches!(k.as_str(), "workspace" | "features")) {
+        out.insert(k.clone(), v.clone());
+    }
+    out.remove("path");
+    toml::Value::Table(out)
+}
