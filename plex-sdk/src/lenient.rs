@@ -4,7 +4,7 @@
 //!
 //! | decoder | for a documented… | also accepts (outside `strict`) | rejects |
 //! | --- | --- | --- | --- |
-//! | [`bool`] | boolean | `0` → `false`, any other integer → `true` (Plex sends `hidden: 2`); `"true"`/`"false"`; a string holding an integer, by the same rule (`"0"`, `"1"`) | floats, other strings (`"yes"`) |
+//! | [`bool`](fn@bool) | boolean | `0` → `false`, any other integer → `true` (Plex sends `hidden: 2`); `"true"`/`"false"`; a string holding an integer, by the same rule (`"0"`, `"1"`) | floats, other strings (`"yes"`) |
 //! | [`integer`] | integer | a float without a fraction (`7.0`); a string holding an integer or such a float (`"42"`, `" 42 "`, `"7.0"`) | a fraction (`23.976`: not truncated, an error naming the path), values out of the field's range, other strings |
 //! | [`number`] | number | a string holding a finite number (`"2.35"`, `"7"`); integers are numbers anyway | other strings, `"NaN"`, `"inf"` |
 //! | [`string`] | string | a number, written in decimal (ids sent as `123`; a float as Rust prints it: `7.0` → `"7"`, `2.5` → `"2.5"`) | booleans, arrays, objects |
@@ -20,8 +20,9 @@
 //!   each required field `#[cfg_attr(not(feature = "strict"), serde(default))]`, so a field the
 //!   server leaves out (Plex omits `MediaContainer.content` at times) takes its type's
 //!   `Default`: `""`, `0`, `false`, an empty list, a nested object of defaults, or for an open
-//!   enum the value an empty wire value decodes to (see [`crate::open_enum`]). The field's type
-//!   stays what the document says, at the cost of not telling "absent" from "empty".
+//!   enum the value an empty wire value decodes to (see [`open_enum`](mod@crate::open_enum)).
+//!   The field's type stays what the document says, at the cost of not telling "absent" from
+//!   "empty".
 //!
 //! With the `strict` feature none of this applies: every value must have its documented JSON
 //! type exactly (a number is still accepted for a documented number whether or not it has a
@@ -90,7 +91,7 @@ pub(crate) fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(BoolVisitor)
 }
 
-/// [`bool`] for an optional field.
+/// [`bool()`] for an optional field.
 pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     d.deserialize_option(OptionVisitor(BoolVisitor))
 }
@@ -380,7 +381,8 @@ mod tests {
         assert_eq!(ratio("3"), Some(3.0), "an integer is a JSON number");
         assert_eq!(id(r#""abc""#), Some("abc".into()));
         assert_eq!(id(r#""a\"b""#), Some("a\"b".into()), "escaped strings");
-        let s = parse(r#"{"flag": null, "count": null, "ratio": null, "id": null, "required_flag": false, "content": ""}"#);
+        let s =
+            parse(r#"{"flag": null, "count": null, "ratio": null, "id": null, "required_flag": false, "content": ""}"#);
         assert_eq!(s.unwrap(), Sample::default());
     }
 
