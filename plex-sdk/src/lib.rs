@@ -47,10 +47,10 @@ mod response;
 mod retry;
 mod runtime;
 
-// The macro the generated enums are defined with, as `crate::open_enum!`.
 pub use client::{PlexClient, PlexClientBuilder, Server};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
+// The macro the generated enums are defined with, as `crate::open_enum!`.
 #[allow(unused_imports)] // until the generator emits open enums
 pub(crate) use open_enum::open_enum;
 pub use response::{RawResponse, Response};
