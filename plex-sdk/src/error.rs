@@ -168,6 +168,62 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The [`Error::Decode`] for a success body that `error` says does not fit the operation's
+    /// JSON type. When the body is XML (it starts with `<`, or `content_type` names XML and the
+    /// body is not a JSON object or array), the message says so in words and what to do; else it
+    /// is serde's message with its path. The token (`token`, as sent) is blanked out of the
+    /// message and the excerpt, should the server echo it.
+    // Called by `PlexClient::decode_json` (runtime.rs) once it is wired in.
+    #[allow(dead_code)]
+    pub(crate) fn from_decode<E: std::fmt::Display>(
+        operation: &'static str,
+        status: u16,
+        body: &[u8],
+        content_type: Option<&str>,
+        error: serde_path_to_error::Error<E>,
+        token: Option<&[u8]>,
+    ) -> Self {
+        let window = &body[..body.len().min(EXCERPT_WINDOW)];
+        let body_excerpt = redacted_excerpt(window, window.len() == body.len(), token);
+        let path = error.path().to_string();
+        let message = if looks_like_xml(body, content_type) {
+            xml_message(operation)
+        } else {
+            // serde quotes the offending value, which may be the echoed token.
+            let message = error.into_inner().to_string();
+            match token.and_then(|t| std::str::from_utf8(t).ok()).filter(|t| !t.is_empty()) {
+                Some(t) => message.replace(t, "<redacted>"),
+                None => message,
+            }
+        };
+        Error::Decode { operation, status, path, message, body_excerpt }
+    }
+}
+
+/// Whether a body that did not decode as JSON is XML: its first character (after a byte-order
+/// mark and whitespace) is `<`, or its `Content-Type` names XML (`application/xml`,
+/// `text/xml`, `…+xml`) and it does not start like a JSON object or array.
+fn looks_like_xml(body: &[u8], content_type: Option<&str>) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    let xml_type = content_type.is_some_and(|t| {
+        let essence = t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        essence.ends_with("/xml") || essence.ends_with("+xml")
+    });
+    first == Some(&b'<') || (xml_type && !matches!(first, Some(b'{' | b'[')))
+}
+
+/// The message of an [`Error::Decode`] for an XML body.
+fn xml_message(operation: &str) -> String {
+    format!(
+        "the server answered XML; `{operation}` decodes JSON, and the SDK asks for it first \
+         (`Accept: application/json`). Check that the server URL points at Plex Media Server \
+         itself (not a proxy, a sign-in page or another service) and that the server is recent \
+         enough to answer JSON; `send_raw()` returns the body as it came, to parse yourself"
+    )
+}
+
 /// How many bytes of a body [`excerpt`] looks at: 4 bytes of body can never make more than
 /// 4 replacement characters (12 bytes), so this many bytes hold at least the limit's worth of
 /// text.
@@ -255,6 +311,77 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `from_decode` makes of `body` decoded as a `{"a": {"n": integer}}`.
+    fn decode(body: &str, content_type: Option<&str>, token: Option<&str>) -> (String, String, String) {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            n: u8,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            a: Inner,
+        }
+        let mut de = serde_json::Deserializer::from_slice(body.as_bytes());
+        let err = serde_path_to_error::deserialize::<_, Outer>(&mut de).unwrap_err();
+        let error = Error::from_decode("getTasks", 200, body.as_bytes(), content_type, err, token.map(str::as_bytes));
+        let display = error.to_string();
+        match error {
+            Error::Decode { operation: "getTasks", status: 200, path, message, body_excerpt } => {
+                assert_eq!(display, format!("getTasks: cannot decode the 200 response at `{path}`: {message}"));
+                (path, message, body_excerpt)
+            }
+            other => panic!("expected Error::Decode, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn xml_bodies_are_named_in_words() {
+        for (body, content_type) in [
+            ("<?xml version=\"1.0\"?><MediaContainer size=\"0\"/>", Some("text/xml;charset=utf-8")),
+            ("<MediaContainer/>", None),
+            ("\u{FEFF}\r\n  <MediaContainer/>", Some("application/json")),
+            ("<!DOCTYPE html><html></html>", Some("text/html")),
+            ("", Some("application/xml")),
+            ("MediaContainer", Some("Application/Atom+XML")),
+        ] {
+            let (_, message, excerpt) = decode(body, content_type, None);
+            assert!(message.starts_with("the server answered XML; `getTasks` decodes JSON"), "{body:?}: {message}");
+            assert!(message.contains("Accept: application/json") && message.contains("send_raw()"), "{message}");
+            assert_eq!(excerpt, body, "the excerpt shows what came");
+        }
+    }
+
+    #[test]
+    fn other_bodies_keep_serdes_message_and_path() {
+        for (body, content_type) in [
+            (r#"{"a": {"n": 300}}"#, Some("application/xml")),
+            (r#"[1]"#, Some("text/xml")),
+            ("not json", Some("text/plain")),
+            (r#"{"a": {"n": "x"}}"#, None),
+            ("", None),
+        ] {
+            let (_, message, _) = decode(body, content_type, None);
+            assert!(!message.contains("XML"), "{body:?}: {message}");
+            assert!(!message.is_empty());
+        }
+        let (path, message, _) = decode(r#"{"a": {"n": 300}}"#, None, None);
+        assert_eq!(path, "a.n");
+        assert!(message.contains("300"), "{message}");
+    }
+
+    #[test]
+    fn decode_errors_never_show_the_token() {
+        let body = r#"{"a": {"n": "s3cret-token"}}"#;
+        let (_, message, excerpt) = decode(body, None, Some("s3cret-token"));
+        assert!(message.contains("<redacted>") && !message.contains("s3cret"), "{message}");
+        assert_eq!(excerpt, r#"{"a": {"n": "<redacted>"}}"#);
+        let (_, message, excerpt) = decode("<token>s3cret-token</token>", None, Some("s3cret-token"));
+        assert!(!message.contains("s3cret"), "{message}");
+        assert_eq!(excerpt, "<token><redacted></token>");
+    }
 
     #[test]
     fn excerpts_respect_the_limit_and_characters() {
