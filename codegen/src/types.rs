@@ -205,13 +205,13 @@ fn reach(doc: &Value, reference: &str, reached: &mut BTreeSet<String>) {
 
 /// An OpenAPI 3.0 schema (what the normaliser leaves) as the JSON Schema typify reads:
 /// `nullable` becomes a `null` type member, boolean exclusive bounds become numeric ones,
-/// `example` (not JSON Schema) is dropped.
+/// and the keys in [`IGNORED`] are dropped.
 pub fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             let mut out: Map<String, Value> = map
                 .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "example" | "nullable" | "xml" | "externalDocs" | "discriminator"))
+                .filter(|(k, _)| !IGNORED.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), if is_schema_container(k) { map_schemas(k, v) } else { v.clone() }))
                 .collect();
             exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
@@ -224,6 +224,12 @@ pub fn to_json_schema(schema: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// Keys that are not JSON Schema (`example`, `nullable`: handled above) or that would make a
+/// type refuse what a server sends: a string's `pattern` and length limits are the document's
+/// description of good values, not a reason to fail a whole response (lenient decoding).
+const IGNORED: &[&str] =
+    &["example", "nullable", "xml", "externalDocs", "discriminator", "pattern", "minLength", "maxLength"];
 
 /// Keys whose value holds schemas (a schema, a list or a map of them).
 fn is_schema_container(key: &str) -> bool {

@@ -175,7 +175,6 @@ impl Error {
     /// is serde's message with its path. The token (`token`, as sent) is blanked out of the
     /// message and the excerpt, should the server echo it.
     // Called by `PlexClient::decode_json` (runtime.rs) once it is wired in.
-    #[allow(dead_code)]
     pub(crate) fn from_decode<E: std::fmt::Display>(
         operation: &'static str,
         status: u16,

@@ -229,6 +229,16 @@ pub(crate) fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>,
     d.deserialize_option(OptionVisitor(NumberVisitor))
 }
 
+/// [`number`] for an `f32` field (`format: float`): the same rules, then narrowed.
+pub(crate) fn number_f32<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    number(d).map(|n| n as f32)
+}
+
+/// [`number_f32`] for an optional field.
+pub(crate) fn opt_number_f32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f32>, D::Error> {
+    opt_number(d).map(|n| n.map(|n| n as f32))
+}
+
 // ---------------------------------------------------------------------------------------
 // Strings
 // ---------------------------------------------------------------------------------------

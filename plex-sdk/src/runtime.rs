@@ -138,18 +138,8 @@ impl PlexClient {
             Ok(value) => Ok(Response::new(raw, value)),
             Err(err) => {
                 let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
-                let window = &raw.body[..raw.body.len().min(EXCERPT_WINDOW)];
-                Err(Error::Decode {
-                    operation: op.id,
-                    status: raw.status,
-                    path: err.path().to_string(),
-                    // serde quotes the offending value, which may be the echoed token.
-                    message: match token.and_then(|t| std::str::from_utf8(t).ok()).filter(|t| !t.is_empty()) {
-                        Some(t) => err.into_inner().to_string().replace(t, "<redacted>"),
-                        None => err.into_inner().to_string(),
-                    },
-                    body_excerpt: redacted_excerpt(window, window.len() == raw.body.len(), token),
-                })
+                let content_type = raw.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+                Err(Error::from_decode(op.id, raw.status, &raw.body, content_type, err, token))
             }
         }
     }

@@ -101,7 +101,6 @@ async fn the_client_names_the_path_of_a_fraction() {
 }
 
 #[tokio::test]
-#[ignore = "needs runtime.rs's decode_json to call Error::from_decode (the h4 report says how)"]
 async fn an_xml_answer_is_named_in_words() {
     let body = format!(r#"<?xml version="1.0" encoding="UTF-8"?><MediaContainer token="{TOKEN}"/>"#);
     let server = server_answering(&body, "text/xml;charset=utf-8").await;

@@ -127,9 +127,20 @@ fn lenient_decoder(ty: &syn::Type) -> Option<(&'static str, bool)> {
         "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "isize" | "usize" => "integer",
         "f64" => "number",
         "f32" => "number_f32",
+        "String" => "string",
         _ => return None,
     };
     Some((decoder, optional))
+}
+
+/// Whether a (non-optional) field type has a `Default` to stand in for a missing value.
+fn has_default(ty: &syn::Type) -> bool {
+    let Some((name, _)) = last_segment(ty) else { return false };
+    matches!(
+        name.as_str(),
+        "String" | "Vec" | "Map" | "BTreeMap" | "HashMap" | "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16"
+            | "u32" | "u64" | "f32" | "f64"
+    )
 }
 
 /// The names inside a `#[serde(..)]` attribute (`default`, `deny_unknown_fields`, `rename`...).
@@ -163,8 +174,13 @@ pub fn make_lenient(s: &mut syn::ItemStruct) {
         s.attrs.push(syn::parse_quote!(#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]));
     }
     for field in s.fields.iter_mut() {
+        let field_words = serde_words(&field.attrs);
+        if named && !field_words.contains("default") && has_default(&field.ty) {
+            // A required field the server left out takes its type's default, outside `strict`.
+            field.attrs.push(syn::parse_quote!(#[cfg_attr(not(feature = "strict"), serde(default))]));
+        }
         // typify's own decoder (a required field that may be null) stays.
-        if serde_words(&field.attrs).contains("deserialize_with") {
+        if field_words.contains("deserialize_with") {
             continue;
         }
         let Some((decoder, optional)) = lenient_decoder(&field.ty) else { continue };

@@ -184,6 +184,7 @@ pub struct GetTasksResponseButlerTasks {
 pub struct GetTasksResponseButlerTasksButlerTaskItem {
     ///Longer human-readable explanation of what the task does, suitable for showing in a UI.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub description: ::std::option::Option<::std::string::String>,
     ///`true` when the task is switched on in the server settings and will run on its schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -195,6 +196,7 @@ pub struct GetTasksResponseButlerTasksButlerTaskItem {
     pub interval: ::std::option::Option<i64>,
     ///Machine-readable task identifier; this is the value accepted by the single-task start and stop endpoints.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub name: ::std::option::Option<::std::string::String>,
     ///`true` when the server picks a random start time for the task within its maintenance window.
     #[serde(
@@ -205,6 +207,7 @@ pub struct GetTasksResponseButlerTasksButlerTaskItem {
     pub schedule_randomized: ::std::option::Option<bool>,
     ///Short human-readable label for the task.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
