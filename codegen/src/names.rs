@@ -5,6 +5,7 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::changelog::Classification;
 use crate::error::Result;
 use crate::load::Document;
 
@@ -22,6 +23,23 @@ pub enum Case {
 /// classification of the changelog both name methods with it.
 pub fn method_name(operation_id: &str) -> String {
     operation_id.to_snake_case()
+}
+
+/// The method name a changelog shows for an operation, under `classification`: the one
+/// derivation both classifications go through.
+///
+/// - [`Classification::Rust`] names the method plex-sdk has: [`method_name`]
+///   (`get-users` → `get_users`).
+/// - [`Classification::Upstream`] names it as the upstream generator's published changelog
+///   does: the snake case of the operationId, except that an operationId written with dashes
+///   is kept as written (`get-users` stays `get-users`, as the changelog published for
+///   2025-11-30 shows for the four operations added that day).
+pub fn method_name_for(classification: Classification, operation_id: &str) -> String {
+    match classification {
+        Classification::Rust => method_name(operation_id),
+        Classification::Upstream if operation_id.contains('-') => operation_id.to_string(),
+        Classification::Upstream => operation_id.to_snake_case(),
+    }
 }
 
 /// The module and accessor name of a tag (`Library Playlists` → `library_playlists`).
@@ -97,6 +115,15 @@ mod tests {
         assert_eq!(method_name("getTasks"), "get_tasks");
         assert_eq!(method_name("get-users"), "get_users");
         assert_eq!(method_name("post-users-sign-in-data"), "post_users_sign_in_data");
+    }
+
+    #[test]
+    fn changelog_method_names_per_classification() {
+        assert_eq!(method_name_for(Classification::Rust, "get-users"), "get_users");
+        assert_eq!(method_name_for(Classification::Upstream, "get-users"), "get-users");
+        for classification in [Classification::Rust, Classification::Upstream] {
+            assert_eq!(method_name_for(classification, "getMetadataHubs"), "get_metadata_hubs");
+        }
     }
 
     #[test]

@@ -1,25 +1,29 @@
-//! The SDK surface of a whole document, for changelogs: per operation its group (from the
-//! first tag) and method (from the operationId), a `request` tree (every parameter, the
-//! globals an operation declares included, and the body) and a `response` tree (the first
-//! 2XX body). Field names are the snake case of the wire name (or of its
-//! `x-speakeasy-name-override`), which is how the published changelogs name them.
+//! The SDK surface of a whole document, for changelogs: per operation its tag, its
+//! operationId, a `request` tree (every parameter, the globals an operation declares
+//! included, and the body) and a `response` tree (the first 2XX body). Field names are the
+//! snake case of the wire name (or of its `x-speakeasy-name-override`), which is how the
+//! published changelogs name them; method names depend on the classification
+//! ([`crate::names::method_name_for`]).
 //!
 //! Built straight from the loaded document (3.0 or 3.1, no normalisation needed): `$ref`s are
-//! followed (a cycle becomes a [`NodeType::Cycle`] leaf), `allOf` is merged, `oneOf`/`anyOf`
-//! become unions, a 3.1 type list is reduced to its non-null type. Every node carries a
+//! followed, `allOf` is merged, `oneOf`/`anyOf` become unions, a 3.1 type list is reduced to
+//! its non-null type. Each tree expands a named object schema once, at its first occurrence
+//! in depth-first order; a later occurrence, recursive or not, is a [`NodeType::Repeat`]
+//! leaf (the rule and its evidence are on `Builder::reference`). Every node carries a
 //! fingerprint of its whole subtree, so comparing two unchanged subtrees costs one integer
-//! comparison, and expansions of a `$ref` that do not depend on where they are reached are
-//! built once and shared.
+//! comparison.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use heck::ToSnakeCase;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::changelog::Classification;
+use crate::names;
 use crate::walk;
 
 /// The kind of a node.
@@ -48,8 +52,10 @@ pub enum NodeType {
     AllOf,
     /// An `enum` without a `type`.
     EnumOnly,
-    /// A `$ref` back to a schema being expanded (the name in [`Node::cycle`]).
-    Cycle,
+    /// A `$ref` not expanded here (the schema's name in [`Node::repeat`]): one back to a
+    /// schema being expanded around it, or to a named object schema already expanded earlier
+    /// in the same tree.
+    Repeat,
 }
 
 /// One node of a request or response tree.
@@ -67,6 +73,11 @@ pub struct Node {
     /// `x-speakeasy-enums`: the names the upstream generator gives the enum's values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_names: Option<Vec<Value>>,
+    /// For an enum: the document uses it only in responses (no operation's parameters or body
+    /// reach the schema that holds it). Not part of the fingerprint: it says where a schema is
+    /// used, not what it is.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub response_only: bool,
     /// `default`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
@@ -86,9 +97,10 @@ pub struct Node {
     /// Union or allOf members.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Arc<Node>>,
-    /// For a cycle: the schema it refers back to.
+    /// For a [`NodeType::Repeat`]: the schema not expanded again. For an object merged from
+    /// an `allOf`: the members that were such repeats, joined with `+`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cycle: Option<String>,
+    pub repeat: Option<String>,
     /// Hash of the whole subtree.
     #[serde(skip)]
     pub fingerprint: u64,
@@ -112,13 +124,14 @@ impl Node {
             format: None,
             enum_values: None,
             enum_names: None,
+            response_only: false,
             default: None,
             nullable: false,
             fields: BTreeMap::new(),
             additional: None,
             items: None,
             variants: Vec::new(),
-            cycle: None,
+            repeat: None,
             fingerprint: 0,
         }
     }
@@ -144,7 +157,7 @@ impl Node {
         for child in self.additional.iter().chain(self.items.iter()).chain(self.variants.iter()) {
             child.fingerprint.hash(&mut h);
         }
-        (&self.cycle, self.nullable).hash(&mut h);
+        (&self.repeat, self.nullable).hash(&mut h);
         self.fingerprint = h.finish();
         Arc::new(self)
     }
@@ -153,10 +166,8 @@ impl Node {
 /// One operation's surface.
 #[derive(Debug, Clone, Serialize)]
 pub struct OperationSurface {
-    /// Group (snake case of the first tag).
+    /// Group (snake case of the first tag; empty for an untagged operation).
     pub group: String,
-    /// Method name.
-    pub method: String,
     /// The `operationId`.
     pub operation_id: String,
     /// Upper-case HTTP method.
@@ -170,17 +181,39 @@ pub struct OperationSurface {
 }
 
 impl OperationSurface {
-    /// `group.method` (or `method` for an untagged operation).
-    pub fn key(&self) -> String {
-        if self.group.is_empty() { self.method.clone() } else { format!("{}.{}", self.group, self.method) }
+    /// The method name under `classification` ([`names::method_name_for`]).
+    pub fn method(&self, classification: Classification) -> String {
+        names::method_name_for(classification, &self.operation_id)
+    }
+
+    /// `group.method` (or `method` for an untagged operation), under `classification`.
+    pub fn key(&self, classification: Classification) -> String {
+        let method = self.method(classification);
+        if self.group.is_empty() { method } else { format!("{}.{method}", self.group) }
     }
 }
 
-/// Every operation of a document, by [`OperationSurface::key`].
+/// Every operation of a document.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Surface {
-    /// The operations.
-    pub operations: BTreeMap<String, OperationSurface>,
+    /// The operations, in document order.
+    pub operations: Vec<OperationSurface>,
+}
+
+impl Surface {
+    /// The operations by [`OperationSurface::key`] under `classification`; when two share a
+    /// key, the later one's key gets `#operationId` appended.
+    pub fn by_key(&self, classification: Classification) -> BTreeMap<String, &OperationSurface> {
+        let mut map = BTreeMap::new();
+        for op in &self.operations {
+            let mut key = op.key(classification);
+            if map.contains_key(&key) {
+                key = format!("{key}#{}", op.operation_id);
+            }
+            map.insert(key, op);
+        }
+        map
+    }
 }
 
 /// A field or parameter name as the changelog writes it: snake case of each `.`-separated
@@ -189,104 +222,279 @@ pub fn field_name(wire: &str) -> String {
     wire.split('.').map(|part| part.to_snake_case()).collect::<Vec<_>>().join(".")
 }
 
-/// A method name: the snake case of the operationId, except that an operationId written
-/// with dashes is kept as written (`get-users` stays `get-users`, as the upstream changelog
-/// shows for the four operations added on 2025-11-30).
-pub fn method_name(operation_id: &str) -> String {
-    if operation_id.contains('-') { operation_id.to_string() } else { operation_id.to_snake_case() }
-}
-
-/// A group name: the snake case of the tag (`Library Playlists` → `library_playlists`,
-/// `DVRs` → `dv_rs`, `UltraBlur` → `ultra_blur`).
-pub fn group_name(tag: &str) -> String {
-    tag.to_snake_case()
-}
-
+/// Builds the trees of one document.
 struct Builder<'a> {
     doc: &'a Value,
-    /// Expansions of a `$ref` that do not depend on the refs being expanded around them.
-    memo: HashMap<String, Arc<Node>>,
+    /// Every `$ref` that some operation's parameters or body reach, directly or through
+    /// other schemas.
+    request_refs: HashSet<String>,
+    /// Whether the tree being built is a response body.
+    in_response: bool,
+    /// The `$ref`s being expanded around the current node, innermost last.
+    stack: Vec<String>,
+    /// The named object schemas already expanded in the tree being built.
+    expanded: HashSet<String>,
+    /// [`Builder::expanded`] in the order they were added.
+    expanded_log: Vec<String>,
+    /// Every `$ref` reachable from a `$ref`'s target, by `$ref`.
+    reach: HashMap<String, HashSet<String>>,
+    /// Expansions of a `$ref` built where none of the refs it can reach was being expanded
+    /// around it or already expanded in the tree ([`Builder::independent`]), with the schemas
+    /// the expansion marked as expanded. Such an expansion is the same wherever that holds, so
+    /// it is built once and shared.
+    memo: HashMap<String, (Arc<Node>, Vec<String>)>,
 }
 
-impl Builder<'_> {
-    /// The node for `schema`, and the refs it met as cycles (its dependence on the stack).
-    fn node(&mut self, schema: &Value, stack: &mut Vec<String>) -> (Arc<Node>, BTreeSet<String>) {
+impl<'a> Builder<'a> {
+    /// Starts a new tree: nothing is expanded in it yet.
+    fn start_tree(&mut self, in_response: bool) {
+        self.in_response = in_response;
+        self.stack.clear();
+        self.expanded.clear();
+        self.expanded_log.clear();
+    }
+
+    /// Marks a named object schema as expanded in this tree.
+    fn mark_expanded(&mut self, reference: &str) {
+        if self.expanded.insert(reference.to_string()) {
+            self.expanded_log.push(reference.to_string());
+        }
+    }
+
+    /// Whether expanding `reference` here gives what it gives anywhere else where this holds:
+    /// no `$ref` it can reach is being expanded around it or was expanded in this tree, so
+    /// every [`Builder::is_repeat`] answer inside depends only on the expansion itself.
+    fn independent(&mut self, reference: &str) -> bool {
+        if !self.reach.contains_key(reference) {
+            let reach = refs_reached(self.doc, walk::resolve(self.doc, reference).into_iter());
+            self.reach.insert(reference.to_string(), reach);
+        }
+        let reach = &self.reach[reference];
+        !self.stack.iter().chain(&self.expanded).any(|r| reach.contains(r))
+    }
+
+    /// The node for `schema`.
+    fn node(&mut self, schema: &Value) -> Arc<Node> {
         let Some(map) = schema.as_object() else {
-            return (Node::leaf(NodeType::Any).seal(), BTreeSet::new());
+            return Node::leaf(NodeType::Any).seal();
         };
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            if stack.iter().any(|r| r == reference) {
-                let mut cycle = Node::leaf(NodeType::Cycle);
-                cycle.cycle = Some(reference.rsplit('/').next().unwrap_or(reference).to_string());
-                return (cycle.seal(), BTreeSet::from([reference.to_string()]));
-            }
-            if let Some(done) = self.memo.get(reference) {
-                return (done.clone(), BTreeSet::new());
-            }
-            let Some(target) = walk::resolve(self.doc, reference) else {
-                return (Node::leaf(NodeType::Any).seal(), BTreeSet::new());
-            };
-            stack.push(reference.to_string());
-            let (node, mut cycles) = self.node(target, stack);
-            stack.pop();
-            cycles.remove(reference);
-            if cycles.is_empty() {
-                self.memo.insert(reference.to_string(), node.clone());
-            }
-            return (node, cycles);
+            return self.reference(reference);
         }
-        let mut cycles = BTreeSet::new();
-        let mut child = |b: &mut Self, s: &Value, stack: &mut Vec<String>| {
-            let (n, c) = b.node(s, stack);
-            cycles.extend(c);
-            n
-        };
         if let Some(Value::Array(members)) = map.get("allOf") {
-            let mut subs: Vec<Arc<Node>> = members.iter().map(|m| child(self, m, stack)).collect();
-            let rest: serde_json::Map<String, Value> =
-                map.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
-            if !rest.is_empty() {
-                subs.push(child(self, &Value::Object(rest), stack));
-            }
-            let node = if subs.len() == 1 {
-                subs.pop().expect("one member")
-            } else if subs.iter().any(|s| s.ty == NodeType::Object)
-                && subs.iter().all(|s| matches!(s.ty, NodeType::Object | NodeType::Any))
-            {
-                let mut merged = Node::leaf(NodeType::Object);
-                for s in subs.iter().filter(|s| s.ty == NodeType::Object) {
-                    merged.fields.extend(s.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
-                }
-                merged.seal()
-            } else {
-                let typed: Vec<Arc<Node>> = subs.iter().filter(|s| s.ty != NodeType::Any).cloned().collect();
-                if typed.len() == 1 {
-                    typed[0].clone()
-                } else {
-                    let mut all = Node::leaf(NodeType::AllOf);
-                    all.variants = subs;
-                    all.seal()
-                }
-            };
-            return (node, cycles);
+            return self.all_of(map, members);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
-                let all: Vec<Arc<Node>> = members.iter().map(|m| child(self, m, stack)).collect();
-                let has_null = all.iter().any(|n| n.ty == NodeType::Null);
-                let variants: Vec<Arc<Node>> = all.into_iter().filter(|n| n.ty != NodeType::Null).collect();
-                let only_docs =
-                    map.keys().all(|k| [key, "description", "example", "title", "nullable"].contains(&k.as_str()));
-                let nullable = has_null || map.get("nullable") == Some(&Value::Bool(true));
-                if variants.len() == 1 && only_docs {
-                    return (with_nullable(&variants[0], nullable), cycles);
-                }
-                let mut union = Node::leaf(NodeType::Union);
-                union.variants = variants;
-                union.nullable = nullable;
-                return (union.seal(), cycles);
+                return self.one_of(map, key, members);
             }
         }
+        self.typed(map)
+    }
+
+    /// A `$ref`, expanded the way the upstream generator compares: each named object schema
+    /// once per tree, at its first occurrence in depth-first order, and a changed leaf inside
+    /// it reported at its full path there. A later occurrence of the same schema, and any
+    /// `$ref` back to a schema being expanded around it, is a [`NodeType::Repeat`] leaf that
+    /// is not compared again.
+    ///
+    /// Evidence (issue 13): on upstream transitions held back from this project, the upstream
+    /// generator reports a change inside a schema that contains itself at its full path inside
+    /// the first expansion and does not compare the later, recursive occurrence. In the
+    /// upstream documents `library.get_item_tree` returns `Metadata` items that hold `Items`
+    /// (`Metadata` plus `Items` children): expanding every level, a change inside `Metadata`
+    /// shows at two depths and is reported at their common parent,
+    /// `response.media_container.metadata_item.[]`. The published 2025-11-30 changelog is
+    /// reproduced the same whether a repeat is any later occurrence or only a recursive one.
+    /// Properties are visited in the order of their wire names (the loaded document does not
+    /// keep the written order), which decides which of two side-by-side occurrences is first.
+    fn reference(&mut self, reference: &str) -> Arc<Node> {
+        if self.is_repeat(reference) {
+            let mut repeat = Node::leaf(NodeType::Repeat);
+            repeat.repeat = Some(short_name(reference));
+            return repeat.seal();
+        }
+        let Some(target) = walk::resolve(self.doc, reference) else {
+            return Node::leaf(NodeType::Any).seal();
+        };
+        let independent = self.independent(reference);
+        if independent && let Some((node, marked)) = self.memo.get(reference) {
+            let (node, marked) = (node.clone(), marked.clone());
+            marked.iter().for_each(|r| self.mark_expanded(r));
+            return node;
+        }
+        let log_start = self.expanded_log.len();
+        self.stack.push(reference.to_string());
+        let node = self.node(target);
+        self.stack.pop();
+        if matches!(node.ty, NodeType::Object | NodeType::AllOf) {
+            self.mark_expanded(reference);
+        }
+        if independent {
+            self.memo.insert(reference.to_string(), (node.clone(), self.expanded_log[log_start..].to_vec()));
+        }
+        node
+    }
+
+    /// `allOf`. When every member (its `$ref`s followed, nested `allOf`s flattened) is an
+    /// object or only documentation, one object merged at the schema level
+    /// ([`Builder::merge`]); otherwise the members are built one by one and the one typed
+    /// member stands for the whole, or an [`NodeType::AllOf`] holds them all.
+    fn all_of(&mut self, map: &Map<String, Value>, members: &[Value]) -> Arc<Node> {
+        let rest: Map<String, Value> =
+            map.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut pieces = Vec::new();
+        let flat =
+            members.iter().all(|m| self.flatten(m, Vec::new(), &mut pieces)) && (rest.is_empty() || object_like(&rest));
+        if flat && pieces.iter().any(|p| matches!(p, Piece::Part { schema, .. } if is_object(schema))) {
+            return self.merge(&pieces, &rest);
+        }
+        let mut subs: Vec<Arc<Node>> = members.iter().map(|m| self.node(m)).collect();
+        if !rest.is_empty() {
+            subs.push(self.node(&Value::Object(rest)));
+        }
+        let typed: Vec<Arc<Node>> = subs.iter().filter(|s| s.ty != NodeType::Any).cloned().collect();
+        match (subs.len(), typed.as_slice()) {
+            (1, _) => subs.pop().expect("one member"),
+            (_, [one]) => one.clone(),
+            _ => {
+                let mut all = Node::leaf(NodeType::AllOf);
+                all.variants = subs;
+                all.seal()
+            }
+        }
+    }
+
+    /// Adds the pieces of one `allOf` member to `out`: its `$ref`s followed (a repeat is a
+    /// [`Piece::Repeat`]), a nested `allOf` flattened. `false` when a member is neither an
+    /// object nor only documentation.
+    fn flatten<'v>(&self, schema: &'v Value, mut refs: Vec<String>, out: &mut Vec<Piece<'v>>) -> bool
+    where
+        'a: 'v,
+    {
+        let mut schema = schema;
+        while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if self.is_repeat(reference) || refs.iter().any(|r| r == reference) {
+                out.push(Piece::Repeat(short_name(reference)));
+                return true;
+            }
+            let Some(target) = walk::resolve(self.doc, reference) else { return false };
+            refs.push(reference.to_string());
+            schema = target;
+        }
+        let Some(map) = schema.as_object() else { return false };
+        let nested = match map.get("allOf") {
+            Some(Value::Array(members)) => members.iter().all(|m| self.flatten(m, refs.clone(), out)),
+            _ => true,
+        };
+        // Its own keys (beside a nested `allOf`) come after the members, as at the top.
+        out.push(Piece::Part { refs, schema: map });
+        nested && object_like(map)
+    }
+
+    /// One object from the flattened members of an `allOf`, as the upstream generator merges
+    /// them into one model: a property defined by several members takes the last definition
+    /// (only that one is built, so a named schema that an override replaces is not expanded
+    /// there), required if any member requires it. Members are taken in order, each with its
+    /// `$ref`s around it, and count as expanded in this tree from there on; a member reached
+    /// through a `$ref` that keeps all its properties is built as that `$ref` (so it is shared
+    /// like any other expansion), and is a repeat if already expanded by an earlier member.
+    fn merge(&mut self, pieces: &[Piece<'_>], rest: &Map<String, Value>) -> Arc<Node> {
+        let parts: Vec<(&[String], &Map<String, Value>)> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Part { refs, schema } => Some((refs.as_slice(), *schema)),
+                Piece::Repeat(_) => None,
+            })
+            .chain((!rest.is_empty()).then_some((&[][..], rest)))
+            .collect();
+        let mut winner: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut required: BTreeSet<&str> = BTreeSet::new();
+        for (i, (_, map)) in parts.iter().enumerate() {
+            winner.extend(properties(map).map(|(wire, _)| (wire.as_str(), i)));
+            required
+                .extend(map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
+        }
+        let mut merged = Node::leaf(NodeType::Object);
+        let mut repeats: Vec<String> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Repeat(name) => Some(name.clone()),
+                Piece::Part { .. } => None,
+            })
+            .collect();
+        for (i, (refs, map)) in parts.iter().enumerate() {
+            let whole = !map.contains_key("allOf") && properties(map).all(|(wire, _)| winner[wire.as_str()] == i);
+            match refs.split_last() {
+                Some((last, outer)) if whole => {
+                    self.stack.extend(outer.iter().cloned());
+                    let node = self.reference(last);
+                    self.stack.truncate(self.stack.len() - outer.len());
+                    outer.iter().for_each(|r| self.mark_expanded(r));
+                    if node.ty == NodeType::Repeat {
+                        repeats.extend(node.repeat.clone());
+                        continue;
+                    }
+                    for (name, field) in &node.fields {
+                        let required = field.required || required.contains(field.wire_name.as_str());
+                        merged.fields.insert(name.clone(), Field { required, ..field.clone() });
+                    }
+                    merged.additional = node.additional.clone().or(merged.additional.take());
+                }
+                _ => {
+                    refs.iter().for_each(|r| self.mark_expanded(r));
+                    self.stack.extend(refs.iter().cloned());
+                    let own = properties(map).filter(|(wire, _)| winner[wire.as_str()] == i);
+                    for (wire, schema) in own {
+                        let node = self.node(schema);
+                        let field = Field { wire_name: wire.clone(), required: required.contains(wire.as_str()), node };
+                        merged.fields.insert(field_name(shown_name(wire, schema)), field);
+                    }
+                    if let Some(extra @ Value::Object(_)) = map.get("additionalProperties") {
+                        merged.additional = Some(self.node(extra));
+                    }
+                    self.stack.truncate(self.stack.len() - refs.len());
+                }
+            }
+        }
+        merged.repeat = (!repeats.is_empty()).then(|| repeats.join("+"));
+        merged.seal()
+    }
+
+    /// Whether a `$ref` here is not expanded again: it is being expanded around this node,
+    /// or it is a named object schema already expanded in this tree.
+    fn is_repeat(&self, reference: &str) -> bool {
+        self.stack.iter().any(|r| r == reference) || self.expanded.contains(reference)
+    }
+
+    /// `oneOf`/`anyOf`: a union, or its one non-null member when the rest is documentation.
+    fn one_of(&mut self, map: &Map<String, Value>, key: &str, members: &[Value]) -> Arc<Node> {
+        let all: Vec<Arc<Node>> = members.iter().map(|m| self.node(m)).collect();
+        let has_null = all.iter().any(|n| n.ty == NodeType::Null);
+        let variants: Vec<Arc<Node>> = all.into_iter().filter(|n| n.ty != NodeType::Null).collect();
+        let only_docs = map.keys().all(|k| [key, "description", "example", "title", "nullable"].contains(&k.as_str()));
+        let nullable = has_null || map.get("nullable") == Some(&Value::Bool(true));
+        if variants.len() == 1 && only_docs {
+            return with_nullable(&variants[0], nullable);
+        }
+        let mut union = Node::leaf(NodeType::Union);
+        union.variants = variants;
+        union.nullable = nullable;
+        union.seal()
+    }
+
+    /// Whether an enum built here is used only in responses: the schema that holds it (the
+    /// innermost `$ref` around it, or the tree itself when it is written inline in a body or
+    /// parameter) is reached from no operation's parameters or body.
+    fn response_only_here(&self) -> bool {
+        match self.stack.last() {
+            Some(reference) => !self.request_refs.contains(reference),
+            None => self.in_response,
+        }
+    }
+
+    /// A schema with a `type` (or none): scalars, objects, arrays.
+    fn typed(&mut self, map: &Map<String, Value>) -> Arc<Node> {
         let ty = match map.get("type") {
             Some(Value::String(t)) => type_of(t),
             Some(Value::Array(list)) => {
@@ -311,31 +519,169 @@ impl Builder<'_> {
             (_, Some(c)) => Some(vec![c.clone()]),
             _ => None,
         };
+        node.response_only = node.enum_values.is_some() && self.response_only_here();
         node.enum_names = map.get("x-speakeasy-enums").and_then(Value::as_array).cloned();
         node.default = map.get("default").cloned();
         if ty == NodeType::Object {
-            let required: BTreeSet<&str> =
-                map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-            if let Some(props) = map.get("properties").and_then(Value::as_object) {
-                for (wire, schema) in props {
-                    let shown = schema.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
-                    let field = Field {
-                        wire_name: wire.clone(),
-                        required: required.contains(wire.as_str()),
-                        node: child(self, schema, stack),
-                    };
-                    node.fields.insert(field_name(shown), field);
-                }
-            }
-            if let Some(extra @ Value::Object(_)) = map.get("additionalProperties") {
-                node.additional = Some(child(self, extra, stack));
-            }
+            self.object_fields(map, &mut node);
         }
         if ty == NodeType::Array {
-            node.items = Some(child(self, map.get("items").unwrap_or(&Value::Null), stack));
+            node.items = Some(self.node(map.get("items").unwrap_or(&Value::Null)));
         }
-        (node.seal(), cycles)
+        node.seal()
     }
+
+    fn object_fields(&mut self, map: &Map<String, Value>, node: &mut Node) {
+        let required: BTreeSet<&str> =
+            map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        for (wire, schema) in properties(map) {
+            let field =
+                Field { wire_name: wire.clone(), required: required.contains(wire.as_str()), node: self.node(schema) };
+            node.fields.insert(field_name(shown_name(wire, schema)), field);
+        }
+        if let Some(extra @ Value::Object(_)) = map.get("additionalProperties") {
+            node.additional = Some(self.node(extra));
+        }
+    }
+
+    /// One operation's surface.
+    fn operation(&mut self, op: &walk::OperationRef) -> OperationSurface {
+        let doc = self.doc;
+        let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
+        let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let group = node.pointer("/tags/0").and_then(Value::as_str).map(names::group_name).unwrap_or_default();
+        OperationSurface {
+            group,
+            operation_id,
+            http_method: op.method.to_uppercase(),
+            path: op.path.clone(),
+            request: self.request(op, node),
+            response: self.response(node),
+        }
+    }
+
+    /// The request tree: every parameter (the path item's first), then the body.
+    fn request(&mut self, op: &walk::OperationRef, node: &Value) -> Arc<Node> {
+        let doc = self.doc;
+        self.start_tree(false);
+        let mut request = Node::leaf(NodeType::Object);
+        for raw in parameters(doc, op, node) {
+            let p = walk::deref(doc, raw);
+            let wire = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let shown = p.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false)
+                || p.get("in").and_then(Value::as_str) == Some("path");
+            let schema = self.node(p.get("schema").unwrap_or(&Value::Null));
+            request.fields.insert(field_name(shown), Field { wire_name: wire.to_string(), required, node: schema });
+        }
+        if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b))
+            && let Some((_, media)) = body.get("content").and_then(Value::as_object).and_then(|c| c.iter().next())
+        {
+            let schema = self.node(media.get("schema").unwrap_or(&Value::Null));
+            let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+            request.fields.insert(REQUEST_BODY.into(), Field { wire_name: "(body)".into(), required, node: schema });
+        }
+        request.seal()
+    }
+
+    /// The response tree: the first 2XX response with a body schema.
+    fn response(&mut self, node: &Value) -> Option<Arc<Node>> {
+        let doc = self.doc;
+        let responses = node.get("responses").and_then(Value::as_object)?;
+        let schema = responses.iter().filter(|(code, _)| code.starts_with('2')).find_map(|(_, r)| {
+            let media = walk::deref(doc, r).get("content").and_then(Value::as_object)?;
+            media.values().find_map(|m| m.get("schema"))
+        })?;
+        self.start_tree(true);
+        Some(self.node(schema))
+    }
+}
+
+/// The raw parameters of an operation: the path item's, then the operation's own.
+fn parameters<'a>(doc: &'a Value, op: &walk::OperationRef, node: &'a Value) -> impl Iterator<Item = &'a Value> {
+    let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
+    path_params
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten())
+}
+
+/// Every `$ref` reached from the parameters and request bodies of `doc`'s operations.
+fn request_refs(doc: &Value) -> HashSet<String> {
+    let mut roots: Vec<&Value> = Vec::new();
+    for op in walk::operations(doc) {
+        let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
+        roots.extend(parameters(doc, &op, node));
+        roots.extend(node.get("requestBody"));
+    }
+    refs_reached(doc, roots.into_iter())
+}
+
+/// Every `$ref` below `roots`, following each target once.
+fn refs_reached<'a>(doc: &'a Value, roots: impl Iterator<Item = &'a Value>) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    let mut todo: Vec<&Value> = roots.collect();
+    while let Some(value) = todo.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+                    && seen.insert(reference.to_string())
+                {
+                    todo.extend(walk::resolve(doc, reference));
+                }
+                todo.extend(map.values());
+            }
+            Value::Array(items) => todo.extend(items),
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// One flattened member of an `allOf`.
+enum Piece<'v> {
+    /// A schema, with the `$ref`s followed to reach it (outermost first).
+    Part {
+        /// The `$ref`s on the way.
+        refs: Vec<String>,
+        /// The schema.
+        schema: &'v Map<String, Value>,
+    },
+    /// A `$ref` not expanded again ([`Builder::is_repeat`]), by its short name.
+    Repeat(String),
+}
+
+/// Whether a schema is an object or only documentation, so that it can be merged into an
+/// object: no type but `object`, and nothing that makes it a scalar, array or union (an
+/// `allOf` in it is flattened separately).
+fn object_like(map: &Map<String, Value>) -> bool {
+    let typed_object = match map.get("type") {
+        None => true,
+        Some(Value::String(t)) => t == "object",
+        Some(_) => false,
+    };
+    typed_object && !["enum", "const", "items", "oneOf", "anyOf", "$ref"].iter().any(|k| map.contains_key(*k))
+}
+
+/// Whether a schema declares an object (`type: object` or properties).
+fn is_object(map: &Map<String, Value>) -> bool {
+    map.get("type").and_then(Value::as_str) == Some("object") || map.contains_key("properties")
+}
+
+/// The properties of an object schema, by wire name.
+fn properties(map: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    map.get("properties").and_then(Value::as_object).into_iter().flatten()
+}
+
+/// The name a field is shown by: its `x-speakeasy-name-override`, or its wire name.
+fn shown_name<'a>(wire: &'a str, schema: &'a Value) -> &'a str {
+    schema.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire)
+}
+
+/// The last segment of a `$ref` (`#/components/schemas/Metadata` → `Metadata`).
+fn short_name(reference: &str) -> String {
+    reference.rsplit('/').next().unwrap_or(reference).to_string()
 }
 
 /// `node`, marked nullable when `nullable` (a copy; the shared node is not changed).
@@ -363,75 +709,27 @@ fn type_of(t: &str) -> NodeType {
 
 /// The surface of every operation of `doc`.
 pub fn surface(doc: &Value) -> Surface {
-    let mut builder = Builder { doc, memo: HashMap::new() };
-    let mut operations = BTreeMap::new();
-    for op in walk::operations(doc) {
-        let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
-        let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let group = node.pointer("/tags/0").and_then(Value::as_str).map(group_name).unwrap_or_default();
-        let mut request = Node::leaf(NodeType::Object);
-        let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
-        for raw in path_params
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(node.get("parameters").and_then(Value::as_array).into_iter().flatten())
-        {
-            let p = walk::deref(doc, raw);
-            let wire = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            let shown = p.get("x-speakeasy-name-override").and_then(Value::as_str).unwrap_or(wire);
-            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false)
-                || p.get("in").and_then(Value::as_str) == Some("path");
-            let (schema, _) = builder.node(p.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
-            request.fields.insert(field_name(shown), Field { wire_name: wire.to_string(), required, node: schema });
-        }
-        if let Some(body) = node.get("requestBody").map(|b| walk::deref(doc, b))
-            && let Some((_, media)) = body.get("content").and_then(Value::as_object).and_then(|c| c.iter().next())
-        {
-            let (schema, _) = builder.node(media.get("schema").unwrap_or(&Value::Null), &mut Vec::new());
-            let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
-            request.fields.insert(REQUEST_BODY.into(), Field { wire_name: "(body)".into(), required, node: schema });
-        }
-        let mut response = None;
-        if let Some(responses) = node.get("responses").and_then(Value::as_object) {
-            for (_, r) in responses.iter().filter(|(code, _)| code.starts_with('2')) {
-                let r = walk::deref(doc, r);
-                let media = r
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .and_then(|c| c.values().find(|m| m.get("schema").is_some()));
-                if let Some(schema) = media.and_then(|m| m.get("schema")) {
-                    response = Some(builder.node(schema, &mut Vec::new()).0);
-                    break;
-                }
-            }
-        }
-        let surface = OperationSurface {
-            group,
-            method: method_name(&operation_id),
-            operation_id,
-            http_method: op.method.to_uppercase(),
-            path: op.path.clone(),
-            request: request.seal(),
-            response,
-        };
-        let mut key = surface.key();
-        if operations.contains_key(&key) {
-            key = format!("{key}#{}", surface.operation_id);
-        }
-        operations.insert(key, surface);
-    }
-    Surface { operations }
+    let mut builder = Builder {
+        doc,
+        request_refs: request_refs(doc),
+        in_response: false,
+        stack: Vec::new(),
+        expanded: HashSet::new(),
+        expanded_log: Vec::new(),
+        reach: HashMap::new(),
+        memo: HashMap::new(),
+    };
+    Surface { operations: walk::operations(doc).iter().map(|op| builder.operation(op)).collect() }
 }
 
 /// The request field that holds the body.
 pub const REQUEST_BODY: &str = "request_body";
 
-/// A readable outline of a surface: one block per operation, one line per node with its
-/// path, kind and attributes. Snapshot tests keep it under review.
+/// A readable outline of a surface: one block per operation (by its Rust key), one line per
+/// node with its path, kind and attributes. Snapshot tests keep it under review.
 pub fn outline(surface: &Surface) -> String {
     let mut out = String::new();
-    for (key, op) in &surface.operations {
+    for (key, op) in surface.by_key(Classification::Rust) {
         out.push_str(&format!("{key}  {} {} [{}]\n", op.http_method, op.path, op.operation_id));
         outline_node(&op.request, "request", false, 1, &mut out);
         match &op.response {
@@ -450,11 +748,14 @@ fn outline_node(node: &Node, name: &str, required: bool, depth: usize, out: &mut
     if let Some(values) = &node.enum_values {
         line.push_str(&format!(" enum={}", Value::Array(values.clone())));
     }
+    if node.response_only {
+        line.push_str(" response-only");
+    }
     if let Some(default) = &node.default {
         line.push_str(&format!(" default={default}"));
     }
-    if let Some(cycle) = &node.cycle {
-        line.push_str(&format!(" -> {cycle}"));
+    if let Some(repeat) = &node.repeat {
+        line.push_str(&format!(" -> {repeat}"));
     }
     if node.nullable {
         line.push_str(" nullable");
@@ -472,5 +773,118 @@ fn outline_node(node: &Node, name: &str, required: bool, depth: usize, out: &mut
     }
     for (i, v) in node.variants.iter().enumerate() {
         outline_node(v, &format!("variant {i}"), false, depth + 1, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// One `GET /a` operation answering `response`, with `schemas` as components.
+    fn doc(parameters: Value, response: Value, schemas: Value) -> Value {
+        json!({ "paths": { "/a": { "get": { "operationId": "a", "tags": ["T"], "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": response } } } } } } },
+            "components": { "schemas": schemas } })
+    }
+
+    fn response_outline(doc: &Value) -> String {
+        let surface = surface(doc);
+        let mut out = String::new();
+        outline_node(surface.operations[0].response.as_ref().expect("a body"), "response", false, 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn a_named_object_is_expanded_once_per_tree() {
+        let schemas = json!({
+            "Leaf": { "type": "object", "properties": { "id": { "type": "integer" } } },
+            "Tree": { "allOf": [ { "$ref": "#/components/schemas/Leaf" }, { "type": "object", "properties": {
+                "children": { "type": "array", "items": { "$ref": "#/components/schemas/Tree" } } } } ] } });
+        let response = json!({ "type": "object", "properties": {
+            "first": { "$ref": "#/components/schemas/Tree" }, "second": { "$ref": "#/components/schemas/Leaf" } } });
+        let outline = response_outline(&doc(json!([]), response, schemas));
+        assert_eq!(
+            outline,
+            "response: Object\n  first: Object\n    children: Array\n      []: Repeat -> Tree\n    id: Integer\n  \
+             second: Repeat -> Leaf\n"
+        );
+    }
+
+    #[test]
+    fn an_all_of_override_replaces_a_property_before_it_is_expanded() {
+        // `Media` is first reached through the override, so it is expanded there and not as a
+        // field of `Metadata` that the override replaces.
+        let schemas = json!({
+            "Media": { "type": "object", "properties": { "id": { "type": "integer" } } },
+            "Metadata": { "type": "object", "properties": {
+                "Media": { "type": "array", "items": { "$ref": "#/components/schemas/Media" } } } } });
+        let response = json!({ "allOf": [ { "$ref": "#/components/schemas/Metadata" }, { "type": "object",
+            "properties": { "Media": { "type": "array", "items": { "allOf": [
+                { "$ref": "#/components/schemas/Media" },
+                { "type": "object", "properties": { "abr": { "type": "boolean" } } } ] } } } } ] });
+        let outline = response_outline(&doc(json!([]), response, schemas));
+        assert_eq!(
+            outline,
+            "response: Object\n  media: Array\n    []: Object\n      abr: Boolean\n      id: Integer\n"
+        );
+    }
+
+    #[test]
+    fn enums_know_whether_only_responses_use_them() {
+        let schemas = json!({
+            "Shared": { "type": "string", "enum": ["a"] },
+            "Holder": { "type": "object", "properties": {
+                "shared": { "$ref": "#/components/schemas/Shared" }, "own": { "type": "string", "enum": ["b"] } } } });
+        let parameters = json!([ { "name": "p", "in": "query", "schema": { "$ref": "#/components/schemas/Shared" } } ]);
+        let response = json!({ "type": "object", "properties": {
+            "holder": { "$ref": "#/components/schemas/Holder" }, "inline": { "type": "integer", "enum": [1] } } });
+        let surface = surface(&doc(parameters, response, schemas));
+        let op = &surface.operations[0];
+        assert!(!op.request.fields["p"].node.response_only);
+        let body = op.response.as_ref().expect("a body");
+        let holder = &body.fields["holder"].node;
+        assert!(!holder.fields["shared"].node.response_only, "a parameter uses `Shared`");
+        assert!(holder.fields["own"].node.response_only, "only the response reaches `Holder`");
+        assert!(body.fields["inline"].node.response_only, "written inline in a response");
+    }
+
+    #[test]
+    fn shared_expansions_do_not_depend_on_what_was_built_before() {
+        // `/0` and `/b` answer the same schema; `/0` is built first, `/b` after `/a` has filled
+        // the shared expansions with `Tree` and `Leaf`, which `/b` meets in another order.
+        let schemas = json!({
+            "Leaf": { "type": "object", "properties": { "id": { "type": "integer" },
+                "tree": { "$ref": "#/components/schemas/Tree" } } },
+            "Tree": { "allOf": [ { "$ref": "#/components/schemas/Leaf" }, { "type": "object", "properties": {
+                "children": { "type": "array", "items": { "$ref": "#/components/schemas/Tree" } } } } ] } });
+        let both = json!({ "type": "object", "properties": {
+            "a": { "$ref": "#/components/schemas/Leaf" }, "b": { "$ref": "#/components/schemas/Tree" } } });
+        let mut d = doc(json!([]), json!({ "$ref": "#/components/schemas/Tree" }), schemas);
+        for path in ["/0", "/b"] {
+            d["paths"][path] = d["paths"]["/a"].clone();
+            d["paths"][path]["get"]["operationId"] = json!(path.trim_start_matches('/'));
+            d["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = both.clone();
+        }
+        let surface = surface(&d);
+        let outline = |i: usize| {
+            let mut out = String::new();
+            outline_node(surface.operations[i].response.as_ref().expect("a body"), "response", false, 0, &mut out);
+            out
+        };
+        let paths: Vec<&str> = surface.operations.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(paths, ["/0", "/a", "/b"]);
+        assert_eq!(outline(0), outline(2));
+        assert!(outline(0).contains("b: Repeat -> Tree"), "{}", outline(0));
+    }
+
+    #[test]
+    fn keys_follow_the_classification() {
+        let mut d = doc(json!([]), json!({ "type": "string" }), json!({}));
+        d["paths"]["/a"]["get"]["operationId"] = json!("get-users");
+        let surface = surface(&d);
+        assert_eq!(surface.by_key(Classification::Upstream).keys().collect::<Vec<_>>(), ["t.get-users"]);
+        assert_eq!(surface.by_key(Classification::Rust).keys().collect::<Vec<_>>(), ["t.get_users"]);
     }
 }

@@ -6,7 +6,9 @@
 //! generator publishes; [`Classification::Rust`] marks what breaks Rust callers of plex-sdk.
 //! Each rule below is a named function whose comment gives the evidence for it: the
 //! published changelog `shared/changelogs/python-sdk.2025-12-01.md` for the documents of
-//! 2025-11-12 and 2025-11-30.
+//! 2025-11-12 and 2025-11-30, and what issue 13 reports of upstream transitions held back
+//! from this project. Method names follow the classification
+//! ([`crate::names::method_name_for`]).
 
 use std::collections::BTreeMap;
 
@@ -74,11 +76,20 @@ pub enum TypeChange {
     GainedType,
     /// An object without properties (a free-form map) got properties.
     GainedFields,
-    /// Same type, no enum value removed: values added, the enum dropped, or only the
-    /// format, default or value names changed.
+    /// An enum gained values and nothing else about it changed (its type, format, default and
+    /// the names of its existing values are the same).
+    ValuesAdded {
+        /// The enum is used only in responses, in both documents
+        /// ([`crate::surface::Node::response_only`]).
+        response_only: bool,
+    },
+    /// An enum lost values and nothing else about it changed.
+    ValuesRemoved,
+    /// Same type, no enum value removed, and not only values added: the enum dropped, values
+    /// added together with other changes, or only the format, default or value names changed.
     Widened,
-    /// Anything else: a different type, enum values removed, or an enum where any value was
-    /// accepted before.
+    /// Anything else: a different type, enum values removed together with other changes, or
+    /// an enum where any value was accepted before.
     Other,
 }
 
@@ -163,9 +174,10 @@ impl Changelog {
 /// Compares two surfaces.
 pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Changelog {
     let mut entries = Vec::new();
+    let (old, new) = (old.by_key(classification), new.by_key(classification));
     // Both maps are sorted by key: walk them side by side (linear in the operations).
-    let mut before = old.operations.iter().peekable();
-    let mut after = new.operations.iter().peekable();
+    let mut before = old.iter().peekable();
+    let mut after = new.iter().peekable();
     loop {
         let order = match (before.peek(), after.peek()) {
             (None, None) => break,
@@ -209,6 +221,7 @@ fn diff_operation(
     for (side, a, b) in pairs {
         let mut changes = Vec::new();
         diff_nodes(a.map(|n| &**n), b.map(|n| &**n), &mut vec![side.name().to_string()], &mut changes);
+        changes.retain(|c| is_listed(classification, side, c));
         if changes.is_empty() {
             continue;
         }
@@ -250,11 +263,11 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
             path.pop();
         }
         _ => {
-            // Different kinds, or leaves (scalars, unions, cycles): any difference but
+            // Different kinds, or leaves (scalars, unions, repeats): any difference but
             // nullability is a type change.
             let variants = |n: &Node| n.variants.iter().map(|v| v.fingerprint).collect::<Vec<_>>();
             let structural = old.own_attributes() != new.own_attributes()
-                || old.cycle != new.cycle
+                || old.repeat != new.repeat
                 || variants(old) != variants(new)
                 || old.items.as_ref().map(|i| i.fingerprint) != new.items.as_ref().map(|i| i.fingerprint)
                 || old.fields.len() != new.fields.len();
@@ -265,7 +278,7 @@ fn diff_nodes(old: Option<&Node>, new: Option<&Node>, path: &mut Vec<String>, ou
     }
     let container =
         matches!((old.ty, new.ty), (NodeType::Object, NodeType::Object) | (NodeType::Array, NodeType::Array));
-    if container && old.own_attributes() != new.own_attributes() {
+    if container && (old.own_attributes() != new.own_attributes() || old.repeat != new.repeat) {
         out.push(Change { path: path.clone(), kind: ChangeKind::Type(type_change(old, new)) });
     }
     if old.nullable != new.nullable {
@@ -305,6 +318,9 @@ fn type_change(old: &Node, new: &Node) -> TypeChange {
     if old.ty == NodeType::Any && new.ty != NodeType::Any {
         return TypeChange::GainedType;
     }
+    if let Some(change) = enum_values_change(old, new) {
+        return change;
+    }
     let widened = old.ty == new.ty
         && match (&old.enum_values, &new.enum_values) {
             (Some(before), Some(after)) => before.iter().all(|v| after.contains(v)),
@@ -313,6 +329,54 @@ fn type_change(old: &Node, new: &Node) -> TypeChange {
             (None, Some(_)) => false,
         };
     if widened { TypeChange::Widened } else { TypeChange::Other }
+}
+
+/// [`TypeChange::ValuesAdded`] or [`TypeChange::ValuesRemoved`] when the only difference
+/// between two enums is that one's values are a strict subset of the other's, the names of
+/// the values they share unchanged.
+fn enum_values_change(old: &Node, new: &Node) -> Option<TypeChange> {
+    let (Some(before), Some(after)) = (&old.enum_values, &new.enum_values) else {
+        return None;
+    };
+    if (old.ty, &old.format, &old.default) != (new.ty, &new.format, &new.default)
+        || before.len() == after.len()
+        || !same_names(old, new)
+    {
+        return None;
+    }
+    if before.iter().all(|v| after.contains(v)) {
+        return Some(TypeChange::ValuesAdded { response_only: old.response_only && new.response_only });
+    }
+    after.iter().all(|v| before.contains(v)).then_some(TypeChange::ValuesRemoved)
+}
+
+/// Whether the values two enums share have the same `x-speakeasy-enums` names (both unnamed
+/// counts as the same).
+fn same_names(old: &Node, new: &Node) -> bool {
+    let name = |node: &Node, value: &serde_json::Value| {
+        let at = node.enum_values.as_ref()?.iter().position(|v| v == value)?;
+        node.enum_names.as_ref().and_then(|names| names.get(at)).cloned()
+    };
+    let new_values = new.enum_values.as_deref().unwrap_or_default();
+    let mut shared = old.enum_values.iter().flatten().filter(|v| new_values.contains(v));
+    shared.all(|v| name(old, v) == name(new, v))
+}
+
+/// Whether one change is in the changelog at all, under `classification`.
+pub fn is_listed(classification: Classification, side: Side, change: &Change) -> bool {
+    match classification {
+        Classification::Upstream => upstream_lists(side, change.kind),
+        Classification::Rust => true,
+    }
+}
+
+/// The upstream generator publishes no entry for values added to an enum that the document
+/// uses only in responses: its SDKs decode such enums as open ones, which accept values they
+/// do not know, so older SDKs keep working (issue 13: on upstream transitions held back from
+/// this project, those additions are missing from the published changelogs). Everything else
+/// is listed.
+pub fn upstream_lists(side: Side, kind: ChangeKind) -> bool {
+    !matches!((side, kind), (Side::Response, ChangeKind::Type(TypeChange::ValuesAdded { response_only: true })))
 }
 
 /// Whether one change breaks callers, under `classification`.
@@ -337,8 +401,12 @@ pub fn is_breaking(classification: Classification, side: Side, change: &Change) 
 ///   change only widens it (`hubs.get_metadata_hubs`: the
 ///   `BoolInt` schema of `onlyTransient` gained a default, a format and value names, not
 ///   marked; `search.voice_search_hubs`: `type` from integer to the `MediaType` enum is).
+///   Enum values added widen it; enum values removed do not (a caller may be sending one).
 /// - On the response side every type change is breaking (the 45 `response.media_container.
-///   metadata.[]` lines, where `Metadata` fields gained types and formats).
+///   metadata.[]` lines, where `Metadata` fields gained types and formats), values added to
+///   an enum that is also used in requests included: the upstream SDKs decode only
+///   response-only enums as open ones. Values added to a response-only enum are not listed
+///   at all ([`upstream_lists`]).
 /// - Required flags: a request parameter becoming required breaks callers, as does a
 ///   response field becoming optional; the other directions do not.
 /// - Nullability, by analogy with required flags (the published pair has no instance: its
@@ -350,8 +418,8 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
         (Side::Request, ChangeKind::Added { required }) => required,
         (Side::Response, ChangeKind::Added { .. }) => false,
         (_, ChangeKind::Type(TypeChange::GainedFields)) => false,
-        (Side::Request, ChangeKind::Type(change)) => change == TypeChange::Other,
-        (Side::Response, ChangeKind::Type(_)) => true,
+        (Side::Request, ChangeKind::Type(change)) => matches!(change, TypeChange::Other | TypeChange::ValuesRemoved),
+        (Side::Response, ChangeKind::Type(change)) => change != TypeChange::ValuesAdded { response_only: true },
         (Side::Request, ChangeKind::Required(now_required)) => now_required,
         (Side::Response, ChangeKind::Required(now_required)) => !now_required,
         (Side::Request, ChangeKind::Nullable(now_nullable)) => !now_nullable,
@@ -361,11 +429,14 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
 
 /// What breaks Rust callers of plex-sdk. Where this differs from [`upstream_breaking`]:
 ///
-/// - Any request type change breaks: an untyped parameter is a `serde_json::Value` or map,
-///   a typed one a struct or enum, so callers' arguments no longer compile (the upstream
-///   generator stays silent on `mediaQuery` gaining its schema); a new format changes the
-///   integer type (`i64` → `i32`); a new enum value adds a variant to an exhaustive `enum`,
-///   and a renamed value renames the variant.
+/// - Any request type change but added enum values breaks: an untyped parameter is a
+///   `serde_json::Value` or map, a typed one a struct or enum, so callers' arguments no
+///   longer compile (the upstream generator stays silent on `mediaQuery` gaining its
+///   schema); a new format changes the integer type (`i64` → `i32`); a renamed value renames
+///   the variant.
+/// - Enum values follow what the generated enums make true for callers
+///   ([`rust_enum_values_breaking`]): every enum is `#[non_exhaustive]`, and one that can
+///   appear in a response is open (an `Unknown` variant keeps a value it does not know).
 /// - A parameter becoming optional breaks too: a required parameter is a method argument, an
 ///   optional one a builder setter.
 /// - A response field becoming required breaks: its type changes from `Option<T>` to `T`;
@@ -376,6 +447,9 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
 pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
     match (side, kind) {
         (_, ChangeKind::Added { required }) => side == Side::Request && required,
+        (_, ChangeKind::Type(change @ (TypeChange::ValuesAdded { .. } | TypeChange::ValuesRemoved))) => {
+            rust_enum_values_breaking(change)
+        }
         (
             _,
             ChangeKind::Removed
@@ -385,6 +459,22 @@ pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
             | ChangeKind::Nullable(_),
         ) => true,
     }
+}
+
+/// Whether enum values added or removed break Rust callers; the same on both sides, and
+/// listed either way.
+///
+/// - Added, to any enum: not breaking. The enum is `#[non_exhaustive]`, so callers' `match`es
+///   already have a wildcard arm and nothing they wrote stops compiling; in a response the
+///   value decoded before too (as `Unknown`), and now decodes as the new variant. That last
+///   point is why the Rust changelog lists the addition even where the upstream one is
+///   silent: code that looked for the value inside `Unknown` must look for the variant.
+/// - Removed, from any enum: breaking. The variant is gone, so code that names it (to send
+///   it in a request, or to match it in a response) stops compiling. That holds for a
+///   response-only enum too, although decoding does not fail: the value, if a server still
+///   sends it, lands in `Unknown`.
+pub fn rust_enum_values_breaking(change: TypeChange) -> bool {
+    change == TypeChange::ValuesRemoved
 }
 
 /// The deepest path holding every change of one side, as the upstream changelog reports it
@@ -415,7 +505,8 @@ pub fn common_path(side: Side, changes: &[Change]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::surface::{field_name, group_name, method_name};
+    use crate::names::{group_name, method_name_for};
+    use crate::surface::field_name;
 
     fn change(path: &str, kind: ChangeKind) -> Change {
         Change { path: path.split('.').map(str::to_string).collect(), kind }
@@ -426,8 +517,8 @@ mod tests {
         assert_eq!(group_name("Library Playlists"), "library_playlists");
         assert_eq!(group_name("DVRs"), "dv_rs");
         assert_eq!(group_name("UltraBlur"), "ultra_blur");
-        assert_eq!(method_name("getMetadataHubs"), "get_metadata_hubs");
-        assert_eq!(method_name("get-users"), "get-users");
+        assert_eq!(method_name_for(Classification::Upstream, "getMetadataHubs"), "get_metadata_hubs");
+        assert_eq!(method_name_for(Classification::Upstream, "get-users"), "get-users");
         assert_eq!(field_name("onlyTransient"), "only_transient");
         assert_eq!(field_name("field.locked"), "field.locked");
         assert_eq!(field_name("MediaContainer"), "media_container");
@@ -448,13 +539,26 @@ mod tests {
         assert!(upstream_breaking(Side::Request, Required(true)));
         assert!(!upstream_breaking(Side::Request, Required(false)));
         assert!(upstream_breaking(Side::Response, Required(false)));
+        let added = |response_only| Type(TypeChange::ValuesAdded { response_only });
+        assert!(!upstream_breaking(Side::Request, added(false)));
+        assert!(upstream_breaking(Side::Request, Type(TypeChange::ValuesRemoved)));
+        assert!(upstream_breaking(Side::Response, added(false)), "a closed enum rejects the new value");
+        assert!(!upstream_lists(Side::Response, added(true)), "an open enum accepts it: not published");
+        assert!(upstream_lists(Side::Response, added(false)));
+        assert!(upstream_lists(Side::Response, Type(TypeChange::ValuesRemoved)));
     }
 
     #[test]
     fn rust_rules_add_what_breaks_rust_callers() {
         use ChangeKind::*;
         assert!(rust_breaking(Side::Request, Type(TypeChange::GainedFields)), "untyped map → struct");
-        assert!(rust_breaking(Side::Request, Type(TypeChange::Widened)), "new enum variant / integer width");
+        assert!(rust_breaking(Side::Request, Type(TypeChange::Widened)), "integer width / renamed variant");
+        for side in [Side::Request, Side::Response] {
+            for response_only in [false, true] {
+                assert!(!rust_breaking(side, Type(TypeChange::ValuesAdded { response_only })), "non_exhaustive");
+            }
+            assert!(rust_breaking(side, Type(TypeChange::ValuesRemoved)), "a variant callers name is gone");
+        }
         assert!(rust_breaking(Side::Request, Required(false)), "argument → setter");
         assert!(rust_breaking(Side::Response, Required(true)), "Option<T> → T");
         assert!(!rust_breaking(Side::Request, Added { required: false }));
@@ -495,7 +599,7 @@ mod tests {
         let kind = |p: &str| changes.iter().find(|c| c.path.join(".") == p).map(|c| c.kind);
         assert_eq!(kind("request.untyped"), Some(ChangeKind::Type(TypeChange::GainedType)));
         assert_eq!(kind("request.number"), Some(ChangeKind::Type(TypeChange::Widened)));
-        assert_eq!(kind("request.choice"), Some(ChangeKind::Type(TypeChange::Other)));
+        assert_eq!(kind("request.choice"), Some(ChangeKind::Type(TypeChange::ValuesRemoved)));
         assert!(log.entries[0].sides[0].breaking, "a removed enum value breaks");
     }
 }
