@@ -69,7 +69,8 @@ impl PreparedRequest {
         self.headers.push((name, crate::encode::simple(value, bool_int)));
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body (none of the current document's operations has one).
+    #[allow(dead_code)]
     pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
         match serde_json::to_vec(value) {
             Ok(bytes) => self.body = Some(("application/json", Bytes::from(bytes))),
@@ -90,7 +91,8 @@ impl PreparedRequest {
         self.body = Some((media, Bytes::from(value)));
     }
 
-    /// Sets a body of bytes of media type `media`.
+    /// Sets a body of bytes of media type `media` (none in the current document).
+    #[allow(dead_code)]
     pub(crate) fn bytes_body(&mut self, media: &'static str, value: Bytes) {
         self.body = Some((media, value));
     }

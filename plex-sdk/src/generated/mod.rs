@@ -9,6 +9,17 @@
 pub mod models;
 mod globals;
 pub(crate) use globals::Globals;
+/// The `Activities` operations.
+///
+/// Track and cancel long-running jobs on the server. Clients usually follow an activity's progress in real time by subscribing to the event stream over EventSource or WebSocket.
+///
+/// When a request starts an activity, the reply names it in the `X-Plex-Activity` header, whose value is the activity's UUID.
+///
+/// Only some activities can be cancelled; those that can are stopped with the `DELETE` endpoint.
+pub mod activities;
+/// The `Authentication` operations.
+///
+pub mod authentication;
 /// The `Butler` operations.
 ///
 /// Butler is the Plex Media Server's built-in scheduler for housekeeping
@@ -18,10 +29,220 @@ pub(crate) use globals::Globals;
 /// thumbnails and preview files, and analyse media files. These endpoints let
 /// an administrator inspect that schedule and start or cancel jobs manually.
 pub mod butler;
+/// The `Collections` operations.
+///
+/// Create and work with collections.
+pub mod collections;
+/// The `Content` operations.
+///
+/// Browse what a media provider has to offer.
+pub mod content;
+/// The `DVRs` operations.
+///
+/// The DVR lets users watch and record live TV. The endpoints in this group set up and configure the DVR itself.
+pub mod dv_rs;
+/// The `Devices` operations.
+///
+/// A media grabber is how the server obtains media over a particular protocol. The basic grabbers are `stream` and `download`; more elaborate ones can have devices attached to them.
+///
+/// Network tuners can announce themselves through the Simple Service Discovery Protocol (SSDP), which is how Plex Media Server finds them. The XML below is a sample SSDP answer. Keep `deviceType`, `serviceType` and `serviceId` exactly as shown, otherwise the server will not recognise the device. The less obvious fields are explained after the sample.
+///
+/// Sample SSDP answer
+/// ```
+/// <root xmlns="urn:schemas-upnp-org:device-1-0">
+///     <specVersion>
+///         <major>1</major>
+///         <minor>0</minor>
+///     </specVersion>
+///     <device>
+///         <deviceType>urn:plex-tv:device:Media:1</deviceType>
+///         <friendlyName>Turing Hopper 3000</friendlyName>
+///         <manufacturer>Plex, Inc.</manufacturer>
+///         <manufacturerURL>https://plex.tv/</manufacturerURL>
+///         <modelDescription>Turing Hopper 3000 Media Grabber</modelDescription>
+///         <modelName>Plex Media Grabber</modelName>
+///         <modelNumber>1</modelNumber>
+///         <modelURL>https://plex.tv</modelURL>
+///         <UDN>uuid:42fde8e4-93b6-41e5-8a63-12d848655811</UDN>
+///         <serviceList>
+///             <service>
+///                 <URLBase>http://10.0.0.5:8088</URLBase>
+///                 <serviceType>urn:plex-tv:service:MediaGrabber:1</serviceType>
+///                 <serviceId>urn:plex-tv:serviceId:MediaGrabber</serviceId>
+///             </service>
+///         </serviceList>
+///     </device>
+/// </root>
+/// ```
+///
+///   - UDN: (string) UUID of the device; at the very least it has to differ between models of a device.
+///   - URLBase: (string) Base HTTP URL of the device; all of its other endpoints are served below it.
+pub mod devices;
+/// The `Download Queue` operations.
+///
+/// Create and work with download queues.
+pub mod download_queue;
+/// The `EPG` operations.
+///
+/// The electronic program guide (EPG) collects the metadata about what airs on each channel and at what time.
+pub mod epg;
+/// The `Events` operations.
+///
+/// Real-time notifications from the server about many kinds of events: library scans, changed preferences, media updates and more. Activity progress is reported through the same channel.
+///
+/// Events can be received over EventSource (server-sent events, SSE) or over WebSocket.
+pub mod events;
+/// The `General` operations.
+///
+/// Basic server endpoints that do not belong to any particular media provider.
+pub mod general;
+/// The `Hubs` operations.
+///
+/// Hubs offered by a media provider.
+pub mod hubs;
+/// The `Library` operations.
+///
+/// Library endpoints that sit outside the media provider API. They mostly manage the library itself, for example adding or removing sections and changing their preferences.
+pub mod library;
+/// The `Library Collections` operations.
+///
+/// Manage collections. Apart from the endpoints listed here, any request to `/library/collections/:collectionId/X` is forwarded to `/library/metadata/:collectionId/X`, so the metadata endpoints work for collections as well.
+pub mod library_collections;
+/// The `Library Playlists` operations.
+///
+/// Create and change playlists.
+pub mod library_playlists;
+/// The `Live TV` operations.
+///
+/// Live TV: playback sessions for the channels of a DVR device.
+pub mod live_tv;
+/// The `Log` operations.
+///
+/// Lets clients write entries into the server's log.
+pub mod log;
+/// The `Play Queue` operations.
+///
+/// Play queues of a media provider.
+/// A play queue is the list of media lined up for playback right now. The server stores queues, but users should treat them as lightweight and short-lived: a list put together for one playback session. Normally each kind of media (music, video, photos) has one active queue, which can be extended, or discarded and replaced by a new one.
+/// A play queue may contain a region that this documentation calls "Up Next" (partly for historical reasons, following iTunes' naming). The region exists when the media container carries `playQueueLastAddedItemID`. It lies after the item that is playing now and before the items that were played originally. This enables "Party Mode": items are added on the fly, and ordinary playback of the queue carries on once they have finished.
+/// Picture the play queue as a window sliding over the full list of queued media. This matters for big queues (for example 40,000 shuffled audio tracks): a client only ever needs to see a small part of the queue, and the server can optimise for that.
+/// A newly created play queue has an empty "Up Next" region, unless the item is an album and no `key` is given; in that case the region is filled with the album's contents. This makes it possible to queue several albums, because 'Add to Up Next' inserts after all of the album's tracks. As a consequence, a play queue created from an album can only be shuffled when `key` is set: without `key` the album is queued implicitly, and a queue that has an "Up Next" region cannot currently be shuffled.
+/// The window moves forward whenever the server gets timeline requests. Clients must fetch the play queue again whenever the now-playing item changes; the play queue API offers no way to set the playing item.
+pub mod play_queue;
+/// The `Playlist` operations.
+///
+/// Create media playlists and play them back.
+pub mod playlist;
+/// The `Plex` operations.
+///
+pub mod plex;
+/// The `Preferences` operations.
+///
+/// Read and change server preferences.
+pub mod preferences;
+/// The `Provider` operations.
+///
+/// Media providers are the entry point to the whole media library API of Plex Media Server and define where each group of endpoints lives. When working with the media library, clients should hard-code no path other than `/media/providers`; endpoints that do not belong to the media library are outside a provider's scope. Details on using media providers are in [the section in API Info](#section/API-Info/Media-Providers).
+pub mod provider;
+/// The `Rate` operations.
+///
+/// Rate media items, for example with thumbs up or down or with stars.
+pub mod rate;
+/// The `Search` operations.
+///
+/// Search within a media provider.
+pub mod search;
+/// The `Status` operations.
+///
+/// Report on current playback sessions and play history, and end sessions when needed.
+pub mod status;
+/// The `Subscriptions` operations.
+///
+/// Subscriptions define which media is recorded and how an airing is picked when several are available.
+pub mod subscriptions;
+/// The `Timeline` operations.
+///
+/// Playback actions of a media provider: reporting the timeline and marking items as played or unplayed.
+pub mod timeline;
+/// The `Transcoder` operations.
+///
+/// Work with the transcoder.
+pub mod transcoder;
+/// The `UltraBlur` operations.
+///
+/// Computes UltraBlur colours and images.
+pub mod ultra_blur;
+/// The `Updater` operations.
+///
+/// Look for and install Plex Media Server updates. Status changes are reported through the event API.
+pub mod updater;
+/// The `Users` operations.
+///
+pub mod users;
 /// The reference pages (`docs/*.md`), included so `cargo test` compiles and runs
 /// their examples.
 #[cfg(doctest)]
 pub mod pages {
+    #[doc = include_str!("../../docs/activities.md")]
+    pub struct ActivitiesPage;
+    #[doc = include_str!("../../docs/authentication.md")]
+    pub struct AuthenticationPage;
     #[doc = include_str!("../../docs/butler.md")]
     pub struct ButlerPage;
+    #[doc = include_str!("../../docs/collections.md")]
+    pub struct CollectionsPage;
+    #[doc = include_str!("../../docs/content.md")]
+    pub struct ContentPage;
+    #[doc = include_str!("../../docs/dv_rs.md")]
+    pub struct DvRsPage;
+    #[doc = include_str!("../../docs/devices.md")]
+    pub struct DevicesPage;
+    #[doc = include_str!("../../docs/download_queue.md")]
+    pub struct DownloadQueuePage;
+    #[doc = include_str!("../../docs/epg.md")]
+    pub struct EpgPage;
+    #[doc = include_str!("../../docs/events.md")]
+    pub struct EventsPage;
+    #[doc = include_str!("../../docs/general.md")]
+    pub struct GeneralPage;
+    #[doc = include_str!("../../docs/hubs.md")]
+    pub struct HubsPage;
+    #[doc = include_str!("../../docs/library.md")]
+    pub struct LibraryPage;
+    #[doc = include_str!("../../docs/library_collections.md")]
+    pub struct LibraryCollectionsPage;
+    #[doc = include_str!("../../docs/library_playlists.md")]
+    pub struct LibraryPlaylistsPage;
+    #[doc = include_str!("../../docs/live_tv.md")]
+    pub struct LiveTvPage;
+    #[doc = include_str!("../../docs/log.md")]
+    pub struct LogPage;
+    #[doc = include_str!("../../docs/play_queue.md")]
+    pub struct PlayQueuePage;
+    #[doc = include_str!("../../docs/playlist.md")]
+    pub struct PlaylistPage;
+    #[doc = include_str!("../../docs/plex.md")]
+    pub struct PlexPage;
+    #[doc = include_str!("../../docs/preferences.md")]
+    pub struct PreferencesPage;
+    #[doc = include_str!("../../docs/provider.md")]
+    pub struct ProviderPage;
+    #[doc = include_str!("../../docs/rate.md")]
+    pub struct RatePage;
+    #[doc = include_str!("../../docs/search.md")]
+    pub struct SearchPage;
+    #[doc = include_str!("../../docs/status.md")]
+    pub struct StatusPage;
+    #[doc = include_str!("../../docs/subscriptions.md")]
+    pub struct SubscriptionsPage;
+    #[doc = include_str!("../../docs/timeline.md")]
+    pub struct TimelinePage;
+    #[doc = include_str!("../../docs/transcoder.md")]
+    pub struct TranscoderPage;
+    #[doc = include_str!("../../docs/ultra_blur.md")]
+    pub struct UltraBlurPage;
+    #[doc = include_str!("../../docs/updater.md")]
+    pub struct UpdaterPage;
+    #[doc = include_str!("../../docs/users.md")]
+    pub struct UsersPage;
 }
