@@ -133,6 +133,16 @@ fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &ModelIndex) -> S
             let exprs: Vec<String> = items.iter().map(|v| rust_expr(&inner_ty, inner, v, index)).collect();
             format!("vec![{}]", exprs.join(", "))
         }
+        // A free-form object is a map of strings in the SDK.
+        Shape::Object if ty.model.is_none() => {
+            let strings: serde_json::Map<String, Value> = wire
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string))))
+                .collect();
+            format!("serde_json::from_value(serde_json::json!({}))?", Value::Object(strings))
+        }
         Shape::Object => format!("serde_json::from_value(serde_json::json!({wire}))?"),
     }
 }

@@ -15,7 +15,7 @@ impl PlexClient {
 /// Network tuners can announce themselves through the Simple Service Discovery Protocol (SSDP), which is how Plex Media Server finds them. The XML below is a sample SSDP answer. Keep `deviceType`, `serviceType` and `serviceId` exactly as shown, otherwise the server will not recognise the device. The less obvious fields are explained after the sample.
 ///
 /// Sample SSDP answer
-/// ```
+/// ```text
 /// <root xmlns="urn:schemas-upnp-org:device-1-0">
 ///     <specVersion>
 ///         <major>1</major>
