@@ -54,10 +54,12 @@ pub struct Generation {
     pub changes: Vec<Change>,
 }
 
-/// Runs the whole pipeline on a loaded document, for `tags`. `spec_label` is how generated
+/// Runs the whole pipeline on a loaded document, for `tags` (every tag when empty). `spec_label` is how generated
 /// files name their source (a path relative to the workspace, so output does not depend on
 /// where the checkout is).
 pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<Generation> {
+    let all = all_tags(source);
+    let tags = if tags.is_empty() { all.as_slice() } else { tags };
     let mut doc = source.value.clone();
     validate::document(source)?;
     // Inline schemas are named on the whole document, before selection, so that a type's name

@@ -74,7 +74,7 @@ pub fn derive(source: &Document, pointer: &str, text: &str, case: Case) -> Resul
         source.error(
             pointer,
             format!("`{text}` cannot be made a Rust identifier: {why}"),
-            Some("rename it in the document (or give it an `x-speakeasy-name-override`)"),
+            Some("rename it in the document"),
         )
     })?;
     Ok(name)

@@ -32,13 +32,17 @@ pub fn build(
         if params.iter().any(|q| q.rust_name == param.rust_name) {
             return Err(source.error(
                 &pointer,
-                format!("two parameters of `{builder_name}` map to the Rust name `{}`", param.rust_name),
+                format!("two parameters of `{}` map to the Rust name `{}`", op_id(doc, op), param.rust_name),
                 Some("rename one of them"),
             ));
         }
         params.push(param);
     }
     Ok(params)
+}
+
+fn op_id<'a>(doc: &'a Value, op: &walk::OperationRef) -> &'a str {
+    doc.pointer(&format!("{}/operationId", op.pointer)).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// Path-level parameters, then the operation's; one with the same name and location as an

@@ -40,10 +40,9 @@ pub fn upstream_documents(shared: &Path) -> Vec<PathBuf> {
     docs
 }
 
-/// Generates the default tags from the project's spec, in memory.
+/// Generates every tag of the project's spec, in memory (what `cargo xtask codegen` does).
 pub fn generate_project_sdk() -> plex_codegen::Generation {
-    let tags: Vec<String> = plex_codegen::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect();
-    plex_codegen::generate_from_path(&spec_path(), &tags, SPEC_LABEL)
+    plex_codegen::generate_from_path(&spec_path(), &[], SPEC_LABEL)
         .unwrap_or_else(|e| panic!("generating from spec/: {e}"))
 }
 

@@ -1,38 +1,91 @@
-//! The pipeline accepts each upstream document in `../shared/plex-api-spec/` for the Butler
-//! tag and gives the same SDK surface as our own `spec/` (the facts are equal; only the prose
-//! differs, and the outline compared holds no prose). Skips, saying so, without `../shared`.
+//! Our `spec/` against the upstream documents in `../shared/plex-api-spec/` (skips, saying so,
+//! without `../shared`; fails under `CI`):
+//! - the newest upstream document and `spec/` differ by exactly the deviations listed in
+//!   `spec/DEVIATIONS.md`, by our own diff engine, and give the same SDK outline;
+//! - every upstream document generates with all its tags;
+//! - the two older documents give the same Butler API as `spec/` (after the documented
+//!   `task` → `butlerTask` rename of 2025-11-30).
 
-use plex_sdk_tests::{SPEC_LABEL, generate_project_sdk, shared_dir, upstream_documents};
+use plex_codegen::changelog::Classification;
+use plex_sdk_tests::{SPEC_LABEL, generate_project_sdk, shared_dir, spec_path, upstream_documents, workspace_root};
 
-fn outline_of(path: &std::path::Path, rename_task: bool) -> String {
+const NEWEST: &str = "plex-api-spec.2026-01-10.yaml";
+
+fn load(path: &std::path::Path, rename_task: bool) -> plex_codegen::Document {
     let mut text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     if rename_task {
-        // Before 2025-11-30 the path parameter was `task` (see shared/README.md). Renaming it
-        // as 2025-11-30 did must leave nothing else to tell the documents' Butler APIs apart.
         let renamed =
             text.replace("/butler/{task}:", "/butler/{butlerTask}:").replace("- name: task\n", "- name: butlerTask\n");
         assert_ne!(renamed, text, "{}: the `task` parameter was expected", path.display());
         text = renamed;
     }
-    let tags = vec!["Butler".to_string()];
-    let doc =
-        plex_codegen::load::parse(path, text).unwrap_or_else(|e| panic!("the loader rejects {}: {e}", path.display()));
-    let generation = plex_codegen::generate(&doc, &tags, SPEC_LABEL)
-        .unwrap_or_else(|e| panic!("the pipeline rejects {}: {e}", path.display()));
-    plex_codegen::describe::describe(&generation)
+    plex_codegen::load::parse(path, text).unwrap_or_else(|e| panic!("the loader rejects {}: {e}", path.display()))
+}
+
+fn outline(doc: &plex_codegen::Document, tags: &[String]) -> (String, String) {
+    let generation = plex_codegen::generate(doc, tags, SPEC_LABEL)
+        .unwrap_or_else(|e| panic!("the pipeline rejects {}: {}", doc.file.display(), e.report()));
+    (plex_codegen::describe::describe(&generation), plex_codegen::summary(&generation.api))
+}
+
+/// The `(method, path)` rows of the table in `spec/DEVIATIONS.md`.
+fn listed_deviations() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(workspace_root().join("spec/DEVIATIONS.md")).expect("spec/DEVIATIONS.md");
+    text.lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(|c| c.trim().trim_matches('`')).collect();
+            (cells[1].to_string(), cells[2].to_string())
+        })
+        .collect()
 }
 
 #[test]
-fn upstream_documents_give_the_same_butler_api() {
-    let Some(shared) = shared_dir("upstream_documents_give_the_same_butler_api") else {
+fn spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only() {
+    let Some(shared) = shared_dir("spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only") else {
         return;
     };
-    let ours = plex_codegen::describe::describe(&generate_project_sdk());
+    let upstream = load(&shared.join("plex-api-spec").join(NEWEST), false);
+    let ours = plex_codegen::load::load(&spec_path()).expect("spec/ loads");
+    let changelog = plex_codegen::changelog(&upstream, &ours, Classification::Rust);
+    let found: Vec<(String, String)> = changelog
+        .entries
+        .iter()
+        .flat_map(|e| {
+            let whole = (e.sides.is_empty()).then(|| (e.operation.clone(), format!("{:?}", e.kind).to_lowercase()));
+            e.sides.iter().map(|s| (e.operation.clone(), s.path.clone())).chain(whole).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(found, listed_deviations(), "the changelog from upstream {NEWEST} to spec/ must list exactly spec/DEVIATIONS.md");
+    eprintln!("upstream {NEWEST} → spec/: {} deviations, as listed", found.len());
+    let (theirs, summary) = outline(&upstream, &[]);
+    assert_eq!(plex_codegen::describe::describe(&generate_project_sdk()), theirs, "the SDK outlines differ");
+    eprintln!("{NEWEST}: {summary}, the same SDK as spec/");
+}
+
+#[test]
+fn every_upstream_document_generates_with_all_tags() {
+    let Some(shared) = shared_dir("every_upstream_document_generates_with_all_tags") else {
+        return;
+    };
     let docs = upstream_documents(&shared);
     assert_eq!(docs.len(), 3, "expected three upstream documents in {}", shared.display());
-    for doc in docs {
-        let name = doc.file_name().unwrap().to_string_lossy().into_owned();
-        let theirs = outline_of(&doc, name.contains("2025-11-12"));
+    for path in docs {
+        let (_, summary) = outline(&load(&path, false), &[]);
+        eprintln!("{}: {summary}", path.file_name().unwrap().to_string_lossy());
+    }
+}
+
+#[test]
+fn older_upstream_documents_give_the_same_butler_api() {
+    let Some(shared) = shared_dir("older_upstream_documents_give_the_same_butler_api") else {
+        return;
+    };
+    let butler = vec!["Butler".to_string()];
+    let ours = outline(&plex_codegen::load::load(&spec_path()).expect("spec/ loads"), &butler).0;
+    for path in upstream_documents(&shared).iter().filter(|p| !p.ends_with(NEWEST)) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let (theirs, _) = outline(&load(path, name.contains("2025-11-12")), &butler);
         assert_eq!(ours, theirs, "{name}: the Butler API differs from spec/'s");
         eprintln!("{name}: same Butler API as spec/");
     }
