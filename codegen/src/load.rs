@@ -22,20 +22,10 @@ impl Document {
     /// A [`Location`] for the node at `pointer`, with its line when it can be found.
     /// When the node itself cannot be found in the text (a flow-style `[a, b]` item, say), the
     /// position is that of its nearest ancestor that can.
+    /// The whole document (pointer `""`), and a node none of whose ancestors can be found, are
+    /// placed at the first line.
     pub fn locate(&self, pointer: &str) -> Box<Location> {
-        let mut probe = pointer;
-        let mut position = position_of_pointer(&self.text, probe);
-        while position.is_none() && !probe.is_empty() {
-            probe = probe.rsplit_once('/').map_or("", |(parent, _)| parent);
-            position = if probe.is_empty() { None } else { position_of_pointer(&self.text, probe) };
-        }
-        Box::new(Location {
-            file: self.file.clone(),
-            line: position.map(|p| p.0),
-            column: position.map(|p| p.1),
-            pointer: pointer.to_string(),
-            snippet: position.and_then(|(line, _)| self.text.lines().nth(line - 1)).map(|l| l.trim_end().to_string()),
-        })
+        locate_in(&self.file, &self.text, pointer)
     }
 
     /// A spec error at `pointer`.
@@ -49,6 +39,29 @@ impl Document {
     }
 }
 
+/// [`Document::locate`] on a file's text, before it has been parsed.
+fn locate_in(file: &Path, text: &str, pointer: &str) -> Box<Location> {
+    let mut probe = pointer;
+    let mut position = position_of_pointer(text, probe);
+    while position.is_none() && !probe.is_empty() {
+        probe = probe.rsplit_once('/').map_or("", |(parent, _)| parent);
+        position = if probe.is_empty() { None } else { position_of_pointer(text, probe) };
+    }
+    let (line, column) = position.unwrap_or((1, 1));
+    Box::new(Location {
+        file: file.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        pointer: pointer.to_string(),
+        snippet: source_line(text, line),
+    })
+}
+
+/// The 1-based `line` of `text`, without its line break and trailing blanks.
+fn source_line(text: &str, line: usize) -> Option<String> {
+    text.lines().nth(line.checked_sub(1)?).map(|l| l.trim_end().to_string())
+}
+
 /// Reads and parses the document at `path`.
 pub fn load(path: &Path) -> Result<Document> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
@@ -59,38 +72,78 @@ pub fn load(path: &Path) -> Result<Document> {
 pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
     let file = file.into();
     let value = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Value>(&text).map_err(|e| Error::Syntax {
-            location: Box::new(Location {
-                file: file.clone(),
-                line: Some(e.line()),
-                column: Some(e.column()).filter(|c| *c > 0),
-                pointer: String::new(),
-                snippet: text.lines().nth(e.line().saturating_sub(1)).map(|l| l.trim_end().to_string()),
-            }),
-            format: "JSON",
-            message: strip_position_suffix(&e.to_string()),
-        })?
+        serde_json::from_str::<Value>(&text).map_err(|e| json_error(&file, &text, &e))?
     } else {
-        let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
-            let (line, column) =
-                e.location().map(|l| (Some(l.line()), Some(l.column()).filter(|c| *c > 0))).unwrap_or((None, None));
-            Error::Syntax {
-                location: Box::new(Location {
-                    file: file.clone(),
-                    line,
-                    column,
-                    pointer: String::new(),
-                    snippet: line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(|l| l.trim_end().to_string()),
-                }),
-                format: "YAML",
-                message: strip_position_suffix(&e.to_string()),
-            }
-        })?;
-        yaml_to_json(yaml)
+        yaml_to_json(serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| yaml_error(&file, &text, &e))?)
     };
     let doc = Document { file, text, value };
     check_version(&doc)?;
     Ok(doc)
+}
+
+/// A JSON syntax error at the parser's line and column (serde_json counts the column in
+/// bytes; reports count characters).
+fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> Error {
+    let line = error.line().max(1);
+    let snippet = source_line(text, line);
+    let column = snippet.as_deref().map_or(error.column(), |l| char_column(l, error.column()));
+    Error::Syntax {
+        location: Box::new(Location {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column).filter(|c| *c > 0),
+            pointer: String::new(),
+            snippet,
+        }),
+        format: "JSON",
+        message: strip_position_suffix(&error.to_string()),
+    }
+}
+
+/// The 1-based character column of the 1-based byte column `byte_column` of `line`.
+fn char_column(line: &str, byte_column: usize) -> usize {
+    let mut end = byte_column.saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().count() + 1
+}
+
+/// A YAML error where the parser stopped. Most errors carry that mark; the ones that do not
+/// (the alias-expansion limit, several documents in one file) are placed by parsing again
+/// while tracking the path of the node being read, then at that node's line (or line 1).
+fn yaml_error(file: &Path, text: &str, error: &serde_norway::Error) -> Error {
+    let location = match error.location() {
+        Some(mark) => {
+            let line = Some(mark.line()).filter(|l| *l > 0);
+            Box::new(Location {
+                file: file.to_path_buf(),
+                line,
+                column: Some(mark.column()).filter(|c| *c > 0),
+                pointer: String::new(),
+                snippet: line.and_then(|l| source_line(text, l)),
+            })
+        }
+        None => locate_in(file, text, &yaml_stop_pointer(text)),
+    };
+    Error::Syntax { location, format: "YAML", message: strip_position_suffix(&error.to_string()) }
+}
+
+/// The JSON pointer of the node the YAML deserializer was reading when it failed.
+fn yaml_stop_pointer(text: &str) -> String {
+    let deserializer = serde_norway::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, serde_norway::Value>(deserializer) {
+        Ok(_) => String::new(),
+        Err(e) => e
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+                serde_path_to_error::Segment::Map { key } => Some(format!("/{}", escape_segment(key))),
+                _ => None,
+            })
+            .collect(),
+    }
 }
 
 fn strip_position_suffix(message: &str) -> String {
