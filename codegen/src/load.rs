@@ -74,11 +74,67 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
     let value = if text.trim_start().starts_with('{') {
         serde_json::from_str::<Value>(&text).map_err(|e| json_error(&file, &text, &e))?
     } else {
+        if let Some((line, column)) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
+            return Err(Error::Syntax {
+                location: Box::new(Location {
+                    file,
+                    line: Some(line),
+                    column: Some(column),
+                    pointer: String::new(),
+                    snippet: source_line(&text, line),
+                }),
+                format: "YAML",
+                message: format!("nesting limit exceeded: flow collections nested more than {MAX_FLOW_DEPTH} deep"),
+            });
+        }
         yaml_to_json(serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| yaml_error(&file, &text, &e))?)
     };
     let doc = Document { file, text, value };
     check_version(&doc)?;
     Ok(doc)
+}
+
+/// YAML flow collections (`[`, `{`) nested deeper than this are refused before the YAML parser
+/// reads them: its time grows with the square of the nesting depth (20,000 levels on one line
+/// take seconds), and the deserializer refuses more than 128 levels of any nesting anyway.
+pub const MAX_FLOW_DEPTH: usize = 1_000;
+
+/// The 1-based line and column of the `[` or `{` that nests flow collections deeper than
+/// `limit`, counting the brackets outside comments and quoted scalars. Brackets inside plain
+/// scalars count too, so the limit is far above what the deserializer accepts.
+fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    let (mut quote, mut comment, mut previous) = (None, false, '\n');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match (c, quote) {
+            ('\n', _) => (line, column, comment) = (line + 1, 0, false),
+            _ if comment => {}
+            ('\\', Some('"')) => {
+                chars.next();
+                column += 1;
+            }
+            ('\'', Some('\'')) if chars.peek() == Some(&'\'') => {
+                chars.next();
+                column += 1;
+            }
+            (q, Some(open)) if q == open => quote = None,
+            (_, Some(_)) => {}
+            ('#', None) if previous.is_whitespace() => comment = true,
+            ('"' | '\'', None) if previous.is_whitespace() || ":,[{-".contains(previous) => quote = Some(c),
+            ('[' | '{', None) => {
+                depth += 1;
+                if depth > limit {
+                    return Some((line, column));
+                }
+            }
+            (']' | '}', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// A JSON syntax error at the parser's line and column (serde_json counts the column in
@@ -460,6 +516,18 @@ mod tests {
         assert!(err.to_string().contains("Swagger 2.0"), "{err}");
         let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
         assert!(err.to_string().starts_with("old.yaml:1:1 (at /openapi): unsupported OpenAPI version"), "{err}");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_where_it_passes_the_limit() {
+        assert_eq!(flow_too_deep("a: [[[]]]\n", 3), None);
+        assert_eq!(flow_too_deep("a: [[[[]]]]\n", 3), Some((1, 7)));
+        // Brackets in comments and quoted scalars do not nest anything.
+        let text = "a: '[[[[' # {{{{\nb: \"{{{{\\\"[[[[\"\nc: 'it''s [[[['\nd: [x, '[[[[']\n";
+        assert_eq!(flow_too_deep(text, 1), None);
+        assert_eq!(flow_too_deep("x:\n  - {a: {b: [1]}}\n", 2), Some((2, 13)));
+        let err = parse("deep.yaml", format!("openapi: 3.1.0\nx: {}1\n", "{a: ".repeat(5000))).unwrap_err();
+        assert!(err.to_string().starts_with("deep.yaml:2:4004: not valid YAML: nesting limit exceeded"), "{err}");
     }
 
     #[test]
