@@ -139,14 +139,74 @@ impl Error {
             out.push_str(&format!("  --> {location}\n"));
             if let (Some(line), Some(snippet)) = (location.line, &location.snippet) {
                 let width = line.to_string().len();
-                let column = location.column.unwrap_or(1).max(1);
-                let caret = format!("{}^", " ".repeat(column - 1));
-                out.push_str(&format!("{:width$} |\n{line} | {snippet}\n{:width$} | {caret}\n", "", ""));
+                let (shown, offset) = window(snippet, location.column.unwrap_or(1));
+                let caret = format!("{}^", " ".repeat(offset));
+                out.push_str(&format!("{:width$} |\n{line} | {shown}\n{:width$} | {caret}\n", "", ""));
             }
         }
         if let Some(help) = self.help() {
             out.push_str(&format!("  = help: {help}\n"));
         }
         out
+    }
+}
+
+/// How many characters of the source line a report shows on each side of the caret.
+pub const SNIPPET_RADIUS: usize = 60;
+
+/// The part of `line` a report shows: at most [`SNIPPET_RADIUS`] characters either side of the
+/// 1-based `column` (clamped to the line), with `…` where text was cut. Returns it with the
+/// caret's offset in characters. Works on characters, so it never splits one.
+pub fn window(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    let caret = column.max(1).min(length.max(1)) - 1;
+    let start = caret.saturating_sub(SNIPPET_RADIUS);
+    let end = (caret + SNIPPET_RADIUS + 1).min(length);
+    if start == 0 && end == length {
+        return (line.to_string(), caret);
+    }
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < length {
+        shown.push('…');
+    }
+    (shown, caret - start + usize::from(start > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_are_shown_whole() {
+        assert_eq!(window("  get:", 3), ("  get:".to_string(), 2));
+        assert_eq!(window("", 1), (String::new(), 0));
+        // A column past the end (an error at the end of the line) points just after it.
+        assert_eq!(window("abc", 9), ("abc".to_string(), 2));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, offset) = window(&line, 501);
+        assert_eq!(shown, format!("…{}X{}…", "a".repeat(60), "b".repeat(60)));
+        assert_eq!(shown.chars().nth(offset), Some('X'));
+        let (shown, offset) = window(&line, 1);
+        assert_eq!((shown.chars().count(), offset), (62, 0));
+        assert!(shown.starts_with('a') && shown.ends_with('…'));
+        let (shown, offset) = window(&line, 1001);
+        assert!(shown.starts_with('…') && shown.ends_with('b'), "{shown}");
+        assert_eq!(shown.chars().nth(offset), Some('b'));
+    }
+
+    #[test]
+    fn cuts_between_characters_not_bytes() {
+        let line = "é".repeat(300);
+        let (shown, offset) = window(&line, 150);
+        assert_eq!(shown.chars().count(), 123);
+        assert_eq!(offset, 61);
     }
 }

@@ -4,7 +4,8 @@
 
 use semver::Version;
 
-use crate::changelog::Changelog;
+use crate::changelog::{Changelog, Classification};
+use crate::{Document, Result};
 
 /// A version step, smallest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,10 +67,24 @@ pub fn judge(changelog: &Changelog, old: &Version, new: &Version) -> Verdict {
     Verdict { required: required_bump(changelog, old), actual: bump(old, new) }
 }
 
+/// What `cargo xtask breaking` computes: the Rust-classified changelog from document `old` to
+/// document `new` (both checked first, so a broken document fails with its report) and the
+/// verdict on the crate's version going from `old_version` to `new_version`.
+pub fn breaking(
+    old: &Document,
+    new: &Document,
+    old_version: &Version,
+    new_version: &Version,
+) -> Result<(Changelog, Verdict)> {
+    let changelog = crate::changelog(old, new, Classification::Rust)?;
+    let verdict = judge(&changelog, old_version, new_version);
+    Ok((changelog, verdict))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changelog::{Classification, Entry, EntryKind};
+    use crate::changelog::{Entry, EntryKind};
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

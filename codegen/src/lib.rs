@@ -15,9 +15,10 @@
 //! Beside it, the changelog path: [`surface`] (every operation's request and response
 //! trees, from any document) → [`mod@changelog`] (diff two surfaces, mark what breaks) →
 //! [`changelog::render`] (markdown or JSON). `cargo xtask changelog` and
-//! `cargo xtask breaking` use it.
+//! `cargo xtask breaking` use it, after [`check()`] has refused a broken document.
 
 pub mod changelog;
+pub mod check;
 pub mod describe;
 pub mod emit;
 pub mod error;
@@ -86,9 +87,21 @@ pub fn summary(api: &model::Api) -> String {
     format!("generated {operations} operations in {} groups", api.tags.len())
 }
 
-/// The changelog from document `old` to document `new`.
-pub fn changelog(old: &Document, new: &Document, classification: changelog::Classification) -> changelog::Changelog {
-    changelog::diff(&surface::surface(&old.value), &surface::surface(&new.value), classification)
+/// Refuses a broken document: the checks of [`mod@check`], which apply to the whole document
+/// whatever is generated from it (`$ref`s, their cycles, operationIds, path parameters, ...).
+pub fn check(doc: &Document) -> Result<()> {
+    check::document(doc)
+}
+
+/// The changelog from document `old` to document `new`, after [`check()`] on both.
+pub fn changelog(
+    old: &Document,
+    new: &Document,
+    classification: changelog::Classification,
+) -> Result<changelog::Changelog> {
+    check(old)?;
+    check(new)?;
+    Ok(changelog::diff(&surface::surface(&old.value), &surface::surface(&new.value), classification))
 }
 
 /// Loads `path` and runs [`generate`].

@@ -22,20 +22,10 @@ impl Document {
     /// A [`Location`] for the node at `pointer`, with its line when it can be found.
     /// When the node itself cannot be found in the text (a flow-style `[a, b]` item, say), the
     /// position is that of its nearest ancestor that can.
+    /// The whole document (pointer `""`), and a node none of whose ancestors can be found, are
+    /// placed at the first line.
     pub fn locate(&self, pointer: &str) -> Box<Location> {
-        let mut probe = pointer;
-        let mut position = position_of_pointer(&self.text, probe);
-        while position.is_none() && !probe.is_empty() {
-            probe = probe.rsplit_once('/').map_or("", |(parent, _)| parent);
-            position = if probe.is_empty() { None } else { position_of_pointer(&self.text, probe) };
-        }
-        Box::new(Location {
-            file: self.file.clone(),
-            line: position.map(|p| p.0),
-            column: position.map(|p| p.1),
-            pointer: pointer.to_string(),
-            snippet: position.and_then(|(line, _)| self.text.lines().nth(line - 1)).map(|l| l.trim_end().to_string()),
-        })
+        locate_in(&self.file, &self.text, pointer)
     }
 
     /// A spec error at `pointer`.
@@ -49,6 +39,29 @@ impl Document {
     }
 }
 
+/// [`Document::locate`] on a file's text, before it has been parsed.
+fn locate_in(file: &Path, text: &str, pointer: &str) -> Box<Location> {
+    let mut probe = pointer;
+    let mut position = position_of_pointer(text, probe);
+    while position.is_none() && !probe.is_empty() {
+        probe = probe.rsplit_once('/').map_or("", |(parent, _)| parent);
+        position = if probe.is_empty() { None } else { position_of_pointer(text, probe) };
+    }
+    let (line, column) = position.unwrap_or((1, 1));
+    Box::new(Location {
+        file: file.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        pointer: pointer.to_string(),
+        snippet: source_line(text, line),
+    })
+}
+
+/// The 1-based `line` of `text`, without its line break and trailing blanks.
+fn source_line(text: &str, line: usize) -> Option<String> {
+    text.lines().nth(line.checked_sub(1)?).map(|l| l.trim_end().to_string())
+}
+
 /// Reads and parses the document at `path`.
 pub fn load(path: &Path) -> Result<Document> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
@@ -59,38 +72,134 @@ pub fn load(path: &Path) -> Result<Document> {
 pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
     let file = file.into();
     let value = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Value>(&text).map_err(|e| Error::Syntax {
-            location: Box::new(Location {
-                file: file.clone(),
-                line: Some(e.line()),
-                column: Some(e.column()).filter(|c| *c > 0),
-                pointer: String::new(),
-                snippet: text.lines().nth(e.line().saturating_sub(1)).map(|l| l.trim_end().to_string()),
-            }),
-            format: "JSON",
-            message: strip_position_suffix(&e.to_string()),
-        })?
+        serde_json::from_str::<Value>(&text).map_err(|e| json_error(&file, &text, &e))?
     } else {
-        let yaml = serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| {
-            let (line, column) =
-                e.location().map(|l| (Some(l.line()), Some(l.column()).filter(|c| *c > 0))).unwrap_or((None, None));
-            Error::Syntax {
+        if let Some((line, column)) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
+            return Err(Error::Syntax {
                 location: Box::new(Location {
-                    file: file.clone(),
-                    line,
-                    column,
+                    file,
+                    line: Some(line),
+                    column: Some(column),
                     pointer: String::new(),
-                    snippet: line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(|l| l.trim_end().to_string()),
+                    snippet: source_line(&text, line),
                 }),
                 format: "YAML",
-                message: strip_position_suffix(&e.to_string()),
-            }
-        })?;
-        yaml_to_json(yaml)
+                message: format!("nesting limit exceeded: flow collections nested more than {MAX_FLOW_DEPTH} deep"),
+            });
+        }
+        yaml_to_json(serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| yaml_error(&file, &text, &e))?)
     };
     let doc = Document { file, text, value };
     check_version(&doc)?;
     Ok(doc)
+}
+
+/// YAML flow collections (`[`, `{`) nested deeper than this are refused before the YAML parser
+/// reads them: its time grows with the square of the nesting depth (20,000 levels on one line
+/// take seconds), and the deserializer refuses more than 128 levels of any nesting anyway.
+pub const MAX_FLOW_DEPTH: usize = 1_000;
+
+/// The 1-based line and column of the `[` or `{` that nests flow collections deeper than
+/// `limit`, counting the brackets outside comments and quoted scalars. Brackets inside plain
+/// scalars count too, so the limit is far above what the deserializer accepts.
+fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    let (mut quote, mut comment, mut previous) = (None, false, '\n');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match (c, quote) {
+            ('\n', _) => (line, column, comment) = (line + 1, 0, false),
+            _ if comment => {}
+            ('\\', Some('"')) => {
+                chars.next();
+                column += 1;
+            }
+            ('\'', Some('\'')) if chars.peek() == Some(&'\'') => {
+                chars.next();
+                column += 1;
+            }
+            (q, Some(open)) if q == open => quote = None,
+            (_, Some(_)) => {}
+            ('#', None) if previous.is_whitespace() => comment = true,
+            ('"' | '\'', None) if previous.is_whitespace() || ":,[{-".contains(previous) => quote = Some(c),
+            ('[' | '{', None) => {
+                depth += 1;
+                if depth > limit {
+                    return Some((line, column));
+                }
+            }
+            (']' | '}', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// A JSON syntax error at the parser's line and column (serde_json counts the column in
+/// bytes; reports count characters).
+fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> Error {
+    let line = error.line().max(1);
+    let snippet = source_line(text, line);
+    let column = snippet.as_deref().map_or(error.column(), |l| char_column(l, error.column()));
+    Error::Syntax {
+        location: Box::new(Location {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column).filter(|c| *c > 0),
+            pointer: String::new(),
+            snippet,
+        }),
+        format: "JSON",
+        message: strip_position_suffix(&error.to_string()),
+    }
+}
+
+/// The 1-based character column of the 1-based byte column `byte_column` of `line`.
+fn char_column(line: &str, byte_column: usize) -> usize {
+    let mut end = byte_column.saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().count() + 1
+}
+
+/// A YAML error where the parser stopped. Most errors carry that mark; the ones that do not
+/// (the alias-expansion limit, several documents in one file) are placed by parsing again
+/// while tracking the path of the node being read, then at that node's line (or line 1).
+fn yaml_error(file: &Path, text: &str, error: &serde_norway::Error) -> Error {
+    let location = match error.location() {
+        Some(mark) => {
+            let line = Some(mark.line()).filter(|l| *l > 0);
+            Box::new(Location {
+                file: file.to_path_buf(),
+                line,
+                column: Some(mark.column()).filter(|c| *c > 0),
+                pointer: String::new(),
+                snippet: line.and_then(|l| source_line(text, l)),
+            })
+        }
+        None => locate_in(file, text, &yaml_stop_pointer(text)),
+    };
+    Error::Syntax { location, format: "YAML", message: strip_position_suffix(&error.to_string()) }
+}
+
+/// The JSON pointer of the node the YAML deserializer was reading when it failed.
+fn yaml_stop_pointer(text: &str) -> String {
+    let deserializer = serde_norway::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, serde_norway::Value>(deserializer) {
+        Ok(_) => String::new(),
+        Err(e) => e
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+                serde_path_to_error::Segment::Map { key } => Some(format!("/{}", escape_segment(key))),
+                _ => None,
+            })
+            .collect(),
+    }
 }
 
 fn strip_position_suffix(message: &str) -> String {
@@ -407,6 +516,18 @@ mod tests {
         assert!(err.to_string().contains("Swagger 2.0"), "{err}");
         let err = parse("old.yaml", "openapi: 2.0.0\n".into()).unwrap_err();
         assert!(err.to_string().starts_with("old.yaml:1:1 (at /openapi): unsupported OpenAPI version"), "{err}");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_where_it_passes_the_limit() {
+        assert_eq!(flow_too_deep("a: [[[]]]\n", 3), None);
+        assert_eq!(flow_too_deep("a: [[[[]]]]\n", 3), Some((1, 7)));
+        // Brackets in comments and quoted scalars do not nest anything.
+        let text = "a: '[[[[' # {{{{\nb: \"{{{{\\\"[[[[\"\nc: 'it''s [[[['\nd: [x, '[[[[']\n";
+        assert_eq!(flow_too_deep(text, 1), None);
+        assert_eq!(flow_too_deep("x:\n  - {a: {b: [1]}}\n", 2), Some((2, 13)));
+        let err = parse("deep.yaml", format!("openapi: 3.1.0\nx: {}1\n", "{a: ".repeat(5000))).unwrap_err();
+        assert!(err.to_string().starts_with("deep.yaml:2:4004: not valid YAML: nesting limit exceeded"), "{err}");
     }
 
     #[test]

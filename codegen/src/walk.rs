@@ -58,69 +58,62 @@ pub fn deref<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
 /// schemas, parameter and header schemas, and media-type schemas of bodies and responses.
 pub fn schema_roots(doc: &Value) -> Vec<String> {
     let mut roots = Vec::new();
-    let obj = |v: &Value| v.as_object().cloned().unwrap_or_default();
-    let components = doc.get("components").map(obj).unwrap_or_default();
-    for name in components.get("schemas").map(obj).unwrap_or_default().keys() {
-        roots.push(format!("/components/schemas/{}", escape_segment(name)));
+    // The entries of `components/<kind>`, with their pointers.
+    let entries = |kind: &'static str| {
+        doc.get("components")
+            .and_then(|c| c.get(kind))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(move |(name, value)| (format!("/components/{kind}/{}", escape_segment(name)), value))
+    };
+    for (pointer, _) in entries("schemas") {
+        roots.push(pointer);
     }
-    let mut holders: Vec<String> = Vec::new();
-    for kind in ["parameters", "headers"] {
-        for name in components.get(kind).map(obj).unwrap_or_default().keys() {
-            holders.push(format!("/components/{kind}/{}", escape_segment(name)));
-        }
+    let mut holders: Vec<(String, &Value)> = entries("parameters").chain(entries("headers")).collect();
+    for (pointer, value) in entries("responses").chain(entries("requestBodies")) {
+        media_schemas(value, &pointer, &mut roots);
     }
-    for kind in ["responses", "requestBodies"] {
-        for name in components.get(kind).map(obj).unwrap_or_default().keys() {
-            media_schemas(doc, &format!("/components/{kind}/{}", escape_segment(name)), &mut roots);
-        }
-    }
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for path in paths.keys() {
-            let item_ptr = format!("/paths/{}", escape_segment(path));
-            parameter_holders(doc, &item_ptr, &mut holders);
-            for method in METHODS {
-                let op_ptr = format!("{item_ptr}/{method}");
-                if doc.pointer(&op_ptr).is_none() {
-                    continue;
-                }
-                parameter_holders(doc, &op_ptr, &mut holders);
-                media_schemas(doc, &format!("{op_ptr}/requestBody"), &mut roots);
-                if let Some(responses) = doc.pointer(&format!("{op_ptr}/responses")).and_then(Value::as_object) {
-                    for code in responses.keys() {
-                        media_schemas(doc, &format!("{op_ptr}/responses/{}", escape_segment(code)), &mut roots);
-                    }
-                }
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let item_ptr = format!("/paths/{}", escape_segment(path));
+        parameter_holders(item, &item_ptr, &mut holders);
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let op_ptr = format!("{item_ptr}/{method}");
+            parameter_holders(op, &op_ptr, &mut holders);
+            if let Some(body) = op.get("requestBody") {
+                media_schemas(body, &format!("{op_ptr}/requestBody"), &mut roots);
+            }
+            for (code, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                media_schemas(response, &format!("{op_ptr}/responses/{}", escape_segment(code)), &mut roots);
             }
         }
     }
-    for holder in holders {
-        if doc.pointer(&format!("{holder}/schema")).is_some() {
+    for (holder, value) in holders {
+        if value.get("schema").is_some() {
             roots.push(format!("{holder}/schema"));
         }
     }
     roots
 }
 
-fn parameter_holders(doc: &Value, owner: &str, out: &mut Vec<String>) {
-    if let Some(params) = doc.pointer(&format!("{owner}/parameters")).and_then(Value::as_array) {
-        out.extend((0..params.len()).map(|i| format!("{owner}/parameters/{i}")));
+/// The parameters of `node` (a path item or an operation at `owner`).
+fn parameter_holders<'a>(node: &'a Value, owner: &str, out: &mut Vec<(String, &'a Value)>) {
+    for (i, param) in node.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        out.push((format!("{owner}/parameters/{i}"), param));
     }
 }
 
-fn media_schemas(doc: &Value, owner: &str, out: &mut Vec<String>) {
-    if let Some(content) = doc.pointer(&format!("{owner}/content")).and_then(Value::as_object) {
-        for (media, body) in content {
-            if body.get("schema").is_some() {
-                out.push(format!("{owner}/content/{}/schema", escape_segment(media)));
-            }
+/// The schemas of the media types and headers of `node` (a body or a response at `owner`).
+fn media_schemas(node: &Value, owner: &str, out: &mut Vec<String>) {
+    for (media, body) in node.get("content").and_then(Value::as_object).into_iter().flatten() {
+        if body.get("schema").is_some() {
+            out.push(format!("{owner}/content/{}/schema", escape_segment(media)));
         }
     }
-    if let Some(headers) = doc.pointer(&format!("{owner}/headers")).and_then(Value::as_object) {
-        for name in headers.keys() {
-            let ptr = format!("{owner}/headers/{}/schema", escape_segment(name));
-            if doc.pointer(&ptr).is_some() {
-                out.push(ptr);
-            }
+    for (name, header) in node.get("headers").and_then(Value::as_object).into_iter().flatten() {
+        if header.get("schema").is_some() {
+            out.push(format!("{owner}/headers/{}/schema", escape_segment(name)));
         }
     }
 }
@@ -132,6 +125,64 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String,
     for root in schema_roots(doc) {
         if let Some(node) = doc.pointer_mut(&root) {
             walk_schema(node, &root, f);
+        }
+    }
+}
+
+/// Calls `f` on every schema object of the document, parents before children, with its
+/// pointer: [`for_each_schema`] without changing anything.
+pub fn visit_schemas(doc: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    for root in schema_roots(doc) {
+        if let Some(node) = doc.pointer(&root) {
+            visit_schema(node, &mut root.clone(), f);
+        }
+    }
+}
+
+/// Appends `/segment`, escaped, to `pointer`.
+fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// [`visit_schemas`] below one node, with one pointer buffer for the walk.
+fn visit_schema(node: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    let Some(map) = node.as_object() else { return };
+    f(pointer, map);
+    let length = pointer.len();
+    let mut visit = |child: &Value, key: &str, name: Option<&str>, pointer: &mut String| {
+        push_segment(pointer, key);
+        if let Some(name) = name {
+            push_segment(pointer, name);
+        }
+        visit_schema(child, pointer, f);
+        pointer.truncate(length);
+    };
+    for key in SCHEMA_MAPS {
+        for (name, child) in map.get(key).and_then(Value::as_object).into_iter().flatten() {
+            visit(child, key, Some(name), pointer);
+        }
+    }
+    for key in SCHEMA_LISTS {
+        for (i, child) in map.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            visit(child, key, Some(&i.to_string()), pointer);
+        }
+    }
+    for key in SCHEMA_SINGLES {
+        match map.get(key) {
+            Some(Value::Array(items)) => {
+                for (i, child) in items.iter().enumerate() {
+                    visit(child, key, Some(&i.to_string()), pointer);
+                }
+            }
+            Some(child @ Value::Object(_)) => visit(child, key, None, pointer),
+            _ => {}
         }
     }
 }
@@ -175,18 +226,30 @@ fn walk_schema(node: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut Map
 
 /// Every `$ref` string anywhere below `node`, with the pointer of the object holding it.
 pub fn refs_below(node: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+    collect_refs(node, &mut pointer.to_string(), out);
+}
+
+/// [`refs_below`] with one pointer buffer for the whole walk (the document has far more nodes
+/// than `$ref`s).
+fn collect_refs(node: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    let length = pointer.len();
     match node {
         Value::Object(map) => {
             if let Some(r) = map.get("$ref").and_then(Value::as_str) {
-                out.push((pointer.to_string(), r.to_string()));
+                out.push((pointer.clone(), r.to_string()));
             }
             for (k, v) in map {
-                refs_below(v, &format!("{pointer}/{}", escape_segment(k)), out);
+                push_segment(pointer, k);
+                collect_refs(v, pointer, out);
+                pointer.truncate(length);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                refs_below(v, &format!("{pointer}/{i}"), out);
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_refs(v, pointer, out);
+                pointer.truncate(length);
             }
         }
         _ => {}

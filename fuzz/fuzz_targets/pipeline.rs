@@ -1,5 +1,5 @@
-//! load → select → validate → normalise → model → generate, and the surface and changelog,
-//! on arbitrary input. Any panic that escapes is a bug (progenitor's and typify's own panics
+//! load → select → validate → normalise → model → generate, and the whole-document checks,
+//! the surface and changelog, on arbitrary input. Any panic that escapes is a bug (progenitor's and typify's own panics
 //! are contained by the generator and must come out as errors).
 #![no_main]
 
@@ -8,7 +8,16 @@ use plex_codegen::changelog::{Classification, diff};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(doc) = plex_codegen::load::parse("fuzz.yaml", text.to_string()) else { return };
+    let doc = match plex_codegen::load::parse("fuzz.yaml", text.to_string()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let _ = e.report();
+            return;
+        }
+    };
+    if let Err(e) = plex_codegen::check(&doc) {
+        let _ = e.report();
+    }
     let surface = plex_codegen::surface::surface(&doc.value);
     let _ = diff(&surface, &plex_codegen::surface::Surface::default(), Classification::Rust);
     let _ = diff(&surface, &surface, Classification::Upstream);

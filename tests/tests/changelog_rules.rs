@@ -33,6 +33,12 @@ fn load(path: &Path) -> plex_codegen::Document {
     plex_codegen::load::load(path).unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
 }
 
+/// The changelog of two documents that must pass the checks.
+fn changelog(old: &plex_codegen::Document, new: &plex_codegen::Document, classification: Classification) -> Changelog {
+    plex_codegen::changelog(old, new, classification)
+        .unwrap_or_else(|e| panic!("the documents pass the checks:\n{}", e.report()))
+}
+
 fn entry(operation: &str, path: &str, kind: &str, breaking: bool) -> FlatEntry {
     FlatEntry { operation: operation.into(), path: path.into(), kind: kind.into(), breaking }
 }
@@ -121,8 +127,8 @@ fn every_rule_fixture() {
         let dir = fixtures_dir().join(case);
         let old = load(&dir.join("old.yaml"));
         let new = load(&dir.join("new.yaml"));
-        let upstream = plex_codegen::changelog(&old, &new, Classification::Upstream);
-        let rust = plex_codegen::changelog(&old, &new, Classification::Rust);
+        let upstream = changelog(&old, &new, Classification::Upstream);
+        let rust = changelog(&old, &new, Classification::Rust);
         let text = report(&format!("{case}: old.yaml → new.yaml"), &upstream, &rust, PREFIX);
         insta::with_settings!({
             description => format!("tests/fixtures/changelog/{case}"),
@@ -193,7 +199,7 @@ fn butler_rename_from_our_own_spec_history() {
     let old = plex_codegen::load::parse("plex-api-spec.before-rename.yaml", old_text).expect("the old text parses");
     let new = plex_codegen::load::parse(spec, current).expect("the spec parses");
 
-    let upstream = plex_codegen::changelog(&old, &new, Classification::Upstream);
+    let upstream = changelog(&old, &new, Classification::Upstream);
     assert_eq!(
         render::flatten(&upstream),
         vec![
@@ -201,7 +207,7 @@ fn butler_rename_from_our_own_spec_history() {
             entry("butler.stop_task", "request", "Changed", true),
         ]
     );
-    let rust = plex_codegen::changelog(&old, &new, Classification::Rust);
+    let rust = changelog(&old, &new, Classification::Rust);
     assert_eq!(render::flatten(&rust), render::flatten(&upstream), "a rename breaks Rust callers too");
 
     let text = report("spec/plex-api-spec.yaml: `task` → `butlerTask`", &upstream, &rust, "plex_api");

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
-use plex_codegen::changelog::{Classification, render};
-use plex_codegen::gate::{Bump, judge};
+use plex_codegen::changelog::render;
+use plex_codegen::gate::{Bump, breaking};
 
 const SPEC: &str = "spec/plex-api-spec.yaml";
 const MANIFEST: &str = "plex-sdk/Cargo.toml";
@@ -49,8 +49,7 @@ pub fn run(root: &Path, base: &str) -> anyhow::Result<ExitCode> {
     let new = plex_codegen::load::load(&root.join(SPEC))?;
     let old_version = version_of(&git_show(root, base, MANIFEST)?, &format!("{MANIFEST}@{base}"))?;
     let new_version = version_of(&std::fs::read_to_string(root.join(MANIFEST))?, MANIFEST)?;
-    let changelog = plex_codegen::changelog(&old, &new, Classification::Rust);
-    let verdict = judge(&changelog, &old_version, &new_version);
+    let (changelog, verdict) = breaking(&old, &new, &old_version, &new_version)?;
     if verdict.passes() {
         if changelog.entries.is_empty() {
             println!("spec/ has no SDK-visible change since {base}; plex-sdk {old_version} → {new_version}");

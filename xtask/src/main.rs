@@ -114,7 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let classification = if rust { Classification::Rust } else { Classification::Upstream };
             let old = plex_codegen::load::load(&old)?;
             let new = plex_codegen::load::load(&new)?;
-            let changelog = plex_codegen::changelog(&old, &new, classification);
+            let changelog = plex_codegen::changelog(&old, &new, classification)?;
             match format {
                 Format::Markdown => print!("{}", render::markdown(&changelog, &prefix, "Rust")),
                 Format::Json => print!("{}", render::json(&changelog)),
