@@ -22,6 +22,7 @@ pub mod check;
 pub mod describe;
 pub mod emit;
 pub mod error;
+pub mod features;
 pub mod gate;
 pub mod load;
 pub mod model;

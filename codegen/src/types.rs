@@ -132,6 +132,17 @@ impl Types {
     }
 }
 
+/// Every `models::Name` inside a rendered type.
+pub fn models_in(rust: &str) -> Vec<String> {
+    let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
+    compact
+        .split("models::")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
 /// The first `models::Name` inside a rendered type.
 fn model_in(rust: &str) -> Option<String> {
     let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();

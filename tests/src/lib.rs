@@ -42,8 +42,12 @@ pub fn upstream_documents(shared: &Path) -> Vec<PathBuf> {
 
 /// Generates every tag of the project's spec, in memory (what `cargo xtask codegen` does).
 pub fn generate_project_sdk() -> plex_codegen::Generation {
-    plex_codegen::generate_from_path(&spec_path(), &[], SPEC_LABEL)
-        .unwrap_or_else(|e| panic!("generating from spec/: {e}"))
+    let mut generation = plex_codegen::generate_from_path(&spec_path(), &[], SPEC_LABEL)
+        .unwrap_or_else(|e| panic!("generating from spec/: {e}"));
+    let manifest = plex_codegen::features::manifest(&workspace_root().join("plex-sdk"), &generation.api)
+        .unwrap_or_else(|e| panic!("plex-sdk's manifest: {e}"));
+    generation.files.push(manifest);
+    generation
 }
 
 /// The workspace README's examples, compiled as doc tests against plex-sdk.

@@ -25,7 +25,9 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
     let source = plex_codegen::load::load(&spec_path)?;
     let tags = if options.tags.is_empty() { plex_codegen::all_tags(&source) } else { options.tags.clone() };
-    let generation = plex_codegen::generate(&source, &tags, &label)?;
+    let mut generation = plex_codegen::generate(&source, &tags, &label)?;
+    let manifest = plex_codegen::features::manifest(&root.join("plex-sdk"), &generation.api)?;
+    generation.files.push(manifest);
     if options.explain {
         for change in &generation.changes {
             println!("{:<32} {:<60} {}", change.rule, change.pointer, change.detail);
@@ -83,18 +85,19 @@ fn write_standalone(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFil
             std::fs::copy(&path, &target).with_context(|| format!("copying {}", path.display()))?;
         }
     }
-    let manifest = standalone_manifest(root).context("writing the manifest")?;
+    let (manifests, files): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| f.path == "Cargo.toml");
+    let manifest = standalone_manifest(root, manifests.first()).context("writing the manifest")?;
     std::fs::write(out.join("Cargo.toml"), manifest)?;
     let _ = std::fs::remove_dir_all(out.join(sync::GENERATED_DIR));
     let _ = std::fs::remove_dir_all(out.join("docs"));
-    sync::write(out, files).with_context(|| format!("writing into {}", out.display()))?;
+    sync::write(out, &files).with_context(|| format!("writing into {}", out.display()))?;
     println!("wrote a crate to {} ({} generated files)", out.display(), files.len());
     Ok(ExitCode::SUCCESS)
 }
 
 /// plex-sdk's manifest with every `workspace = true` resolved from the workspace's own, as a
 /// workspace of its own.
-fn standalone_manifest(root: &Path) -> anyhow::Result<String> {
+fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFile>) -> anyhow::Result<String> {
     let workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
     let shared = workspace
         .get("workspace")
@@ -102,7 +105,11 @@ fn standalone_manifest(root: &Path) -> anyhow::Result<String> {
         .and_then(toml::Value::as_table)
         .cloned()
         .unwrap_or_default();
-    let mut manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("plex-sdk/Cargo.toml"))?)?;
+    let text = match generated {
+        Some(file) => file.contents.clone(),
+        None => std::fs::read_to_string(root.join("plex-sdk/Cargo.toml"))?,
+    };
+    let mut manifest: toml::Table = toml::from_str(&text)?;
     let package = manifest.get_mut("package").and_then(toml::Value::as_table_mut).context("no [package]")?;
     for key in ["edition", "license", "rust-version", "publish"] {
         let value = workspace.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get(key)).cloned();

@@ -68,6 +68,7 @@ pub fn space_out_items(text: &str) -> String {
 /// Every generated file: `src/generated/` and `docs/`, in a fixed order.
 pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<GeneratedFile>> {
     let modules: Vec<_> = api.tags.iter().map(|t| format_ident!("{}", t.module)).collect();
+    let features: Vec<&str> = api.tags.iter().map(|t| t.module.as_str()).collect();
     let docs: Vec<TokenStream> =
         api.tags.iter().map(|t| doc_lines(&format!("The `{}` operations.\n\n{}", t.name, t.description))).collect();
     let page_paths: Vec<String> = api.tags.iter().map(|t| format!("../../docs/{}.md", t.module)).collect();
@@ -84,6 +85,7 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         pub(crate) use globals::Globals;
         #(
             #docs
+            #[cfg(feature = #features)]
             pub mod #modules;
         )*
 
@@ -92,6 +94,7 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         #[cfg(doctest)]
         pub mod pages {
             #(
+                #[cfg(feature = #features)]
                 #[doc = include_str!(#page_paths)]
                 pub struct #page_types;
             )*
@@ -100,6 +103,7 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
     let mut models: syn::File = syn::parse2(models)
         .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
     let index = models::document_and_index(&mut models);
+    models::gate_by_group(&mut models, &model_roots(api));
     let mut files = vec![
         format_file("src/generated/mod.rs", spec_label, root)?,
         format_file("src/generated/globals.rs", spec_label, globals::emit(api))?,
@@ -110,6 +114,27 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
     }
     files.extend(docs::emit(api, &index, spec_label));
     Ok(files)
+}
+
+/// Per group, the models its operations name (parameters, bodies, success types).
+fn model_roots(api: &Api) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    api.tags
+        .iter()
+        .map(|tag| {
+            let mut names = std::collections::BTreeSet::new();
+            for op in &tag.operations {
+                let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
+                let success = match &op.success {
+                    crate::model::Success::Json { ty } => Some(ty),
+                    _ => None,
+                };
+                for ty in types.chain(success) {
+                    names.extend(crate::types::models_in(&ty.rust));
+                }
+            }
+            (tag.module.clone(), names)
+        })
+        .collect()
 }
 
 /// Doc text as `#[doc]` attributes: `text` split into lines (rustdoc joins them).

@@ -216,3 +216,76 @@ pub fn separate_case_collisions(s: &mut syn::ItemStruct) {
         }
     }
 }
+
+/// The type an item defines or implements (`struct X`, `impl From<&X> for X` → `X`).
+fn item_type(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        syn::Item::Impl(i) => last_segment(&i.self_ty).map(|(name, _)| name),
+        _ => None,
+    }
+}
+
+/// The identifiers an item's tokens mention.
+fn mentions(item: &syn::Item) -> BTreeSet<String> {
+    fn walk(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(i) => {
+                    out.insert(i.to_string());
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(quote::ToTokens::to_token_stream(item), &mut out);
+    out
+}
+
+/// Puts each model behind the cargo features of the groups that use it (`roots`: group →
+/// the model names its operations name), following the types each model mentions; a model
+/// every group uses stays ungated, one no operation uses is behind `full`. A build with one
+/// group then compiles only the models that group needs.
+pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<String>>) {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in &file.items {
+        if let Some(name) = item_type(item) {
+            edges.entry(name).or_default().extend(mentions(item));
+        }
+    }
+    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (group, names) in roots {
+        let mut stack: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !edges.contains_key(name) || !seen.insert(name) {
+                continue;
+            }
+            users.entry(name).or_default().insert(group.as_str());
+            stack.extend(edges[name].iter().map(String::as_str));
+        }
+    }
+    for item in &mut file.items {
+        let Some(name) = item_type(item) else { continue };
+        let groups = users.get(name.as_str()).cloned().unwrap_or_default();
+        let attr: syn::Attribute = if groups.len() == roots.len() {
+            continue;
+        } else if groups.is_empty() {
+            syn::parse_quote!(#[cfg(feature = "full")])
+        } else {
+            let features = groups.iter().map(|g| quote::quote!(feature = #g));
+            syn::parse_quote!(#[cfg(any(#(#features),*))])
+        };
+        match item {
+            syn::Item::Struct(s) => s.attrs.insert(0, attr),
+            syn::Item::Enum(e) => e.attrs.insert(0, attr),
+            syn::Item::Type(t) => t.attrs.insert(0, attr),
+            syn::Item::Impl(i) => i.attrs.insert(0, attr),
+            _ => {}
+        }
+    }
+}

@@ -16,9 +16,11 @@ pub(crate) use globals::Globals;
 /// When a request starts an activity, the reply names it in the `X-Plex-Activity` header, whose value is the activity's UUID.
 ///
 /// Only some activities can be cancelled; those that can are stopped with the `DELETE` endpoint.
+#[cfg(feature = "activities")]
 pub mod activities;
 /// The `Authentication` operations.
 ///
+#[cfg(feature = "authentication")]
 pub mod authentication;
 /// The `Butler` operations.
 ///
@@ -28,18 +30,22 @@ pub mod authentication;
 /// back up and optimise the library database, refresh metadata, build
 /// thumbnails and preview files, and analyse media files. These endpoints let
 /// an administrator inspect that schedule and start or cancel jobs manually.
+#[cfg(feature = "butler")]
 pub mod butler;
 /// The `Collections` operations.
 ///
 /// Create and work with collections.
+#[cfg(feature = "collections")]
 pub mod collections;
 /// The `Content` operations.
 ///
 /// Browse what a media provider has to offer.
+#[cfg(feature = "content")]
 pub mod content;
 /// The `DVRs` operations.
 ///
 /// The DVR lets users watch and record live TV. The endpoints in this group set up and configure the DVR itself.
+#[cfg(feature = "dv_rs")]
 pub mod dv_rs;
 /// The `Devices` operations.
 ///
@@ -77,48 +83,59 @@ pub mod dv_rs;
 ///
 ///   - UDN: (string) UUID of the device; at the very least it has to differ between models of a device.
 ///   - URLBase: (string) Base HTTP URL of the device; all of its other endpoints are served below it.
+#[cfg(feature = "devices")]
 pub mod devices;
 /// The `Download Queue` operations.
 ///
 /// Create and work with download queues.
+#[cfg(feature = "download_queue")]
 pub mod download_queue;
 /// The `EPG` operations.
 ///
 /// The electronic program guide (EPG) collects the metadata about what airs on each channel and at what time.
+#[cfg(feature = "epg")]
 pub mod epg;
 /// The `Events` operations.
 ///
 /// Real-time notifications from the server about many kinds of events: library scans, changed preferences, media updates and more. Activity progress is reported through the same channel.
 ///
 /// Events can be received over EventSource (server-sent events, SSE) or over WebSocket.
+#[cfg(feature = "events")]
 pub mod events;
 /// The `General` operations.
 ///
 /// Basic server endpoints that do not belong to any particular media provider.
+#[cfg(feature = "general")]
 pub mod general;
 /// The `Hubs` operations.
 ///
 /// Hubs offered by a media provider.
+#[cfg(feature = "hubs")]
 pub mod hubs;
 /// The `Library` operations.
 ///
 /// Library endpoints that sit outside the media provider API. They mostly manage the library itself, for example adding or removing sections and changing their preferences.
+#[cfg(feature = "library")]
 pub mod library;
 /// The `Library Collections` operations.
 ///
 /// Manage collections. Apart from the endpoints listed here, any request to `/library/collections/:collectionId/X` is forwarded to `/library/metadata/:collectionId/X`, so the metadata endpoints work for collections as well.
+#[cfg(feature = "library_collections")]
 pub mod library_collections;
 /// The `Library Playlists` operations.
 ///
 /// Create and change playlists.
+#[cfg(feature = "library_playlists")]
 pub mod library_playlists;
 /// The `Live TV` operations.
 ///
 /// Live TV: playback sessions for the channels of a DVR device.
+#[cfg(feature = "live_tv")]
 pub mod live_tv;
 /// The `Log` operations.
 ///
 /// Lets clients write entries into the server's log.
+#[cfg(feature = "log")]
 pub mod log;
 /// The `Play Queue` operations.
 ///
@@ -128,121 +145,166 @@ pub mod log;
 /// Picture the play queue as a window sliding over the full list of queued media. This matters for big queues (for example 40,000 shuffled audio tracks): a client only ever needs to see a small part of the queue, and the server can optimise for that.
 /// A newly created play queue has an empty "Up Next" region, unless the item is an album and no `key` is given; in that case the region is filled with the album's contents. This makes it possible to queue several albums, because 'Add to Up Next' inserts after all of the album's tracks. As a consequence, a play queue created from an album can only be shuffled when `key` is set: without `key` the album is queued implicitly, and a queue that has an "Up Next" region cannot currently be shuffled.
 /// The window moves forward whenever the server gets timeline requests. Clients must fetch the play queue again whenever the now-playing item changes; the play queue API offers no way to set the playing item.
+#[cfg(feature = "play_queue")]
 pub mod play_queue;
 /// The `Playlist` operations.
 ///
 /// Create media playlists and play them back.
+#[cfg(feature = "playlist")]
 pub mod playlist;
 /// The `Plex` operations.
 ///
+#[cfg(feature = "plex")]
 pub mod plex;
 /// The `Preferences` operations.
 ///
 /// Read and change server preferences.
+#[cfg(feature = "preferences")]
 pub mod preferences;
 /// The `Provider` operations.
 ///
 /// Media providers are the entry point to the whole media library API of Plex Media Server and define where each group of endpoints lives. When working with the media library, clients should hard-code no path other than `/media/providers`; endpoints that do not belong to the media library are outside a provider's scope. Details on using media providers are in [the section in API Info](#section/API-Info/Media-Providers).
+#[cfg(feature = "provider")]
 pub mod provider;
 /// The `Rate` operations.
 ///
 /// Rate media items, for example with thumbs up or down or with stars.
+#[cfg(feature = "rate")]
 pub mod rate;
 /// The `Search` operations.
 ///
 /// Search within a media provider.
+#[cfg(feature = "search")]
 pub mod search;
 /// The `Status` operations.
 ///
 /// Report on current playback sessions and play history, and end sessions when needed.
+#[cfg(feature = "status")]
 pub mod status;
 /// The `Subscriptions` operations.
 ///
 /// Subscriptions define which media is recorded and how an airing is picked when several are available.
+#[cfg(feature = "subscriptions")]
 pub mod subscriptions;
 /// The `Timeline` operations.
 ///
 /// Playback actions of a media provider: reporting the timeline and marking items as played or unplayed.
+#[cfg(feature = "timeline")]
 pub mod timeline;
 /// The `Transcoder` operations.
 ///
 /// Work with the transcoder.
+#[cfg(feature = "transcoder")]
 pub mod transcoder;
 /// The `UltraBlur` operations.
 ///
 /// Computes UltraBlur colours and images.
+#[cfg(feature = "ultra_blur")]
 pub mod ultra_blur;
 /// The `Updater` operations.
 ///
 /// Look for and install Plex Media Server updates. Status changes are reported through the event API.
+#[cfg(feature = "updater")]
 pub mod updater;
 /// The `Users` operations.
 ///
+#[cfg(feature = "users")]
 pub mod users;
 /// The reference pages (`docs/*.md`), included so `cargo test` compiles and runs
 /// their examples.
 #[cfg(doctest)]
 pub mod pages {
+    #[cfg(feature = "activities")]
     #[doc = include_str!("../../docs/activities.md")]
     pub struct ActivitiesPage;
+    #[cfg(feature = "authentication")]
     #[doc = include_str!("../../docs/authentication.md")]
     pub struct AuthenticationPage;
+    #[cfg(feature = "butler")]
     #[doc = include_str!("../../docs/butler.md")]
     pub struct ButlerPage;
+    #[cfg(feature = "collections")]
     #[doc = include_str!("../../docs/collections.md")]
     pub struct CollectionsPage;
+    #[cfg(feature = "content")]
     #[doc = include_str!("../../docs/content.md")]
     pub struct ContentPage;
+    #[cfg(feature = "dv_rs")]
     #[doc = include_str!("../../docs/dv_rs.md")]
     pub struct DvRsPage;
+    #[cfg(feature = "devices")]
     #[doc = include_str!("../../docs/devices.md")]
     pub struct DevicesPage;
+    #[cfg(feature = "download_queue")]
     #[doc = include_str!("../../docs/download_queue.md")]
     pub struct DownloadQueuePage;
+    #[cfg(feature = "epg")]
     #[doc = include_str!("../../docs/epg.md")]
     pub struct EpgPage;
+    #[cfg(feature = "events")]
     #[doc = include_str!("../../docs/events.md")]
     pub struct EventsPage;
+    #[cfg(feature = "general")]
     #[doc = include_str!("../../docs/general.md")]
     pub struct GeneralPage;
+    #[cfg(feature = "hubs")]
     #[doc = include_str!("../../docs/hubs.md")]
     pub struct HubsPage;
+    #[cfg(feature = "library")]
     #[doc = include_str!("../../docs/library.md")]
     pub struct LibraryPage;
+    #[cfg(feature = "library_collections")]
     #[doc = include_str!("../../docs/library_collections.md")]
     pub struct LibraryCollectionsPage;
+    #[cfg(feature = "library_playlists")]
     #[doc = include_str!("../../docs/library_playlists.md")]
     pub struct LibraryPlaylistsPage;
+    #[cfg(feature = "live_tv")]
     #[doc = include_str!("../../docs/live_tv.md")]
     pub struct LiveTvPage;
+    #[cfg(feature = "log")]
     #[doc = include_str!("../../docs/log.md")]
     pub struct LogPage;
+    #[cfg(feature = "play_queue")]
     #[doc = include_str!("../../docs/play_queue.md")]
     pub struct PlayQueuePage;
+    #[cfg(feature = "playlist")]
     #[doc = include_str!("../../docs/playlist.md")]
     pub struct PlaylistPage;
+    #[cfg(feature = "plex")]
     #[doc = include_str!("../../docs/plex.md")]
     pub struct PlexPage;
+    #[cfg(feature = "preferences")]
     #[doc = include_str!("../../docs/preferences.md")]
     pub struct PreferencesPage;
+    #[cfg(feature = "provider")]
     #[doc = include_str!("../../docs/provider.md")]
     pub struct ProviderPage;
+    #[cfg(feature = "rate")]
     #[doc = include_str!("../../docs/rate.md")]
     pub struct RatePage;
+    #[cfg(feature = "search")]
     #[doc = include_str!("../../docs/search.md")]
     pub struct SearchPage;
+    #[cfg(feature = "status")]
     #[doc = include_str!("../../docs/status.md")]
     pub struct StatusPage;
+    #[cfg(feature = "subscriptions")]
     #[doc = include_str!("../../docs/subscriptions.md")]
     pub struct SubscriptionsPage;
+    #[cfg(feature = "timeline")]
     #[doc = include_str!("../../docs/timeline.md")]
     pub struct TimelinePage;
+    #[cfg(feature = "transcoder")]
     #[doc = include_str!("../../docs/transcoder.md")]
     pub struct TranscoderPage;
+    #[cfg(feature = "ultra_blur")]
     #[doc = include_str!("../../docs/ultra_blur.md")]
     pub struct UltraBlurPage;
+    #[cfg(feature = "updater")]
     #[doc = include_str!("../../docs/updater.md")]
     pub struct UpdaterPage;
+    #[cfg(feature = "users")]
     #[doc = include_str!("../../docs/users.md")]
     pub struct UsersPage;
 }
