@@ -118,7 +118,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Start { name } => {
             let task = parse_task(name)?;
-            match butler.start_task(task).timeout(timeout).await {
+            match butler.start_task(task.clone()).timeout(timeout).await {
                 Ok(StartTaskStatus::Ok) => println!("started {task}"),
                 Ok(StartTaskStatus::Accepted) => println!("{task} was already running"),
                 Ok(StartTaskStatus::Other(status)) => println!("started {task} (the server answered {status})"),
@@ -130,7 +130,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Stop { name } => {
             let task = parse_task(name)?;
-            match butler.stop_task(task).timeout(timeout).await {
+            match butler.stop_task(task.clone()).timeout(timeout).await {
                 Ok(()) => println!("stopped {task}"),
                 Err(err) if err.status() == Some(404) => {
                     return Err(Failure::call(format!(
@@ -154,10 +154,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
 
 /// Parses a task name, or explains which names are valid.
 fn parse_task(name: &str) -> Result<ButlerTask, Failure> {
-    name.parse::<ButlerTask>().map_err(|_| {
+    // An open enum parses any name (an unknown one as `Unknown`): refuse those here.
+    let task = ButlerTask::from(name);
+    if task.is_unknown() {
         let valid = task_names().join(", ");
-        Failure::usage(format!("unknown task `{name}`; valid task names: {valid}"))
-    })
+        return Err(Failure::usage(format!("unknown task `{name}`; valid task names: {valid}")));
+    }
+    Ok(task)
 }
 
 /// Turns an SDK error into a message for a person at a terminal.
@@ -196,42 +199,9 @@ fn causes(err: &(dyn StdError + 'static)) -> String {
     message
 }
 
-/// The task names the server recognises, read from `ButlerTask` itself rather than copied here:
-/// serde's derived `Deserialize` hands the list of variant names to the deserializer, and
-/// [`VariantNames`] keeps it.
+/// The task names the server recognises, read from `ButlerTask` itself rather than copied here.
 fn task_names() -> Vec<&'static str> {
-    use serde::Deserialize;
-
-    let mut names: &'static [&'static str] = &[];
-    // The deserialization itself always fails: only the names it was offered matter.
-    let _ = ButlerTask::deserialize(VariantNames(&mut names));
-    names.iter().copied().filter(|name| name.parse::<ButlerTask>().is_ok()).collect()
-}
-
-/// A deserializer that records the variant names an enum asks for, and decodes nothing.
-struct VariantNames<'a>(&'a mut &'static [&'static str]);
-
-impl<'de> serde::Deserializer<'de> for VariantNames<'_> {
-    type Error = serde::de::value::Error;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
-        Err(serde::de::Error::custom("only enums are supported"))
-    }
-
-    fn deserialize_enum<V: serde::de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        variants: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        *self.0 = variants;
-        Err(serde::de::Error::custom("variant names recorded"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
+    ButlerTask::ALL.iter().map(ButlerTask::as_str).collect()
 }
 
 /// The tasks as an aligned table, then how many there are.

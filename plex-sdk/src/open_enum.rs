@@ -51,7 +51,7 @@
 //! build one.
 
 // Until the generator emits open enums, nothing outside the tests expands the macro.
-#![allow(dead_code, unused_macros)]
+#![allow(dead_code)]
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -104,6 +104,7 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
     let index = models::document_and_index(&mut models);
     models::gate_by_group(&mut models, &model_roots(api));
+    models::open_enums(&mut models);
     let mut files = vec![
         format_file("src/generated/mod.rs", spec_label, root)?,
         format_file("src/generated/globals.rs", spec_label, globals::emit(api))?,

@@ -289,3 +289,49 @@ pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<Str
         }
     }
 }
+
+/// Whether an enum is a plain value enum (every variant a unit variant with a wire name).
+fn is_value_enum(e: &syn::ItemEnum) -> bool {
+    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit))
+}
+
+/// Makes every value enum typify generated an open enum: the same variants, defined with
+/// plex-sdk's `open_enum!` (an unknown value is kept in `Unknown(String)`, the enum is
+/// `#[non_exhaustive]`), so a value a server adds later decodes instead of failing the whole
+/// response. typify's own impls of those enums (`Display`, `FromStr`, `TryFrom`...) are
+/// replaced by the macro's.
+pub fn open_enums(file: &mut syn::File) {
+    let open: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) if is_value_enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    file.items.retain(|item| !matches!(item, syn::Item::Impl(_)) || !item_type(item).is_some_and(|t| open.contains(&t)));
+    for item in &mut file.items {
+        let syn::Item::Enum(e) = item else { continue };
+        if !open.contains(&e.ident.to_string()) {
+            continue;
+        }
+        let keep: Vec<&syn::Attribute> =
+            e.attrs.iter().filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg")).collect();
+        let (vis, name) = (&e.vis, &e.ident);
+        let variants = e.variants.iter().map(|v| {
+            let docs = v.attrs.iter().filter(|a| a.path().is_ident("doc"));
+            let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+            // `Unknown(String)` is the open enum's own: a documented value named so is renamed.
+            let ident = if v.ident == "Unknown" { quote::format_ident!("UnknownValue") } else { v.ident.clone() };
+            quote::quote! { #(#docs)* #ident = #wire }
+        });
+        let cfg = e.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+        *item = syn::parse_quote! {
+            #(#cfg)*
+            crate::open_enum! {
+                #(#keep)*
+                #vis enum #name: string { #(#variants),* }
+            }
+        };
+    }
+}

@@ -2,75 +2,11 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 #[cfg(any(feature = "library_playlists"))]
-///What to do with this item in the optimizer queue.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Action {
-    /// `reprocess`
-    #[serde(rename = "reprocess")]
-    Reprocess,
-    /// `disable`
-    #[serde(rename = "disable")]
-    Disable,
-    /// `enable`
-    #[serde(rename = "enable")]
-    Enable,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display for Action {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Reprocess => f.write_str("reprocess"),
-            Self::Disable => f.write_str("disable"),
-            Self::Enable => f.write_str("enable"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr for Action {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "reprocess" => Ok(Self::Reprocess),
-            "disable" => Ok(Self::Disable),
-            "enable" => Ok(Self::Enable),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str> for Action {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String> for Action {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "What to do with this item in the optimizer queue."] pub enum Action : string { #[doc
+    = " `reprocess`"] Reprocess = "reprocess", #[doc = " `disable`"] Disable = "disable",
+    #[doc = " `enable`"] Enable = "enable" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -167,220 +103,25 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsAdvancedSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AddDownloadQueueItemsAdvancedSubtitles {
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `text`
-    #[serde(rename = "text")]
-    Text,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc =
+    "`AddDownloadQueueItemsAdvancedSubtitles`"] pub enum
+    AddDownloadQueueItemsAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn",
+    #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
 }
 
 #[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display for AddDownloadQueueItemsAdvancedSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Burn => f.write_str("burn"),
-            Self::Text => f.write_str("text"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsLocation`"]
+    pub enum AddDownloadQueueItemsLocation : string { #[doc = " `lan`"] Lan = "lan",
+    #[doc = " `wan`"] Wan = "wan", #[doc = " `cellular`"] Cellular = "cellular" }
 }
 
 #[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr for AddDownloadQueueItemsAdvancedSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "burn" => Ok(Self::Burn),
-            "text" => Ok(Self::Text),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str> for AddDownloadQueueItemsAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for AddDownloadQueueItemsAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsLocation`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AddDownloadQueueItemsLocation {
-    /// `lan`
-    #[serde(rename = "lan")]
-    Lan,
-    /// `wan`
-    #[serde(rename = "wan")]
-    Wan,
-    /// `cellular`
-    #[serde(rename = "cellular")]
-    Cellular,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display for AddDownloadQueueItemsLocation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Lan => f.write_str("lan"),
-            Self::Wan => f.write_str("wan"),
-            Self::Cellular => f.write_str("cellular"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr for AddDownloadQueueItemsLocation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "lan" => Ok(Self::Lan),
-            "wan" => Ok(Self::Wan),
-            "cellular" => Ok(Self::Cellular),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str> for AddDownloadQueueItemsLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String> for AddDownloadQueueItemsLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsProtocol`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AddDownloadQueueItemsProtocol {
-    /// `http`
-    #[serde(rename = "http")]
-    Http,
-    /// `hls`
-    #[serde(rename = "hls")]
-    Hls,
-    /// `dash`
-    #[serde(rename = "dash")]
-    Dash,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display for AddDownloadQueueItemsProtocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Http => f.write_str("http"),
-            Self::Hls => f.write_str("hls"),
-            Self::Dash => f.write_str("dash"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr for AddDownloadQueueItemsProtocol {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "http" => Ok(Self::Http),
-            "hls" => Ok(Self::Hls),
-            "dash" => Ok(Self::Dash),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str> for AddDownloadQueueItemsProtocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String> for AddDownloadQueueItemsProtocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsProtocol`"]
+    pub enum AddDownloadQueueItemsProtocol : string { #[doc = " `http`"] Http = "http",
+    #[doc = " `hls`"] Hls = "hls", #[doc = " `dash`"] Dash = "dash" }
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -451,95 +192,13 @@ pub struct AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum AddDownloadQueueItemsSubtitles {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `sidecar`
-    #[serde(rename = "sidecar")]
-    Sidecar,
-    /// `embedded`
-    #[serde(rename = "embedded")]
-    Embedded,
-    /// `segmented`
-    #[serde(rename = "segmented")]
-    Segmented,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display for AddDownloadQueueItemsSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-            Self::Burn => f.write_str("burn"),
-            Self::None => f.write_str("none"),
-            Self::Sidecar => f.write_str("sidecar"),
-            Self::Embedded => f.write_str("embedded"),
-            Self::Segmented => f.write_str("segmented"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr for AddDownloadQueueItemsSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            "burn" => Ok(Self::Burn),
-            "none" => Ok(Self::None),
-            "sidecar" => Ok(Self::Sidecar),
-            "embedded" => Ok(Self::Embedded),
-            "segmented" => Ok(Self::Segmented),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str> for AddDownloadQueueItemsSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String> for AddDownloadQueueItemsSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsSubtitles`"]
+    pub enum AddDownloadQueueItemsSubtitles : string { #[doc = " `auto`"] Auto = "auto",
+    #[doc = " `burn`"] Burn = "burn", #[doc = " `none`"] None = "none", #[doc =
+    " `sidecar`"] Sidecar = "sidecar", #[doc = " `embedded`"] Embedded = "embedded",
+    #[doc = " `segmented`"] Segmented = "segmented", #[doc = " `unknown`"] UnknownValue =
+    "unknown" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -1043,160 +702,34 @@ impl ::std::convert::TryFrom<String> for AllowSync {
 }
 
 #[cfg(any(feature = "butler"))]
-///Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ButlerTask {
-    /// `AutomaticUpdates`
-    AutomaticUpdates,
-    /// `BackupDatabase`
-    BackupDatabase,
-    /// `ButlerTaskGenerateAdMarkers`
-    ButlerTaskGenerateAdMarkers,
-    /// `ButlerTaskGenerateCreditsMarkers`
-    ButlerTaskGenerateCreditsMarkers,
-    /// `ButlerTaskGenerateIntroMarkers`
-    ButlerTaskGenerateIntroMarkers,
-    /// `ButlerTaskGenerateVoiceActivity`
-    ButlerTaskGenerateVoiceActivity,
-    /// `CleanOldBundles`
-    CleanOldBundles,
-    /// `CleanOldCacheFiles`
-    CleanOldCacheFiles,
-    /// `DeepMediaAnalysis`
-    DeepMediaAnalysis,
-    /// `GarbageCollectBlobs`
-    GarbageCollectBlobs,
-    /// `GarbageCollectLibraryMedia`
-    GarbageCollectLibraryMedia,
-    /// `GenerateBlurHashes`
-    GenerateBlurHashes,
-    /// `GenerateChapterThumbs`
-    GenerateChapterThumbs,
-    /// `GenerateMediaIndexFiles`
-    GenerateMediaIndexFiles,
-    /// `LoudnessAnalysis`
-    LoudnessAnalysis,
-    /// `MusicAnalysis`
-    MusicAnalysis,
-    /// `OptimizeDatabase`
-    OptimizeDatabase,
-    /// `RefreshEpgGuides`
-    RefreshEpgGuides,
-    /// `RefreshLibraries`
-    RefreshLibraries,
-    /// `RefreshLocalMedia`
-    RefreshLocalMedia,
-    /// `RefreshPeriodicMetadata`
-    RefreshPeriodicMetadata,
-    /// `UpgradeMediaAnalysis`
-    UpgradeMediaAnalysis,
-}
-
-#[cfg(any(feature = "butler"))]
-impl ::std::fmt::Display for ButlerTask {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::AutomaticUpdates => f.write_str("AutomaticUpdates"),
-            Self::BackupDatabase => f.write_str("BackupDatabase"),
-            Self::ButlerTaskGenerateAdMarkers => {
-                f.write_str("ButlerTaskGenerateAdMarkers")
-            }
-            Self::ButlerTaskGenerateCreditsMarkers => {
-                f.write_str("ButlerTaskGenerateCreditsMarkers")
-            }
-            Self::ButlerTaskGenerateIntroMarkers => {
-                f.write_str("ButlerTaskGenerateIntroMarkers")
-            }
-            Self::ButlerTaskGenerateVoiceActivity => {
-                f.write_str("ButlerTaskGenerateVoiceActivity")
-            }
-            Self::CleanOldBundles => f.write_str("CleanOldBundles"),
-            Self::CleanOldCacheFiles => f.write_str("CleanOldCacheFiles"),
-            Self::DeepMediaAnalysis => f.write_str("DeepMediaAnalysis"),
-            Self::GarbageCollectBlobs => f.write_str("GarbageCollectBlobs"),
-            Self::GarbageCollectLibraryMedia => f.write_str("GarbageCollectLibraryMedia"),
-            Self::GenerateBlurHashes => f.write_str("GenerateBlurHashes"),
-            Self::GenerateChapterThumbs => f.write_str("GenerateChapterThumbs"),
-            Self::GenerateMediaIndexFiles => f.write_str("GenerateMediaIndexFiles"),
-            Self::LoudnessAnalysis => f.write_str("LoudnessAnalysis"),
-            Self::MusicAnalysis => f.write_str("MusicAnalysis"),
-            Self::OptimizeDatabase => f.write_str("OptimizeDatabase"),
-            Self::RefreshEpgGuides => f.write_str("RefreshEpgGuides"),
-            Self::RefreshLibraries => f.write_str("RefreshLibraries"),
-            Self::RefreshLocalMedia => f.write_str("RefreshLocalMedia"),
-            Self::RefreshPeriodicMetadata => f.write_str("RefreshPeriodicMetadata"),
-            Self::UpgradeMediaAnalysis => f.write_str("UpgradeMediaAnalysis"),
-        }
-    }
-}
-
-#[cfg(any(feature = "butler"))]
-impl ::std::str::FromStr for ButlerTask {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "AutomaticUpdates" => Ok(Self::AutomaticUpdates),
-            "BackupDatabase" => Ok(Self::BackupDatabase),
-            "ButlerTaskGenerateAdMarkers" => Ok(Self::ButlerTaskGenerateAdMarkers),
-            "ButlerTaskGenerateCreditsMarkers" => {
-                Ok(Self::ButlerTaskGenerateCreditsMarkers)
-            }
-            "ButlerTaskGenerateIntroMarkers" => Ok(Self::ButlerTaskGenerateIntroMarkers),
-            "ButlerTaskGenerateVoiceActivity" => {
-                Ok(Self::ButlerTaskGenerateVoiceActivity)
-            }
-            "CleanOldBundles" => Ok(Self::CleanOldBundles),
-            "CleanOldCacheFiles" => Ok(Self::CleanOldCacheFiles),
-            "DeepMediaAnalysis" => Ok(Self::DeepMediaAnalysis),
-            "GarbageCollectBlobs" => Ok(Self::GarbageCollectBlobs),
-            "GarbageCollectLibraryMedia" => Ok(Self::GarbageCollectLibraryMedia),
-            "GenerateBlurHashes" => Ok(Self::GenerateBlurHashes),
-            "GenerateChapterThumbs" => Ok(Self::GenerateChapterThumbs),
-            "GenerateMediaIndexFiles" => Ok(Self::GenerateMediaIndexFiles),
-            "LoudnessAnalysis" => Ok(Self::LoudnessAnalysis),
-            "MusicAnalysis" => Ok(Self::MusicAnalysis),
-            "OptimizeDatabase" => Ok(Self::OptimizeDatabase),
-            "RefreshEpgGuides" => Ok(Self::RefreshEpgGuides),
-            "RefreshLibraries" => Ok(Self::RefreshLibraries),
-            "RefreshLocalMedia" => Ok(Self::RefreshLocalMedia),
-            "RefreshPeriodicMetadata" => Ok(Self::RefreshPeriodicMetadata),
-            "UpgradeMediaAnalysis" => Ok(Self::UpgradeMediaAnalysis),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "butler"))]
-impl ::std::convert::TryFrom<&str> for ButlerTask {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "butler"))]
-impl ::std::convert::TryFrom<::std::string::String> for ButlerTask {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "butler"))] #[doc =
+    "Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises."]
+    pub enum ButlerTask : string { #[doc = " `AutomaticUpdates`"] AutomaticUpdates =
+    "AutomaticUpdates", #[doc = " `BackupDatabase`"] BackupDatabase = "BackupDatabase",
+    #[doc = " `ButlerTaskGenerateAdMarkers`"] ButlerTaskGenerateAdMarkers =
+    "ButlerTaskGenerateAdMarkers", #[doc = " `ButlerTaskGenerateCreditsMarkers`"]
+    ButlerTaskGenerateCreditsMarkers = "ButlerTaskGenerateCreditsMarkers", #[doc =
+    " `ButlerTaskGenerateIntroMarkers`"] ButlerTaskGenerateIntroMarkers =
+    "ButlerTaskGenerateIntroMarkers", #[doc = " `ButlerTaskGenerateVoiceActivity`"]
+    ButlerTaskGenerateVoiceActivity = "ButlerTaskGenerateVoiceActivity", #[doc =
+    " `CleanOldBundles`"] CleanOldBundles = "CleanOldBundles", #[doc =
+    " `CleanOldCacheFiles`"] CleanOldCacheFiles = "CleanOldCacheFiles", #[doc =
+    " `DeepMediaAnalysis`"] DeepMediaAnalysis = "DeepMediaAnalysis", #[doc =
+    " `GarbageCollectBlobs`"] GarbageCollectBlobs = "GarbageCollectBlobs", #[doc =
+    " `GarbageCollectLibraryMedia`"] GarbageCollectLibraryMedia =
+    "GarbageCollectLibraryMedia", #[doc = " `GenerateBlurHashes`"] GenerateBlurHashes =
+    "GenerateBlurHashes", #[doc = " `GenerateChapterThumbs`"] GenerateChapterThumbs =
+    "GenerateChapterThumbs", #[doc = " `GenerateMediaIndexFiles`"]
+    GenerateMediaIndexFiles = "GenerateMediaIndexFiles", #[doc = " `LoudnessAnalysis`"]
+    LoudnessAnalysis = "LoudnessAnalysis", #[doc = " `MusicAnalysis`"] MusicAnalysis =
+    "MusicAnalysis", #[doc = " `OptimizeDatabase`"] OptimizeDatabase =
+    "OptimizeDatabase", #[doc = " `RefreshEpgGuides`"] RefreshEpgGuides =
+    "RefreshEpgGuides", #[doc = " `RefreshLibraries`"] RefreshLibraries =
+    "RefreshLibraries", #[doc = " `RefreshLocalMedia`"] RefreshLocalMedia =
+    "RefreshLocalMedia", #[doc = " `RefreshPeriodicMetadata`"] RefreshPeriodicMetadata =
+    "RefreshPeriodicMetadata", #[doc = " `UpgradeMediaAnalysis`"] UpgradeMediaAnalysis =
+    "UpgradeMediaAnalysis" }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1651,95 +1184,13 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-/**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    /// `deciding`
-    #[serde(rename = "deciding")]
-    Deciding,
-    /// `waiting`
-    #[serde(rename = "waiting")]
-    Waiting,
-    /// `processing`
-    #[serde(rename = "processing")]
-    Processing,
-    /// `done`
-    #[serde(rename = "done")]
-    Done,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display
-for CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Deciding => f.write_str("deciding"),
-            Self::Waiting => f.write_str("waiting"),
-            Self::Processing => f.write_str("processing"),
-            Self::Done => f.write_str("done"),
-            Self::Error => f.write_str("error"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr
-for CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deciding" => Ok(Self::Deciding),
-            "waiting" => Ok(Self::Waiting),
-            "processing" => Ok(Self::Processing),
-            "done" => Ok(Self::Done),
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str>
-for CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc =
+    "Overall state of the queue:\n  - deciding: a decision is still pending for one or more items\n  - waiting: one or more items wait for a transcode, and no transcode is running\n  - processing: one or more items are being transcoded\n  - done: every item is available (some may have expired)\n  - error: one or more items failed\n"]
+    pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus : string {
+    #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting =
+    "waiting", #[doc = " `processing`"] Processing = "processing", #[doc = " `done`"]
+    Done = "done", #[doc = " `error`"] Error = "error" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -1906,86 +1357,12 @@ pub struct CreateMarkerResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`CreateMarkerResponseMediaContainerType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreateMarkerResponseMediaContainerType {
-    /// `intro`
-    #[serde(rename = "intro")]
-    Intro,
-    /// `commercial`
-    #[serde(rename = "commercial")]
-    Commercial,
-    /// `bookmark`
-    #[serde(rename = "bookmark")]
-    Bookmark,
-    /// `resume`
-    #[serde(rename = "resume")]
-    Resume,
-    /// `credit`
-    #[serde(rename = "credit")]
-    Credit,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for CreateMarkerResponseMediaContainerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Intro => f.write_str("intro"),
-            Self::Commercial => f.write_str("commercial"),
-            Self::Bookmark => f.write_str("bookmark"),
-            Self::Resume => f.write_str("resume"),
-            Self::Credit => f.write_str("credit"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for CreateMarkerResponseMediaContainerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "intro" => Ok(Self::Intro),
-            "commercial" => Ok(Self::Commercial),
-            "bookmark" => Ok(Self::Bookmark),
-            "resume" => Ok(Self::Resume),
-            "credit" => Ok(Self::Credit),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for CreateMarkerResponseMediaContainerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for CreateMarkerResponseMediaContainerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc = "`CreateMarkerResponseMediaContainerType`"]
+    pub enum CreateMarkerResponseMediaContainerType : string { #[doc = " `intro`"] Intro
+    = "intro", #[doc = " `commercial`"] Commercial = "commercial", #[doc = " `bookmark`"]
+    Bookmark = "bookmark", #[doc = " `resume`"] Resume = "resume", #[doc = " `credit`"]
+    Credit = "credit" }
 }
 
 #[cfg(any(feature = "play_queue"))]
@@ -2093,75 +1470,10 @@ pub struct CreatePlayQueueResponseMediaContainer {
 }
 
 #[cfg(any(feature = "play_queue"))]
-///Kind of play queue to create.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CreatePlayQueueType {
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `photo`
-    #[serde(rename = "photo")]
-    Photo,
-}
-
-#[cfg(any(feature = "play_queue"))]
-impl ::std::fmt::Display for CreatePlayQueueType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Audio => f.write_str("audio"),
-            Self::Video => f.write_str("video"),
-            Self::Photo => f.write_str("photo"),
-        }
-    }
-}
-
-#[cfg(any(feature = "play_queue"))]
-impl ::std::str::FromStr for CreatePlayQueueType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "audio" => Ok(Self::Audio),
-            "video" => Ok(Self::Video),
-            "photo" => Ok(Self::Photo),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "play_queue"))]
-impl ::std::convert::TryFrom<&str> for CreatePlayQueueType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "play_queue"))]
-impl ::std::convert::TryFrom<::std::string::String> for CreatePlayQueueType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "play_queue"))] #[doc = "Kind of play queue to create."] pub enum
+    CreatePlayQueueType : string { #[doc = " `audio`"] Audio = "audio", #[doc =
+    " `video`"] Video = "video", #[doc = " `photo`"] Photo = "photo" }
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -2551,241 +1863,28 @@ pub struct EditMarkerResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`EditMarkerResponseMediaContainerType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum EditMarkerResponseMediaContainerType {
-    /// `intro`
-    #[serde(rename = "intro")]
-    Intro,
-    /// `commercial`
-    #[serde(rename = "commercial")]
-    Commercial,
-    /// `bookmark`
-    #[serde(rename = "bookmark")]
-    Bookmark,
-    /// `resume`
-    #[serde(rename = "resume")]
-    Resume,
-    /// `credit`
-    #[serde(rename = "credit")]
-    Credit,
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc = "`EditMarkerResponseMediaContainerType`"]
+    pub enum EditMarkerResponseMediaContainerType : string { #[doc = " `intro`"] Intro =
+    "intro", #[doc = " `commercial`"] Commercial = "commercial", #[doc = " `bookmark`"]
+    Bookmark = "bookmark", #[doc = " `resume`"] Resume = "resume", #[doc = " `credit`"]
+    Credit = "credit" }
 }
 
 #[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for EditMarkerResponseMediaContainerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Intro => f.write_str("intro"),
-            Self::Commercial => f.write_str("commercial"),
-            Self::Bookmark => f.write_str("bookmark"),
-            Self::Resume => f.write_str("resume"),
-            Self::Credit => f.write_str("credit"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for EditMarkerResponseMediaContainerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "intro" => Ok(Self::Intro),
-            "commercial" => Ok(Self::Commercial),
-            "bookmark" => Ok(Self::Bookmark),
-            "resume" => Ok(Self::Resume),
-            "credit" => Ok(Self::Credit),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for EditMarkerResponseMediaContainerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for EditMarkerResponseMediaContainerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-///`Element`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Element {
-    /// `thumb`
-    #[serde(rename = "thumb")]
-    Thumb,
-    /// `art`
-    #[serde(rename = "art")]
-    Art,
-    /// `clearLogo`
-    #[serde(rename = "clearLogo")]
-    ClearLogo,
-    /// `banner`
-    #[serde(rename = "banner")]
-    Banner,
-    /// `poster`
-    #[serde(rename = "poster")]
-    Poster,
-    /// `theme`
-    #[serde(rename = "theme")]
-    Theme,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for Element {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thumb => f.write_str("thumb"),
-            Self::Art => f.write_str("art"),
-            Self::ClearLogo => f.write_str("clearLogo"),
-            Self::Banner => f.write_str("banner"),
-            Self::Poster => f.write_str("poster"),
-            Self::Theme => f.write_str("theme"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for Element {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thumb" => Ok(Self::Thumb),
-            "art" => Ok(Self::Art),
-            "clearLogo" => Ok(Self::ClearLogo),
-            "banner" => Ok(Self::Banner),
-            "poster" => Ok(Self::Poster),
-            "theme" => Ok(Self::Theme),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for Element {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for Element {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc = "`Element`"] pub enum Element : string {
+    #[doc = " `thumb`"] Thumb = "thumb", #[doc = " `art`"] Art = "art", #[doc =
+    " `clearLogo`"] ClearLogo = "clearLogo", #[doc = " `banner`"] Banner = "banner",
+    #[doc = " `poster`"] Poster = "poster", #[doc = " `theme`"] Theme = "theme" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-/**File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Extension {
-    /// `m3u8`
-    #[serde(rename = "m3u8")]
-    M3u8,
-    /// `mpd`
-    #[serde(rename = "mpd")]
-    Mpd,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for Extension {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::M3u8 => f.write_str("m3u8"),
-            Self::Mpd => f.write_str("mpd"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for Extension {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "m3u8" => Ok(Self::M3u8),
-            "mpd" => Ok(Self::Mpd),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for Extension {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for Extension {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).\n"]
+    pub enum Extension : string { #[doc = " `m3u8`"] M3u8 = "m3u8", #[doc = " `mpd`"] Mpd
+    = "mpd" }
 }
 
 #[cfg(
@@ -2939,80 +2038,11 @@ pub struct FilterPivotItem {
 }
 
 #[cfg(any(feature = "transcoder"))]
-///Image format of the output; `jpg` when omitted.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Format {
-    /// `jpg`
-    #[serde(rename = "jpg")]
-    Jpg,
-    /// `jpeg`
-    #[serde(rename = "jpeg")]
-    Jpeg,
-    /// `png`
-    #[serde(rename = "png")]
-    Png,
-    /// `ppm`
-    #[serde(rename = "ppm")]
-    Ppm,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for Format {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpg => f.write_str("jpg"),
-            Self::Jpeg => f.write_str("jpeg"),
-            Self::Png => f.write_str("png"),
-            Self::Ppm => f.write_str("ppm"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for Format {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpg" => Ok(Self::Jpg),
-            "jpeg" => Ok(Self::Jpeg),
-            "png" => Ok(Self::Png),
-            "ppm" => Ok(Self::Ppm),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for Format {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for Format {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "Image format of the output; `jpg` when omitted."] pub enum Format : string { #[doc =
+    " `jpg`"] Jpg = "jpg", #[doc = " `jpeg`"] Jpeg = "jpeg", #[doc = " `png`"] Png =
+    "png", #[doc = " `ppm`"] Ppm = "ppm" }
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -3353,69 +2383,11 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetBackgroundTasksResponseMediaContainerTranscodeJobItemType {
-    /// `transcode`
-    #[serde(rename = "transcode")]
-    Transcode,
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::fmt::Display
-for GetBackgroundTasksResponseMediaContainerTranscodeJobItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Transcode => f.write_str("transcode"),
-        }
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::str::FromStr
-for GetBackgroundTasksResponseMediaContainerTranscodeJobItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "transcode" => Ok(Self::Transcode),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::convert::TryFrom<&str>
-for GetBackgroundTasksResponseMediaContainerTranscodeJobItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetBackgroundTasksResponseMediaContainerTranscodeJobItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "status"))] #[doc =
+    "`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`"] pub enum
+    GetBackgroundTasksResponseMediaContainerTranscodeJobItemType : string { #[doc =
+    " `transcode`"] Transcode = "transcode" }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -3518,211 +2490,27 @@ pub struct GetCollectionImageComposite {
 }
 
 #[cfg(any(feature = "content"))]
-///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetCollectionImageCompositeCrop {
-    /// `center`
-    #[serde(rename = "center")]
-    Center,
-    /// `top`
-    #[serde(rename = "top")]
-    Top,
+crate::open_enum! {
+    #[cfg(any(feature = "content"))] #[doc =
+    "Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`)."]
+    pub enum GetCollectionImageCompositeCrop : string { #[doc = " `center`"] Center =
+    "center", #[doc = " `top`"] Top = "top" }
 }
 
 #[cfg(any(feature = "content"))]
-impl ::std::fmt::Display for GetCollectionImageCompositeCrop {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Center => f.write_str("center"),
-            Self::Top => f.write_str("top"),
-        }
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "content"))] #[doc =
+    "Image format of the result (`jpg` or `png`)."] pub enum
+    GetCollectionImageCompositeFormat : string { #[doc = " `jpg`"] Jpg = "jpg", #[doc =
+    " `png`"] Png = "png" }
 }
 
 #[cfg(any(feature = "content"))]
-impl ::std::str::FromStr for GetCollectionImageCompositeCrop {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "center" => Ok(Self::Center),
-            "top" => Ok(Self::Top),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<&str> for GetCollectionImageCompositeCrop {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetCollectionImageCompositeCrop {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content"))]
-///Image format of the result (`jpg` or `png`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetCollectionImageCompositeFormat {
-    /// `jpg`
-    #[serde(rename = "jpg")]
-    Jpg,
-    /// `png`
-    #[serde(rename = "png")]
-    Png,
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::fmt::Display for GetCollectionImageCompositeFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpg => f.write_str("jpg"),
-            Self::Png => f.write_str("png"),
-        }
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::str::FromStr for GetCollectionImageCompositeFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpg" => Ok(Self::Jpg),
-            "png" => Ok(Self::Png),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<&str> for GetCollectionImageCompositeFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetCollectionImageCompositeFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content"))]
-///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetCollectionImageCompositeMedia {
-    /// `thumb`
-    #[serde(rename = "thumb")]
-    Thumb,
-    /// `art`
-    #[serde(rename = "art")]
-    Art,
-    /// `banner`
-    #[serde(rename = "banner")]
-    Banner,
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::fmt::Display for GetCollectionImageCompositeMedia {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thumb => f.write_str("thumb"),
-            Self::Art => f.write_str("art"),
-            Self::Banner => f.write_str("banner"),
-        }
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::str::FromStr for GetCollectionImageCompositeMedia {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thumb" => Ok(Self::Thumb),
-            "art" => Ok(Self::Art),
-            "banner" => Ok(Self::Banner),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<&str> for GetCollectionImageCompositeMedia {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetCollectionImageCompositeMedia {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "content"))] #[doc =
+    "Kind of image taken from each source item by default (`thumb`, `art` or `banner`)."]
+    pub enum GetCollectionImageCompositeMedia : string { #[doc = " `thumb`"] Thumb =
+    "thumb", #[doc = " `art`"] Art = "art", #[doc = " `banner`"] Banner = "banner" }
 }
 
 #[cfg(any(feature = "ultra_blur"))]
@@ -4499,101 +3287,14 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
 }
 
 #[cfg(any(feature = "download_queue"))]
-/**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    /// `deciding`
-    #[serde(rename = "deciding")]
-    Deciding,
-    /// `waiting`
-    #[serde(rename = "waiting")]
-    Waiting,
-    /// `processing`
-    #[serde(rename = "processing")]
-    Processing,
-    /// `available`
-    #[serde(rename = "available")]
-    Available,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `expired`
-    #[serde(rename = "expired")]
-    Expired,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display
-for GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Deciding => f.write_str("deciding"),
-            Self::Waiting => f.write_str("waiting"),
-            Self::Processing => f.write_str("processing"),
-            Self::Available => f.write_str("available"),
-            Self::Error => f.write_str("error"),
-            Self::Expired => f.write_str("expired"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr
-for GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deciding" => Ok(Self::Deciding),
-            "waiting" => Ok(Self::Waiting),
-            "processing" => Ok(Self::Processing),
-            "available" => Ok(Self::Available),
-            "error" => Ok(Self::Error),
-            "expired" => Ok(Self::Expired),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str>
-for GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc =
+    "State of the queue item:\n  - deciding: the decision for the item has not been made yet\n  - waiting: the item is queued for a transcode\n  - processing: the item is being transcoded\n  - available: the item can be downloaded\n  - error: the decision or the transcode failed\n  - expired: the transcoded file timed out and can no longer be downloaded\n"]
+    pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus :
+    string { #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting
+    = "waiting", #[doc = " `processing`"] Processing = "processing", #[doc =
+    " `available`"] Available = "available", #[doc = " `error`"] Error = "error", #[doc =
+    " `expired`"] Expired = "expired" }
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -4676,95 +3377,13 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-/**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    /// `deciding`
-    #[serde(rename = "deciding")]
-    Deciding,
-    /// `waiting`
-    #[serde(rename = "waiting")]
-    Waiting,
-    /// `processing`
-    #[serde(rename = "processing")]
-    Processing,
-    /// `done`
-    #[serde(rename = "done")]
-    Done,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display
-for GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Deciding => f.write_str("deciding"),
-            Self::Waiting => f.write_str("waiting"),
-            Self::Processing => f.write_str("processing"),
-            Self::Done => f.write_str("done"),
-            Self::Error => f.write_str("error"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr
-for GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deciding" => Ok(Self::Deciding),
-            "waiting" => Ok(Self::Waiting),
-            "processing" => Ok(Self::Processing),
-            "done" => Ok(Self::Done),
-            "error" => Ok(Self::Error),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str>
-for GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc =
+    "Overall state of the queue:\n  - deciding: a decision is still pending for one or more items\n  - waiting: one or more items wait for a transcode, and no transcode is running\n  - processing: one or more items are being transcoded\n  - done: every item is available (some may have expired)\n  - error: one or more items failed\n"]
+    pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus : string {
+    #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting =
+    "waiting", #[doc = " `processing`"] Processing = "processing", #[doc = " `done`"]
+    Done = "done", #[doc = " `error`"] Error = "error" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -6122,215 +4741,32 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///Processing state of the item when the generator belongs to an optimizer playlist.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState {
-    /// `processed`
-    #[serde(rename = "processed")]
-    Processed,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `tombstoned`
-    #[serde(rename = "tombstoned")]
-    Tombstoned,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "Processing state of the item when the generator belongs to an optimizer playlist."]
+    pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState :
+    string { #[doc = " `processed`"] Processed = "processed", #[doc = " `completed`"]
+    Completed = "completed", #[doc = " `tombstoned`"] Tombstoned = "tombstoned", #[doc =
+    " `disabled`"] Disabled = "disabled", #[doc = " `error`"] Error = "error", #[doc =
+    " `pending`"] Pending = "pending" }
 }
 
 #[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Processed => f.write_str("processed"),
-            Self::Completed => f.write_str("completed"),
-            Self::Tombstoned => f.write_str("tombstoned"),
-            Self::Disabled => f.write_str("disabled"),
-            Self::Error => f.write_str("error"),
-            Self::Pending => f.write_str("pending"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "processed" => Ok(Self::Processed),
-            "completed" => Ok(Self::Completed),
-            "tombstoned" => Ok(Self::Tombstoned),
-            "disabled" => Ok(Self::Disabled),
-            "error" => Ok(Self::Error),
-            "pending" => Ok(Self::Pending),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-///Error that occurred during processing, or `good` when there was none.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext {
-    /// `good`
-    #[serde(rename = "good")]
-    Good,
-    /// `sourceFileUnavailable`
-    #[serde(rename = "sourceFileUnavailable")]
-    SourceFileUnavailable,
-    /// `sourceFileMetadataError`
-    #[serde(rename = "sourceFileMetadataError")]
-    SourceFileMetadataError,
-    /// `clientProfileError`
-    #[serde(rename = "clientProfileError")]
-    ClientProfileError,
-    /// `ioError`
-    #[serde(rename = "ioError")]
-    IoError,
-    /// `transcoderError`
-    #[serde(rename = "transcoderError")]
-    TranscoderError,
-    /// `unknownError`
-    #[serde(rename = "unknownError")]
-    UnknownError,
-    /// `mediaAnalysisError`
-    #[serde(rename = "mediaAnalysisError")]
-    MediaAnalysisError,
-    /// `downloadFailed`
-    #[serde(rename = "downloadFailed")]
-    DownloadFailed,
-    /// `accessDenied`
-    #[serde(rename = "accessDenied")]
-    AccessDenied,
-    /// `cannotTranscode`
-    #[serde(rename = "cannotTranscode")]
-    CannotTranscode,
-    /// `codecInstallError`
-    #[serde(rename = "codecInstallError")]
-    CodecInstallError,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Good => f.write_str("good"),
-            Self::SourceFileUnavailable => f.write_str("sourceFileUnavailable"),
-            Self::SourceFileMetadataError => f.write_str("sourceFileMetadataError"),
-            Self::ClientProfileError => f.write_str("clientProfileError"),
-            Self::IoError => f.write_str("ioError"),
-            Self::TranscoderError => f.write_str("transcoderError"),
-            Self::UnknownError => f.write_str("unknownError"),
-            Self::MediaAnalysisError => f.write_str("mediaAnalysisError"),
-            Self::DownloadFailed => f.write_str("downloadFailed"),
-            Self::AccessDenied => f.write_str("accessDenied"),
-            Self::CannotTranscode => f.write_str("cannotTranscode"),
-            Self::CodecInstallError => f.write_str("codecInstallError"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "good" => Ok(Self::Good),
-            "sourceFileUnavailable" => Ok(Self::SourceFileUnavailable),
-            "sourceFileMetadataError" => Ok(Self::SourceFileMetadataError),
-            "clientProfileError" => Ok(Self::ClientProfileError),
-            "ioError" => Ok(Self::IoError),
-            "transcoderError" => Ok(Self::TranscoderError),
-            "unknownError" => Ok(Self::UnknownError),
-            "mediaAnalysisError" => Ok(Self::MediaAnalysisError),
-            "downloadFailed" => Ok(Self::DownloadFailed),
-            "accessDenied" => Ok(Self::AccessDenied),
-            "cannotTranscode" => Ok(Self::CannotTranscode),
-            "codecInstallError" => Ok(Self::CodecInstallError),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "Error that occurred during processing, or `good` when there was none."] pub enum
+    GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext :
+    string { #[doc = " `good`"] Good = "good", #[doc = " `sourceFileUnavailable`"]
+    SourceFileUnavailable = "sourceFileUnavailable", #[doc =
+    " `sourceFileMetadataError`"] SourceFileMetadataError = "sourceFileMetadataError",
+    #[doc = " `clientProfileError`"] ClientProfileError = "clientProfileError", #[doc =
+    " `ioError`"] IoError = "ioError", #[doc = " `transcoderError`"] TranscoderError =
+    "transcoderError", #[doc = " `unknownError`"] UnknownError = "unknownError", #[doc =
+    " `mediaAnalysisError`"] MediaAnalysisError = "mediaAnalysisError", #[doc =
+    " `downloadFailed`"] DownloadFailed = "downloadFailed", #[doc = " `accessDenied`"]
+    AccessDenied = "accessDenied", #[doc = " `cannotTranscode`"] CannotTranscode =
+    "cannotTranscode", #[doc = " `codecInstallError`"] CodecInstallError =
+    "codecInstallError" }
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -6618,184 +5054,25 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `sidecar`
-    #[serde(rename = "sidecar")]
-    Sidecar,
-    /// `embedded`
-    #[serde(rename = "embedded")]
-    Embedded,
-    /// `segmented`
-    #[serde(rename = "segmented")]
-    Segmented,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-            Self::Burn => f.write_str("burn"),
-            Self::None => f.write_str("none"),
-            Self::Sidecar => f.write_str("sidecar"),
-            Self::Embedded => f.write_str("embedded"),
-            Self::Segmented => f.write_str("segmented"),
-        }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`"]
+    pub enum
+    GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles :
+    string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"] Burn = "burn", #[doc =
+    " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar = "sidecar", #[doc =
+    " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"] Segmented = "segmented"
     }
 }
 
 #[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            "burn" => Ok(Self::Burn),
-            "none" => Ok(Self::None),
-            "sidecar" => Ok(Self::Sidecar),
-            "embedded" => Ok(Self::Embedded),
-            "segmented" => Ok(Self::Segmented),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `sidecar`
-    #[serde(rename = "sidecar")]
-    Sidecar,
-    /// `embedded`
-    #[serde(rename = "embedded")]
-    Embedded,
-    /// `segmented`
-    #[serde(rename = "segmented")]
-    Segmented,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-            Self::Burn => f.write_str("burn"),
-            Self::None => f.write_str("none"),
-            Self::Sidecar => f.write_str("sidecar"),
-            Self::Embedded => f.write_str("embedded"),
-            Self::Segmented => f.write_str("segmented"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            "burn" => Ok(Self::Burn),
-            "none" => Ok(Self::None),
-            "sidecar" => Ok(Self::Sidecar),
-            "embedded" => Ok(Self::Embedded),
-            "segmented" => Ok(Self::Segmented),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`"] pub
+    enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles :
+    string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"] Burn = "burn", #[doc =
+    " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar = "sidecar", #[doc =
+    " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"] Segmented = "segmented"
     }
 }
 
@@ -6820,74 +5097,11 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `count`
-    #[serde(rename = "count")]
-    Count,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::Count => f.write_str("count"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "count" => Ok(Self::Count),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`"] pub enum
+    GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope : string { #[doc =
+    " `all`"] All = "all", #[doc = " `count`"] Count = "count" }
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -6931,79 +5145,12 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetPlaylistGeneratorResponseMediaContainerItemItemStatusState {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `complete`
-    #[serde(rename = "complete")]
-    Complete,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display
-for GetPlaylistGeneratorResponseMediaContainerItemItemStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Pending => f.write_str("pending"),
-            Self::Complete => f.write_str("complete"),
-            Self::Failed => f.write_str("failed"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr
-for GetPlaylistGeneratorResponseMediaContainerItemItemStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "pending" => Ok(Self::Pending),
-            "complete" => Ok(Self::Complete),
-            "failed" => Ok(Self::Failed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str>
-for GetPlaylistGeneratorResponseMediaContainerItemItemStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetPlaylistGeneratorResponseMediaContainerItemItemStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`"] pub enum
+    GetPlaylistGeneratorResponseMediaContainerItemItemStatusState : string { #[doc =
+    " `pending`"] Pending = "pending", #[doc = " `complete`"] Complete = "complete",
+    #[doc = " `failed`"] Failed = "failed" }
 }
 
 #[cfg(
@@ -7824,209 +5971,27 @@ pub struct GetSectionImageComposite {
 }
 
 #[cfg(any(feature = "library"))]
-///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetSectionImageCompositeCrop {
-    /// `center`
-    #[serde(rename = "center")]
-    Center,
-    /// `top`
-    #[serde(rename = "top")]
-    Top,
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc =
+    "Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`)."]
+    pub enum GetSectionImageCompositeCrop : string { #[doc = " `center`"] Center =
+    "center", #[doc = " `top`"] Top = "top" }
 }
 
 #[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for GetSectionImageCompositeCrop {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Center => f.write_str("center"),
-            Self::Top => f.write_str("top"),
-        }
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc =
+    "Image format of the result (`jpg` or `png`)."] pub enum
+    GetSectionImageCompositeFormat : string { #[doc = " `jpg`"] Jpg = "jpg", #[doc =
+    " `png`"] Png = "png" }
 }
 
 #[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for GetSectionImageCompositeCrop {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "center" => Ok(Self::Center),
-            "top" => Ok(Self::Top),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for GetSectionImageCompositeCrop {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetSectionImageCompositeCrop {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-///Image format of the result (`jpg` or `png`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetSectionImageCompositeFormat {
-    /// `jpg`
-    #[serde(rename = "jpg")]
-    Jpg,
-    /// `png`
-    #[serde(rename = "png")]
-    Png,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for GetSectionImageCompositeFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpg => f.write_str("jpg"),
-            Self::Png => f.write_str("png"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for GetSectionImageCompositeFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpg" => Ok(Self::Jpg),
-            "png" => Ok(Self::Png),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for GetSectionImageCompositeFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetSectionImageCompositeFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetSectionImageCompositeMedia {
-    /// `thumb`
-    #[serde(rename = "thumb")]
-    Thumb,
-    /// `art`
-    #[serde(rename = "art")]
-    Art,
-    /// `banner`
-    #[serde(rename = "banner")]
-    Banner,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for GetSectionImageCompositeMedia {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Thumb => f.write_str("thumb"),
-            Self::Art => f.write_str("art"),
-            Self::Banner => f.write_str("banner"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for GetSectionImageCompositeMedia {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "thumb" => Ok(Self::Thumb),
-            "art" => Ok(Self::Art),
-            "banner" => Ok(Self::Banner),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for GetSectionImageCompositeMedia {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetSectionImageCompositeMedia {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc =
+    "Kind of image taken from each source item by default (`thumb`, `art` or `banner`)."]
+    pub enum GetSectionImageCompositeMedia : string { #[doc = " `thumb`"] Thumb =
+    "thumb", #[doc = " `art`"] Art = "art", #[doc = " `banner`"] Banner = "banner" }
 }
 
 #[cfg(any(feature = "library"))]
@@ -9116,74 +7081,13 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType {
-    /// `New Airings Only`
-    #[serde(rename = "New Airings Only")]
-    NewAiringsOnly,
-    /// `New and Repeat Airings`
-    #[serde(rename = "New and Repeat Airings")]
-    NewAndRepeatAirings,
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::fmt::Display
-for GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::NewAiringsOnly => f.write_str("New Airings Only"),
-            Self::NewAndRepeatAirings => f.write_str("New and Repeat Airings"),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::str::FromStr
-for GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "New Airings Only" => Ok(Self::NewAiringsOnly),
-            "New and Repeat Airings" => Ok(Self::NewAndRepeatAirings),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<&str>
-for GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "subscriptions"))] #[doc =
+    "`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`"]
+    pub enum
+    GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType
+    : string { #[doc = " `New Airings Only`"] NewAiringsOnly = "New Airings Only", #[doc
+    = " `New and Repeat Airings`"] NewAndRepeatAirings = "New and Repeat Airings" }
 }
 
 #[cfg(any(feature = "general"))]
@@ -9232,65 +7136,10 @@ pub struct GetTransientTokenResponseMediaContainer {
 }
 
 #[cfg(any(feature = "general"))]
-///Token type; only `delegation` is accepted.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetTransientTokenType {
-    /// `delegation`
-    #[serde(rename = "delegation")]
-    Delegation,
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::fmt::Display for GetTransientTokenType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Delegation => f.write_str("delegation"),
-        }
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::str::FromStr for GetTransientTokenType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "delegation" => Ok(Self::Delegation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::convert::TryFrom<&str> for GetTransientTokenType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetTransientTokenType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "general"))] #[doc =
+    "Token type; only `delegation` is accepted."] pub enum GetTransientTokenType : string
+    { #[doc = " `delegation`"] Delegation = "delegation" }
 }
 
 #[cfg(any(feature = "updater"))]
@@ -9399,118 +7248,15 @@ pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
 }
 
 #[cfg(any(feature = "updater"))]
-/**State of this release.
-
-- available - the release can be installed
-- downloading - the release is being downloaded
-- downloaded - the release has been downloaded
-- installing - the release is being installed
-- tonight - the release is set to install tonight
-- skipped - the release was skipped
-- error - the release ran into an error
-- notify - the release is only announced, usually because this setup cannot install it
-- done - the release is finished
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState {
-    /// `available`
-    #[serde(rename = "available")]
-    Available,
-    /// `downloading`
-    #[serde(rename = "downloading")]
-    Downloading,
-    /// `downloaded`
-    #[serde(rename = "downloaded")]
-    Downloaded,
-    /// `installing`
-    #[serde(rename = "installing")]
-    Installing,
-    /// `tonight`
-    #[serde(rename = "tonight")]
-    Tonight,
-    /// `skipped`
-    #[serde(rename = "skipped")]
-    Skipped,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `notify`
-    #[serde(rename = "notify")]
-    Notify,
-    /// `done`
-    #[serde(rename = "done")]
-    Done,
-}
-
-#[cfg(any(feature = "updater"))]
-impl ::std::fmt::Display for GetUpdatesStatusResponseMediaContainerReleaseItemState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Available => f.write_str("available"),
-            Self::Downloading => f.write_str("downloading"),
-            Self::Downloaded => f.write_str("downloaded"),
-            Self::Installing => f.write_str("installing"),
-            Self::Tonight => f.write_str("tonight"),
-            Self::Skipped => f.write_str("skipped"),
-            Self::Error => f.write_str("error"),
-            Self::Notify => f.write_str("notify"),
-            Self::Done => f.write_str("done"),
-        }
-    }
-}
-
-#[cfg(any(feature = "updater"))]
-impl ::std::str::FromStr for GetUpdatesStatusResponseMediaContainerReleaseItemState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "available" => Ok(Self::Available),
-            "downloading" => Ok(Self::Downloading),
-            "downloaded" => Ok(Self::Downloaded),
-            "installing" => Ok(Self::Installing),
-            "tonight" => Ok(Self::Tonight),
-            "skipped" => Ok(Self::Skipped),
-            "error" => Ok(Self::Error),
-            "notify" => Ok(Self::Notify),
-            "done" => Ok(Self::Done),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "updater"))]
-impl ::std::convert::TryFrom<&str>
-for GetUpdatesStatusResponseMediaContainerReleaseItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "updater"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for GetUpdatesStatusResponseMediaContainerReleaseItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "updater"))] #[doc =
+    "State of this release.\n\n- available - the release can be installed\n- downloading - the release is being downloaded\n- downloaded - the release has been downloaded\n- installing - the release is being installed\n- tonight - the release is set to install tonight\n- skipped - the release was skipped\n- error - the release ran into an error\n- notify - the release is only announced, usually because this setup cannot install it\n- done - the release is finished\n"]
+    pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState : string { #[doc =
+    " `available`"] Available = "available", #[doc = " `downloading`"] Downloading =
+    "downloading", #[doc = " `downloaded`"] Downloaded = "downloaded", #[doc =
+    " `installing`"] Installing = "installing", #[doc = " `tonight`"] Tonight =
+    "tonight", #[doc = " `skipped`"] Skipped = "skipped", #[doc = " `error`"] Error =
+    "error", #[doc = " `notify`"] Notify = "notify", #[doc = " `done`"] Done = "done" }
 }
 
 #[cfg(any(feature = "users"))]
@@ -12089,224 +9835,23 @@ pub struct Image {
         feature = "transcoder"
     )
 )]
-///Purpose of the image and how it is meant to be shown.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ImageType {
-    /// `background`
-    #[serde(rename = "background")]
-    Background,
-    /// `backgroundSquare`
-    #[serde(rename = "backgroundSquare")]
-    BackgroundSquare,
-    /// `banner`
-    #[serde(rename = "banner")]
-    Banner,
-    /// `clearLogo`
-    #[serde(rename = "clearLogo")]
-    ClearLogo,
-    /// `coverPoster`
-    #[serde(rename = "coverPoster")]
-    CoverPoster,
-    /// `snapshot`
-    #[serde(rename = "snapshot")]
-    Snapshot,
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::fmt::Display for ImageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Background => f.write_str("background"),
-            Self::BackgroundSquare => f.write_str("backgroundSquare"),
-            Self::Banner => f.write_str("banner"),
-            Self::ClearLogo => f.write_str("clearLogo"),
-            Self::CoverPoster => f.write_str("coverPoster"),
-            Self::Snapshot => f.write_str("snapshot"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::str::FromStr for ImageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "background" => Ok(Self::Background),
-            "backgroundSquare" => Ok(Self::BackgroundSquare),
-            "banner" => Ok(Self::Banner),
-            "clearLogo" => Ok(Self::ClearLogo),
-            "coverPoster" => Ok(Self::CoverPoster),
-            "snapshot" => Ok(Self::Snapshot),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ImageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ImageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
+    feature = "dv_rs", feature = "hubs", feature = "library", feature =
+    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
+    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
+    "subscriptions", feature = "transcoder"))] #[doc =
+    "Purpose of the image and how it is meant to be shown."] pub enum ImageType : string
+    { #[doc = " `background`"] Background = "background", #[doc = " `backgroundSquare`"]
+    BackgroundSquare = "backgroundSquare", #[doc = " `banner`"] Banner = "banner", #[doc
+    = " `clearLogo`"] ClearLogo = "clearLogo", #[doc = " `coverPoster`"] CoverPoster =
+    "coverPoster", #[doc = " `snapshot`"] Snapshot = "snapshot" }
 }
 
 #[cfg(any(feature = "library"))]
-///Index type to fetch.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Index {
-    /// `sd`
-    #[serde(rename = "sd")]
-    Sd,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for Index {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Sd => f.write_str("sd"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for Index {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "sd" => Ok(Self::Sd),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for Index {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for Index {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc = "Index type to fetch."] pub enum Index :
+    string { #[doc = " `sd`"] Sd = "sd" }
 }
 
 #[cfg(any(feature = "library"))]
@@ -13834,101 +11379,14 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
 }
 
 #[cfg(any(feature = "download_queue"))]
-/**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    /// `deciding`
-    #[serde(rename = "deciding")]
-    Deciding,
-    /// `waiting`
-    #[serde(rename = "waiting")]
-    Waiting,
-    /// `processing`
-    #[serde(rename = "processing")]
-    Processing,
-    /// `available`
-    #[serde(rename = "available")]
-    Available,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `expired`
-    #[serde(rename = "expired")]
-    Expired,
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::fmt::Display
-for ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Deciding => f.write_str("deciding"),
-            Self::Waiting => f.write_str("waiting"),
-            Self::Processing => f.write_str("processing"),
-            Self::Available => f.write_str("available"),
-            Self::Error => f.write_str("error"),
-            Self::Expired => f.write_str("expired"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::str::FromStr
-for ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "deciding" => Ok(Self::Deciding),
-            "waiting" => Ok(Self::Waiting),
-            "processing" => Ok(Self::Processing),
-            "available" => Ok(Self::Available),
-            "error" => Ok(Self::Error),
-            "expired" => Ok(Self::Expired),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<&str>
-for ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue"))] #[doc =
+    "State of the queue item:\n  - deciding: the decision for the item has not been made yet\n  - waiting: the item is queued for a transcode\n  - processing: the item is being transcoded\n  - available: the item can be downloaded\n  - error: the decision or the transcode failed\n  - expired: the transcoded file timed out and can no longer be downloaded\n"]
+    pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus :
+    string { #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting
+    = "waiting", #[doc = " `processing`"] Processing = "processing", #[doc =
+    " `available`"] Available = "available", #[doc = " `error`"] Error = "error", #[doc =
+    " `expired`"] Expired = "expired" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -14131,173 +11589,21 @@ pub struct ListHubsResponseMediaContainerHubItem {
 }
 
 #[cfg(any(feature = "hubs"))]
-/**Who sees this hub on the home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ListHubsResponseMediaContainerHubItemHomeVisibility {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `shared`
-    #[serde(rename = "shared")]
-    Shared,
+crate::open_enum! {
+    #[cfg(any(feature = "hubs"))] #[doc =
+    "Who sees this hub on the home screen:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
+    pub enum ListHubsResponseMediaContainerHubItemHomeVisibility : string { #[doc =
+    " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"] Admin =
+    "admin", #[doc = " `shared`"] Shared = "shared" }
 }
 
 #[cfg(any(feature = "hubs"))]
-impl ::std::fmt::Display for ListHubsResponseMediaContainerHubItemHomeVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::None => f.write_str("none"),
-            Self::Admin => f.write_str("admin"),
-            Self::Shared => f.write_str("shared"),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::str::FromStr for ListHubsResponseMediaContainerHubItemHomeVisibility {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "none" => Ok(Self::None),
-            "admin" => Ok(Self::Admin),
-            "shared" => Ok(Self::Shared),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<&str>
-for ListHubsResponseMediaContainerHubItemHomeVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ListHubsResponseMediaContainerHubItemHomeVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-/**Who sees this hub among the recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `shared`
-    #[serde(rename = "shared")]
-    Shared,
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::fmt::Display
-for ListHubsResponseMediaContainerHubItemRecommendationsVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::None => f.write_str("none"),
-            Self::Admin => f.write_str("admin"),
-            Self::Shared => f.write_str("shared"),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::str::FromStr
-for ListHubsResponseMediaContainerHubItemRecommendationsVisibility {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "none" => Ok(Self::None),
-            "admin" => Ok(Self::Admin),
-            "shared" => Ok(Self::Shared),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<&str>
-for ListHubsResponseMediaContainerHubItemRecommendationsVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ListHubsResponseMediaContainerHubItemRecommendationsVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "hubs"))] #[doc =
+    "Who sees this hub among the recommendations:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
+    pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility : string {
+    #[doc = " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"]
+    Admin = "admin", #[doc = " `shared`"] Shared = "shared" }
 }
 
 #[cfg(any(feature = "status"))]
@@ -15366,224 +12672,26 @@ pub struct ListTopUsersResponseMediaContainerAccountItem {
 }
 
 #[cfg(any(feature = "transcoder"))]
-///Kind of network the client is on; the server can use it when choosing the target bitrate.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Location {
-    /// `lan`
-    #[serde(rename = "lan")]
-    Lan,
-    /// `wan`
-    #[serde(rename = "wan")]
-    Wan,
-    /// `cellular`
-    #[serde(rename = "cellular")]
-    Cellular,
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "Kind of network the client is on; the server can use it when choosing the target bitrate."]
+    pub enum Location : string { #[doc = " `lan`"] Lan = "lan", #[doc = " `wan`"] Wan =
+    "wan", #[doc = " `cellular`"] Cellular = "cellular" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for Location {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Lan => f.write_str("lan"),
-            Self::Wan => f.write_str("wan"),
-            Self::Cellular => f.write_str("cellular"),
-        }
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`MakeDecisionAdvancedSubtitles`"] pub
+    enum MakeDecisionAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn", #[doc
+    = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for Location {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "lan" => Ok(Self::Lan),
-            "wan" => Ok(Self::Wan),
-            "cellular" => Ok(Self::Cellular),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for Location {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for Location {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-///`MakeDecisionAdvancedSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MakeDecisionAdvancedSubtitles {
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `text`
-    #[serde(rename = "text")]
-    Text,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for MakeDecisionAdvancedSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Burn => f.write_str("burn"),
-            Self::Text => f.write_str("text"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for MakeDecisionAdvancedSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "burn" => Ok(Self::Burn),
-            "text" => Ok(Self::Text),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for MakeDecisionAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for MakeDecisionAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-///`MakeDecisionTranscodeType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MakeDecisionTranscodeType {
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `music`
-    #[serde(rename = "music")]
-    Music,
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `subtitles`
-    #[serde(rename = "subtitles")]
-    Subtitles,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for MakeDecisionTranscodeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Video => f.write_str("video"),
-            Self::Music => f.write_str("music"),
-            Self::Audio => f.write_str("audio"),
-            Self::Subtitles => f.write_str("subtitles"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for MakeDecisionTranscodeType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "video" => Ok(Self::Video),
-            "music" => Ok(Self::Music),
-            "audio" => Ok(Self::Audio),
-            "subtitles" => Ok(Self::Subtitles),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for MakeDecisionTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for MakeDecisionTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`MakeDecisionTranscodeType`"] pub enum
+    MakeDecisionTranscodeType : string { #[doc = " `video`"] Video = "video", #[doc =
+    " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
+    " `subtitles`"] Subtitles = "subtitles" }
 }
 
 #[cfg(
@@ -15814,67 +12922,11 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-///`MediaContainerWithArtworkMediaContainerMetadataItemType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaContainerWithArtworkMediaContainerMetadataItemType {
-    /// `image`
-    #[serde(rename = "image")]
-    Image,
-}
-
-#[cfg(any(feature = "content", feature = "library"))]
-impl ::std::fmt::Display for MediaContainerWithArtworkMediaContainerMetadataItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-        }
-    }
-}
-
-#[cfg(any(feature = "content", feature = "library"))]
-impl ::std::str::FromStr for MediaContainerWithArtworkMediaContainerMetadataItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "content", feature = "library"))]
-impl ::std::convert::TryFrom<&str>
-for MediaContainerWithArtworkMediaContainerMetadataItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "content", feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MediaContainerWithArtworkMediaContainerMetadataItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "content", feature = "library"))] #[doc =
+    "`MediaContainerWithArtworkMediaContainerMetadataItemType`"] pub enum
+    MediaContainerWithArtworkMediaContainerMetadataItemType : string { #[doc =
+    " `image`"] Image = "image" }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -16651,79 +13703,13 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision {
-    /// `directplay`
-    #[serde(rename = "directplay")]
-    Directplay,
-    /// `transcode`
-    #[serde(rename = "transcode")]
-    Transcode,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::fmt::Display
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Directplay => f.write_str("directplay"),
-            Self::Transcode => f.write_str("transcode"),
-            Self::None => f.write_str("none"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::str::FromStr
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "directplay" => Ok(Self::Directplay),
-            "transcode" => Ok(Self::Transcode),
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
+    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`"]
+    pub enum
+    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision :
+    string { #[doc = " `directplay`"] Directplay = "directplay", #[doc = " `transcode`"]
+    Transcode = "transcode", #[doc = " `none`"] None = "none" }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -17039,195 +14025,29 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision {
-    /// `copy`
-    #[serde(rename = "copy")]
-    Copy,
-    /// `transcode`
-    #[serde(rename = "transcode")]
-    Transcode,
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `unavailable`
-    #[serde(rename = "unavailable")]
-    Unavailable,
-    /// `ignore`
-    #[serde(rename = "ignore")]
-    Ignore,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
+    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`"]
+    pub enum
+    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision
+    : string { #[doc = " `copy`"] Copy = "copy", #[doc = " `transcode`"] Transcode =
+    "transcode", #[doc = " `burn`"] Burn = "burn", #[doc = " `unavailable`"] Unavailable
+    = "unavailable", #[doc = " `ignore`"] Ignore = "ignore", #[doc = " `none`"] None =
+    "none" }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::fmt::Display
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Copy => f.write_str("copy"),
-            Self::Transcode => f.write_str("transcode"),
-            Self::Burn => f.write_str("burn"),
-            Self::Unavailable => f.write_str("unavailable"),
-            Self::Ignore => f.write_str("ignore"),
-            Self::None => f.write_str("none"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::str::FromStr
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "copy" => Ok(Self::Copy),
-            "transcode" => Ok(Self::Transcode),
-            "burn" => Ok(Self::Burn),
-            "unavailable" => Ok(Self::Unavailable),
-            "ignore" => Ok(Self::Ignore),
-            "none" => Ok(Self::None),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation {
-    /// `direct`
-    #[serde(rename = "direct")]
-    Direct,
-    /// `sidecar-subs`
-    #[serde(rename = "sidecar-subs")]
-    SidecarSubs,
-    /// `segments-video`
-    #[serde(rename = "segments-video")]
-    SegmentsVideo,
-    /// `segments-audio`
-    #[serde(rename = "segments-audio")]
-    SegmentsAudio,
-    /// `segments-av`
-    #[serde(rename = "segments-av")]
-    SegmentsAv,
-    /// `segments-subs`
-    #[serde(rename = "segments-subs")]
-    SegmentsSubs,
-    /// `embedded`
-    #[serde(rename = "embedded")]
-    Embedded,
-    /// `sidecar`
-    #[serde(rename = "sidecar")]
-    Sidecar,
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::fmt::Display
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Direct => f.write_str("direct"),
-            Self::SidecarSubs => f.write_str("sidecar-subs"),
-            Self::SegmentsVideo => f.write_str("segments-video"),
-            Self::SegmentsAudio => f.write_str("segments-audio"),
-            Self::SegmentsAv => f.write_str("segments-av"),
-            Self::SegmentsSubs => f.write_str("segments-subs"),
-            Self::Embedded => f.write_str("embedded"),
-            Self::Sidecar => f.write_str("sidecar"),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::str::FromStr
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "direct" => Ok(Self::Direct),
-            "sidecar-subs" => Ok(Self::SidecarSubs),
-            "segments-video" => Ok(Self::SegmentsVideo),
-            "segments-audio" => Ok(Self::SegmentsAudio),
-            "segments-av" => Ok(Self::SegmentsAv),
-            "segments-subs" => Ok(Self::SegmentsSubs),
-            "embedded" => Ok(Self::Embedded),
-            "sidecar" => Ok(Self::Sidecar),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "download_queue", feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
+    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`"]
+    pub enum
+    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation
+    : string { #[doc = " `direct`"] Direct = "direct", #[doc = " `sidecar-subs`"]
+    SidecarSubs = "sidecar-subs", #[doc = " `segments-video`"] SegmentsVideo =
+    "segments-video", #[doc = " `segments-audio`"] SegmentsAudio = "segments-audio",
+    #[doc = " `segments-av`"] SegmentsAv = "segments-av", #[doc = " `segments-subs`"]
+    SegmentsSubs = "segments-subs", #[doc = " `embedded`"] Embedded = "embedded", #[doc =
+    " `sidecar`"] Sidecar = "sidecar" }
 }
 
 #[cfg(
@@ -18786,79 +15606,12 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem 
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-///Kind of playlist.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType {
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `photo`
-    #[serde(rename = "photo")]
-    Photo,
-}
-
-#[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-impl ::std::fmt::Display
-for MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Audio => f.write_str("audio"),
-            Self::Video => f.write_str("video"),
-            Self::Photo => f.write_str("photo"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-impl ::std::str::FromStr
-for MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "audio" => Ok(Self::Audio),
-            "video" => Ok(Self::Video),
-            "photo" => Ok(Self::Photo),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-impl ::std::convert::TryFrom<&str>
-for MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists", feature = "play_queue", feature =
+    "playlist"))] #[doc = "Kind of playlist."] pub enum
+    MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType : string {
+    #[doc = " `audio`"] Audio = "audio", #[doc = " `video`"] Video = "video", #[doc =
+    " `photo`"] Photo = "photo" }
 }
 
 #[cfg(any(feature = "library", feature = "preferences"))]
@@ -19070,100 +15823,14 @@ pub struct MediaGrabOperation {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`MediaGrabOperationStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaGrabOperationStatus {
-    /// `inactive`
-    #[serde(rename = "inactive")]
-    Inactive,
-    /// `scheduled`
-    #[serde(rename = "scheduled")]
-    Scheduled,
-    /// `inprogress`
-    #[serde(rename = "inprogress")]
-    Inprogress,
-    /// `complete`
-    #[serde(rename = "complete")]
-    Complete,
-    /// `cancelled`
-    #[serde(rename = "cancelled")]
-    Cancelled,
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `postprocessing`
-    #[serde(rename = "postprocessing")]
-    Postprocessing,
-    /// `paused`
-    #[serde(rename = "paused")]
-    Paused,
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::fmt::Display for MediaGrabOperationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Inactive => f.write_str("inactive"),
-            Self::Scheduled => f.write_str("scheduled"),
-            Self::Inprogress => f.write_str("inprogress"),
-            Self::Complete => f.write_str("complete"),
-            Self::Cancelled => f.write_str("cancelled"),
-            Self::Error => f.write_str("error"),
-            Self::Postprocessing => f.write_str("postprocessing"),
-            Self::Paused => f.write_str("paused"),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::str::FromStr for MediaGrabOperationStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "inactive" => Ok(Self::Inactive),
-            "scheduled" => Ok(Self::Scheduled),
-            "inprogress" => Ok(Self::Inprogress),
-            "complete" => Ok(Self::Complete),
-            "cancelled" => Ok(Self::Cancelled),
-            "error" => Ok(Self::Error),
-            "postprocessing" => Ok(Self::Postprocessing),
-            "paused" => Ok(Self::Paused),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<&str> for MediaGrabOperationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<::std::string::String> for MediaGrabOperationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "subscriptions"))] #[doc = "`MediaGrabOperationStatus`"] pub enum
+    MediaGrabOperationStatus : string { #[doc = " `inactive`"] Inactive = "inactive",
+    #[doc = " `scheduled`"] Scheduled = "scheduled", #[doc = " `inprogress`"] Inprogress
+    = "inprogress", #[doc = " `complete`"] Complete = "complete", #[doc = " `cancelled`"]
+    Cancelled = "cancelled", #[doc = " `error`"] Error = "error", #[doc =
+    " `postprocessing`"] Postprocessing = "postprocessing", #[doc = " `paused`"] Paused =
+    "paused" }
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -19309,70 +15976,11 @@ pub struct MediaSubscription {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`MediaSubscriptionAiringsType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaSubscriptionAiringsType {
-    /// `New Airings Only`
-    #[serde(rename = "New Airings Only")]
-    NewAiringsOnly,
-    /// `New and Repeat Airings`
-    #[serde(rename = "New and Repeat Airings")]
-    NewAndRepeatAirings,
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::fmt::Display for MediaSubscriptionAiringsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::NewAiringsOnly => f.write_str("New Airings Only"),
-            Self::NewAndRepeatAirings => f.write_str("New and Repeat Airings"),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::str::FromStr for MediaSubscriptionAiringsType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "New Airings Only" => Ok(Self::NewAiringsOnly),
-            "New and Repeat Airings" => Ok(Self::NewAndRepeatAirings),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<&str> for MediaSubscriptionAiringsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "subscriptions"))]
-impl ::std::convert::TryFrom<::std::string::String> for MediaSubscriptionAiringsType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "subscriptions"))] #[doc = "`MediaSubscriptionAiringsType`"] pub
+    enum MediaSubscriptionAiringsType : string { #[doc = " `New Airings Only`"]
+    NewAiringsOnly = "New Airings Only", #[doc = " `New and Repeat Airings`"]
+    NewAndRepeatAirings = "New and Repeat Airings" }
 }
 
 #[cfg(
@@ -19600,111 +16208,15 @@ impl<'de> ::serde::Deserialize<'de> for MediaType {
 }
 
 #[cfg(any(feature = "library"))]
-/**Kind of content in a Plex library, covering video, music and photo items.
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MediaTypeString {
-    /// `movie`
-    #[serde(rename = "movie")]
-    Movie,
-    /// `show`
-    #[serde(rename = "show")]
-    Show,
-    /// `season`
-    #[serde(rename = "season")]
-    Season,
-    /// `episode`
-    #[serde(rename = "episode")]
-    Episode,
-    /// `artist`
-    #[serde(rename = "artist")]
-    Artist,
-    /// `album`
-    #[serde(rename = "album")]
-    Album,
-    /// `track`
-    #[serde(rename = "track")]
-    Track,
-    /// `photoalbum`
-    #[serde(rename = "photoalbum")]
-    Photoalbum,
-    /// `photo`
-    #[serde(rename = "photo")]
-    Photo,
-    /// `collection`
-    #[serde(rename = "collection")]
-    Collection,
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::fmt::Display for MediaTypeString {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Movie => f.write_str("movie"),
-            Self::Show => f.write_str("show"),
-            Self::Season => f.write_str("season"),
-            Self::Episode => f.write_str("episode"),
-            Self::Artist => f.write_str("artist"),
-            Self::Album => f.write_str("album"),
-            Self::Track => f.write_str("track"),
-            Self::Photoalbum => f.write_str("photoalbum"),
-            Self::Photo => f.write_str("photo"),
-            Self::Collection => f.write_str("collection"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::str::FromStr for MediaTypeString {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "movie" => Ok(Self::Movie),
-            "show" => Ok(Self::Show),
-            "season" => Ok(Self::Season),
-            "episode" => Ok(Self::Episode),
-            "artist" => Ok(Self::Artist),
-            "album" => Ok(Self::Album),
-            "track" => Ok(Self::Track),
-            "photoalbum" => Ok(Self::Photoalbum),
-            "photo" => Ok(Self::Photo),
-            "collection" => Ok(Self::Collection),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<&str> for MediaTypeString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library"))]
-impl ::std::convert::TryFrom<::std::string::String> for MediaTypeString {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library"))] #[doc =
+    "Kind of content in a Plex library, covering video, music and photo items.\n"] pub
+    enum MediaTypeString : string { #[doc = " `movie`"] Movie = "movie", #[doc =
+    " `show`"] Show = "show", #[doc = " `season`"] Season = "season", #[doc =
+    " `episode`"] Episode = "episode", #[doc = " `artist`"] Artist = "artist", #[doc =
+    " `album`"] Album = "album", #[doc = " `track`"] Track = "track", #[doc =
+    " `photoalbum`"] Photoalbum = "photoalbum", #[doc = " `photo`"] Photo = "photo",
+    #[doc = " `collection`"] Collection = "collection" }
 }
 
 #[cfg(
@@ -20294,71 +16806,11 @@ pub struct ModifyPlaylistGeneratorItemPolicy {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`ModifyPlaylistGeneratorItemPolicyScope`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ModifyPlaylistGeneratorItemPolicyScope {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `count`
-    #[serde(rename = "count")]
-    Count,
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::fmt::Display for ModifyPlaylistGeneratorItemPolicyScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::Count => f.write_str("count"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::str::FromStr for ModifyPlaylistGeneratorItemPolicyScope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "count" => Ok(Self::Count),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<&str> for ModifyPlaylistGeneratorItemPolicyScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library_playlists"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ModifyPlaylistGeneratorItemPolicyScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc =
+    "`ModifyPlaylistGeneratorItemPolicyScope`"] pub enum
+    ModifyPlaylistGeneratorItemPolicyScope : string { #[doc = " `all`"] All = "all",
+    #[doc = " `count`"] Count = "count" }
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -20468,173 +16920,21 @@ pub struct MoveHubResponseMediaContainerHubItem {
 }
 
 #[cfg(any(feature = "hubs"))]
-/**Who sees this hub on their home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MoveHubResponseMediaContainerHubItemHomeVisibility {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `shared`
-    #[serde(rename = "shared")]
-    Shared,
+crate::open_enum! {
+    #[cfg(any(feature = "hubs"))] #[doc =
+    "Who sees this hub on their home screen:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
+    pub enum MoveHubResponseMediaContainerHubItemHomeVisibility : string { #[doc =
+    " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"] Admin =
+    "admin", #[doc = " `shared`"] Shared = "shared" }
 }
 
 #[cfg(any(feature = "hubs"))]
-impl ::std::fmt::Display for MoveHubResponseMediaContainerHubItemHomeVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::None => f.write_str("none"),
-            Self::Admin => f.write_str("admin"),
-            Self::Shared => f.write_str("shared"),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::str::FromStr for MoveHubResponseMediaContainerHubItemHomeVisibility {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "none" => Ok(Self::None),
-            "admin" => Ok(Self::Admin),
-            "shared" => Ok(Self::Shared),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<&str>
-for MoveHubResponseMediaContainerHubItemHomeVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MoveHubResponseMediaContainerHubItemHomeVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-/**Who sees this hub in recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `shared`
-    #[serde(rename = "shared")]
-    Shared,
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::fmt::Display
-for MoveHubResponseMediaContainerHubItemRecommendationsVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-            Self::None => f.write_str("none"),
-            Self::Admin => f.write_str("admin"),
-            Self::Shared => f.write_str("shared"),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::str::FromStr
-for MoveHubResponseMediaContainerHubItemRecommendationsVisibility {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            "none" => Ok(Self::None),
-            "admin" => Ok(Self::Admin),
-            "shared" => Ok(Self::Shared),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<&str>
-for MoveHubResponseMediaContainerHubItemRecommendationsVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "hubs"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for MoveHubResponseMediaContainerHubItemRecommendationsVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "hubs"))] #[doc =
+    "Who sees this hub in recommendations:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
+    pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility : string {
+    #[doc = " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"]
+    Admin = "admin", #[doc = " `shared`"] Shared = "shared" }
 }
 
 #[cfg(
@@ -20821,65 +17121,9 @@ pub struct PastSubscriptionBilling {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PastSubscriptionState`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum PastSubscriptionState {
-    /// `ended`
-    #[serde(rename = "ended")]
-    Ended,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for PastSubscriptionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Ended => f.write_str("ended"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for PastSubscriptionState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "ended" => Ok(Self::Ended),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for PastSubscriptionState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String> for PastSubscriptionState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc = "`PastSubscriptionState`"] pub enum
+    PastSubscriptionState : string { #[doc = " `ended`"] Ended = "ended" }
 }
 
 #[cfg(any(feature = "status"))]
@@ -20959,75 +17203,11 @@ pub struct Player {
 }
 
 #[cfg(any(feature = "playlist"))]
-///Restricts the result to playlists of this type.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum PlaylistType {
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `photo`
-    #[serde(rename = "photo")]
-    Photo,
-}
-
-#[cfg(any(feature = "playlist"))]
-impl ::std::fmt::Display for PlaylistType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Audio => f.write_str("audio"),
-            Self::Video => f.write_str("video"),
-            Self::Photo => f.write_str("photo"),
-        }
-    }
-}
-
-#[cfg(any(feature = "playlist"))]
-impl ::std::str::FromStr for PlaylistType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "audio" => Ok(Self::Audio),
-            "video" => Ok(Self::Video),
-            "photo" => Ok(Self::Photo),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "playlist"))]
-impl ::std::convert::TryFrom<&str> for PlaylistType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "playlist"))]
-impl ::std::convert::TryFrom<::std::string::String> for PlaylistType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "playlist"))] #[doc =
+    "Restricts the result to playlists of this type."] pub enum PlaylistType : string {
+    #[doc = " `audio`"] Audio = "audio", #[doc = " `video`"] Video = "video", #[doc =
+    " `photo`"] Photo = "photo" }
 }
 
 #[cfg(
@@ -21896,195 +18076,18 @@ pub struct PlexDeviceConnectionsItem {
         feature = "users"
     )
 )]
-///Protocol of the connection (http, https and so on).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum PlexDeviceConnectionsItemProtocol {
-    /// `http`
-    #[serde(rename = "http")]
-    Http,
-    /// `https`
-    #[serde(rename = "https")]
-    Https,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for PlexDeviceConnectionsItemProtocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Http => f.write_str("http"),
-            Self::Https => f.write_str("https"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for PlexDeviceConnectionsItemProtocol {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "http" => Ok(Self::Http),
-            "https" => Ok(Self::Https),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for PlexDeviceConnectionsItemProtocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String>
-for PlexDeviceConnectionsItemProtocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "activities", feature = "authentication", feature = "butler",
+    feature = "collections", feature = "content", feature = "devices", feature =
+    "download_queue", feature = "dv_rs", feature = "epg", feature = "general", feature =
+    "hubs", feature = "library", feature = "library_collections", feature =
+    "library_playlists", feature = "live_tv", feature = "play_queue", feature =
+    "playlist", feature = "plex", feature = "preferences", feature = "provider", feature
+    = "search", feature = "status", feature = "subscriptions", feature = "timeline",
+    feature = "transcoder", feature = "ultra_blur", feature = "updater", feature =
+    "users"))] #[doc = "Protocol of the connection (http, https and so on)."] pub enum
+    PlexDeviceConnectionsItemProtocol : string { #[doc = " `http`"] Http = "http", #[doc
+    = " `https`"] Https = "https" }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -22316,76 +18319,12 @@ pub struct PostUsersSignInDataResponse {
 }
 
 #[cfg(any(feature = "authentication"))]
-///Current status of the account's mailing list subscription.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum PostUsersSignInDataResponseMailingListStatus {
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-    /// `unsubscribed`
-    #[serde(rename = "unsubscribed")]
-    Unsubscribed,
-    /// `removed`
-    #[serde(rename = "removed")]
-    Removed,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for PostUsersSignInDataResponseMailingListStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Unsubscribed => f.write_str("unsubscribed"),
-            Self::Removed => f.write_str("removed"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for PostUsersSignInDataResponseMailingListStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "unsubscribed" => Ok(Self::Unsubscribed),
-            "removed" => Ok(Self::Removed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for PostUsersSignInDataResponseMailingListStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for PostUsersSignInDataResponseMailingListStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    "Current status of the account's mailing list subscription."] pub enum
+    PostUsersSignInDataResponseMailingListStatus : string { #[doc = " `active`"] Active =
+    "active", #[doc = " `unsubscribed`"] Unsubscribed = "unsubscribed", #[doc =
+    " `removed`"] Removed = "removed" }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -22412,144 +18351,19 @@ pub struct PostUsersSignInDataResponseServicesItem {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PostUsersSignInDataResponseServicesItemStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum PostUsersSignInDataResponseServicesItemStatus {
-    /// `online`
-    #[serde(rename = "online")]
-    Online,
-    /// `offline`
-    #[serde(rename = "offline")]
-    Offline,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for PostUsersSignInDataResponseServicesItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Online => f.write_str("online"),
-            Self::Offline => f.write_str("offline"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for PostUsersSignInDataResponseServicesItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "online" => Ok(Self::Online),
-            "offline" => Ok(Self::Offline),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for PostUsersSignInDataResponseServicesItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for PostUsersSignInDataResponseServicesItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    "`PostUsersSignInDataResponseServicesItemStatus`"] pub enum
+    PostUsersSignInDataResponseServicesItemStatus : string { #[doc = " `online`"] Online
+    = "online", #[doc = " `offline`"] Offline = "offline" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-/**Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
-*/
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Protocol {
-    /// `http`
-    #[serde(rename = "http")]
-    Http,
-    /// `hls`
-    #[serde(rename = "hls")]
-    Hls,
-    /// `dash`
-    #[serde(rename = "dash")]
-    Dash,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for Protocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Http => f.write_str("http"),
-            Self::Hls => f.write_str("hls"),
-            Self::Dash => f.write_str("dash"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for Protocol {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "http" => Ok(Self::Http),
-            "hls" => Ok(Self::Hls),
-            "dash" => Ok(Self::Dash),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for Protocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for Protocol {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)\n"]
+    pub enum Protocol : string { #[doc = " `http`"] Http = "http", #[doc = " `hls`"] Hls
+    = "hls", #[doc = " `dash`"] Dash = "dash" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -23094,65 +18908,9 @@ pub struct ReportResponseMediaContainerBandwidthsBandwidthItem {
 }
 
 #[cfg(any(feature = "general"))]
-///Token scope; only `all` is accepted.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Scope {
-    /// `all`
-    #[serde(rename = "all")]
-    All,
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::fmt::Display for Scope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::All => f.write_str("all"),
-        }
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::str::FromStr for Scope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "all" => Ok(Self::All),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::convert::TryFrom<&str> for Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "general"))]
-impl ::std::convert::TryFrom<::std::string::String> for Scope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "general"))] #[doc = "Token scope; only `all` is accepted."] pub
+    enum Scope : string { #[doc = " `all`"] All = "all" }
 }
 
 #[cfg(any(feature = "search"))]
@@ -23549,70 +19307,10 @@ pub struct Session {
 }
 
 #[cfg(any(feature = "status"))]
-///Location of the client.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SessionLocation {
-    /// `lan`
-    #[serde(rename = "lan")]
-    Lan,
-    /// `wan`
-    #[serde(rename = "wan")]
-    Wan,
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::fmt::Display for SessionLocation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Lan => f.write_str("lan"),
-            Self::Wan => f.write_str("wan"),
-        }
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::str::FromStr for SessionLocation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "lan" => Ok(Self::Lan),
-            "wan" => Ok(Self::Wan),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::convert::TryFrom<&str> for SessionLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "status"))]
-impl ::std::convert::TryFrom<::std::string::String> for SessionLocation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "status"))] #[doc = "Location of the client."] pub enum
+    SessionLocation : string { #[doc = " `lan`"] Lan = "lan", #[doc = " `wan`"] Wan =
+    "wan" }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -23794,80 +19492,11 @@ impl ::std::convert::From<bool> for SettingDefault {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-///Type of the setting's value.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SettingType {
-    /// `bool`
-    #[serde(rename = "bool")]
-    Bool,
-    /// `int`
-    #[serde(rename = "int")]
-    Int,
-    /// `text`
-    #[serde(rename = "text")]
-    Text,
-    /// `double`
-    #[serde(rename = "double")]
-    Double,
-}
-
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::fmt::Display for SettingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Bool => f.write_str("bool"),
-            Self::Int => f.write_str("int"),
-            Self::Text => f.write_str("text"),
-            Self::Double => f.write_str("double"),
-        }
-    }
-}
-
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::str::FromStr for SettingType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "bool" => Ok(Self::Bool),
-            "int" => Ok(Self::Int),
-            "text" => Ok(Self::Text),
-            "double" => Ok(Self::Double),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::TryFrom<&str> for SettingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::TryFrom<::std::string::String> for SettingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
+    #[doc = "Type of the setting's value."] pub enum SettingType : string { #[doc =
+    " `bool`"] Bool = "bool", #[doc = " `int`"] Int = "int", #[doc = " `text`"] Text =
+    "text", #[doc = " `double`"] Double = "double" }
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
@@ -24041,26 +19670,15 @@ pub struct Sort {
         feature = "transcoder"
     )
 )]
-///Set when this sort is the one applied by default; its value gives the direction used then.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SortDefault {
-    /// `asc`
-    #[serde(rename = "asc")]
-    Asc,
-    /// `desc`
-    #[serde(rename = "desc")]
-    Desc,
+crate::open_enum! {
+    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
+    feature = "dv_rs", feature = "hubs", feature = "library", feature =
+    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
+    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
+    "subscriptions", feature = "transcoder"))] #[doc =
+    "Set when this sort is the one applied by default; its value gives the direction used then."]
+    pub enum SortDefault : string { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"]
+    Desc = "desc" }
 }
 
 #[cfg(
@@ -24082,258 +19700,14 @@ pub enum SortDefault {
         feature = "transcoder"
     )
 )]
-impl ::std::fmt::Display for SortDefault {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Asc => f.write_str("asc"),
-            Self::Desc => f.write_str("desc"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::str::FromStr for SortDefault {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "asc" => Ok(Self::Asc),
-            "desc" => Ok(Self::Desc),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SortDefault {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SortDefault {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-///Direction in which this sort is applied by default.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SortDefaultDirection {
-    /// `asc`
-    #[serde(rename = "asc")]
-    Asc,
-    /// `desc`
-    #[serde(rename = "desc")]
-    Desc,
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::fmt::Display for SortDefaultDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Asc => f.write_str("asc"),
-            Self::Desc => f.write_str("desc"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::str::FromStr for SortDefaultDirection {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "asc" => Ok(Self::Asc),
-            "desc" => Ok(Self::Desc),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SortDefaultDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "collections",
-        feature = "content",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "transcoder"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SortDefaultDirection {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
+    feature = "dv_rs", feature = "hubs", feature = "library", feature =
+    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
+    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
+    "subscriptions", feature = "transcoder"))] #[doc =
+    "Direction in which this sort is applied by default."] pub enum SortDefaultDirection
+    : string { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"] Desc = "desc" }
 }
 
 #[cfg(
@@ -24386,231 +19760,27 @@ pub struct SortPivotItem {
 }
 
 #[cfg(any(feature = "transcoder"))]
-///`StartTranscodeSessionAdvancedSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum StartTranscodeSessionAdvancedSubtitles {
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `text`
-    #[serde(rename = "text")]
-    Text,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "`StartTranscodeSessionAdvancedSubtitles`"] pub enum
+    StartTranscodeSessionAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn",
+    #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for StartTranscodeSessionAdvancedSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Burn => f.write_str("burn"),
-            Self::Text => f.write_str("text"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for StartTranscodeSessionAdvancedSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "burn" => Ok(Self::Burn),
-            "text" => Ok(Self::Text),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for StartTranscodeSessionAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for StartTranscodeSessionAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-///`StartTranscodeSessionTranscodeType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum StartTranscodeSessionTranscodeType {
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `music`
-    #[serde(rename = "music")]
-    Music,
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `subtitles`
-    #[serde(rename = "subtitles")]
-    Subtitles,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for StartTranscodeSessionTranscodeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Video => f.write_str("video"),
-            Self::Music => f.write_str("music"),
-            Self::Audio => f.write_str("audio"),
-            Self::Subtitles => f.write_str("subtitles"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for StartTranscodeSessionTranscodeType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "video" => Ok(Self::Video),
-            "music" => Ok(Self::Music),
-            "audio" => Ok(Self::Audio),
-            "subtitles" => Ok(Self::Subtitles),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for StartTranscodeSessionTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for StartTranscodeSessionTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`StartTranscodeSessionTranscodeType`"]
+    pub enum StartTranscodeSessionTranscodeType : string { #[doc = " `video`"] Video =
+    "video", #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio",
+    #[doc = " `subtitles`"] Subtitles = "subtitles" }
 }
 
 #[cfg(any(feature = "timeline"))]
-///Playback state the client is in now.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum State {
-    /// `stopped`
-    #[serde(rename = "stopped")]
-    Stopped,
-    /// `buffering`
-    #[serde(rename = "buffering")]
-    Buffering,
-    /// `playing`
-    #[serde(rename = "playing")]
-    Playing,
-    /// `paused`
-    #[serde(rename = "paused")]
-    Paused,
-}
-
-#[cfg(any(feature = "timeline"))]
-impl ::std::fmt::Display for State {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Stopped => f.write_str("stopped"),
-            Self::Buffering => f.write_str("buffering"),
-            Self::Playing => f.write_str("playing"),
-            Self::Paused => f.write_str("paused"),
-        }
-    }
-}
-
-#[cfg(any(feature = "timeline"))]
-impl ::std::str::FromStr for State {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "stopped" => Ok(Self::Stopped),
-            "buffering" => Ok(Self::Buffering),
-            "playing" => Ok(Self::Playing),
-            "paused" => Ok(Self::Paused),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "timeline"))]
-impl ::std::convert::TryFrom<&str> for State {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "timeline"))]
-impl ::std::convert::TryFrom<::std::string::String> for State {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "timeline"))] #[doc = "Playback state the client is in now."] pub
+    enum State : string { #[doc = " `stopped`"] Stopped = "stopped", #[doc =
+    " `buffering`"] Buffering = "buffering", #[doc = " `playing`"] Playing = "playing",
+    #[doc = " `paused`"] Paused = "paused" }
 }
 
 #[cfg(any(feature = "library"))]
@@ -25542,160 +20712,21 @@ pub struct Subscription {
 }
 
 #[cfg(any(feature = "authentication"))]
-///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum SubscriptionStatus {
-    /// `Inactive`
-    Inactive,
-    /// `Active`
-    Active,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for SubscriptionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Inactive => f.write_str("Inactive"),
-            Self::Active => f.write_str("Active"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for SubscriptionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "Inactive" => Ok(Self::Inactive),
-            "Active" => Ok(Self::Active),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for SubscriptionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String> for SubscriptionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    "Subscription state as text (`Active` or `Inactive`), matching whether it is active."]
+    pub enum SubscriptionStatus : string { #[doc = " `Inactive`"] Inactive = "Inactive",
+    #[doc = " `Active`"] Active = "Active" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum Subtitles {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `sidecar`
-    #[serde(rename = "sidecar")]
-    Sidecar,
-    /// `embedded`
-    #[serde(rename = "embedded")]
-    Embedded,
-    /// `segmented`
-    #[serde(rename = "segmented")]
-    Segmented,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for Subtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-            Self::Burn => f.write_str("burn"),
-            Self::None => f.write_str("none"),
-            Self::Sidecar => f.write_str("sidecar"),
-            Self::Embedded => f.write_str("embedded"),
-            Self::Segmented => f.write_str("segmented"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for Subtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            "burn" => Ok(Self::Burn),
-            "none" => Ok(Self::None),
-            "sidecar" => Ok(Self::Sidecar),
-            "embedded" => Ok(Self::Embedded),
-            "segmented" => Ok(Self::Segmented),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for Subtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for Subtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc =
+    "How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments"]
+    pub enum Subtitles : string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"]
+    Burn = "burn", #[doc = " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar =
+    "sidecar", #[doc = " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"]
+    Segmented = "segmented", #[doc = " `unknown`"] UnknownValue = "unknown" }
 }
 
 #[cfg(
@@ -26091,230 +21122,27 @@ pub struct TranscodeSession {
 }
 
 #[cfg(any(feature = "transcoder"))]
-///`TranscodeSubtitlesAdvancedSubtitles`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TranscodeSubtitlesAdvancedSubtitles {
-    /// `burn`
-    #[serde(rename = "burn")]
-    Burn,
-    /// `text`
-    #[serde(rename = "text")]
-    Text,
-    /// `unknown`
-    #[serde(rename = "unknown")]
-    Unknown,
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`TranscodeSubtitlesAdvancedSubtitles`"]
+    pub enum TranscodeSubtitlesAdvancedSubtitles : string { #[doc = " `burn`"] Burn =
+    "burn", #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue =
+    "unknown" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for TranscodeSubtitlesAdvancedSubtitles {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Burn => f.write_str("burn"),
-            Self::Text => f.write_str("text"),
-            Self::Unknown => f.write_str("unknown"),
-        }
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`TranscodeSubtitlesTranscodeType`"] pub
+    enum TranscodeSubtitlesTranscodeType : string { #[doc = " `video`"] Video = "video",
+    #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
+    " `subtitles`"] Subtitles = "subtitles" }
 }
 
 #[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for TranscodeSubtitlesAdvancedSubtitles {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "burn" => Ok(Self::Burn),
-            "text" => Ok(Self::Text),
-            "unknown" => Ok(Self::Unknown),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for TranscodeSubtitlesAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for TranscodeSubtitlesAdvancedSubtitles {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-///`TranscodeSubtitlesTranscodeType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TranscodeSubtitlesTranscodeType {
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `music`
-    #[serde(rename = "music")]
-    Music,
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `subtitles`
-    #[serde(rename = "subtitles")]
-    Subtitles,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for TranscodeSubtitlesTranscodeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Video => f.write_str("video"),
-            Self::Music => f.write_str("music"),
-            Self::Audio => f.write_str("audio"),
-            Self::Subtitles => f.write_str("subtitles"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for TranscodeSubtitlesTranscodeType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "video" => Ok(Self::Video),
-            "music" => Ok(Self::Music),
-            "audio" => Ok(Self::Audio),
-            "subtitles" => Ok(Self::Subtitles),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for TranscodeSubtitlesTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for TranscodeSubtitlesTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-///`TriggerFallbackTranscodeType`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum TriggerFallbackTranscodeType {
-    /// `video`
-    #[serde(rename = "video")]
-    Video,
-    /// `music`
-    #[serde(rename = "music")]
-    Music,
-    /// `audio`
-    #[serde(rename = "audio")]
-    Audio,
-    /// `subtitles`
-    #[serde(rename = "subtitles")]
-    Subtitles,
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::fmt::Display for TriggerFallbackTranscodeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Video => f.write_str("video"),
-            Self::Music => f.write_str("music"),
-            Self::Audio => f.write_str("audio"),
-            Self::Subtitles => f.write_str("subtitles"),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::str::FromStr for TriggerFallbackTranscodeType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "video" => Ok(Self::Video),
-            "music" => Ok(Self::Music),
-            "audio" => Ok(Self::Audio),
-            "subtitles" => Ok(Self::Subtitles),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<&str> for TriggerFallbackTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "transcoder"))]
-impl ::std::convert::TryFrom<::std::string::String> for TriggerFallbackTranscodeType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = "`TriggerFallbackTranscodeType`"] pub
+    enum TriggerFallbackTranscodeType : string { #[doc = " `video`"] Video = "video",
+    #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
+    " `subtitles`"] Subtitles = "subtitles" }
 }
 
 #[cfg(any(feature = "status"))]
@@ -26528,76 +21356,12 @@ pub struct UserPlexAccount {
 }
 
 #[cfg(any(feature = "authentication"))]
-///Current status of the account's mailing list subscription.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserPlexAccountMailingListStatus {
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-    /// `unsubscribed`
-    #[serde(rename = "unsubscribed")]
-    Unsubscribed,
-    /// `removed`
-    #[serde(rename = "removed")]
-    Removed,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for UserPlexAccountMailingListStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Active => f.write_str("active"),
-            Self::Unsubscribed => f.write_str("unsubscribed"),
-            Self::Removed => f.write_str("removed"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for UserPlexAccountMailingListStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "active" => Ok(Self::Active),
-            "unsubscribed" => Ok(Self::Unsubscribed),
-            "removed" => Ok(Self::Removed),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for UserPlexAccountMailingListStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for UserPlexAccountMailingListStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    "Current status of the account's mailing list subscription."] pub enum
+    UserPlexAccountMailingListStatus : string { #[doc = " `active`"] Active = "active",
+    #[doc = " `unsubscribed`"] Unsubscribed = "unsubscribed", #[doc = " `removed`"]
+    Removed = "removed" }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -26624,71 +21388,11 @@ pub struct UserPlexAccountServicesItem {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`UserPlexAccountServicesItemStatus`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserPlexAccountServicesItemStatus {
-    /// `online`
-    #[serde(rename = "online")]
-    Online,
-    /// `offline`
-    #[serde(rename = "offline")]
-    Offline,
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::fmt::Display for UserPlexAccountServicesItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Online => f.write_str("online"),
-            Self::Offline => f.write_str("offline"),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::str::FromStr for UserPlexAccountServicesItemStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "online" => Ok(Self::Online),
-            "offline" => Ok(Self::Offline),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<&str> for UserPlexAccountServicesItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-#[cfg(any(feature = "authentication"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for UserPlexAccountServicesItemStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    "`UserPlexAccountServicesItemStatus`"] pub enum UserPlexAccountServicesItemStatus :
+    string { #[doc = " `online`"] Online = "online", #[doc = " `offline`"] Offline =
+    "offline" }
 }
 
 #[cfg(any(feature = "authentication"))]
