@@ -192,6 +192,20 @@ pub fn markdown(rows: &[Row], tool_version: &str) -> String {
         let ours = if row.ours { "breaking" } else { "compatible" };
         let _ = writeln!(out, "| `{}` | {ours} | {} | {} |", row.case, tool_cell(&row.tool), row.agreement().label());
     }
+    let count = |a: Agreement| rows.iter().filter(|r| r.agreement() == a).count();
+    let _ = writeln!(
+        out,
+        "\n{} pairs: {} agree, {} only ours marks, {} only cargo-semver-checks marks, {} not measured{}.",
+        rows.len(),
+        count(Agreement::Both),
+        count(Agreement::WeCatch),
+        count(Agreement::ToolFinds),
+        count(Agreement::NotMeasured),
+        match count(Agreement::ToolError) {
+            0 => String::new(),
+            n => format!(", {n} where cargo-semver-checks failed"),
+        }
+    );
     let mut left_out: Vec<&str> = rows.iter().flat_map(|r| r.left_out.iter().map(String::as_str)).collect();
     left_out.sort();
     left_out.dedup();
@@ -202,7 +216,7 @@ pub fn markdown(rows: &[Row], tool_version: &str) -> String {
         );
         for operation in left_out {
             let count = rows.iter().filter(|r| r.left_out.iter().any(|o| o == operation)).count();
-            let _ = writeln!(out, "- {operation} ({count} pairs)");
+            let _ = writeln!(out, "- {operation} ({count} pair{})", if count == 1 { "" } else { "s" });
         }
     }
     let explained: Vec<&Row> =
