@@ -238,12 +238,13 @@ pub fn lines(changelog: &Changelog) -> Vec<Line> {
                 for side in &entry.sides {
                     let breaking = side.changes.iter().any(|c| breaks(side.side, c));
                     if let Some((old, new, required)) = replacement(&side.changes) {
-                        let how = if required {
-                            "pass it as the method's argument".to_string()
+                        let text = if required {
+                            format!("{name}: parameter `{old}` replaced by the required `{new}`, the method's argument")
                         } else {
-                            format!("set it with `.{new}(…)`")
+                            format!(
+                                "{name}: parameter `{old}` replaced by the optional `{new}`: set it with `.{new}(…)`"
+                            )
                         };
-                        let text = format!("{name}: parameter `{old}` replaced by `{new}`: {how}");
                         lines.push(Line { section: Section::Changed, breaking, text });
                         continue;
                     }
@@ -264,10 +265,58 @@ pub fn lines(changelog: &Changelog) -> Vec<Line> {
     lines
 }
 
+/// The public model types (`pub struct` / `pub enum` in the generated `models` files) of a
+/// generation. The document's changelog compares shapes, not names; a schema or an inline
+/// enum renamed changes a Rust type's name, which callers spell out.
+pub fn model_types(files: &[plex_codegen::GeneratedFile]) -> std::collections::BTreeSet<String> {
+    files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && f.path.contains("models"))
+        .flat_map(|f| f.contents.lines())
+        .filter_map(|line| {
+            let rest = line.trim_start();
+            let rest = rest.strip_prefix("pub struct ").or_else(|| rest.strip_prefix("pub enum "))?;
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+/// Lines for model types that disappeared or appeared between two generations: one removed
+/// and one added is a rename.
+pub fn type_lines(old: &[plex_codegen::GeneratedFile], new: &[plex_codegen::GeneratedFile]) -> Vec<Line> {
+    let (before, after) = (model_types(old), model_types(new));
+    let removed: Vec<&String> = before.difference(&after).collect();
+    let added: Vec<&String> = after.difference(&before).collect();
+    if let ([from], [to]) = (removed.as_slice(), added.as_slice()) {
+        let text = format!("type `models::{from}` is now `models::{to}`: rename it where your code names it");
+        return vec![Line { section: Section::Changed, breaking: true, text }];
+    }
+    let gone = removed.into_iter().map(|name| Line {
+        section: Section::Removed,
+        breaking: true,
+        text: format!("type `models::{name}` removed: code that names it must use the new types"),
+    });
+    let new = added.into_iter().map(|name| Line {
+        section: Section::Added,
+        breaking: false,
+        text: format!("new type `models::{name}`"),
+    });
+    gone.chain(new).collect()
+}
+
 /// The section for `version`, released on `date` (`YYYY-MM-DD`). `docs_only` is for a release
 /// whose generated code changed although no operation did (descriptions, examples).
-pub fn section(version: &semver::Version, date: &str, changelog: &Changelog, docs_only: bool) -> String {
-    let lines = lines(changelog);
+pub fn section(
+    version: &semver::Version,
+    date: &str,
+    changelog: &Changelog,
+    types: &[Line],
+    docs_only: bool,
+) -> String {
+    let mut lines = lines(changelog);
+    lines.extend(types.iter().cloned());
+    lines.sort_by(|a, b| (a.section, !a.breaking, &a.text).cmp(&(b.section, !b.breaking, &b.text)));
     let mut out = format!("## [{version}] - {date}\n");
     let breaking: Vec<&Line> = lines.iter().filter(|l| l.breaking).collect();
     if !breaking.is_empty() {
@@ -321,7 +370,7 @@ mod tests {
         let mut text = String::new();
         for case in crate::cases::cases(root).unwrap() {
             let log = plex_codegen::changelog(&case.old, &case.new, Classification::Rust);
-            let section = section(&version, "2026-12-01", &log, false);
+            let section = section(&version, "2026-12-01", &log, &[], false);
             // Every breaking entry of the changelog has a marked line, and only those.
             assert_eq!(log.breaking(), section.contains("**Breaking:**"), "{}:\n{section}", case.name);
             let _ = write!(text, "==== {} ====\n{section}\n", case.name);
@@ -346,9 +395,44 @@ mod tests {
     }
 
     #[test]
+    fn model_types_renamed_removed_and_added() {
+        let file =
+            |path: &str, contents: &str| plex_codegen::GeneratedFile { path: path.into(), contents: contents.into() };
+        let old = [
+            file(
+                "src/generated/models.rs",
+                "pub enum ButlerTask {\n}\npub struct Item {}\npub mod error {\n    pub struct ConversionError(u8);\n}\n",
+            ),
+            file("src/generated/butler.rs", "pub struct StartTask<'a> {}\n"),
+        ];
+        let renamed = [file(
+            "src/generated/models.rs",
+            "pub enum Task {\n}\npub struct Item {}\n    pub struct ConversionError(u8);\n",
+        )];
+        assert_eq!(
+            model_types(&old).into_iter().collect::<Vec<_>>(),
+            ["ButlerTask", "ConversionError", "Item"],
+            "builders are not models"
+        );
+        let lines = type_lines(&old, &renamed);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].breaking && lines[0].section == Section::Changed);
+        assert_eq!(
+            lines[0].text,
+            "type `models::ButlerTask` is now `models::Task`: rename it where your code names it"
+        );
+
+        let more = [file("src/generated/models.rs", "pub enum Task {}\npub enum Color {}\n")];
+        let lines = type_lines(&renamed, &more);
+        let summary: Vec<(Section, bool)> = lines.iter().map(|l| (l.section, l.breaking)).collect();
+        assert_eq!(summary, [(Section::Removed, true), (Section::Removed, true), (Section::Added, false)]);
+        assert!(type_lines(&old, &old).is_empty());
+    }
+
+    #[test]
     fn a_documentation_release_says_so() {
         let log = Changelog { classification: Classification::Rust, entries: Vec::new() };
-        let text = section(&semver::Version::new(0, 1, 1), "2026-12-01", &log, true);
+        let text = section(&semver::Version::new(0, 1, 1), "2026-12-01", &log, &[], true);
         assert_eq!(
             text,
             "## [0.1.1] - 2026-12-01\n\n### Changed\n\n- Documentation regenerated from `spec/`; no method or type changed.\n"

@@ -142,17 +142,16 @@ fn generate(root: &Path, case: &Case, spec: &Value) -> anyhow::Result<Generated>
     }
 }
 
+/// What measuring one case gives: the tool's outcome, the operations left out, and the
+/// release-note lines for model types renamed, removed or added.
+type Measured = (Outcome, Vec<String>, Vec<notes::Line>);
+
 /// Runs cargo-semver-checks on the two copies of one case.
-fn measure(
-    root: &Path,
-    case: &Case,
-    spec: &Value,
-    work: &Path,
-    manifest: &str,
-) -> anyhow::Result<(Outcome, Vec<String>)> {
+fn measure(root: &Path, case: &Case, spec: &Value, work: &Path, manifest: &str) -> anyhow::Result<Measured> {
     let generated = generate(root, case, spec)?;
+    let types = notes::type_lines(&generated.old, &generated.new);
     if !generated.complete {
-        return Ok((Outcome::NotMeasured, generated.left_out));
+        return Ok((Outcome::NotMeasured, generated.left_out, types));
     }
     let dir = work.join(&case.name);
     let (old_dir, new_dir) = (dir.join("old"), dir.join("new"));
@@ -170,7 +169,7 @@ fn measure(
         .context("running cargo semver-checks")?;
     let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     std::fs::write(dir.join("semver-checks.txt"), &text)?;
-    Ok((report::outcome(out.status.success(), &text)?, generated.left_out))
+    Ok((report::outcome(out.status.success(), &text)?, generated.left_out, types))
 }
 
 /// Runs the command.
@@ -189,7 +188,9 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         }
         let case_start = Instant::now();
         let changelog = plex_codegen::changelog(&case.old, &case.new, Classification::Rust);
-        let (tool, left_out) = measure(root, &case, &spec, work.path(), &manifest)?;
+        let (tool, left_out, types) = measure(root, &case, &spec, work.path(), &manifest)?;
+        let mut lines = notes::lines(&changelog);
+        lines.extend(types);
         println!(
             "{:<34} ours: {:<12} cargo-semver-checks: {:<12} ({:.0?})",
             case.name,
@@ -200,13 +201,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         for operation in &left_out {
             println!("    left out of both SDKs: {operation}");
         }
-        rows.push(Row {
-            case: case.name.clone(),
-            notes: notes::lines(&changelog),
-            ours: changelog.breaking(),
-            tool,
-            left_out,
-        });
+        rows.push(Row { case: case.name.clone(), notes: lines, ours: changelog.breaking(), tool, left_out });
     }
     println!("{} cases in {:.0?}", rows.len(), started.elapsed());
     if args.keep {

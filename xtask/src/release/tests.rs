@@ -188,6 +188,7 @@ fn dry_run_changes_nothing_and_the_release_bumps_writes_and_passes() {
     let new = changelog.find("## [0.2.0] - 2026-12-01").expect("a 0.2.0 section");
     assert!(new < changelog.find("## [0.1.0]").unwrap(), "the new section comes first");
     assert!(changelog.contains("**Breaking:** `butler().start_task()`"), "{changelog}");
+    assert!(changelog.contains("`models::ButlerTask` is now `models::Task`"), "the enum is named after the parameter");
     let generation = plex_codegen::generate_from_path(&dir.join(SPEC), &tags(), SPEC).unwrap();
     assert!(sync::compare(&dir.join(CRATE), &generation.files).is_empty(), "regenerated");
     assert!(
