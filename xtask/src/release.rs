@@ -364,7 +364,13 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> anyhow::Resul
     if gate != ExitCode::SUCCESS {
         bail!("the breaking gate failed on the prepared release; nothing was committed");
     }
-    writeln!(out, "\nplex-sdk {} is ready. Review the diff, then:\n{}", plan.next, commands(&plan.next))?;
+    writeln!(
+        out,
+        "\nplex-sdk {} is ready. Review the diff and run `cargo test --workspace` (hand-written code such as\n\
+         examples, tests and benches that names what changed must follow), then:\n{}",
+        plan.next,
+        commands(&plan.next)
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
