@@ -263,6 +263,11 @@ fn plan(root: &Path, options: &Options) -> anyhow::Result<Plan> {
     };
     let next = next_version(&base.version, level);
     let date = options.date.clone().unwrap_or_else(today);
+    let shape = date.len() == 10
+        && date.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !shape {
+        bail!("--date `{date}` is not a date written YYYY-MM-DD");
+    }
     let section = notes::section(&next, &date, &changelog, &types, level == Level::Fix);
     let crate_dir = root.join(CRATE);
     let mut writes = vec![MANIFEST.to_string(), LOCK.to_string(), CHANGELOG.to_string()];
