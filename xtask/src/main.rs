@@ -7,8 +7,13 @@ use clap::{Parser, Subcommand};
 use plex_codegen::changelog::{Classification, render};
 
 mod bench;
+mod cases;
 mod codegen;
 mod gate;
+mod git;
+mod notes;
+mod release;
+mod semver_checks;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Maintainers' commands for the plex-sdk workspace")]
@@ -77,6 +82,20 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Prepare a release of plex-sdk from the change of spec/ since the last one: regenerate,
+    /// bump the version as semver requires, write plex-sdk/CHANGELOG.md, run the freshness
+    /// check and the breaking gate, print the commit and tag commands (it commits nothing).
+    Release {
+        /// Change nothing; print what would be done.
+        #[arg(long)]
+        dry_run: bool,
+        /// The date of the CHANGELOG section (YYYY-MM-DD; default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Compare our Rust classification with cargo-semver-checks on SDKs generated before and
+    /// after each changelog fixture pair, and write the table to docs/semver.md.
+    SemverCrosscheck(semver_checks::Args),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -126,5 +145,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let output = output.unwrap_or_else(|| root.join("BENCHMARKS.md"));
             bench::run(&root, bench::Options { report_only, output })
         }
+        Command::Release { dry_run, date } => {
+            release::run(&root, &release::Options { dry_run, date }, &mut std::io::stdout())
+        }
+        Command::SemverCrosscheck(args) => semver_checks::run(&root, &args),
     }
 }

@@ -383,7 +383,7 @@ pub fn upstream_lists(side: Side, kind: ChangeKind) -> bool {
 pub fn is_breaking(classification: Classification, side: Side, change: &Change) -> bool {
     match classification {
         Classification::Upstream => upstream_breaking(side, change.kind),
-        Classification::Rust => rust_breaking(side, change.kind),
+        Classification::Rust => rust_breaking_at(side, change),
     }
 }
 
@@ -427,7 +427,9 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
     }
 }
 
-/// What breaks Rust callers of plex-sdk. Where this differs from [`upstream_breaking`]:
+/// What breaks Rust callers of plex-sdk, by the kind of change alone (see
+/// [`rust_breaking_at`] for the rule that also needs the path). Where this differs from
+/// [`upstream_breaking`]:
 ///
 /// - Any request type change but added enum values breaks: an untyped parameter is a
 ///   `serde_json::Value` or map, a typed one a struct or enum, so callers' arguments no
@@ -441,12 +443,17 @@ pub fn upstream_breaking(side: Side, kind: ChangeKind) -> bool {
 ///   optional one a builder setter.
 /// - A response field becoming required breaks: its type changes from `Option<T>` to `T`;
 ///   so does a change of nullability, either way, on either side (`T` ↔ `Option<T>`).
+/// - A response field added breaks: models are plain structs with public fields and no
+///   `#[non_exhaustive]`, so a caller may build one with a struct literal (in a test, a
+///   mock), and the literal no longer compiles. cargo-semver-checks reports it
+///   (`constructible_struct_adds_field`) on the `response-field-added` fixture; this rule
+///   was missing until `cargo xtask semver-crosscheck` showed it (`docs/semver.md`).
 ///
-/// Adding an optional parameter (a new setter) or a response field (decoding ignores
-/// unknown fields, and models are decoded rather than built by callers) does not break.
+/// Adding an optional parameter (a new setter) does not break.
 pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
     match (side, kind) {
-        (_, ChangeKind::Added { required }) => side == Side::Request && required,
+        (Side::Request, ChangeKind::Added { required }) => required,
+        (Side::Response, ChangeKind::Added { .. }) => true,
         (_, ChangeKind::Type(change @ (TypeChange::ValuesAdded { .. } | TypeChange::ValuesRemoved))) => {
             rust_enum_values_breaking(change)
         }
@@ -475,6 +482,18 @@ pub fn rust_breaking(side: Side, kind: ChangeKind) -> bool {
 ///   sends it, lands in `Unknown`.
 pub fn rust_enum_values_breaking(change: TypeChange) -> bool {
     change == TypeChange::ValuesRemoved
+}
+
+/// [`rust_breaking`], plus the rule that needs the path: a field added inside a request
+/// parameter's object schema or the request body is a new field of a struct the caller
+/// builds, so it breaks their struct literals whether it is required or not (as a response
+/// field does). Only a parameter itself (`request.<name>`) is a setter when optional.
+pub fn rust_breaking_at(side: Side, change: &Change) -> bool {
+    let inside_a_struct = side == Side::Request && change.path.len() > 2;
+    match change.kind {
+        ChangeKind::Added { .. } if inside_a_struct => true,
+        kind => rust_breaking(side, kind),
+    }
 }
 
 /// The deepest path holding every change of one side, as the upstream changelog reports it
@@ -562,7 +581,11 @@ mod tests {
         assert!(rust_breaking(Side::Request, Required(false)), "argument → setter");
         assert!(rust_breaking(Side::Response, Required(true)), "Option<T> → T");
         assert!(!rust_breaking(Side::Request, Added { required: false }));
-        assert!(!rust_breaking(Side::Response, Added { required: true }));
+        assert!(rust_breaking(Side::Response, Added { required: false }), "a struct literal misses the field");
+        let inside = |path: &str| change(path, Added { required: false });
+        assert!(rust_breaking_at(Side::Request, &inside("request.request_body.title")), "body struct");
+        assert!(rust_breaking_at(Side::Request, &inside("request.filter.color")), "parameter's struct");
+        assert!(!rust_breaking_at(Side::Request, &inside("request.sort")), "a new setter");
     }
 
     #[test]
