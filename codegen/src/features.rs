@@ -14,10 +14,7 @@ const END: &str = "# @generated groups end";
 pub fn block(api: &Api) -> String {
     let groups: Vec<&str> = api.tags.iter().map(|t| t.module.as_str()).collect();
     let mut out = format!("{BEGIN}\n");
-    out.push_str(&format!(
-        "full = [{}]\n",
-        groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ")
-    ));
+    out.push_str(&format!("full = [{}]\n", groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ")));
     for group in &groups {
         out.push_str(&format!("{group} = []\n"));
     }

@@ -109,4 +109,3 @@ pub fn changelog(
 pub fn generate_from_path(path: &Path, tags: &[String], spec_label: &str) -> Result<Generation> {
     generate(&load::load(path)?, tags, spec_label)
 }
-

@@ -270,7 +270,50 @@ pub(crate) fn text(v: Option<&Value>) -> String {
             if open && line.trim() == "```" { line.replace("```", "```text") } else { line.to_string() }
         })
         .collect();
-    lines.join("\n")
+    escape_brackets(&lines.join("\n"))
+}
+
+/// `[` and `]` escaped where they do not make a Markdown link (`[text](url)`): rustdoc would
+/// read `[HH:MM:SS]` or `[type]` as a link to a Rust item. Code spans and blocks are left alone.
+pub fn escape_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    let mut in_block = false;
+    let chars: Vec<char> = text.chars().collect();
+    let mut link_close: Option<usize> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '`' {
+            let fence = chars[i..].iter().take(3).all(|&x| x == '`');
+            if fence && (i == 0 || chars[i - 1] == '\n') {
+                in_block = !in_block;
+            } else if !in_block {
+                in_code = !in_code;
+            }
+        }
+        let literal = in_code || in_block;
+        match c {
+            '[' if !literal => match closing_link(&chars, i) {
+                Some(close) => {
+                    link_close = Some(close);
+                    out.push(c);
+                }
+                None => out.push_str("\\["),
+            },
+            ']' if !literal && link_close == Some(i) => {
+                link_close = None;
+                out.push(c);
+            }
+            ']' if !literal => out.push_str("\\]"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the `]` of a Markdown link that starts at `open` is (`[text](`), if it is one.
+fn closing_link(chars: &[char], open: usize) -> Option<usize> {
+    let close = open + chars[open..].iter().position(|&c| c == ']' || c == '\n')?;
+    (chars[close] == ']' && chars.get(close + 1) == Some(&'(')).then_some(close)
 }
 
 /// Builds the model from the normalised document (`doc`), for the tags in `tags`, asking
@@ -368,7 +411,9 @@ fn build_globals(source: &Document, doc: &Value) -> crate::Result<Vec<Global>> {
             .map(str::to_string)
             .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
         let rust_name = names::derive(source, &pointer, &base, Case::Snake)?;
-        if out.iter().any(|g| g.rust_name == rust_name) || ["token", "server_url", "build"].contains(&rust_name.as_str()) {
+        if out.iter().any(|g| g.rust_name == rust_name)
+            || ["token", "server_url", "build"].contains(&rust_name.as_str())
+        {
             return Err(source.error(
                 &pointer,
                 format!("the client-wide header `{header}` becomes the builder method `{rust_name}`, which is taken"),
@@ -467,7 +512,8 @@ fn build_body(
     let body = walk::deref(doc, raw);
     let pointer = format!("{op_pointer}/requestBody");
     let content = body.get("content").and_then(Value::as_object);
-    let Some((media, entry)) = content.and_then(|c| c.iter().find(|(m, _)| is_json(m)).or_else(|| c.iter().next())) else {
+    let Some((media, entry)) = content.and_then(|c| c.iter().find(|(m, _)| is_json(m)).or_else(|| c.iter().next()))
+    else {
         return Err(source.error(&pointer, "the request body has no `content`", Some("add a media type")));
     };
     let kind = match media.split(';').next().unwrap_or_default().trim() {
@@ -525,7 +571,11 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
         return Value::Object(merged);
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|m| m.iter().find(|s| schema_type(walk::deref(doc, s)) != "null")) {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|m| m.iter().find(|s| schema_type(walk::deref(doc, s)) != "null"))
+        {
             return sample(doc, first, depth + 1);
         }
     }
@@ -542,8 +592,11 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
 }
 
 fn sample_object(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let required: Vec<&str> =
-        schema.get("required").and_then(Value::as_array).map(|l| l.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let props = schema.get("properties").and_then(Value::as_object);
     Value::Object(
         props
@@ -576,5 +629,23 @@ fn fits(example: &Value, ty: &str) -> bool {
         "number" => example.is_number(),
         "boolean" => example.is_boolean(),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_are_escaped_except_in_links_and_code() {
+        assert_eq!(escape_brackets("YYYY-MM-DD [HH:MM:SS]"), "YYYY-MM-DD \\[HH:MM:SS\\]");
+        assert_eq!(escape_brackets("see [the docs](https://x.y)"), "see [the docs](https://x.y)");
+        assert_eq!(escape_brackets("`a[0]` and\n```\nb[1]\n```"), "`a[0]` and\n```\nb[1]\n```");
+    }
+
+    #[test]
+    fn untagged_fences_become_text() {
+        let text = super::text(Some(&Value::from("Sample\n```\n<root/>\n```\nand ```rust\nx\n```")));
+        assert!(text.starts_with("Sample\n```text\n<root/>\n```"), "{text}");
     }
 }

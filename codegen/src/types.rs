@@ -85,12 +85,18 @@ impl Types {
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("models").with_derive("PartialEq".to_string());
         for name in &bool_ints {
-            settings.with_replacement(heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()), "bool", [].into_iter());
+            settings.with_replacement(
+                heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
+                "bool",
+                [].into_iter(),
+            );
         }
         let mut space = TypeSpace::new(&settings);
         let defs: Vec<(String, schemars::schema::Schema)> = schemas
             .iter()
-            .map(|(name, s)| Ok((name.clone(), to_schemars(source, &format!("/components/schemas/{}", escape_segment(name)), s)?)))
+            .map(|(name, s)| {
+                Ok((name.clone(), to_schemars(source, &format!("/components/schemas/{}", escape_segment(name)), s)?))
+            })
             .collect::<Result<_>>()?;
         let components = defs.iter().map(|(n, _)| n.clone()).collect();
         if let Err(message) = contained(|| space.add_ref_types(defs.clone())) {
@@ -107,10 +113,10 @@ impl Types {
         let space = &mut self.space;
         let id = contained(|| space.add_type_with_name(&converted, Some(name.to_string())))
             .map_err(|message| Error::Generator { location: source.locate(pointer), message })?;
-        let ty = self.space.get_type(&id).map_err(|e| Error::Generator {
-            location: source.locate(pointer),
-            message: e.to_string(),
-        })?;
+        let ty = self
+            .space
+            .get_type(&id)
+            .map_err(|e| Error::Generator { location: source.locate(pointer), message: e.to_string() })?;
         let rust = ty.ident().to_string();
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
@@ -216,7 +222,7 @@ fn reach(doc: &Value, reference: &str, reached: &mut BTreeSet<String>) {
 
 /// An OpenAPI 3.0 schema (what the normaliser leaves) as the JSON Schema typify reads:
 /// `nullable` becomes a `null` type member, boolean exclusive bounds become numeric ones,
-/// and the keys in [`IGNORED`] are dropped.
+/// the keys in `IGNORED` are dropped, and brackets in descriptions are escaped for rustdoc.
 pub fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => {
@@ -225,6 +231,12 @@ pub fn to_json_schema(schema: &Value) -> Value {
                 .filter(|(k, _)| !IGNORED.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), if is_schema_container(k) { map_schemas(k, v) } else { v.clone() }))
                 .collect();
+            for key in ["description", "title"] {
+                if let Some(Value::String(text)) = out.get(key) {
+                    let escaped = crate::model::escape_brackets(text);
+                    out.insert(key.into(), Value::String(escaped));
+                }
+            }
             exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
             exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
             if map.get("nullable") == Some(&Value::Bool(true)) {

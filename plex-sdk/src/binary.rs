@@ -62,7 +62,9 @@ impl Binary {
     /// The next chunk of the body; `None` at its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
         match &mut self.body {
-            Source::Live(response) => response.chunk().await.map_err(|e| Error::from_body_read(self.operation, None, e)),
+            Source::Live(response) => {
+                response.chunk().await.map_err(|e| Error::from_body_read(self.operation, None, e))
+            }
             Source::Read(rest) => Ok(rest.take().filter(|b| !b.is_empty())),
         }
     }

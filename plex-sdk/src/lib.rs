@@ -62,4 +62,3 @@ pub use generated::*;
 pub(crate) use open_enum::open_enum;
 pub use response::{RawResponse, Response};
 pub use retry::RetryConfig;
-

@@ -10,8 +10,8 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
 use crate::binary::Binary;
+use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
 use crate::response::{RawResponse, Response};
 use crate::{PlexClient, RetryConfig};
 
@@ -104,24 +104,25 @@ pub enum Answer {
     /// The body was read.
     Read(RawResponse),
     /// The body is for the caller to read.
-    Streaming(Response<Binary>),
+    Streaming(Box<Response<Binary>>),
 }
 
 impl Answer {
     pub(crate) fn into_raw(self) -> RawResponse {
         match self {
             Answer::Read(raw) => raw,
-            Answer::Streaming(r) => RawResponse { status: r.status, headers: r.headers, body: Bytes::new() },
+            Answer::Streaming(r) => {
+                let r = *r;
+                RawResponse { status: r.status, headers: r.headers, body: Bytes::new() }
+            }
         }
     }
 
     pub(crate) fn into_stream(self) -> Response<Binary> {
         match self {
-            Answer::Streaming(r) => r,
+            Answer::Streaming(r) => *r,
             // Only `send_raw` reads a streamed operation's body; it does not come here.
-            Answer::Read(raw) => {
-                Response::new(raw.clone(), Binary::from_bytes(raw.status, raw.headers, raw.body))
-            }
+            Answer::Read(raw) => Response::new(raw.clone(), Binary::from_bytes(raw.status, raw.headers, raw.body)),
         }
     }
 }
@@ -214,7 +215,8 @@ impl PlexClient {
         let once = || async {
             let attempt = record.attempts.fetch_add(1, Ordering::Relaxed) + 1;
             record.status.store(0, Ordering::Relaxed);
-            self.send_once(op, url.clone(), &request, timeout, attempt, &record.status, stream).await
+            let attempt = Attempt { number: attempt, timeout, stream, status_seen: &record.status };
+            self.send_once(op, url.clone(), &request, attempt).await
         };
         match retries {
             None => once().instrument(span).await,
@@ -246,11 +248,9 @@ impl PlexClient {
         op: &'static OperationInfo,
         url: reqwest::Url,
         request: &PreparedRequest,
-        timeout: Option<Duration>,
-        attempt: u32,
-        status_seen: &AtomicU16,
-        stream: bool,
+        attempt: Attempt<'_>,
     ) -> Result<Answer> {
+        let Attempt { number: attempt, timeout, stream, status_seen } = attempt;
         let mut headers = self.inner.headers.clone();
         if !op.sends_token {
             headers.remove(TOKEN_HEADER);
@@ -278,7 +278,7 @@ impl PlexClient {
             tracing::debug!(attempt, status, "streaming");
             let binary = Binary::new(op.id, headers.clone(), response, self.inner.max_response_bytes);
             let raw = RawResponse { status, headers, body: Bytes::new() };
-            Ok(Answer::Streaming(Response::new(raw, binary)))
+            Ok(Answer::Streaming(Box::new(Response::new(raw, binary))))
         } else if (200..300).contains(&status) {
             let body = read_body(op, &mut response, status, self.inner.max_response_bytes, timeout).await?;
             tracing::debug!(attempt, status, bytes = body.len(), "received");
@@ -296,6 +296,15 @@ impl PlexClient {
             })
         }
     }
+}
+
+/// One attempt of a call: its number (from 1), timeout, whether the body is streamed, and
+/// where the status it got is recorded for the call's span.
+struct Attempt<'a> {
+    number: u32,
+    timeout: Option<Duration>,
+    stream: bool,
+    status_seen: &'a AtomicU16,
 }
 
 /// The header that carries the token.

@@ -42,12 +42,14 @@ fn listed_deviations() -> Vec<(String, String)> {
 
 #[test]
 fn spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only() {
-    let Some(shared) = shared_dir("spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only") else {
+    let Some(shared) = shared_dir("spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only")
+    else {
         return;
     };
     let upstream = load(&shared.join("plex-api-spec").join(NEWEST), false);
     let ours = plex_codegen::load::load(&spec_path()).expect("spec/ loads");
-    let changelog = plex_codegen::changelog(&upstream, &ours, Classification::Rust).expect("both documents pass the checks");
+    let changelog =
+        plex_codegen::changelog(&upstream, &ours, Classification::Rust).expect("both documents pass the checks");
     let found: Vec<(String, String)> = changelog
         .entries
         .iter()
@@ -56,7 +58,11 @@ fn spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only(
             e.sides.iter().map(|s| (e.operation.clone(), s.path.clone())).chain(whole).collect::<Vec<_>>()
         })
         .collect();
-    assert_eq!(found, listed_deviations(), "the changelog from upstream {NEWEST} to spec/ must list exactly spec/DEVIATIONS.md");
+    assert_eq!(
+        found,
+        listed_deviations(),
+        "the changelog from upstream {NEWEST} to spec/ must list exactly spec/DEVIATIONS.md"
+    );
     eprintln!("upstream {NEWEST} → spec/: {} deviations, as listed", found.len());
     let (theirs, summary) = outline(&upstream, &[]);
     assert_eq!(plex_codegen::describe::describe(&generate_project_sdk()), theirs, "the SDK outlines differ");

@@ -45,7 +45,11 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
 fn check(root: &Path, files: &[plex_codegen::GeneratedFile]) -> ExitCode {
     let drift = sync::compare(&root.join("plex-sdk"), files);
     if drift.is_empty() {
-        println!("plex-sdk generated files are up to date ({} files in {})", files.len(), sync::GENERATED_DIRS.join(", "));
+        println!(
+            "plex-sdk generated files are up to date ({} files in {})",
+            files.len(),
+            sync::GENERATED_DIRS.join(", ")
+        );
         return ExitCode::SUCCESS;
     }
     for d in &drift {
@@ -132,7 +136,8 @@ fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFi
 /// A member's dependency entry with `workspace = true` replaced by the workspace's entry (its
 /// own `features` added).
 fn resolve(spec: &toml::Value, shared: Option<&toml::Value>) -> toml::Value {
-    let Some(table) = spec.as_table().filter(|t| t.get("workspace").and_then(toml::Value::as_bool) == Some(true)) else {
+    let Some(table) = spec.as_table().filter(|t| t.get("workspace").and_then(toml::Value::as_bool) == Some(true))
+    else {
         return spec.clone();
     };
     let mut out = match shared {

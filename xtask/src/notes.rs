@@ -166,7 +166,9 @@ fn input_type(change: TypeChange) -> &'static str {
         TypeChange::Widened => {
             "accepts more values (new enum variants, another integer width or format): update `match`es on it and the value's type"
         }
-        TypeChange::ValuesAdded { .. } => "accepts new enum values (new variants of a non-exhaustive enum): nothing to change",
+        TypeChange::ValuesAdded { .. } => {
+            "accepts new enum values (new variants of a non-exhaustive enum): nothing to change"
+        }
         TypeChange::ValuesRemoved => "lost enum values (variants removed): stop naming the removed variants",
         TypeChange::Other => "changed type (another type, or enum values removed): pass a value of the new type",
     }
@@ -371,7 +373,8 @@ mod tests {
         let version = semver::Version::new(0, 2, 0);
         let mut text = String::new();
         for case in crate::cases::cases(root).unwrap() {
-            let log = plex_codegen::changelog(&case.old, &case.new, Classification::Rust).expect("the fixture documents pass the checks");
+            let log = plex_codegen::changelog(&case.old, &case.new, Classification::Rust)
+                .expect("the fixture documents pass the checks");
             let section = section(&version, "2026-12-01", &log, &[], false);
             // Every breaking entry of the changelog has a marked line, and only those.
             assert_eq!(log.breaking(), section.contains("**Breaking:**"), "{}:\n{section}", case.name);

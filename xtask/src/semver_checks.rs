@@ -3,7 +3,7 @@
 //! each pair in `tests/fixtures/changelog/` and the Butler path-parameter rename of our own
 //! history, this generates the SDK before and after (standalone copies of plex-sdk in a
 //! temporary folder), runs `cargo semver-checks` on the two, and writes the comparison to
-//! `docs/semver.md`. Every disagreement needs an explanation in [`explain`]; `--check` fails
+//! `docs/semver.md`. Every disagreement needs an explanation in `explain`; `--check` fails
 //! on one without it and when the committed table is stale.
 
 use std::path::{Path, PathBuf};

@@ -192,7 +192,9 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     if op.sends_token {
         let _ = writeln!(out, "#     .and(wiremock::matchers::header(\"x-plex-token\", {EXAMPLE_TOKEN:?}))");
     }
-    for p in required.iter().filter(|p| p.location == Location::Query && !matches!(p.shape, Shape::List(_) | Shape::Object)) {
+    for p in
+        required.iter().filter(|p| p.location == Location::Query && !matches!(p.shape, Shape::List(_) | Shape::Object))
+    {
         let _ = writeln!(out, "#     .and(wiremock::matchers::query_param({:?}, {:?}))", p.name, example_wire(p));
     }
     match &op.example_body {
@@ -209,7 +211,9 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     }
     out.push_str("#     .expect(1)\n#     .mount(&server)\n#     .await;\n# let server_url = server.uri();\n");
     let mut uses = vec!["PlexClient".to_string()];
-    for p in required.iter().filter(|p| p.shape == Shape::Enum || matches!(&p.shape, Shape::List(i) if **i == Shape::Enum)) {
+    for p in
+        required.iter().filter(|p| p.shape == Shape::Enum || matches!(&p.shape, Shape::List(i) if **i == Shape::Enum))
+    {
         if let Some(name) = &p.ty.model {
             uses.push(format!("models::{name}"));
         }

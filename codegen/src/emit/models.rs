@@ -138,8 +138,22 @@ fn has_default(ty: &syn::Type) -> bool {
     let Some((name, _)) = last_segment(ty) else { return false };
     matches!(
         name.as_str(),
-        "String" | "Vec" | "Map" | "BTreeMap" | "HashMap" | "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16"
-            | "u32" | "u64" | "f32" | "f64"
+        "String"
+            | "Vec"
+            | "Map"
+            | "BTreeMap"
+            | "HashMap"
+            | "bool"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "f32"
+            | "f64"
     )
 }
 
@@ -309,7 +323,8 @@ pub fn open_enums(file: &mut syn::File) {
             _ => None,
         })
         .collect();
-    file.items.retain(|item| !matches!(item, syn::Item::Impl(_)) || !item_type(item).is_some_and(|t| open.contains(&t)));
+    file.items
+        .retain(|item| !matches!(item, syn::Item::Impl(_)) || !item_type(item).is_some_and(|t| open.contains(&t)));
     for item in &mut file.items {
         let syn::Item::Enum(e) = item else { continue };
         if !open.contains(&e.ident.to_string()) {

@@ -149,7 +149,11 @@ fn path_expr(op: &Operation) -> TokenStream {
             None => quote! { crate::runtime::path_value(#wire) },
         })
         .collect();
-    if args.is_empty() { quote! { #format.to_string() } } else { quote! { format!(#format, #(#args),*) } }
+    if args.is_empty() {
+        quote! { #format.to_string() }
+    } else {
+        quote! { format!(#format, #(#args),*) }
+    }
 }
 
 /// The method on the tag's struct.
@@ -176,7 +180,8 @@ fn method(op: &Operation) -> TokenStream {
             quote! { #name: #ty }
         })
         .collect();
-    let mut fills: Vec<TokenStream> = required.iter().map(|p| fill(p, ident(&p.rust_name).into_token_stream())).collect();
+    let mut fills: Vec<TokenStream> =
+        required.iter().map(|p| fill(p, ident(&p.rust_name).into_token_stream())).collect();
     if let Some(b) = body {
         let ty = b.ty.tokens();
         args.push(quote! { body: #ty });
@@ -287,7 +292,8 @@ fn items(tag: &Tag, op: &Operation) -> TokenStream {
     };
     let sends_token = op.sends_token;
     let marker_doc = format!("The `{id}` operation (see [`{}::{}`]).", tag.type_name, op.method_name);
-    let alias_doc = format!("A `{id}` request (see [`{}::{}`]). `.await` it to send it.", tag.type_name, op.method_name);
+    let alias_doc =
+        format!("A `{id}` request (see [`{}::{}`]). `.await` it to send it.", tag.type_name, op.method_name);
     let status = status_enum(op);
     let setters = setters(op);
     quote! {
@@ -322,7 +328,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let type_name = format_ident!("{}", tag.type_name);
     let tag_doc = doc_lines(if tag.description.is_empty() { &tag.name } else { &tag.description });
     let accessor_doc = format!("The `{}` operations of this server.", tag.name);
-    let uses_models = tag.operations.iter().any(|op| uses_models(op));
+    let uses_models = tag.operations.iter().any(uses_models);
     let models = if uses_models {
         quote! { use super::models; }
     } else {

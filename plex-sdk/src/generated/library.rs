@@ -1997,7 +1997,7 @@ impl<'a> Library<'a> {
     ///
     /// - **Notes**
     ///     - Strictly, a URI may contain square brackets only around an IP literal address
-    ///     - RFC 3513: square brackets ("[" and "]") are reserved for enclosing an IP literal host (IPv6 or later); no other part of the URI syntax may use them.
+    ///     - RFC 3513: square brackets ("\[" and "\]") are reserved for enclosing an IP literal host (IPv6 or later); no other part of the URI syntax may use them.
     ///     - Percent-encoded square brackets are accepted but are hard to read
     ///
     /// `PUT /library/sections/{sectionId}/all` (operation `updateItems`).
@@ -4622,18 +4622,11 @@ impl UpdateItems<'_> {
         })
     }
 
-    ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype[idx].tag.tag`, query parameter)
+    ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype\[idx\].tag.tag`, query parameter)
     pub fn tagtype_idx_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[idx].tag.tag", &value, crate::runtime::Style::Form, false);
-        })
-    }
-
-    ///`object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype[idx].tagging.object`, query parameter)
-    pub fn tagtype_idx_tagging_object(self, value: ::std::string::String) -> Self {
-        self.with(|r| {
             r.query(
-                "tagtype[idx].tagging.object",
+                "tagtype\\[idx\\].tag.tag",
                 &value,
                 crate::runtime::Style::Form,
                 false,
@@ -4641,17 +4634,34 @@ impl UpdateItems<'_> {
         })
     }
 
-    ///Comma-separated tags to remove from the items in the set. (`tagtype[].tag.tag-`, query parameter)
-    pub fn tagtype_tag_tag(self, value: ::std::string::String) -> Self {
+    ///`object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype\[idx\].tagging.object`, query parameter)
+    pub fn tagtype_idx_tagging_object(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[].tag.tag-", &value, crate::runtime::Style::Form, false);
+            r.query(
+                "tagtype\\[idx\\].tagging.object",
+                &value,
+                crate::runtime::Style::Form,
+                false,
+            );
         })
     }
 
-    ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype[].tag`, query parameter)
+    ///Comma-separated tags to remove from the items in the set. (`tagtype\[\].tag.tag-`, query parameter)
+    pub fn tagtype_tag_tag(self, value: ::std::string::String) -> Self {
+        self.with(|r| {
+            r.query(
+                "tagtype\\[\\].tag.tag-",
+                &value,
+                crate::runtime::Style::Form,
+                false,
+            );
+        })
+    }
+
+    ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype\[\].tag`, query parameter)
     pub fn tagtype_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[].tag", &value, crate::runtime::Style::Form, false);
+            r.query("tagtype\\[\\].tag", &value, crate::runtime::Style::Form, false);
         })
     }
 }

@@ -698,7 +698,7 @@ pub type ModifyPlaylistGenerator<'a> = crate::request::Request<
 impl ModifyPlaylistGenerator<'_> {
     /**OpenAPI has no way to show this query parameter's example correctly ([see the GitHub issue](https://github.com/OAI/OpenAPI-Specification/issues/1706)). On the wire it looks like this:
 
-Item[type]=42&Item[title]=Jack-Jack Attack&Item[target]=&Item[targetTagID]=1&Item[locationID]=-1&Item[Location][uri]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item[Policy][scope]=all&Item[Policy][value]=&Item[Policy][unwatched]=0 (`Item`, query parameter)*/
+Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID\]=1&Item\[locationID\]=-1&Item\[Location\]\[uri\]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item\[Policy\]\[scope\]=all&Item\[Policy\]\[value\]=&Item\[Policy\]\[unwatched\]=0 (`Item`, query parameter)*/
     pub fn item(self, value: models::ModifyPlaylistGeneratorItem) -> Self {
         self.with(|r| {
             r.query("Item", &value, crate::runtime::Style::DeepObject, false);

@@ -4498,7 +4498,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10073,7 +10073,7 @@ pub struct Items {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12370,7 +12370,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -13259,7 +13259,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14864,7 +14864,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15356,7 +15356,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16449,7 +16449,7 @@ pub struct Metadata {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD [HH:MM:SS]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -18243,7 +18243,7 @@ pub struct PostUsersSignInDataResponse {
     #[serde(rename = "pastSubscriptions")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
-    ///[Might be removed] Hashed Plex Home PIN.
+    ///\[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
@@ -18264,7 +18264,7 @@ pub struct PostUsersSignInDataResponse {
     #[serde(default)]
     #[serde(deserialize_with = "crate::lenient::bool")]
     pub restricted: bool,
-    ///[Might be removed] Roles of the account; Plex Pass membership shows up here.
+    ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub roles: ::std::vec::Vec<::std::string::String>,
     ///Meaning not documented.
@@ -21285,7 +21285,7 @@ pub struct UserPlexAccount {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
-    ///[Might be removed] Hashed Plex Home PIN.
+    ///\[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
@@ -21306,7 +21306,7 @@ pub struct UserPlexAccount {
     #[serde(default)]
     #[serde(deserialize_with = "crate::lenient::bool")]
     pub restricted: bool,
-    ///[Might be removed] Roles of the account; Plex Pass membership shows up here.
+    ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub roles: ::std::vec::Vec<::std::string::String>,
     ///Meaning not documented.
