@@ -105,10 +105,16 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     }
 
     let memory = measure_memory(root, &target, &cargo)?;
+    let compile = if options.report_only {
+        crate::compile_bench::last(&target)
+    } else {
+        crate::compile_bench::measure(root, &target)?
+    };
     let load_after = load_average();
     // Only this run's results (criterion keeps older ones, e.g. of groups skipped this time).
     let since = if options.report_only { None } else { Some(started) };
-    let medians = read_medians(&criterion_home, since)?;
+    let mut medians = read_medians(&criterion_home, since)?;
+    medians.extend(compile);
     let (rows, scale) = rows(&medians);
 
     let mut report = String::new();
@@ -256,10 +262,40 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
             None,
         ),
         pair(
-            "Butler codegen of `spec/plex-api-spec.yaml` vs parsing it (a fixed cost of a few ms over a tiny parse)",
+            "Codegen of `spec/plex-api-spec.yaml`, all 31 groups, vs parsing it",
             "codegen_spec/codegen",
             "codegen_spec/parse",
             None,
+        ),
+        pair(
+            "Codegen of upstream `2026-01-10`, all tags (241 operations), vs parsing it",
+            "codegen_all_tags/codegen",
+            "codegen_all_tags/parse",
+            Some(3.0),
+        ),
+        pair(
+            "… progenitor's own `generate_tokens` on the same document, normalised as our pipeline does, vs parsing",
+            "codegen_all_tags/progenitor",
+            "codegen_all_tags/parse",
+            None,
+        ),
+        pair(
+            "Clean `cargo build` of the crate generated from upstream `2026-01-10` (all tags, `--out`) vs a crate with the same dependencies and no code",
+            "compile/upstream_all_tags",
+            "compile/baseline",
+            Some(1.5),
+        ),
+        pair(
+            "Clean `cargo build` of plex-sdk, every group (the default) vs the same empty crate",
+            "compile/plex_sdk_full",
+            "compile/baseline",
+            Some(1.5),
+        ),
+        pair(
+            "Clean `cargo build` of plex-sdk with one group (`--no-default-features --features butler,rustls`) vs the same empty crate",
+            "compile/plex_sdk_butler",
+            "compile/baseline",
+            Some(1.1),
         ),
         pair(
             "Butler codegen of upstream `2025-11-30` vs parsing it",

@@ -77,6 +77,14 @@ fn write(root: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
+/// Generates every tag of `spec` and writes it as a crate that builds on its own to `out`.
+pub fn write_crate(root: &Path, spec: &Path, out: &Path) -> anyhow::Result<()> {
+    let source = plex_codegen::load::load(spec)?;
+    let mut generation = plex_codegen::generate(&source, &[], "bench")?;
+    generation.files.push(plex_codegen::features::manifest(&root.join("plex-sdk"), &generation.api)?);
+    write_standalone(root, out, &generation.files).map(|_| ())
+}
+
 /// Writes a crate that builds on its own to `out`: plex-sdk's hand-written runtime, the
 /// generated files, and a manifest with the workspace's dependency versions written out.
 fn write_standalone(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<ExitCode> {

@@ -9,6 +9,7 @@ use plex_codegen::changelog::{Classification, render};
 mod bench;
 mod cases;
 mod codegen;
+mod compile_bench;
 mod gate;
 mod git;
 mod notes;
