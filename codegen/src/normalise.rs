@@ -1,5 +1,6 @@
-//! Step 2 of the pipeline: rewrite a loaded document into the OpenAPI 3.0 subset that
-//! openapiv3, progenitor and typify accept, and into the shape our emitter wants.
+//! Normalisation: named rules that rewrite a loaded document into the OpenAPI 3.0 spellings
+//! the type step converts for typify, and into the shape our emitter wants. The naming rules
+//! run on the whole document before selection; the others after it.
 //!
 //! Each rule is a named function over the document that returns what it changed, so a
 //! maintainer can see (`cargo xtask codegen --explain`) exactly what the generator did to the
