@@ -2,13 +2,16 @@
 //!
 //! The pipeline, one module per step:
 //!
-//! 1. [`load`]: read YAML or JSON (OpenAPI 3.0.x or 3.1.x) into a `serde_json::Value`;
-//! 2. [`select`]: keep the operations of the chosen tags and the components they reach,
-//!    then [`validate`] what is left (refs resolve, operations are well formed);
-//! 3. [`normalise`]: named, tested rules that rewrite 3.1 constructs into the 3.0 subset
-//!    progenitor reads, and reshape what progenitor would get wrong for Plex;
-//! 4. [`model`]: the SDK surface (tags, operations, parameters, success types, globals);
-//! 5. [`emit`]: Rust source, formatted with prettyplease.
+//! 1. [`load`]: read YAML or JSON (OpenAPI 3.0.x or 3.1.x) into a `serde_json::Value`, and
+//!    [`validate`] what the generator relies on;
+//! 2. [`normalise::name_inline_schemas`]: give inline schemas names of their own, from where
+//!    they live in the whole document;
+//! 3. [`select`]: keep the operations of the chosen tags and the components they reach;
+//! 4. [`normalise`]: named, tested rules that rewrite 3.1 spellings and reshape what the
+//!    emitter would get wrong for Plex;
+//! 5. [`types`] (typify's type space) and [`model`] (the SDK surface: tags, operations,
+//!    parameters, bodies, success types, servers, security, globals);
+//! 6. [`emit`]: Rust source and reference pages, formatted with prettyplease.
 //!
 //! [`generate`] runs them all; `cargo xtask codegen` is a thin CLI over it.
 //!
