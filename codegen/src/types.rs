@@ -231,6 +231,14 @@ pub fn to_json_schema(schema: &Value) -> Value {
                 .filter(|(k, _)| !IGNORED.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), if is_schema_container(k) { map_schemas(k, v) } else { v.clone() }))
                 .collect();
+            // Keys that must match a pattern: a map of any keys (as with `pattern` above, the
+            // document describes good keys; it is no reason to refuse others).
+            if let Some(Value::Object(patterns)) = out.remove("patternProperties")
+                && let Some(schema) = patterns.values().next()
+                && !out.contains_key("additionalProperties")
+            {
+                out.insert("additionalProperties".into(), schema.clone());
+            }
             for key in ["description", "title"] {
                 if let Some(Value::String(text)) = out.get(key) {
                     let escaped = crate::model::escape_brackets(text);
@@ -330,6 +338,12 @@ mod tests {
     fn nested_schemas_are_converted_and_examples_dropped() {
         let s = json!({"type": "object", "example": {}, "properties": {"a": {"type": "integer", "nullable": true}}});
         assert_eq!(to_json_schema(&s), json!({"type": "object", "properties": {"a": {"type": ["integer", "null"]}}}));
+    }
+
+    #[test]
+    fn pattern_properties_become_a_map() {
+        let s = json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}});
+        assert_eq!(to_json_schema(&s), json!({"type": "object", "additionalProperties": {"type": "string"}}));
     }
 
     #[test]

@@ -169,14 +169,17 @@ impl PlexClientBuilder {
             return Err(Error::Config(format!("server URL `{base}` must be http:// or https:// with a host")));
         }
         warn_if_plaintext(&parsed);
-        let client_identifier =
-            self.globals.client_identifier.get_or_insert_with(|| uuid::Uuid::new_v4().to_string()).clone();
+        let client_identifier = self
+            .globals
+            .client_identifier_slot()
+            .map(|slot| slot.get_or_insert_with(|| uuid::Uuid::new_v4().to_string()).clone())
+            .unwrap_or_default();
         let mut headers = HeaderMap::new();
         if let Some(Token(token)) = &self.token {
             let mut value = HeaderValue::from_str(token)
                 .map_err(|_| Error::Config("the token holds characters that HTTP headers cannot carry".into()))?;
             value.set_sensitive(true);
-            headers.insert(HeaderName::from_static("x-plex-token"), value);
+            headers.insert(HeaderName::from_static(crate::generated::TOKEN_HEADER), value);
         }
         for (name, value) in self.globals.headers() {
             let value = HeaderValue::from_str(value).map_err(|_| {
@@ -306,7 +309,9 @@ impl PlexClient {
             builder = builder.token(token);
         }
         if let Some(id) = var("PLEX_CLIENT_IDENTIFIER") {
-            builder = builder.client_identifier(id);
+            if let Some(slot) = builder.globals.client_identifier_slot() {
+                *slot = Some(id);
+            }
         }
         builder.build()
     }

@@ -58,7 +58,7 @@ pub use client::{PlexClient, PlexClientBuilder, Server};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
 // The macro the generated enums are defined with, as `crate::open_enum!`.
-
+#[allow(unused_imports)] // a document without enums does not use it
 pub(crate) use open_enum::open_enum;
 pub use response::{RawResponse, Response};
 pub use retry::RetryConfig;

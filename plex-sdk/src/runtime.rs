@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::binary::Binary;
 use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
+use crate::generated::TOKEN_HEADER;
 use crate::response::{RawResponse, Response};
 use crate::{PlexClient, RetryConfig};
 
@@ -306,9 +307,6 @@ struct Attempt<'a> {
     stream: bool,
     status_seen: &'a AtomicU16,
 }
-
-/// The header that carries the token.
-const TOKEN_HEADER: &str = "x-plex-token";
 
 /// How much of a success body is set aside before it arrives, at most: a `Content-Length`
 /// is the server's word, not yet memory worth reserving.

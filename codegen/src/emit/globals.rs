@@ -7,6 +7,9 @@ use quote::quote;
 use super::doc_lines;
 use crate::model::Api;
 
+/// The client-wide header that identifies the client (a random one is made when unset).
+const CLIENT_IDENTIFIER_HEADER: &str = "X-Plex-Client-Identifier";
+
 /// The `globals.rs` module.
 pub fn emit(api: &Api) -> TokenStream {
     let fields: Vec<_> = api.globals.iter().map(|g| crate::names::ident(&g.rust_name)).collect();
@@ -26,6 +29,15 @@ pub fn emit(api: &Api) -> TokenStream {
             doc_lines(&text)
         })
         .collect();
+    let token_header = api.token_header.as_deref().unwrap_or("authorization").to_ascii_lowercase();
+    // Plex keys devices by this header; the runtime fills it in when the caller did not.
+    let identifier_slot = match api.globals.iter().find(|g| g.header.eq_ignore_ascii_case(CLIENT_IDENTIFIER_HEADER)) {
+        Some(g) => {
+            let field = crate::names::ident(&g.rust_name);
+            quote! { Some(&mut self.#field) }
+        }
+        None => quote! { None },
+    };
     quote! {
         //! Headers the client sends on every request, set once on the builder.
 
@@ -38,8 +50,18 @@ pub fn emit(api: &Api) -> TokenStream {
             )*
         }
 
+        /// The header that carries the token (the document's `apiKey` scheme), in lower case.
+        pub(crate) const TOKEN_HEADER: &str = #token_header;
+
         impl Globals {
+            /// The value of the header that identifies this client to the server, when the
+            /// document has one (a random one is made when it is not set).
+            pub(crate) fn client_identifier_slot(&mut self) -> Option<&mut Option<String>> {
+                #identifier_slot
+            }
+
             /// The headers to send: (lower-case name, value) for each value that is set.
+            #[allow(unused_mut)]
             pub(crate) fn headers(&self) -> Vec<(&'static str, &str)> {
                 let mut headers = Vec::new();
                 #(

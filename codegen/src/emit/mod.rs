@@ -82,7 +82,7 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         #[allow(clippy::all, unused_imports, rustdoc::bare_urls)]
         pub mod models;
         mod globals;
-        pub(crate) use globals::Globals;
+        pub(crate) use globals::{Globals, TOKEN_HEADER};
         #(
             #docs
             #[cfg(feature = #features)]

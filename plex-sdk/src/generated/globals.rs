@@ -27,8 +27,17 @@ pub(crate) struct Globals {
     pub(crate) marketplace: Option<String>,
 }
 
+/// The header that carries the token (the document's `apiKey` scheme), in lower case.
+pub(crate) const TOKEN_HEADER: &str = "x-plex-token";
 impl Globals {
+    /// The value of the header that identifies this client to the server, when the
+    /// document has one (a random one is made when it is not set).
+    pub(crate) fn client_identifier_slot(&mut self) -> Option<&mut Option<String>> {
+        Some(&mut self.client_identifier)
+    }
+
     /// The headers to send: (lower-case name, value) for each value that is set.
+    #[allow(unused_mut)]
     pub(crate) fn headers(&self) -> Vec<(&'static str, &str)> {
         let mut headers = Vec::new();
         if let Some(value) = &self.client_identifier {

@@ -8,7 +8,7 @@
 #[allow(clippy::all, unused_imports, rustdoc::bare_urls)]
 pub mod models;
 mod globals;
-pub(crate) use globals::Globals;
+pub(crate) use globals::{Globals, TOKEN_HEADER};
 /// The `Activities` operations.
 ///
 /// Track and cancel long-running jobs on the server. Clients usually follow an activity's progress in real time by subscribing to the event stream over EventSource or WebSocket.
