@@ -83,7 +83,7 @@ pub(crate) fn references(source: &Document, doc: &Value, refs: &[(String, String
 }
 
 /// "did you mean" for a missing `#/components/<kind>/<name>`.
-fn suggestion(doc: &Value, local: &str) -> Option<String> {
+pub(crate) fn suggestion(doc: &Value, local: &str) -> Option<String> {
     let (parent, name) = local.rsplit_once('/')?;
     let siblings = doc.pointer(parent)?.as_object()?;
     let lower = name.to_ascii_lowercase();

@@ -215,7 +215,7 @@ fn references(source: &Document, doc: &Value) -> Result<()> {
             return Err(source.error(
                 &at,
                 format!("`$ref` target `{target}` does not exist"),
-                suggestion(&source.value, local).as_deref(),
+                crate::check::suggestion(&source.value, local).as_deref(),
             ));
         }
         // A chain of bare references that comes back to itself has no schema at all.
@@ -237,32 +237,6 @@ fn references(source: &Document, doc: &Value) -> Result<()> {
     Ok(())
 }
 
-/// "did you mean" for a missing `#/components/<kind>/<name>`.
-fn suggestion(doc: &Value, local: &str) -> Option<String> {
-    let (parent, name) = local.rsplit_once('/')?;
-    let siblings = doc.pointer(parent)?.as_object()?;
-    let lower = name.to_ascii_lowercase();
-    let best = siblings.keys().min_by_key(|k| distance(&k.to_ascii_lowercase(), &lower))?;
-    (distance(&best.to_ascii_lowercase(), &lower) <= name.len().max(3) / 3 + 1)
-        .then(|| format!("did you mean `#{parent}/{}`?", escape_segment(best)))
-        .or_else(|| Some(format!("`#{parent}` has no entry `{name}`")))
-}
-
-/// Levenshtein distance (names are short).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
-}
 
 const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
 

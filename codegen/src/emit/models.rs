@@ -22,25 +22,33 @@ impl ModelIndex {
     }
 }
 
-/// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
-pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    let mut rename = None;
+/// The entries of an item's `#[serde(..)]` attributes: each name with its string value
+/// (`rename = "x"` → `("rename", Some("x"))`, `default` → `("default", None)`).
+fn serde_entries(attrs: &[syn::Attribute]) -> Vec<(String, Option<String>)> {
+    let mut entries = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
+            let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let mut value = None;
+            if meta.input.peek(syn::Token![=]) {
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = meta.value()?.parse()? {
+                    value = Some(s.value());
+                }
             } else if meta.input.peek(syn::token::Paren) {
                 let _content;
                 syn::parenthesized!(_content in meta.input);
                 let _: proc_macro2::TokenStream = _content.parse()?;
             }
+            entries.push((name, value));
             Ok(())
         });
     }
-    rename
+    entries
+}
+
+/// The `rename = "..."` of a `#[serde(..)]` attribute list, if any.
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_entries(attrs).into_iter().find(|(name, _)| name == "rename").and_then(|(_, value)| value)
 }
 
 fn has_doc(attrs: &[syn::Attribute]) -> bool {
@@ -159,23 +167,7 @@ fn has_default(ty: &syn::Type) -> bool {
 
 /// The names inside a `#[serde(..)]` attribute (`default`, `deny_unknown_fields`, `rename`...).
 fn serde_words(attrs: &[syn::Attribute]) -> BTreeSet<String> {
-    let mut words = BTreeSet::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if let Some(name) = meta.path.get_ident() {
-                words.insert(name.to_string());
-            }
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let _content;
-                syn::parenthesized!(_content in meta.input);
-                let _: proc_macro2::TokenStream = _content.parse()?;
-            }
-            Ok(())
-        });
-    }
-    words
+    serde_entries(attrs).into_iter().map(|(name, _)| name).collect()
 }
 
 /// Routes boolean, integer and number fields through plex-sdk's lenient decoders (Plex sends
