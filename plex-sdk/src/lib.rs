@@ -35,6 +35,11 @@
 //! Each group of operations has a reference page in the crate's `docs/` folder (generated
 //! with the code; every example on it is compiled and run by `cargo test`).
 
+//!
+//! # Groups, features and reference pages
+//!
+//! The rest of this page is the index of the reference pages in the crate's `docs/` folder.
+#![doc = include_str!("../docs/README.md")]
 #![deny(missing_docs)]
 // With only some groups enabled, parts of the runtime serve no operation.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]

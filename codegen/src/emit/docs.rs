@@ -44,12 +44,16 @@ fn index_page(api: &Api, spec_label: &str) -> String {
     let _ = writeln!(out, "# plex-sdk reference\n");
     let _ = writeln!(out, "One page per group of operations of the {} API ({}).", api.title, api.version);
     let _ = writeln!(out, "Every example on these pages is compiled and run by `cargo test`.\n");
-    let _ = writeln!(out, "| Group | Accessor | Operations | About |\n| --- | --- | ---: | --- |");
+    let _ = writeln!(
+        out,
+        "Each group is a cargo feature of its own (`full`, the default, turns them all on).\n\n| Group | Accessor | Feature | Operations | About |\n| --- | --- | --- | ---: | --- |"
+    );
     for tag in &api.tags {
         let _ = writeln!(
             out,
-            "| [{}]({}.md) | `client.{}()` | {} | {} |",
+            "| [{}]({}.md) | `client.{}()` | `{}` | {} | {} |",
             tag.name,
+            tag.module,
             tag.module,
             tag.module,
             tag.operations.len(),
