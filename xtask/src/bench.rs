@@ -37,6 +37,8 @@ const SCALE_SIZES: [u64; 3] = [100, 1_000, 10_000];
 pub struct Options {
     /// Skip `cargo bench`: report criterion's last results.
     pub report_only: bool,
+    /// Skip `cargo bench` (criterion's last results are reported) and measure compile times.
+    pub compile_only: bool,
     /// Where to write the report.
     pub output: PathBuf,
 }
@@ -91,7 +93,7 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
         bench_command.extend(["--bench".into(), bench.into()]);
     }
     bench_command.extend(["--".into(), "--noplot".into()]);
-    if !options.report_only {
+    if !options.report_only && !options.compile_only {
         eprintln!("running: {}", bench_command.join(" "));
         let status = Command::new(&cargo)
             .args(&bench_command[1..])
@@ -112,7 +114,7 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     };
     let load_after = load_average();
     // Only this run's results (criterion keeps older ones, e.g. of groups skipped this time).
-    let since = if options.report_only { None } else { Some(started) };
+    let since = if options.report_only || options.compile_only { None } else { Some(started) };
     let mut medians = read_medians(&criterion_home, since)?;
     medians.extend(compile);
     let (rows, scale) = rows(&medians);

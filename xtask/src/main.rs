@@ -79,6 +79,9 @@ enum Command {
         /// Do not measure: rewrite the report from criterion's last results in target/criterion.
         #[arg(long)]
         report_only: bool,
+        /// Measure only the compile times; take criterion's figures from its last results.
+        #[arg(long, conflicts_with = "report_only")]
+        compile_only: bool,
         /// Where to write the report (default: BENCHMARKS.md at the workspace root).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -142,9 +145,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Breaking { base } => gate::run(&root, &base),
-        Command::Bench { report_only, output } => {
+        Command::Bench { report_only, compile_only, output } => {
             let output = output.unwrap_or_else(|| root.join("BENCHMARKS.md"));
-            bench::run(&root, bench::Options { report_only, output })
+            bench::run(&root, bench::Options { report_only, compile_only, output })
         }
         Command::Release { dry_run, date } => {
             release::run(&root, &release::Options { dry_run, date }, &mut std::io::stdout())
