@@ -152,8 +152,17 @@ pub(crate) fn arg(p: &Param, index: &ModelIndex, src: &OpSource) -> Arg {
         (None, _, Some(s)) => bounded(src.doc, s, &p.shape).unwrap_or_else(|| docs::example_value(p)),
         _ => docs::example_value(p),
     };
-    let example = in_enum(p, index, example);
+    let example = in_enum(p, index, twice(p, example));
     Arg { expr: docs::rust_expr(&p.ty, &p.shape, &example, index), value: passed(&p.ty, &p.shape, &example) }
+}
+
+/// A list parameter without an example gets its made-up item twice, so that the wire shows
+/// how the list is written (`a=1&a=1` or `a=1,1`).
+fn twice(p: &Param, example: Value) -> Value {
+    match (&p.example, example) {
+        (None, Value::Array(items)) if items.len() == 1 => Value::Array(vec![items[0].clone(), items[0].clone()]),
+        (_, example) => example,
+    }
 }
 
 /// For a number (or a list of numbers) without an example whose schema has bounds: its

@@ -15,7 +15,7 @@ use super::conformance::{Arg, Sources, arg, call_expr, enum_uses};
 use super::docs;
 use super::models::ModelIndex;
 use crate::error::Result;
-use crate::model::{Api, BodyKind, Location, Operation, Param, Success, Tag};
+use crate::model::{Api, BodyKind, Location, Operation, Param, Shape, Success, Tag};
 use crate::names::ident;
 
 /// Where the suite goes in the generated crate.
@@ -55,8 +55,12 @@ pub fn emit(api: &Api, index: &ModelIndex, doc: &Value, spec_label: &str) -> Res
 /// allows.
 fn one_item(p: &Param) -> Param {
     let mut p = p.clone();
-    if let (Location::Path, Some(Value::Array(items))) = (p.location, &p.example) {
-        p.example = Some(Value::Array(items.iter().take(1).cloned().collect()));
+    if let (Location::Path, Shape::List(_)) = (p.location, &p.shape) {
+        let first = match docs::example_value(&p) {
+            Value::Array(items) => items.into_iter().next(),
+            other => Some(other),
+        };
+        p.example = Some(Value::Array(first.into_iter().collect()));
     }
     p
 }

@@ -525,7 +525,7 @@ mod content {
     /// `GET /library/metadata/{ids}` (`getMetadataItem`).
     #[tokio::test]
     async fn get_metadata_item() -> crate::Outcome {
-        let arg0 = vec!["value".to_string()];
+        let arg0 = vec!["value".to_string(), "value".to_string()];
         let arg1 = true;
         let arg2 = true;
         let arg3 = true;
@@ -535,7 +535,7 @@ mod content {
         let arg7 = true;
         let arg8 = true;
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
-            .and(wiremock::matchers::path("/library/metadata/value"))
+            .and(wiremock::matchers::path("/library/metadata/value,value"))
             .and(
                 crate::Query(
                     &[
@@ -813,7 +813,7 @@ mod content {
     async fn get_sonically_similar() -> crate::Outcome {
         let arg0 = 1;
         let arg1 = 1;
-        let arg2 = vec![50];
+        let arg2 = vec![50, 50];
         let arg3 = 1;
         let arg4 = 1.5;
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
@@ -822,7 +822,7 @@ mod content {
                 crate::Query(
                     &[
                         ("type", "1"),
-                        ("values", "50"),
+                        ("values", "50,50"),
                         ("limit", "1"),
                         ("maxDistance", "1.5"),
                     ],
@@ -1984,10 +1984,10 @@ mod epg {
     /// `GET /livetv/epg/lineupchannels` (`getLineupChannels`).
     #[tokio::test]
     async fn get_lineup_channels() -> crate::Outcome {
-        let arg0 = vec!["value".to_string()];
+        let arg0 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/livetv/epg/lineupchannels"))
-            .and(crate::Query(&[("lineup", "value")]))
+            .and(crate::Query(&[("lineup", "value"), ("lineup", "value")]))
             .and(
                 crate::headers(
                     "application/json, text/html;q=0.9",
@@ -2014,10 +2014,10 @@ mod events {
     /// `GET /:/eventsource/notifications` (`getNotifications`).
     #[tokio::test]
     async fn get_notifications() -> crate::Outcome {
-        let arg0 = vec!["value".to_string()];
+        let arg0 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/:/eventsource/notifications"))
-            .and(crate::Query(&[("filter", "value")]))
+            .and(crate::Query(&[("filter", "value"), ("filter", "value")]))
             .and(
                 crate::headers(
                     "application/json, application/octet-stream;q=0.9",
@@ -2039,10 +2039,10 @@ mod events {
     /// `GET /:/websocket/notifications` (`connectWebSocket`).
     #[tokio::test]
     async fn connect_web_socket() -> crate::Outcome {
-        let arg0 = vec!["value".to_string()];
+        let arg0 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/:/websocket/notifications"))
-            .and(crate::Query(&[("filter", "value")]))
+            .and(crate::Query(&[("filter", "value"), ("filter", "value")]))
             .and(
                 crate::headers(
                     "application/json, application/octet-stream;q=0.9",
@@ -2172,12 +2172,17 @@ mod hubs {
     async fn get_all_hubs() -> crate::Outcome {
         let arg0 = 1;
         let arg1 = true;
-        let arg2 = vec!["value".to_string()];
+        let arg2 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/hubs"))
             .and(
                 crate::Query(
-                    &[("count", "1"), ("onlyTransient", "1"), ("identifier", "value")],
+                    &[
+                        ("count", "1"),
+                        ("onlyTransient", "1"),
+                        ("identifier", "value"),
+                        ("identifier", "value"),
+                    ],
                 ),
             )
             .and(crate::headers("application/json", true, &[("content-type", None)]))
@@ -2224,10 +2229,14 @@ mod hubs {
     #[tokio::test]
     async fn get_hub_items() -> crate::Outcome {
         let arg0 = 1;
-        let arg1 = vec!["value".to_string()];
+        let arg1 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/hubs/items"))
-            .and(crate::Query(&[("count", "1"), ("identifier", "value")]))
+            .and(
+                crate::Query(
+                    &[("count", "1"), ("identifier", "value"), ("identifier", "value")],
+                ),
+            )
             .and(
                 crate::headers(
                     "application/json, text/html;q=0.9",
@@ -2813,10 +2822,10 @@ mod library {
     /// `PUT /library/metadata/{ids}` (`editMetadataItem`).
     #[tokio::test]
     async fn edit_metadata_item() -> crate::Outcome {
-        let arg0 = vec!["value".to_string()];
+        let arg0 = vec!["value".to_string(), "value".to_string()];
         let arg1 = serde_json::from_value(serde_json::json!({ "key" : "value" }))?;
         let mock = wiremock::Mock::given(wiremock::matchers::method("PUT"))
-            .and(wiremock::matchers::path("/library/metadata/value"))
+            .and(wiremock::matchers::path("/library/metadata/value,value"))
             .and(crate::Query(&[("key", "value")]))
             .and(
                 crate::headers(
@@ -3310,10 +3319,10 @@ mod library {
     #[tokio::test]
     async fn merge_items() -> crate::Outcome {
         let arg0 = "value".to_string();
-        let arg1 = vec!["value".to_string()];
+        let arg1 = vec!["value".to_string(), "value".to_string()];
         let mock = wiremock::Mock::given(wiremock::matchers::method("PUT"))
             .and(wiremock::matchers::path("/library/metadata/value/merge"))
-            .and(crate::Query(&[("ids", "value")]))
+            .and(crate::Query(&[("ids", "value,value")]))
             .and(
                 crate::headers(
                     "application/json, text/html;q=0.9",
@@ -5882,10 +5891,10 @@ mod playlist {
     #[tokio::test]
     async fn get_playlist_items() -> crate::Outcome {
         let arg0 = 1;
-        let arg1 = vec![1];
+        let arg1 = vec![1, 1];
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/playlists/1/items"))
-            .and(crate::Query(&[("type", "1")]))
+            .and(crate::Query(&[("type", "1,1")]))
             .and(
                 crate::headers(
                     "application/json, text/html;q=0.9",

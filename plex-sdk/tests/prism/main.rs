@@ -888,7 +888,7 @@ mod content {
     pub async fn get_sonically_similar(peer: &crate::Peer) -> crate::Call {
         let client = peer.client(None);
         let request = || -> ::std::result::Result<_, Box<dyn ::std::error::Error>> {
-            Ok(client.content().get_sonically_similar(1, vec![50]))
+            Ok(client.content().get_sonically_similar(1, vec![50, 50]))
         };
         outcome!(peer, request() ?)
     }
@@ -1323,7 +1323,11 @@ mod epg {
     pub async fn get_lineup_channels(peer: &crate::Peer) -> crate::Call {
         let client = peer.client(None);
         let request = || -> ::std::result::Result<_, Box<dyn ::std::error::Error>> {
-            Ok(client.epg().get_lineup_channels(vec!["value".to_string()]))
+            Ok(
+                client
+                    .epg()
+                    .get_lineup_channels(vec!["value".to_string(), "value".to_string()]),
+            )
         };
         outcome!(peer, request() ?)
     }
@@ -1418,7 +1422,11 @@ mod hubs {
     pub async fn get_hub_items(peer: &crate::Peer) -> crate::Call {
         let client = peer.client(None);
         let request = || -> ::std::result::Result<_, Box<dyn ::std::error::Error>> {
-            Ok(client.hubs().get_hub_items(vec!["value".to_string()]))
+            Ok(
+                client
+                    .hubs()
+                    .get_hub_items(vec!["value".to_string(), "value".to_string()]),
+            )
         };
         outcome!(peer, request() ?)
     }
