@@ -75,7 +75,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     changes.extend(normalise::normalise(&mut doc));
     let mut types = types::Types::new(source, &doc)?;
     let api = model::build(source, &doc, tags, &mut types)?;
-    let files = emit::emit(&api, types.tokens(), spec_label)?;
+    let files = emit::emit(&api, &doc, types.tokens(), spec_label)?;
     Ok(Generation { files, api, changes })
 }
 

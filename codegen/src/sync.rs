@@ -7,8 +7,9 @@ use crate::emit::GeneratedFile;
 
 /// The folder of the crate that generated Rust belongs to (relative to it).
 pub const GENERATED_DIR: &str = "src/generated";
-/// The folders of the crate that hold only generated files.
-pub const GENERATED_DIRS: &[&str] = &[GENERATED_DIR, "docs"];
+/// The folders of the crate that hold only generated files: the code, the reference pages and
+/// the test suites (cargo runs `tests/<name>/main.rs` as the test `<name>`).
+pub const GENERATED_DIRS: &[&str] = &[GENERATED_DIR, "docs", "tests/conformance", "tests/prism"];
 
 /// How a committed file differs from what the generator makes now.
 #[derive(Debug, Clone, PartialEq, Eq)]

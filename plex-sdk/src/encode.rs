@@ -77,12 +77,19 @@ pub(crate) fn query<T: Serialize + ?Sized>(
         (Value::Object(map), Style::Form) => {
             out.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), simple(v, bool_int))));
         }
-        (Value::Object(map), Style::DeepObject) => {
-            out.extend(
-                map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (format!("{name}[{k}]"), simple(v, bool_int))),
-            );
-        }
+        (Value::Object(map), Style::DeepObject) => deep_object(out, name, &map, bool_int),
         (other, _) => out.push((name.to_string(), flat(&other, bool_int, &|s| s.to_string()))),
+    }
+}
+
+/// `name[key]=value` per property; a nested object's properties as `name[key][inner]` (the
+/// form the Plex document shows for its nested deepObject parameters).
+fn deep_object(out: &mut Vec<(String, String)>, name: &str, map: &serde_json::Map<String, Value>, bool_int: bool) {
+    for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+        match v {
+            Value::Object(inner) => deep_object(out, &format!("{name}[{k}]"), inner, bool_int),
+            other => out.push((format!("{name}[{k}]"), simple(other, bool_int))),
+        }
     }
 }
 
@@ -122,6 +129,15 @@ mod tests {
         assert_eq!(
             pairs("a", &map, Style::DeepObject, false),
             [("a[k1]".into(), "v1".into()), ("a[k2]".into(), "v2".into())]
+        );
+    }
+
+    #[test]
+    fn nested_deep_objects_nest_their_keys() {
+        let value = serde_json::json!({ "Location": { "uri": "library://x" }, "title": "T" });
+        assert_eq!(
+            pairs("Item", &value, Style::DeepObject, false),
+            [("Item[Location][uri]".into(), "library://x".into()), ("Item[title]".into(), "T".into())]
         );
     }
 

@@ -16,17 +16,34 @@ pub fn spec_path() -> PathBuf {
 pub const SPEC_LABEL: &str = "spec/plex-api-spec.yaml";
 
 /// `../shared` beside the checkout, when it is there (CI has it; a fresh clone may not).
-/// Prints why a test is skipping when it is absent.
+/// Prints why a test is skipping when it is absent; panics instead when the environment
+/// variable `CI` is set, so that CI cannot pass by skipping.
 pub fn shared_dir(test: &str) -> Option<PathBuf> {
     let dir = workspace_root().join("../shared");
     if dir.join("plex-api-spec").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED {test}: ../shared/plex-api-spec is not beside the checkout (it holds the upstream documents)"
-        );
-        None
+        return Some(dir);
     }
+    let why = "../shared/plex-api-spec is not beside the checkout (it holds the upstream documents)";
+    if std::env::var_os("CI").is_some() {
+        panic!("{test}: {why}, and CI is set: CI must run this test");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+    None
+}
+
+/// The URL of a service a test needs, from the environment variable `var` (Prism, which
+/// `.ci/run` starts). Prints why the test is skipping when it is not set; panics instead when
+/// `CI` is set.
+pub fn service_url(var: &str, test: &str) -> Option<String> {
+    let url = std::env::var(var).ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        let why = format!("{var} is not set (.ci/run starts Prism when npm and ../shared are there)");
+        if std::env::var_os("CI").is_some() {
+            panic!("{test}: {why}, and CI is set: CI must run this test");
+        }
+        eprintln!("SKIPPED {test}: {why}");
+    }
+    url
 }
 
 /// The upstream documents in `../shared/plex-api-spec/`, sorted by name (oldest first).

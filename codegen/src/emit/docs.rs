@@ -90,14 +90,14 @@ fn type_link(ty: &TypeRef, index: &ModelIndex) -> String {
 }
 
 /// The example's wire value of a parameter, as JSON.
-fn example_value(p: &Param) -> Value {
+pub(crate) fn example_value(p: &Param) -> Value {
     match (&p.example, &p.shape) {
         (Some(v), _) => v.clone(),
         (None, shape) => default_value(shape),
     }
 }
 
-fn default_value(shape: &Shape) -> Value {
+pub(crate) fn default_value(shape: &Shape) -> Value {
     match shape {
         Shape::Integer => Value::from(1),
         Shape::Number => Value::from(1.5),
@@ -109,13 +109,17 @@ fn default_value(shape: &Shape) -> Value {
 }
 
 /// The Rust expression for a value of `shape` and type `ty` whose wire form is `wire`.
-fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &ModelIndex) -> String {
+pub(crate) fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &ModelIndex) -> String {
     let text = match wire {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     match shape {
         Shape::Bool => (text == "1" || text == "true").to_string(),
+        // `NonZeroU64` and its kind, for integers with a positive minimum.
+        Shape::Integer if ty.rust.contains("NonZero") && wire.is_number() => {
+            format!("{}::new({text}).ok_or(\"zero\")?", ty.rust.replace(' ', ""))
+        }
         Shape::Integer | Shape::Number if wire.is_number() => text,
         Shape::Integer => "1".into(),
         Shape::Number => "1.5".into(),
@@ -152,12 +156,12 @@ fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &ModelIndex) -> S
 }
 
 /// The Rust expression for a parameter's example value.
-fn example_expr(p: &Param, index: &ModelIndex) -> String {
+pub(crate) fn example_expr(p: &Param, index: &ModelIndex) -> String {
     rust_expr(&p.ty, &p.shape, &example_value(p), index)
 }
 
 /// The wire value of a parameter's example (for the mock's path and query matchers).
-fn example_wire(p: &Param) -> String {
+pub(crate) fn example_wire(p: &Param) -> String {
     let value = example_value(p);
     let one = |v: &Value| match v {
         Value::String(s) => s.clone(),
@@ -259,13 +263,13 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
 }
 
 /// The path part of an operation's own server URL (`https://plex.tv/api/v2` → `/api/v2`).
-fn server_path(url: &str) -> String {
+pub(crate) fn server_path(url: &str) -> String {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     url[after_scheme..].find('/').map(|i| url[after_scheme + i..].trim_end_matches('/').to_string()).unwrap_or_default()
 }
 
 /// An example body argument.
-fn body_expr(kind: BodyKind) -> String {
+pub(crate) fn body_expr(kind: BodyKind) -> String {
     match kind {
         BodyKind::Text => "\"text\".to_string()".into(),
         BodyKind::Bytes => "bytes::Bytes::from_static(b\"data\")".into(),

@@ -3,17 +3,23 @@
 //!
 //! - [`models`]: the data types (typify, driven by progenitor-impl);
 //! - [`globals`]: the client-wide headers and their builder methods;
-//! - [`operations`]: one module per tag with its request builders (our own syn/quote).
+//! - [`operations`]: one module per tag with its request builders (our own syn/quote);
+//! - [`docs`]: the reference pages;
+//! - [`conformance`] and [`prism`]: the crate's generated test suites.
 
+pub mod conformance;
 pub mod docs;
 pub mod globals;
 pub mod models;
 pub mod operations;
+pub mod prism;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::{Error, Result};
+use serde_json::Value;
+
 use crate::model::Api;
 
 /// One generated file.
@@ -38,6 +44,14 @@ pub fn format_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
     format_syn_file(path, spec_label, &file)
+}
+
+/// Formats Rust source text (parsed first: a syntax error is an [`Error::Emit`]) with the
+/// generated-file header.
+pub fn format_source(path: &str, spec_label: &str, text: &str) -> Result<GeneratedFile> {
+    let lex_error = |e: proc_macro2::LexError| Error::Emit { file: path.to_string(), message: e.to_string() };
+    let tokens: TokenStream = text.parse().map_err(lex_error)?;
+    format_file(path, spec_label, tokens)
 }
 
 /// Formats a parsed file with the generated-file header.
@@ -65,8 +79,10 @@ pub fn space_out_items(text: &str) -> String {
     out
 }
 
-/// Every generated file: `src/generated/` and `docs/`, in a fixed order.
-pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<GeneratedFile>> {
+/// Every generated file: `src/generated/`, `docs/` and the test suites, in a fixed order.
+/// `doc` is the normalised document the model was built from (the suites sample the schemas
+/// of bodies and of object parameters without an example).
+pub fn emit(api: &Api, doc: &Value, models: TokenStream, spec_label: &str) -> Result<Vec<GeneratedFile>> {
     let modules: Vec<_> = api.tags.iter().map(|t| format_ident!("{}", t.module)).collect();
     let features: Vec<&str> = api.tags.iter().map(|t| t.module.as_str()).collect();
     let docs: Vec<TokenStream> =
@@ -116,6 +132,8 @@ pub fn emit(api: &Api, models: TokenStream, spec_label: &str) -> Result<Vec<Gene
         files.push(format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?)?);
     }
     files.extend(docs::emit(api, &index, spec_label));
+    files.push(conformance::emit(api, &index, doc, spec_label)?);
+    files.push(prism::emit(api, &index, doc, spec_label)?);
     Ok(files)
 }
 
