@@ -49,6 +49,7 @@ pub fn display_type(rust: &str) -> String {
     ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::", "::bytes::"]
         .iter()
         .fold(compact, |t, prefix| t.replace(prefix, ""))
+        .replace("crate::BoolInt", "bool")
         .replace(',', ", ")
 }
 
@@ -85,9 +86,11 @@ impl Types {
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("models").with_derive("PartialEq".to_string());
         for name in &bool_ints {
+            // `crate::BoolInt` is `bool`: the alias tells the models' post-processing to write
+            // it as 1/0.
             settings.with_replacement(
                 heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
-                "bool",
+                "crate::BoolInt",
                 [].into_iter(),
             );
         }

@@ -237,7 +237,6 @@ fn references(source: &Document, doc: &Value) -> Result<()> {
     Ok(())
 }
 
-
 const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
 
 fn operations(source: &Document, doc: &Value) -> Result<()> {

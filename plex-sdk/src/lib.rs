@@ -66,4 +66,8 @@ pub use generated::*;
 #[allow(unused_imports)] // a document without enums does not use it
 pub(crate) use open_enum::open_enum;
 pub use response::{RawResponse, Response};
+
+/// A `bool` that the document writes as `0`/`1` (its `BoolInt`): the models read any boolean
+/// spelling (see the lenient rules) and write it back as `1` or `0`.
+pub type BoolInt = bool;
 pub use retry::RetryConfig;

@@ -132,6 +132,7 @@ fn lenient_decoder(ty: &syn::Type) -> Option<(&'static str, bool)> {
     };
     let decoder = match inner.as_str() {
         "bool" => "bool",
+        "BoolInt" => "bool_int",
         "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "isize" | "usize" => "integer",
         "f64" => "number",
         "f32" => "number_f32",
@@ -190,6 +191,21 @@ pub fn make_lenient(s: &mut syn::ItemStruct) {
             continue;
         }
         let Some((decoder, optional)) = lenient_decoder(&field.ty) else { continue };
+        if decoder == "bool_int" {
+            // Read as any boolean, written back as the 1/0 the document uses.
+            let (read, write) = if optional {
+                ("crate::lenient::opt_bool", "crate::lenient::write_opt_bool_int")
+            } else {
+                ("crate::lenient::bool", "crate::lenient::write_bool_int")
+            };
+            let default = optional && !field_words.contains("default");
+            field.attrs.push(if default {
+                syn::parse_quote!(#[serde(default, deserialize_with = #read, serialize_with = #write)])
+            } else {
+                syn::parse_quote!(#[serde(deserialize_with = #read, serialize_with = #write)])
+            });
+            continue;
+        }
         let path =
             if optional { format!("crate::lenient::opt_{decoder}") } else { format!("crate::lenient::{decoder}") };
         if optional && !serde_words(&field.attrs).contains("default") {

@@ -16797,8 +16797,12 @@ pub struct ModifyPlaylistGeneratorItemPolicy {
     pub scope: ::std::option::Option<ModifyPlaylistGeneratorItemPolicyScope>,
     /// The `unwatched` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
-    pub unwatched: ::std::option::Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_bool",
+        serialize_with = "crate::lenient::write_opt_bool_int"
+    )]
+    pub unwatched: ::std::option::Option<crate::BoolInt>,
     /// The `value` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
