@@ -33,40 +33,57 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     }
     let code = match &options.out {
         Some(out) => write_standalone(root, out, &generation.files)?,
-        None if options.check => check(root, &generation.files),
-        None => write(root, &generation.files)?,
+        None if options.check => check(root, &generation),
+        None => write(root, &generation)?,
     };
     println!("{}", plex_codegen::summary(&generation.api));
     Ok(code)
 }
 
-fn check(root: &Path, files: &[plex_codegen::GeneratedFile]) -> ExitCode {
-    let drift = sync::compare(&root.join("plex-sdk"), files);
-    if drift.is_empty() {
-        println!("plex-sdk generated files are up to date ({} files in {})", files.len(), sync::GENERATED_DIRS.join(", "));
-        return ExitCode::SUCCESS;
-    }
-    for d in &drift {
-        println!("{d}");
-    }
-    let stale = drift
-        .iter()
-        .map(|d| match d {
-            Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    eprintln!("stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result");
-    ExitCode::from(1)
+/// The crates the generator writes into: folder, its generated folders, and its files.
+fn targets(
+    generation: &plex_codegen::Generation,
+) -> [(&'static str, &'static [&'static str], &[plex_codegen::GeneratedFile]); 2] {
+    use plex_codegen::emit::mock;
+    [
+        ("plex-sdk", sync::GENERATED_DIRS, &generation.files),
+        (mock::CRATE_DIR, mock::GENERATED_DIRS, &generation.mock_files),
+    ]
 }
 
-fn write(root: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<ExitCode> {
-    let changed = sync::write(&root.join("plex-sdk"), files).context("writing generated files")?;
-    if changed.is_empty() {
-        println!("plex-sdk generated files were already up to date ({})", sync::GENERATED_DIRS.join(", "));
+fn check(root: &Path, generation: &plex_codegen::Generation) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    for (krate, dirs, files) in targets(generation) {
+        let drift = sync::compare_in(&root.join(krate), dirs, files);
+        if drift.is_empty() {
+            println!("{krate} generated files are up to date ({} files in {})", files.len(), dirs.join(", "));
+            continue;
+        }
+        for d in &drift {
+            println!("{d}");
+        }
+        let stale = drift
+            .iter()
+            .map(|d| match d {
+                Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!("stale generated files in {krate}: {stale}\nrun `cargo xtask codegen` and commit the result");
+        code = ExitCode::from(1);
     }
-    for path in changed {
-        println!("wrote plex-sdk/{path}");
+    code
+}
+
+fn write(root: &Path, generation: &plex_codegen::Generation) -> anyhow::Result<ExitCode> {
+    for (krate, dirs, files) in targets(generation) {
+        let changed = sync::write_in(&root.join(krate), dirs, files).context("writing generated files")?;
+        if changed.is_empty() {
+            println!("{krate} generated files were already up to date ({})", dirs.join(", "));
+        }
+        for path in changed {
+            println!("wrote {krate}/{path}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -125,7 +142,8 @@ fn standalone_manifest(root: &Path) -> anyhow::Result<String> {
 /// A member's dependency entry with `workspace = true` replaced by the workspace's entry (its
 /// own `features` added).
 fn resolve(spec: &toml::Value, shared: Option<&toml::Value>) -> toml::Value {
-    let Some(table) = spec.as_table().filter(|t| t.get("workspace").and_then(toml::Value::as_bool) == Some(true)) else {
+    let Some(table) = spec.as_table().filter(|t| t.get("workspace").and_then(toml::Value::as_bool) == Some(true))
+    else {
         return spec.clone();
     };
     let mut out = match shared {

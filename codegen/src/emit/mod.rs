@@ -3,10 +3,12 @@
 //!
 //! - [`models`]: the data types (typify, driven by progenitor-impl);
 //! - [`globals`]: the client-wide headers and their builder methods;
-//! - [`operations`]: one module per tag with its request builders (our own syn/quote).
+//! - [`operations`]: one module per tag with its request builders (our own syn/quote);
+//! - [`mock`]: the typed mock server crate `plex-sdk-mock`, from the same model.
 
 pub mod docs;
 pub mod globals;
+pub mod mock;
 pub mod models;
 pub mod operations;
 
