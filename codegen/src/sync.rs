@@ -102,7 +102,7 @@ pub fn write(crate_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<S
     write_in(crate_dir, GENERATED_DIRS, files)
 }
 
-/// [`write`] for a crate whose generated folders are `dirs`.
+/// [`write()`] for a crate whose generated folders are `dirs`.
 pub fn write_in(crate_dir: &Path, dirs: &[&str], files: &[GeneratedFile]) -> std::io::Result<Vec<String>> {
     let mut changed = Vec::new();
     for drift in compare_in(crate_dir, dirs, files) {

@@ -46,8 +46,9 @@
 
 mod encode;
 mod example;
+// The document's prose names URLs bare.
 #[rustfmt::skip]
-#[allow(clippy::all)]
+#[allow(clippy::all, rustdoc::bare_urls)]
 mod generated;
 mod route;
 mod server;

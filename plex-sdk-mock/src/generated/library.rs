@@ -2782,7 +2782,7 @@ impl<'m> When<'m, UpdateItems> {
         self.query_param("album.title.id", &value.into(), crate::Style::Form, false)
     }
 
-    /// Matches only requests whose `tagtype[idx].tag.tag` (query parameter) is `value`: Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow.
+    /// Matches only requests whose `tagtype[idx].tag.tag` (query parameter) is `value`: Creates the tag and links it to every item in the set; `\[idx\]` ties this parameter to the ones that follow.
     pub fn tagtype_idx_tag_tag(self, value: impl Into<String>) -> Self {
         self.query_param(
             "tagtype[idx].tag.tag",

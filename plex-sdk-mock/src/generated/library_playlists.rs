@@ -435,7 +435,7 @@ impl<'m> When<'m, ModifyPlaylistGenerator> {
 
     /// Matches only requests whose `Item` (query parameter) is `value`: OpenAPI has no way to show this query parameter's example correctly ([see the GitHub issue](https://github.com/OAI/OpenAPI-Specification/issues/1706)). On the wire it looks like this:
     ///
-    /// Item[type]=42&Item[title]=Jack-Jack Attack&Item[target]=&Item[targetTagID]=1&Item[locationID]=-1&Item[Location][uri]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item[Policy][scope]=all&Item[Policy][value]=&Item[Policy][unwatched]=0
+    /// Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID\]=1&Item\[locationID\]=-1&Item\[Location\]\[uri\]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item\[Policy\]\[scope\]=all&Item\[Policy\]\[value\]=&Item\[Policy\]\[unwatched\]=0
     pub fn item(self, value: models::ModifyPlaylistGeneratorItem) -> Self {
         self.query_param("Item", &value, crate::Style::DeepObject, false)
     }

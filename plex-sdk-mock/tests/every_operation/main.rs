@@ -5,7 +5,7 @@
 //! example value and answers with the documented success; the SDK's call with the
 //! same values gets that answer, and the mock saw exactly one call.
 #[rustfmt::skip]
-#[allow(clippy::redundant_clone, unused_imports)]
+#[allow(clippy::redundant_clone, clippy::clone_on_copy, unused_imports)]
 mod every_operation {
     use plex_sdk::models;
     use plex_sdk_mock::PlexMock;

@@ -27,7 +27,7 @@ pub fn emit(api: &Api, doc: &Value, spec_label: &str) -> crate::Result<Generated
         //! same values gets that answer, and the mock saw exactly one call.
 
         #[rustfmt::skip]
-        #[allow(clippy::redundant_clone, unused_imports)]
+        #[allow(clippy::redundant_clone, clippy::clone_on_copy, unused_imports)]
         mod every_operation {
             use plex_sdk::models;
             use plex_sdk_mock::PlexMock;

@@ -132,7 +132,7 @@ fn accessor_method(tag: &Tag, op: &Operation) -> TokenStream {
     let marker = format_ident!("{}", op.builder_name);
     let mut text = String::new();
     if !op.summary.is_empty() {
-        text.push_str(&format!("{}\n\n", op.summary.trim_end_matches('.')));
+        text.push_str(&format!("{}\n\n", prose(op.summary.trim_end_matches('.'))));
     }
     text.push_str(&format!(
         "Mocks `{}` (`{} {}{}`), which `client.{}().{}(..)` sends. Narrow it with the parameters' \
@@ -210,7 +210,7 @@ fn param_method(p: &Param) -> TokenStream {
     let name = matcher_ident(&p.rust_name);
     let wire = &p.name;
     let bool_int = p.bool_int;
-    let about = if p.description.is_empty() { String::new() } else { format!(": {}", p.description) };
+    let about = if p.description.is_empty() { String::new() } else { format!(": {}", prose(&p.description)) };
     let doc = doc_lines(&format!(
         "Matches only requests whose `{wire}` ({} parameter) is `value`{about}",
         p.location.as_str()
@@ -262,7 +262,7 @@ fn body_method(body: &crate::model::Body) -> TokenStream {
 fn responder(op: &Operation, r: &ResponseDoc) -> Option<TokenStream> {
     let code: u16 = r.status.parse().ok()?;
     let name = format_ident!("respond_{}", status_name(code));
-    let about = if r.description.is_empty() { String::new() } else { format!(": {}", r.description.trim_end()) };
+    let about = if r.description.is_empty() { String::new() } else { format!(": {}", prose(r.description.trim_end())) };
     let success = (200..300).contains(&code);
     let code_lit = proc_macro2::Literal::u16_unsuffixed(code);
     let json = r.content_types.iter().any(|m| is_json(m));
@@ -298,6 +298,38 @@ fn responder(op: &Operation, r: &ResponseDoc) -> Option<TokenStream> {
         }
     };
     Some(tokens)
+}
+
+/// Document prose for rustdoc: a `[..]` that is not a markdown link (`[text](url)`) is
+/// escaped, so rustdoc does not take it for an intra-doc link (`Item[type]=42`).
+pub(crate) fn prose(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '[' => {
+                open.push(out.len());
+                out.push('[');
+            }
+            ']' => {
+                let link = chars.get(i + 1) == Some(&'(');
+                match open.pop() {
+                    Some(at) if !link => {
+                        out.insert(at, '\\');
+                        out.push_str("\\]");
+                    }
+                    Some(_) => out.push(']'),
+                    None => out.push_str("\\]"),
+                }
+            }
+            other => out.push(*other),
+        }
+    }
+    for at in open.into_iter().rev() {
+        out.insert(at, '\\');
+    }
+    out
 }
 
 /// A status's name in responder methods (`404` → `not_found`).
@@ -355,6 +387,13 @@ fn uses_models(op: &Operation) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(prose("Item[type]=42"), "Item\\[type\\]=42");
+        assert_eq!(prose("[see](https://x) and [HH:MM]"), "[see](https://x) and \\[HH:MM\\]");
+        assert_eq!(prose("a ] b [ c"), "a \\] b \\[ c");
+    }
 
     #[test]
     fn statuses_are_named() {
