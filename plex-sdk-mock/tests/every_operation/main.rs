@@ -29,10 +29,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().activities().list_activities(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .activities()
+                .list_activities()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListActivitiesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -72,10 +80,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().authentication().get_token_details(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .authentication()
+                .get_token_details()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::UserPlexAccount = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -93,10 +109,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().authentication().post_users_sign_in_data().body(body
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .authentication()
+                .post_users_sign_in_data()
+                .body(body.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 201);
+            let decoded: models::PostUsersSignInDataResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -110,10 +135,18 @@ mod every_operation {
                 r#"{"ButlerTasks":{"ButlerTask":[{"description":"text","enabled":true,"interval":1,"name":"text","scheduleRandomized":true,"title":"text"}]}}"#,
             );
             plex.butler().get_tasks().respond_ok(answer.clone()).expect(1).mount().await;
-            assert_eq!(
-                plex.client().butler().get_tasks(). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .butler()
+                .get_tasks()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetTasksResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -195,11 +228,22 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().collections().create_collection(p_section_id.clone())
-                .title(p_title.clone()).smart(p_smart.clone()).uri(p_uri.clone())
-                .r#type(p_type.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .collections()
+                .create_collection(p_section_id.clone())
+                .title(p_title.clone())
+                .smart(p_smart.clone())
+                .uri(p_uri.clone())
+                .r#type(p_type.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -249,10 +293,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_collection_items(p_collection_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_collection_items(p_collection_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -288,17 +340,28 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_metadata_item(p_ids.clone())
+            let raw = plex
+                .client()
+                .content()
+                .get_metadata_item(p_ids.clone())
                 .async_check_files(p_async_check_files.clone())
-                .async_refresh_local_media_agent(p_async_refresh_local_media_agent
-                .clone()).async_refresh_analysis(p_async_refresh_analysis.clone())
-                .check_files(p_check_files.clone()).skip_refresh(p_skip_refresh.clone())
+                .async_refresh_local_media_agent(
+                    p_async_refresh_local_media_agent.clone(),
+                )
+                .async_refresh_analysis(p_async_refresh_analysis.clone())
+                .check_files(p_check_files.clone())
+                .skip_refresh(p_skip_refresh.clone())
                 .check_file_availability(p_check_file_availability.clone())
                 .async_augment_metadata(p_async_augment_metadata.clone())
-                .augment_count(p_augment_count.clone()). await
-                .expect("the call succeeds"), answer
+                .augment_count(p_augment_count.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -316,10 +379,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_albums(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_albums(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -349,14 +420,23 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().list_content(p_section_id.clone())
+            let raw = plex
+                .client()
+                .content()
+                .list_content(p_section_id.clone())
                 .x_plex_container_start(p_x_plex_container_start.clone())
                 .x_plex_container_size(p_x_plex_container_size.clone())
-                .media_query(p_media_query.clone()).include_meta(p_include_meta.clone())
-                .include_guids(p_include_guids.clone()). await
-                .expect("the call succeeds"), answer
+                .media_query(p_media_query.clone())
+                .include_meta(p_include_meta.clone())
+                .include_guids(p_include_guids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -374,10 +454,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_all_leaves(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_all_leaves(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -395,10 +483,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_arts(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_arts(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithArtwork = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -416,10 +512,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_categories(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_categories(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithArtwork = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -437,10 +541,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_cluster(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_cluster(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithArtwork = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -466,12 +578,24 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_sonic_path(p_section_id.clone(), p_start_id
-                .clone(), p_end_id.clone()).count(p_count.clone())
-                .max_distance(p_max_distance.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_sonic_path(
+                    p_section_id.clone(),
+                    p_start_id.clone(),
+                    p_end_id.clone(),
+                )
+                .count(p_count.clone())
+                .max_distance(p_max_distance.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -489,10 +613,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_folders(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_folders(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetFoldersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -510,10 +642,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().list_moments(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .list_moments(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithArtwork = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -539,12 +679,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().content().get_sonically_similar(p_section_id.clone(),
-                p_values.clone()).r#type(p_type.clone()).limit(p_limit.clone())
-                .max_distance(p_max_distance.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .content()
+                .get_sonically_similar(p_section_id.clone(), p_values.clone())
+                .r#type(p_type.clone())
+                .limit(p_limit.clone())
+                .max_distance(p_max_distance.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -558,10 +707,18 @@ mod every_operation {
                 r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#,
             );
             plex.dv_rs().list_dv_rs().respond_ok(answer.clone()).expect(1).mount().await;
-            assert_eq!(
-                plex.client().dv_rs().list_dv_rs(). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .list_dv_rs()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListDvRsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -587,11 +744,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().create_dvr().lineup(p_lineup.clone())
-                .device(p_device.clone()).language(p_language.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .create_dvr()
+                .lineup(p_lineup.clone())
+                .device(p_device.clone())
+                .language(p_language.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::CreateDvrResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -609,10 +776,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().get_dvr(p_dvr_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .get_dvr(p_dvr_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetDvrResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -651,10 +826,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().tune_channel(p_dvr_id.clone(), p_channel.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .tune_channel(p_dvr_id.clone(), p_channel.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -674,10 +857,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().add_device_to_dvr(p_dvr_id.clone(), p_device_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .add_device_to_dvr(p_dvr_id.clone(), p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::AddDeviceToDvrResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -697,10 +888,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().remove_device_from_dvr(p_dvr_id.clone(),
-                p_device_id.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .remove_device_from_dvr(p_dvr_id.clone(), p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::RemoveDeviceFromDvrResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -720,10 +919,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().add_lineup(p_dvr_id.clone(), p_lineup.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .add_lineup(p_dvr_id.clone(), p_lineup.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::AddLineupResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -743,10 +950,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().delete_lineup(p_dvr_id.clone(), p_lineup.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .delete_lineup(p_dvr_id.clone(), p_lineup.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::DeleteLineupResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -766,10 +981,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().dv_rs().set_dvr_preferences(p_dvr_id.clone()).name(p_name
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .dv_rs()
+                .set_dvr_preferences(p_dvr_id.clone())
+                .name(p_name.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::SetDvrPreferencesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -828,10 +1052,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().get_available_grabbers().protocol(p_protocol
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .get_available_grabbers()
+                .protocol(p_protocol.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetAvailableGrabbersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -847,10 +1080,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().list_devices(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .list_devices()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -868,10 +1109,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().add_device().uri(p_uri.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .add_device()
+                .uri(p_uri.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -887,10 +1137,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().discover_devices(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .discover_devices()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -908,10 +1166,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().get_device_details(p_device_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .get_device_details(p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -931,10 +1197,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().modify_device(p_device_id.clone())
-                .enabled(p_enabled.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .modify_device(p_device_id.clone())
+                .enabled(p_enabled.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ModifyDeviceResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -952,10 +1227,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().remove_device(p_device_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .remove_device(p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::RemoveDeviceResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -985,13 +1268,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().set_channelmap(p_device_id.clone())
+            let raw = plex
+                .client()
+                .devices()
+                .set_channelmap(p_device_id.clone())
                 .channel_mapping(p_channel_mapping.clone())
                 .channel_mapping_by_key(p_channel_mapping_by_key.clone())
-                .channels_enabled(p_channels_enabled.clone()). await
-                .expect("the call succeeds"), answer
+                .channels_enabled(p_channels_enabled.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1009,10 +1300,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().get_devices_channels(p_device_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .get_devices_channels(p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetDevicesChannelsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1054,10 +1353,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().scan(p_device_id.clone()).source(p_source
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .scan(p_device_id.clone())
+                .source(p_source.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1075,10 +1383,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().devices().stop_scan(p_device_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .devices()
+                .stop_scan(p_device_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDevice = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1118,10 +1434,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().create_download_queue(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .download_queue()
+                .create_download_queue()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::CreateDownloadQueueResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1139,10 +1463,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().get_download_queue(p_queue_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .download_queue()
+                .get_download_queue(p_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetDownloadQueueResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1218,28 +1550,44 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().add_download_queue_items(p_queue_id
-                .clone(), p_keys.clone()).advanced_subtitles(p_advanced_subtitles
-                .clone()).audio_boost(p_audio_boost.clone())
+            let raw = plex
+                .client()
+                .download_queue()
+                .add_download_queue_items(p_queue_id.clone(), p_keys.clone())
+                .advanced_subtitles(p_advanced_subtitles.clone())
+                .audio_boost(p_audio_boost.clone())
                 .audio_channel_count(p_audio_channel_count.clone())
                 .auto_adjust_quality(p_auto_adjust_quality.clone())
                 .auto_adjust_subtitle(p_auto_adjust_subtitle.clone())
-                .direct_play(p_direct_play.clone()).direct_stream(p_direct_stream
-                .clone()).direct_stream_audio(p_direct_stream_audio.clone())
+                .direct_play(p_direct_play.clone())
+                .direct_stream(p_direct_stream.clone())
+                .direct_stream_audio(p_direct_stream_audio.clone())
                 .disable_resolution_rotation(p_disable_resolution_rotation.clone())
-                .has_mde(p_has_mde.clone()).location(p_location.clone())
-                .media_buffer_size(p_media_buffer_size.clone()).media_index(p_media_index
-                .clone()).music_bitrate(p_music_bitrate.clone()).offset(p_offset.clone())
-                .part_index(p_part_index.clone()).path(p_path.clone())
-                .peak_bitrate(p_peak_bitrate.clone()).photo_resolution(p_photo_resolution
-                .clone()).protocol(p_protocol.clone())
+                .has_mde(p_has_mde.clone())
+                .location(p_location.clone())
+                .media_buffer_size(p_media_buffer_size.clone())
+                .media_index(p_media_index.clone())
+                .music_bitrate(p_music_bitrate.clone())
+                .offset(p_offset.clone())
+                .part_index(p_part_index.clone())
+                .path(p_path.clone())
+                .peak_bitrate(p_peak_bitrate.clone())
+                .photo_resolution(p_photo_resolution.clone())
+                .protocol(p_protocol.clone())
                 .seconds_per_segment(p_seconds_per_segment.clone())
-                .subtitle_size(p_subtitle_size.clone()).subtitles(p_subtitles.clone())
-                .video_bitrate(p_video_bitrate.clone()).video_quality(p_video_quality
-                .clone()).video_resolution(p_video_resolution.clone()). await
-                .expect("the call succeeds"), answer
+                .subtitle_size(p_subtitle_size.clone())
+                .subtitles(p_subtitles.clone())
+                .video_bitrate(p_video_bitrate.clone())
+                .video_quality(p_video_quality.clone())
+                .video_resolution(p_video_resolution.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::AddDownloadQueueItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1259,10 +1607,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().get_item_decision(p_queue_id.clone(),
-                p_item_id.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .download_queue()
+                .get_item_decision(p_queue_id.clone(), p_item_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDecision = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1301,10 +1657,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().list_download_queue_items(p_queue_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .download_queue()
+                .list_download_queue_items(p_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListDownloadQueueItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1324,10 +1688,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().download_queue().get_download_queue_items(p_queue_id
-                .clone(), p_item_id.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .download_queue()
+                .get_download_queue_items(p_queue_id.clone(), p_item_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetDownloadQueueItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1395,10 +1767,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().compute_channel_map(p_device.clone(), p_lineup
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .compute_channel_map(p_device.clone(), p_lineup.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ComputeChannelMapResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1416,10 +1796,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_channels(p_lineup.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_channels(p_lineup.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetChannelsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1435,10 +1823,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_countries(). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_countries()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetCountriesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1460,11 +1856,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_countries_lineups(p_country.clone(), p_epg_id
-                .clone()).postal_code(p_postal_code.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_countries_lineups(p_country.clone(), p_epg_id.clone())
+                .postal_code(p_postal_code.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithLineup = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1484,10 +1888,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_country_regions(p_country.clone(), p_epg_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_country_regions(p_country.clone(), p_epg_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetCountryRegionsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1509,10 +1921,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().list_lineups(p_country.clone(), p_epg_id.clone(),
-                p_region.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .list_lineups(p_country.clone(), p_epg_id.clone(), p_region.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithLineup = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1528,10 +1948,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_all_languages(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_all_languages()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetAllLanguagesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1570,10 +1998,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().epg().get_lineup_channels(p_lineup.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .epg()
+                .get_lineup_channels(p_lineup.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetLineupChannelsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -1645,10 +2081,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().general().get_server_info(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .general()
+                .get_server_info()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDirectory = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1664,10 +2108,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().general().get_identity(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .general()
+                .get_identity()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetIdentityResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1687,11 +2139,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().general().get_source_connection_information(p_source
-                .clone()).refresh(p_refresh.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .general()
+                .get_source_connection_information(p_source.clone())
+                .refresh(p_refresh.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetSourceConnectionInformationResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1711,10 +2171,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().general().get_transient_token(p_type.clone(), p_scope
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .general()
+                .get_transient_token(p_type.clone(), p_scope.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetTransientTokenResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -1741,11 +2209,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_all_hubs().count(p_count.clone())
-                .only_transient(p_only_transient.clone()).identifier(p_identifier
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_all_hubs()
+                .count(p_count.clone())
+                .only_transient(p_only_transient.clone())
+                .identifier(p_identifier.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetAllHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1763,10 +2241,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_continue_watching().count(p_count.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_continue_watching()
+                .count(p_count.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetContinueWatchingResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1788,10 +2275,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_hub_items(p_identifier.clone()).count(p_count
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_hub_items(p_identifier.clone())
+                .count(p_count.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetHubItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1813,11 +2309,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_metadata_hubs(p_metadata_id.clone())
-                .count(p_count.clone()).only_transient(p_only_transient.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_metadata_hubs(p_metadata_id.clone())
+                .count(p_count.clone())
+                .only_transient(p_only_transient.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithHubs = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1839,11 +2344,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_postplay_hubs(p_metadata_id.clone())
-                .count(p_count.clone()).only_transient(p_only_transient.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_postplay_hubs(p_metadata_id.clone())
+                .count(p_count.clone())
+                .only_transient(p_only_transient.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithHubs = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1865,11 +2379,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_related_hubs(p_metadata_id.clone())
-                .count(p_count.clone()).only_transient(p_only_transient.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_related_hubs(p_metadata_id.clone())
+                .count(p_count.clone())
+                .only_transient(p_only_transient.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithHubs = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1887,10 +2410,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_promoted_hubs().count(p_count.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_promoted_hubs()
+                .count(p_count.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetPromotedHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1912,11 +2444,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().get_section_hubs(p_section_id.clone()).count(p_count
-                .clone()).only_transient(p_only_transient.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .get_section_hubs(p_section_id.clone())
+                .count(p_count.clone())
+                .only_transient(p_only_transient.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetSectionHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -1936,11 +2477,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().list_hubs(p_section_id.clone())
-                .metadata_item_id(p_metadata_item_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .list_hubs(p_section_id.clone())
+                .metadata_item_id(p_metadata_item_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2011,10 +2560,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().hubs().move_hub(p_section_id.clone(), p_identifier.clone())
-                .after(p_after.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .hubs()
+                .move_hub(p_section_id.clone(), p_identifier.clone())
+                .after(p_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MoveHubResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2088,10 +2646,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_library_items().media_query(p_media_query
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_library_items()
+                .media_query(p_media_query.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2133,13 +2700,22 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().ingest_transient_item().url(p_url.clone())
+            let raw = plex
+                .client()
+                .library()
+                .ingest_transient_item()
+                .url(p_url.clone())
                 .virtual_file_path(p_virtual_file_path.clone())
                 .compute_hashes(p_compute_hashes.clone())
-                .ingest_non_matches(p_ingest_non_matches.clone()). await
-                .expect("the call succeeds"), answer
+                .ingest_non_matches(p_ingest_non_matches.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2185,19 +2761,34 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_library_matches().r#type(p_type.clone())
+            let raw = plex
+                .client()
+                .library()
+                .get_library_matches()
+                .r#type(p_type.clone())
                 .include_full_metadata(p_include_full_metadata.clone())
                 .include_ancestor_metadata(p_include_ancestor_metadata.clone())
-                .include_alternate_metadata_sources(p_include_alternate_metadata_sources
-                .clone()).guid(p_guid.clone()).title(p_title.clone()).year(p_year
-                .clone()).path(p_path.clone()).grandparent_title(p_grandparent_title
-                .clone()).grandparent_year(p_grandparent_year.clone())
-                .parent_index(p_parent_index.clone()).index(p_index.clone())
+                .include_alternate_metadata_sources(
+                    p_include_alternate_metadata_sources.clone(),
+                )
+                .guid(p_guid.clone())
+                .title(p_title.clone())
+                .year(p_year.clone())
+                .path(p_path.clone())
+                .grandparent_title(p_grandparent_title.clone())
+                .grandparent_year(p_grandparent_year.clone())
+                .parent_index(p_parent_index.clone())
+                .index(p_index.clone())
                 .originally_available_at(p_originally_available_at.clone())
-                .parent_title(p_parent_title.clone()). await
-                .expect("the call succeeds"), answer
+                .parent_title(p_parent_title.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2326,10 +2917,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_all_item_leaves(p_ids.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_all_item_leaves(p_ids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2419,10 +3018,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_extras(p_ids.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_extras(p_ids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2551,12 +3158,24 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().create_marker(p_ids.clone(), p_type.clone(),
-                p_start_time_offset.clone()).end_time_offset(p_end_time_offset.clone())
-                .attributes(p_attributes.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .library()
+                .create_marker(
+                    p_ids.clone(),
+                    p_type.clone(),
+                    p_start_time_offset.clone(),
+                )
+                .end_time_offset(p_end_time_offset.clone())
+                .attributes(p_attributes.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::CreateMarkerResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2586,12 +3205,25 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().edit_marker(p_ids.clone(), p_marker.clone(),
-                p_type.clone(), p_start_time_offset.clone())
-                .end_time_offset(p_end_time_offset.clone()).attributes(p_attributes
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .edit_marker(
+                    p_ids.clone(),
+                    p_marker.clone(),
+                    p_type.clone(),
+                    p_start_time_offset.clone(),
+                )
+                .end_time_offset(p_end_time_offset.clone())
+                .attributes(p_attributes.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::EditMarkerResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2670,12 +3302,24 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().list_matches(p_ids.clone()).title(p_title
-                .clone()).parent_title(p_parent_title.clone()).agent(p_agent.clone())
-                .language(p_language.clone()).year(p_year.clone()).manual(p_manual
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .list_matches(p_ids.clone())
+                .title(p_title.clone())
+                .parent_title(p_parent_title.clone())
+                .agent(p_agent.clone())
+                .language(p_language.clone())
+                .year(p_year.clone())
+                .manual(p_manual.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2749,13 +3393,22 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().list_sonically_similar(p_ids.clone())
+            let raw = plex
+                .client()
+                .library()
+                .list_sonically_similar(p_ids.clone())
                 .exclude_parent_id(p_exclude_parent_id.clone())
-                .exclude_grandparent_id(p_exclude_grandparent_id.clone()).limit(p_limit
-                .clone()).max_distance(p_max_distance.clone()). await
-                .expect("the call succeeds"), answer
+                .exclude_grandparent_id(p_exclude_grandparent_id.clone())
+                .limit(p_limit.clone())
+                .max_distance(p_max_distance.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2820,10 +3473,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_related_items(p_ids.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_related_items(p_ids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetRelatedItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2843,10 +3504,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().list_similar(p_ids.clone()).count(p_count
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .list_similar(p_ids.clone())
+                .count(p_count.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2923,10 +3593,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_item_tree(p_ids.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_item_tree(p_ids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithNestedMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -2963,10 +3641,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().list_top_users(p_ids.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .list_top_users(p_ids.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListTopUsersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3220,10 +3906,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_person(p_person_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_person(p_person_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetPersonResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3241,10 +3935,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().list_person_media(p_person_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .list_person_media(p_person_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3262,10 +3964,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_random_artwork().sections(p_sections.clone())
-                . await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_random_artwork()
+                .sections(p_sections.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithArtwork = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3281,10 +3992,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_sections(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_sections()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetSectionsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3328,14 +4047,31 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().add_section(p_name.clone(), p_type.clone(),
-                p_agent.clone(), p_language.clone()).scanner(p_scanner.clone())
-                .metadata_agent_provider_group_id(p_metadata_agent_provider_group_id
-                .clone()).locations(p_locations.clone()).prefs(p_prefs.clone())
-                .relative(p_relative.clone()).import_fromi_tunes(p_import_fromi_tunes
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .add_section(
+                    p_name.clone(),
+                    p_type.clone(),
+                    p_agent.clone(),
+                    p_language.clone(),
+                )
+                .scanner(p_scanner.clone())
+                .metadata_agent_provider_group_id(
+                    p_metadata_agent_provider_group_id.clone(),
+                )
+                .locations(p_locations.clone())
+                .prefs(p_prefs.clone())
+                .relative(p_relative.clone())
+                .import_fromi_tunes(p_import_fromi_tunes.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::AddSectionResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3351,10 +4087,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().stop_all_refreshes(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .stop_all_refreshes()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::StopAllRefreshesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3374,10 +4118,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_sections_prefs(p_type.clone()).agent(p_agent
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_sections_prefs(p_type.clone())
+                .agent(p_agent.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetSectionsPrefsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3417,11 +4170,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_library_details(p_section_id.clone())
-                .include_details(p_include_details.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_library_details(p_section_id.clone())
+                .include_details(p_include_details.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetLibraryDetailsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3595,11 +4356,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().autocomplete(p_section_id.clone()).r#type(p_type
-                .clone()).field_query(p_field_query.clone()).media_query(p_media_query
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .autocomplete(p_section_id.clone())
+                .r#type(p_type.clone())
+                .field_query(p_field_query.clone())
+                .media_query(p_media_query.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3642,11 +4413,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_collections(p_section_id.clone())
-                .media_query(p_media_query.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .library()
+                .get_collections(p_section_id.clone())
+                .media_query(p_media_query.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3670,11 +4449,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_common(p_section_id.clone()).r#type(p_type
-                .clone()).media_query(p_media_query.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_common(p_section_id.clone())
+                .r#type(p_type.clone())
+                .media_query(p_media_query.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3740,10 +4528,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_section_filters(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_section_filters(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetSectionFiltersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3769,11 +4565,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_first_characters(p_section_id.clone())
-                .r#type(p_type.clone()).sort(p_sort.clone()).media_query(p_media_query
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_first_characters(p_section_id.clone())
+                .r#type(p_type.clone())
+                .sort(p_sort.clone())
+                .media_query(p_media_query.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetFirstCharactersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3831,10 +4637,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_section_preferences(p_section_id.clone())
-                .agent(p_agent.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_section_preferences(p_section_id.clone())
+                .agent(p_agent.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSettings = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -3919,10 +4734,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_available_sorts(p_section_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_available_sorts(p_section_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetAvailableSortsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4017,11 +4840,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_stream_levels(p_stream_id.clone())
-                .subsample(p_subsample.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .library()
+                .get_stream_levels(p_stream_id.clone())
+                .subsample(p_subsample.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetStreamLevelsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4060,10 +4891,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library().get_tags().r#type(p_type.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library()
+                .get_tags()
+                .r#type(p_type.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetTagsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4086,10 +4926,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_collections().add_collection_items(p_collection_id
-                .clone(), p_uri.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_collections()
+                .add_collection_items(p_collection_id.clone(), p_uri.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4109,11 +4957,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_collections()
-                .delete_collection_item(p_collection_id.clone(), p_item_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_collections()
+                .delete_collection_item(p_collection_id.clone(), p_item_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4135,11 +4990,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_collections().move_collection_item(p_collection_id
-                .clone(), p_item_id.clone()).after(p_after.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_collections()
+                .move_collection_item(p_collection_id.clone(), p_item_id.clone())
+                .after(p_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4162,11 +5025,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().create_playlist().uri(p_uri.clone())
-                .play_queue_id(p_play_queue_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .create_playlist()
+                .uri(p_uri.clone())
+                .play_queue_id(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4245,10 +5117,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().get_playlist_generators(p_playlist_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .get_playlist_generators(p_playlist_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetPlaylistGeneratorsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4270,11 +5150,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().add_playlist_items(p_playlist_id
-                .clone()).uri(p_uri.clone()).play_queue_id(p_play_queue_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .add_playlist_items(p_playlist_id.clone())
+                .uri(p_uri.clone())
+                .play_queue_id(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4292,10 +5181,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().clear_playlist_items(p_playlist_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .clear_playlist_items(p_playlist_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4315,11 +5212,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().get_playlist_generator(p_playlist_id
-                .clone(), p_generator_id.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .get_playlist_generator(p_playlist_id.clone(), p_generator_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetPlaylistGeneratorResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4343,11 +5247,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().modify_playlist_generator(p_playlist_id
-                .clone(), p_generator_id.clone()).item(p_item.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .modify_playlist_generator(p_playlist_id.clone(), p_generator_id.clone())
+                .item(p_item.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4367,11 +5279,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().delete_playlist_item(p_playlist_id
-                .clone(), p_generator_id.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .delete_playlist_item(p_playlist_id.clone(), p_generator_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4391,11 +5310,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists()
-                .get_playlist_generator_items(p_playlist_id.clone(), p_generator_id
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .get_playlist_generator_items(
+                    p_playlist_id.clone(),
+                    p_generator_id.clone(),
+                )
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetPlaylistGeneratorItemsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4447,11 +5376,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().library_playlists().move_playlist_item(p_playlist_id
-                .clone(), p_playlist_item_id.clone()).after(p_after.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .library_playlists()
+                .move_playlist_item(p_playlist_id.clone(), p_playlist_item_id.clone())
+                .after(p_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4470,10 +5407,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().live_tv().get_sessions(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .live_tv()
+                .get_sessions()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4491,10 +5436,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().live_tv().get_live_tv_session(p_session_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .live_tv()
+                .get_live_tv_session(p_session_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4654,15 +5607,27 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().create_play_queue(p_type.clone()).uri(p_uri
-                .clone()).playlist_id(p_playlist_id.clone()).key(p_key.clone())
-                .shuffle(p_shuffle.clone()).repeat(p_repeat.clone())
+            let raw = plex
+                .client()
+                .play_queue()
+                .create_play_queue(p_type.clone())
+                .uri(p_uri.clone())
+                .playlist_id(p_playlist_id.clone())
+                .key(p_key.clone())
+                .shuffle(p_shuffle.clone())
+                .repeat(p_repeat.clone())
                 .continuous(p_continuous.clone())
-                .extras_prefix_count(p_extras_prefix_count.clone()).recursive(p_recursive
-                .clone()).on_deck(p_on_deck.clone()). await .expect("the call succeeds"),
-                answer
+                .extras_prefix_count(p_extras_prefix_count.clone())
+                .recursive(p_recursive.clone())
+                .on_deck(p_on_deck.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::CreatePlayQueueResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4690,12 +5655,23 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().get_play_queue(p_play_queue_id.clone())
-                .own(p_own.clone()).center(p_center.clone()).window(p_window.clone())
-                .include_before(p_include_before.clone()).include_after(p_include_after
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .get_play_queue(p_play_queue_id.clone())
+                .own(p_own.clone())
+                .center(p_center.clone())
+                .window(p_window.clone())
+                .include_before(p_include_before.clone())
+                .include_after(p_include_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4719,11 +5695,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().add_to_play_queue(p_play_queue_id.clone())
-                .uri(p_uri.clone()).playlist_id(p_playlist_id.clone()).next(p_next
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .add_to_play_queue(p_play_queue_id.clone())
+                .uri(p_uri.clone())
+                .playlist_id(p_playlist_id.clone())
+                .next(p_next.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4741,10 +5727,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().clear_play_queue(p_play_queue_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .clear_play_queue(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4764,11 +5758,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().delete_play_queue_item(p_play_queue_id
-                .clone(), p_play_queue_item_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .delete_play_queue_item(
+                    p_play_queue_id.clone(),
+                    p_play_queue_item_id.clone(),
+                )
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4790,11 +5794,22 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().move_play_queue_item(p_play_queue_id.clone(),
-                p_play_queue_item_id.clone()).after(p_after.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .move_play_queue_item(
+                    p_play_queue_id.clone(),
+                    p_play_queue_item_id.clone(),
+                )
+                .after(p_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4812,10 +5827,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().reset_play_queue(p_play_queue_id.clone()).
-                await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .reset_play_queue(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4833,10 +5856,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().shuffle(p_play_queue_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .shuffle(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4854,10 +5885,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().play_queue().unshuffle(p_play_queue_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .play_queue()
+                .unshuffle(p_play_queue_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4880,11 +5919,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().playlist().list_playlists().playlist_type(p_playlist_type
-                .clone()).smart(p_smart.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .playlist()
+                .list_playlists()
+                .playlist_type(p_playlist_type.clone())
+                .smart(p_smart.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4902,10 +5950,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().playlist().get_playlist(p_playlist_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .playlist()
+                .get_playlist(p_playlist_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithPlaylistMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -4925,10 +5981,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().playlist().get_playlist_items(p_playlist_id.clone())
-                .r#type(p_type.clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .playlist()
+                .get_playlist_items(p_playlist_id.clone())
+                .r#type(p_type.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithMetadata = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4953,12 +6018,21 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().plex().get_server_resources().include_https(p_include_https
-                .clone()).include_relay(p_include_relay.clone())
-                .include_i_pv6(p_include_i_pv6.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .plex()
+                .get_server_resources()
+                .include_https(p_include_https.clone())
+                .include_relay(p_include_relay.clone())
+                .include_i_pv6(p_include_i_pv6.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetServerResourcesResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -4977,10 +6051,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().preferences().get_all_preferences(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .preferences()
+                .get_all_preferences()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSettings = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5019,10 +6101,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().preferences().get_preference().id(p_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .preferences()
+                .get_preference()
+                .id(p_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSettings = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -5041,10 +6132,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().provider().list_providers(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .provider()
+                .list_providers()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListProvidersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5148,11 +6247,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().search().search_hubs(p_query.clone())
-                .section_id(p_section_id.clone()).limit(p_limit.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .search()
+                .search_hubs(p_query.clone())
+                .section_id(p_section_id.clone())
+                .limit(p_limit.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::SearchHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5174,11 +6282,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().search().voice_search_hubs(p_query.clone()).r#type(p_type
-                .clone()).limit(p_limit.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .search()
+                .voice_search_hubs(p_query.clone())
+                .r#type(p_type.clone())
+                .limit(p_limit.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::VoiceSearchHubsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -5197,10 +6314,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().status().list_sessions(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .status()
+                .list_sessions()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListSessionsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5216,10 +6341,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().status().get_background_tasks(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .status()
+                .get_background_tasks()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetBackgroundTasksResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5247,13 +6380,23 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().status().list_playback_history().account_id(p_account_id
-                .clone()).viewed_at(p_viewed_at.clone())
+            let raw = plex
+                .client()
+                .status()
+                .list_playback_history()
+                .account_id(p_account_id.clone())
+                .viewed_at(p_viewed_at.clone())
                 .library_section_id(p_library_section_id.clone())
-                .metadata_item_id(p_metadata_item_id.clone()).sort(p_sort.clone()). await
-                .expect("the call succeeds"), answer
+                .metadata_item_id(p_metadata_item_id.clone())
+                .sort(p_sort.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ListPlaybackHistoryResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5271,10 +6414,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().status().get_history_item(p_history_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .status()
+                .get_history_item(p_history_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetHistoryItemResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5292,10 +6443,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().status().delete_history(p_history_id.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .status()
+                .delete_history(p_history_id.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainer = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5361,11 +6520,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().get_all_subscriptions()
-                .include_grabs(p_include_grabs.clone()).include_storage(p_include_storage
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .get_all_subscriptions()
+                .include_grabs(p_include_grabs.clone())
+                .include_storage(p_include_storage.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSubscription = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5399,13 +6567,24 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().create_subscription()
+            let raw = plex
+                .client()
+                .subscriptions()
+                .create_subscription()
                 .target_library_section_id(p_target_library_section_id.clone())
                 .target_section_location_id(p_target_section_location_id.clone())
-                .r#type(p_type.clone()).hints(p_hints.clone()).prefs(p_prefs.clone())
-                .params(p_params.clone()). await .expect("the call succeeds"), answer
+                .r#type(p_type.clone())
+                .hints(p_hints.clone())
+                .prefs(p_prefs.clone())
+                .params(p_params.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::CreateSubscriptionResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5438,10 +6617,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().get_scheduled_recordings(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .get_scheduled_recordings()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetScheduledRecordingsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5461,10 +6648,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().get_template().guid(p_guid.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .get_template()
+                .guid(p_guid.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetTemplateResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5486,11 +6682,20 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().get_subscription(p_subscription_id.clone())
-                .include_grabs(p_include_grabs.clone()).include_storage(p_include_storage
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .get_subscription(p_subscription_id.clone())
+                .include_grabs(p_include_grabs.clone())
+                .include_storage(p_include_storage.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSubscription = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5512,11 +6717,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions()
-                .edit_subscription_preferences(p_subscription_id.clone()).prefs(p_prefs
-                .clone()). await .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .edit_subscription_preferences(p_subscription_id.clone())
+                .prefs(p_prefs.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSubscription = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5555,11 +6768,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().subscriptions().reorder_subscription(p_subscription_id
-                .clone()).after(p_after.clone()). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .subscriptions()
+                .reorder_subscription(p_subscription_id.clone())
+                .after(p_after.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithSubscription = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -5633,18 +6854,33 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().timeline().report().key(p_key.clone())
-                .rating_key(p_rating_key.clone()).state(p_state.clone())
-                .play_queue_item_id(p_play_queue_item_id.clone()).time(p_time.clone())
-                .duration(p_duration.clone()).continuing(p_continuing.clone())
-                .updated(p_updated.clone()).offline(p_offline.clone())
+            let raw = plex
+                .client()
+                .timeline()
+                .report()
+                .key(p_key.clone())
+                .rating_key(p_rating_key.clone())
+                .state(p_state.clone())
+                .play_queue_item_id(p_play_queue_item_id.clone())
+                .time(p_time.clone())
+                .duration(p_duration.clone())
+                .continuing(p_continuing.clone())
+                .updated(p_updated.clone())
+                .offline(p_offline.clone())
                 .time_to_first_frame(p_time_to_first_frame.clone())
-                .time_stalled(p_time_stalled.clone()).bandwidth(p_bandwidth.clone())
-                .buffered_time(p_buffered_time.clone()).buffered_size(p_buffered_size
-                .clone()).x_plex_session_identifier(p_x_plex_session_identifier.clone()).
-                await .expect("the call succeeds"), answer
+                .time_stalled(p_time_stalled.clone())
+                .bandwidth(p_bandwidth.clone())
+                .buffered_time(p_buffered_time.clone())
+                .buffered_size(p_buffered_size.clone())
+                .x_plex_session_identifier(p_x_plex_session_identifier.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::ReportResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -5822,32 +7058,48 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().transcoder().make_decision(p_transcode_type.clone())
+            let raw = plex
+                .client()
+                .transcoder()
+                .make_decision(p_transcode_type.clone())
                 .transcode_session_id(p_transcode_session_id.clone())
                 .advanced_subtitles(p_advanced_subtitles.clone())
                 .audio_boost(p_audio_boost.clone())
                 .audio_channel_count(p_audio_channel_count.clone())
                 .auto_adjust_quality(p_auto_adjust_quality.clone())
                 .auto_adjust_subtitle(p_auto_adjust_subtitle.clone())
-                .direct_play(p_direct_play.clone()).direct_stream(p_direct_stream
-                .clone()).direct_stream_audio(p_direct_stream_audio.clone())
+                .direct_play(p_direct_play.clone())
+                .direct_stream(p_direct_stream.clone())
+                .direct_stream_audio(p_direct_stream_audio.clone())
                 .disable_resolution_rotation(p_disable_resolution_rotation.clone())
-                .has_mde(p_has_mde.clone()).location(p_location.clone())
-                .media_buffer_size(p_media_buffer_size.clone()).media_index(p_media_index
-                .clone()).music_bitrate(p_music_bitrate.clone()).offset(p_offset.clone())
-                .part_index(p_part_index.clone()).path(p_path.clone())
-                .peak_bitrate(p_peak_bitrate.clone()).photo_resolution(p_photo_resolution
-                .clone()).protocol(p_protocol.clone())
+                .has_mde(p_has_mde.clone())
+                .location(p_location.clone())
+                .media_buffer_size(p_media_buffer_size.clone())
+                .media_index(p_media_index.clone())
+                .music_bitrate(p_music_bitrate.clone())
+                .offset(p_offset.clone())
+                .part_index(p_part_index.clone())
+                .path(p_path.clone())
+                .peak_bitrate(p_peak_bitrate.clone())
+                .photo_resolution(p_photo_resolution.clone())
+                .protocol(p_protocol.clone())
                 .seconds_per_segment(p_seconds_per_segment.clone())
-                .subtitle_size(p_subtitle_size.clone()).subtitles(p_subtitles.clone())
-                .video_bitrate(p_video_bitrate.clone()).video_quality(p_video_quality
-                .clone()).video_resolution(p_video_resolution.clone())
+                .subtitle_size(p_subtitle_size.clone())
+                .subtitles(p_subtitles.clone())
+                .video_bitrate(p_video_bitrate.clone())
+                .video_quality(p_video_quality.clone())
+                .video_resolution(p_video_resolution.clone())
                 .x_plex_client_profile_extra(p_x_plex_client_profile_extra.clone())
                 .x_plex_client_profile_name(p_x_plex_client_profile_name.clone())
-                .x_plex_session_identifier(p_x_plex_session_identifier.clone()). await
-                .expect("the call succeeds"), answer
+                .x_plex_session_identifier(p_x_plex_session_identifier.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::MediaContainerWithDecision = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -6126,10 +7378,19 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().ultra_blur().get_colors().url(p_url.clone()). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .ultra_blur()
+                .get_colors()
+                .url(p_url.clone())
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetColorsResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
 
@@ -6234,10 +7495,18 @@ mod every_operation {
                 .expect(1)
                 .mount()
                 .await;
-            assert_eq!(
-                plex.client().updater().get_updates_status(). await
-                .expect("the call succeeds"), answer
+            let raw = plex
+                .client()
+                .updater()
+                .get_updates_status()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetUpdatesStatusResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }
@@ -6251,10 +7520,18 @@ mod every_operation {
                 r#"{"MediaContainer":{"User":[{"Server":[{"allLibraries":1,"id":907759180,"lastSeenAt":1556281940,"machineIdentifier":"fbb8aa6be6e0c997c6268bc2b4431c8807f70a3","name":"ConnectedUserFlix","numLibraries":16,"owned":1,"pending":1,"serverId":9999999}],"allowCameraUpload":1,"allowChannels":1,"allowSubtitleAdmin":1,"allowSync":1,"allowTuners":1,"email":"zgfuc7krcqfimrmb9lsl5j@protonmail.com","filterAll":"","filterMovies":"","filterMusic":"","filterPhotos":"","filterTelevision":"","home":1,"id":22526914,"protected":1,"recommendationsPlaylistId":"","restricted":1,"thumb":"https://plex.tv/users/3346028014e93acd/avatar?c=1731605021","title":"Plex User","username":"zgfuc7krcqfimrmb9lsl5j"}],"friendlyName":"myPlex","identifier":"com.plexapp.plugins.myplex","machineIdentifier":"3dff4c4da3b1229a649aa574a9e2b419a684a20e","size":30,"totalSize":30}}"#,
             );
             plex.users().get_users().respond_ok(answer.clone()).expect(1).mount().await;
-            assert_eq!(
-                plex.client().users().get_users(). await .expect("the call succeeds"),
-                answer
+            let raw = plex
+                .client()
+                .users()
+                .get_users()
+                .send_raw()
+                .await
+                .expect("the call succeeds");
+            assert_eq!(raw.status, 200);
+            let decoded: models::GetUsersResponse = arg(
+                std::str::from_utf8(&raw.body).expect("a UTF-8 body"),
             );
+            assert_eq!(decoded, answer);
             plex.verify();
         }
     }

@@ -2,7 +2,8 @@
 //! the mock matches every parameter (and the body) at its example value and answers with the
 //! documented success; the SDK's call with the same values must get that answer, and the mock
 //! must have seen exactly one call. It proves, operation by operation, that the mock's route,
-//! parameter encoding and responders agree with what the SDK sends and decodes.
+//! parameter encoding and responders agree with what the SDK sends; a JSON answer is read raw
+//! and decoded into its model, which must give back the value answered.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -140,10 +141,18 @@ fn answer(op: &Operation, call: TokenStream) -> (TokenStream, TokenStream, Token
                 .and_then(|b| serde_json::from_str(b).ok())
                 .unwrap_or(Value::Object(Default::default()));
             let body = json_tokens(&parsed);
+            // Read raw and decoded here, with the decoder `arg` already instantiates: decoding
+            // through the SDK would compile its decoder once more per model (a minute here).
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
             (
                 quote! { let answer: #ty = arg(#body); },
                 quote! { .#responder(answer.clone()) },
-                quote! { assert_eq!(#call.await.expect("the call succeeds"), answer); },
+                quote! {
+                    let raw = #call.send_raw().await.expect("the call succeeds");
+                    assert_eq!(raw.status, #code);
+                    let decoded: #ty = arg(std::str::from_utf8(&raw.body).expect("a UTF-8 body"));
+                    assert_eq!(decoded, answer);
+                },
             )
         }
         Success::Text if has(&|m| m.starts_with("text/") && !m.starts_with("text/html")) => (

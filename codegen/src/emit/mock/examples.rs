@@ -63,7 +63,12 @@ pub fn build(doc: &Value, models: &BTreeSet<String>) -> Examples {
             }
         }
         if chosen.is_none() {
-            let built = sample(doc, schema, 0);
+            // Without its own example, which `sample` would otherwise give back.
+            let mut bare = schema.clone();
+            if let Some(map) = bare.as_object_mut() {
+                map.remove("example");
+            }
+            let built = sample(doc, &bare, 0);
             let source = if has_example(doc, schema, &mut BTreeSet::new()) {
                 "built from its schema and the document's examples of its properties"
             } else {
@@ -361,6 +366,36 @@ mod tests {
         assert_eq!(conforms(&doc, &schema, &json!({}), ""), Err("/: the required `e` is missing".into()));
         let closed = json!({"type": "object", "additionalProperties": false, "properties": {}});
         assert!(conforms(&doc, &closed, &json!({"x": 1}), "").is_err());
+    }
+
+    #[test]
+    fn an_example_that_does_not_fit_is_skipped_listed_and_replaced() {
+        let doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "Task": {"type": "object", "example": {"enabled": "often"}, "properties": {
+                    "enabled": {"type": "boolean"},
+                    "name": {"type": "string", "example": "BackupDatabase"},
+                }},
+                "Plain": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "NoModel": {"type": "string"},
+            }},
+        });
+        let models: BTreeSet<String> = ["Task", "Plain"].map(String::from).into();
+        let examples = build(&doc, &models);
+        assert_eq!(
+            examples.skipped,
+            [(
+                "Task".to_string(),
+                "its `example` does not fit the schema: /enabled: \"often\" where the schema has boolean".to_string()
+            )]
+        );
+        let task = examples.entries.iter().find(|e| e.model == "Task").expect("Task still has an example");
+        assert_eq!(task.json, r#"{"enabled":true,"name":"BackupDatabase"}"#);
+        assert!(task.source.contains("examples of its properties"), "{}", task.source);
+        let plain = examples.entries.iter().find(|e| e.model == "Plain").expect("Plain has one made up");
+        assert!(plain.source.contains("gives no example"), "{}", plain.source);
+        assert!(examples.entries.iter().all(|e| e.model != "NoModel"));
     }
 
     #[test]
