@@ -53,6 +53,8 @@ pub use normalise::Change;
 pub struct Generation {
     /// The files of plex-sdk's `src/generated/`, paths relative to the crate.
     pub files: Vec<GeneratedFile>,
+    /// The generated files of the mock crate (`plex-sdk-mock`), paths relative to it.
+    pub mock_files: Vec<GeneratedFile>,
     /// The surface they implement.
     pub api: model::Api,
     /// Every edit selection and normalisation made to the document, in order.
@@ -76,7 +78,8 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     let mut types = types::Types::new(source, &doc)?;
     let api = model::build(source, &doc, tags, &mut types)?;
     let files = emit::emit(&api, &doc, types.tokens(), spec_label)?;
-    Ok(Generation { files, api, changes })
+    let mock_files = emit::mock::emit(&api, &doc, &types.names(), spec_label)?;
+    Ok(Generation { files, mock_files, api, changes })
 }
 
 /// Every tag of `source` that has an operation, in the order the document declares them

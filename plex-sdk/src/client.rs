@@ -308,10 +308,10 @@ impl PlexClient {
         if let Some(token) = var("PLEX_TOKEN") {
             builder = builder.token(token);
         }
-        if let Some(id) = var("PLEX_CLIENT_IDENTIFIER") {
-            if let Some(slot) = builder.globals.client_identifier_slot() {
-                *slot = Some(id);
-            }
+        if let Some(id) = var("PLEX_CLIENT_IDENTIFIER")
+            && let Some(slot) = builder.globals.client_identifier_slot()
+        {
+            *slot = Some(id);
         }
         builder.build()
     }

@@ -311,6 +311,20 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for OptionVisitor<V> {
     }
 }
 
+/// Writes a `BoolInt` field as the document does: `1` for true, `0` for false.
+pub(crate) fn write_bool_int<S: serde::Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(u8::from(*value))
+}
+
+/// [`write_bool_int`] for an optional field (`None` is written as `null`, and is usually
+/// skipped by the field's `skip_serializing_if`).
+pub(crate) fn write_opt_bool_int<S: serde::Serializer>(value: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => write_bool_int(v, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -494,19 +508,5 @@ mod tests {
         assert!(err.contains("23.976") && err.contains("without a fraction"), "{err}");
         let err = one("flag", r#""yes""#).unwrap_err().to_string();
         assert!(err.contains("\"yes\"") && err.contains("a boolean"), "{err}");
-    }
-}
-
-/// Writes a `BoolInt` field as the document does: `1` for true, `0` for false.
-pub(crate) fn write_bool_int<S: serde::Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u8(u8::from(*value))
-}
-
-/// [`write_bool_int`] for an optional field (`None` is written as `null`, and is usually
-/// skipped by the field's `skip_serializing_if`).
-pub(crate) fn write_opt_bool_int<S: serde::Serializer>(value: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => write_bool_int(v, s),
-        None => s.serialize_none(),
     }
 }

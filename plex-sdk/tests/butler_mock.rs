@@ -1,6 +1,7 @@
 //! End-to-end tests of the generated Butler operations against a wiremock server: what goes
 //! on the wire (method, path, headers), how each answer is mapped to a result, retries,
-//! timeouts, connection failures, configuration, and that the token never leaks.
+//! timeouts, connection failures, configuration, and that the token never leaks. Where only
+//! the answer matters, the server is plex-sdk-mock's typed mock.
 
 use std::future::IntoFuture;
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 use plex_sdk::butler::StartTaskStatus;
 use plex_sdk::models::{ButlerTask, GetTasksResponse};
 use plex_sdk::{BODY_EXCERPT_LIMIT, Error, PlexClient, RetryConfig, Server};
+use plex_sdk_mock::PlexMock;
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -405,20 +407,16 @@ async fn get_tasks_tolerates_unknown_and_missing_fields() {
 }
 
 // ---------------------------------------------------------------------------------------
-// 4. startTask / stopTask statuses
+// 4. startTask / stopTask statuses (mocked with plex-sdk-mock: typed, one line per answer)
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn start_task_200_is_ok() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler/BackupDatabase"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>ok</html>", "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let plex = PlexMock::start().await;
+    let task = plex.butler().start_task().butler_task(ButlerTask::BackupDatabase);
+    task.respond_bytes(200, "text/html", "<html>ok</html>").expect(1).mount().await;
 
-    let status = client_for(&server).butler().start_task(ButlerTask::BackupDatabase).await.unwrap();
+    let status = plex.client().butler().start_task(ButlerTask::BackupDatabase).await.unwrap();
 
     assert_eq!(status, StartTaskStatus::Ok);
     assert_eq!(status.status(), 200);
@@ -426,14 +424,9 @@ async fn start_task_200_is_ok() {
 
 #[tokio::test]
 async fn start_task_202_is_accepted() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler/BackupDatabase"))
-        .respond_with(ResponseTemplate::new(202))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let client = client_for(&server);
+    let plex = PlexMock::start().await;
+    plex.butler().start_task().butler_task(ButlerTask::BackupDatabase).respond_accepted().expect(2).mount().await;
+    let client = plex.client();
 
     let status = client.butler().start_task(ButlerTask::BackupDatabase).await.unwrap();
     assert_eq!(status, StartTaskStatus::Accepted);
@@ -445,17 +438,11 @@ async fn start_task_202_is_accepted() {
 
 #[tokio::test]
 async fn start_task_404_is_api_error_with_body_excerpt() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler/MusicAnalysis"))
-        .respond_with(
-            ResponseTemplate::new(404).set_body_raw("<html><body>No such butler task</body></html>", "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let plex = PlexMock::start().await;
+    let task = plex.butler().start_task().butler_task(ButlerTask::MusicAnalysis);
+    task.respond_bytes(404, "text/html", "<html><body>No such butler task</body></html>").expect(1).mount().await;
 
-    let err = client_for(&server).butler().start_task(ButlerTask::MusicAnalysis).await.unwrap_err();
+    let err = plex.client().butler().start_task(ButlerTask::MusicAnalysis).await.unwrap_err();
 
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.operation(), Some("startTask"));
@@ -476,20 +463,11 @@ async fn start_task_404_is_api_error_with_body_excerpt() {
 
 #[tokio::test]
 async fn stop_task_200_is_ok_and_404_is_api_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler/CleanOldBundles"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler/GenerateBlurHashes"))
-        .respond_with(ResponseTemplate::new(404).set_body_string("task not running"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client_for(&server);
+    let plex = PlexMock::start().await;
+    plex.butler().stop_task().butler_task(ButlerTask::CleanOldBundles).respond_ok().expect(1).mount().await;
+    let missing = plex.butler().stop_task().butler_task(ButlerTask::GenerateBlurHashes);
+    missing.respond_bytes(404, "text/plain", "task not running").expect(1).mount().await;
+    let client = plex.client();
 
     client.butler().stop_task(ButlerTask::CleanOldBundles).await.unwrap();
 
@@ -505,28 +483,12 @@ async fn stop_task_200_is_ok_and_404_is_api_error() {
 
 #[tokio::test]
 async fn stop_tasks_200_is_ok_whatever_the_content_type() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<MediaContainer/>", "application/xml"))
-        .up_to_n_times(1)
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("not json at all {"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client_for(&server);
+    let plex = PlexMock::start().await;
+    let stop = || plex.butler().stop_tasks();
+    stop().respond_bytes(200, "application/json", "{}").up_to_n_times(1).expect(1).mount().await;
+    stop().respond_bytes(200, "application/xml", "<MediaContainer/>").up_to_n_times(1).expect(1).mount().await;
+    stop().respond_bytes(200, "text/plain", "not json at all {").expect(1).mount().await;
+    let client = plex.client();
 
     client.butler().stop_tasks().await.unwrap();
     client.butler().stop_tasks().await.unwrap();
@@ -534,33 +496,22 @@ async fn stop_tasks_200_is_ok_whatever_the_content_type() {
     assert_eq!(response.status, 200);
     assert_eq!(response.headers.get("content-type").unwrap(), "text/plain");
     assert_eq!(&response.body[..], b"not json at all {");
-    assert_eq!(requests(&server).await.len(), 3);
 }
 
 #[tokio::test]
 async fn start_tasks_200_with_html_body_is_ok() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>started</html>", "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let plex = PlexMock::start().await;
+    plex.butler().start_tasks().respond_bytes(200, "text/html", "<html>started</html>").expect(1).mount().await;
 
-    client_for(&server).butler().start_tasks().await.unwrap();
+    plex.client().butler().start_tasks().await.unwrap();
 }
 
 #[tokio::test]
 async fn start_task_undocumented_204_is_other() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler/DeepMediaAnalysis"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let plex = PlexMock::start().await;
+    plex.butler().start_task().butler_task(ButlerTask::DeepMediaAnalysis).respond_status(204).expect(1).mount().await;
 
-    let status = client_for(&server).butler().start_task(ButlerTask::DeepMediaAnalysis).await.unwrap();
+    let status = plex.client().butler().start_task(ButlerTask::DeepMediaAnalysis).await.unwrap();
 
     assert_eq!(status, StartTaskStatus::Other(204));
     assert_eq!(status.status(), 204);

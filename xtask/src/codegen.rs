@@ -35,44 +35,57 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     }
     let code = match &options.out {
         Some(out) => write_standalone(root, out, &generation.files)?,
-        None if options.check => check(root, &generation.files),
-        None => write(root, &generation.files)?,
+        None if options.check => check(root, &generation),
+        None => write(root, &generation)?,
     };
     println!("{}", plex_codegen::summary(&generation.api));
     Ok(code)
 }
 
-fn check(root: &Path, files: &[plex_codegen::GeneratedFile]) -> ExitCode {
-    let drift = sync::compare(&root.join("plex-sdk"), files);
-    if drift.is_empty() {
-        println!(
-            "plex-sdk generated files are up to date ({} files in {})",
-            files.len(),
-            sync::GENERATED_DIRS.join(", ")
-        );
-        return ExitCode::SUCCESS;
-    }
-    for d in &drift {
-        println!("{d}");
-    }
-    let stale = drift
-        .iter()
-        .map(|d| match d {
-            Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    eprintln!("stale generated files in plex-sdk: {stale}\nrun `cargo xtask codegen` and commit the result");
-    ExitCode::from(1)
+/// The crates the generator writes into: folder, its generated folders, and its files.
+fn targets(
+    generation: &plex_codegen::Generation,
+) -> [(&'static str, &'static [&'static str], &[plex_codegen::GeneratedFile]); 2] {
+    use plex_codegen::emit::mock;
+    [
+        ("plex-sdk", sync::GENERATED_DIRS, &generation.files),
+        (mock::CRATE_DIR, mock::GENERATED_DIRS, &generation.mock_files),
+    ]
 }
 
-fn write(root: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<ExitCode> {
-    let changed = sync::write(&root.join("plex-sdk"), files).context("writing generated files")?;
-    if changed.is_empty() {
-        println!("plex-sdk generated files were already up to date ({})", sync::GENERATED_DIRS.join(", "));
+fn check(root: &Path, generation: &plex_codegen::Generation) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    for (krate, dirs, files) in targets(generation) {
+        let drift = sync::compare_in(&root.join(krate), dirs, files);
+        if drift.is_empty() {
+            println!("{krate} generated files are up to date ({} files in {})", files.len(), dirs.join(", "));
+            continue;
+        }
+        for d in &drift {
+            println!("{d}");
+        }
+        let stale = drift
+            .iter()
+            .map(|d| match d {
+                Drift::Changed { path, .. } | Drift::Missing { path } | Drift::Extra { path } => path.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!("stale generated files in {krate}: {stale}\nrun `cargo xtask codegen` and commit the result");
+        code = ExitCode::from(1);
     }
-    for path in changed {
-        println!("wrote plex-sdk/{path}");
+    code
+}
+
+fn write(root: &Path, generation: &plex_codegen::Generation) -> anyhow::Result<ExitCode> {
+    for (krate, dirs, files) in targets(generation) {
+        let changed = sync::write_in(&root.join(krate), dirs, files).context("writing generated files")?;
+        if changed.is_empty() {
+            println!("{krate} generated files were already up to date ({})", dirs.join(", "));
+        }
+        for path in changed {
+            println!("wrote {krate}/{path}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -135,6 +148,9 @@ fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFi
         for (name, spec) in deps.iter_mut() {
             *spec = resolve(spec, shared.get(name));
         }
+        // A workspace crate known only by its path (plex-sdk-mock, for plex-sdk's own tests)
+        // has nothing left to depend on outside the workspace.
+        deps.retain(|_, spec| spec.as_table().is_none_or(|t| !t.is_empty()));
     }
     manifest.remove("bench");
     manifest.insert("workspace".into(), toml::Value::Table(toml::Table::new()));

@@ -6,10 +6,12 @@
 //! - [`operations`]: one module per tag with its request builders (our own syn/quote);
 //! - [`docs`]: the reference pages;
 //! - [`conformance`] and [`prism`]: the crate's generated test suites.
+//! - [`mock`]: the typed mock server crate `plex-sdk-mock`, from the same model.
 
 pub mod conformance;
 pub mod docs;
 pub mod globals;
+pub mod mock;
 pub mod models;
 pub mod operations;
 pub mod prism;

@@ -553,14 +553,14 @@ impl crate::request::Operation for GetMetadataItemOp {
 pub type GetMetadataItem<'a> = crate::request::Request<'a, GetMetadataItemOp>;
 impl GetMetadataItem<'_> {
     ///Check the files in the background; progress is reported through an activity. Defaults to false. (`asyncCheckFiles`, query parameter)
-    pub fn async_check_files(self, value: crate::BoolInt) -> Self {
+    pub fn async_check_files(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncCheckFiles", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Refresh from the local media agent in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshLocalMediaAgent`, query parameter)
-    pub fn async_refresh_local_media_agent(self, value: crate::BoolInt) -> Self {
+    pub fn async_refresh_local_media_agent(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "asyncRefreshLocalMediaAgent",
@@ -572,42 +572,42 @@ impl GetMetadataItem<'_> {
     }
 
     ///Refresh the media analysis in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshAnalysis`, query parameter)
-    pub fn async_refresh_analysis(self, value: crate::BoolInt) -> Self {
+    pub fn async_refresh_analysis(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncRefreshAnalysis", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Check the files before responding. Ignored when `asyncCheckFiles` is set. Defaults to false. (`checkFiles`, query parameter)
-    pub fn check_files(self, value: crate::BoolInt) -> Self {
+    pub fn check_files(self, value: bool) -> Self {
         self.with(|r| {
             r.query("checkFiles", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Skip the local media agent refresh and the analysis refresh that would otherwise run before responding. Setting the asynchronous variants skips the synchronous ones anyway. Defaults to false. (`skipRefresh`, query parameter)
-    pub fn skip_refresh(self, value: crate::BoolInt) -> Self {
+    pub fn skip_refresh(self, value: bool) -> Self {
         self.with(|r| {
             r.query("skipRefresh", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Check that the files exist before responding. Implied by `checkFiles`. Defaults to false. (`checkFileAvailability`, query parameter)
-    pub fn check_file_availability(self, value: crate::BoolInt) -> Self {
+    pub fn check_file_availability(self, value: bool) -> Self {
         self.with(|r| {
             r.query("checkFileAvailability", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Add metadata augmentations in the background; progress is reported through an activity. Ignored for non-admin users and when more than one item is requested. Defaults to false. (`asyncAugmentMetadata`, query parameter)
-    pub fn async_augment_metadata(self, value: crate::BoolInt) -> Self {
+    pub fn async_augment_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncAugmentMetadata", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///How many augmentations to add; only used together with `asyncAugmentMetadata`. (`augmentCount`, query parameter)
-    pub fn augment_count(self, value: crate::BoolInt) -> Self {
+    pub fn augment_count(self, value: bool) -> Self {
         self.with(|r| {
             r.query("augmentCount", &value, crate::runtime::Style::Form, true);
         })
@@ -693,14 +693,14 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 
     ///Include the `Meta` object in the response. (`includeMeta`, query parameter)
-    pub fn include_meta(self, value: crate::BoolInt) -> Self {
+    pub fn include_meta(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeMeta", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Include the `Guid` objects in the response. (`includeGuids`, query parameter)
-    pub fn include_guids(self, value: crate::BoolInt) -> Self {
+    pub fn include_guids(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGuids", &value, crate::runtime::Style::Form, true);
         })

@@ -612,7 +612,7 @@ impl crate::request::Operation for ModifyDeviceOp {
 pub type ModifyDevice<'a> = crate::request::Request<'a, ModifyDeviceOp>;
 impl ModifyDevice<'_> {
     ///`1` enables the device, `0` disables it. (`enabled`, query parameter)
-    pub fn enabled(self, value: crate::BoolInt) -> Self {
+    pub fn enabled(self, value: bool) -> Self {
         self.with(|r| {
             r.query("enabled", &value, crate::runtime::Style::Form, true);
         })

@@ -435,42 +435,42 @@ impl AddDownloadQueueItems<'_> {
     }
 
     ///Set when the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
-    pub fn auto_adjust_quality(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Whether the server should adjust subtitle timing using voice activity data. (`autoAdjustSubtitle`, query parameter)
-    pub fn auto_adjust_subtitle(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Set when the client can play the content directly. (`directPlay`, query parameter)
-    pub fn direct_play(self, value: crate::BoolInt) -> Self {
+    pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Set when the client can direct stream the content's video. (`directStream`, query parameter)
-    pub fn direct_stream(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Set when the client can direct stream the content's audio. (`directStreamAudio`, query parameter)
-    pub fn direct_stream_audio(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Whether the resolution is adjusted to match the device orientation. (`disableResolutionRotation`, query parameter)
-    pub fn disable_resolution_rotation(self, value: crate::BoolInt) -> Self {
+    pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "disableResolutionRotation",
@@ -482,7 +482,7 @@ impl AddDownloadQueueItems<'_> {
     }
 
     ///Skip the client profiles when deciding whether direct play is possible. Takes effect only together with directPlay=1, and only when mediaIndex and partIndex are both given and neither is -1. (`hasMDE`, query parameter)
-    pub fn has_mde(self, value: crate::BoolInt) -> Self {
+    pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::runtime::Style::Form, true);
         })

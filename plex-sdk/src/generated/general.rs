@@ -198,7 +198,7 @@ pub type GetSourceConnectionInformation<'a> = crate::request::Request<
 >;
 impl GetSourceConnectionInformation<'_> {
     ///Refresh the details instead of using cached ones. (`refresh`, query parameter)
-    pub fn refresh(self, value: crate::BoolInt) -> Self {
+    pub fn refresh(self, value: bool) -> Self {
         self.with(|r| {
             r.query("refresh", &value, crate::runtime::Style::Form, true);
         })

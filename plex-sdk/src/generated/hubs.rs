@@ -579,7 +579,7 @@ impl GetAllHubs<'_> {
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
-    pub fn only_transient(self, value: crate::BoolInt) -> Self {
+    pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
         })
@@ -671,7 +671,7 @@ impl GetMetadataHubs<'_> {
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
-    pub fn only_transient(self, value: crate::BoolInt) -> Self {
+    pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
         })
@@ -704,7 +704,7 @@ impl GetPostplayHubs<'_> {
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
-    pub fn only_transient(self, value: crate::BoolInt) -> Self {
+    pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
         })
@@ -737,7 +737,7 @@ impl GetRelatedHubs<'_> {
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
-    pub fn only_transient(self, value: crate::BoolInt) -> Self {
+    pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
         })
@@ -796,7 +796,7 @@ impl GetSectionHubs<'_> {
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
-    pub fn only_transient(self, value: crate::BoolInt) -> Self {
+    pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
         })
@@ -848,21 +848,21 @@ impl crate::request::Operation for CreateCustomHubOp {
 pub type CreateCustomHub<'a> = crate::request::Request<'a, CreateCustomHubOp>;
 impl CreateCustomHub<'_> {
     ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
-    pub fn promoted_to_recommended(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToRecommended", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
-    pub fn promoted_to_own_home(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToOwnHome", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
-    pub fn promoted_to_shared_home(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToSharedHome", &value, crate::runtime::Style::Form, true);
         })
@@ -931,21 +931,21 @@ impl crate::request::Operation for UpdateHubVisibilityOp {
 pub type UpdateHubVisibility<'a> = crate::request::Request<'a, UpdateHubVisibilityOp>;
 impl UpdateHubVisibility<'_> {
     ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
-    pub fn promoted_to_recommended(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToRecommended", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
-    pub fn promoted_to_own_home(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToOwnHome", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
-    pub fn promoted_to_shared_home(self, value: crate::BoolInt) -> Self {
+    pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToSharedHome", &value, crate::runtime::Style::Form, true);
         })

@@ -2932,14 +2932,14 @@ impl IngestTransientItem<'_> {
     }
 
     ///When `1`, the server computes the Plex and OpenSubtitles hashes of the file. Default: `0`. (`computeHashes`, query parameter)
-    pub fn compute_hashes(self, value: crate::BoolInt) -> Self {
+    pub fn compute_hashes(self, value: bool) -> Self {
         self.with(|r| {
             r.query("computeHashes", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///When `1`, media that finds no match is stored anyway. Default: `0`. (`ingestNonMatches`, query parameter)
-    pub fn ingest_non_matches(self, value: crate::BoolInt) -> Self {
+    pub fn ingest_non_matches(self, value: bool) -> Self {
         self.with(|r| {
             r.query("ingestNonMatches", &value, crate::runtime::Style::Form, true);
         })
@@ -2984,14 +2984,14 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
     }
 
     ///Parameter (`includeFullMetadata`, query parameter)
-    pub fn include_full_metadata(self, value: crate::BoolInt) -> Self {
+    pub fn include_full_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeFullMetadata", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Parameter (`includeAncestorMetadata`, query parameter)
-    pub fn include_ancestor_metadata(self, value: crate::BoolInt) -> Self {
+    pub fn include_ancestor_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "includeAncestorMetadata",
@@ -3003,7 +3003,7 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
     }
 
     ///Parameter (`includeAlternateMetadataSources`, query parameter)
-    pub fn include_alternate_metadata_sources(self, value: crate::BoolInt) -> Self {
+    pub fn include_alternate_metadata_sources(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "includeAlternateMetadataSources",
@@ -3124,7 +3124,7 @@ pub type GetAugmentationStatus<'a> = crate::request::Request<
 >;
 impl GetAugmentationStatus<'_> {
     ///When set, the response is held back until the augmentation has finished. (`wait`, query parameter)
-    pub fn wait(self, value: crate::BoolInt) -> Self {
+    pub fn wait(self, value: bool) -> Self {
         self.with(|r| {
             r.query("wait", &value, crate::runtime::Style::Form, true);
         })
@@ -3176,7 +3176,7 @@ impl crate::request::Operation for DeleteMetadataItemOp {
 pub type DeleteMetadataItem<'a> = crate::request::Request<'a, DeleteMetadataItemOp>;
 impl DeleteMetadataItem<'_> {
     ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
-    pub fn proxy(self, value: crate::BoolInt) -> Self {
+    pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
             r.query("proxy", &value, crate::runtime::Style::Form, true);
         })
@@ -3269,7 +3269,7 @@ impl crate::request::Operation for GenerateThumbsOp {
 pub type GenerateThumbs<'a> = crate::request::Request<'a, GenerateThumbsOp>;
 impl GenerateThumbs<'_> {
     ///Parameter (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
@@ -3295,14 +3295,14 @@ impl crate::request::Operation for DetectCreditsOp {
 pub type DetectCredits<'a> = crate::request::Request<'a, DetectCreditsOp>;
 impl DetectCredits<'_> {
     ///Parameter (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Parameter (`manual`, query parameter)
-    pub fn manual(self, value: crate::BoolInt) -> Self {
+    pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::runtime::Style::Form, true);
         })
@@ -3404,7 +3404,7 @@ impl crate::request::Operation for StartBifGenerationOp {
 pub type StartBifGeneration<'a> = crate::request::Request<'a, StartBifGenerationOp>;
 impl StartBifGeneration<'_> {
     ///Parameter (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
@@ -3430,7 +3430,7 @@ impl crate::request::Operation for DetectIntrosOp {
 pub type DetectIntros<'a> = crate::request::Request<'a, DetectIntrosOp>;
 impl DetectIntros<'_> {
     ///Run the detection again even if it has already been done. (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
@@ -3627,7 +3627,7 @@ impl ListMatches<'_> {
     }
 
     ///Parameter (`manual`, query parameter)
-    pub fn manual(self, value: crate::BoolInt) -> Self {
+    pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::runtime::Style::Form, true);
         })
@@ -3653,7 +3653,7 @@ impl crate::request::Operation for DeleteMediaItemOp {
 pub type DeleteMediaItem<'a> = crate::request::Request<'a, DeleteMediaItemOp>;
 impl DeleteMediaItem<'_> {
     ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
-    pub fn proxy(self, value: crate::BoolInt) -> Self {
+    pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
             r.query("proxy", &value, crate::runtime::Style::Form, true);
         })
@@ -3785,7 +3785,7 @@ impl RefreshItemsMetadata<'_> {
     }
 
     ///Parameter (`markUpdated`, query parameter)
-    pub fn mark_updated(self, value: crate::BoolInt) -> Self {
+    pub fn mark_updated(self, value: bool) -> Self {
         self.with(|r| {
             r.query("markUpdated", &value, crate::runtime::Style::Form, true);
         })
@@ -3906,14 +3906,14 @@ impl AddSubtitles<'_> {
     }
 
     ///Parameter (`forced`, query parameter)
-    pub fn forced(self, value: crate::BoolInt) -> Self {
+    pub fn forced(self, value: bool) -> Self {
         self.with(|r| {
             r.query("forced", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Parameter (`hearingImpaired`, query parameter)
-    pub fn hearing_impaired(self, value: crate::BoolInt) -> Self {
+    pub fn hearing_impaired(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hearingImpaired", &value, crate::runtime::Style::Form, true);
         })
@@ -3990,14 +3990,14 @@ impl crate::request::Operation for DetectVoiceActivityOp {
 pub type DetectVoiceActivity<'a> = crate::request::Request<'a, DetectVoiceActivityOp>;
 impl DetectVoiceActivity<'_> {
     ///Run the detection again even if it has already been done. (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Mark the detection run as manually requested. (`manual`, query parameter)
-    pub fn manual(self, value: crate::BoolInt) -> Self {
+    pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::runtime::Style::Form, true);
         })
@@ -4092,7 +4092,7 @@ impl crate::request::Operation for OptimizeDatabaseOp {
 pub type OptimizeDatabase<'a> = crate::request::Request<'a, OptimizeDatabaseOp>;
 impl OptimizeDatabase<'_> {
     ///When set, the call returns an activity at once instead of waiting for the work to finish. (`async`, query parameter)
-    pub fn r#async(self, value: crate::BoolInt) -> Self {
+    pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
             r.query("async", &value, crate::runtime::Style::Form, true);
         })
@@ -4132,7 +4132,7 @@ impl SetStreamSelection<'_> {
     }
 
     ///Apply the selection to every part of this media, picking comparable streams in each. (`allParts`, query parameter)
-    pub fn all_parts(self, value: crate::BoolInt) -> Self {
+    pub fn all_parts(self, value: bool) -> Self {
         self.with(|r| {
             r.query("allParts", &value, crate::runtime::Style::Form, true);
         })
@@ -4201,7 +4201,7 @@ impl crate::request::Operation for GetMediaPartOp {
 pub type GetMediaPart<'a> = crate::request::Request<'a, GetMediaPartOp>;
 impl GetMediaPart<'_> {
     ///Request the part as a file download. (`download`, query parameter)
-    pub fn download(self, value: crate::BoolInt) -> Self {
+    pub fn download(self, value: bool) -> Self {
         self.with(|r| {
             r.query("download", &value, crate::runtime::Style::Form, true);
         })
@@ -4337,14 +4337,14 @@ impl AddSection<'_> {
     }
 
     ///When set, the paths are taken as relative to the `Media Upload` path. (`relative`, query parameter)
-    pub fn relative(self, value: crate::BoolInt) -> Self {
+    pub fn relative(self, value: bool) -> Self {
         self.with(|r| {
             r.query("relative", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///When set, media is imported from iTunes. (`importFromiTunes`, query parameter)
-    pub fn import_fromi_tunes(self, value: crate::BoolInt) -> Self {
+    pub fn import_fromi_tunes(self, value: bool) -> Self {
         self.with(|r| {
             r.query("importFromiTunes", &value, crate::runtime::Style::Form, true);
         })
@@ -4442,7 +4442,7 @@ impl crate::request::Operation for GetLibraryDetailsOp {
 pub type GetLibraryDetails<'a> = crate::request::Request<'a, GetLibraryDetailsOp>;
 impl GetLibraryDetails<'_> {
     ///Include the section's details (types, filters and sorts). Kept only for backwards compatibility; media providers other than the server's libraries always include them. (`includeDetails`, query parameter)
-    pub fn include_details(self, value: crate::BoolInt) -> Self {
+    pub fn include_details(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeDetails", &value, crate::runtime::Style::Form, true);
         })
@@ -4534,7 +4534,7 @@ impl crate::request::Operation for DeleteLibrarySectionOp {
 pub type DeleteLibrarySection<'a> = crate::request::Request<'a, DeleteLibrarySectionOp>;
 impl DeleteLibrarySection<'_> {
     ///When set, the response is an activity tracking the deletion; otherwise the call returns once the deletion has finished. (`async`, query parameter)
-    pub fn r#async(self, value: crate::BoolInt) -> Self {
+    pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
             r.query("async", &value, crate::runtime::Style::Form, true);
         })
@@ -4581,7 +4581,7 @@ impl UpdateItems<'_> {
     }
 
     ///Lock the given field (`1`) or unlock it (`0`). (`field.locked`, query parameter)
-    pub fn field_locked(self, value: crate::BoolInt) -> Self {
+    pub fn field_locked(self, value: bool) -> Self {
         self.with(|r| {
             r.query("field.locked", &value, crate::runtime::Style::Form, true);
         })
@@ -5083,7 +5083,7 @@ impl crate::request::Operation for RefreshSectionOp {
 pub type RefreshSection<'a> = crate::request::Request<'a, RefreshSectionOp>;
 impl RefreshSection<'_> {
     ///Update metadata and items even when modification dates show nothing has changed. (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })
@@ -5164,7 +5164,7 @@ impl GetStream<'_> {
     }
 
     ///Let the server try to shift the subtitle timestamps automatically to fit the media. (`autoAdjustSubtitle`, query parameter)
-    pub fn auto_adjust_subtitle(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
         })

@@ -547,7 +547,7 @@ impl UploadPlaylist<'_> {
     }
 
     ///Controls what happens with duplicate playlists. Normally, uploading a file with the same path as an earlier upload replaces the existing playlist; the `force` argument exists to turn that replacement off. With `force` at 0, the duplicate becomes an additional playlist whose name ends with the date and time at which it was uploaded. (`force`, query parameter)
-    pub fn force(self, value: crate::BoolInt) -> Self {
+    pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::runtime::Style::Form, true);
         })

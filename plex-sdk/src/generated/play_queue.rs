@@ -385,21 +385,21 @@ impl CreatePlayQueue<'_> {
     }
 
     ///Shuffle the items; 0 when omitted. (`shuffle`, query parameter)
-    pub fn shuffle(self, value: crate::BoolInt) -> Self {
+    pub fn shuffle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("shuffle", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///When the queue is larger than the window, fill the remaining space with items wrapped around from the other end; 0 when omitted. (`repeat`, query parameter)
-    pub fn repeat(self, value: crate::BoolInt) -> Self {
+    pub fn repeat(self, value: bool) -> Self {
         self.with(|r| {
             r.query("repeat", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Create a continuous play queue (for example one that starts from an episode); 0 when omitted. (`continuous`, query parameter)
-    pub fn continuous(self, value: crate::BoolInt) -> Self {
+    pub fn continuous(self, value: bool) -> Self {
         self.with(|r| {
             r.query("continuous", &value, crate::runtime::Style::Form, true);
         })
@@ -413,14 +413,14 @@ impl CreatePlayQueue<'_> {
     }
 
     ///For photo queues only: include every photo below an album or section, at any depth; 1 when omitted. (`recursive`, query parameter)
-    pub fn recursive(self, value: crate::BoolInt) -> Self {
+    pub fn recursive(self, value: bool) -> Self {
         self.with(|r| {
             r.query("recursive", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///For queues of shows or seasons only: begin the queue at the On Deck episode when there is one; without it, the queue starts at the first episode of the show or season. (`onDeck`, query parameter)
-    pub fn on_deck(self, value: crate::BoolInt) -> Self {
+    pub fn on_deck(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onDeck", &value, crate::runtime::Style::Form, true);
         })
@@ -446,7 +446,7 @@ impl crate::request::Operation for GetPlayQueueOp {
 pub type GetPlayQueue<'a> = crate::request::Request<'a, GetPlayQueueOp>;
 impl GetPlayQueue<'_> {
     ///Hand ownership of the queue to the requesting client, as used for remote control. (`own`, query parameter)
-    pub fn own(self, value: crate::BoolInt) -> Self {
+    pub fn own(self, value: bool) -> Self {
         self.with(|r| {
             r.query("own", &value, crate::runtime::Style::Form, true);
         })
@@ -467,14 +467,14 @@ impl GetPlayQueue<'_> {
     }
 
     ///Return the items before the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeBefore`, query parameter)
-    pub fn include_before(self, value: crate::BoolInt) -> Self {
+    pub fn include_before(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeBefore", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Return the items after the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeAfter`, query parameter)
-    pub fn include_after(self, value: crate::BoolInt) -> Self {
+    pub fn include_after(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeAfter", &value, crate::runtime::Style::Form, true);
         })
@@ -514,7 +514,7 @@ impl AddToPlayQueue<'_> {
     }
 
     ///Play the added content next instead of after the items queued by hand; 0 (after them) when omitted. (`next`, query parameter)
-    pub fn next(self, value: crate::BoolInt) -> Self {
+    pub fn next(self, value: bool) -> Self {
         self.with(|r| {
             r.query("next", &value, crate::runtime::Style::Form, true);
         })

@@ -63,7 +63,7 @@ impl crate::request::Operation for GetServerResourcesOp {
 pub type GetServerResources<'a> = crate::request::Request<'a, GetServerResourcesOp>;
 impl GetServerResources<'_> {
     ///Include HTTPS connections in the result. (`includeHttps`, query parameter)
-    pub fn include_https(self, value: crate::BoolInt) -> Self {
+    pub fn include_https(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeHttps", &value, crate::runtime::Style::Form, true);
         })
@@ -71,14 +71,14 @@ impl GetServerResources<'_> {
 
     /**Include relay connections in the result
 (for example https://10-0-0-25.bbf8e10c7fa20447cacee74cd9914cde.plex.direct:32400). (`includeRelay`, query parameter)*/
-    pub fn include_relay(self, value: crate::BoolInt) -> Self {
+    pub fn include_relay(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeRelay", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Include IPv6 connections in the result. (`includeIPv6`, query parameter)
-    pub fn include_i_pv6(self, value: crate::BoolInt) -> Self {
+    pub fn include_i_pv6(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeIPv6", &value, crate::runtime::Style::Form, true);
         })

@@ -399,14 +399,14 @@ impl crate::request::Operation for GetAllSubscriptionsOp {
 pub type GetAllSubscriptions<'a> = crate::request::Request<'a, GetAllSubscriptionsOp>;
 impl GetAllSubscriptions<'_> {
     ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
-    pub fn include_grabs(self, value: crate::BoolInt) -> Self {
+    pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGrabs", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
-    pub fn include_storage(self, value: crate::BoolInt) -> Self {
+    pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeStorage", &value, crate::runtime::Style::Form, true);
         })
@@ -568,14 +568,14 @@ impl crate::request::Operation for GetSubscriptionOp {
 pub type GetSubscription<'a> = crate::request::Request<'a, GetSubscriptionOp>;
 impl GetSubscription<'_> {
     ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
-    pub fn include_grabs(self, value: crate::BoolInt) -> Self {
+    pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGrabs", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
-    pub fn include_storage(self, value: crate::BoolInt) -> Self {
+    pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeStorage", &value, crate::runtime::Style::Form, true);
         })

@@ -205,7 +205,7 @@ impl Report<'_> {
     }
 
     ///Only meaningful with state `stopped`: whether the client goes on to play another item. (`continuing`, query parameter)
-    pub fn continuing(self, value: crate::BoolInt) -> Self {
+    pub fn continuing(self, value: bool) -> Self {
         self.with(|r| {
             r.query("continuing", &value, crate::runtime::Style::Form, true);
         })
@@ -219,7 +219,7 @@ impl Report<'_> {
     }
 
     ///For sync clients: marks a timeline that is replayed after being offline rather than reported live. (`offline`, query parameter)
-    pub fn offline(self, value: crate::BoolInt) -> Self {
+    pub fn offline(self, value: bool) -> Self {
         self.with(|r| {
             r.query("offline", &value, crate::runtime::Style::Form, true);
         })

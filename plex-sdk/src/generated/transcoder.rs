@@ -265,21 +265,21 @@ impl TranscodeImage<'_> {
     }
 
     ///Enlarge the image when it is smaller than the requested width and height. Defaults to false. (`upscale`, query parameter)
-    pub fn upscale(self, value: crate::BoolInt) -> Self {
+    pub fn upscale(self, value: bool) -> Self {
         self.with(|r| {
             r.query("upscale", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Size the image to fill the requested area instead of fitting inside it. When false (the default), scaling keeps the whole image within the requested width and height. When true, one dimension may overflow so that the other one is filled: width and height act as minimum sizes, and the image covers the whole requested area even if it extends beyond it in one direction. (`minSize`, query parameter)
-    pub fn min_size(self, value: crate::BoolInt) -> Self {
+    pub fn min_size(self, value: bool) -> Self {
         self.with(|r| {
             r.query("minSize", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Apply the rotation recorded in the image's EXIF data. Defaults to true. (`rotate`, query parameter)
-    pub fn rotate(self, value: crate::BoolInt) -> Self {
+    pub fn rotate(self, value: bool) -> Self {
         self.with(|r| {
             r.query("rotate", &value, crate::runtime::Style::Form, true);
         })
@@ -376,42 +376,42 @@ impl MakeDecision<'_> {
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
-    pub fn auto_adjust_quality(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
-    pub fn auto_adjust_subtitle(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
-    pub fn direct_play(self, value: crate::BoolInt) -> Self {
+    pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
-    pub fn direct_stream(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
-    pub fn direct_stream_audio(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
-    pub fn disable_resolution_rotation(self, value: crate::BoolInt) -> Self {
+    pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "disableResolutionRotation",
@@ -423,7 +423,7 @@ impl MakeDecision<'_> {
     }
 
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
-    pub fn has_mde(self, value: crate::BoolInt) -> Self {
+    pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::runtime::Style::Form, true);
         })
@@ -642,42 +642,42 @@ impl StartTranscodeSession<'_> {
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
-    pub fn auto_adjust_quality(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
-    pub fn auto_adjust_subtitle(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
-    pub fn direct_play(self, value: crate::BoolInt) -> Self {
+    pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
-    pub fn direct_stream(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
-    pub fn direct_stream_audio(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
-    pub fn disable_resolution_rotation(self, value: crate::BoolInt) -> Self {
+    pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "disableResolutionRotation",
@@ -689,7 +689,7 @@ impl StartTranscodeSession<'_> {
     }
 
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
-    pub fn has_mde(self, value: crate::BoolInt) -> Self {
+    pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::runtime::Style::Form, true);
         })
@@ -879,42 +879,42 @@ impl TranscodeSubtitles<'_> {
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
-    pub fn auto_adjust_quality(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
-    pub fn auto_adjust_subtitle(self, value: crate::BoolInt) -> Self {
+    pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
-    pub fn direct_play(self, value: crate::BoolInt) -> Self {
+    pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
-    pub fn direct_stream(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
-    pub fn direct_stream_audio(self, value: crate::BoolInt) -> Self {
+    pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
-    pub fn disable_resolution_rotation(self, value: crate::BoolInt) -> Self {
+    pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
                 "disableResolutionRotation",
@@ -926,7 +926,7 @@ impl TranscodeSubtitles<'_> {
     }
 
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
-    pub fn has_mde(self, value: crate::BoolInt) -> Self {
+    pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::runtime::Style::Form, true);
         })

@@ -162,7 +162,7 @@ impl GetImage<'_> {
     }
 
     ///Add noise to the image. Noise reduces banding in the gradients but makes the image larger. (`noise`, query parameter)
-    pub fn noise(self, value: crate::BoolInt) -> Self {
+    pub fn noise(self, value: bool) -> Self {
         self.with(|r| {
             r.query("noise", &value, crate::runtime::Style::Form, true);
         })

@@ -111,14 +111,14 @@ impl crate::request::Operation for ApplyUpdatesOp {
 pub type ApplyUpdates<'a> = crate::request::Request<'a, ApplyUpdatesOp>;
 impl ApplyUpdates<'_> {
     ///Install the update during the next Butler run. When omitted or false, the update is installed right away. (`tonight`, query parameter)
-    pub fn tonight(self, value: crate::BoolInt) -> Self {
+    pub fn tonight(self, value: bool) -> Self {
         self.with(|r| {
             r.query("tonight", &value, crate::runtime::Style::Form, true);
         })
     }
 
     ///Mark the newest version as skipped; its `<Release>` entry then has `state` set to `skipped`. (`skip`, query parameter)
-    pub fn skip(self, value: crate::BoolInt) -> Self {
+    pub fn skip(self, value: bool) -> Self {
         self.with(|r| {
             r.query("skip", &value, crate::runtime::Style::Form, true);
         })
@@ -144,7 +144,7 @@ impl crate::request::Operation for CheckUpdatesOp {
 pub type CheckUpdates<'a> = crate::request::Request<'a, CheckUpdatesOp>;
 impl CheckUpdates<'_> {
     ///Download any updates that the check finds. (`download`, query parameter)
-    pub fn download(self, value: crate::BoolInt) -> Self {
+    pub fn download(self, value: bool) -> Self {
         self.with(|r| {
             r.query("download", &value, crate::runtime::Style::Form, true);
         })
