@@ -59,7 +59,16 @@ fn plex_shaped(fixture: &Value, spec: &Value) -> Value {
         let into = doc["components"].as_object_mut().expect("components is an object").entry(section);
         let into = into.or_insert_with(|| Value::Object(Default::default()));
         if let Some(into) = into.as_object_mut() {
-            for (name, value) in from {
+            // The client-wide headers' parameters only: the rest of spec/'s would bring
+            // references to schemas the fixture does not have.
+            let globals: Vec<&str> = spec
+                .pointer("/x-speakeasy-globals/parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("$ref")?.as_str()?.rsplit('/').next())
+                .collect();
+            for (name, value) in from.iter().filter(|(n, _)| section != "parameters" || globals.contains(&n.as_str())) {
                 into.entry(name.clone()).or_insert_with(|| value.clone());
             }
         }

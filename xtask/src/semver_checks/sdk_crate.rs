@@ -115,12 +115,13 @@ pub fn write(root: &Path, dir: &Path, manifest: &str, files: &[GeneratedFile]) -
         .with_context(|| format!("copying plex-sdk/src to {}", dir.display()))?;
     let mut manifest = manifest.to_string();
     for (marker, dependency) in EXTRA_DEPENDENCIES {
-        if files.iter().any(|f| f.contents.contains(marker)) {
+        let name = dependency.lines().next().unwrap_or_default();
+        if files.iter().any(|f| f.contents.contains(marker)) && !manifest.contains(name) {
             manifest.push('\n');
             manifest.push_str(dependency);
         }
     }
-    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::write(dir.join("Cargo.toml"), with_groups(&manifest, files)?)?;
     if let Ok(lock) = std::fs::read_to_string(root.join("Cargo.lock")) {
         std::fs::write(dir.join("Cargo.lock"), lock)?;
     }
@@ -132,4 +133,24 @@ pub fn write(root: &Path, dir: &Path, manifest: &str, files: &[GeneratedFile]) -
         std::fs::write(&target, &file.contents).with_context(|| format!("writing {}", target.display()))?;
     }
     Ok(())
+}
+
+/// `manifest` with the features of the groups `files` generate (plex-sdk's own manifest
+/// lists spec/'s groups; a fixture has its own), each on by default through `full`.
+fn with_groups(manifest: &str, files: &[GeneratedFile]) -> anyhow::Result<String> {
+    let mut table: Table = toml::from_str(manifest)?;
+    let groups: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(&format!("{GENERATED_DIR}/"))?.strip_suffix(".rs").map(str::to_string))
+        .filter(|name| !matches!(name.as_str(), "mod" | "models" | "globals"))
+        .collect();
+    let features = table.entry("features").or_insert_with(|| Value::Table(Table::new()));
+    if let Value::Table(features) = features {
+        features.retain(|k, _| ["default", "rustls", "native-tls", "strict"].iter().any(|keep| *keep == k));
+        features.insert("full".into(), Value::Array(groups.iter().cloned().map(Value::String).collect()));
+        for group in &groups {
+            features.insert(group.clone(), Value::Array(Vec::new()));
+        }
+    }
+    Ok(format!("# A copy of plex-sdk made by `cargo xtask semver-crosscheck`.\n{}", toml::to_string(&table)?))
 }
