@@ -273,10 +273,17 @@ fn plan(root: &Path, options: &Options) -> anyhow::Result<Plan> {
     let section = notes::section(&next, &date, &changelog, &types, level == Level::Fix);
     let crate_dir = root.join(CRATE);
     let mut writes = vec![MANIFEST.to_string(), LOCK.to_string(), CHANGELOG.to_string()];
-    writes.extend(sync::compare(&crate_dir, &generation.files).iter().map(|d| match d {
-        sync::Drift::Changed { path, .. } | sync::Drift::Missing { path } => format!("{CRATE}/{path}"),
-        sync::Drift::Extra { path } => format!("{CRATE}/{path} (deleted)"),
-    }));
+    let mock = plex_codegen::emit::mock::CRATE_DIR;
+    let drift = [
+        (CRATE, sync::compare(&crate_dir, &generation.files)),
+        (mock, sync::compare_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &generation.mock_files)),
+    ];
+    for (krate, drift) in drift {
+        writes.extend(drift.iter().map(|d| match d {
+            sync::Drift::Changed { path, .. } | sync::Drift::Missing { path } => format!("{krate}/{path}"),
+            sync::Drift::Extra { path } => format!("{krate}/{path} (deleted)"),
+        }));
+    }
     Ok(Plan { base, changelog, level, next, generation, section, writes })
 }
 
@@ -327,6 +334,9 @@ fn commands(next: &Version) -> String {
 
 fn write(root: &Path, plan: &Plan) -> anyhow::Result<()> {
     sync::write(&root.join(CRATE), &plan.generation.files).context("writing the generated files")?;
+    let mock = plex_codegen::emit::mock::CRATE_DIR;
+    sync::write_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &plan.generation.mock_files)
+        .context("writing the mock's generated files")?;
     let manifest = std::fs::read_to_string(root.join(MANIFEST)).with_context(|| format!("reading {MANIFEST}"))?;
     std::fs::write(root.join(MANIFEST), set_manifest_version(&manifest, &plan.next)?)?;
     if let Ok(lock) = std::fs::read_to_string(root.join(LOCK))
