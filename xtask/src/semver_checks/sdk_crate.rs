@@ -146,7 +146,7 @@ fn with_groups(manifest: &str, files: &[GeneratedFile]) -> anyhow::Result<String
         .collect();
     let features = table.entry("features").or_insert_with(|| Value::Table(Table::new()));
     if let Value::Table(features) = features {
-        features.retain(|k, _| ["default", "rustls", "native-tls", "strict"].iter().any(|keep| *keep == k));
+        features.retain(|k, _| ["default", "rustls", "native-tls", "strict"].contains(&k));
         features.insert("full".into(), Value::Array(groups.iter().cloned().map(Value::String).collect()));
         for group in &groups {
             features.insert(group.clone(), Value::Array(Vec::new()));
