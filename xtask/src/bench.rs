@@ -300,12 +300,6 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
             Some(1.1),
         ),
         pair(
-            "Butler codegen of upstream `2025-11-30` vs parsing it",
-            "codegen_upstream/codegen",
-            "codegen_upstream/parse",
-            Some(1.5),
-        ),
-        pair(
             "Changelog upstream `2025-11-12` → `2025-11-30` (load, diff, markdown) vs loading both",
             "changelog_upstream/changelog",
             "changelog_upstream/parse",
