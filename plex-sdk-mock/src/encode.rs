@@ -82,12 +82,23 @@ pub(crate) fn query<T: Serialize + ?Sized>(
         (Value::Object(map), Style::Form) => {
             map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), simple(v, bool_int))).collect()
         }
-        (Value::Object(map), Style::DeepObject) => map
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (format!("{name}[{k}]"), simple(v, bool_int)))
-            .collect(),
+        (Value::Object(map), Style::DeepObject) => {
+            let mut out = Vec::new();
+            deep_object(&mut out, name, &map, bool_int);
+            out
+        }
         (other, _) => vec![(name.to_string(), flat(&other, bool_int, &|s| s.to_string()))],
+    }
+}
+
+/// `name[key]=value` per property; a nested object's properties as `name[key][inner]` (as the
+/// SDK writes them: see plex-sdk's `encode.rs`).
+fn deep_object(out: &mut Vec<(String, String)>, name: &str, map: &serde_json::Map<String, Value>, bool_int: bool) {
+    for (k, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+        match v {
+            Value::Object(inner) => deep_object(out, &format!("{name}[{k}]"), inner, bool_int),
+            other => out.push((format!("{name}[{k}]"), simple(other, bool_int))),
+        }
     }
 }
 
