@@ -106,6 +106,28 @@ fn describe_item(item: &syn::Item, out: &mut String) {
                 let _ = writeln!(out, "    {} \"{wire}\"", v.ident);
             }
         }
+        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
+            describe_open_enum(&m.mac.tokens, out);
+        }
         _ => {}
+    }
+}
+
+/// An `open_enum! { … enum Name: string { Variant = "wire", … } }` as an enum with its variants.
+fn describe_open_enum(tokens: &proc_macro2::TokenStream, out: &mut String) {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let Some(at) = trees.iter().position(|t| matches!(t, TokenTree::Ident(i) if i == "enum")) else { return };
+    let Some(TokenTree::Ident(name)) = trees.get(at + 1) else { return };
+    let _ = writeln!(out, "  enum {name}");
+    let Some(TokenTree::Group(body)) = trees[at..].iter().find(|t| matches!(t, TokenTree::Group(_))) else { return };
+    let body: Vec<TokenTree> = body.stream().into_iter().collect();
+    for window in body.windows(3) {
+        if let [TokenTree::Ident(variant), TokenTree::Punct(eq), TokenTree::Literal(wire)] = window
+            && eq.as_char() == '='
+        {
+            let wire = wire.to_string();
+            let _ = writeln!(out, "    {variant} \"{}\"", wire.trim_matches('"'));
+        }
     }
 }

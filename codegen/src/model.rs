@@ -254,6 +254,11 @@ pub struct ResponseDoc {
     pub headers: Vec<(String, String)>,
 }
 
+/// A name or value from the document as it is (trimmed): wire names are never escaped.
+pub(crate) fn name(v: Option<&Value>) -> String {
+    v.and_then(Value::as_str).unwrap_or_default().trim().to_string()
+}
+
 /// Document prose as it goes into rustdoc and the reference pages: trimmed, and a fenced block
 /// without a language marked `text` (rustdoc would compile it as Rust).
 pub(crate) fn text(v: Option<&Value>) -> String {
@@ -322,7 +327,7 @@ pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types)
     let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
         schemes
             .values()
-            .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| text(s.get("name"))))
+            .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| name(s.get("name"))))
     });
     let mut out_tags: Vec<Tag> = Vec::new();
     for tag in tags {
@@ -350,11 +355,11 @@ fn servers(doc: &Value) -> Vec<ServerTemplate> {
     let list = doc.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
     list.iter()
         .map(|s| ServerTemplate {
-            url: text(s.get("url")),
+            url: name(s.get("url")),
             variables: s
                 .get("variables")
                 .and_then(Value::as_object)
-                .map(|vars| vars.iter().map(|(k, v)| (k.clone(), text(v.get("default")))).collect())
+                .map(|vars| vars.iter().map(|(k, v)| (k.clone(), name(v.get("default")))).collect())
                 .unwrap_or_default(),
         })
         .collect()
@@ -400,7 +405,7 @@ fn build_globals(source: &Document, doc: &Value) -> crate::Result<Vec<Global>> {
     let mut out: Vec<Global> = Vec::new();
     for (i, raw) in list.iter().enumerate() {
         let p = walk::deref(doc, raw);
-        let header = text(p.get("name"));
+        let header = name(p.get("name"));
         if p.get("in").and_then(Value::as_str) != Some("header") || header.eq_ignore_ascii_case("accepts") {
             continue;
         }

@@ -72,7 +72,7 @@ fn build_one(
     builder_name: &str,
     types: &mut Types,
 ) -> crate::Result<Param> {
-    let name = text(p.get("name"));
+    let name = crate::model::name(p.get("name"));
     let location = match p.get("in").and_then(Value::as_str) {
         Some("path") => Location::Path,
         Some("query") => Location::Query,

@@ -274,10 +274,11 @@ fn plan(root: &Path, options: &Options) -> anyhow::Result<Plan> {
     let crate_dir = root.join(CRATE);
     let mut writes = vec![MANIFEST.to_string(), LOCK.to_string(), CHANGELOG.to_string()];
     let mock = plex_codegen::emit::mock::CRATE_DIR;
-    let drift = [
-        (CRATE, sync::compare(&crate_dir, &generation.files)),
-        (mock, sync::compare_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &generation.mock_files)),
-    ];
+    let mut drift = vec![(CRATE, sync::compare(&crate_dir, &generation.files))];
+    if root.join(mock).is_dir() {
+        let dirs = plex_codegen::emit::mock::GENERATED_DIRS;
+        drift.push((mock, sync::compare_in(&root.join(mock), dirs, &generation.mock_files)));
+    }
     for (krate, drift) in drift {
         writes.extend(drift.iter().map(|d| match d {
             sync::Drift::Changed { path, .. } | sync::Drift::Missing { path } => format!("{krate}/{path}"),
@@ -335,8 +336,10 @@ fn commands(next: &Version) -> String {
 fn write(root: &Path, plan: &Plan) -> anyhow::Result<()> {
     sync::write(&root.join(CRATE), &plan.generation.files).context("writing the generated files")?;
     let mock = plex_codegen::emit::mock::CRATE_DIR;
-    sync::write_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &plan.generation.mock_files)
-        .context("writing the mock's generated files")?;
+    if root.join(mock).is_dir() {
+        sync::write_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &plan.generation.mock_files)
+            .context("writing the mock's generated files")?;
+    }
     let manifest = std::fs::read_to_string(root.join(MANIFEST)).with_context(|| format!("reading {MANIFEST}"))?;
     std::fs::write(root.join(MANIFEST), set_manifest_version(&manifest, &plan.next)?)?;
     if let Ok(lock) = std::fs::read_to_string(root.join(LOCK))

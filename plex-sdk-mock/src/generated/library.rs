@@ -2782,39 +2782,34 @@ impl<'m> When<'m, UpdateItems> {
         self.query_param("album.title.id", &value.into(), crate::Style::Form, false)
     }
 
-    /// Matches only requests whose `tagtype\[idx\].tag.tag` (query parameter) is `value`: Creates the tag and links it to every item in the set; `\[idx\]` ties this parameter to the ones that follow.
+    /// Matches only requests whose `tagtype[idx].tag.tag` (query parameter) is `value`: Creates the tag and links it to every item in the set; `\[idx\]` ties this parameter to the ones that follow.
     pub fn tagtype_idx_tag_tag(self, value: impl Into<String>) -> Self {
         self.query_param(
-            "tagtype\\[idx\\].tag.tag",
+            "tagtype[idx].tag.tag",
             &value.into(),
             crate::Style::Form,
             false,
         )
     }
 
-    /// Matches only requests whose `tagtype\[idx\].tagging.object` (query parameter) is `value`: `object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set.
+    /// Matches only requests whose `tagtype[idx].tagging.object` (query parameter) is `value`: `object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set.
     pub fn tagtype_idx_tagging_object(self, value: impl Into<String>) -> Self {
         self.query_param(
-            "tagtype\\[idx\\].tagging.object",
+            "tagtype[idx].tagging.object",
             &value.into(),
             crate::Style::Form,
             false,
         )
     }
 
-    /// Matches only requests whose `tagtype\[\].tag.tag-` (query parameter) is `value`: Comma-separated tags to remove from the items in the set.
+    /// Matches only requests whose `tagtype[].tag.tag-` (query parameter) is `value`: Comma-separated tags to remove from the items in the set.
     pub fn tagtype_tag_tag(self, value: impl Into<String>) -> Self {
-        self.query_param(
-            "tagtype\\[\\].tag.tag-",
-            &value.into(),
-            crate::Style::Form,
-            false,
-        )
+        self.query_param("tagtype[].tag.tag-", &value.into(), crate::Style::Form, false)
     }
 
-    /// Matches only requests whose `tagtype\[\].tag` (query parameter) is `value`: Removes all associations of this tag type (for example genre) from the items in the set.
+    /// Matches only requests whose `tagtype[].tag` (query parameter) is `value`: Removes all associations of this tag type (for example genre) from the items in the set.
     pub fn tagtype_tag(self, value: impl Into<String>) -> Self {
-        self.query_param("tagtype\\[\\].tag", &value.into(), crate::Style::Form, false)
+        self.query_param("tagtype[].tag", &value.into(), crate::Style::Form, false)
     }
 
     /// Answers `200` without a body: Request succeeded; the body carries no structured data.

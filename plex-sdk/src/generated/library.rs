@@ -4622,23 +4622,18 @@ impl UpdateItems<'_> {
         })
     }
 
-    ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype\[idx\].tag.tag`, query parameter)
+    ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype[idx].tag.tag`, query parameter)
     pub fn tagtype_idx_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query(
-                "tagtype\\[idx\\].tag.tag",
-                &value,
-                crate::runtime::Style::Form,
-                false,
-            );
+            r.query("tagtype[idx].tag.tag", &value, crate::runtime::Style::Form, false);
         })
     }
 
-    ///`object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype\[idx\].tagging.object`, query parameter)
+    ///`object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype[idx].tagging.object`, query parameter)
     pub fn tagtype_idx_tagging_object(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query(
-                "tagtype\\[idx\\].tagging.object",
+                "tagtype[idx].tagging.object",
                 &value,
                 crate::runtime::Style::Form,
                 false,
@@ -4646,22 +4641,17 @@ impl UpdateItems<'_> {
         })
     }
 
-    ///Comma-separated tags to remove from the items in the set. (`tagtype\[\].tag.tag-`, query parameter)
+    ///Comma-separated tags to remove from the items in the set. (`tagtype[].tag.tag-`, query parameter)
     pub fn tagtype_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query(
-                "tagtype\\[\\].tag.tag-",
-                &value,
-                crate::runtime::Style::Form,
-                false,
-            );
+            r.query("tagtype[].tag.tag-", &value, crate::runtime::Style::Form, false);
         })
     }
 
-    ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype\[\].tag`, query parameter)
+    ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype[].tag`, query parameter)
     pub fn tagtype_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype\\[\\].tag", &value, crate::runtime::Style::Form, false);
+            r.query("tagtype[].tag", &value, crate::runtime::Style::Form, false);
         })
     }
 }

@@ -174,19 +174,19 @@ fn dry_run_changes_nothing_and_the_release_bumps_writes_and_passes() {
 
     let dry = release(dir, true).unwrap();
     assert_eq!(contents(dir), before, "--dry-run wrote something:\n{dry}");
-    assert!(dry.contains("version: 0.1.0 → 0.2.0 (minor: a breaking change while 0.x)"), "{dry}");
+    assert!(dry.contains("version: 0.2.0 → 0.3.0 (minor: a breaking change while 0.x)"), "{dry}");
     assert!(dry.contains("would pass"), "{dry}");
-    assert!(dry.contains("git tag -a plex-sdk-v0.2.0"), "{dry}");
+    assert!(dry.contains("git tag -a plex-sdk-v0.3.0"), "{dry}");
     assert!(dry.contains("plex-sdk/src/generated/butler.rs"), "the generated code would change:\n{dry}");
 
     let real = release(dir, false).unwrap();
-    assert!(real.contains("plex-sdk 0.2.0 is ready"), "{real}");
+    assert!(real.contains("plex-sdk 0.3.0 is ready"), "{real}");
     let manifest = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
-    assert_eq!(manifest_version(&manifest, MANIFEST).unwrap(), v("0.2.0"));
-    assert!(std::fs::read_to_string(dir.join(LOCK)).unwrap().contains("name = \"plex-sdk\"\nversion = \"0.2.0\""));
+    assert_eq!(manifest_version(&manifest, MANIFEST).unwrap(), v("0.3.0"));
+    assert!(std::fs::read_to_string(dir.join(LOCK)).unwrap().contains("name = \"plex-sdk\"\nversion = \"0.3.0\""));
     let changelog = std::fs::read_to_string(dir.join(CHANGELOG)).unwrap();
-    let new = changelog.find("## [0.2.0] - 2026-12-01").expect("a 0.2.0 section");
-    assert!(new < changelog.find("## [0.1.0]").unwrap(), "the new section comes first");
+    let new = changelog.find("## [0.3.0] - 2026-12-01").expect("a 0.3.0 section");
+    assert!(new < changelog.find("## [0.2.0]").unwrap(), "the new section comes first");
     assert!(changelog.contains("**Breaking:** `butler().start_task()`"), "{changelog}");
     assert!(changelog.contains("`models::ButlerTask` is now `models::Task`"), "the enum is named after the parameter");
     let generation = plex_codegen::generate_from_path(&dir.join(SPEC), &tags(), SPEC).unwrap();
@@ -229,11 +229,11 @@ fn the_base_is_the_version_commit_or_its_tag() {
     git(dir, &["commit", "-q", "-am", "spec: rename the Butler path parameter"]);
     let first = find_base(dir).unwrap();
     assert!(first.label.contains("plex-sdk 0.1.0"), "the commit that set the version: {}", first.label);
-    assert!(release(dir, true).unwrap().contains("0.1.0 → 0.2.0"));
+    assert!(release(dir, true).unwrap().contains("0.2.0 → 0.3.0"));
 
     // A tag of the current version marks the release instead: nothing changed since.
-    git(dir, &["tag", "plex-sdk-v0.1.0"]);
-    assert_eq!(find_base(dir).unwrap().rev, "plex-sdk-v0.1.0");
+    git(dir, &["tag", "plex-sdk-v0.2.0"]);
+    assert_eq!(find_base(dir).unwrap().rev, "plex-sdk-v0.2.0");
     assert!(release(dir, true).unwrap_err().to_string().contains("nothing to release"));
 }
 
@@ -250,6 +250,6 @@ fn a_description_change_is_a_patch_release() {
     assert_ne!(edited, text);
     std::fs::write(&path, edited).unwrap();
     let out = release(dir, true).unwrap();
-    assert!(out.contains("0.1.0 → 0.1.1"), "{out}");
+    assert!(out.contains("0.2.0 → 0.2.1"), "{out}");
     assert!(out.contains("Documentation regenerated"), "{out}");
 }
