@@ -122,11 +122,15 @@ fn describe_open_enum(tokens: &proc_macro2::TokenStream, out: &mut String) {
     let _ = writeln!(out, "  enum {name}");
     let Some(TokenTree::Group(body)) = trees[at..].iter().find(|t| matches!(t, TokenTree::Group(_))) else { return };
     let body: Vec<TokenTree> = body.stream().into_iter().collect();
-    for window in body.windows(3) {
-        if let [TokenTree::Ident(variant), TokenTree::Punct(eq), TokenTree::Literal(wire)] = window
-            && eq.as_char() == '='
-        {
-            let wire = wire.to_string();
+    for (i, window) in body.windows(3).enumerate() {
+        let [TokenTree::Ident(variant), TokenTree::Punct(eq), value] = window else { continue };
+        // An integer enum's wire value may be negative: `ValueMinus1 = -1`.
+        let wire = match (value, body.get(i + 3)) {
+            (TokenTree::Literal(wire), _) => wire.to_string(),
+            (TokenTree::Punct(minus), Some(TokenTree::Literal(wire))) if minus.as_char() == '-' => format!("-{wire}"),
+            _ => continue,
+        };
+        if eq.as_char() == '=' {
             let _ = writeln!(out, "    {variant} \"{}\"", wire.trim_matches('"'));
         }
     }

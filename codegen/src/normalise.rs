@@ -47,6 +47,7 @@ pub const NAMING_RULES: &[(&str, Rule)] = &[
     ("hoist_inline_parameter_enums", hoist_inline_parameter_enums),
     ("hoist_inline_parameter_objects", hoist_inline_parameter_objects),
     ("hoist_inline_response_schemas", hoist_inline_response_schemas),
+    ("hoist_inline_integer_enums", hoist_inline_integer_enums),
 ];
 
 /// Runs the naming rules over the whole document: a hoisted type's name then depends on the
@@ -510,6 +511,63 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
     changes
 }
 
+/// An inline integer `enum` inside a component schema (a property, an array's items, a
+/// member of `allOf`) becomes a component of its own, named after where it lives
+/// (`Stream/properties/streamType` → `StreamStreamType`, array items add `Item`), so the
+/// generator can define it as an open integer enum and every copy typify makes of the
+/// enclosing schema shares the one type. Runs after the response schemas are hoisted, so the
+/// names of inline responses' enums start with the operation's.
+pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
+    let mut found = Vec::new();
+    walk::visit_schemas(doc, &mut |pointer, schema| {
+        let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+        if integer && schema.contains_key("enum") && let Some(name) = integer_enum_name(pointer) {
+            found.push((pointer.to_string(), name, Value::Object(schema.clone())));
+        }
+    });
+    let mut changes = Vec::new();
+    for (pointer, preferred, schema) in found {
+        let empty = Map::new();
+        let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+        let (component, exists) = component_name(schemas, &schema, preferred.clone(), format!("{preferred}Enum"));
+        if !exists {
+            insert_component_schema(doc, &component, schema);
+        }
+        if let Some(slot) = doc.pointer_mut(&pointer) {
+            *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
+        }
+        changes.push(change(
+            "hoist_inline_integer_enums",
+            &pointer,
+            format!("inline integer enum → #/components/schemas/{component}"),
+        ));
+    }
+    changes
+}
+
+/// The component name for an inline schema at `pointer` below a component schema: the
+/// component's name, then each property's name (`items` adds `Item`, a map's values `Value`;
+/// composition members add nothing). `None` for a component itself and outside components.
+fn integer_enum_name(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let mut name = segments.next()?.to_upper_camel_case();
+    let mut nested = false;
+    while let Some(segment) = segments.next() {
+        nested = true;
+        match segment.as_str() {
+            "properties" => name.push_str(&segments.next()?.to_upper_camel_case()),
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            "allOf" | "oneOf" | "anyOf" => {
+                segments.next();
+            }
+            _ => {}
+        }
+    }
+    nested.then_some(name)
+}
+
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
 pub fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim();
@@ -679,6 +737,25 @@ mod tests {
             doc["paths"]["/a"]["get"]["responses"]["404"]["content"]["application/json"]["schema"],
             json!({ "type": "object" })
         );
+    }
+
+    #[test]
+    fn inline_integer_enums_are_named_after_where_they_live() {
+        let enumeration = json!({ "type": "integer", "enum": [1, 2], "x-speakeasy-enums": ["VIDEO", "AUDIO"] });
+        let mut doc = json!({ "openapi": "3.1.0", "components": { "schemas": {
+            "Stream": { "type": "object", "properties": {
+                "streamType": { "allOf": [enumeration.clone(), { "description": "Kind." }] },
+                "Part": { "type": "array", "items": { "type": "object", "properties": { "kind": enumeration } } },
+                "plain": { "type": "integer" } } },
+            "Level": { "type": "integer", "enum": [0, 1] } } } });
+        let changes = hoist_inline_integer_enums(&mut doc);
+        let named: Vec<&str> = changes.iter().map(|c| c.detail.rsplit('/').next().unwrap_or_default()).collect();
+        assert_eq!(named, ["StreamPartItemKind", "StreamStreamType"]);
+        let stream = &doc["components"]["schemas"]["Stream"]["properties"];
+        assert_eq!(stream["streamType"]["allOf"][0], json!({ "$ref": "#/components/schemas/StreamStreamType" }));
+        assert_eq!(doc["components"]["schemas"]["StreamStreamType"]["enum"], json!([1, 2]));
+        // A component that is an enum itself stays where it is.
+        assert_eq!(doc["components"]["schemas"]["Level"]["enum"], json!([0, 1]));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
 use serde_json::{Map, Value, json};
-use typify::{TypeSpace, TypeSpaceSettings};
+use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::error::{Error, Result};
 use crate::load::{Document, escape_segment};
@@ -60,6 +60,9 @@ pub struct Types {
     components: Vec<String>,
     /// Names of component schemas replaced by `bool`.
     bool_ints: BTreeSet<String>,
+    /// The component schemas that are integer enums, defined by the generator (see
+    /// [`integer_enum`]).
+    integer_enums: Vec<TokenStream>,
 }
 
 impl std::fmt::Debug for Types {
@@ -76,6 +79,66 @@ pub fn is_bool_int(schema: &Value) -> bool {
         && meaning.is_some_and(|m| m.len() == 2 && m[0] == json!(false) && m[1] == json!(true))
 }
 
+/// The name typify gives the type of component schema `name` (`butler-task` → `ButlerTask`).
+pub fn component_type_name(name: &str) -> String {
+    heck::ToUpperCamelCase::to_upper_camel_case(name)
+}
+
+/// The types of the component schemas that say `additionalProperties: true`: the document
+/// expects fields it does not list, so even `strict` must not refuse them.
+pub fn open_objects(doc: &Value) -> BTreeSet<String> {
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    schemas
+        .into_iter()
+        .flatten()
+        .filter(|(_, s)| s.get("additionalProperties") == Some(&Value::Bool(true)))
+        .map(|(name, _)| component_type_name(name))
+        .collect()
+}
+
+/// Whether a schema is an integer enum that is not a `BoolInt`: an open integer enum in the
+/// SDK (the naming rules give every inline one a component of its own).
+pub fn is_integer_enum(schema: &Value) -> bool {
+    let values = schema.get("enum").and_then(Value::as_array);
+    schema.get("type").and_then(Value::as_str) == Some("integer")
+        && values.is_some_and(|v| !v.is_empty() && v.iter().all(|v| v.as_i64().is_some()))
+        && !is_bool_int(schema)
+}
+
+/// The definition of integer enum component `name` (at `pointer`), as an enum whose
+/// variants carry their wire values as discriminants (`Video = 1`); the models'
+/// post-processing makes it an open enum. Variant names come from `x-speakeasy-enums`
+/// (`TV_SHOW` → `TvShow`) when they are all usable, else from the values (`Value1`,
+/// `ValueMinus1`).
+fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) -> Result<TokenStream> {
+    let ident = crate::names::ident(&crate::names::derive(source, pointer, name, crate::names::Case::Camel)?);
+    let values: Vec<i64> = schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_i64).collect();
+    let by_value = || values.iter().map(|v| format!("Value{}", v.to_string().replace('-', "Minus"))).collect();
+    let named: Option<Vec<String>> = schema
+        .get("x-speakeasy-enums")
+        .and_then(Value::as_array)
+        .filter(|names| names.len() == values.len())
+        .and_then(|names| {
+            names
+                .iter()
+                .map(|n| n.as_str().and_then(|n| crate::names::derive(source, pointer, n, crate::names::Case::Camel).ok()))
+                .collect()
+        })
+        .filter(|names: &Vec<String>| names.iter().collect::<BTreeSet<_>>().len() == names.len());
+    let variants: Vec<String> = named.unwrap_or_else(by_value);
+    let variants = variants.iter().zip(&values).map(|(variant, value)| {
+        let variant = crate::names::ident(variant);
+        let magnitude = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
+        if *value < 0 { quote::quote! { #variant = -#magnitude } } else { quote::quote! { #variant = #magnitude } }
+    });
+    let description = to_json_schema(schema).get("description").and_then(Value::as_str).map(str::to_string);
+    let docs = description.iter().flat_map(|d| d.lines().map(|l| format!(" {l}")));
+    Ok(quote::quote! {
+        #(#[doc = #docs])*
+        pub enum #ident { #(#variants),* }
+    })
+}
+
 impl Types {
     /// Adds every component schema of the normalised document `doc` to a new type space. A
     /// failure (an error or a panic inside typify) is reported at the schema that causes it.
@@ -83,16 +146,26 @@ impl Types {
         let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let bool_ints: BTreeSet<String> =
             schemas.iter().filter(|(_, s)| is_bool_int(s)).map(|(n, _)| n.clone()).collect();
+        let integer_enums: Vec<(&String, &Value)> = schemas.iter().filter(|(_, s)| is_integer_enum(s)).collect();
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("models").with_derive("PartialEq".to_string());
         for name in &bool_ints {
             // `crate::BoolInt` is `bool`: the alias tells the models' post-processing to write
             // it as 1/0.
             settings.with_replacement(
-                heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
+                component_type_name(name),
                 "crate::BoolInt",
                 [].into_iter(),
             );
+        }
+        let mut defined = Vec::new();
+        for (name, schema) in integer_enums {
+            // Defined here (an open enum), not by typify: the models name it by its path.
+            let pointer = format!("/components/schemas/{}", escape_segment(name));
+            let rust = component_type_name(name);
+            let impls = [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr, TypeSpaceImpl::Default];
+            settings.with_replacement(&rust, format!("crate::models::{rust}"), impls.into_iter());
+            defined.push(integer_enum(source, &pointer, name, schema)?);
         }
         let mut space = TypeSpace::new(&settings);
         let defs: Vec<(String, schemars::schema::Schema)> = schemas
@@ -106,7 +179,7 @@ impl Types {
             let (pointer, what) = culprit(&settings, &schemas, &defs);
             return Err(Error::Generator { location: source.locate(&pointer), message: format!("{what}{message}") });
         }
-        Ok(Types { space, components, bool_ints })
+        Ok(Types { space, components, bool_ints, integer_enums: defined })
     }
 
     /// The Rust type of `schema` (found at `pointer`, for errors), added to the space when it
@@ -122,7 +195,7 @@ impl Types {
             .map_err(|e| Error::Generator { location: source.locate(pointer), message: e.to_string() })?;
         // A BoolInt is plain `bool` where the SDK's own code names it (the alias matters only
         // inside the models, whose fields it marks for writing as 1/0).
-        let rust = ty.ident().to_string().replace("crate :: BoolInt", "bool");
+        let rust = ty.ident().to_string().replace("crate :: BoolInt", "bool").replace("crate :: models ::", "models ::");
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
     }
@@ -139,7 +212,9 @@ impl Types {
 
     /// The `models.rs` items.
     pub fn tokens(&self) -> TokenStream {
-        self.space.to_stream()
+        let enums = &self.integer_enums;
+        let stream = self.space.to_stream();
+        quote::quote! { #stream #(#enums)* }
     }
 }
 

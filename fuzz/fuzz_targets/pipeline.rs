@@ -1,6 +1,6 @@
 //! load → select → validate → normalise → model → generate, and the whole-document checks,
-//! the surface and changelog, on arbitrary input. Any panic that escapes is a bug (progenitor's and typify's own panics
-//! are contained by the generator and must come out as errors).
+//! the surface and changelog, on arbitrary input. Any panic that escapes is a bug (typify's
+//! own panics are contained by the generator and must come out as located errors).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

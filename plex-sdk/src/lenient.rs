@@ -15,19 +15,23 @@
 //! Two rules need no decoder:
 //!
 //! - **Unknown fields are ignored** (serde's default; the models derive no
-//!   `deny_unknown_fields` outside `strict`).
+//!   `deny_unknown_fields` outside `strict`, and none at all where the schema says
+//!   `additionalProperties: true`, as `Metadata`, `Media`, `Part` and `Stream` do: there the
+//!   document expects fields it does not list).
 //! - **A missing documented-required field does not fail the response**: the generator marks
 //!   each required field `#[cfg_attr(not(feature = "strict"), serde(default))]`, so a field the
 //!   server leaves out (Plex omits `MediaContainer.content` at times) takes its type's
 //!   `Default`: `""`, `0`, `false`, an empty list, a nested object of defaults, or for an open
 //!   enum the value an empty wire value decodes to (see [`open_enum`](mod@crate::open_enum)).
+//!   The generator derives `Default` for every model whose fields all have one, so a missing
+//!   required object of optional fields is an empty object too.
 //!   The field's type stays what the document says, at the cost of not telling "absent" from
 //!   "empty".
 //!
 //! With the `strict` feature none of this applies: every value must have its documented JSON
 //! type exactly (a number is still accepted for a documented number whether or not it has a
-//! fraction), a missing required field is an error, and unknown fields are errors, so tests
-//! against a real server show where it diverges. The runtime names the JSON path of any error.
+//! fraction), a missing required field is an error, and unknown fields are errors (outside
+//! open schemas), so tests against a real server show where it diverges. The runtime names the JSON path of any error.
 
 // Which of these the generated models call depends on the document's field types.
 #![allow(dead_code)]

@@ -122,7 +122,8 @@ pub fn emit(api: &Api, doc: &Value, models: TokenStream, spec_label: &str) -> Re
     };
     let mut models: syn::File = syn::parse2(models)
         .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
-    let index = models::document_and_index(&mut models);
+    models::local_model_paths(&mut models);
+    let index = models::document_and_index(&mut models, &crate::types::open_objects(doc));
     models::gate_by_group(&mut models, &model_roots(api));
     models::open_enums(&mut models);
     let mut files = vec![

@@ -63,23 +63,27 @@ fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
 /// Documents what typify left undocumented (fields and variants the document gives no
 /// description: their wire name is what there is to say), so the crate can deny missing
 /// docs, and indexes the models.
-pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
+/// `open` names the structs whose schema allows fields it does not list (see
+/// [`make_lenient`]).
+pub fn document_and_index(file: &mut syn::File, open: &BTreeSet<String>) -> ModelIndex {
     let mut index = ModelIndex::default();
+    let defaults = derive_defaults(file);
     for item in &mut file.items {
         match item {
             syn::Item::Struct(s) => {
                 index.structs.insert(s.ident.to_string());
                 separate_case_collisions(s);
-                make_lenient(s);
+                make_lenient(s, &defaults, open.contains(&s.ident.to_string()));
                 if !has_doc(&s.attrs) {
                     add_doc(&mut s.attrs, &format!("`{}`.", s.ident));
                 }
                 for field in s.fields.iter_mut() {
-                    if !has_doc(&field.attrs) {
-                        let wire = serde_rename(&field.attrs)
-                            .or_else(|| field.ident.as_ref().map(|i| i.to_string()))
-                            .unwrap_or_default();
-                        add_doc(&mut field.attrs, &format!("The `{wire}` field."));
+                    if has_doc(&field.attrs) {
+                        continue;
+                    }
+                    match serde_rename(&field.attrs).or_else(|| field.ident.as_ref().map(|i| i.to_string())) {
+                        Some(wire) => add_doc(&mut field.attrs, &format!("The `{wire}` field.")),
+                        None => add_doc(&mut field.attrs, "The value, as the document types it."),
                     }
                 }
             }
@@ -89,7 +93,7 @@ pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
                 }
                 let mut variants = Vec::new();
                 for v in e.variants.iter_mut() {
-                    let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+                    let wire = wire_value(v);
                     if !has_doc(&v.attrs) {
                         add_doc(&mut v.attrs, &format!("`{wire}`"));
                     }
@@ -101,6 +105,24 @@ pub fn document_and_index(file: &mut syn::File) -> ModelIndex {
         }
     }
     index
+}
+
+/// The models name the integer enums the type step defines by their crate path
+/// (`crate::models::MediaType`, the path typify is given for them); inside the models module
+/// that is just `MediaType`, as for typify's own types.
+pub fn local_model_paths(file: &mut syn::File) {
+    struct Local;
+    impl syn::visit_mut::VisitMut for Local {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if path.leading_colon.is_none() && names.len() == 3 && names[0] == "crate" && names[1] == "models" {
+                let last = path.segments.pop();
+                path.segments = last.into_iter().collect();
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Local, file);
 }
 
 /// The last segment of a type path and its generic arguments (`::std::option::Option<T>` →
@@ -142,10 +164,68 @@ fn lenient_decoder(ty: &syn::Type) -> Option<(&'static str, bool)> {
     Some((decoder, optional))
 }
 
-/// Whether a (non-optional) field type has a `Default` to stand in for a missing value.
-fn has_default(ty: &syn::Type) -> bool {
+/// Which models have a `Default` to stand in for a missing required field, deriving it where
+/// typify did not but every field has one (a struct of optional fields and defaults, a
+/// newtype of an integer): value enums (open enums define theirs), structs that derive it,
+/// and those this adds it to, until nothing changes.
+fn derive_defaults(file: &mut syn::File) -> BTreeSet<String> {
+    let mut defaults: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) if is_value_enum(e) => Some(e.ident.to_string()),
+            syn::Item::Struct(s) if derives(&s.attrs, "Default") => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for item in &mut file.items {
+            let syn::Item::Struct(s) = item else { continue };
+            if defaults.contains(&s.ident.to_string()) || s.fields.is_empty() {
+                continue;
+            }
+            let all = s.fields.iter().all(|f| optional(&f.ty) || has_default(&f.ty, &defaults));
+            if all && let Some(derive) = s.attrs.iter_mut().find(|a| a.path().is_ident("derive")) {
+                add_derive(derive, "Default");
+                defaults.insert(s.ident.to_string());
+                changed = true;
+            }
+        }
+        if !changed {
+            return defaults;
+        }
+    }
+}
+
+/// Whether a `#[derive(..)]` among `attrs` names `what`.
+fn derives(attrs: &[syn::Attribute], what: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|paths| paths.iter().any(|p| p.segments.last().is_some_and(|s| s.ident == what)))
+    })
+}
+
+/// `#[derive(A, B)]` → `#[derive(A, B, what)]`.
+fn add_derive(attr: &mut syn::Attribute, what: &str) {
+    let Ok(mut paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+    else {
+        return;
+    };
+    paths.push(syn::Ident::new(what, proc_macro2::Span::call_site()).into());
+    *attr = syn::parse_quote!(#[derive(#paths)]);
+}
+
+/// Whether a field type is an `Option`.
+fn optional(ty: &syn::Type) -> bool {
+    last_segment(ty).is_some_and(|(name, _)| name == "Option")
+}
+
+/// Whether a (non-optional) field type has a `Default` to stand in for a missing value: a
+/// standard type that has one, or a model in `models` (see [`derive_defaults`]).
+fn has_default(ty: &syn::Type, models: &BTreeSet<String>) -> bool {
     let Some((name, _)) = last_segment(ty) else { return false };
-    matches!(
+    models.contains(&name) || matches!(
         name.as_str(),
         "String"
             | "Vec"
@@ -173,16 +253,17 @@ fn serde_words(attrs: &[syn::Attribute]) -> BTreeSet<String> {
 
 /// Routes boolean, integer and number fields through plex-sdk's lenient decoders (Plex sends
 /// `0`/`1` for booleans and strings for numbers), and makes unknown fields an error under the
-/// SDK's `strict` feature.
-pub fn make_lenient(s: &mut syn::ItemStruct) {
+/// SDK's `strict` feature, unless the schema is `open` (`additionalProperties: true`: fields it
+/// does not list are expected, and ignored in every mode).
+pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: bool) {
     let words = serde_words(&s.attrs);
     let named = matches!(s.fields, syn::Fields::Named(_));
-    if named && !words.contains("deny_unknown_fields") && !words.contains("transparent") {
+    if named && !open && !words.contains("deny_unknown_fields") && !words.contains("transparent") {
         s.attrs.push(syn::parse_quote!(#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]));
     }
     for field in s.fields.iter_mut() {
         let field_words = serde_words(&field.attrs);
-        if named && !field_words.contains("default") && has_default(&field.ty) {
+        if named && !field_words.contains("default") && has_default(&field.ty, defaults) {
             // A required field the server left out takes its type's default, outside `strict`.
             field.attrs.push(syn::parse_quote!(#[cfg_attr(not(feature = "strict"), serde(default))]));
         }
@@ -312,13 +393,23 @@ pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<Str
     }
 }
 
+/// A value enum variant's wire value: its discriminant (integer enums, which the type step
+/// defines as `Video = 1`), else its serde name, else its identifier.
+fn wire_value(v: &syn::Variant) -> String {
+    match &v.discriminant {
+        Some((_, value)) => quote::ToTokens::to_token_stream(value).to_string().replace(' ', ""),
+        None => serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string()),
+    }
+}
+
 /// Whether an enum is a plain value enum (every variant a unit variant with a wire name).
 fn is_value_enum(e: &syn::ItemEnum) -> bool {
     !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit))
 }
 
 /// Makes every value enum typify generated an open enum: the same variants, defined with
-/// plex-sdk's `open_enum!` (an unknown value is kept in `Unknown(String)`, the enum is
+/// plex-sdk's `open_enum!` (an unknown value is kept in `Unknown(String)`, or `Unknown(i64)`
+/// for the integer enums the type step defines, the enum is
 /// `#[non_exhaustive]`), so a value a server adds later decodes instead of failing the whole
 /// response. typify's own impls of those enums (`Display`, `FromStr`, `TryFrom`...) are
 /// replaced by the macro's.
@@ -341,19 +432,26 @@ pub fn open_enums(file: &mut syn::File) {
         let keep: Vec<&syn::Attribute> =
             e.attrs.iter().filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg")).collect();
         let (vis, name) = (&e.vis, &e.ident);
+        let integer = e.variants.iter().any(|v| v.discriminant.is_some());
         let variants = e.variants.iter().map(|v| {
             let docs = v.attrs.iter().filter(|a| a.path().is_ident("doc"));
-            let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
-            // `Unknown(String)` is the open enum's own: a documented value named so is renamed.
+            // `Unknown(..)` is the open enum's own: a documented value named so is renamed.
             let ident = if v.ident == "Unknown" { quote::format_ident!("UnknownValue") } else { v.ident.clone() };
-            quote::quote! { #(#docs)* #ident = #wire }
+            match &v.discriminant {
+                Some((_, value)) => quote::quote! { #(#docs)* #ident = #value },
+                None => {
+                    let wire = wire_value(v);
+                    quote::quote! { #(#docs)* #ident = #wire }
+                }
+            }
         });
         let cfg = e.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+        let kind = if integer { quote::format_ident!("integer") } else { quote::format_ident!("string") };
         *item = syn::parse_quote! {
             #(#cfg)*
             crate::open_enum! {
                 #(#keep)*
-                #vis enum #name: string { #(#variants),* }
+                #vis enum #name: #kind { #(#variants),* }
             }
         };
     }

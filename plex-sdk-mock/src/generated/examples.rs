@@ -70,14 +70,6 @@ impl crate::Example for models::ChannelMapping {
     }
 }
 
-///The example of [`models::ChromaSubsampling`]: made from its schema (the document gives no example of it).
-const CHROMA_SUBSAMPLING: &str = r#"0"#;
-impl crate::Example for models::ChromaSubsampling {
-    fn example() -> Self {
-        crate::example::decode("ChromaSubsampling", CHROMA_SUBSAMPLING)
-    }
-}
-
 ///The example of [`models::ComputeChannelMapResponse`]: made from its schema (the document gives no example of it).
 const COMPUTE_CHANNEL_MAP_RESPONSE: &str = r#"{"MediaContainer":{"ChannelMapping":[{"channelKey":"text","deviceIdentifier":"text","favorite":true,"lineupIdentifier":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
 impl crate::Example for models::ComputeChannelMapResponse {
@@ -584,14 +576,6 @@ impl crate::Example for models::Key {
     }
 }
 
-///The example of [`models::Level`]: made from its schema (the document gives no example of it).
-const LEVEL: &str = r#"0"#;
-impl crate::Example for models::Level {
-    fn example() -> Self {
-        crate::example::decode("Level", LEVEL)
-    }
-}
-
 ///The example of [`models::LibrarySection`]: built from its schema and the document's examples of its properties.
 const LIBRARY_SECTION: &str = r#"{"Location":[{"id":1}],"agent":"text","allowSync":true,"art":"text","composite":"text","content":true,"contentChangedAt":1556281940,"createdAt":1556281940,"directory":true,"filters":true,"hidden":true,"key":"text","language":"text","refreshing":true,"scannedAt":1556281940,"scanner":"text","thumb":"text","title":"Movies","type":"movie","updatedAt":1556281940,"uuid":"e69655a2-ef48-4aba-bb19-d3cc3401e7d6"}"#;
 impl crate::Example for models::LibrarySection {
@@ -840,14 +824,6 @@ const MEDIA_SUBSCRIPTION: &str = r#"{"Directory":{},"MediaGrabOperation":[{"Meta
 impl crate::Example for models::MediaSubscription {
     fn example() -> Self {
         crate::example::decode("MediaSubscription", MEDIA_SUBSCRIPTION)
-    }
-}
-
-///The example of [`models::MediaType`]: the document's example (its `example`).
-const MEDIA_TYPE: &str = r#"2"#;
-impl crate::Example for models::MediaType {
-    fn example() -> Self {
-        crate::example::decode("MediaType", MEDIA_TYPE)
     }
 }
 
@@ -1140,11 +1116,6 @@ pub(crate) const ALL: &[(&str, &str, fn(&str) -> Result<(), String>)] = &[
     ("Channel", CHANNEL, crate::example::check::<models::Channel>),
     ("ChannelMapping", CHANNEL_MAPPING, crate::example::check::<models::ChannelMapping>),
     (
-        "ChromaSubsampling",
-        CHROMA_SUBSAMPLING,
-        crate::example::check::<models::ChromaSubsampling>,
-    ),
-    (
         "ComputeChannelMapResponse",
         COMPUTE_CHANNEL_MAP_RESPONSE,
         crate::example::check::<models::ComputeChannelMapResponse>,
@@ -1390,7 +1361,6 @@ pub(crate) const ALL: &[(&str, &str, fn(&str) -> Result<(), String>)] = &[
     ("Index", INDEX, crate::example::check::<models::Index>),
     ("Items", ITEMS, crate::example::check::<models::Items>),
     ("Key", KEY, crate::example::check::<models::Key>),
-    ("Level", LEVEL, crate::example::check::<models::Level>),
     ("LibrarySection", LIBRARY_SECTION, crate::example::check::<models::LibrarySection>),
     ("Lineup", LINEUP, crate::example::check::<models::Lineup>),
     (
@@ -1507,7 +1477,6 @@ pub(crate) const ALL: &[(&str, &str, fn(&str) -> Result<(), String>)] = &[
         MEDIA_SUBSCRIPTION,
         crate::example::check::<models::MediaSubscription>,
     ),
-    ("MediaType", MEDIA_TYPE, crate::example::check::<models::MediaType>),
     (
         "MediaTypeString",
         MEDIA_TYPE_STRING,

@@ -424,10 +424,10 @@ pub struct AddSectionResponseMediaContainer {
     )
 )]
 ///`AllowSync`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct AllowSync(
-    /// The `` field.
+    /// The value, as the document types it.
     #[serde(deserialize_with = "crate::lenient::bool")]
     pub bool,
 );
@@ -804,220 +804,6 @@ pub struct ChannelMapping {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub lineup_identifier: ::std::option::Option<::std::string::String>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**Chroma subsampling to use.
-  - 0: 411
-  - 1: 420
-  - 2: 422
-  - 3: 444
-Defaults to 3 (444).*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct ChromaSubsampling(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for ChromaSubsampling {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<ChromaSubsampling> for i64 {
-    fn from(value: ChromaSubsampling) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64> for ChromaSubsampling {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i64, 1_i64, 2_i64, 3_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ChromaSubsampling {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1688,7 +1474,6 @@ pub struct Device {
 #[cfg(any(feature = "general", feature = "library", feature = "provider"))]
 ///`Directory`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Directory {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2699,10 +2484,7 @@ pub struct GetCountriesResponseMediaContainerCountryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub example: ::std::option::Option<::std::string::String>,
-    /**- `0`: the country is split into regions; following `key` yields the list of regions.
-- `1`: the country is split by postal code; `example` holds a sample code.
-- `2`: the country uses one postal code, given in `example`.
-*/
+    /// The `flavor` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<
         GetCountriesResponseMediaContainerCountryItemFlavor,
@@ -2730,220 +2512,6 @@ pub struct GetCountriesResponseMediaContainerCountryItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**- `0`: the country is split into regions; following `key` yields the list of regions.
-- `1`: the country is split by postal code; `example` holds a sample code.
-- `2`: the country uses one postal code, given in `example`.
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetCountriesResponseMediaContainerCountryItemFlavor(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetCountriesResponseMediaContainerCountryItemFlavor {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetCountriesResponseMediaContainerCountryItemFlavor> for i64 {
-    fn from(value: GetCountriesResponseMediaContainerCountryItemFlavor) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64>
-for GetCountriesResponseMediaContainerCountryItemFlavor {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i64, 1_i64, 2_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetCountriesResponseMediaContainerCountryItemFlavor {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -3938,20 +3506,12 @@ pub struct GetLineupChannelsResponseMediaContainerLineupItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub channel: ::std::vec::Vec<Channel>,
-    /**- `-1`: not applicable
-- `0`: over-the-air broadcast
-- `1`: cable
-- `2`: satellite
-- `3`: IPTV
-- `4`: virtual
-*/
+    /// The `lineupType` field.
     #[serde(
         rename = "lineupType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub lineup_type: ::std::option::Option<
-        GetLineupChannelsResponseMediaContainerLineupItemLineupType,
-    >,
+    pub lineup_type: ::std::option::Option<LineupLineupType>,
     /// The `location` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
@@ -3968,224 +3528,6 @@ pub struct GetLineupChannelsResponseMediaContainerLineupItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**- `-1`: not applicable
-- `0`: over-the-air broadcast
-- `1`: cable
-- `2`: satellite
-- `3`: IPTV
-- `4`: virtual
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetLineupChannelsResponseMediaContainerLineupItemLineupType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetLineupChannelsResponseMediaContainerLineupItemLineupType {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetLineupChannelsResponseMediaContainerLineupItemLineupType>
-for i64 {
-    fn from(value: GetLineupChannelsResponseMediaContainerLineupItemLineupType) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64>
-for GetLineupChannelsResponseMediaContainerLineupItemLineupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![-1_i64, 0_i64, 1_i64, 2_i64, 3_i64, 4_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetLineupChannelsResponseMediaContainerLineupItemLineupType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "library"))]
@@ -4286,7 +3628,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
 
 #[cfg(any(feature = "library_playlists"))]
 ///`GetPlaylistGeneratorItemsResponseMediaContainerMetadata`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     ///Disc number of a track on an album with several discs, when present.
@@ -4730,7 +4072,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
 
 #[cfg(any(feature = "library_playlists"))]
 ///`GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -4871,7 +4213,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Kind of generator.
+    /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         GetPlaylistGeneratorResponseMediaContainerItemItemType,
@@ -5153,218 +4495,6 @@ crate::open_enum! {
     #[doc = " `failed`"] Failed = "failed" }
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///Kind of generator.
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetPlaylistGeneratorResponseMediaContainerItemItemType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetPlaylistGeneratorResponseMediaContainerItemItemType {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetPlaylistGeneratorResponseMediaContainerItemItemType>
-for i64 {
-    fn from(value: GetPlaylistGeneratorResponseMediaContainerItemItemType) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64>
-for GetPlaylistGeneratorResponseMediaContainerItemItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![-1_i64, 42_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetPlaylistGeneratorResponseMediaContainerItemItemType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
 #[cfg(any(feature = "library_playlists"))]
 ///The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5447,11 +4577,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
     )]
     #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
     pub playlist_id: ::std::option::Option<i64>,
-    /**Kind of generator.
-
-  - -1: smart playlist generator
-  - 42: generator of an optimized version
-*/
+    /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType,
@@ -5467,226 +4593,6 @@ pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**Kind of generator.
-
-  - -1: smart playlist generator
-  - 42: generator of an optimized version
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref
-for GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<
-    GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType,
-> for i64 {
-    fn from(
-        value: GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType,
-    ) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64>
-for GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![-1_i64, 42_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -6455,10 +5361,10 @@ pub struct GetSectionsResponseMediaContainer {
     )
 )]
 ///The Plex devices of the account, covering both Plex-hosted servers and clients.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct GetServerResourcesResponse(
-    /// The `` field.
+    /// The value, as the document types it.
     pub ::std::vec::Vec<PlexDevice>,
 );
 #[cfg(
@@ -7274,7 +6180,7 @@ pub struct GetUsersResponse {
 
 #[cfg(any(feature = "users"))]
 ///Container with the users and their server details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainer {
     ///Display name of the Plex instance.
@@ -7308,23 +6214,28 @@ pub struct GetUsersResponseMediaContainer {
 
 #[cfg(any(feature = "users"))]
 ///`GetUsersResponseMediaContainerUserItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainerUserItem {
     /// The `allowCameraUpload` field.
     #[serde(rename = "allowCameraUpload")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_camera_upload: GetUsersResponseMediaContainerUserItemAllowCameraUpload,
     /// The `allowChannels` field.
     #[serde(rename = "allowChannels")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_channels: GetUsersResponseMediaContainerUserItemAllowChannels,
     /// The `allowSubtitleAdmin` field.
     #[serde(rename = "allowSubtitleAdmin")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_subtitle_admin: GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin,
     /// The `allowSync` field.
     #[serde(rename = "allowSync")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_sync: GetUsersResponseMediaContainerUserItemAllowSync,
     /// The `allowTuners` field.
     #[serde(rename = "allowTuners")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_tuners: GetUsersResponseMediaContainerUserItemAllowTuners,
     ///Email address of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -7366,12 +6277,14 @@ pub struct GetUsersResponseMediaContainerUserItem {
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub filter_television: ::std::option::Option<::std::string::String>,
     /// The `home` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub home: GetUsersResponseMediaContainerUserItemHome,
     ///Unique ID of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::lenient::integer")]
     pub id: i64,
     /// The `protected` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub protected: GetUsersResponseMediaContainerUserItemProtected,
     ///ID of the playlist with recommendations for the user.
     #[serde(
@@ -7381,6 +6294,7 @@ pub struct GetUsersResponseMediaContainerUserItem {
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub recommendations_playlist_id: ::std::option::Option<::std::string::String>,
     /// The `restricted` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub restricted: GetUsersResponseMediaContainerUserItemRestricted,
     ///Servers owned by the user.
     #[serde(rename = "Server")]
@@ -7400,1655 +6314,14 @@ pub struct GetUsersResponseMediaContainerUserItem {
     pub username: ::std::string::String,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemAllowCameraUpload`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemAllowCameraUpload(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemAllowCameraUpload {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemAllowCameraUpload>
-for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemAllowCameraUpload) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemAllowCameraUpload {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemAllowCameraUpload {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemAllowChannels`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemAllowChannels(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemAllowChannels {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemAllowChannels> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemAllowChannels) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemAllowChannels {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemAllowChannels {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin>
-for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemAllowSync`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemAllowSync(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemAllowSync {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemAllowSync> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemAllowSync) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for GetUsersResponseMediaContainerUserItemAllowSync {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for GetUsersResponseMediaContainerUserItemAllowSync {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemAllowTuners`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemAllowTuners(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemAllowTuners {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemAllowTuners> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemAllowTuners) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for GetUsersResponseMediaContainerUserItemAllowTuners {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemAllowTuners {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemHome`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemHome(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemHome {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemHome> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemHome) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for GetUsersResponseMediaContainerUserItemHome {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for GetUsersResponseMediaContainerUserItemHome {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemProtected`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemProtected(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemProtected {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemProtected> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemProtected) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for GetUsersResponseMediaContainerUserItemProtected {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for GetUsersResponseMediaContainerUserItemProtected {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemRestricted`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemRestricted(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemRestricted {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemRestricted> for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemRestricted) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for GetUsersResponseMediaContainerUserItemRestricted {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemRestricted {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
 #[cfg(any(feature = "users"))]
 ///`GetUsersResponseMediaContainerUserItemServerItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainerUserItemServerItem {
     /// The `allLibraries` field.
     #[serde(rename = "allLibraries")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub all_libraries: GetUsersResponseMediaContainerUserItemServerItemAllLibraries,
     ///Unique ID of the connected user's server entry.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -9056,6 +6329,7 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     pub id: i64,
     /// The `lastSeenAt` field.
     #[serde(rename = "lastSeenAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub last_seen_at: PlexDateTime,
     ///The Plex server's machine identifier.
     #[serde(rename = "machineIdentifier")]
@@ -9072,8 +6346,10 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     #[serde(deserialize_with = "crate::lenient::integer")]
     pub num_libraries: i64,
     /// The `owned` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub owned: GetUsersResponseMediaContainerUserItemServerItemOwned,
     /// The `pending` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub pending: GetUsersResponseMediaContainerUserItemServerItemPending,
     ///ID of the Plex server itself.
     #[serde(rename = "serverId")]
@@ -9082,633 +6358,9 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     pub server_id: i64,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemServerItemAllLibraries`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemServerItemAllLibraries(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemServerItemAllLibraries {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemServerItemAllLibraries>
-for i32 {
-    fn from(
-        value: GetUsersResponseMediaContainerUserItemServerItemAllLibraries,
-    ) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemServerItemAllLibraries {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemServerItemAllLibraries {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemServerItemOwned`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemServerItemOwned(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemServerItemOwned {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemServerItemOwned>
-for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemServerItemOwned) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemServerItemOwned {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemServerItemOwned {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`GetUsersResponseMediaContainerUserItemServerItemPending`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct GetUsersResponseMediaContainerUserItemServerItemPending(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetUsersResponseMediaContainerUserItemServerItemPending {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetUsersResponseMediaContainerUserItemServerItemPending>
-for i32 {
-    fn from(value: GetUsersResponseMediaContainerUserItemServerItemPending) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for GetUsersResponseMediaContainerUserItemServerItemPending {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for GetUsersResponseMediaContainerUserItemServerItemPending {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
 #[cfg(any(feature = "hubs", feature = "library", feature = "search"))]
 ///`Hub`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Hub {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9856,7 +6508,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "library"))]
 ///`Items`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Items {
     ///Disc number of a track on an album with several discs, when present.
@@ -10289,7 +6941,7 @@ pub struct Items {
 
 #[cfg(any(feature = "library"))]
 ///`ItemsGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ItemsGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -10316,7 +6968,6 @@ pub struct ItemsGuidItem {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10342,11 +6993,12 @@ pub struct ItemsGuidItem {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd
+    PartialOrd,
+    Default
 )]
 #[serde(transparent)]
 pub struct Key(
-    /// The `` field.
+    /// The value, as the document types it.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub ::std::string::String,
 );
@@ -10367,7 +7019,6 @@ pub struct Key(
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10407,7 +7058,6 @@ impl ::std::ops::Deref for Key {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10446,7 +7096,6 @@ impl ::std::convert::From<Key> for ::std::string::String {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10485,7 +7134,6 @@ impl ::std::convert::From<::std::string::String> for Key {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10524,7 +7172,6 @@ impl ::std::fmt::Display for Key {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -10547,224 +7194,9 @@ impl ::std::str::FromStr for Key {
     }
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**Severity of the message, as an integer:
-  - 0: Error
-  - 1: Warning
-  - 2: Info
-  - 3: Debug
-  - 4: Verbose
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct Level(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for Level {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<Level> for i64 {
-    fn from(value: Level) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64> for Level {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i64, 1_i64, 2_i64, 3_i64, 4_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for Level {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
 #[cfg(any(feature = "library"))]
 ///`LibrarySection`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct LibrarySection {
     /// The `agent` field.
@@ -10851,6 +7283,7 @@ pub struct LibrarySection {
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub type_: MediaTypeString,
     /// The `updatedAt` field.
     #[serde(
@@ -10883,13 +7316,7 @@ pub struct LibrarySectionLocationItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Lineup {
-    /**- `-1`: not applicable
-- `0`: over-the-air broadcast
-- `1`: cable
-- `2`: satellite
-- `3`: IPTV
-- `4`: virtual
-*/
+    /// The `lineupType` field.
     #[serde(
         rename = "lineupType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10911,221 +7338,6 @@ pub struct Lineup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**- `-1`: not applicable
-- `0`: over-the-air broadcast
-- `1`: cable
-- `2`: satellite
-- `3`: IPTV
-- `4`: virtual
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct LineupLineupType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for LineupLineupType {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<LineupLineupType> for i64 {
-    fn from(value: LineupLineupType) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64> for LineupLineupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![-1_i64, 0_i64, 1_i64, 2_i64, 3_i64, 4_i64].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for LineupLineupType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "activities"))]
@@ -12158,7 +8370,7 @@ pub struct ListSessionsResponseMediaContainer {
 
 #[cfg(any(feature = "status"))]
 ///`ListSessionsResponseMediaContainerMetadataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
@@ -12595,7 +8807,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
 
 #[cfg(any(feature = "status"))]
 ///`ListSessionsResponseMediaContainerMetadataItemGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainerMetadataItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -12713,8 +8925,7 @@ crate::open_enum! {
 )]
 /**`Media` stands for one or more media files (parts) and belongs to a metadata item. Media elements have no fixed set of attributes, because the attributes depend on the type; they are not listed here, but their names usually explain themselves. Summary information that is useful for badges and flags, such as `videoResolution` and the codecs, is found on the media element.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Media {
     /// The `aspectRatio` field.
     #[serde(
@@ -13045,7 +9256,7 @@ pub struct MediaContainerWithDecisionMediaContainer {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
@@ -13475,7 +9686,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -13487,7 +9698,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     /// The `abr` field.
@@ -13615,7 +9826,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem {
     ///Whether the part can be accessed.
@@ -13714,7 +9925,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem {
     /// The `audioChannelLayout` field.
@@ -14013,7 +10224,8 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     pub stream_identifier: ::std::option::Option<i32>,
     /// The `streamType` field.
     #[serde(rename = "streamType")]
-    pub stream_type: MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType,
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub stream_type: StreamStreamType,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_string")]
@@ -14048,217 +10260,6 @@ crate::open_enum! {
     #[doc = " `segments-av`"] SegmentsAv = "segments-av", #[doc = " `segments-subs`"]
     SegmentsSubs = "segments-subs", #[doc = " `embedded`"] Embedded = "embedded", #[doc =
     " `sidecar`"] Sidecar = "sidecar" }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<
-    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType,
-> for i32 {
-    fn from(
-        value: MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType,
-    ) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemStreamType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "devices"))]
@@ -14645,7 +10646,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
 
 #[cfg(any(feature = "library"))]
 ///`MediaContainerWithNestedMetadataMediaContainerMetadataItemItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     ///Disc number of a track on an album with several discs, when present.
@@ -15080,7 +11081,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
 
 #[cfg(any(feature = "library"))]
 ///`MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -15144,7 +11145,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 ///`MediaContainerWithPlaylistMetadataMediaContainerMetadataItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
@@ -15595,7 +11596,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 ///`MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -15983,230 +11984,6 @@ crate::open_enum! {
     NewAndRepeatAirings = "New and Repeat Airings" }
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-/**Media type to fetch or filter on.
-
-1 = movie
-2 = show
-3 = season
-4 = episode
-5 = artist
-6 = album
-7 = track
-8 = photo_album
-9 = photo
-
-For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons.
-*/
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct MediaType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i64,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for MediaType {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<MediaType> for i64 {
-    fn from(value: MediaType) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i64> for MediaType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i64,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![1_i64, 2_i64, 3_i64, 4_i64, 5_i64, 6_i64, 7_i64, 8_i64, 9_i64]
-            .contains(&value)
-        {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "log",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for MediaType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i64>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
     #[cfg(any(feature = "library"))] #[doc =
@@ -16239,8 +12016,7 @@ When a metadata item has several media items, they are expected to be isomorphic
 
 Metadata items are often arranged in a hierarchy. An episode's metadata item, for instance, belongs to a season's metadata item, which in turn belongs to a show's. Tracks, albums and artists form the same kind of hierarchy, as do photos and photo albums. The relationships are described in both relative and absolute terms. "Leaves" are metadata items that have media attached (seasons and shows have none). Seasons are the "children" of a show and episodes the "children" of a season; a season is the "parent" of its episodes and a show the "parent" of its seasons. Likewise, episodes are the "grandchildren" of a show, and the show is the "grandparent" of each episode.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Metadata {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -16678,7 +12454,7 @@ pub struct Metadata {
     )
 )]
 ///`MetadataGuidItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MetadataGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
@@ -16960,8 +12736,7 @@ crate::open_enum! {
 )]
 /**`Part` is one file, or "part", of a media item, and is the unit that actually gets played. Imagine a movie library holding a movie split into two files, as if it came on two BDs. The metadata item describes the movie, the media item stands for this copy of the movie at its resolution and quality, and the two part items are the two playable files. Adding a further media that combines the two parts, transcoded to a lower resolution, would give the metadata 2 media, the first made of 2 parts and the second of a single part.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Part {
     ///Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17038,10 +12813,11 @@ pub struct Part {
 
 #[cfg(any(feature = "authentication"))]
 ///`PastSubscription`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PastSubscription {
     /// The `billing` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub billing: PastSubscriptionBilling,
     /// The `canConvert` field.
     #[serde(rename = "canConvert")]
@@ -17093,6 +12869,7 @@ pub struct PastSubscription {
     )]
     pub renews_at: ::std::option::Option<PlexDateTime>,
     /// The `state` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub state: PastSubscriptionState,
     /// The `transfer` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -17106,7 +12883,7 @@ pub struct PastSubscription {
 
 #[cfg(any(feature = "authentication"))]
 ///`PastSubscriptionBilling`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PastSubscriptionBilling {
     /// The `internalPaymentMethod` field.
@@ -17231,7 +13008,6 @@ crate::open_enum! {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17248,10 +13024,10 @@ crate::open_enum! {
     )
 )]
 ///Point in time as a Unix timestamp, in seconds.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct PlexDateTime(
-    /// The `` field.
+    /// The value, as the document types it.
     #[serde(deserialize_with = "crate::lenient::integer")]
     pub i64,
 );
@@ -17272,7 +13048,6 @@ pub struct PlexDateTime(
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17312,7 +13087,6 @@ impl ::std::ops::Deref for PlexDateTime {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17351,7 +13125,6 @@ impl ::std::convert::From<PlexDateTime> for i64 {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17390,7 +13163,6 @@ impl ::std::convert::From<i64> for PlexDateTime {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17429,7 +13201,6 @@ impl ::std::fmt::Display for PlexDateTime {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17469,7 +13240,6 @@ impl ::std::str::FromStr for PlexDateTime {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17509,7 +13279,6 @@ impl ::std::convert::TryFrom<&str> for PlexDateTime {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -17568,7 +13337,7 @@ impl ::std::convert::TryFrom<String> for PlexDateTime {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct PlexDateTimeIso(
-    /// The `` field.
+    /// The value, as the document types it.
     pub ::chrono::DateTime<::chrono::offset::Utc>,
 );
 #[cfg(
@@ -18016,7 +13785,7 @@ pub struct PlexDevice {
     )
 )]
 ///`PlexDeviceConnectionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PlexDeviceConnectionsItem {
     ///IP address or domain name of the connection.
@@ -18037,6 +13806,7 @@ pub struct PlexDeviceConnectionsItem {
     #[serde(deserialize_with = "crate::lenient::integer")]
     pub port: i32,
     ///Protocol of the connection (http, https and so on).
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub protocol: PlexDeviceConnectionsItemProtocol,
     ///Whether the connection is relayed via plex.direct.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -18096,7 +13866,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 ///`PostUsersSignInDataBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataBody {
     /// The `login` field.
@@ -18122,7 +13892,7 @@ pub struct PostUsersSignInDataBody {
 
 #[cfg(any(feature = "authentication"))]
 ///Account data of the user, including a valid authentication token.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataResponse {
     ///Meaning not documented.
@@ -18219,6 +13989,7 @@ pub struct PostUsersSignInDataResponse {
     pub id: i32,
     /// The `joinedAt` field.
     #[serde(rename = "joinedAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub joined_at: PlexDateTime,
     ///Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18333,7 +14104,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 ///`PostUsersSignInDataResponseServicesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataResponseServicesItem {
     /// The `endpoint` field.
@@ -18348,6 +14119,7 @@ pub struct PostUsersSignInDataResponseServicesItem {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: PostUsersSignInDataResponseServicesItemStatus,
     /// The `token` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -20176,8 +15948,7 @@ pub struct StopAllRefreshesResponseMediaContainerDirectoryItem {
 )]
 /**`Stream` is a single stream of a media item, such as its video, audio or subtitle stream. A stream can live inside the file of the parent `Part` or, mostly for subtitles, come from a separate file. It carries the detailed information about that particular stream: a video may expose `aspectRatio` at the `Media` level, for example, while details of its video stream such as the colour space sit on the `Stream` of that video stream. Photos have no streams (mainly as an optimisation).
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Stream {
     ///Layout of the audio channels.
     #[serde(
@@ -20465,6 +16236,7 @@ pub struct Stream {
     pub stream_identifier: ::std::option::Option<i32>,
     /// The `streamType` field.
     #[serde(rename = "streamType")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub stream_type: StreamStreamType,
     ///Optional title of the stream (for example a language variant).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20474,210 +16246,6 @@ pub struct Stream {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`StreamStreamType`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct StreamStreamType(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for StreamStreamType {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<StreamStreamType> for i32 {
-    fn from(value: StreamStreamType) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for StreamStreamType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for StreamStreamType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -20754,7 +16322,7 @@ crate::open_enum! {
 )]
 /**Additional information about a metadata item comes as tags. Each kind of tag has its own element name, such as `Genre`, `Writer`, `Directory` or `Role`, and some kinds add attributes of their own.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Tag {
     ///How confident an automatic tagger was about this tag.
@@ -20819,7 +16387,6 @@ pub struct Tag {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -20845,11 +16412,12 @@ pub struct Tag {
     Hash,
     Ord,
     PartialEq,
-    PartialOrd
+    PartialOrd,
+    Default
 )]
 #[serde(transparent)]
 pub struct Thumb(
-    /// The `` field.
+    /// The value, as the document types it.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub ::std::string::String,
 );
@@ -20870,7 +16438,6 @@ pub struct Thumb(
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -20910,7 +16477,6 @@ impl ::std::ops::Deref for Thumb {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -20949,7 +16515,6 @@ impl ::std::convert::From<Thumb> for ::std::string::String {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -20988,7 +16553,6 @@ impl ::std::convert::From<::std::string::String> for Thumb {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -21027,7 +16591,6 @@ impl ::std::fmt::Display for Thumb {
         feature = "library_collections",
         feature = "library_playlists",
         feature = "live_tv",
-        feature = "log",
         feature = "play_queue",
         feature = "playlist",
         feature = "plex",
@@ -21170,7 +16733,7 @@ pub struct User {
 
 #[cfg(any(feature = "authentication"))]
 ///`UserPlexAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserPlexAccount {
     ///Meaning not documented.
@@ -21267,6 +16830,7 @@ pub struct UserPlexAccount {
     pub id: i32,
     /// The `joinedAt` field.
     #[serde(rename = "joinedAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub joined_at: PlexDateTime,
     ///Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21370,7 +16934,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 ///`UserPlexAccountServicesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserPlexAccountServicesItem {
     /// The `endpoint` field.
@@ -21385,6 +16949,7 @@ pub struct UserPlexAccountServicesItem {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: UserPlexAccountServicesItemStatus,
     /// The `token` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -21401,7 +16966,7 @@ crate::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 ///`UserProfile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserProfile {
     ///Whether audio and subtitle tracks are picked automatically for the account.
@@ -21411,6 +16976,7 @@ pub struct UserProfile {
     pub auto_select_audio: bool,
     /// The `autoSelectSubtitle` field.
     #[serde(rename = "autoSelectSubtitle")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub auto_select_subtitle: UserProfileAutoSelectSubtitle,
     /// The `defaultAudioAccessibility` field.
     #[serde(
@@ -21436,9 +17002,11 @@ pub struct UserProfile {
     >,
     /// The `defaultSubtitleAccessibility` field.
     #[serde(rename = "defaultSubtitleAccessibility")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_subtitle_accessibility: UserProfileDefaultSubtitleAccessibility,
     /// The `defaultSubtitleForced` field.
     #[serde(rename = "defaultSubtitleForced")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_subtitle_forced: UserProfileDefaultSubtitleForced,
     ///Subtitle language the account prefers.
     #[serde(
@@ -21464,1234 +17032,12 @@ pub struct UserProfile {
     >,
     /// The `mediaReviewsVisibility` field.
     #[serde(rename = "mediaReviewsVisibility")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub media_reviews_visibility: UserProfileMediaReviewsVisibility,
     /// The `watchedIndicator` field.
     #[serde(rename = "watchedIndicator")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub watched_indicator: UserProfileWatchedIndicator,
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileAutoSelectSubtitle`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileAutoSelectSubtitle(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileAutoSelectSubtitle {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileAutoSelectSubtitle> for i32 {
-    fn from(value: UserProfileAutoSelectSubtitle) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileAutoSelectSubtitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileAutoSelectSubtitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileDefaultAudioAccessibility`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileDefaultAudioAccessibility(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileDefaultAudioAccessibility {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileDefaultAudioAccessibility> for i32 {
-    fn from(value: UserProfileDefaultAudioAccessibility) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileDefaultAudioAccessibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileDefaultAudioAccessibility {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileDefaultSubtitleAccessibility`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileDefaultSubtitleAccessibility(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileDefaultSubtitleAccessibility {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileDefaultSubtitleAccessibility> for i32 {
-    fn from(value: UserProfileDefaultSubtitleAccessibility) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileDefaultSubtitleAccessibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileDefaultSubtitleAccessibility {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileDefaultSubtitleForced`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileDefaultSubtitleForced(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileDefaultSubtitleForced {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileDefaultSubtitleForced> for i32 {
-    fn from(value: UserProfileDefaultSubtitleForced) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileDefaultSubtitleForced {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileDefaultSubtitleForced {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileMediaReviewsVisibility`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileMediaReviewsVisibility(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileMediaReviewsVisibility {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileMediaReviewsVisibility> for i32 {
-    fn from(value: UserProfileMediaReviewsVisibility) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileMediaReviewsVisibility {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileMediaReviewsVisibility {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`UserProfileWatchedIndicator`
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UserProfileWatchedIndicator(
-    /// The `` field.
-    #[serde(deserialize_with = "crate::lenient::integer")]
-    i32,
-);
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for UserProfileWatchedIndicator {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<UserProfileWatchedIndicator> for i32 {
-    fn from(value: UserProfileWatchedIndicator) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<i32> for UserProfileWatchedIndicator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: i32,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if ![0_i32, 1_i32, 2_i32, 3_i32].contains(&value) {
-            Err("invalid value".into())
-        } else {
-            Ok(Self(value))
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for UserProfileWatchedIndicator {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        Self::try_from(<i32>::deserialize(deserializer)?)
-            .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-    }
 }
 
 #[cfg(any(feature = "search"))]
@@ -22784,5 +17130,247 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+
+#[cfg(any(feature = "transcoder"))]
+crate::open_enum! {
+    #[cfg(any(feature = "transcoder"))] #[doc = " Chroma subsampling to use."] #[doc =
+    "   - 0: 411"] #[doc = "   - 1: 420"] #[doc = "   - 2: 422"] #[doc = "   - 3: 444"]
+    #[doc = " Defaults to 3 (444)."] pub enum ChromaSubsampling : integer { #[doc =
+    " `0`"] Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc =
+    " `3`"] Value3 = 3 }
+}
+
+#[cfg(any(feature = "epg"))]
+crate::open_enum! {
+    #[cfg(any(feature = "epg"))] #[doc =
+    " - `0`: the country is split into regions; following `key` yields the list of regions."]
+    #[doc =
+    " - `1`: the country is split by postal code; `example` holds a sample code."] #[doc
+    = " - `2`: the country uses one postal code, given in `example`."] pub enum
+    GetCountriesResponseMediaContainerCountryItemFlavor : integer { #[doc = " `0`"]
+    Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2 }
+}
+
+#[cfg(any(feature = "library_playlists"))]
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc = " Kind of generator."] pub enum
+    GetPlaylistGeneratorResponseMediaContainerItemItemType : integer { #[doc = " `-1`"]
+    ValueMinus1 = - 1, #[doc = " `42`"] Value42 = 42 }
+}
+
+#[cfg(any(feature = "library_playlists"))]
+crate::open_enum! {
+    #[cfg(any(feature = "library_playlists"))] #[doc = " Kind of generator."] #[doc =
+    " "] #[doc = "   - -1: smart playlist generator"] #[doc =
+    "   - 42: generator of an optimized version"] pub enum
+    GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType : integer {
+    #[doc = " `-1`"] ValueMinus1 = - 1, #[doc = " `42`"] Value42 = 42 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemAllowCameraUpload`."] pub enum
+    GetUsersResponseMediaContainerUserItemAllowCameraUpload : integer { #[doc = " `0`"]
+    Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemAllowChannels`."] pub enum
+    GetUsersResponseMediaContainerUserItemAllowChannels : integer { #[doc = " `0`"]
+    Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`."] pub enum
+    GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin : integer { #[doc = " `0`"]
+    Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemAllowSync`."] pub enum
+    GetUsersResponseMediaContainerUserItemAllowSync : integer { #[doc = " `0`"] Disable =
+    0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemAllowTuners`."] pub enum
+    GetUsersResponseMediaContainerUserItemAllowTuners : integer { #[doc = " `0`"] Disable
+    = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemHome`."] pub enum
+    GetUsersResponseMediaContainerUserItemHome : integer { #[doc = " `0`"] Disable = 0,
+    #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemProtected`."] pub enum
+    GetUsersResponseMediaContainerUserItemProtected : integer { #[doc = " `0`"] Disable =
+    0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemRestricted`."] pub enum
+    GetUsersResponseMediaContainerUserItemRestricted : integer { #[doc = " `0`"] Disable
+    = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemServerItemAllLibraries`."] pub enum
+    GetUsersResponseMediaContainerUserItemServerItemAllLibraries : integer { #[doc =
+    " `0`"] Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemServerItemOwned`."] pub enum
+    GetUsersResponseMediaContainerUserItemServerItemOwned : integer { #[doc = " `0`"]
+    Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "users"))]
+crate::open_enum! {
+    #[cfg(any(feature = "users"))] #[doc =
+    " `GetUsersResponseMediaContainerUserItemServerItemPending`."] pub enum
+    GetUsersResponseMediaContainerUserItemServerItemPending : integer { #[doc = " `0`"]
+    Disable = 0, #[doc = " `1`"] Enable = 1 }
+}
+
+#[cfg(any(feature = "log"))]
+crate::open_enum! {
+    #[cfg(any(feature = "log"))] #[doc = " Severity of the message, as an integer:"]
+    #[doc = "   - 0: Error"] #[doc = "   - 1: Warning"] #[doc = "   - 2: Info"] #[doc =
+    "   - 3: Debug"] #[doc = "   - 4: Verbose"] pub enum Level : integer { #[doc =
+    " `0`"] Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc =
+    " `3`"] Value3 = 3, #[doc = " `4`"] Value4 = 4 }
+}
+
+#[cfg(any(feature = "epg"))]
+crate::open_enum! {
+    #[cfg(any(feature = "epg"))] #[doc = " - `-1`: not applicable"] #[doc =
+    " - `0`: over-the-air broadcast"] #[doc = " - `1`: cable"] #[doc =
+    " - `2`: satellite"] #[doc = " - `3`: IPTV"] #[doc = " - `4`: virtual"] pub enum
+    LineupLineupType : integer { #[doc = " `-1`"] ValueMinus1 = - 1, #[doc = " `0`"]
+    Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc = " `3`"]
+    Value3 = 3, #[doc = " `4`"] Value4 = 4 }
+}
+
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "content",
+        feature = "library",
+        feature = "search"
+    )
+)]
+crate::open_enum! {
+    #[cfg(any(feature = "collections", feature = "content", feature = "library", feature
+    = "search"))] #[doc = " Media type to fetch or filter on."] #[doc = " "] #[doc =
+    " 1 = movie"] #[doc = " 2 = show"] #[doc = " 3 = season"] #[doc = " 4 = episode"]
+    #[doc = " 5 = artist"] #[doc = " 6 = album"] #[doc = " 7 = track"] #[doc =
+    " 8 = photo_album"] #[doc = " 9 = photo"] #[doc = " "] #[doc =
+    " For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons."]
+    pub enum MediaType : integer { #[doc = " `1`"] Movie = 1, #[doc = " `2`"] TvShow = 2,
+    #[doc = " `3`"] Season = 3, #[doc = " `4`"] Episode = 4, #[doc = " `5`"] Artist = 5,
+    #[doc = " `6`"] Album = 6, #[doc = " `7`"] Track = 7, #[doc = " `8`"] PhotoAlbum = 8,
+    #[doc = " `9`"] Photo = 9 }
+}
+
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "content",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "transcoder"
+    )
+)]
+crate::open_enum! {
+    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
+    feature = "dv_rs", feature = "hubs", feature = "library", feature =
+    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
+    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
+    "subscriptions", feature = "transcoder"))] #[doc = " `StreamStreamType`."] pub enum
+    StreamStreamType : integer { #[doc = " `1`"] Video = 1, #[doc = " `2`"] Audio = 2,
+    #[doc = " `3`"] Subtitle = 3 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc = " `UserProfileAutoSelectSubtitle`."]
+    pub enum UserProfileAutoSelectSubtitle : integer { #[doc = " `0`"] ManuallySelected =
+    0, #[doc = " `1`"] ShownWithForeignAudio = 1, #[doc = " `2`"] AlwaysEnabled = 2 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    " `UserProfileDefaultAudioAccessibility`."] pub enum
+    UserProfileDefaultAudioAccessibility : integer { #[doc = " `0`"]
+    PreferNonAccessibility = 0, #[doc = " `1`"] PreferAccessibility = 1, #[doc = " `2`"]
+    OnlyAccessibility = 2, #[doc = " `3`"] OnlyNonAccessibility = 3 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    " `UserProfileDefaultSubtitleAccessibility`."] pub enum
+    UserProfileDefaultSubtitleAccessibility : integer { #[doc = " `0`"] PreferNonSdh = 0,
+    #[doc = " `1`"] PreferSdh = 1, #[doc = " `2`"] OnlySdh = 2, #[doc = " `3`"]
+    OnlyNonSdh = 3 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    " `UserProfileDefaultSubtitleForced`."] pub enum UserProfileDefaultSubtitleForced :
+    integer { #[doc = " `0`"] PreferNonForced = 0, #[doc = " `1`"] PreferForced = 1,
+    #[doc = " `2`"] OnlyForced = 2, #[doc = " `3`"] OnlyNonForced = 3 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc =
+    " `UserProfileMediaReviewsVisibility`."] pub enum UserProfileMediaReviewsVisibility :
+    integer { #[doc = " `0`"] NoOne = 0, #[doc = " `1`"] CriticsOnly = 1, #[doc = " `2`"]
+    PlexUsersOnly = 2, #[doc = " `3`"] PlexUsersAndCritics = 3 }
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::open_enum! {
+    #[cfg(any(feature = "authentication"))] #[doc = " `UserProfileWatchedIndicator`."]
+    pub enum UserProfileWatchedIndicator : integer { #[doc = " `0`"] None = 0, #[doc =
+    " `1`"] MoviesAndTvShows = 1, #[doc = " `2`"] Movies = 2, #[doc = " `3`"] TvShows = 3
     }
 }

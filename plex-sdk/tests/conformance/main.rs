@@ -403,7 +403,7 @@ mod collections {
         let arg1 = "value".to_string();
         let arg2 = true;
         let arg3 = "value".to_string();
-        let arg4 = MediaType::try_from(2)?;
+        let arg4 = MediaType::TvShow;
         let mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
             .and(wiremock::matchers::path("/library/collections"))
             .and(
@@ -2704,7 +2704,7 @@ mod library {
     #[tokio::test]
     async fn get_library_matches() -> crate::Outcome {
         use plex_sdk::models::MediaType;
-        let arg0 = MediaType::try_from(2)?;
+        let arg0 = MediaType::TvShow;
         let arg1 = true;
         let arg2 = true;
         let arg3 = true;
@@ -4864,7 +4864,7 @@ mod library {
     #[tokio::test]
     async fn get_tags() -> crate::Outcome {
         use plex_sdk::models::MediaType;
-        let arg0 = MediaType::try_from(2)?;
+        let arg0 = MediaType::TvShow;
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/library/tags"))
             .and(crate::Query(&[("type", "2")]))
@@ -5453,7 +5453,7 @@ mod log {
     #[tokio::test]
     async fn write_message() -> crate::Outcome {
         use plex_sdk::models::Level;
-        let arg0 = Level::try_from(0)?;
+        let arg0 = Level::Value0;
         let arg1 = "value".to_string();
         let arg2 = "value".to_string();
         let mock = wiremock::Mock::given(wiremock::matchers::method("PUT"))
@@ -6203,7 +6203,7 @@ mod search {
     async fn voice_search_hubs() -> crate::Outcome {
         use plex_sdk::models::MediaType;
         let arg0 = "value".to_string();
-        let arg1 = MediaType::try_from(2)?;
+        let arg1 = MediaType::TvShow;
         let arg2 = 1;
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/hubs/search/voice"))
@@ -6860,7 +6860,7 @@ mod transcoder {
         let arg9 = 1;
         let arg10 = 0;
         let arg11 = 0;
-        let arg12 = ChromaSubsampling::try_from(0)?;
+        let arg12 = ChromaSubsampling::Value0;
         let arg13 = "#ff5522".to_string();
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/photo/:/transcode"))
