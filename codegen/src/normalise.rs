@@ -521,7 +521,8 @@ pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
     let mut found = Vec::new();
     walk::visit_schemas(doc, &mut |pointer, schema| {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
-        if integer && schema.contains_key("enum") && let Some(name) = integer_enum_name(pointer) {
+        let nested = pointer.matches('/').count() > 3;
+        if integer && nested && schema.contains_key("enum") && let Some(name) = crate::types::type_name_at(pointer) {
             found.push((pointer.to_string(), name, Value::Object(schema.clone())));
         }
     });
@@ -543,29 +544,6 @@ pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
         ));
     }
     changes
-}
-
-/// The component name for an inline schema at `pointer` below a component schema: the
-/// component's name, then each property's name (`items` adds `Item`, a map's values `Value`;
-/// composition members add nothing). `None` for a component itself and outside components.
-fn integer_enum_name(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/components/schemas/")?;
-    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
-    let mut name = segments.next()?.to_upper_camel_case();
-    let mut nested = false;
-    while let Some(segment) = segments.next() {
-        nested = true;
-        match segment.as_str() {
-            "properties" => name.push_str(&segments.next()?.to_upper_camel_case()),
-            "items" => name.push_str("Item"),
-            "additionalProperties" => name.push_str("Value"),
-            "allOf" | "oneOf" | "anyOf" => {
-                segments.next();
-            }
-            _ => {}
-        }
-    }
-    nested.then_some(name)
 }
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).

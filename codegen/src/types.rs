@@ -84,16 +84,42 @@ pub fn component_type_name(name: &str) -> String {
     heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
 
-/// The types of the component schemas that say `additionalProperties: true`: the document
-/// expects fields it does not list, so even `strict` must not refuse them.
+/// The name typify gives the type of the schema at `pointer` below `/components/schemas`:
+/// the component's, then each property's name (`items` adds `Item`, a map's values `Value`;
+/// composition members add nothing, as typify merges them). `None` outside components.
+pub fn type_name_at(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let mut name = component_type_name(&segments.next()?);
+    while let Some(segment) = segments.next() {
+        match segment.as_str() {
+            "properties" => name.push_str(&heck::ToUpperCamelCase::to_upper_camel_case(segments.next()?.as_str())),
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            "allOf" | "oneOf" | "anyOf" => {
+                segments.next();
+            }
+            _ => {}
+        }
+    }
+    Some(name)
+}
+
+/// The types of the schemas that say `additionalProperties: true`, or merge one that does
+/// (`allOf`): the document expects fields it does not list, so even `strict` must not refuse
+/// them.
 pub fn open_objects(doc: &Value) -> BTreeSet<String> {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
-    schemas
-        .into_iter()
-        .flatten()
-        .filter(|(_, s)| s.get("additionalProperties") == Some(&Value::Bool(true)))
-        .map(|(name, _)| component_type_name(name))
-        .collect()
+    let open = |schema: &Value| schema.get("additionalProperties") == Some(&Value::Bool(true));
+    let mut names = BTreeSet::new();
+    crate::walk::visit_schemas(doc, &mut |pointer, schema| {
+        let members = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
+        let merged = members.map(|m| crate::walk::deref(doc, m)).any(open);
+        let itself = schema.get("additionalProperties") == Some(&Value::Bool(true));
+        if (merged || itself) && let Some(name) = type_name_at(pointer) {
+            names.insert(name);
+        }
+    });
+    names
 }
 
 /// Whether a schema is an integer enum that is not a `BoolInt`: an open integer enum in the
@@ -430,6 +456,35 @@ mod tests {
     fn bool_ints_are_recognised() {
         assert!(is_bool_int(&json!({"type": "integer", "enum": [0, 1], "x-speakeasy-enums": [false, true]})));
         assert!(!is_bool_int(&json!({"type": "integer", "enum": [0, 1]})));
+    }
+
+    #[test]
+    fn integer_enums_take_their_names_from_the_document_or_their_values() {
+        let source = crate::load::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
+        let render = |schema: Value| {
+            let tokens = integer_enum(&source, "/components/schemas/Kind", "Kind", &schema).unwrap();
+            let text = tokens.to_string();
+            text[text.find('{').unwrap_or(0)..].replace(' ', "")
+        };
+        let named = json!({"type": "integer", "enum": [1, 2], "x-speakeasy-enums": ["VIDEO", "TV_SHOW"]});
+        assert_eq!(render(named), "{Video=1,TvShow=2}");
+        // No names, names that are not identifiers, or fewer names than values: the values.
+        assert_eq!(render(json!({"type": "integer", "enum": [-1, 42]})), "{ValueMinus1=-1,Value42=42}");
+        let unusable = json!({"type": "integer", "enum": [0, 1], "x-speakeasy-enums": ["4K", "HD"]});
+        assert_eq!(render(unusable), "{Value0=0,Value1=1}");
+        assert!(is_integer_enum(&json!({"type": "integer", "enum": [1, 2]})));
+        assert!(!is_integer_enum(&json!({"type": "integer", "enum": [0, 1], "x-speakeasy-enums": [false, true]})));
+    }
+
+    #[test]
+    fn open_objects_include_the_schemas_that_merge_one() {
+        let doc = json!({ "components": { "schemas": {
+            "Item": { "type": "object", "additionalProperties": true, "properties": { "a": { "type": "string" } } },
+            "List": { "type": "object", "properties": { "items": { "type": "array",
+                "items": { "allOf": [{ "$ref": "#/components/schemas/Item" }, { "properties": { "b": {} } }] } } } },
+            "Closed": { "type": "object", "properties": { "a": { "type": "string" } } } } } });
+        let open: Vec<String> = open_objects(&doc).into_iter().collect();
+        assert_eq!(open, ["Item", "ListItemsItem"]);
     }
 
     #[test]

@@ -252,6 +252,18 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
             Some(1.5),
         ),
         pair(
+            "Decode a 10,000-film listing (Media, Part, 3 Streams each), well-typed: SDK models vs strict struct",
+            "decode_listing/typed/sdk",
+            "decode_listing/typed/strict",
+            Some(1.5),
+        ),
+        pair(
+            "… the same listing Plex-style (ids as strings, `0`/`1`, whole floats): SDK (lenient) vs strict struct on well-typed JSON",
+            "decode_listing/plex_style/sdk",
+            "decode_listing/typed/strict",
+            Some(1.5),
+        ),
+        pair(
             "… well-typed, with the path tracked (`serde_path_to_error`: the SDK's error path only) vs strict struct",
             "decode/typed/sdk_path",
             "decode/typed/strict",

@@ -1088,7 +1088,6 @@ pub struct CreateMarkerResponse {
 #[cfg(any(feature = "library"))]
 ///`CreateMarkerResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateMarkerResponseMediaContainer {
     /// The `color` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1693,7 +1692,6 @@ crate::open_enum! {
 )]
 ///`Filter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Filter {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3629,7 +3627,6 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
 #[cfg(any(feature = "library_playlists"))]
 ///`GetPlaylistGeneratorItemsResponseMediaContainerMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -6509,7 +6506,6 @@ crate::open_enum! {
 #[cfg(any(feature = "library"))]
 ///`Items`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Items {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -8371,7 +8367,6 @@ pub struct ListSessionsResponseMediaContainer {
 #[cfg(any(feature = "status"))]
 ///`ListSessionsResponseMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -9115,7 +9110,6 @@ pub struct MediaContainerWithArtworkMediaContainer {
 #[cfg(any(feature = "content", feature = "library"))]
 ///`MediaContainerWithArtworkMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
     ///Path of the artwork.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9257,7 +9251,6 @@ pub struct MediaContainerWithDecisionMediaContainer {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -9699,7 +9692,6 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     /// The `abr` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9827,7 +9819,6 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem {
     ///Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9926,7 +9917,6 @@ crate::open_enum! {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem {
     /// The `audioChannelLayout` field.
     #[serde(
@@ -10647,7 +10637,6 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
 #[cfg(any(feature = "library"))]
 ///`MediaContainerWithNestedMetadataMediaContainerMetadataItemItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -11146,7 +11135,6 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 ///`MediaContainerWithPlaylistMetadataMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     ///Disc number of a track on an album with several discs, when present.
     #[serde(
@@ -15334,7 +15322,6 @@ impl ::std::convert::From<bool> for SettingValue {
 )]
 ///`Sort`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Sort {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
