@@ -522,7 +522,11 @@ pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
     walk::visit_schemas(doc, &mut |pointer, schema| {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
         let nested = pointer.matches('/').count() > 3;
-        if integer && nested && schema.contains_key("enum") && let Some(name) = crate::types::type_name_at(pointer) {
+        if integer
+            && nested
+            && schema.contains_key("enum")
+            && let Some(name) = crate::types::type_name_at(pointer)
+        {
             found.push((pointer.to_string(), name, Value::Object(schema.clone())));
         }
     });

@@ -115,7 +115,9 @@ pub fn open_objects(doc: &Value) -> BTreeSet<String> {
         let members = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
         let merged = members.map(|m| crate::walk::deref(doc, m)).any(open);
         let itself = schema.get("additionalProperties") == Some(&Value::Bool(true));
-        if (merged || itself) && let Some(name) = type_name_at(pointer) {
+        if (merged || itself)
+            && let Some(name) = type_name_at(pointer)
+        {
             names.insert(name);
         }
     });
@@ -147,7 +149,9 @@ fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) ->
         .and_then(|names| {
             names
                 .iter()
-                .map(|n| n.as_str().and_then(|n| crate::names::derive(source, pointer, n, crate::names::Case::Camel).ok()))
+                .map(|n| {
+                    n.as_str().and_then(|n| crate::names::derive(source, pointer, n, crate::names::Case::Camel).ok())
+                })
                 .collect()
         })
         .filter(|names: &Vec<String>| names.iter().collect::<BTreeSet<_>>().len() == names.len());
@@ -155,7 +159,11 @@ fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) ->
     let variants = variants.iter().zip(&values).map(|(variant, value)| {
         let variant = crate::names::ident(variant);
         let magnitude = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
-        if *value < 0 { quote::quote! { #variant = -#magnitude } } else { quote::quote! { #variant = #magnitude } }
+        if *value < 0 {
+            quote::quote! { #variant = -#magnitude }
+        } else {
+            quote::quote! { #variant = #magnitude }
+        }
     });
     let description = to_json_schema(schema).get("description").and_then(Value::as_str).map(str::to_string);
     let docs = description.iter().flat_map(|d| d.lines().map(|l| format!(" {l}")));
@@ -178,11 +186,7 @@ impl Types {
         for name in &bool_ints {
             // `crate::BoolInt` is `bool`: the alias tells the models' post-processing to write
             // it as 1/0.
-            settings.with_replacement(
-                component_type_name(name),
-                "crate::BoolInt",
-                [].into_iter(),
-            );
+            settings.with_replacement(component_type_name(name), "crate::BoolInt", [].into_iter());
         }
         let mut defined = Vec::new();
         for (name, schema) in integer_enums {
@@ -221,7 +225,8 @@ impl Types {
             .map_err(|e| Error::Generator { location: source.locate(pointer), message: e.to_string() })?;
         // A BoolInt is plain `bool` where the SDK's own code names it (the alias matters only
         // inside the models, whose fields it marks for writing as 1/0).
-        let rust = ty.ident().to_string().replace("crate :: BoolInt", "bool").replace("crate :: models ::", "models ::");
+        let rust =
+            ty.ident().to_string().replace("crate :: BoolInt", "bool").replace("crate :: models ::", "models ::");
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
     }

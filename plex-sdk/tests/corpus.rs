@@ -135,7 +135,8 @@ fn split(pointer: &str) -> (&str, String) {
 #[cfg_attr(not(feature = "strict"), allow(dead_code))]
 fn repair(body: &mut Value, drift: &Drift, file: &str) {
     let (parent, key) = split(&drift.pointer);
-    let documented = || drift.documented.clone().unwrap_or_else(|| panic!("{file}: {} has no `documented`", drift.pointer));
+    let documented =
+        || drift.documented.clone().unwrap_or_else(|| panic!("{file}: {} has no `documented`", drift.pointer));
     match (drift.kind, body.pointer_mut(parent)) {
         (Kind::UnknownField, Some(Value::Object(map))) => {
             assert!(map.remove(&key).is_some(), "{file}: {} is not in the body", drift.pointer);
@@ -217,7 +218,10 @@ async fn strict_fails_at_each_drift() {
 
 #[test]
 fn paths_are_spelled_as_the_decoder_spells_them() {
-    assert_eq!(serde_path("/MediaContainer/Metadata/0/type", Kind::UnknownEnumValue), "MediaContainer.Metadata[0].type");
+    assert_eq!(
+        serde_path("/MediaContainer/Metadata/0/type", Kind::UnknownEnumValue),
+        "MediaContainer.Metadata[0].type"
+    );
     assert_eq!(serde_path("/MediaContainer/content", Kind::MissingRequired), "MediaContainer");
     assert_eq!(serde_path("/size", Kind::MissingRequired), ".");
 }

@@ -107,7 +107,7 @@ pub(crate) struct OpSource<'a> {
 
 impl<'a> OpSource<'a> {
     /// The schema of parameter `p` (the operation's own declaration first, then its path's).
-    fn param_schema(&self, p: &Param) -> Option<&'a Value> {
+    pub(crate) fn param_schema(&self, p: &Param) -> Option<&'a Value> {
         let op = self.op.as_ref()?;
         let owners = [op.pointer.clone(), format!("/paths/{}", escape_segment(&op.path))];
         owners.iter().find_map(|owner| {

@@ -208,7 +208,8 @@ fn derives(attrs: &[syn::Attribute], what: &str) -> bool {
 
 /// `#[derive(A, B)]` → `#[derive(A, B, what)]`.
 fn add_derive(attr: &mut syn::Attribute, what: &str) {
-    let Ok(mut paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+    let Ok(mut paths) =
+        attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
     else {
         return;
     };
@@ -225,25 +226,26 @@ fn optional(ty: &syn::Type) -> bool {
 /// standard type that has one, or a model in `models` (see [`derive_defaults`]).
 fn has_default(ty: &syn::Type, models: &BTreeSet<String>) -> bool {
     let Some((name, _)) = last_segment(ty) else { return false };
-    models.contains(&name) || matches!(
-        name.as_str(),
-        "String"
-            | "Vec"
-            | "Map"
-            | "BTreeMap"
-            | "HashMap"
-            | "bool"
-            | "i8"
-            | "i16"
-            | "i32"
-            | "i64"
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "f32"
-            | "f64"
-    )
+    models.contains(&name)
+        || matches!(
+            name.as_str(),
+            "String"
+                | "Vec"
+                | "Map"
+                | "BTreeMap"
+                | "HashMap"
+                | "bool"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "f32"
+                | "f64"
+        )
 }
 
 /// The names inside a `#[serde(..)]` attribute (`default`, `deny_unknown_fields`, `rename`...).

@@ -21,7 +21,8 @@ pub const PATH: &str = "tests/every_operation/main.rs";
 /// The test file. `doc` is the normalised document: a parameter example that does not fit its
 /// model's schema is replaced by a value made from the schema.
 pub fn emit(api: &Api, doc: &Value, spec_label: &str) -> crate::Result<GeneratedFile> {
-    let modules = api.tags.iter().map(|tag| tag_tests(doc, tag));
+    let sources = crate::emit::conformance::Sources::new(doc);
+    let modules = api.tags.iter().map(|tag| tag_tests(doc, &sources, tag));
     let tokens = quote! {
         //! Every operation of the SDK against its mock: the mock matches each parameter at its
         //! example value and answers with the documented success; the SDK's call with the
@@ -44,9 +45,9 @@ pub fn emit(api: &Api, doc: &Value, spec_label: &str) -> crate::Result<Generated
     format_file(PATH, spec_label, tokens)
 }
 
-fn tag_tests(doc: &Value, tag: &Tag) -> TokenStream {
+fn tag_tests(doc: &Value, sources: &crate::emit::conformance::Sources<'_>, tag: &Tag) -> TokenStream {
     let module = ident(&tag.module);
-    let tests = tag.operations.iter().map(|op| op_test(doc, tag, op));
+    let tests = tag.operations.iter().map(|op| op_test(doc, sources.of(op), tag, op));
     quote! {
         mod #module {
             use super::*;
@@ -56,11 +57,11 @@ fn tag_tests(doc: &Value, tag: &Tag) -> TokenStream {
     }
 }
 
-fn op_test(doc: &Value, tag: &Tag, op: &Operation) -> TokenStream {
+fn op_test(doc: &Value, source: crate::emit::conformance::OpSource<'_>, tag: &Tag, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let accessor = ident(&tag.module);
     let lets = op.params.iter().map(|p| {
-        let schema = param_schema(doc, op, p);
+        let schema = source.param_schema(p);
         let (var, ty, value) = (var(p), p.ty.tokens(), json_tokens(&example_json(doc, schema, p)));
         quote! { let #var: #ty = arg(#value); }
     });
@@ -204,23 +205,6 @@ fn example_json(doc: &Value, schema: Option<&Value>, p: &Param) -> Value {
         (value, Some(schema)) => fitting(doc, schema, value),
         (value, None) => value,
     }
-}
-
-/// The schema of parameter `p` of `op` in the document (the operation's own declaration, else
-/// its path's).
-fn param_schema<'a>(doc: &'a Value, op: &Operation, p: &Param) -> Option<&'a Value> {
-    let found = walk::operations(doc).into_iter().find(|o| {
-        doc.pointer(&format!("{}/operationId", o.pointer)).and_then(Value::as_str) == Some(op.operation_id.as_str())
-    })?;
-    let path_item = format!("/paths/{}", crate::load::escape_segment(&found.path));
-    [found.pointer.as_str(), path_item.as_str()].into_iter().find_map(|owner| {
-        let list = doc.pointer(&format!("{owner}/parameters")).and_then(Value::as_array)?;
-        list.iter().map(|raw| walk::deref(doc, raw)).find_map(|declared| {
-            let same = declared.get("name").and_then(Value::as_str) == Some(p.name.as_str())
-                && declared.get("in").and_then(Value::as_str) == Some(p.location.as_str());
-            same.then(|| declared.get("schema")).flatten()
-        })
-    })
 }
 
 /// `value` when it fits `schema` (documents' examples do not always), else one made from it.
