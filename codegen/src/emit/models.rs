@@ -333,22 +333,20 @@ fn item_type(item: &syn::Item) -> Option<String> {
     }
 }
 
-/// The identifiers an item's tokens mention.
+/// The names an item's paths end in (the types its fields, variants and impls mention).
 fn mentions(item: &syn::Item) -> BTreeSet<String> {
-    fn walk(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
-        for tree in tokens {
-            match tree {
-                proc_macro2::TokenTree::Ident(i) => {
-                    out.insert(i.to_string());
-                }
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
-                _ => {}
+    struct Names(BTreeSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if let Some(last) = path.segments.last() {
+                self.0.insert(last.ident.to_string());
             }
+            syn::visit::visit_path(self, path);
         }
     }
-    let mut out = BTreeSet::new();
-    walk(quote::ToTokens::to_token_stream(item), &mut out);
-    out
+    let mut names = Names(BTreeSet::new());
+    syn::visit::Visit::visit_item(&mut names, item);
+    names.0
 }
 
 /// Puts each model behind the cargo features of the groups that use it (`roots`: group →
