@@ -336,6 +336,22 @@ fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
     }
 }
 
+/// Moves `schema` (found at `pointer`) into the component `preferred`, or `fallback` when that
+/// name holds a different schema (see [`component_name`]; an equal one is shared), and puts a
+/// `$ref` to it at `pointer`. Returns the component's name.
+fn hoist(doc: &mut Value, pointer: &str, schema: Value, preferred: String, fallback: String) -> String {
+    let empty = Map::new();
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+    let (component, exists) = component_name(schemas, &schema, preferred, fallback);
+    if !exists {
+        insert_component_schema(doc, &component, schema);
+    }
+    if let Some(slot) = doc.pointer_mut(pointer) {
+        *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
+    }
+    component
+}
+
 /// Parameter names that carry two different inline enums somewhere in the document.
 fn ambiguous_enum_names(doc: &Value) -> BTreeSet<String> {
     let mut seen: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
@@ -396,15 +412,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
             let fallback = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
             let preferred = if ambiguous.contains(&name) { fallback.clone() } else { name.to_upper_camel_case() };
             let name = name.as_str();
-            let empty = Map::new();
-            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
-            let (component, exists) = component_name(schemas, &schema, preferred, fallback);
-            if !exists {
-                insert_component_schema(doc, &component, schema);
-            }
-            if let Some(slot) = doc.pointer_mut(&format!("{ptr}/schema")) {
-                *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
-            }
+            let component = hoist(doc, &format!("{ptr}/schema"), schema, preferred, fallback);
             // The schema's example stays with the parameter (the docs' examples use it).
             if let (Some(example), Some(Value::Object(p))) = (moved_example, doc.pointer_mut(&ptr)) {
                 p.insert("example".into(), example);
@@ -436,15 +444,7 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Change> {
                 continue;
             }
             let base = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
-            let empty = Map::new();
-            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
-            let (component, exists) = component_name(schemas, &schema, base.clone(), format!("{base}Param"));
-            if !exists {
-                insert_component_schema(doc, &component, schema);
-            }
-            if let Some(slot) = doc.pointer_mut(&ptr) {
-                *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
-            }
+            let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Param"));
             changes.push(change(
                 "hoist_inline_parameter_objects",
                 &ptr,
@@ -486,21 +486,14 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
                 op_id.to_upper_camel_case(),
                 if multiple { code.clone() } else { String::new() }
             );
-            let empty = Map::new();
-            let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
-            let (component, exists) = component_name(schemas, schema, base.clone(), format!("{base}Body"));
             let mut schema = schema.clone();
             let description =
                 doc.pointer(&format!("{}/responses/{code}/description", op.pointer)).and_then(Value::as_str);
             if let (Some(map), Some(d)) = (schema.as_object_mut(), description) {
+                // Names compare schemas without their descriptions, so this cannot change the name.
                 map.entry("description").or_insert_with(|| json!(d));
             }
-            if !exists {
-                insert_component_schema(doc, &component, schema);
-            }
-            if let Some(slot) = doc.pointer_mut(&ptr) {
-                *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
-            }
+            let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Body"));
             changes.push(change(
                 "hoist_inline_response_schemas",
                 &ptr,
@@ -532,15 +525,8 @@ pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
     });
     let mut changes = Vec::new();
     for (pointer, preferred, schema) in found {
-        let empty = Map::new();
-        let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
-        let (component, exists) = component_name(schemas, &schema, preferred.clone(), format!("{preferred}Enum"));
-        if !exists {
-            insert_component_schema(doc, &component, schema);
-        }
-        if let Some(slot) = doc.pointer_mut(&pointer) {
-            *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
-        }
+        let fallback = format!("{preferred}Enum");
+        let component = hoist(doc, &pointer, schema, preferred, fallback);
         changes.push(change(
             "hoist_inline_integer_enums",
             &pointer,
