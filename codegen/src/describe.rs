@@ -106,21 +106,61 @@ fn describe_item(item: &syn::Item, out: &mut String) {
                 let _ = writeln!(out, "    {} \"{wire}\"", v.ident);
             }
         }
-        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
+        syn::Item::Macro(m) if is_open_enum(m) => {
             describe_open_enum(&m.mac.tokens, out);
         }
         _ => {}
     }
 }
 
+/// The public types a generated `models.rs` defines: structs, enums and open enums, in nested
+/// modules too (what callers can name as `models::…`). Empty when `source` is not Rust.
+pub fn model_type_names(source: &str) -> std::collections::BTreeSet<String> {
+    fn collect(items: &[syn::Item], names: &mut std::collections::BTreeSet<String>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    names.insert(s.ident.to_string());
+                }
+                syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                    names.insert(e.ident.to_string());
+                }
+                syn::Item::Mod(m) => collect(m.content.as_ref().map_or(&[][..], |(_, items)| items), names),
+                syn::Item::Macro(m) if is_open_enum(m) => {
+                    names.extend(open_enum_name(&m.mac.tokens).map(|(name, _)| name.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut names = std::collections::BTreeSet::new();
+    if let Ok(file) = syn::parse_file(source) {
+        collect(&file.items, &mut names);
+    }
+    names
+}
+
+fn is_open_enum(m: &syn::ItemMacro) -> bool {
+    m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum")
+}
+
+/// The name an `open_enum! { … enum Name: kind { … } }` defines, and the tokens from `enum` on.
+fn open_enum_name(tokens: &proc_macro2::TokenStream) -> Option<(proc_macro2::Ident, Vec<proc_macro2::TokenTree>)> {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let at = trees.iter().position(|t| matches!(t, TokenTree::Ident(i) if i == "enum"))?;
+    match trees.get(at + 1) {
+        Some(TokenTree::Ident(name)) => Some((name.clone(), trees[at..].to_vec())),
+        _ => None,
+    }
+}
+
 /// An `open_enum! { … enum Name: string { Variant = "wire", … } }` as an enum with its variants.
 fn describe_open_enum(tokens: &proc_macro2::TokenStream, out: &mut String) {
     use proc_macro2::TokenTree;
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    let Some(at) = trees.iter().position(|t| matches!(t, TokenTree::Ident(i) if i == "enum")) else { return };
-    let Some(TokenTree::Ident(name)) = trees.get(at + 1) else { return };
+    let Some((name, trees)) = open_enum_name(tokens) else { return };
     let _ = writeln!(out, "  enum {name}");
-    let Some(TokenTree::Group(body)) = trees[at..].iter().find(|t| matches!(t, TokenTree::Group(_))) else { return };
+    let Some(TokenTree::Group(body)) = trees.iter().find(|t| matches!(t, TokenTree::Group(_))) else { return };
     let body: Vec<TokenTree> = body.stream().into_iter().collect();
     for (i, window) in body.windows(3).enumerate() {
         let [TokenTree::Ident(variant), TokenTree::Punct(eq), value] = window else { continue };

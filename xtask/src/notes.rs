@@ -276,13 +276,7 @@ pub fn model_types(files: &[plex_codegen::GeneratedFile]) -> std::collections::B
     files
         .iter()
         .filter(|f| f.path.ends_with(".rs") && f.path.contains("models"))
-        .flat_map(|f| f.contents.lines())
-        .filter_map(|line| {
-            let rest = line.trim_start();
-            let rest = rest.strip_prefix("pub struct ").or_else(|| rest.strip_prefix("pub enum "))?;
-            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            (!name.is_empty()).then_some(name)
-        })
+        .flat_map(|f| plex_codegen::describe::model_type_names(&f.contents))
         .collect()
 }
 
@@ -427,7 +421,10 @@ mod tests {
             "type `models::ButlerTask` is now `models::Task`: rename it where your code names it"
         );
 
-        let more = [file("src/generated/models.rs", "pub enum Task {}\npub enum Color {}\n")];
+        let more = [file(
+            "src/generated/models.rs",
+            "pub enum Task {}\ncrate::open_enum! { pub enum Color: integer { Red = 1 } }\n",
+        )];
         let lines = type_lines(&renamed, &more);
         let summary: Vec<(Section, bool)> = lines.iter().map(|l| (l.section, l.breaking)).collect();
         assert_eq!(summary, [(Section::Removed, true), (Section::Removed, true), (Section::Added, false)]);
