@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -41,22 +41,24 @@ pub struct Examples {
 /// The examples of the normalised document `doc`, for the models named in `models`.
 pub fn build(doc: &Value, models: &BTreeSet<String>) -> Examples {
     let mut out = Examples::default();
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    for (name, schema) in &schemas {
-        let model = name.to_upper_camel_case();
+    let empty = serde_json::Map::new();
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+    let by_reference = response_examples(doc);
+    for (name, schema) in schemas {
+        let model = crate::types::component_type_name(name);
         if !models.contains(&model) {
             continue;
         }
         let reference = format!("#/components/schemas/{}", escape_segment(name));
-        let mut candidates = response_examples(doc, &reference);
+        let mut candidates = by_reference.get(reference.as_str()).cloned().unwrap_or_default();
         if let Some(own) = schema.get("example") {
-            candidates.push(("its `example`".to_string(), own.clone()));
+            candidates.push(("its `example`".to_string(), own));
         }
         let mut chosen = None;
         for (source, value) in candidates {
-            match conforms(doc, schema, &value, "") {
+            match conforms(doc, schema, value, "") {
                 Ok(()) => {
-                    chosen = Some((format!("the document's example ({source})"), value));
+                    chosen = Some((format!("the document's example ({source})"), value.clone()));
                     break;
                 }
                 Err(why) => out.skipped.push((model.clone(), format!("{source} does not fit the schema: {why}"))),
@@ -88,18 +90,19 @@ pub fn build(doc: &Value, models: &BTreeSet<String>) -> Examples {
     out
 }
 
-/// The examples that responses give for a body whose schema is `reference`, in document order.
-fn response_examples(doc: &Value, reference: &str) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
+/// The examples that responses give for a JSON body whose schema is a `$ref`, by that
+/// reference, in document order (one walk for every model).
+fn response_examples(doc: &Value) -> std::collections::BTreeMap<&str, Vec<(String, &Value)>> {
+    let mut out: std::collections::BTreeMap<&str, Vec<(String, &Value)>> = std::collections::BTreeMap::new();
     for op in walk::operations(doc) {
         let node = doc.pointer(&op.pointer).unwrap_or(&Value::Null);
         let id = node.get("operationId").and_then(Value::as_str).unwrap_or_default();
         for (status, response) in node.get("responses").and_then(Value::as_object).into_iter().flatten() {
             let response = walk::deref(doc, response);
             for (media, content) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
-                let refers = content.pointer("/schema/$ref").and_then(Value::as_str) == Some(reference);
-                if let (true, true, Some(example)) = (is_json(media), refers, content.get("example")) {
-                    out.push((format!("`{id}`'s {status} response example"), example.clone()));
+                let reference = content.pointer("/schema/$ref").and_then(Value::as_str);
+                if let (true, Some(reference), Some(example)) = (is_json(media), reference, content.get("example")) {
+                    out.entry(reference).or_default().push((format!("`{id}`'s {status} response example"), example));
                 }
             }
         }
