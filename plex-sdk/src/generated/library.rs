@@ -1967,33 +1967,33 @@ impl<'a> Library<'a> {
     ///               - several items: they are merged in every case.
     ///       - Tracks
     ///           - The title of the track is updated, as you would expect
-    ///           - Single track:    `/library/sections/{id}/all?type=10&id=42&title.value=NewName`
-    ///           - Multiple tracks: `/library/sections/{id}/all?type=10&id=42,43,44&title.value=NewName`
-    ///           - All tracks:      `/library/sections/{id}/all?type=10&title.value=NewName`
+    ///           - One track:        `/library/sections/{id}/all?type=10&id=42&title.value=Renamed Track`
+    ///           - Several tracks:   `/library/sections/{id}/all?type=10&id=42,43,44&title.value=Renamed Track`
+    ///           - Every track:      `/library/sections/{id}/all?type=10&title.value=Renamed Track`
     ///       - Albums
     ///           - The outcome depends on whether an album with that title is already present
     ///           - Album exists
-    ///               - Single album: `/library/sections/{id}/all?type=9&id=42&title.value=Album 2`
-    ///                   - album 42 is folded into the album "Album 2"
-    ///               - Multiple/All albums: `/library/sections/{id}/all?type=9&title.value=Moo Album`
-    ///                   - every album is folded into the existing album "Moo Album"
+    ///               - One album: `/library/sections/{id}/all?type=9&id=42&title.value=Second Pressing`
+    ///                   - album 42 is folded into the album "Second Pressing"
+    ///               - Several or all albums: `/library/sections/{id}/all?type=9&title.value=Greatest Hits`
+    ///                   - every album is folded into the existing album "Greatest Hits"
     ///           - Album does not exist
-    ///               - Single album: `/library/sections/{id}/all?type=9&id=42&title.value=NewAlbumTitle`
-    ///                   - album 42 is retitled "NewAlbumTitle"
-    ///               - Multiple/All albums: `/library/sections/{id}/all?type=9&title.value=NewAlbumTitle`
-    ///                   - every album is folded into a newly created album "NewAlbumTitle"
+    ///               - One album: `/library/sections/{id}/all?type=9&id=42&title.value=Renamed Album`
+    ///                   - album 42 is retitled "Renamed Album"
+    ///               - Several or all albums: `/library/sections/{id}/all?type=9&title.value=Renamed Album`
+    ///                   - every album is folded into a newly created album "Renamed Album"
     ///       - Artists
     ///           - The outcome depends on whether an artist with that title is already present
     ///           - Artist exists
-    ///               - Single artist: `/library/sections/{id}/all?type=8&id=42&title.value=Artist 2`
-    ///                   - artist 42 is folded into the existing artist "Artist 2"
-    ///               - Multiple/All artists: `/library/sections/{id}/all?type=8&title.value=Artist 3`
-    ///                   - every artist is folded into the existing artist "Artist 3"
+    ///               - One artist: `/library/sections/{id}/all?type=8&id=42&title.value=The Quartet`
+    ///                   - artist 42 is folded into the existing artist "The Quartet"
+    ///               - Several or all artists: `/library/sections/{id}/all?type=8&title.value=The Trio`
+    ///                   - every artist is folded into the existing artist "The Trio"
     ///           - Artist does not exist
-    ///               - Single artist: `/library/sections/{id}/all?type=8&id=42&title.value=NewArtistTitle`
-    ///                   - artist 42 is retitled "NewArtistTitle"
-    ///               - Multiple/All artists: `/library/sections/{id}/all?type=8&title.value=NewArtistTitle`
-    ///                   - every artist is folded into a newly created artist "NewArtistTitle"
+    ///               - One artist: `/library/sections/{id}/all?type=8&id=42&title.value=Renamed Artist`
+    ///                   - artist 42 is retitled "Renamed Artist"
+    ///               - Several or all artists: `/library/sections/{id}/all?type=8&title.value=Renamed Artist`
+    ///                   - every artist is folded into a newly created artist "Renamed Artist"
     ///
     /// - **Notes**
     ///     - Strictly, a URI may contain square brackets only around an IP literal address
