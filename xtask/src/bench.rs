@@ -445,7 +445,7 @@ fn machine(out: &mut String, load_before: &str, load_after: &str, report_only: b
     let _ = writeln!(out, "## Machine and run\n");
     let _ = writeln!(out, "| | |");
     let _ = writeln!(out, "| --- | --- |");
-    let _ = writeln!(out, "| date (UTC) | {} |", today());
+    let _ = writeln!(out, "| date (UTC) | {} |", crate::release::today());
     let _ = writeln!(out, "| cores | {cores} |");
     let _ = writeln!(out, "| memory | {memory} |");
     let _ = writeln!(out, "| CPU | {cpu} |");
@@ -559,22 +559,6 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
-fn today() -> String {
-    let days = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -587,7 +571,7 @@ mod tests {
         assert_eq!(duration(4.2e-7), "420 ns");
         assert_eq!(thousands(10_000), "10,000");
         assert_eq!(thousands(100), "100");
-        assert_eq!(today().len(), 10);
+        assert_eq!(crate::release::today().len(), 10);
     }
 
     #[test]
