@@ -11,7 +11,8 @@
 //!    emitter would get wrong for Plex;
 //! 5. [`types`] (typify's type space) and [`model`] (the SDK surface: tags, operations,
 //!    parameters, bodies, success types, servers, security, globals);
-//! 6. [`emit`]: Rust source and reference pages, formatted with prettyplease.
+//! 6. [`emit`]: Rust source and reference pages, formatted with prettyplease (the files on
+//!    several threads, put together in a fixed order).
 //!
 //! [`generate`] runs them all; `cargo xtask codegen` is a thin CLI over it.
 //!
@@ -77,8 +78,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     changes.extend(normalise::normalise(&mut doc));
     let mut types = types::Types::new(source, &doc)?;
     let api = model::build(source, &doc, tags, &mut types)?;
-    let files = emit::emit(&api, &doc, types.tokens(), spec_label)?;
-    let mock_files = emit::mock::emit(&api, &doc, &types.names(), spec_label)?;
+    let (files, mock_files) = emit::emit(&api, &doc, &types, spec_label)?;
     Ok(Generation { files, mock_files, api, changes })
 }
 

@@ -122,9 +122,9 @@ fn media_schemas(node: &Value, owner: &str, out: &mut Vec<String>) {
 /// pointer. Children are looked up after `f` returns, so `f` may restructure a schema and
 /// its new sub-schemas are visited too.
 pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    for root in schema_roots(doc) {
+    for mut root in schema_roots(doc) {
         if let Some(node) = doc.pointer_mut(&root) {
-            walk_schema(node, &root, f);
+            walk_schema(node, &mut root, f);
         }
     }
 }
@@ -132,9 +132,9 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String,
 /// Calls `f` on every schema object of the document, parents before children, with its
 /// pointer: [`for_each_schema`] without changing anything.
 pub fn visit_schemas(doc: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
-    for root in schema_roots(doc) {
+    for mut root in schema_roots(doc) {
         if let Some(node) = doc.pointer(&root) {
-            visit_schema(node, &mut root.clone(), f);
+            visit_schema(node, &mut root, f);
         }
     }
 }
@@ -194,31 +194,37 @@ const SCHEMA_LISTS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];
 /// Keys whose value is one sub-schema.
 const SCHEMA_SINGLES: [&str; 4] = ["items", "additionalProperties", "not", "contains"];
 
-fn walk_schema(node: &mut Value, pointer: &str, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+/// [`for_each_schema`] below one node, with one pointer buffer for the walk.
+fn walk_schema(node: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     let Some(map) = node.as_object_mut() else { return };
     f(pointer, map);
+    let length = pointer.len();
+    let mut walk = |child: &mut Value, key: &str, name: Option<&str>, pointer: &mut String| {
+        push_segment(pointer, key);
+        if let Some(name) = name {
+            push_segment(pointer, name);
+        }
+        walk_schema(child, pointer, f);
+        pointer.truncate(length);
+    };
     for key in SCHEMA_MAPS {
-        if let Some(children) = map.get_mut(key).and_then(Value::as_object_mut) {
-            for (name, child) in children.iter_mut() {
-                walk_schema(child, &format!("{pointer}/{key}/{}", escape_segment(name)), f);
-            }
+        for (name, child) in map.get_mut(key).and_then(Value::as_object_mut).into_iter().flatten() {
+            walk(child, key, Some(name), pointer);
         }
     }
     for key in SCHEMA_LISTS {
-        if let Some(children) = map.get_mut(key).and_then(Value::as_array_mut) {
-            for (i, child) in children.iter_mut().enumerate() {
-                walk_schema(child, &format!("{pointer}/{key}/{i}"), f);
-            }
+        for (i, child) in map.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
+            walk(child, key, Some(&i.to_string()), pointer);
         }
     }
     for key in SCHEMA_SINGLES {
         match map.get_mut(key) {
             Some(Value::Array(items)) => {
                 for (i, child) in items.iter_mut().enumerate() {
-                    walk_schema(child, &format!("{pointer}/{key}/{i}"), f);
+                    walk(child, key, Some(&i.to_string()), pointer);
                 }
             }
-            Some(child @ Value::Object(_)) => walk_schema(child, &format!("{pointer}/{key}"), f),
+            Some(child @ Value::Object(_)) => walk(child, key, None, pointer),
             _ => {}
         }
     }

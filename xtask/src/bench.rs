@@ -288,6 +288,12 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
             Some(3.0),
         ),
         pair(
+            "… formatting alone: parsing with syn and printing with prettyplease the Rust it generates, on one thread, vs parsing the document",
+            "codegen_all_tags/format_only",
+            "codegen_all_tags/parse",
+            None,
+        ),
+        pair(
             "… progenitor's own `generate_tokens` on the same document, normalised as our pipeline does, vs parsing",
             "codegen_all_tags/progenitor",
             "codegen_all_tags/parse",

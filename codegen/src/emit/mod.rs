@@ -81,17 +81,75 @@ pub fn space_out_items(text: &str) -> String {
     out
 }
 
-/// Every generated file: `src/generated/`, `docs/` and the test suites, in a fixed order.
-/// `doc` is the normalised document the model was built from (the suites sample the schemas
-/// of bodies and of object parameters without an example).
-pub fn emit(api: &Api, doc: &Value, models: TokenStream, spec_label: &str) -> Result<Vec<GeneratedFile>> {
+/// Every generated file of plex-sdk (`src/generated/`, `docs/` and the test suites, in a fixed
+/// order) and of the mock crate. `doc` is the normalised document the model was built from (the
+/// suites sample the schemas of bodies and of object parameters without an example), `types`
+/// the type space the models come from.
+///
+/// The files are independent of each other, so they are built on several threads: the mock
+/// crate, the operation modules, and the pages and suites (which wait for the models' index),
+/// while this thread renders, post-processes and formats the models (their tokens cannot leave
+/// it).
+pub fn emit(
+    api: &Api,
+    doc: &Value,
+    types: &crate::types::Types,
+    spec_label: &str,
+) -> Result<(Vec<GeneratedFile>, Vec<GeneratedFile>)> {
+    let names = types.names();
+    std::thread::scope(|scope| {
+        let mock = scope.spawn(|| mock::emit(api, doc, &names, spec_label));
+        let modules = scope.spawn(|| operation_files(api, spec_label));
+        let mut models: syn::File = syn::parse2(types.tokens())
+            .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
+        models::local_model_paths(&mut models);
+        let index = models::document_and_index(&mut models, &crate::types::open_objects(doc));
+        let suites = scope.spawn(move || suite_files(api, &index, doc, spec_label));
+        models::gate_by_group(&mut models, &model_roots(api));
+        models::open_enums(&mut models);
+        let models = models::format_models("src/generated/models.rs", spec_label, models)?;
+        let mut files = joined(modules)?;
+        files.insert(2, models);
+        files.extend(joined(suites)?);
+        Ok((files, joined(mock)?))
+    })
+}
+
+/// What a generating thread returned (its panic, if it panicked, goes on here).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `src/generated/mod.rs`, `globals.rs` and one module per tag.
+fn operation_files(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>> {
+    let mut files = vec![
+        format_file("src/generated/mod.rs", spec_label, root_module(api))?,
+        format_file("src/generated/globals.rs", spec_label, globals::emit(api))?,
+    ];
+    for tag in &api.tags {
+        files.push(format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?)?);
+    }
+    Ok(files)
+}
+
+/// The reference pages, the conformance suite and the prism suite.
+fn suite_files(api: &Api, index: &models::ModelIndex, doc: &Value, spec_label: &str) -> Result<Vec<GeneratedFile>> {
+    let mut files = docs::emit(api, index, spec_label);
+    files.push(conformance::emit(api, index, doc, spec_label)?);
+    files.push(prism::emit(api, index, doc, spec_label)?);
+    Ok(files)
+}
+
+/// `src/generated/mod.rs`: the models, the globals and one module per tag, each behind its
+/// feature, and the reference pages as doctests.
+fn root_module(api: &Api) -> TokenStream {
     let modules: Vec<_> = api.tags.iter().map(|t| format_ident!("{}", t.module)).collect();
     let features: Vec<&str> = api.tags.iter().map(|t| t.module.as_str()).collect();
     let docs: Vec<TokenStream> =
         api.tags.iter().map(|t| doc_lines(&format!("The `{}` operations.\n\n{}", t.name, t.description))).collect();
     let page_paths: Vec<String> = api.tags.iter().map(|t| format!("../../docs/{}.md", t.module)).collect();
     let page_types: Vec<_> = api.tags.iter().map(|t| format_ident!("{}Page", t.type_name)).collect();
-    let root = quote! {
+    quote! {
         //! Code generated from the OpenAPI document: models, client-wide headers and one module
         //! per tag. The hand-written rest of the crate (client, errors, retries) is beside it.
 
@@ -119,25 +177,7 @@ pub fn emit(api: &Api, doc: &Value, models: TokenStream, spec_label: &str) -> Re
                 pub struct #page_types;
             )*
         }
-    };
-    let mut models: syn::File = syn::parse2(models)
-        .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
-    models::local_model_paths(&mut models);
-    let index = models::document_and_index(&mut models, &crate::types::open_objects(doc));
-    models::gate_by_group(&mut models, &model_roots(api));
-    models::open_enums(&mut models);
-    let mut files = vec![
-        format_file("src/generated/mod.rs", spec_label, root)?,
-        format_file("src/generated/globals.rs", spec_label, globals::emit(api))?,
-        format_syn_file("src/generated/models.rs", spec_label, &models)?,
-    ];
-    for tag in &api.tags {
-        files.push(format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?)?);
     }
-    files.extend(docs::emit(api, &index, spec_label));
-    files.push(conformance::emit(api, &index, doc, spec_label)?);
-    files.push(prism::emit(api, &index, doc, spec_label)?);
-    Ok(files)
 }
 
 /// Per group, the models its operations name (parameters, bodies, success types).

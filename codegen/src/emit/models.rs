@@ -55,9 +55,21 @@ fn has_doc(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
 
+/// Puts `#[doc = " text"]` first among `attrs` (built, not parsed: the models have thousands).
 fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
-    let text = format!(" {text}");
-    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+    let span = proc_macro2::Span::call_site();
+    let value = syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(&format!(" {text}"), span)),
+    });
+    let meta = syn::MetaNameValue { path: syn::Ident::new("doc", span).into(), eq_token: Default::default(), value };
+    let attr = syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(meta),
+    };
+    attrs.insert(0, attr);
 }
 
 /// Documents what typify left undocumented (fields and variants the document gives no
@@ -68,12 +80,13 @@ fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
 pub fn document_and_index(file: &mut syn::File, open: &BTreeSet<String>) -> ModelIndex {
     let mut index = ModelIndex::default();
     let defaults = derive_defaults(file);
+    let mut attrs = Attributes::default();
     for item in &mut file.items {
         match item {
             syn::Item::Struct(s) => {
                 index.structs.insert(s.ident.to_string());
                 separate_case_collisions(s);
-                make_lenient(s, &defaults, open.contains(&s.ident.to_string()));
+                make_lenient(s, &defaults, open.contains(&s.ident.to_string()), &mut attrs);
                 if !has_doc(&s.attrs) {
                     add_doc(&mut s.attrs, &format!("`{}`.", s.ident));
                 }
@@ -114,8 +127,9 @@ pub fn local_model_paths(file: &mut syn::File) {
     struct Local;
     impl syn::visit_mut::VisitMut for Local {
         fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if path.leading_colon.is_none() && names.len() == 3 && names[0] == "crate" && names[1] == "models" {
+            let local =
+                path.segments.len() == 3 && path.segments[0].ident == "crate" && path.segments[1].ident == "models";
+            if path.leading_colon.is_none() && local {
                 let last = path.segments.pop();
                 path.segments = last.into_iter().collect();
             }
@@ -256,46 +270,57 @@ fn serde_words(attrs: &[syn::Attribute]) -> BTreeSet<String> {
 /// Routes boolean, integer and number fields through plex-sdk's lenient decoders (Plex sends
 /// `0`/`1` for booleans and strings for numbers), and makes unknown fields an error under the
 /// SDK's `strict` feature, unless the schema is `open` (`additionalProperties: true`: fields it
-/// does not list are expected, and ignored in every mode).
-pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: bool) {
+/// does not list are expected, and ignored in every mode). `attrs` holds the attributes added
+/// so far, parsed once each.
+pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: bool, attrs: &mut Attributes) {
     let words = serde_words(&s.attrs);
     let named = matches!(s.fields, syn::Fields::Named(_));
     if named && !open && !words.contains("deny_unknown_fields") && !words.contains("transparent") {
-        s.attrs.push(syn::parse_quote!(#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]));
+        s.attrs.push(attrs.get("#[cfg_attr(feature = \"strict\", serde(deny_unknown_fields))]"));
     }
     for field in s.fields.iter_mut() {
         let field_words = serde_words(&field.attrs);
         if named && !field_words.contains("default") && has_default(&field.ty, defaults) {
             // A required field the server left out takes its type's default, outside `strict`.
-            field.attrs.push(syn::parse_quote!(#[cfg_attr(not(feature = "strict"), serde(default))]));
+            field.attrs.push(attrs.get("#[cfg_attr(not(feature = \"strict\"), serde(default))]"));
         }
         // typify's own decoder (a required field that may be null) stays.
         if field_words.contains("deserialize_with") {
             continue;
         }
         let Some((decoder, optional)) = lenient_decoder(&field.ty) else { continue };
-        if decoder == "bool_int" {
+        let default = if optional && !field_words.contains("default") { "default, " } else { "" };
+        let attr = if decoder == "bool_int" {
             // Read as any boolean, written back as the 1/0 the document uses.
-            let (read, write) = if optional {
-                ("crate::lenient::opt_bool", "crate::lenient::write_opt_bool_int")
-            } else {
-                ("crate::lenient::bool", "crate::lenient::write_bool_int")
-            };
-            let default = optional && !field_words.contains("default");
-            field.attrs.push(if default {
-                syn::parse_quote!(#[serde(default, deserialize_with = #read, serialize_with = #write)])
-            } else {
-                syn::parse_quote!(#[serde(deserialize_with = #read, serialize_with = #write)])
-            });
-            continue;
-        }
-        let path =
-            if optional { format!("crate::lenient::opt_{decoder}") } else { format!("crate::lenient::{decoder}") };
-        if optional && !serde_words(&field.attrs).contains("default") {
-            field.attrs.push(syn::parse_quote!(#[serde(default, deserialize_with = #path)]));
+            let (read, write) = if optional { ("opt_bool", "write_opt_bool_int") } else { ("bool", "write_bool_int") };
+            format!(
+                "#[serde({default}deserialize_with = \"crate::lenient::{read}\", serialize_with = \"crate::lenient::{write}\")]"
+            )
         } else {
-            field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = #path)]));
+            let read = if optional { format!("opt_{decoder}") } else { decoder.to_string() };
+            format!("#[serde({default}deserialize_with = \"crate::lenient::{read}\")]")
+        };
+        field.attrs.push(attrs.get(&attr));
+    }
+}
+
+/// Attributes by their source text, each parsed once (the models add the same few thousands
+/// of times).
+#[derive(Default)]
+pub struct Attributes(BTreeMap<String, syn::Attribute>);
+
+impl Attributes {
+    /// The attribute `text` (one outer attribute, written by this module).
+    fn get(&mut self, text: &str) -> syn::Attribute {
+        if let Some(attr) = self.0.get(text) {
+            return attr.clone();
         }
+        let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, text)
+            .ok()
+            .and_then(|mut list| list.pop())
+            .unwrap_or_else(|| panic!("the models step writes valid attributes: {text}"));
+        self.0.insert(text.to_string(), parsed.clone());
+        parsed
     }
 }
 
@@ -312,8 +337,11 @@ pub fn separate_case_collisions(s: &mut syn::ItemStruct) {
     }
     for field in s.fields.iter_mut() {
         let Some(ident) = field.ident.clone() else { continue };
+        if seen.get(&ident.to_string()).is_none_or(|n| *n < 2) {
+            continue;
+        }
         let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
-        if seen.get(&ident.to_string()).is_some_and(|n| *n > 1) && wire.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if wire.starts_with(|c: char| c.is_ascii_uppercase()) {
             let renamed = format!("{}_list", ident.to_string().trim_start_matches("r#"));
             field.ident = Some(proc_macro2::Ident::new(&renamed, ident.span()));
             let note = format!(" Wire name `{wire}` (a Rust name of its own: another field's differs only in case).");
@@ -454,5 +482,154 @@ pub fn open_enums(file: &mut syn::File) {
                 #vis enum #name: #kind { #(#variants),* }
             }
         };
+    }
+}
+
+/// The input of one `open_enum!` invocation, as [`open_enums`] writes it:
+/// `#[attrs] pub enum Name: kind { Variant = value, .. }`.
+struct OpenEnum {
+    item: syn::ItemEnum,
+    kind: syn::Ident,
+}
+
+impl syn::parse::Parse for OpenEnum {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let enum_token = input.parse()?;
+        let ident = input.parse()?;
+        let _: syn::Token![:] = input.parse()?;
+        let kind = input.parse()?;
+        let content;
+        let brace_token = syn::braced!(content in input);
+        let variants = content.parse_terminated(syn::Variant::parse, syn::Token![,])?;
+        let generics = syn::Generics::default();
+        let item = syn::ItemEnum { attrs, vis, enum_token, ident, generics, brace_token, variants };
+        Ok(OpenEnum { item, kind })
+    }
+}
+
+impl OpenEnum {
+    /// The invocation laid out as rustfmt would lay out the enum it stands for: a doc line
+    /// and a variant per line, so that a value added to the document is a line added here.
+    fn layout(&self) -> String {
+        let item = &self.item;
+        let file: syn::File = syn::parse_quote!(#item);
+        let name = &self.item.ident;
+        let text = prettyplease::unparse(&file).replacen(
+            &format!("enum {name} {{"),
+            &format!("enum {name}: {} {{", self.kind),
+            1,
+        );
+        let mut out = String::from("crate::open_enum! {\n");
+        for line in text.lines() {
+            if !line.is_empty() {
+                out.push_str("    ");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// Formats the models file (see [`super::format_syn_file`]), each `open_enum!` laid out by
+/// [`OpenEnum::layout`] (prettyplease prints a macro's input as one paragraph of tokens, so
+/// a changed value would rewrap the whole enum in a diff).
+pub fn format_models(path: &str, spec_label: &str, mut file: syn::File) -> crate::error::Result<super::GeneratedFile> {
+    let mut layouts = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Macro(m) = item else { continue };
+        if m.mac.path.segments.last().is_none_or(|s| s.ident != "open_enum") {
+            continue;
+        }
+        let Ok(open) = syn::parse2::<OpenEnum>(m.mac.tokens.clone()) else { continue };
+        let marker = quote::format_ident!("__open_enum_layout_{}", layouts.len());
+        layouts.push((format!("{marker}!();"), open.layout()));
+        m.mac = syn::parse_quote!(#marker!());
+        m.semi_token = Some(Default::default());
+    }
+    let mut formatted = super::format_syn_file(path, spec_label, &file)?;
+    if !layouts.is_empty() {
+        let mut layouts: BTreeMap<String, String> = layouts.into_iter().collect();
+        let mut out = String::with_capacity(formatted.contents.len() + formatted.contents.len() / 4);
+        let mut lines = formatted.contents.lines().peekable();
+        while let Some(line) = lines.next() {
+            let Some(layout) = layouts.remove(line) else {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            };
+            out.push_str(&layout);
+            out.push('\n');
+            // A blank line after the item, as after every other (see `space_out_items`).
+            if lines.peek().is_some_and(|next| !next.is_empty()) {
+                out.push('\n');
+            }
+        }
+        formatted.contents = out;
+    }
+    Ok(formatted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// typify's enum, made open and formatted as the models file is.
+    fn formatted(enum_item: syn::ItemEnum) -> String {
+        let mut file: syn::File = syn::parse_quote! {
+            #enum_item
+            pub struct After;
+        };
+        open_enums(&mut file);
+        format_models("models.rs", "doc.yaml", file).unwrap().contents
+    }
+
+    #[test]
+    fn open_enums_are_laid_out_a_variant_per_line() {
+        let text = formatted(syn::parse_quote! {
+            #[doc = "How a stream is used."]
+            #[derive(Clone, Copy)]
+            pub enum Kind {
+                #[doc = " `video`"]
+                #[serde(rename = "video")]
+                Video,
+                #[serde(rename = "audio")]
+                Audio,
+            }
+        });
+        let expected = "crate::open_enum! {\n    ///How a stream is used.\n    pub enum Kind: string {\n        \
+                        /// `video`\n        Video = \"video\",\n        Audio = \"audio\",\n    }\n}\n\npub struct After;\n";
+        assert!(text.ends_with(expected), "{text}");
+        // The layout changes whitespace only: the invocation's tokens are the ones built.
+        let reparsed: syn::File = syn::parse_str(&text).unwrap();
+        let mut built: syn::File = syn::parse_quote! {
+            #[doc = "How a stream is used."]
+            pub enum Kind { #[doc = " `video`"] #[serde(rename = "video")] Video, #[serde(rename = "audio")] Audio }
+            pub struct After;
+        };
+        open_enums(&mut built);
+        assert_eq!(invocation(&reparsed), invocation(&built));
+    }
+
+    /// The first `open_enum!` input of `file`, as tokens (the layout adds a trailing comma).
+    fn invocation(file: &syn::File) -> String {
+        let Some(syn::Item::Macro(m)) = file.items.first() else { panic!("no invocation first") };
+        let mut open: OpenEnum = syn::parse2(m.mac.tokens.clone()).unwrap();
+        open.item.variants.pop_punct();
+        format!("{} : {}", quote::ToTokens::to_token_stream(&open.item), open.kind)
+    }
+
+    #[test]
+    fn integer_open_enums_keep_their_values() {
+        let text = formatted(syn::parse_quote! {
+            pub enum Flavor { Value0 = 0, ValueMinus1 = -1 }
+        });
+        assert!(
+            text.contains("    pub enum Flavor: integer {\n        Value0 = 0,\n        ValueMinus1 = -1,\n    }\n"),
+            "{text}"
+        );
     }
 }

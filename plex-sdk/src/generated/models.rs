@@ -3,10 +3,16 @@
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "What to do with this item in the optimizer queue."] pub enum Action : string { #[doc
-    = " `reprocess`"] Reprocess = "reprocess", #[doc = " `disable`"] Disable = "disable",
-    #[doc = " `enable`"] Enable = "enable" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///What to do with this item in the optimizer queue.
+    pub enum Action: string {
+        /// `reprocess`
+        Reprocess = "reprocess",
+        /// `disable`
+        Disable = "disable",
+        /// `enable`
+        Enable = "enable",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -104,24 +110,44 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc =
-    "`AddDownloadQueueItemsAdvancedSubtitles`"] pub enum
-    AddDownloadQueueItemsAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn",
-    #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
+    #[cfg(any(feature = "download_queue"))]
+    ///`AddDownloadQueueItemsAdvancedSubtitles`
+    pub enum AddDownloadQueueItemsAdvancedSubtitles: string {
+        /// `burn`
+        Burn = "burn",
+        /// `text`
+        Text = "text",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsLocation`"]
-    pub enum AddDownloadQueueItemsLocation : string { #[doc = " `lan`"] Lan = "lan",
-    #[doc = " `wan`"] Wan = "wan", #[doc = " `cellular`"] Cellular = "cellular" }
+    #[cfg(any(feature = "download_queue"))]
+    ///`AddDownloadQueueItemsLocation`
+    pub enum AddDownloadQueueItemsLocation: string {
+        /// `lan`
+        Lan = "lan",
+        /// `wan`
+        Wan = "wan",
+        /// `cellular`
+        Cellular = "cellular",
+    }
 }
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsProtocol`"]
-    pub enum AddDownloadQueueItemsProtocol : string { #[doc = " `http`"] Http = "http",
-    #[doc = " `hls`"] Hls = "hls", #[doc = " `dash`"] Dash = "dash" }
+    #[cfg(any(feature = "download_queue"))]
+    ///`AddDownloadQueueItemsProtocol`
+    pub enum AddDownloadQueueItemsProtocol: string {
+        /// `http`
+        Http = "http",
+        /// `hls`
+        Hls = "hls",
+        /// `dash`
+        Dash = "dash",
+    }
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -193,12 +219,24 @@ pub struct AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc = "`AddDownloadQueueItemsSubtitles`"]
-    pub enum AddDownloadQueueItemsSubtitles : string { #[doc = " `auto`"] Auto = "auto",
-    #[doc = " `burn`"] Burn = "burn", #[doc = " `none`"] None = "none", #[doc =
-    " `sidecar`"] Sidecar = "sidecar", #[doc = " `embedded`"] Embedded = "embedded",
-    #[doc = " `segmented`"] Segmented = "segmented", #[doc = " `unknown`"] UnknownValue =
-    "unknown" }
+    #[cfg(any(feature = "download_queue"))]
+    ///`AddDownloadQueueItemsSubtitles`
+    pub enum AddDownloadQueueItemsSubtitles: string {
+        /// `auto`
+        Auto = "auto",
+        /// `burn`
+        Burn = "burn",
+        /// `none`
+        None = "none",
+        /// `sidecar`
+        Sidecar = "sidecar",
+        /// `embedded`
+        Embedded = "embedded",
+        /// `segmented`
+        Segmented = "segmented",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -703,33 +741,54 @@ impl ::std::convert::TryFrom<String> for AllowSync {
 
 #[cfg(any(feature = "butler"))]
 crate::open_enum! {
-    #[cfg(any(feature = "butler"))] #[doc =
-    "Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises."]
-    pub enum ButlerTask : string { #[doc = " `AutomaticUpdates`"] AutomaticUpdates =
-    "AutomaticUpdates", #[doc = " `BackupDatabase`"] BackupDatabase = "BackupDatabase",
-    #[doc = " `ButlerTaskGenerateAdMarkers`"] ButlerTaskGenerateAdMarkers =
-    "ButlerTaskGenerateAdMarkers", #[doc = " `ButlerTaskGenerateCreditsMarkers`"]
-    ButlerTaskGenerateCreditsMarkers = "ButlerTaskGenerateCreditsMarkers", #[doc =
-    " `ButlerTaskGenerateIntroMarkers`"] ButlerTaskGenerateIntroMarkers =
-    "ButlerTaskGenerateIntroMarkers", #[doc = " `ButlerTaskGenerateVoiceActivity`"]
-    ButlerTaskGenerateVoiceActivity = "ButlerTaskGenerateVoiceActivity", #[doc =
-    " `CleanOldBundles`"] CleanOldBundles = "CleanOldBundles", #[doc =
-    " `CleanOldCacheFiles`"] CleanOldCacheFiles = "CleanOldCacheFiles", #[doc =
-    " `DeepMediaAnalysis`"] DeepMediaAnalysis = "DeepMediaAnalysis", #[doc =
-    " `GarbageCollectBlobs`"] GarbageCollectBlobs = "GarbageCollectBlobs", #[doc =
-    " `GarbageCollectLibraryMedia`"] GarbageCollectLibraryMedia =
-    "GarbageCollectLibraryMedia", #[doc = " `GenerateBlurHashes`"] GenerateBlurHashes =
-    "GenerateBlurHashes", #[doc = " `GenerateChapterThumbs`"] GenerateChapterThumbs =
-    "GenerateChapterThumbs", #[doc = " `GenerateMediaIndexFiles`"]
-    GenerateMediaIndexFiles = "GenerateMediaIndexFiles", #[doc = " `LoudnessAnalysis`"]
-    LoudnessAnalysis = "LoudnessAnalysis", #[doc = " `MusicAnalysis`"] MusicAnalysis =
-    "MusicAnalysis", #[doc = " `OptimizeDatabase`"] OptimizeDatabase =
-    "OptimizeDatabase", #[doc = " `RefreshEpgGuides`"] RefreshEpgGuides =
-    "RefreshEpgGuides", #[doc = " `RefreshLibraries`"] RefreshLibraries =
-    "RefreshLibraries", #[doc = " `RefreshLocalMedia`"] RefreshLocalMedia =
-    "RefreshLocalMedia", #[doc = " `RefreshPeriodicMetadata`"] RefreshPeriodicMetadata =
-    "RefreshPeriodicMetadata", #[doc = " `UpgradeMediaAnalysis`"] UpgradeMediaAnalysis =
-    "UpgradeMediaAnalysis" }
+    #[cfg(any(feature = "butler"))]
+    ///Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
+    pub enum ButlerTask: string {
+        /// `AutomaticUpdates`
+        AutomaticUpdates = "AutomaticUpdates",
+        /// `BackupDatabase`
+        BackupDatabase = "BackupDatabase",
+        /// `ButlerTaskGenerateAdMarkers`
+        ButlerTaskGenerateAdMarkers = "ButlerTaskGenerateAdMarkers",
+        /// `ButlerTaskGenerateCreditsMarkers`
+        ButlerTaskGenerateCreditsMarkers = "ButlerTaskGenerateCreditsMarkers",
+        /// `ButlerTaskGenerateIntroMarkers`
+        ButlerTaskGenerateIntroMarkers = "ButlerTaskGenerateIntroMarkers",
+        /// `ButlerTaskGenerateVoiceActivity`
+        ButlerTaskGenerateVoiceActivity = "ButlerTaskGenerateVoiceActivity",
+        /// `CleanOldBundles`
+        CleanOldBundles = "CleanOldBundles",
+        /// `CleanOldCacheFiles`
+        CleanOldCacheFiles = "CleanOldCacheFiles",
+        /// `DeepMediaAnalysis`
+        DeepMediaAnalysis = "DeepMediaAnalysis",
+        /// `GarbageCollectBlobs`
+        GarbageCollectBlobs = "GarbageCollectBlobs",
+        /// `GarbageCollectLibraryMedia`
+        GarbageCollectLibraryMedia = "GarbageCollectLibraryMedia",
+        /// `GenerateBlurHashes`
+        GenerateBlurHashes = "GenerateBlurHashes",
+        /// `GenerateChapterThumbs`
+        GenerateChapterThumbs = "GenerateChapterThumbs",
+        /// `GenerateMediaIndexFiles`
+        GenerateMediaIndexFiles = "GenerateMediaIndexFiles",
+        /// `LoudnessAnalysis`
+        LoudnessAnalysis = "LoudnessAnalysis",
+        /// `MusicAnalysis`
+        MusicAnalysis = "MusicAnalysis",
+        /// `OptimizeDatabase`
+        OptimizeDatabase = "OptimizeDatabase",
+        /// `RefreshEpgGuides`
+        RefreshEpgGuides = "RefreshEpgGuides",
+        /// `RefreshLibraries`
+        RefreshLibraries = "RefreshLibraries",
+        /// `RefreshLocalMedia`
+        RefreshLocalMedia = "RefreshLocalMedia",
+        /// `RefreshPeriodicMetadata`
+        RefreshPeriodicMetadata = "RefreshPeriodicMetadata",
+        /// `UpgradeMediaAnalysis`
+        UpgradeMediaAnalysis = "UpgradeMediaAnalysis",
+    }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -971,12 +1030,26 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc =
-    "Overall state of the queue:\n  - deciding: a decision is still pending for one or more items\n  - waiting: one or more items wait for a transcode, and no transcode is running\n  - processing: one or more items are being transcoded\n  - done: every item is available (some may have expired)\n  - error: one or more items failed\n"]
-    pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus : string {
-    #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting =
-    "waiting", #[doc = " `processing`"] Processing = "processing", #[doc = " `done`"]
-    Done = "done", #[doc = " `error`"] Error = "error" }
+    #[cfg(any(feature = "download_queue"))]
+    /**Overall state of the queue:
+      - deciding: a decision is still pending for one or more items
+      - waiting: one or more items wait for a transcode, and no transcode is running
+      - processing: one or more items are being transcoded
+      - done: every item is available (some may have expired)
+      - error: one or more items failed
+    */
+    pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
+        /// `deciding`
+        Deciding = "deciding",
+        /// `waiting`
+        Waiting = "waiting",
+        /// `processing`
+        Processing = "processing",
+        /// `done`
+        Done = "done",
+        /// `error`
+        Error = "error",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -1143,11 +1216,20 @@ pub struct CreateMarkerResponseMediaContainer {
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc = "`CreateMarkerResponseMediaContainerType`"]
-    pub enum CreateMarkerResponseMediaContainerType : string { #[doc = " `intro`"] Intro
-    = "intro", #[doc = " `commercial`"] Commercial = "commercial", #[doc = " `bookmark`"]
-    Bookmark = "bookmark", #[doc = " `resume`"] Resume = "resume", #[doc = " `credit`"]
-    Credit = "credit" }
+    #[cfg(any(feature = "library"))]
+    ///`CreateMarkerResponseMediaContainerType`
+    pub enum CreateMarkerResponseMediaContainerType: string {
+        /// `intro`
+        Intro = "intro",
+        /// `commercial`
+        Commercial = "commercial",
+        /// `bookmark`
+        Bookmark = "bookmark",
+        /// `resume`
+        Resume = "resume",
+        /// `credit`
+        Credit = "credit",
+    }
 }
 
 #[cfg(any(feature = "play_queue"))]
@@ -1256,9 +1338,16 @@ pub struct CreatePlayQueueResponseMediaContainer {
 
 #[cfg(any(feature = "play_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "play_queue"))] #[doc = "Kind of play queue to create."] pub enum
-    CreatePlayQueueType : string { #[doc = " `audio`"] Audio = "audio", #[doc =
-    " `video`"] Video = "video", #[doc = " `photo`"] Photo = "photo" }
+    #[cfg(any(feature = "play_queue"))]
+    ///Kind of play queue to create.
+    pub enum CreatePlayQueueType: string {
+        /// `audio`
+        Audio = "audio",
+        /// `video`
+        Video = "video",
+        /// `photo`
+        Photo = "photo",
+    }
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -1648,27 +1737,53 @@ pub struct EditMarkerResponseMediaContainer {
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc = "`EditMarkerResponseMediaContainerType`"]
-    pub enum EditMarkerResponseMediaContainerType : string { #[doc = " `intro`"] Intro =
-    "intro", #[doc = " `commercial`"] Commercial = "commercial", #[doc = " `bookmark`"]
-    Bookmark = "bookmark", #[doc = " `resume`"] Resume = "resume", #[doc = " `credit`"]
-    Credit = "credit" }
+    #[cfg(any(feature = "library"))]
+    ///`EditMarkerResponseMediaContainerType`
+    pub enum EditMarkerResponseMediaContainerType: string {
+        /// `intro`
+        Intro = "intro",
+        /// `commercial`
+        Commercial = "commercial",
+        /// `bookmark`
+        Bookmark = "bookmark",
+        /// `resume`
+        Resume = "resume",
+        /// `credit`
+        Credit = "credit",
+    }
 }
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc = "`Element`"] pub enum Element : string {
-    #[doc = " `thumb`"] Thumb = "thumb", #[doc = " `art`"] Art = "art", #[doc =
-    " `clearLogo`"] ClearLogo = "clearLogo", #[doc = " `banner`"] Banner = "banner",
-    #[doc = " `poster`"] Poster = "poster", #[doc = " `theme`"] Theme = "theme" }
+    #[cfg(any(feature = "library"))]
+    ///`Element`
+    pub enum Element: string {
+        /// `thumb`
+        Thumb = "thumb",
+        /// `art`
+        Art = "art",
+        /// `clearLogo`
+        ClearLogo = "clearLogo",
+        /// `banner`
+        Banner = "banner",
+        /// `poster`
+        Poster = "poster",
+        /// `theme`
+        Theme = "theme",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).\n"]
-    pub enum Extension : string { #[doc = " `m3u8`"] M3u8 = "m3u8", #[doc = " `mpd`"] Mpd
-    = "mpd" }
+    #[cfg(any(feature = "transcoder"))]
+    /**File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
+    */
+    pub enum Extension: string {
+        /// `m3u8`
+        M3u8 = "m3u8",
+        /// `mpd`
+        Mpd = "mpd",
+    }
 }
 
 #[cfg(
@@ -1822,10 +1937,18 @@ pub struct FilterPivotItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "Image format of the output; `jpg` when omitted."] pub enum Format : string { #[doc =
-    " `jpg`"] Jpg = "jpg", #[doc = " `jpeg`"] Jpeg = "jpeg", #[doc = " `png`"] Png =
-    "png", #[doc = " `ppm`"] Ppm = "ppm" }
+    #[cfg(any(feature = "transcoder"))]
+    ///Image format of the output; `jpg` when omitted.
+    pub enum Format: string {
+        /// `jpg`
+        Jpg = "jpg",
+        /// `jpeg`
+        Jpeg = "jpeg",
+        /// `png`
+        Png = "png",
+        /// `ppm`
+        Ppm = "ppm",
+    }
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -2167,10 +2290,12 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
 
 #[cfg(any(feature = "status"))]
 crate::open_enum! {
-    #[cfg(any(feature = "status"))] #[doc =
-    "`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`"] pub enum
-    GetBackgroundTasksResponseMediaContainerTranscodeJobItemType : string { #[doc =
-    " `transcode`"] Transcode = "transcode" }
+    #[cfg(any(feature = "status"))]
+    ///`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`
+    pub enum GetBackgroundTasksResponseMediaContainerTranscodeJobItemType: string {
+        /// `transcode`
+        Transcode = "transcode",
+    }
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2274,26 +2399,40 @@ pub struct GetCollectionImageComposite {
 
 #[cfg(any(feature = "content"))]
 crate::open_enum! {
-    #[cfg(any(feature = "content"))] #[doc =
-    "Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`)."]
-    pub enum GetCollectionImageCompositeCrop : string { #[doc = " `center`"] Center =
-    "center", #[doc = " `top`"] Top = "top" }
+    #[cfg(any(feature = "content"))]
+    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    pub enum GetCollectionImageCompositeCrop: string {
+        /// `center`
+        Center = "center",
+        /// `top`
+        Top = "top",
+    }
 }
 
 #[cfg(any(feature = "content"))]
 crate::open_enum! {
-    #[cfg(any(feature = "content"))] #[doc =
-    "Image format of the result (`jpg` or `png`)."] pub enum
-    GetCollectionImageCompositeFormat : string { #[doc = " `jpg`"] Jpg = "jpg", #[doc =
-    " `png`"] Png = "png" }
+    #[cfg(any(feature = "content"))]
+    ///Image format of the result (`jpg` or `png`).
+    pub enum GetCollectionImageCompositeFormat: string {
+        /// `jpg`
+        Jpg = "jpg",
+        /// `png`
+        Png = "png",
+    }
 }
 
 #[cfg(any(feature = "content"))]
 crate::open_enum! {
-    #[cfg(any(feature = "content"))] #[doc =
-    "Kind of image taken from each source item by default (`thumb`, `art` or `banner`)."]
-    pub enum GetCollectionImageCompositeMedia : string { #[doc = " `thumb`"] Thumb =
-    "thumb", #[doc = " `art`"] Art = "art", #[doc = " `banner`"] Banner = "banner" }
+    #[cfg(any(feature = "content"))]
+    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    pub enum GetCollectionImageCompositeMedia: string {
+        /// `thumb`
+        Thumb = "thumb",
+        /// `art`
+        Art = "art",
+        /// `banner`
+        Banner = "banner",
+    }
 }
 
 #[cfg(any(feature = "ultra_blur"))]
@@ -2854,13 +2993,29 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc =
-    "State of the queue item:\n  - deciding: the decision for the item has not been made yet\n  - waiting: the item is queued for a transcode\n  - processing: the item is being transcoded\n  - available: the item can be downloaded\n  - error: the decision or the transcode failed\n  - expired: the transcoded file timed out and can no longer be downloaded\n"]
-    pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus :
-    string { #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting
-    = "waiting", #[doc = " `processing`"] Processing = "processing", #[doc =
-    " `available`"] Available = "available", #[doc = " `error`"] Error = "error", #[doc =
-    " `expired`"] Expired = "expired" }
+    #[cfg(any(feature = "download_queue"))]
+    /**State of the queue item:
+      - deciding: the decision for the item has not been made yet
+      - waiting: the item is queued for a transcode
+      - processing: the item is being transcoded
+      - available: the item can be downloaded
+      - error: the decision or the transcode failed
+      - expired: the transcoded file timed out and can no longer be downloaded
+    */
+    pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
+        /// `deciding`
+        Deciding = "deciding",
+        /// `waiting`
+        Waiting = "waiting",
+        /// `processing`
+        Processing = "processing",
+        /// `available`
+        Available = "available",
+        /// `error`
+        Error = "error",
+        /// `expired`
+        Expired = "expired",
+    }
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -2944,12 +3099,26 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc =
-    "Overall state of the queue:\n  - deciding: a decision is still pending for one or more items\n  - waiting: one or more items wait for a transcode, and no transcode is running\n  - processing: one or more items are being transcoded\n  - done: every item is available (some may have expired)\n  - error: one or more items failed\n"]
-    pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus : string {
-    #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting =
-    "waiting", #[doc = " `processing`"] Processing = "processing", #[doc = " `done`"]
-    Done = "done", #[doc = " `error`"] Error = "error" }
+    #[cfg(any(feature = "download_queue"))]
+    /**Overall state of the queue:
+      - deciding: a decision is still pending for one or more items
+      - waiting: one or more items wait for a transcode, and no transcode is running
+      - processing: one or more items are being transcoded
+      - done: every item is available (some may have expired)
+      - error: one or more items failed
+    */
+    pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
+        /// `deciding`
+        Deciding = "deciding",
+        /// `waiting`
+        Waiting = "waiting",
+        /// `processing`
+        Processing = "processing",
+        /// `done`
+        Done = "done",
+        /// `error`
+        Error = "error",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -4081,31 +4250,54 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "Processing state of the item when the generator belongs to an optimizer playlist."]
-    pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState :
-    string { #[doc = " `processed`"] Processed = "processed", #[doc = " `completed`"]
-    Completed = "completed", #[doc = " `tombstoned`"] Tombstoned = "tombstoned", #[doc =
-    " `disabled`"] Disabled = "disabled", #[doc = " `error`"] Error = "error", #[doc =
-    " `pending`"] Pending = "pending" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///Processing state of the item when the generator belongs to an optimizer playlist.
+    pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState: string {
+        /// `processed`
+        Processed = "processed",
+        /// `completed`
+        Completed = "completed",
+        /// `tombstoned`
+        Tombstoned = "tombstoned",
+        /// `disabled`
+        Disabled = "disabled",
+        /// `error`
+        Error = "error",
+        /// `pending`
+        Pending = "pending",
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "Error that occurred during processing, or `good` when there was none."] pub enum
-    GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext :
-    string { #[doc = " `good`"] Good = "good", #[doc = " `sourceFileUnavailable`"]
-    SourceFileUnavailable = "sourceFileUnavailable", #[doc =
-    " `sourceFileMetadataError`"] SourceFileMetadataError = "sourceFileMetadataError",
-    #[doc = " `clientProfileError`"] ClientProfileError = "clientProfileError", #[doc =
-    " `ioError`"] IoError = "ioError", #[doc = " `transcoderError`"] TranscoderError =
-    "transcoderError", #[doc = " `unknownError`"] UnknownError = "unknownError", #[doc =
-    " `mediaAnalysisError`"] MediaAnalysisError = "mediaAnalysisError", #[doc =
-    " `downloadFailed`"] DownloadFailed = "downloadFailed", #[doc = " `accessDenied`"]
-    AccessDenied = "accessDenied", #[doc = " `cannotTranscode`"] CannotTranscode =
-    "cannotTranscode", #[doc = " `codecInstallError`"] CodecInstallError =
-    "codecInstallError" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///Error that occurred during processing, or `good` when there was none.
+    pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext: string {
+        /// `good`
+        Good = "good",
+        /// `sourceFileUnavailable`
+        SourceFileUnavailable = "sourceFileUnavailable",
+        /// `sourceFileMetadataError`
+        SourceFileMetadataError = "sourceFileMetadataError",
+        /// `clientProfileError`
+        ClientProfileError = "clientProfileError",
+        /// `ioError`
+        IoError = "ioError",
+        /// `transcoderError`
+        TranscoderError = "transcoderError",
+        /// `unknownError`
+        UnknownError = "unknownError",
+        /// `mediaAnalysisError`
+        MediaAnalysisError = "mediaAnalysisError",
+        /// `downloadFailed`
+        DownloadFailed = "downloadFailed",
+        /// `accessDenied`
+        AccessDenied = "accessDenied",
+        /// `cannotTranscode`
+        CannotTranscode = "cannotTranscode",
+        /// `codecInstallError`
+        CodecInstallError = "codecInstallError",
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4394,24 +4586,41 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`"]
-    pub enum
-    GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles :
-    string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"] Burn = "burn", #[doc =
-    " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar = "sidecar", #[doc =
-    " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"] Segmented = "segmented"
+    #[cfg(any(feature = "library_playlists"))]
+    ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`
+    pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles: string {
+        /// `auto`
+        Auto = "auto",
+        /// `burn`
+        Burn = "burn",
+        /// `none`
+        None = "none",
+        /// `sidecar`
+        Sidecar = "sidecar",
+        /// `embedded`
+        Embedded = "embedded",
+        /// `segmented`
+        Segmented = "segmented",
     }
 }
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`"] pub
-    enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles :
-    string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"] Burn = "burn", #[doc =
-    " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar = "sidecar", #[doc =
-    " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"] Segmented = "segmented"
+    #[cfg(any(feature = "library_playlists"))]
+    ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`
+    pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles: string {
+        /// `auto`
+        Auto = "auto",
+        /// `burn`
+        Burn = "burn",
+        /// `none`
+        None = "none",
+        /// `sidecar`
+        Sidecar = "sidecar",
+        /// `embedded`
+        Embedded = "embedded",
+        /// `segmented`
+        Segmented = "segmented",
     }
 }
 
@@ -4437,10 +4646,14 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`"] pub enum
-    GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope : string { #[doc =
-    " `all`"] All = "all", #[doc = " `count`"] Count = "count" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`
+    pub enum GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope: string {
+        /// `all`
+        All = "all",
+        /// `count`
+        Count = "count",
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4485,11 +4698,16 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`"] pub enum
-    GetPlaylistGeneratorResponseMediaContainerItemItemStatusState : string { #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `complete`"] Complete = "complete",
-    #[doc = " `failed`"] Failed = "failed" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`
+    pub enum GetPlaylistGeneratorResponseMediaContainerItemItemStatusState: string {
+        /// `pending`
+        Pending = "pending",
+        /// `complete`
+        Complete = "complete",
+        /// `failed`
+        Failed = "failed",
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4875,26 +5093,40 @@ pub struct GetSectionImageComposite {
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc =
-    "Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`)."]
-    pub enum GetSectionImageCompositeCrop : string { #[doc = " `center`"] Center =
-    "center", #[doc = " `top`"] Top = "top" }
+    #[cfg(any(feature = "library"))]
+    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    pub enum GetSectionImageCompositeCrop: string {
+        /// `center`
+        Center = "center",
+        /// `top`
+        Top = "top",
+    }
 }
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc =
-    "Image format of the result (`jpg` or `png`)."] pub enum
-    GetSectionImageCompositeFormat : string { #[doc = " `jpg`"] Jpg = "jpg", #[doc =
-    " `png`"] Png = "png" }
+    #[cfg(any(feature = "library"))]
+    ///Image format of the result (`jpg` or `png`).
+    pub enum GetSectionImageCompositeFormat: string {
+        /// `jpg`
+        Jpg = "jpg",
+        /// `png`
+        Png = "png",
+    }
 }
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc =
-    "Kind of image taken from each source item by default (`thumb`, `art` or `banner`)."]
-    pub enum GetSectionImageCompositeMedia : string { #[doc = " `thumb`"] Thumb =
-    "thumb", #[doc = " `art`"] Art = "art", #[doc = " `banner`"] Banner = "banner" }
+    #[cfg(any(feature = "library"))]
+    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    pub enum GetSectionImageCompositeMedia: string {
+        /// `thumb`
+        Thumb = "thumb",
+        /// `art`
+        Art = "art",
+        /// `banner`
+        Banner = "banner",
+    }
 }
 
 #[cfg(any(feature = "library"))]
@@ -5985,12 +6217,14 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
 
 #[cfg(any(feature = "subscriptions"))]
 crate::open_enum! {
-    #[cfg(any(feature = "subscriptions"))] #[doc =
-    "`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`"]
-    pub enum
-    GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType
-    : string { #[doc = " `New Airings Only`"] NewAiringsOnly = "New Airings Only", #[doc
-    = " `New and Repeat Airings`"] NewAndRepeatAirings = "New and Repeat Airings" }
+    #[cfg(any(feature = "subscriptions"))]
+    ///`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`
+    pub enum GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType: string {
+        /// `New Airings Only`
+        NewAiringsOnly = "New Airings Only",
+        /// `New and Repeat Airings`
+        NewAndRepeatAirings = "New and Repeat Airings",
+    }
 }
 
 #[cfg(any(feature = "general"))]
@@ -6040,9 +6274,12 @@ pub struct GetTransientTokenResponseMediaContainer {
 
 #[cfg(any(feature = "general"))]
 crate::open_enum! {
-    #[cfg(any(feature = "general"))] #[doc =
-    "Token type; only `delegation` is accepted."] pub enum GetTransientTokenType : string
-    { #[doc = " `delegation`"] Delegation = "delegation" }
+    #[cfg(any(feature = "general"))]
+    ///Token type; only `delegation` is accepted.
+    pub enum GetTransientTokenType: string {
+        /// `delegation`
+        Delegation = "delegation",
+    }
 }
 
 #[cfg(any(feature = "updater"))]
@@ -6152,14 +6389,39 @@ pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
 
 #[cfg(any(feature = "updater"))]
 crate::open_enum! {
-    #[cfg(any(feature = "updater"))] #[doc =
-    "State of this release.\n\n- available - the release can be installed\n- downloading - the release is being downloaded\n- downloaded - the release has been downloaded\n- installing - the release is being installed\n- tonight - the release is set to install tonight\n- skipped - the release was skipped\n- error - the release ran into an error\n- notify - the release is only announced, usually because this setup cannot install it\n- done - the release is finished\n"]
-    pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState : string { #[doc =
-    " `available`"] Available = "available", #[doc = " `downloading`"] Downloading =
-    "downloading", #[doc = " `downloaded`"] Downloaded = "downloaded", #[doc =
-    " `installing`"] Installing = "installing", #[doc = " `tonight`"] Tonight =
-    "tonight", #[doc = " `skipped`"] Skipped = "skipped", #[doc = " `error`"] Error =
-    "error", #[doc = " `notify`"] Notify = "notify", #[doc = " `done`"] Done = "done" }
+    #[cfg(any(feature = "updater"))]
+    /**State of this release.
+
+    - available - the release can be installed
+    - downloading - the release is being downloaded
+    - downloaded - the release has been downloaded
+    - installing - the release is being installed
+    - tonight - the release is set to install tonight
+    - skipped - the release was skipped
+    - error - the release ran into an error
+    - notify - the release is only announced, usually because this setup cannot install it
+    - done - the release is finished
+    */
+    pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState: string {
+        /// `available`
+        Available = "available",
+        /// `downloading`
+        Downloading = "downloading",
+        /// `downloaded`
+        Downloaded = "downloaded",
+        /// `installing`
+        Installing = "installing",
+        /// `tonight`
+        Tonight = "tonight",
+        /// `skipped`
+        Skipped = "skipped",
+        /// `error`
+        Error = "error",
+        /// `notify`
+        Notify = "notify",
+        /// `done`
+        Done = "done",
+    }
 }
 
 #[cfg(any(feature = "users"))]
@@ -6485,22 +6747,50 @@ pub struct Image {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
-    feature = "dv_rs", feature = "hubs", feature = "library", feature =
-    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
-    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
-    "subscriptions", feature = "transcoder"))] #[doc =
-    "Purpose of the image and how it is meant to be shown."] pub enum ImageType : string
-    { #[doc = " `background`"] Background = "background", #[doc = " `backgroundSquare`"]
-    BackgroundSquare = "backgroundSquare", #[doc = " `banner`"] Banner = "banner", #[doc
-    = " `clearLogo`"] ClearLogo = "clearLogo", #[doc = " `coverPoster`"] CoverPoster =
-    "coverPoster", #[doc = " `snapshot`"] Snapshot = "snapshot" }
+    #[cfg(
+        any(
+            feature = "collections",
+            feature = "content",
+            feature = "download_queue",
+            feature = "dv_rs",
+            feature = "hubs",
+            feature = "library",
+            feature = "library_collections",
+            feature = "library_playlists",
+            feature = "live_tv",
+            feature = "play_queue",
+            feature = "playlist",
+            feature = "search",
+            feature = "status",
+            feature = "subscriptions",
+            feature = "transcoder"
+        )
+    )]
+    ///Purpose of the image and how it is meant to be shown.
+    pub enum ImageType: string {
+        /// `background`
+        Background = "background",
+        /// `backgroundSquare`
+        BackgroundSquare = "backgroundSquare",
+        /// `banner`
+        Banner = "banner",
+        /// `clearLogo`
+        ClearLogo = "clearLogo",
+        /// `coverPoster`
+        CoverPoster = "coverPoster",
+        /// `snapshot`
+        Snapshot = "snapshot",
+    }
 }
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc = "Index type to fetch."] pub enum Index :
-    string { #[doc = " `sd`"] Sd = "sd" }
+    #[cfg(any(feature = "library"))]
+    ///Index type to fetch.
+    pub enum Index: string {
+        /// `sd`
+        Sd = "sd",
+    }
 }
 
 #[cfg(any(feature = "library"))]
@@ -7588,13 +7878,29 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
 
 #[cfg(any(feature = "download_queue"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue"))] #[doc =
-    "State of the queue item:\n  - deciding: the decision for the item has not been made yet\n  - waiting: the item is queued for a transcode\n  - processing: the item is being transcoded\n  - available: the item can be downloaded\n  - error: the decision or the transcode failed\n  - expired: the transcoded file timed out and can no longer be downloaded\n"]
-    pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus :
-    string { #[doc = " `deciding`"] Deciding = "deciding", #[doc = " `waiting`"] Waiting
-    = "waiting", #[doc = " `processing`"] Processing = "processing", #[doc =
-    " `available`"] Available = "available", #[doc = " `error`"] Error = "error", #[doc =
-    " `expired`"] Expired = "expired" }
+    #[cfg(any(feature = "download_queue"))]
+    /**State of the queue item:
+      - deciding: the decision for the item has not been made yet
+      - waiting: the item is queued for a transcode
+      - processing: the item is being transcoded
+      - available: the item can be downloaded
+      - error: the decision or the transcode failed
+      - expired: the transcoded file timed out and can no longer be downloaded
+    */
+    pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
+        /// `deciding`
+        Deciding = "deciding",
+        /// `waiting`
+        Waiting = "waiting",
+        /// `processing`
+        Processing = "processing",
+        /// `available`
+        Available = "available",
+        /// `error`
+        Error = "error",
+        /// `expired`
+        Expired = "expired",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -7798,20 +8104,44 @@ pub struct ListHubsResponseMediaContainerHubItem {
 
 #[cfg(any(feature = "hubs"))]
 crate::open_enum! {
-    #[cfg(any(feature = "hubs"))] #[doc =
-    "Who sees this hub on the home screen:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
-    pub enum ListHubsResponseMediaContainerHubItemHomeVisibility : string { #[doc =
-    " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"] Admin =
-    "admin", #[doc = " `shared`"] Shared = "shared" }
+    #[cfg(any(feature = "hubs"))]
+    /**Who sees this hub on the home screen:
+      - all: every user
+      - none: nobody
+      - admin: the admin user only
+      - shared: shared users
+    */
+    pub enum ListHubsResponseMediaContainerHubItemHomeVisibility: string {
+        /// `all`
+        All = "all",
+        /// `none`
+        None = "none",
+        /// `admin`
+        Admin = "admin",
+        /// `shared`
+        Shared = "shared",
+    }
 }
 
 #[cfg(any(feature = "hubs"))]
 crate::open_enum! {
-    #[cfg(any(feature = "hubs"))] #[doc =
-    "Who sees this hub among the recommendations:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
-    pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility : string {
-    #[doc = " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"]
-    Admin = "admin", #[doc = " `shared`"] Shared = "shared" }
+    #[cfg(any(feature = "hubs"))]
+    /**Who sees this hub among the recommendations:
+      - all: every user
+      - none: nobody
+      - admin: the admin user only
+      - shared: shared users
+    */
+    pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility: string {
+        /// `all`
+        All = "all",
+        /// `none`
+        None = "none",
+        /// `admin`
+        Admin = "admin",
+        /// `shared`
+        Shared = "shared",
+    }
 }
 
 #[cfg(any(feature = "status"))]
@@ -8880,25 +9210,46 @@ pub struct ListTopUsersResponseMediaContainerAccountItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "Kind of network the client is on; the server can use it when choosing the target bitrate."]
-    pub enum Location : string { #[doc = " `lan`"] Lan = "lan", #[doc = " `wan`"] Wan =
-    "wan", #[doc = " `cellular`"] Cellular = "cellular" }
+    #[cfg(any(feature = "transcoder"))]
+    ///Kind of network the client is on; the server can use it when choosing the target bitrate.
+    pub enum Location: string {
+        /// `lan`
+        Lan = "lan",
+        /// `wan`
+        Wan = "wan",
+        /// `cellular`
+        Cellular = "cellular",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`MakeDecisionAdvancedSubtitles`"] pub
-    enum MakeDecisionAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn", #[doc
-    = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`MakeDecisionAdvancedSubtitles`
+    pub enum MakeDecisionAdvancedSubtitles: string {
+        /// `burn`
+        Burn = "burn",
+        /// `text`
+        Text = "text",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`MakeDecisionTranscodeType`"] pub enum
-    MakeDecisionTranscodeType : string { #[doc = " `video`"] Video = "video", #[doc =
-    " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
-    " `subtitles`"] Subtitles = "subtitles" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`MakeDecisionTranscodeType`
+    pub enum MakeDecisionTranscodeType: string {
+        /// `video`
+        Video = "video",
+        /// `music`
+        Music = "music",
+        /// `audio`
+        Audio = "audio",
+        /// `subtitles`
+        Subtitles = "subtitles",
+    }
 }
 
 #[cfg(
@@ -9128,10 +9479,12 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
 
 #[cfg(any(feature = "content", feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "content", feature = "library"))] #[doc =
-    "`MediaContainerWithArtworkMediaContainerMetadataItemType`"] pub enum
-    MediaContainerWithArtworkMediaContainerMetadataItemType : string { #[doc =
-    " `image`"] Image = "image" }
+    #[cfg(any(feature = "content", feature = "library"))]
+    ///`MediaContainerWithArtworkMediaContainerMetadataItemType`
+    pub enum MediaContainerWithArtworkMediaContainerMetadataItemType: string {
+        /// `image`
+        Image = "image",
+    }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9906,12 +10259,16 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
-    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`"]
-    pub enum
-    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision :
-    string { #[doc = " `directplay`"] Directplay = "directplay", #[doc = " `transcode`"]
-    Transcode = "transcode", #[doc = " `none`"] None = "none" }
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
+    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`
+    pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision: string {
+        /// `directplay`
+        Directplay = "directplay",
+        /// `transcode`
+        Transcode = "transcode",
+        /// `none`
+        None = "none",
+    }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -10228,28 +10585,46 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
-    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`"]
-    pub enum
-    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision
-    : string { #[doc = " `copy`"] Copy = "copy", #[doc = " `transcode`"] Transcode =
-    "transcode", #[doc = " `burn`"] Burn = "burn", #[doc = " `unavailable`"] Unavailable
-    = "unavailable", #[doc = " `ignore`"] Ignore = "ignore", #[doc = " `none`"] None =
-    "none" }
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
+    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`
+    pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision: string {
+        /// `copy`
+        Copy = "copy",
+        /// `transcode`
+        Transcode = "transcode",
+        /// `burn`
+        Burn = "burn",
+        /// `unavailable`
+        Unavailable = "unavailable",
+        /// `ignore`
+        Ignore = "ignore",
+        /// `none`
+        None = "none",
+    }
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))] #[doc =
-    "`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`"]
-    pub enum
-    MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation
-    : string { #[doc = " `direct`"] Direct = "direct", #[doc = " `sidecar-subs`"]
-    SidecarSubs = "sidecar-subs", #[doc = " `segments-video`"] SegmentsVideo =
-    "segments-video", #[doc = " `segments-audio`"] SegmentsAudio = "segments-audio",
-    #[doc = " `segments-av`"] SegmentsAv = "segments-av", #[doc = " `segments-subs`"]
-    SegmentsSubs = "segments-subs", #[doc = " `embedded`"] Embedded = "embedded", #[doc =
-    " `sidecar`"] Sidecar = "sidecar" }
+    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
+    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`
+    pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation: string {
+        /// `direct`
+        Direct = "direct",
+        /// `sidecar-subs`
+        SidecarSubs = "sidecar-subs",
+        /// `segments-video`
+        SegmentsVideo = "segments-video",
+        /// `segments-audio`
+        SegmentsAudio = "segments-audio",
+        /// `segments-av`
+        SegmentsAv = "segments-av",
+        /// `segments-subs`
+        SegmentsSubs = "segments-subs",
+        /// `embedded`
+        Embedded = "embedded",
+        /// `sidecar`
+        Sidecar = "sidecar",
+    }
 }
 
 #[cfg(any(feature = "devices"))]
@@ -11596,11 +11971,16 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem 
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists", feature = "play_queue", feature =
-    "playlist"))] #[doc = "Kind of playlist."] pub enum
-    MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType : string {
-    #[doc = " `audio`"] Audio = "audio", #[doc = " `video`"] Video = "video", #[doc =
-    " `photo`"] Photo = "photo" }
+    #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
+    ///Kind of playlist.
+    pub enum MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType: string {
+        /// `audio`
+        Audio = "audio",
+        /// `video`
+        Video = "video",
+        /// `photo`
+        Photo = "photo",
+    }
 }
 
 #[cfg(any(feature = "library", feature = "preferences"))]
@@ -11813,13 +12193,26 @@ pub struct MediaGrabOperation {
 
 #[cfg(any(feature = "subscriptions"))]
 crate::open_enum! {
-    #[cfg(any(feature = "subscriptions"))] #[doc = "`MediaGrabOperationStatus`"] pub enum
-    MediaGrabOperationStatus : string { #[doc = " `inactive`"] Inactive = "inactive",
-    #[doc = " `scheduled`"] Scheduled = "scheduled", #[doc = " `inprogress`"] Inprogress
-    = "inprogress", #[doc = " `complete`"] Complete = "complete", #[doc = " `cancelled`"]
-    Cancelled = "cancelled", #[doc = " `error`"] Error = "error", #[doc =
-    " `postprocessing`"] Postprocessing = "postprocessing", #[doc = " `paused`"] Paused =
-    "paused" }
+    #[cfg(any(feature = "subscriptions"))]
+    ///`MediaGrabOperationStatus`
+    pub enum MediaGrabOperationStatus: string {
+        /// `inactive`
+        Inactive = "inactive",
+        /// `scheduled`
+        Scheduled = "scheduled",
+        /// `inprogress`
+        Inprogress = "inprogress",
+        /// `complete`
+        Complete = "complete",
+        /// `cancelled`
+        Cancelled = "cancelled",
+        /// `error`
+        Error = "error",
+        /// `postprocessing`
+        Postprocessing = "postprocessing",
+        /// `paused`
+        Paused = "paused",
+    }
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -11966,22 +12359,43 @@ pub struct MediaSubscription {
 
 #[cfg(any(feature = "subscriptions"))]
 crate::open_enum! {
-    #[cfg(any(feature = "subscriptions"))] #[doc = "`MediaSubscriptionAiringsType`"] pub
-    enum MediaSubscriptionAiringsType : string { #[doc = " `New Airings Only`"]
-    NewAiringsOnly = "New Airings Only", #[doc = " `New and Repeat Airings`"]
-    NewAndRepeatAirings = "New and Repeat Airings" }
+    #[cfg(any(feature = "subscriptions"))]
+    ///`MediaSubscriptionAiringsType`
+    pub enum MediaSubscriptionAiringsType: string {
+        /// `New Airings Only`
+        NewAiringsOnly = "New Airings Only",
+        /// `New and Repeat Airings`
+        NewAndRepeatAirings = "New and Repeat Airings",
+    }
 }
 
 #[cfg(any(feature = "library"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library"))] #[doc =
-    "Kind of content in a Plex library, covering video, music and photo items.\n"] pub
-    enum MediaTypeString : string { #[doc = " `movie`"] Movie = "movie", #[doc =
-    " `show`"] Show = "show", #[doc = " `season`"] Season = "season", #[doc =
-    " `episode`"] Episode = "episode", #[doc = " `artist`"] Artist = "artist", #[doc =
-    " `album`"] Album = "album", #[doc = " `track`"] Track = "track", #[doc =
-    " `photoalbum`"] Photoalbum = "photoalbum", #[doc = " `photo`"] Photo = "photo",
-    #[doc = " `collection`"] Collection = "collection" }
+    #[cfg(any(feature = "library"))]
+    /**Kind of content in a Plex library, covering video, music and photo items.
+    */
+    pub enum MediaTypeString: string {
+        /// `movie`
+        Movie = "movie",
+        /// `show`
+        Show = "show",
+        /// `season`
+        Season = "season",
+        /// `episode`
+        Episode = "episode",
+        /// `artist`
+        Artist = "artist",
+        /// `album`
+        Album = "album",
+        /// `track`
+        Track = "track",
+        /// `photoalbum`
+        Photoalbum = "photoalbum",
+        /// `photo`
+        Photo = "photo",
+        /// `collection`
+        Collection = "collection",
+    }
 }
 
 #[cfg(
@@ -12575,10 +12989,14 @@ pub struct ModifyPlaylistGeneratorItemPolicy {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc =
-    "`ModifyPlaylistGeneratorItemPolicyScope`"] pub enum
-    ModifyPlaylistGeneratorItemPolicyScope : string { #[doc = " `all`"] All = "all",
-    #[doc = " `count`"] Count = "count" }
+    #[cfg(any(feature = "library_playlists"))]
+    ///`ModifyPlaylistGeneratorItemPolicyScope`
+    pub enum ModifyPlaylistGeneratorItemPolicyScope: string {
+        /// `all`
+        All = "all",
+        /// `count`
+        Count = "count",
+    }
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -12689,20 +13107,44 @@ pub struct MoveHubResponseMediaContainerHubItem {
 
 #[cfg(any(feature = "hubs"))]
 crate::open_enum! {
-    #[cfg(any(feature = "hubs"))] #[doc =
-    "Who sees this hub on their home screen:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
-    pub enum MoveHubResponseMediaContainerHubItemHomeVisibility : string { #[doc =
-    " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"] Admin =
-    "admin", #[doc = " `shared`"] Shared = "shared" }
+    #[cfg(any(feature = "hubs"))]
+    /**Who sees this hub on their home screen:
+      - all: every user
+      - none: nobody
+      - admin: the admin user only
+      - shared: shared users
+    */
+    pub enum MoveHubResponseMediaContainerHubItemHomeVisibility: string {
+        /// `all`
+        All = "all",
+        /// `none`
+        None = "none",
+        /// `admin`
+        Admin = "admin",
+        /// `shared`
+        Shared = "shared",
+    }
 }
 
 #[cfg(any(feature = "hubs"))]
 crate::open_enum! {
-    #[cfg(any(feature = "hubs"))] #[doc =
-    "Who sees this hub in recommendations:\n  - all: every user\n  - none: nobody\n  - admin: the admin user only\n  - shared: shared users\n"]
-    pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility : string {
-    #[doc = " `all`"] All = "all", #[doc = " `none`"] None = "none", #[doc = " `admin`"]
-    Admin = "admin", #[doc = " `shared`"] Shared = "shared" }
+    #[cfg(any(feature = "hubs"))]
+    /**Who sees this hub in recommendations:
+      - all: every user
+      - none: nobody
+      - admin: the admin user only
+      - shared: shared users
+    */
+    pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility: string {
+        /// `all`
+        All = "all",
+        /// `none`
+        None = "none",
+        /// `admin`
+        Admin = "admin",
+        /// `shared`
+        Shared = "shared",
+    }
 }
 
 #[cfg(
@@ -12891,8 +13333,12 @@ pub struct PastSubscriptionBilling {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc = "`PastSubscriptionState`"] pub enum
-    PastSubscriptionState : string { #[doc = " `ended`"] Ended = "ended" }
+    #[cfg(any(feature = "authentication"))]
+    ///`PastSubscriptionState`
+    pub enum PastSubscriptionState: string {
+        /// `ended`
+        Ended = "ended",
+    }
 }
 
 #[cfg(any(feature = "status"))]
@@ -12973,10 +13419,16 @@ pub struct Player {
 
 #[cfg(any(feature = "playlist"))]
 crate::open_enum! {
-    #[cfg(any(feature = "playlist"))] #[doc =
-    "Restricts the result to playlists of this type."] pub enum PlaylistType : string {
-    #[doc = " `audio`"] Audio = "audio", #[doc = " `video`"] Video = "video", #[doc =
-    " `photo`"] Photo = "photo" }
+    #[cfg(any(feature = "playlist"))]
+    ///Restricts the result to playlists of this type.
+    pub enum PlaylistType: string {
+        /// `audio`
+        Audio = "audio",
+        /// `video`
+        Video = "video",
+        /// `photo`
+        Photo = "photo",
+    }
 }
 
 #[cfg(
@@ -13839,17 +14291,45 @@ pub struct PlexDeviceConnectionsItem {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "activities", feature = "authentication", feature = "butler",
-    feature = "collections", feature = "content", feature = "devices", feature =
-    "download_queue", feature = "dv_rs", feature = "epg", feature = "general", feature =
-    "hubs", feature = "library", feature = "library_collections", feature =
-    "library_playlists", feature = "live_tv", feature = "play_queue", feature =
-    "playlist", feature = "plex", feature = "preferences", feature = "provider", feature
-    = "search", feature = "status", feature = "subscriptions", feature = "timeline",
-    feature = "transcoder", feature = "ultra_blur", feature = "updater", feature =
-    "users"))] #[doc = "Protocol of the connection (http, https and so on)."] pub enum
-    PlexDeviceConnectionsItemProtocol : string { #[doc = " `http`"] Http = "http", #[doc
-    = " `https`"] Https = "https" }
+    #[cfg(
+        any(
+            feature = "activities",
+            feature = "authentication",
+            feature = "butler",
+            feature = "collections",
+            feature = "content",
+            feature = "devices",
+            feature = "download_queue",
+            feature = "dv_rs",
+            feature = "epg",
+            feature = "general",
+            feature = "hubs",
+            feature = "library",
+            feature = "library_collections",
+            feature = "library_playlists",
+            feature = "live_tv",
+            feature = "play_queue",
+            feature = "playlist",
+            feature = "plex",
+            feature = "preferences",
+            feature = "provider",
+            feature = "search",
+            feature = "status",
+            feature = "subscriptions",
+            feature = "timeline",
+            feature = "transcoder",
+            feature = "ultra_blur",
+            feature = "updater",
+            feature = "users"
+        )
+    )]
+    ///Protocol of the connection (http, https and so on).
+    pub enum PlexDeviceConnectionsItemProtocol: string {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -14083,11 +14563,16 @@ pub struct PostUsersSignInDataResponse {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    "Current status of the account's mailing list subscription."] pub enum
-    PostUsersSignInDataResponseMailingListStatus : string { #[doc = " `active`"] Active =
-    "active", #[doc = " `unsubscribed`"] Unsubscribed = "unsubscribed", #[doc =
-    " `removed`"] Removed = "removed" }
+    #[cfg(any(feature = "authentication"))]
+    ///Current status of the account's mailing list subscription.
+    pub enum PostUsersSignInDataResponseMailingListStatus: string {
+        /// `active`
+        Active = "active",
+        /// `unsubscribed`
+        Unsubscribed = "unsubscribed",
+        /// `removed`
+        Removed = "removed",
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -14116,18 +14601,29 @@ pub struct PostUsersSignInDataResponseServicesItem {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    "`PostUsersSignInDataResponseServicesItemStatus`"] pub enum
-    PostUsersSignInDataResponseServicesItemStatus : string { #[doc = " `online`"] Online
-    = "online", #[doc = " `offline`"] Offline = "offline" }
+    #[cfg(any(feature = "authentication"))]
+    ///`PostUsersSignInDataResponseServicesItemStatus`
+    pub enum PostUsersSignInDataResponseServicesItemStatus: string {
+        /// `online`
+        Online = "online",
+        /// `offline`
+        Offline = "offline",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)\n"]
-    pub enum Protocol : string { #[doc = " `http`"] Http = "http", #[doc = " `hls`"] Hls
-    = "hls", #[doc = " `dash`"] Dash = "dash" }
+    #[cfg(any(feature = "transcoder"))]
+    /**Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
+    */
+    pub enum Protocol: string {
+        /// `http`
+        Http = "http",
+        /// `hls`
+        Hls = "hls",
+        /// `dash`
+        Dash = "dash",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -14673,8 +15169,12 @@ pub struct ReportResponseMediaContainerBandwidthsBandwidthItem {
 
 #[cfg(any(feature = "general"))]
 crate::open_enum! {
-    #[cfg(any(feature = "general"))] #[doc = "Token scope; only `all` is accepted."] pub
-    enum Scope : string { #[doc = " `all`"] All = "all" }
+    #[cfg(any(feature = "general"))]
+    ///Token scope; only `all` is accepted.
+    pub enum Scope: string {
+        /// `all`
+        All = "all",
+    }
 }
 
 #[cfg(any(feature = "search"))]
@@ -15072,9 +15572,14 @@ pub struct Session {
 
 #[cfg(any(feature = "status"))]
 crate::open_enum! {
-    #[cfg(any(feature = "status"))] #[doc = "Location of the client."] pub enum
-    SessionLocation : string { #[doc = " `lan`"] Lan = "lan", #[doc = " `wan`"] Wan =
-    "wan" }
+    #[cfg(any(feature = "status"))]
+    ///Location of the client.
+    pub enum SessionLocation: string {
+        /// `lan`
+        Lan = "lan",
+        /// `wan`
+        Wan = "wan",
+    }
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -15258,9 +15763,17 @@ impl ::std::convert::From<bool> for SettingDefault {
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
 crate::open_enum! {
     #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-    #[doc = "Type of the setting's value."] pub enum SettingType : string { #[doc =
-    " `bool`"] Bool = "bool", #[doc = " `int`"] Int = "int", #[doc = " `text`"] Text =
-    "text", #[doc = " `double`"] Double = "double" }
+    ///Type of the setting's value.
+    pub enum SettingType: string {
+        /// `bool`
+        Bool = "bool",
+        /// `int`
+        Int = "int",
+        /// `text`
+        Text = "text",
+        /// `double`
+        Double = "double",
+    }
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
@@ -15434,14 +15947,32 @@ pub struct Sort {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
-    feature = "dv_rs", feature = "hubs", feature = "library", feature =
-    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
-    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
-    "subscriptions", feature = "transcoder"))] #[doc =
-    "Set when this sort is the one applied by default; its value gives the direction used then."]
-    pub enum SortDefault : string { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"]
-    Desc = "desc" }
+    #[cfg(
+        any(
+            feature = "collections",
+            feature = "content",
+            feature = "download_queue",
+            feature = "dv_rs",
+            feature = "hubs",
+            feature = "library",
+            feature = "library_collections",
+            feature = "library_playlists",
+            feature = "live_tv",
+            feature = "play_queue",
+            feature = "playlist",
+            feature = "search",
+            feature = "status",
+            feature = "subscriptions",
+            feature = "transcoder"
+        )
+    )]
+    ///Set when this sort is the one applied by default; its value gives the direction used then.
+    pub enum SortDefault: string {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
+    }
 }
 
 #[cfg(
@@ -15464,13 +15995,32 @@ crate::open_enum! {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
-    feature = "dv_rs", feature = "hubs", feature = "library", feature =
-    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
-    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
-    "subscriptions", feature = "transcoder"))] #[doc =
-    "Direction in which this sort is applied by default."] pub enum SortDefaultDirection
-    : string { #[doc = " `asc`"] Asc = "asc", #[doc = " `desc`"] Desc = "desc" }
+    #[cfg(
+        any(
+            feature = "collections",
+            feature = "content",
+            feature = "download_queue",
+            feature = "dv_rs",
+            feature = "hubs",
+            feature = "library",
+            feature = "library_collections",
+            feature = "library_playlists",
+            feature = "live_tv",
+            feature = "play_queue",
+            feature = "playlist",
+            feature = "search",
+            feature = "status",
+            feature = "subscriptions",
+            feature = "transcoder"
+        )
+    )]
+    ///Direction in which this sort is applied by default.
+    pub enum SortDefaultDirection: string {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
+    }
 }
 
 #[cfg(
@@ -15524,26 +16074,48 @@ pub struct SortPivotItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "`StartTranscodeSessionAdvancedSubtitles`"] pub enum
-    StartTranscodeSessionAdvancedSubtitles : string { #[doc = " `burn`"] Burn = "burn",
-    #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue = "unknown" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`StartTranscodeSessionAdvancedSubtitles`
+    pub enum StartTranscodeSessionAdvancedSubtitles: string {
+        /// `burn`
+        Burn = "burn",
+        /// `text`
+        Text = "text",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`StartTranscodeSessionTranscodeType`"]
-    pub enum StartTranscodeSessionTranscodeType : string { #[doc = " `video`"] Video =
-    "video", #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio",
-    #[doc = " `subtitles`"] Subtitles = "subtitles" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`StartTranscodeSessionTranscodeType`
+    pub enum StartTranscodeSessionTranscodeType: string {
+        /// `video`
+        Video = "video",
+        /// `music`
+        Music = "music",
+        /// `audio`
+        Audio = "audio",
+        /// `subtitles`
+        Subtitles = "subtitles",
+    }
 }
 
 #[cfg(any(feature = "timeline"))]
 crate::open_enum! {
-    #[cfg(any(feature = "timeline"))] #[doc = "Playback state the client is in now."] pub
-    enum State : string { #[doc = " `stopped`"] Stopped = "stopped", #[doc =
-    " `buffering`"] Buffering = "buffering", #[doc = " `playing`"] Playing = "playing",
-    #[doc = " `paused`"] Paused = "paused" }
+    #[cfg(any(feature = "timeline"))]
+    ///Playback state the client is in now.
+    pub enum State: string {
+        /// `stopped`
+        Stopped = "stopped",
+        /// `buffering`
+        Buffering = "buffering",
+        /// `playing`
+        Playing = "playing",
+        /// `paused`
+        Paused = "paused",
+    }
 }
 
 #[cfg(any(feature = "library"))]
@@ -16272,20 +16844,36 @@ pub struct Subscription {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    "Subscription state as text (`Active` or `Inactive`), matching whether it is active."]
-    pub enum SubscriptionStatus : string { #[doc = " `Inactive`"] Inactive = "Inactive",
-    #[doc = " `Active`"] Active = "Active" }
+    #[cfg(any(feature = "authentication"))]
+    ///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
+    pub enum SubscriptionStatus: string {
+        /// `Inactive`
+        Inactive = "Inactive",
+        /// `Active`
+        Active = "Active",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc =
-    "How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments"]
-    pub enum Subtitles : string { #[doc = " `auto`"] Auto = "auto", #[doc = " `burn`"]
-    Burn = "burn", #[doc = " `none`"] None = "none", #[doc = " `sidecar`"] Sidecar =
-    "sidecar", #[doc = " `embedded`"] Embedded = "embedded", #[doc = " `segmented`"]
-    Segmented = "segmented", #[doc = " `unknown`"] UnknownValue = "unknown" }
+    #[cfg(any(feature = "transcoder"))]
+    ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments
+    pub enum Subtitles: string {
+        /// `auto`
+        Auto = "auto",
+        /// `burn`
+        Burn = "burn",
+        /// `none`
+        None = "none",
+        /// `sidecar`
+        Sidecar = "sidecar",
+        /// `embedded`
+        Embedded = "embedded",
+        /// `segmented`
+        Segmented = "segmented",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(
@@ -16677,26 +17265,48 @@ pub struct TranscodeSession {
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`TranscodeSubtitlesAdvancedSubtitles`"]
-    pub enum TranscodeSubtitlesAdvancedSubtitles : string { #[doc = " `burn`"] Burn =
-    "burn", #[doc = " `text`"] Text = "text", #[doc = " `unknown`"] UnknownValue =
-    "unknown" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`TranscodeSubtitlesAdvancedSubtitles`
+    pub enum TranscodeSubtitlesAdvancedSubtitles: string {
+        /// `burn`
+        Burn = "burn",
+        /// `text`
+        Text = "text",
+        /// `unknown`
+        UnknownValue = "unknown",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`TranscodeSubtitlesTranscodeType`"] pub
-    enum TranscodeSubtitlesTranscodeType : string { #[doc = " `video`"] Video = "video",
-    #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
-    " `subtitles`"] Subtitles = "subtitles" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`TranscodeSubtitlesTranscodeType`
+    pub enum TranscodeSubtitlesTranscodeType: string {
+        /// `video`
+        Video = "video",
+        /// `music`
+        Music = "music",
+        /// `audio`
+        Audio = "audio",
+        /// `subtitles`
+        Subtitles = "subtitles",
+    }
 }
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = "`TriggerFallbackTranscodeType`"] pub
-    enum TriggerFallbackTranscodeType : string { #[doc = " `video`"] Video = "video",
-    #[doc = " `music`"] Music = "music", #[doc = " `audio`"] Audio = "audio", #[doc =
-    " `subtitles`"] Subtitles = "subtitles" }
+    #[cfg(any(feature = "transcoder"))]
+    ///`TriggerFallbackTranscodeType`
+    pub enum TriggerFallbackTranscodeType: string {
+        /// `video`
+        Video = "video",
+        /// `music`
+        Music = "music",
+        /// `audio`
+        Audio = "audio",
+        /// `subtitles`
+        Subtitles = "subtitles",
+    }
 }
 
 #[cfg(any(feature = "status"))]
@@ -16912,11 +17522,16 @@ pub struct UserPlexAccount {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    "Current status of the account's mailing list subscription."] pub enum
-    UserPlexAccountMailingListStatus : string { #[doc = " `active`"] Active = "active",
-    #[doc = " `unsubscribed`"] Unsubscribed = "unsubscribed", #[doc = " `removed`"]
-    Removed = "removed" }
+    #[cfg(any(feature = "authentication"))]
+    ///Current status of the account's mailing list subscription.
+    pub enum UserPlexAccountMailingListStatus: string {
+        /// `active`
+        Active = "active",
+        /// `unsubscribed`
+        Unsubscribed = "unsubscribed",
+        /// `removed`
+        Removed = "removed",
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -16945,10 +17560,14 @@ pub struct UserPlexAccountServicesItem {
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    "`UserPlexAccountServicesItemStatus`"] pub enum UserPlexAccountServicesItemStatus :
-    string { #[doc = " `online`"] Online = "online", #[doc = " `offline`"] Offline =
-    "offline" }
+    #[cfg(any(feature = "authentication"))]
+    ///`UserPlexAccountServicesItemStatus`
+    pub enum UserPlexAccountServicesItemStatus: string {
+        /// `online`
+        Online = "online",
+        /// `offline`
+        Offline = "offline",
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -17122,145 +17741,246 @@ pub mod error {
 
 #[cfg(any(feature = "transcoder"))]
 crate::open_enum! {
-    #[cfg(any(feature = "transcoder"))] #[doc = " Chroma subsampling to use."] #[doc =
-    "   - 0: 411"] #[doc = "   - 1: 420"] #[doc = "   - 2: 422"] #[doc = "   - 3: 444"]
-    #[doc = " Defaults to 3 (444)."] pub enum ChromaSubsampling : integer { #[doc =
-    " `0`"] Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc =
-    " `3`"] Value3 = 3 }
+    #[cfg(any(feature = "transcoder"))]
+    /// Chroma subsampling to use.
+    ///   - 0: 411
+    ///   - 1: 420
+    ///   - 2: 422
+    ///   - 3: 444
+    /// Defaults to 3 (444).
+    pub enum ChromaSubsampling: integer {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+    }
 }
 
 #[cfg(any(feature = "epg"))]
 crate::open_enum! {
-    #[cfg(any(feature = "epg"))] #[doc =
-    " - `0`: the country is split into regions; following `key` yields the list of regions."]
-    #[doc =
-    " - `1`: the country is split by postal code; `example` holds a sample code."] #[doc
-    = " - `2`: the country uses one postal code, given in `example`."] pub enum
-    GetCountriesResponseMediaContainerCountryItemFlavor : integer { #[doc = " `0`"]
-    Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2 }
+    #[cfg(any(feature = "epg"))]
+    /// - `0`: the country is split into regions; following `key` yields the list of regions.
+    /// - `1`: the country is split by postal code; `example` holds a sample code.
+    /// - `2`: the country uses one postal code, given in `example`.
+    pub enum GetCountriesResponseMediaContainerCountryItemFlavor: integer {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc = " Kind of generator."] pub enum
-    GetPlaylistGeneratorResponseMediaContainerItemItemType : integer { #[doc = " `-1`"]
-    ValueMinus1 = - 1, #[doc = " `42`"] Value42 = 42 }
+    #[cfg(any(feature = "library_playlists"))]
+    /// Kind of generator.
+    pub enum GetPlaylistGeneratorResponseMediaContainerItemItemType: integer {
+        /// `-1`
+        ValueMinus1 = -1,
+        /// `42`
+        Value42 = 42,
+    }
 }
 
 #[cfg(any(feature = "library_playlists"))]
 crate::open_enum! {
-    #[cfg(any(feature = "library_playlists"))] #[doc = " Kind of generator."] #[doc =
-    " "] #[doc = "   - -1: smart playlist generator"] #[doc =
-    "   - 42: generator of an optimized version"] pub enum
-    GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType : integer {
-    #[doc = " `-1`"] ValueMinus1 = - 1, #[doc = " `42`"] Value42 = 42 }
+    #[cfg(any(feature = "library_playlists"))]
+    /// Kind of generator.
+    ///
+    ///   - -1: smart playlist generator
+    ///   - 42: generator of an optimized version
+    pub enum GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItemType: integer {
+        /// `-1`
+        ValueMinus1 = -1,
+        /// `42`
+        Value42 = 42,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemAllowCameraUpload`."] pub enum
-    GetUsersResponseMediaContainerUserItemAllowCameraUpload : integer { #[doc = " `0`"]
-    Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemAllowCameraUpload`.
+    pub enum GetUsersResponseMediaContainerUserItemAllowCameraUpload: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemAllowChannels`."] pub enum
-    GetUsersResponseMediaContainerUserItemAllowChannels : integer { #[doc = " `0`"]
-    Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemAllowChannels`.
+    pub enum GetUsersResponseMediaContainerUserItemAllowChannels: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`."] pub enum
-    GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin : integer { #[doc = " `0`"]
-    Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`.
+    pub enum GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemAllowSync`."] pub enum
-    GetUsersResponseMediaContainerUserItemAllowSync : integer { #[doc = " `0`"] Disable =
-    0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemAllowSync`.
+    pub enum GetUsersResponseMediaContainerUserItemAllowSync: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemAllowTuners`."] pub enum
-    GetUsersResponseMediaContainerUserItemAllowTuners : integer { #[doc = " `0`"] Disable
-    = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemAllowTuners`.
+    pub enum GetUsersResponseMediaContainerUserItemAllowTuners: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemHome`."] pub enum
-    GetUsersResponseMediaContainerUserItemHome : integer { #[doc = " `0`"] Disable = 0,
-    #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemHome`.
+    pub enum GetUsersResponseMediaContainerUserItemHome: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemProtected`."] pub enum
-    GetUsersResponseMediaContainerUserItemProtected : integer { #[doc = " `0`"] Disable =
-    0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemProtected`.
+    pub enum GetUsersResponseMediaContainerUserItemProtected: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemRestricted`."] pub enum
-    GetUsersResponseMediaContainerUserItemRestricted : integer { #[doc = " `0`"] Disable
-    = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemRestricted`.
+    pub enum GetUsersResponseMediaContainerUserItemRestricted: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemServerItemAllLibraries`."] pub enum
-    GetUsersResponseMediaContainerUserItemServerItemAllLibraries : integer { #[doc =
-    " `0`"] Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemServerItemAllLibraries`.
+    pub enum GetUsersResponseMediaContainerUserItemServerItemAllLibraries: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemServerItemOwned`."] pub enum
-    GetUsersResponseMediaContainerUserItemServerItemOwned : integer { #[doc = " `0`"]
-    Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemServerItemOwned`.
+    pub enum GetUsersResponseMediaContainerUserItemServerItemOwned: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "users"))]
 crate::open_enum! {
-    #[cfg(any(feature = "users"))] #[doc =
-    " `GetUsersResponseMediaContainerUserItemServerItemPending`."] pub enum
-    GetUsersResponseMediaContainerUserItemServerItemPending : integer { #[doc = " `0`"]
-    Disable = 0, #[doc = " `1`"] Enable = 1 }
+    #[cfg(any(feature = "users"))]
+    /// `GetUsersResponseMediaContainerUserItemServerItemPending`.
+    pub enum GetUsersResponseMediaContainerUserItemServerItemPending: integer {
+        /// `0`
+        Disable = 0,
+        /// `1`
+        Enable = 1,
+    }
 }
 
 #[cfg(any(feature = "log"))]
 crate::open_enum! {
-    #[cfg(any(feature = "log"))] #[doc = " Severity of the message, as an integer:"]
-    #[doc = "   - 0: Error"] #[doc = "   - 1: Warning"] #[doc = "   - 2: Info"] #[doc =
-    "   - 3: Debug"] #[doc = "   - 4: Verbose"] pub enum Level : integer { #[doc =
-    " `0`"] Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc =
-    " `3`"] Value3 = 3, #[doc = " `4`"] Value4 = 4 }
+    #[cfg(any(feature = "log"))]
+    /// Severity of the message, as an integer:
+    ///   - 0: Error
+    ///   - 1: Warning
+    ///   - 2: Info
+    ///   - 3: Debug
+    ///   - 4: Verbose
+    pub enum Level: integer {
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
+    }
 }
 
 #[cfg(any(feature = "epg"))]
 crate::open_enum! {
-    #[cfg(any(feature = "epg"))] #[doc = " - `-1`: not applicable"] #[doc =
-    " - `0`: over-the-air broadcast"] #[doc = " - `1`: cable"] #[doc =
-    " - `2`: satellite"] #[doc = " - `3`: IPTV"] #[doc = " - `4`: virtual"] pub enum
-    LineupLineupType : integer { #[doc = " `-1`"] ValueMinus1 = - 1, #[doc = " `0`"]
-    Value0 = 0, #[doc = " `1`"] Value1 = 1, #[doc = " `2`"] Value2 = 2, #[doc = " `3`"]
-    Value3 = 3, #[doc = " `4`"] Value4 = 4 }
+    #[cfg(any(feature = "epg"))]
+    /// - `-1`: not applicable
+    /// - `0`: over-the-air broadcast
+    /// - `1`: cable
+    /// - `2`: satellite
+    /// - `3`: IPTV
+    /// - `4`: virtual
+    pub enum LineupLineupType: integer {
+        /// `-1`
+        ValueMinus1 = -1,
+        /// `0`
+        Value0 = 0,
+        /// `1`
+        Value1 = 1,
+        /// `2`
+        Value2 = 2,
+        /// `3`
+        Value3 = 3,
+        /// `4`
+        Value4 = 4,
+    }
 }
 
 #[cfg(
@@ -17272,16 +17992,47 @@ crate::open_enum! {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "collections", feature = "content", feature = "library", feature
-    = "search"))] #[doc = " Media type to fetch or filter on."] #[doc = " "] #[doc =
-    " 1 = movie"] #[doc = " 2 = show"] #[doc = " 3 = season"] #[doc = " 4 = episode"]
-    #[doc = " 5 = artist"] #[doc = " 6 = album"] #[doc = " 7 = track"] #[doc =
-    " 8 = photo_album"] #[doc = " 9 = photo"] #[doc = " "] #[doc =
-    " For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons."]
-    pub enum MediaType : integer { #[doc = " `1`"] Movie = 1, #[doc = " `2`"] TvShow = 2,
-    #[doc = " `3`"] Season = 3, #[doc = " `4`"] Episode = 4, #[doc = " `5`"] Artist = 5,
-    #[doc = " `6`"] Album = 6, #[doc = " `7`"] Track = 7, #[doc = " `8`"] PhotoAlbum = 8,
-    #[doc = " `9`"] Photo = 9 }
+    #[cfg(
+        any(
+            feature = "collections",
+            feature = "content",
+            feature = "library",
+            feature = "search"
+        )
+    )]
+    /// Media type to fetch or filter on.
+    ///
+    /// 1 = movie
+    /// 2 = show
+    /// 3 = season
+    /// 4 = episode
+    /// 5 = artist
+    /// 6 = album
+    /// 7 = track
+    /// 8 = photo_album
+    /// 9 = photo
+    ///
+    /// For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons.
+    pub enum MediaType: integer {
+        /// `1`
+        Movie = 1,
+        /// `2`
+        TvShow = 2,
+        /// `3`
+        Season = 3,
+        /// `4`
+        Episode = 4,
+        /// `5`
+        Artist = 5,
+        /// `6`
+        Album = 6,
+        /// `7`
+        Track = 7,
+        /// `8`
+        PhotoAlbum = 8,
+        /// `9`
+        Photo = 9,
+    }
 }
 
 #[cfg(
@@ -17304,60 +18055,126 @@ crate::open_enum! {
     )
 )]
 crate::open_enum! {
-    #[cfg(any(feature = "collections", feature = "content", feature = "download_queue",
-    feature = "dv_rs", feature = "hubs", feature = "library", feature =
-    "library_collections", feature = "library_playlists", feature = "live_tv", feature =
-    "play_queue", feature = "playlist", feature = "search", feature = "status", feature =
-    "subscriptions", feature = "transcoder"))] #[doc = " `StreamStreamType`."] pub enum
-    StreamStreamType : integer { #[doc = " `1`"] Video = 1, #[doc = " `2`"] Audio = 2,
-    #[doc = " `3`"] Subtitle = 3 }
+    #[cfg(
+        any(
+            feature = "collections",
+            feature = "content",
+            feature = "download_queue",
+            feature = "dv_rs",
+            feature = "hubs",
+            feature = "library",
+            feature = "library_collections",
+            feature = "library_playlists",
+            feature = "live_tv",
+            feature = "play_queue",
+            feature = "playlist",
+            feature = "search",
+            feature = "status",
+            feature = "subscriptions",
+            feature = "transcoder"
+        )
+    )]
+    /// `StreamStreamType`.
+    pub enum StreamStreamType: integer {
+        /// `1`
+        Video = 1,
+        /// `2`
+        Audio = 2,
+        /// `3`
+        Subtitle = 3,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc = " `UserProfileAutoSelectSubtitle`."]
-    pub enum UserProfileAutoSelectSubtitle : integer { #[doc = " `0`"] ManuallySelected =
-    0, #[doc = " `1`"] ShownWithForeignAudio = 1, #[doc = " `2`"] AlwaysEnabled = 2 }
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileAutoSelectSubtitle`.
+    pub enum UserProfileAutoSelectSubtitle: integer {
+        /// `0`
+        ManuallySelected = 0,
+        /// `1`
+        ShownWithForeignAudio = 1,
+        /// `2`
+        AlwaysEnabled = 2,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    " `UserProfileDefaultAudioAccessibility`."] pub enum
-    UserProfileDefaultAudioAccessibility : integer { #[doc = " `0`"]
-    PreferNonAccessibility = 0, #[doc = " `1`"] PreferAccessibility = 1, #[doc = " `2`"]
-    OnlyAccessibility = 2, #[doc = " `3`"] OnlyNonAccessibility = 3 }
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileDefaultAudioAccessibility`.
+    pub enum UserProfileDefaultAudioAccessibility: integer {
+        /// `0`
+        PreferNonAccessibility = 0,
+        /// `1`
+        PreferAccessibility = 1,
+        /// `2`
+        OnlyAccessibility = 2,
+        /// `3`
+        OnlyNonAccessibility = 3,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    " `UserProfileDefaultSubtitleAccessibility`."] pub enum
-    UserProfileDefaultSubtitleAccessibility : integer { #[doc = " `0`"] PreferNonSdh = 0,
-    #[doc = " `1`"] PreferSdh = 1, #[doc = " `2`"] OnlySdh = 2, #[doc = " `3`"]
-    OnlyNonSdh = 3 }
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileDefaultSubtitleAccessibility`.
+    pub enum UserProfileDefaultSubtitleAccessibility: integer {
+        /// `0`
+        PreferNonSdh = 0,
+        /// `1`
+        PreferSdh = 1,
+        /// `2`
+        OnlySdh = 2,
+        /// `3`
+        OnlyNonSdh = 3,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    " `UserProfileDefaultSubtitleForced`."] pub enum UserProfileDefaultSubtitleForced :
-    integer { #[doc = " `0`"] PreferNonForced = 0, #[doc = " `1`"] PreferForced = 1,
-    #[doc = " `2`"] OnlyForced = 2, #[doc = " `3`"] OnlyNonForced = 3 }
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileDefaultSubtitleForced`.
+    pub enum UserProfileDefaultSubtitleForced: integer {
+        /// `0`
+        PreferNonForced = 0,
+        /// `1`
+        PreferForced = 1,
+        /// `2`
+        OnlyForced = 2,
+        /// `3`
+        OnlyNonForced = 3,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc =
-    " `UserProfileMediaReviewsVisibility`."] pub enum UserProfileMediaReviewsVisibility :
-    integer { #[doc = " `0`"] NoOne = 0, #[doc = " `1`"] CriticsOnly = 1, #[doc = " `2`"]
-    PlexUsersOnly = 2, #[doc = " `3`"] PlexUsersAndCritics = 3 }
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileMediaReviewsVisibility`.
+    pub enum UserProfileMediaReviewsVisibility: integer {
+        /// `0`
+        NoOne = 0,
+        /// `1`
+        CriticsOnly = 1,
+        /// `2`
+        PlexUsersOnly = 2,
+        /// `3`
+        PlexUsersAndCritics = 3,
+    }
 }
 
 #[cfg(any(feature = "authentication"))]
 crate::open_enum! {
-    #[cfg(any(feature = "authentication"))] #[doc = " `UserProfileWatchedIndicator`."]
-    pub enum UserProfileWatchedIndicator : integer { #[doc = " `0`"] None = 0, #[doc =
-    " `1`"] MoviesAndTvShows = 1, #[doc = " `2`"] Movies = 2, #[doc = " `3`"] TvShows = 3
+    #[cfg(any(feature = "authentication"))]
+    /// `UserProfileWatchedIndicator`.
+    pub enum UserProfileWatchedIndicator: integer {
+        /// `0`
+        None = 0,
+        /// `1`
+        MoviesAndTvShows = 1,
+        /// `2`
+        Movies = 2,
+        /// `3`
+        TvShows = 3,
     }
 }
