@@ -279,6 +279,47 @@ fn operation(
             Some("give it `operationId`, `parameters` and `responses` keys"),
         ));
     }
+    let id = operation_id(source, pointer, op, ids)?;
+    if !op.get("responses").is_some_and(Value::is_object) {
+        return Err(source.error(
+            pointer,
+            format!("`{id}` has no `responses` mapping"),
+            Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
+        ));
+    }
+    let path_pointer = format!("/paths/{}", escape_segment(path));
+    let mut path_params = BTreeSet::new();
+    for (owner, node) in [(path_pointer.clone(), doc.pointer(&path_pointer)), (pointer.to_string(), Some(op))] {
+        let Some(params) = node.and_then(|n| n.get("parameters")) else { continue };
+        let Some(params) = params.as_array() else {
+            return Err(source.error(
+                &format!("{owner}/parameters"),
+                "`parameters` must be a list",
+                Some("write each parameter as a list item (`- name: ...`)"),
+            ));
+        };
+        for (i, raw) in params.iter().enumerate() {
+            let (name, location) = parameter(source, path, &format!("{owner}/parameters/{i}"), walk::deref(doc, raw))?;
+            if location == "path" {
+                path_params.insert(name.to_string());
+            }
+        }
+    }
+    let template = crate::template::PathTemplate::parse(path)
+        .map_err(|message| source.error(&path_pointer, message, Some("write each parameter as `{name}`")))?;
+    match template.params().find(|name| !path_params.contains(*name)) {
+        Some(name) => Err(source.error(
+            pointer,
+            format!("the path `{path}` has `{{{name}}}` but `{id}` declares no path parameter `{name}`"),
+            Some(&format!("add a parameter with `name: {name}` and `in: path`")),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The operation's `operationId`, a non-empty string no other operation has (`ids` holds
+/// those seen so far, with their pointers).
+fn operation_id(source: &Document, pointer: &str, op: &Value, ids: &mut BTreeMap<String, String>) -> Result<String> {
     let id = match op.get("operationId") {
         Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
         Some(_) => {
@@ -303,82 +344,45 @@ fn operation(
             Some(&format!("it is also the operationId at {first}; operationIds must be unique")),
         ));
     }
-    if !op.get("responses").is_some_and(Value::is_object) {
+    Ok(id)
+}
+
+/// One parameter (`p`, at `at`, resolved) of an operation on `path`: its name and location,
+/// once it has both, a supported location and a schema, and a path parameter appears in the
+/// path.
+fn parameter<'a>(source: &Document, path: &str, at: &str, p: &'a Value) -> Result<(&'a str, &'a str)> {
+    let Some(name) = p.get("name").and_then(Value::as_str) else {
+        return Err(source.error(at, "the parameter has no `name`", Some("add `name:`")));
+    };
+    let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
+    if !LOCATIONS.contains(&location) {
         return Err(source.error(
-            pointer,
-            format!("`{id}` has no `responses` mapping"),
-            Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
+            at,
+            format!("parameter `{name}` has `in: {location}`"),
+            Some("`in` is one of path, query, header (cookie is not supported)"),
         ));
     }
-    let mut path_params = BTreeSet::new();
-    let owners = [
-        (format!("/paths/{}", escape_segment(path)), doc.pointer(&format!("/paths/{}", escape_segment(path)))),
-        (pointer.to_string(), Some(op)),
-    ];
-    for (owner, node) in owners {
-        let Some(params) = node.and_then(|n| n.get("parameters")) else { continue };
-        let Some(params) = params.as_array() else {
-            return Err(source.error(
-                &format!("{owner}/parameters"),
-                "`parameters` must be a list",
-                Some("write each parameter as a list item (`- name: ...`)"),
-            ));
+    if location == "cookie" {
+        return Err(source.error(
+            at,
+            format!("cookie parameter `{name}` is not supported"),
+            Some("send it as a header parameter"),
+        ));
+    }
+    if p.get("schema").is_none() {
+        let fix = if p.get("content").is_some() {
+            "parameters described with `content` are not supported; use `schema`"
+        } else {
+            "add a `schema` (for example `{type: string}`)"
         };
-        for (i, raw) in params.iter().enumerate() {
-            let at = format!("{owner}/parameters/{i}");
-            let p = walk::deref(doc, raw);
-            let Some(name) = p.get("name").and_then(Value::as_str) else {
-                return Err(source.error(&at, "the parameter has no `name`", Some("add `name:`")));
-            };
-            let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-            if !LOCATIONS.contains(&location) {
-                return Err(source.error(
-                    &at,
-                    format!("parameter `{name}` has `in: {location}`"),
-                    Some("`in` is one of path, query, header (cookie is not supported)"),
-                ));
-            }
-            if location == "cookie" {
-                return Err(source.error(
-                    &at,
-                    format!("cookie parameter `{name}` is not supported"),
-                    Some("send it as a header parameter"),
-                ));
-            }
-            if p.get("schema").is_none() {
-                return Err(source.error(
-                    &at,
-                    format!("parameter `{name}` has no `schema`"),
-                    Some(if p.get("content").is_some() {
-                        "parameters described with `content` are not supported; use `schema`"
-                    } else {
-                        "add a `schema` (for example `{type: string}`)"
-                    }),
-                ));
-            }
-            if location == "path" {
-                path_params.insert(name.to_string());
-                if !path.contains(&format!("{{{name}}}")) {
-                    return Err(source.error(
-                        &at,
-                        format!("path parameter `{name}` does not appear in the path `{path}`"),
-                        Some(&format!("add `{{{name}}}` to the path, or make it a query parameter")),
-                    ));
-                }
-            }
-        }
+        return Err(source.error(at, format!("parameter `{name}` has no `schema`"), Some(fix)));
     }
-    let template = crate::template::PathTemplate::parse(path).map_err(|message| {
-        source.error(&format!("/paths/{}", escape_segment(path)), message, Some("write each parameter as `{name}`"))
-    })?;
-    for name in template.params() {
-        if !path_params.contains(name) {
-            return Err(source.error(
-                pointer,
-                format!("the path `{path}` has `{{{name}}}` but `{id}` declares no path parameter `{name}`"),
-                Some(&format!("add a parameter with `name: {name}` and `in: path`")),
-            ));
-        }
+    if location == "path" && !path.contains(&format!("{{{name}}}")) {
+        return Err(source.error(
+            at,
+            format!("path parameter `{name}` does not appear in the path `{path}`"),
+            Some(&format!("add `{{{name}}}` to the path, or make it a query parameter")),
+        ));
     }
-    Ok(())
+    Ok((name, location))
 }

@@ -202,10 +202,123 @@ fn read_medians(home: &Path, since: Option<SystemTime>) -> anyhow::Result<BTreeM
     Ok(out)
 }
 
+/// The comparisons: what, the measured and the baseline benchmark, and the goal (a ratio),
+/// if any.
+const PAIRS: &[(&str, &str, &str, Option<f64>)] = &[
+    (
+        "SDK call `get_tasks()` (22 tasks) vs bare reqwest + `serde_json::from_slice`",
+        "sdk_overhead/get_tasks/sdk",
+        "sdk_overhead/get_tasks/raw",
+        Some(1.10),
+    ),
+    (
+        "… its transport alone: SDK `send_raw()` + `serde_json::from_slice`",
+        "sdk_overhead/get_tasks/sdk_send_raw",
+        "sdk_overhead/get_tasks/raw",
+        None,
+    ),
+    (
+        "… bare reqwest + `serde_path_to_error` (the SDK tracks the path only after a body failed to decode)",
+        "sdk_overhead/get_tasks/raw_path_to_error",
+        "sdk_overhead/get_tasks/raw",
+        None,
+    ),
+    (
+        "SDK call `start_task(..)` (no body) vs bare reqwest",
+        "sdk_overhead/start_task/sdk",
+        "sdk_overhead/start_task/raw",
+        Some(1.10),
+    ),
+    (
+        "Decode 10,000 tasks, well-typed JSON: SDK models vs strict struct",
+        "decode/typed/sdk",
+        "decode/typed/strict",
+        Some(1.5),
+    ),
+    (
+        "Decode 10,000 tasks, Plex-style `0`/`1`, `\"7\"`: SDK models (lenient) vs strict struct on well-typed JSON",
+        "decode/plex_style/sdk",
+        "decode/typed/strict",
+        Some(1.5),
+    ),
+    (
+        "Decode a 10,000-film listing (Media, Part, 3 Streams each), well-typed: SDK models vs strict struct",
+        "decode_listing/typed/sdk",
+        "decode_listing/typed/strict",
+        Some(1.5),
+    ),
+    (
+        "… the same listing Plex-style (ids as strings, `0`/`1`, whole floats): SDK (lenient) vs strict struct on well-typed JSON",
+        "decode_listing/plex_style/sdk",
+        "decode_listing/typed/strict",
+        Some(1.5),
+    ),
+    (
+        "… well-typed, with the path tracked (`serde_path_to_error`: the SDK's error path only) vs strict struct",
+        "decode/typed/sdk_path",
+        "decode/typed/strict",
+        None,
+    ),
+    (
+        "… Plex-style, with the path tracked (the SDK's error path only) vs strict struct",
+        "decode/plex_style/sdk_path",
+        "decode/typed/strict",
+        None,
+    ),
+    (
+        "Codegen of `spec/plex-api-spec.yaml`, all 31 groups, vs parsing it",
+        "codegen_spec/codegen",
+        "codegen_spec/parse",
+        None,
+    ),
+    (
+        "Codegen of upstream `2026-01-10`, all tags (241 operations), vs parsing it",
+        "codegen_all_tags/codegen",
+        "codegen_all_tags/parse",
+        Some(3.0),
+    ),
+    (
+        "… formatting alone: parsing with syn and printing with prettyplease the Rust it generates, on one thread, vs parsing the document",
+        "codegen_all_tags/format_only",
+        "codegen_all_tags/parse",
+        None,
+    ),
+    (
+        "… progenitor's own `generate_tokens` on the same document, normalised as our pipeline does, vs parsing",
+        "codegen_all_tags/progenitor",
+        "codegen_all_tags/parse",
+        None,
+    ),
+    (
+        "Clean `cargo build` of the crate generated from upstream `2026-01-10` (all tags, `--out`) vs a crate with the same dependencies and no code",
+        "compile/upstream_all_tags",
+        "compile/baseline",
+        Some(1.5),
+    ),
+    (
+        "Clean `cargo build` of plex-sdk, every group (the default) vs the same empty crate",
+        "compile/plex_sdk_full",
+        "compile/baseline",
+        Some(1.5),
+    ),
+    (
+        "Clean `cargo build` of plex-sdk with one group (`--no-default-features --features butler,rustls`) vs the same empty crate",
+        "compile/plex_sdk_butler",
+        "compile/baseline",
+        Some(1.1),
+    ),
+    (
+        "Changelog upstream `2025-11-12` → `2025-11-30` (load, diff, markdown) vs loading both",
+        "changelog_upstream/changelog",
+        "changelog_upstream/parse",
+        Some(2.0),
+    ),
+];
+
 /// The comparisons, and the scale medians by size (surface, diff).
 #[allow(clippy::type_complexity)]
 fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f64>)>) {
-    let pair = |what: &str, measured: &str, baseline: &str, goal: Option<f64>| Row {
+    let pair = |&(what, measured, baseline, goal): &(&str, &str, &str, Option<f64>)| Row {
         what: what.to_string(),
         measured_label: format!("`{measured}`"),
         baseline_label: format!("`{baseline}`"),
@@ -214,116 +327,14 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
         goal,
         medians: None,
     };
-    let mut rows = vec![
-        pair(
-            "SDK call `get_tasks()` (22 tasks) vs bare reqwest + `serde_json::from_slice`",
-            "sdk_overhead/get_tasks/sdk",
-            "sdk_overhead/get_tasks/raw",
-            Some(1.10),
-        ),
-        pair(
-            "… its transport alone: SDK `send_raw()` + `serde_json::from_slice`",
-            "sdk_overhead/get_tasks/sdk_send_raw",
-            "sdk_overhead/get_tasks/raw",
-            None,
-        ),
-        pair(
-            "… bare reqwest + `serde_path_to_error` (the SDK tracks the path only after a body failed to decode)",
-            "sdk_overhead/get_tasks/raw_path_to_error",
-            "sdk_overhead/get_tasks/raw",
-            None,
-        ),
-        pair(
-            "SDK call `start_task(..)` (no body) vs bare reqwest",
-            "sdk_overhead/start_task/sdk",
-            "sdk_overhead/start_task/raw",
-            Some(1.10),
-        ),
-        pair(
-            "Decode 10,000 tasks, well-typed JSON: SDK models vs strict struct",
-            "decode/typed/sdk",
-            "decode/typed/strict",
-            Some(1.5),
-        ),
-        pair(
-            "Decode 10,000 tasks, Plex-style `0`/`1`, `\"7\"`: SDK models (lenient) vs strict struct on well-typed JSON",
-            "decode/plex_style/sdk",
-            "decode/typed/strict",
-            Some(1.5),
-        ),
-        pair(
-            "Decode a 10,000-film listing (Media, Part, 3 Streams each), well-typed: SDK models vs strict struct",
-            "decode_listing/typed/sdk",
-            "decode_listing/typed/strict",
-            Some(1.5),
-        ),
-        pair(
-            "… the same listing Plex-style (ids as strings, `0`/`1`, whole floats): SDK (lenient) vs strict struct on well-typed JSON",
-            "decode_listing/plex_style/sdk",
-            "decode_listing/typed/strict",
-            Some(1.5),
-        ),
-        pair(
-            "… well-typed, with the path tracked (`serde_path_to_error`: the SDK's error path only) vs strict struct",
-            "decode/typed/sdk_path",
-            "decode/typed/strict",
-            None,
-        ),
-        pair(
-            "… Plex-style, with the path tracked (the SDK's error path only) vs strict struct",
-            "decode/plex_style/sdk_path",
-            "decode/typed/strict",
-            None,
-        ),
-        pair(
-            "Codegen of `spec/plex-api-spec.yaml`, all 31 groups, vs parsing it",
-            "codegen_spec/codegen",
-            "codegen_spec/parse",
-            None,
-        ),
-        pair(
-            "Codegen of upstream `2026-01-10`, all tags (241 operations), vs parsing it",
-            "codegen_all_tags/codegen",
-            "codegen_all_tags/parse",
-            Some(3.0),
-        ),
-        pair(
-            "… formatting alone: parsing with syn and printing with prettyplease the Rust it generates, on one thread, vs parsing the document",
-            "codegen_all_tags/format_only",
-            "codegen_all_tags/parse",
-            None,
-        ),
-        pair(
-            "… progenitor's own `generate_tokens` on the same document, normalised as our pipeline does, vs parsing",
-            "codegen_all_tags/progenitor",
-            "codegen_all_tags/parse",
-            None,
-        ),
-        pair(
-            "Clean `cargo build` of the crate generated from upstream `2026-01-10` (all tags, `--out`) vs a crate with the same dependencies and no code",
-            "compile/upstream_all_tags",
-            "compile/baseline",
-            Some(1.5),
-        ),
-        pair(
-            "Clean `cargo build` of plex-sdk, every group (the default) vs the same empty crate",
-            "compile/plex_sdk_full",
-            "compile/baseline",
-            Some(1.5),
-        ),
-        pair(
-            "Clean `cargo build` of plex-sdk with one group (`--no-default-features --features butler,rustls`) vs the same empty crate",
-            "compile/plex_sdk_butler",
-            "compile/baseline",
-            Some(1.1),
-        ),
-        pair(
-            "Changelog upstream `2025-11-12` → `2025-11-30` (load, diff, markdown) vs loading both",
-            "changelog_upstream/changelog",
-            "changelog_upstream/parse",
-            Some(2.0),
-        ),
-    ];
+    let mut rows: Vec<Row> = PAIRS.iter().map(pair).collect();
+    rows.extend(growth_rows(m));
+    (rows, scale(m))
+}
+
+/// The growth of the surface and the diff with the number of operations.
+fn growth_rows(m: &BTreeMap<String, f64>) -> Vec<Row> {
+    let mut rows = Vec::new();
     // Growth: time ∝ n^k, k fitted between the smallest and the largest document; linear is
     // k = 1 (the smallest fits in cache, so k a little above 1 is still linear in practice).
     let (first, last) = (SCALE_SIZES[0], SCALE_SIZES[SCALE_SIZES.len() - 1]);
@@ -346,11 +357,15 @@ fn rows(m: &BTreeMap<String, f64>) -> (Vec<Row>, Vec<(u64, Option<f64>, Option<f
             medians: Some((m.get(&format!("{group}/{last}")).copied(), m.get(&format!("{group}/{first}")).copied())),
         });
     }
-    let scale = SCALE_SIZES
+    rows
+}
+
+/// The scale medians by size (surface, diff).
+fn scale(m: &BTreeMap<String, f64>) -> Vec<(u64, Option<f64>, Option<f64>)> {
+    SCALE_SIZES
         .iter()
         .map(|&n| (n, m.get(&format!("scale_surface/{n}")).copied(), m.get(&format!("scale_diff/{n}")).copied()))
-        .collect();
-    (rows, scale)
+        .collect()
 }
 
 fn table(out: &mut String, rows: &[Row]) {

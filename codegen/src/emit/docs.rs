@@ -316,6 +316,13 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
     }
     let _ = writeln!(out, "`{} {}` (operation `{}`)\n", op.http_method, op.path.raw, op.operation_id);
     let _ = writeln!(out, "### Example\n\n{}", example(tag, op, index));
+    parameters_section(out, op, index);
+    response_section(out, tag, op, index);
+    errors_section(out, op);
+}
+
+/// The `### Parameters` table: the operation's own, then the per-call options.
+fn parameters_section(out: &mut String, op: &Operation, index: &ModelIndex) {
     let _ = writeln!(out, "### Parameters\n\n| Name | Rust type | Required | Description |\n| --- | --- | --- | --- |");
     for p in &op.params {
         let place = p.location.as_str();
@@ -339,6 +346,10 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
         "| `.timeout(..)` | `std::time::Duration` | no | Fails this call with `Error::Timeout` when no response \
          arrives in time, whatever the client's setting |\n"
     );
+}
+
+/// The `### Response` part: what a successful call returns.
+fn response_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelIndex) {
     let _ = writeln!(out, "### Response\n");
     match &op.success {
         Success::Json { ty } => {
@@ -373,6 +384,10 @@ fn operation_section(out: &mut String, tag: &Tag, op: &Operation, index: &ModelI
         out,
         "\nUse `.send_with_response()` for the status, headers and body as well, or `.send_raw()` for the undecoded response.\n"
     );
+}
+
+/// The `### Errors` table: the documented error statuses, then what else fails a call.
+fn errors_section(out: &mut String, op: &Operation) {
     let _ = writeln!(out, "### Errors\n\n| Status | Meaning | `Error` variant |\n| --- | --- | --- |");
     for r in op.responses.iter().filter(|r| !r.status.starts_with('2')) {
         let _ = writeln!(
