@@ -122,8 +122,16 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     let mut report = String::new();
     let _ = writeln!(report, "{BEGIN}");
     let _ = writeln!(report);
-    machine(&mut report, &load_before, &load_after, options.report_only);
-    let _ = writeln!(report, "Command: `cargo xtask bench`, which ran `{}`.", bench_command.join(" "));
+    machine(&mut report, &load_before, &load_after, &options);
+    let criterion = bench_command.join(" ");
+    let _ = match (options.report_only, options.compile_only) {
+        (false, false) => writeln!(report, "Command: `cargo xtask bench`, which ran `{criterion}`."),
+        (true, _) => writeln!(report, "Command: `cargo xtask bench --report-only`, after a run of `{criterion}`."),
+        (false, true) => writeln!(
+            report,
+            "Command: `cargo xtask bench --compile-only`, after a run of `{criterion}` (the criterion rows)."
+        ),
+    };
     let _ = writeln!(report);
     table(&mut report, &rows);
     scale_table(&mut report, &scale);
@@ -443,7 +451,7 @@ fn memory_section(out: &mut String, memory: &Memory) {
     );
 }
 
-fn machine(out: &mut String, load_before: &str, load_after: &str, report_only: bool) {
+fn machine(out: &mut String, load_before: &str, load_after: &str, options: &Options) {
     let cores = std::thread::available_parallelism().map_or("?".into(), |n| n.to_string());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let memory = meminfo
@@ -473,8 +481,13 @@ fn machine(out: &mut String, load_before: &str, load_after: &str, report_only: b
     let _ = writeln!(out, "| OS | {os} |");
     let _ = writeln!(out, "| toolchain | {rustc} |");
     let _ = writeln!(out, "| load average (1, 5, 15 min) before / after | {load_before} / {load_after} |");
-    if report_only {
+    if options.report_only {
         let _ = writeln!(out, "| note | `--report-only`: criterion's last results, not measured by this run |");
+    } else if options.compile_only {
+        let _ = writeln!(
+            out,
+            "| note | `--compile-only`: the compile times measured by this run, the other rows criterion's last results |"
+        );
     }
     let _ = writeln!(out);
 }
