@@ -534,9 +534,9 @@ impl OpenEnum {
     }
 }
 
-/// Formats the models file (see [`super::format_syn_file`]), each `open_enum!` laid out by
-/// [`OpenEnum::layout`] (prettyplease prints a macro's input as one paragraph of tokens, so
-/// a changed value would rewrap the whole enum in a diff).
+/// Formats the models file (see [`super::format_syn_file`]), each `open_enum!` laid out a
+/// variant per line, as rustfmt lays out an enum (prettyplease prints a macro's input as one
+/// paragraph of tokens, so a changed value would rewrap the whole enum in a diff).
 pub fn format_models(path: &str, spec_label: &str, mut file: syn::File) -> crate::error::Result<super::GeneratedFile> {
     let mut layouts = Vec::new();
     for item in &mut file.items {
