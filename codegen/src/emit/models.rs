@@ -522,9 +522,18 @@ impl OpenEnum {
             1,
         );
         let mut out = String::from("crate::open_enum! {\n");
+        // The lines of a `/** .. */` doc (prettyplease's form of a doc with several lines) after
+        // its first are the doc's text: indenting them would change it.
+        let mut in_block_doc = false;
         for line in text.lines() {
-            if !line.is_empty() {
+            if !line.is_empty() && !in_block_doc {
                 out.push_str("    ");
+            }
+            let trimmed = line.trim_start();
+            if in_block_doc {
+                in_block_doc = !line.contains("*/");
+            } else if let Some(doc) = trimmed.strip_prefix("/**") {
+                in_block_doc = !doc.contains("*/");
             }
             out.push_str(line);
             out.push('\n');
@@ -591,6 +600,7 @@ mod tests {
     fn open_enums_are_laid_out_a_variant_per_line() {
         let text = formatted(syn::parse_quote! {
             #[doc = "How a stream is used."]
+            #[doc = "Its values:\n\n- video: a picture\n- audio: a sound"]
             #[derive(Clone, Copy)]
             pub enum Kind {
                 #[doc = " `video`"]
@@ -600,13 +610,14 @@ mod tests {
                 Audio,
             }
         });
-        let expected = "crate::open_enum! {\n    ///How a stream is used.\n    pub enum Kind: string {\n        \
+        let expected = "crate::open_enum! {\n    ///How a stream is used.\n    /**Its values:\n\n- video: a picture\n- audio: a sound*/\n    pub enum Kind: string {\n        \
                         /// `video`\n        Video = \"video\",\n        Audio = \"audio\",\n    }\n}\n\npub struct After;\n";
         assert!(text.ends_with(expected), "{text}");
         // The layout changes whitespace only: the invocation's tokens are the ones built.
         let reparsed: syn::File = syn::parse_str(&text).unwrap();
         let mut built: syn::File = syn::parse_quote! {
             #[doc = "How a stream is used."]
+            #[doc = "Its values:\n\n- video: a picture\n- audio: a sound"]
             pub enum Kind { #[doc = " `video`"] #[serde(rename = "video")] Video, #[serde(rename = "audio")] Audio }
             pub struct After;
         };

@@ -1032,12 +1032,12 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
 crate::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**Overall state of the queue:
-      - deciding: a decision is still pending for one or more items
-      - waiting: one or more items wait for a transcode, and no transcode is running
-      - processing: one or more items are being transcoded
-      - done: every item is available (some may have expired)
-      - error: one or more items failed
-    */
+  - deciding: a decision is still pending for one or more items
+  - waiting: one or more items wait for a transcode, and no transcode is running
+  - processing: one or more items are being transcoded
+  - done: every item is available (some may have expired)
+  - error: one or more items failed
+*/
     pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -1777,7 +1777,7 @@ crate::open_enum! {
 crate::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     /**File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
-    */
+*/
     pub enum Extension: string {
         /// `m3u8`
         M3u8 = "m3u8",
@@ -2995,13 +2995,13 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
 crate::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**State of the queue item:
-      - deciding: the decision for the item has not been made yet
-      - waiting: the item is queued for a transcode
-      - processing: the item is being transcoded
-      - available: the item can be downloaded
-      - error: the decision or the transcode failed
-      - expired: the transcoded file timed out and can no longer be downloaded
-    */
+  - deciding: the decision for the item has not been made yet
+  - waiting: the item is queued for a transcode
+  - processing: the item is being transcoded
+  - available: the item can be downloaded
+  - error: the decision or the transcode failed
+  - expired: the transcoded file timed out and can no longer be downloaded
+*/
     pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -3101,12 +3101,12 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
 crate::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**Overall state of the queue:
-      - deciding: a decision is still pending for one or more items
-      - waiting: one or more items wait for a transcode, and no transcode is running
-      - processing: one or more items are being transcoded
-      - done: every item is available (some may have expired)
-      - error: one or more items failed
-    */
+  - deciding: a decision is still pending for one or more items
+  - waiting: one or more items wait for a transcode, and no transcode is running
+  - processing: one or more items are being transcoded
+  - done: every item is available (some may have expired)
+  - error: one or more items failed
+*/
     pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -6392,16 +6392,16 @@ crate::open_enum! {
     #[cfg(any(feature = "updater"))]
     /**State of this release.
 
-    - available - the release can be installed
-    - downloading - the release is being downloaded
-    - downloaded - the release has been downloaded
-    - installing - the release is being installed
-    - tonight - the release is set to install tonight
-    - skipped - the release was skipped
-    - error - the release ran into an error
-    - notify - the release is only announced, usually because this setup cannot install it
-    - done - the release is finished
-    */
+- available - the release can be installed
+- downloading - the release is being downloaded
+- downloaded - the release has been downloaded
+- installing - the release is being installed
+- tonight - the release is set to install tonight
+- skipped - the release was skipped
+- error - the release ran into an error
+- notify - the release is only announced, usually because this setup cannot install it
+- done - the release is finished
+*/
     pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState: string {
         /// `available`
         Available = "available",
@@ -7880,13 +7880,13 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
 crate::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**State of the queue item:
-      - deciding: the decision for the item has not been made yet
-      - waiting: the item is queued for a transcode
-      - processing: the item is being transcoded
-      - available: the item can be downloaded
-      - error: the decision or the transcode failed
-      - expired: the transcoded file timed out and can no longer be downloaded
-    */
+  - deciding: the decision for the item has not been made yet
+  - waiting: the item is queued for a transcode
+  - processing: the item is being transcoded
+  - available: the item can be downloaded
+  - error: the decision or the transcode failed
+  - expired: the transcoded file timed out and can no longer be downloaded
+*/
     pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -8106,11 +8106,11 @@ pub struct ListHubsResponseMediaContainerHubItem {
 crate::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub on the home screen:
-      - all: every user
-      - none: nobody
-      - admin: the admin user only
-      - shared: shared users
-    */
+  - all: every user
+  - none: nobody
+  - admin: the admin user only
+  - shared: shared users
+*/
     pub enum ListHubsResponseMediaContainerHubItemHomeVisibility: string {
         /// `all`
         All = "all",
@@ -8127,11 +8127,11 @@ crate::open_enum! {
 crate::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub among the recommendations:
-      - all: every user
-      - none: nobody
-      - admin: the admin user only
-      - shared: shared users
-    */
+  - all: every user
+  - none: nobody
+  - admin: the admin user only
+  - shared: shared users
+*/
     pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility: string {
         /// `all`
         All = "all",
@@ -12373,7 +12373,7 @@ crate::open_enum! {
 crate::open_enum! {
     #[cfg(any(feature = "library"))]
     /**Kind of content in a Plex library, covering video, music and photo items.
-    */
+*/
     pub enum MediaTypeString: string {
         /// `movie`
         Movie = "movie",
@@ -13109,11 +13109,11 @@ pub struct MoveHubResponseMediaContainerHubItem {
 crate::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub on their home screen:
-      - all: every user
-      - none: nobody
-      - admin: the admin user only
-      - shared: shared users
-    */
+  - all: every user
+  - none: nobody
+  - admin: the admin user only
+  - shared: shared users
+*/
     pub enum MoveHubResponseMediaContainerHubItemHomeVisibility: string {
         /// `all`
         All = "all",
@@ -13130,11 +13130,11 @@ crate::open_enum! {
 crate::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub in recommendations:
-      - all: every user
-      - none: nobody
-      - admin: the admin user only
-      - shared: shared users
-    */
+  - all: every user
+  - none: nobody
+  - admin: the admin user only
+  - shared: shared users
+*/
     pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility: string {
         /// `all`
         All = "all",
@@ -14615,7 +14615,7 @@ crate::open_enum! {
 crate::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     /**Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
-    */
+*/
     pub enum Protocol: string {
         /// `http`
         Http = "http",
