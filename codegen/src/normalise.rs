@@ -230,8 +230,8 @@ pub fn reference_object_siblings(doc: &mut Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for (ptr, _) in refs {
         // Inside a schema: the pointer or one of its ancestors is a schema root.
-        let ancestors = ptr.match_indices('/').map(|(i, _)| &ptr[..i]).chain([ptr.as_str()]);
-        if ancestors.into_iter().any(|a| schemas.contains(a)) {
+        let mut ancestors = ptr.match_indices('/').map(|(i, _)| &ptr[..i]).chain([ptr.as_str()]);
+        if ancestors.any(|a| schemas.contains(a)) {
             continue;
         }
         if let Some(map) = doc.pointer_mut(&ptr).and_then(Value::as_object_mut)

@@ -108,8 +108,9 @@ pub fn emit(
         models::gate_by_group(&mut models, &model_roots(api));
         models::open_enums(&mut models);
         let models = models::format_models("src/generated/models.rs", spec_label, models)?;
-        let mut files = joined(modules)?;
-        files.insert(2, models);
+        let (root, globals, tags) = joined(modules)?;
+        let mut files = vec![root, globals, models];
+        files.extend(tags);
         files.extend(joined(suites)?);
         Ok((files, joined(mock)?))
     })
@@ -121,15 +122,14 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> 
 }
 
 /// `src/generated/mod.rs`, `globals.rs` and one module per tag.
-fn operation_files(api: &Api, spec_label: &str) -> Result<Vec<GeneratedFile>> {
-    let mut files = vec![
-        format_file("src/generated/mod.rs", spec_label, root_module(api))?,
-        format_file("src/generated/globals.rs", spec_label, globals::emit(api))?,
-    ];
-    for tag in &api.tags {
-        files.push(format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?)?);
-    }
-    Ok(files)
+fn operation_files(api: &Api, spec_label: &str) -> Result<(GeneratedFile, GeneratedFile, Vec<GeneratedFile>)> {
+    let root = format_file("src/generated/mod.rs", spec_label, root_module(api))?;
+    let globals = format_file("src/generated/globals.rs", spec_label, globals::emit(api))?;
+    let tags = api
+        .tags
+        .iter()
+        .map(|tag| format_file(&format!("src/generated/{}.rs", tag.module), spec_label, operations::emit(tag)?));
+    Ok((root, globals, tags.collect::<Result<_>>()?))
 }
 
 /// The reference pages, the conformance suite and the prism suite.
