@@ -292,6 +292,12 @@ const PAIRS: &[(&str, &str, &str, Option<f64>)] = &[
         None,
     ),
     (
+        "… typify's part alone: building the type space of the normalised document, `to_stream`, formatting its output (a chain that runs after parsing, so codegen ≥ parsing + this), vs parsing",
+        "codegen_all_tags/typify_floor",
+        "codegen_all_tags/parse",
+        None,
+    ),
+    (
         "… progenitor's own `generate_tokens` on the same document, normalised as our pipeline does, vs parsing",
         "codegen_all_tags/progenitor",
         "codegen_all_tags/parse",
