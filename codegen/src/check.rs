@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::load::{Document, escape_segment};
+use crate::template::PathTemplate;
 use crate::{validate, walk};
 
 /// Every whole-document check on `source`, in order; the first failure is returned.
@@ -337,29 +338,24 @@ fn parameters(
     Ok(())
 }
 
-/// Every `{name}` of the path template is a declared path parameter of the operation (its
-/// pointer and id).
+/// The path template parses, and each of its `{name}`s is a declared path parameter of the
+/// operation (its pointer and id).
 fn template(source: &Document, path: &str, (pointer, id): (&str, &str), declared: &BTreeSet<String>) -> Result<()> {
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            return Err(source.error(
-                &format!("/paths/{}", escape_segment(path)),
-                format!("the path `{path}` has an unclosed `{{`"),
-                Some("close the parameter name with `}`"),
-            ));
-        };
-        let name = &rest[start + 1..start + len];
-        if !declared.contains(name) {
-            return Err(source.error(
-                pointer,
-                format!("the path `{path}` has `{{{name}}}` but `{id}` declares no path parameter `{name}`"),
-                Some(&format!("add a parameter with `name: {name}` and `in: path`")),
-            ));
-        }
-        rest = &rest[start + len + 1..];
+    let template = PathTemplate::parse(path).map_err(|message| {
+        source.error(
+            &format!("/paths/{}", escape_segment(path)),
+            message,
+            Some("write each parameter as `{name}`, a name between `{` and `}`"),
+        )
+    })?;
+    match template.params().find(|name| !declared.contains(*name)) {
+        Some(name) => Err(source.error(
+            pointer,
+            format!("the path `{path}` has `{{{name}}}` but `{id}` declares no path parameter `{name}`"),
+            Some(&format!("add a parameter with `name: {name}` and `in: path`")),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Where in a document a problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
+pub struct SourceLocation {
     /// The document's file name, as given to the loader.
     pub file: PathBuf,
     /// 1-based line of the node, when it could be found in the source text.
@@ -18,7 +18,7 @@ pub struct Location {
     pub snippet: Option<String>,
 }
 
-impl std::fmt::Display for Location {
+impl std::fmt::Display for SourceLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some(line) = self.line {
@@ -50,7 +50,7 @@ pub enum Error {
     #[error("{location}: not valid {format}: {message}")]
     Syntax {
         /// Where.
-        location: Box<Location>,
+        location: Box<SourceLocation>,
         /// "YAML" or "JSON".
         format: &'static str,
         /// The parser's message.
@@ -60,7 +60,7 @@ pub enum Error {
     #[error("{location}: {message}{}", help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
     Spec {
         /// Where.
-        location: Box<Location>,
+        location: Box<SourceLocation>,
         /// One-line reason.
         message: String,
         /// How to fix it, where there is an obvious fix.
@@ -70,7 +70,7 @@ pub enum Error {
     #[error("{location}: the type generator failed: {message}")]
     Generator {
         /// Where (the operation or schema being generated, when known).
-        location: Box<Location>,
+        location: Box<SourceLocation>,
         /// What it said.
         message: String,
     },
@@ -89,7 +89,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Where the problem is, when it concerns a document.
-    pub fn location(&self) -> Option<&Location> {
+    pub fn location(&self) -> Option<&SourceLocation> {
         match self {
             Error::Syntax { location, .. } | Error::Spec { location, .. } | Error::Generator { location, .. } => {
                 Some(location)

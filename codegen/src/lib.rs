@@ -3,10 +3,11 @@
 //! The pipeline, one module per step:
 //!
 //! 1. [`load`]: read YAML or JSON (OpenAPI 3.0.x or 3.1.x) into a `serde_json::Value`, and
-//!    [`validate`] what the generator relies on;
+//!    [`mod@check`] that it is well formed;
 //! 2. [`normalise::name_inline_schemas`]: give inline schemas names of their own, from where
 //!    they live in the whole document;
-//! 3. [`select`]: keep the operations of the chosen tags and the components they reach;
+//! 3. [`select`]: keep the operations of the chosen tags and the components they reach, and
+//!    [`validate`] what the generator adds for Rust;
 //! 4. [`normalise`]: named, tested rules that rewrite 3.1 spellings and reshape what the
 //!    emitter would get wrong for Plex;
 //! 5. [`types`] (typify's type space) and [`model`] (the SDK surface: tags, operations,
@@ -45,9 +46,9 @@ pub mod walk;
 use std::path::Path;
 
 pub use emit::GeneratedFile;
-pub use error::{Error, Location, Result};
+pub use error::{Error, Result, SourceLocation};
 pub use load::Document;
-pub use normalise::Change;
+pub use normalise::Rewrite;
 
 /// What one run of the generator produced.
 #[derive(Debug)]
@@ -59,7 +60,7 @@ pub struct Generation {
     /// The surface they implement.
     pub api: model::Api,
     /// Every edit selection and normalisation made to the document, in order.
-    pub changes: Vec<Change>,
+    pub changes: Vec<Rewrite>,
 }
 
 /// Runs the whole pipeline on a loaded document, for `tags` (every tag when empty). `spec_label` is how generated
@@ -69,7 +70,7 @@ pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<
     let all = all_tags(source);
     let tags = if tags.is_empty() { all.as_slice() } else { tags };
     let mut doc = source.value.clone();
-    validate::document(source)?;
+    check::document(source)?;
     // Inline schemas are named on the whole document, before selection, so that a type's name
     // never depends on which tags are generated.
     let mut changes = normalise::name_inline_schemas(&mut doc);

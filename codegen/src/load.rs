@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result, SourceLocation};
 
 /// A loaded document: its name, its source text and its parsed value.
 #[derive(Debug, Clone)]
@@ -19,12 +19,12 @@ pub struct Document {
 }
 
 impl Document {
-    /// A [`Location`] for the node at `pointer`, with its line when it can be found.
+    /// A [`SourceLocation`] for the node at `pointer`, with its line when it can be found.
     /// When the node itself cannot be found in the text (a flow-style `[a, b]` item, say), the
     /// position is that of its nearest ancestor that can.
     /// The whole document (pointer `""`), and a node none of whose ancestors can be found, are
     /// placed at the first line.
-    pub fn locate(&self, pointer: &str) -> Box<Location> {
+    pub fn locate(&self, pointer: &str) -> Box<SourceLocation> {
         locate_in(&self.file, &self.text, pointer)
     }
 
@@ -40,7 +40,7 @@ impl Document {
 }
 
 /// [`Document::locate`] on a file's text, before it has been parsed.
-fn locate_in(file: &Path, text: &str, pointer: &str) -> Box<Location> {
+fn locate_in(file: &Path, text: &str, pointer: &str) -> Box<SourceLocation> {
     let mut probe = pointer;
     let mut position = position_of_pointer(text, probe);
     while position.is_none() && !probe.is_empty() {
@@ -48,7 +48,7 @@ fn locate_in(file: &Path, text: &str, pointer: &str) -> Box<Location> {
         position = if probe.is_empty() { None } else { position_of_pointer(text, probe) };
     }
     let (line, column) = position.unwrap_or((1, 1));
-    Box::new(Location {
+    Box::new(SourceLocation {
         file: file.to_path_buf(),
         line: Some(line),
         column: Some(column),
@@ -76,7 +76,7 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
     } else {
         if let Some((line, column)) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
             return Err(Error::Syntax {
-                location: Box::new(Location {
+                location: Box::new(SourceLocation {
                     file,
                     line: Some(line),
                     column: Some(column),
@@ -144,7 +144,7 @@ fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> Error {
     let snippet = source_line(text, line);
     let column = snippet.as_deref().map_or(error.column(), |l| char_column(l, error.column()));
     Error::Syntax {
-        location: Box::new(Location {
+        location: Box::new(SourceLocation {
             file: file.to_path_buf(),
             line: Some(line),
             column: Some(column).filter(|c| *c > 0),
@@ -172,7 +172,7 @@ fn yaml_error(file: &Path, text: &str, error: &serde_norway::Error) -> Error {
     let location = match error.location() {
         Some(mark) => {
             let line = Some(mark.line()).filter(|l| *l > 0);
-            Box::new(Location {
+            Box::new(SourceLocation {
                 file: file.to_path_buf(),
                 line,
                 column: Some(mark.column()).filter(|c| *c > 0),

@@ -66,7 +66,7 @@ pub struct Tag {
     pub type_name: String,
     /// The tag's description.
     pub description: String,
-    /// Its operations, in document order.
+    /// Its operations, in [`walk::operations`] order (by path, then method).
     pub operations: Vec<Operation>,
 }
 
@@ -103,6 +103,22 @@ pub struct Operation {
     pub server: Option<String>,
     /// Whether the call carries the token (`security: []` or `[{}]` says it does not).
     pub sends_token: bool,
+}
+
+impl Operation {
+    /// The Rust types it names: its parameters', its body's and its JSON success type.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        let success = match &self.success {
+            Success::Json { ty } => Some(ty),
+            _ => None,
+        };
+        self.params.iter().map(|p| &p.ty).chain(self.body.iter().map(|b| &b.ty)).chain(success)
+    }
+
+    /// Whether one of [`Operation::types`] is (or holds) a generated model.
+    pub fn uses_models(&self) -> bool {
+        self.types().any(|t| t.rust.contains("models"))
+    }
 }
 
 /// Where a parameter goes.
@@ -399,17 +415,13 @@ fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> cr
 }
 
 fn build_globals(source: &Document, doc: &Value) -> crate::Result<Vec<Global>> {
-    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
-        return Ok(Vec::new());
-    };
     let mut out: Vec<Global> = Vec::new();
-    for (i, raw) in list.iter().enumerate() {
-        let p = walk::deref(doc, raw);
+    for (i, p) in walk::global_parameters(doc) {
         let header = name(p.get("name"));
         if p.get("in").and_then(Value::as_str) != Some("header") || header.eq_ignore_ascii_case("accepts") {
             continue;
         }
-        let pointer = format!("/x-speakeasy-globals/parameters/{i}");
+        let pointer = format!("{}/{i}", walk::GLOBALS);
         let base = p
             .get("x-speakeasy-name-override")
             .and_then(Value::as_str)

@@ -16,7 +16,7 @@ use crate::walk::{self, for_each_schema};
 
 /// One edit a rule made.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Change {
+pub struct Rewrite {
     /// The rule's name.
     pub rule: &'static str,
     /// JSON pointer of the node it changed (before the change).
@@ -26,7 +26,7 @@ pub struct Change {
 }
 
 /// A normalisation rule: edits the document in place, returns its edits.
-pub type Rule = fn(&mut Value) -> Vec<Change>;
+pub type Rule = fn(&mut Value) -> Vec<Rewrite>;
 
 /// All rules, in the order they run.
 pub const RULES: &[(&str, Rule)] = &[
@@ -52,23 +52,23 @@ pub const NAMING_RULES: &[(&str, Rule)] = &[
 
 /// Runs the naming rules over the whole document: a hoisted type's name then depends on the
 /// document alone, never on which tags are generated.
-pub fn name_inline_schemas(doc: &mut Value) -> Vec<Change> {
+pub fn name_inline_schemas(doc: &mut Value) -> Vec<Rewrite> {
     NAMING_RULES.iter().flat_map(|(_, rule)| rule(doc)).collect()
 }
 
 /// Runs every rule over `doc`, returning all changes in order.
-pub fn normalise(doc: &mut Value) -> Vec<Change> {
+pub fn normalise(doc: &mut Value) -> Vec<Rewrite> {
     RULES.iter().flat_map(|(_, rule)| rule(doc)).collect()
 }
 
-fn change(rule: &'static str, pointer: &str, detail: impl Into<String>) -> Change {
-    Change { rule, pointer: pointer.to_string(), detail: detail.into() }
+fn change(rule: &'static str, pointer: &str, detail: impl Into<String>) -> Rewrite {
+    Rewrite { rule, pointer: pointer.to_string(), detail: detail.into() }
 }
 
 /// 3.1 `type: [T, "null"]` becomes 3.0 `type: T` + `nullable: true`; a list of several
 /// non-null types becomes a `oneOf` of one schema per type (openapiv3 only reads a single
 /// string in `type`).
-pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Change> {
+pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(Value::Array(types)) = schema.get("type").cloned() else {
@@ -105,7 +105,7 @@ pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Change> {
 /// the schema marked `nullable: true`; progenitor panics on `type: 'null'`. A composition
 /// left with one `$ref` member becomes an `allOf` of it, which typify reads as that member;
 /// one inline member is merged into the schema.
-pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Change> {
+pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         for key in ["oneOf", "anyOf"] {
@@ -148,7 +148,7 @@ pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Change> {
 }
 
 /// 3.1 `const: X` becomes `enum: [X]`; openapiv3 would drop `const` silently.
-pub fn const_to_single_value_enum(doc: &mut Value) -> Vec<Change> {
+pub fn const_to_single_value_enum(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(value) = schema.remove("const") {
@@ -161,7 +161,7 @@ pub fn const_to_single_value_enum(doc: &mut Value) -> Vec<Change> {
 
 /// 3.1 numeric `exclusiveMinimum: N` becomes 3.0 `minimum: N, exclusiveMinimum: true`
 /// (and the same for maximum).
-pub fn numeric_exclusive_bounds(doc: &mut Value) -> Vec<Change> {
+pub fn numeric_exclusive_bounds(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
@@ -176,7 +176,7 @@ pub fn numeric_exclusive_bounds(doc: &mut Value) -> Vec<Change> {
 }
 
 /// 3.1 schema `examples: [..]` becomes 3.0 `example` (the first one) when none is set.
-pub fn examples_to_example(doc: &mut Value) -> Vec<Change> {
+pub fn examples_to_example(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
@@ -196,7 +196,7 @@ pub fn examples_to_example(doc: &mut Value) -> Vec<Change> {
 /// ignore them. `{$ref, ...}` becomes `{allOf: [{$ref}], ...}`, which keeps both.
 /// Siblings that only document (`description`, `summary`, `example`) are dropped instead,
 /// so the referenced type is used as is rather than wrapped in a new one.
-pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Change> {
+pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(reference) = schema.get("$ref").cloned() else {
@@ -223,7 +223,7 @@ pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Change> {
 /// A Reference Object outside schemas (a parameter, response...) may carry `summary` and
 /// `description` in 3.1; openapiv3 then fails to read it. The siblings are dropped (the
 /// referenced object has its own).
-pub fn reference_object_siblings(doc: &mut Value) -> Vec<Change> {
+pub fn reference_object_siblings(doc: &mut Value) -> Vec<Rewrite> {
     let schemas: BTreeSet<String> = walk::schema_roots(doc).into_iter().collect();
     let mut refs = Vec::new();
     walk::refs_below(doc, "", &mut refs);
@@ -247,19 +247,15 @@ pub fn reference_object_siblings(doc: &mut Value) -> Vec<Change> {
 /// The `(name, in)` pairs of the parameters listed in `x-speakeasy-globals`: the SDK client
 /// sets these once (as headers on every request), not per call.
 pub fn global_parameters(doc: &Value) -> Vec<(String, String)> {
-    let Some(list) = doc.pointer("/x-speakeasy-globals/parameters").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    list.iter()
-        .map(|p| walk::deref(doc, p))
-        .filter_map(|p| Some((p.get("name")?.as_str()?.to_string(), p.get("in")?.as_str()?.to_string())))
+    walk::global_parameters(doc)
+        .filter_map(|(_, p)| Some((p.get("name")?.as_str()?.to_string(), p.get("in")?.as_str()?.to_string())))
         .collect()
 }
 
 /// Operations list the `x-speakeasy-globals` parameters again (or not at all: `GET /butler`
 /// lists none). progenitor would make each one a method argument; the SDK sends them from
 /// the client's configuration instead, so they are removed from every operation.
-pub fn remove_global_parameters(doc: &mut Value) -> Vec<Change> {
+pub fn remove_global_parameters(doc: &mut Value) -> Vec<Rewrite> {
     let globals = global_parameters(doc);
     if globals.is_empty() {
         return Vec::new();
@@ -381,7 +377,7 @@ fn ambiguous_enum_names(doc: &Value) -> BTreeSet<String> {
 /// When the document holds different enums under one parameter name, each gets the
 /// operation's name in front, so no name depends on which operation comes first; so does a
 /// name that a different component schema already has.
-pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
+pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     let ambiguous = ambiguous_enum_names(doc);
     for op in walk::operations(doc) {
@@ -432,7 +428,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Change> {
 /// An inline object with properties in an operation's parameter (a `deepObject` filter, say)
 /// becomes the component `<OperationId><Parameter>`, so its Rust type is named after where it
 /// lives. Free-form objects (no properties) stay inline: the SDK takes them as a map.
-pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Change> {
+pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
@@ -460,7 +456,7 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Change> {
 /// The inline JSON schema of a 2xx response becomes the component `<OperationId>Response`,
 /// so the Rust type has a name that the emitter (and the user) can rely on; the response's
 /// description documents it when the schema has none.
-pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
+pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Rewrite> {
     let mut changes = Vec::new();
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
@@ -512,7 +508,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Change> {
 /// generator can define it as an open integer enum and every copy typify makes of the
 /// enclosing schema shares the one type. Runs after the response schemas are hoisted, so the
 /// names of inline responses' enums start with the operation's.
-pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Change> {
+pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Rewrite> {
     let mut found = Vec::new();
     walk::visit_schemas(doc, &mut |pointer, schema| {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
@@ -546,7 +542,7 @@ pub fn is_json(media: &str) -> bool {
 
 /// Last: once the 3.1 constructs are gone, the document is declared 3.0.3 (progenitor
 /// refuses any other version).
-pub fn declare_openapi_3_0(doc: &mut Value) -> Vec<Change> {
+pub fn declare_openapi_3_0(doc: &mut Value) -> Vec<Rewrite> {
     let Some(version) = doc.get("openapi").and_then(Value::as_str).map(str::to_string) else {
         return Vec::new();
     };

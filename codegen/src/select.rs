@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::load::{Document, escape_segment, pointer_segments};
-use crate::normalise::Change;
+use crate::normalise::Rewrite;
 use crate::walk;
 
 /// The tag names the document declares (in `tags`) or uses (on operations), sorted.
@@ -25,7 +25,7 @@ pub fn known_tags(doc: &Value) -> Vec<String> {
 
 /// Keeps the operations tagged with one of `tags` (exact names) and the components they
 /// reach. An unknown tag is an error that lists the known ones.
-pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate::Result<Vec<Change>> {
+pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate::Result<Vec<Rewrite>> {
     let known = known_tags(doc);
     for tag in tags {
         if !known.contains(tag) {
@@ -58,7 +58,7 @@ pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate
     if let Some(list) = doc.get_mut("tags").and_then(Value::as_array_mut) {
         list.retain(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| tags.iter().any(|s| s == n)));
     }
-    changes.push(Change {
+    changes.push(Rewrite {
         rule: "select_tags",
         pointer: "/paths".into(),
         detail: format!("kept tags {tags:?}; removed {removed} operation(s) of other tags"),
@@ -69,7 +69,7 @@ pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate
 
 /// Removes every component that no `$ref` reachable from the paths, the
 /// `x-speakeasy-globals` list or the security requirements leads to.
-pub fn prune_components(doc: &mut Value) -> Vec<Change> {
+pub fn prune_components(doc: &mut Value) -> Vec<Rewrite> {
     let mut reached: BTreeSet<String> = BTreeSet::new();
     let mut queue = Vec::new();
     for root in ["/paths", "/x-speakeasy-globals"] {
@@ -107,7 +107,7 @@ pub fn prune_components(doc: &mut Value) -> Vec<Change> {
                 reached.contains(&format!("/components/{}/{}", escape_segment(kind), escape_segment(name)))
             });
             if before != entries.len() {
-                changes.push(Change {
+                changes.push(Rewrite {
                     rule: "prune_components",
                     pointer: format!("/components/{}", escape_segment(kind)),
                     detail: format!("kept {} of {before}", entries.len()),

@@ -196,7 +196,7 @@ impl OperationSurface {
 /// Every operation of a document.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Surface {
-    /// The operations, in document order.
+    /// The operations, in [`walk::operations`] order (by path, then method).
     pub operations: Vec<OperationSurface>,
 }
 

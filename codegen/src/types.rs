@@ -206,7 +206,7 @@ impl Types {
             .collect::<Result<_>>()?;
         let components = defs.iter().map(|(n, _)| n.clone()).collect();
         if let Err(message) = contained(|| space.add_ref_types(defs.clone())) {
-            let (pointer, what) = culprit(&settings, &schemas, &defs);
+            let (pointer, what) = schema_typify_fails_on(&settings, &schemas, &defs);
             return Err(Error::Generator { location: source.locate(&pointer), message: format!("{what}{message}") });
         }
         Ok(Types { space, components, bool_ints, integer_enums: defined })
@@ -298,8 +298,9 @@ fn first_line(message: &str) -> String {
     if short.len() < message.len() { format!("{short} …") } else { short }
 }
 
-/// The component schema that makes typify fail: each alone, with the schemas it reaches.
-fn culprit(
+/// The component schema that makes typify fail (its pointer, and `in schema `name`: ` for the
+/// message): each is tried alone, with the schemas it reaches.
+fn schema_typify_fails_on(
     settings: &TypeSpaceSettings,
     schemas: &Map<String, Value>,
     defs: &[(String, schemars::schema::Schema)],

@@ -1,8 +1,10 @@
-//! Checks that run on the selected part of a document before normalisation, so that what the
-//! generator cannot use is reported at its place (file, line, column, JSON pointer) with a
-//! reason and a fix, instead of failing (or panicking) deep inside progenitor or typify.
+//! The generator's own checks: what a document may well say but the generator cannot turn
+//! into Rust, reported at its place (file, line, column, JSON pointer) with a reason and a fix
+//! instead of failing (or panicking) deep inside typify. They run on the selected part of a
+//! document, after [`check`](mod@crate::check) has passed on the whole of it, and hold only what
+//! matters for Rust: each rule of a well-formed document is in `check`, once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -81,7 +83,9 @@ pub fn document(source: &Document) -> Result<()> {
     Ok(())
 }
 
-/// Runs every check on `doc` (the selected document; `source` locates pointers in the file).
+/// Runs every generator check on `doc` (the selected document; `source` locates pointers in the
+/// file): it has `paths` to generate, its schema `$ref`s name components, its operations can be
+/// sent, and no two names make one Rust name.
 pub fn validate(source: &Document, doc: &Value) -> Result<()> {
     let Some(paths) = doc.get("paths") else {
         return Err(source.error("", "the document has no `paths`", Some("add `paths:` with at least one operation")));
@@ -93,10 +97,9 @@ pub fn validate(source: &Document, doc: &Value) -> Result<()> {
             Some("`paths` maps path templates to path items"),
         ));
     }
-    references(source, doc)?;
+    schema_references(source, doc)?;
     operations(source, doc)?;
-    schema_names(source, doc)?;
-    all_of_cycles(source, doc)
+    schema_names(source, doc)
 }
 
 /// Two component schemas whose names make the same Rust type name, or two properties of one
@@ -116,9 +119,8 @@ fn schema_names(source: &Document, doc: &Value) -> Result<()> {
             }
         }
     }
-    let mut copy = doc.clone();
     let mut found = None;
-    walk::for_each_schema(&mut copy, &mut |pointer, schema| {
+    walk::visit_schemas(doc, &mut |pointer, schema| {
         let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
         let mut seen: BTreeMap<String, &String> = BTreeMap::new();
         for name in props.keys() {
@@ -142,227 +144,60 @@ fn schema_names(source: &Document, doc: &Value) -> Result<()> {
     }
 }
 
-/// Schemas that contain each other through `allOf` would be types of infinite size.
-fn all_of_cycles(source: &Document, doc: &Value) -> Result<()> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return Ok(()) };
-    let edges = |name: &str| -> Vec<String> {
-        schemas
-            .get(name)
-            .and_then(|s| s.get("allOf"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|m| m.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/").map(str::to_string))
-            .collect()
-    };
-    for start in schemas.keys() {
-        let mut stack = vec![(start.clone(), vec![start.clone()])];
-        while let Some((name, trail)) = stack.pop() {
-            for next in edges(&name) {
-                if &next == start {
-                    let mut cycle = trail.clone();
-                    cycle.push(next);
-                    return Err(source.error(
-                        &format!("/components/schemas/{}/allOf", escape_segment(start)),
-                        format!("schemas include each other through `allOf`: {}", cycle.join(" → ")),
-                        Some("a schema cannot contain itself; refer to the other one from a property instead"),
-                    ));
-                }
-                if !trail.contains(&next) && trail.len() < 64 {
-                    let mut longer = trail.clone();
-                    longer.push(next.clone());
-                    stack.push((next, longer));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Every `$ref` must be local and resolve, and no chain of `$ref`s may loop.
-fn references(source: &Document, doc: &Value) -> Result<()> {
+/// A `$ref` in place of a schema points into `#/components/schemas` (typify names a type after
+/// the component it refers to). That every `$ref` is local, resolves and does not loop is
+/// [`check`](mod@crate::check)'s, which has run on the whole document.
+fn schema_references(source: &Document, doc: &Value) -> Result<()> {
     let mut refs = Vec::new();
     walk::refs_below(doc, "", &mut refs);
-    for (pointer, target) in &refs {
-        let at = format!("{pointer}/$ref");
-        let Some(local) = target.strip_prefix('#') else {
-            return Err(source.error(
-                &at,
-                format!("external reference `{target}` is not supported"),
-                Some("bundle the document into one file first (for example with `redocly bundle`)"),
-            ));
-        };
-        let in_schema = [
-            "/schema",
-            "/schemas/",
-            "/properties/",
-            "/items",
-            "/allOf/",
-            "/oneOf/",
-            "/anyOf/",
-            "/additionalProperties",
-        ]
-        .iter()
-        .any(|k| pointer.contains(k));
-        if in_schema && !target.starts_with("#/components/schemas/") {
-            return Err(source.error(
-                &at,
-                format!("`{target}` is used as a schema but does not point into `#/components/schemas`"),
-                Some("refer to a schema, e.g. `#/components/schemas/Thing`"),
-            ));
-        }
-        if walk::resolve(doc, target).is_none() {
-            return Err(source.error(
-                &at,
-                format!("`$ref` target `{target}` does not exist"),
-                crate::check::suggestion(&source.value, local).as_deref(),
-            ));
-        }
-        // A chain of bare references that comes back to itself has no schema at all.
-        let mut seen = vec![target.clone()];
-        let mut current = walk::resolve(doc, target);
-        while let Some(next) = current.and_then(|n| n.get("$ref")).and_then(Value::as_str) {
-            if seen.iter().any(|s| s == next) {
-                seen.push(next.to_string());
-                return Err(source.error(
-                    &at,
-                    format!("cyclic `$ref`: {}", seen.join(" → ")),
-                    Some("one of these must be a schema, not only a reference"),
-                ));
-            }
-            seen.push(next.to_string());
-            current = walk::resolve(doc, next);
-        }
-    }
-    Ok(())
-}
-
-const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
-
-fn operations(source: &Document, doc: &Value) -> Result<()> {
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let item_ptr = format!("/paths/{}", escape_segment(path));
-            if !item.is_object() {
-                return Err(source.error(&item_ptr, "a path item must be a mapping of methods", None));
-            }
-            if item.get("$ref").is_some() {
-                return Err(source.error(
-                    &format!("{item_ptr}/$ref"),
-                    "a path item given by `$ref` is not supported",
-                    Some("write the path item in place"),
-                ));
-            }
-            for method in walk::METHODS {
-                if let Some(op) = item.get(method) {
-                    operation(source, doc, path, &format!("{item_ptr}/{method}"), op, &mut ids)?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn operation(
-    source: &Document,
-    doc: &Value,
-    path: &str,
-    pointer: &str,
-    op: &Value,
-    ids: &mut BTreeMap<String, String>,
-) -> Result<()> {
-    if !op.is_object() {
-        return Err(source.error(
-            pointer,
-            "an operation must be a mapping",
-            Some("give it `operationId`, `parameters` and `responses` keys"),
-        ));
-    }
-    let id = operation_id(source, pointer, op, ids)?;
-    if !op.get("responses").is_some_and(Value::is_object) {
-        return Err(source.error(
-            pointer,
-            format!("`{id}` has no `responses` mapping"),
-            Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
-        ));
-    }
-    let path_pointer = format!("/paths/{}", escape_segment(path));
-    let mut path_params = BTreeSet::new();
-    for (owner, node) in [(path_pointer.clone(), doc.pointer(&path_pointer)), (pointer.to_string(), Some(op))] {
-        let Some(params) = node.and_then(|n| n.get("parameters")) else { continue };
-        let Some(params) = params.as_array() else {
-            return Err(source.error(
-                &format!("{owner}/parameters"),
-                "`parameters` must be a list",
-                Some("write each parameter as a list item (`- name: ...`)"),
-            ));
-        };
-        for (i, raw) in params.iter().enumerate() {
-            let (name, location) = parameter(source, path, &format!("{owner}/parameters/{i}"), walk::deref(doc, raw))?;
-            if location == "path" {
-                path_params.insert(name.to_string());
-            }
-        }
-    }
-    let template = crate::template::PathTemplate::parse(path)
-        .map_err(|message| source.error(&path_pointer, message, Some("write each parameter as `{name}`")))?;
-    match template.params().find(|name| !path_params.contains(*name)) {
-        Some(name) => Err(source.error(
-            pointer,
-            format!("the path `{path}` has `{{{name}}}` but `{id}` declares no path parameter `{name}`"),
-            Some(&format!("add a parameter with `name: {name}` and `in: path`")),
+    const IN_SCHEMA: [&str; 8] =
+        ["/schema", "/schemas/", "/properties/", "/items", "/allOf/", "/oneOf/", "/anyOf/", "/additionalProperties"];
+    match refs.iter().find(|(pointer, target)| {
+        IN_SCHEMA.iter().any(|k| pointer.contains(k)) && !target.starts_with("#/components/schemas/")
+    }) {
+        Some((pointer, target)) => Err(source.error(
+            &format!("{pointer}/$ref"),
+            format!("`{target}` is used as a schema but does not point into `#/components/schemas`"),
+            Some("refer to a schema, e.g. `#/components/schemas/Thing`"),
         )),
         None => Ok(()),
     }
 }
 
-/// The operation's `operationId`, a non-empty string no other operation has (`ids` holds
-/// those seen so far, with their pointers).
-fn operation_id(source: &Document, pointer: &str, op: &Value, ids: &mut BTreeMap<String, String>) -> Result<String> {
-    let id = match op.get("operationId") {
-        Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
-        Some(_) => {
-            return Err(source.error(
-                &format!("{pointer}/operationId"),
-                "`operationId` must be a non-empty string",
-                Some("give it a name such as `getThings`: it names the Rust method"),
-            ));
+/// What the generator needs of each operation beyond [`check`](mod@crate::check)'s rules (a
+/// unique `operationId`, well-formed parameters, the path template): `responses`, which
+/// OpenAPI 3.1 makes optional but the generator types the answer from, and parameters it can
+/// send.
+fn operations(source: &Document, doc: &Value) -> Result<()> {
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let item_ptr = format!("/paths/{}", escape_segment(path));
+        for method in walk::METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let pointer = format!("{item_ptr}/{method}");
+            if !op.get("responses").is_some_and(Value::is_object) {
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
+                return Err(source.error(
+                    &pointer,
+                    format!("`{id}` has no `responses` mapping"),
+                    Some("add `responses:` with at least one status, e.g. `'200': {description: OK}`"),
+                ));
+            }
+            for (owner, node) in [(&item_ptr, item), (&pointer, op)] {
+                let params = node.get("parameters").and_then(Value::as_array).into_iter().flatten();
+                for (i, raw) in params.enumerate() {
+                    sendable(source, &format!("{owner}/parameters/{i}"), walk::deref(doc, raw))?;
+                }
+            }
         }
-        None => {
-            return Err(source.error(
-                pointer,
-                "the operation has no `operationId`",
-                Some("add an `operationId` (for example `getThings`): it names the Rust method"),
-            ));
-        }
-    };
-    if let Some(first) = ids.insert(id.clone(), pointer.to_string()) {
-        return Err(source.error(
-            &format!("{pointer}/operationId"),
-            format!("duplicate operationId `{id}`"),
-            Some(&format!("it is also the operationId at {first}; operationIds must be unique")),
-        ));
     }
-    Ok(id)
+    Ok(())
 }
 
-/// One parameter (`p`, at `at`, resolved) of an operation on `path`: its name and location,
-/// once it has both, a supported location and a schema, and a path parameter appears in the
-/// path.
-fn parameter<'a>(source: &Document, path: &str, at: &str, p: &'a Value) -> Result<(&'a str, &'a str)> {
-    let Some(name) = p.get("name").and_then(Value::as_str) else {
-        return Err(source.error(at, "the parameter has no `name`", Some("add `name:`")));
-    };
-    let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-    if !LOCATIONS.contains(&location) {
-        return Err(source.error(
-            at,
-            format!("parameter `{name}` has `in: {location}`"),
-            Some("`in` is one of path, query, header (cookie is not supported)"),
-        ));
-    }
-    if location == "cookie" {
+/// A parameter (`p`, at `at`, resolved) the generator can send: not a cookie, and typed by a
+/// `schema` rather than `content`.
+fn sendable(source: &Document, at: &str, p: &Value) -> Result<()> {
+    let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+    if p.get("in").and_then(Value::as_str) == Some("cookie") {
         return Err(source.error(
             at,
             format!("cookie parameter `{name}` is not supported"),
@@ -370,19 +205,11 @@ fn parameter<'a>(source: &Document, path: &str, at: &str, p: &'a Value) -> Resul
         ));
     }
     if p.get("schema").is_none() {
-        let fix = if p.get("content").is_some() {
-            "parameters described with `content` are not supported; use `schema`"
-        } else {
-            "add a `schema` (for example `{type: string}`)"
-        };
-        return Err(source.error(at, format!("parameter `{name}` has no `schema`"), Some(fix)));
-    }
-    if location == "path" && !path.contains(&format!("{{{name}}}")) {
         return Err(source.error(
             at,
-            format!("path parameter `{name}` does not appear in the path `{path}`"),
-            Some(&format!("add `{{{name}}}` to the path, or make it a query parameter")),
+            format!("parameter `{name}` has no `schema`"),
+            Some("parameters described with `content` are not supported; use `schema`"),
         ));
     }
-    Ok((name, location))
+    Ok(())
 }

@@ -19,7 +19,8 @@ pub struct OperationRef {
     pub pointer: String,
 }
 
-/// Every operation, in document order of paths and [`METHODS`] order within a path.
+/// Every operation, by path (in the order `serde_json` keeps keys: sorted, not as written) and
+/// in [`METHODS`] order within a path.
 pub fn operations(doc: &Value) -> Vec<OperationRef> {
     let mut out = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
@@ -38,9 +39,64 @@ pub fn operations(doc: &Value) -> Vec<OperationRef> {
     out
 }
 
+/// Where the client-wide parameters are listed (a Speakeasy extension).
+pub const GLOBALS: &str = "/x-speakeasy-globals/parameters";
+
+/// The parameters listed in `x-speakeasy-globals` (the client sets them once, for every
+/// request), each resolved, with its index in the list.
+pub fn global_parameters(doc: &Value) -> impl Iterator<Item = (usize, &Value)> {
+    at(doc, GLOBALS).and_then(Value::as_array).into_iter().flatten().map(|p| deref(doc, p)).enumerate()
+}
+
 /// Follows a local `$ref` (`#/components/...`) to its target, once.
 pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    doc.pointer(reference.strip_prefix('#')?)
+    at(doc, reference.strip_prefix('#')?)
+}
+
+/// The node at JSON pointer `pointer` below `node`: [`Value::pointer`], which allocates two
+/// strings per segment, without allocating (the walks look up every schema root this way).
+pub fn at<'a>(node: &'a Value, pointer: &str) -> Option<&'a Value> {
+    segments(pointer)?.try_fold(node, |node, segment| match node {
+        Value::Object(map) => map.get(segment.as_ref()),
+        Value::Array(list) => index(&segment).and_then(|i| list.get(i)),
+        _ => None,
+    })
+}
+
+/// [`at`] for changing the node: [`Value::pointer_mut`] without allocating.
+pub fn at_mut<'a>(node: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    segments(pointer)?.try_fold(node, |node, segment| match node {
+        Value::Object(map) => map.get_mut(segment.as_ref()),
+        Value::Array(list) => index(&segment).and_then(|i| list.get_mut(i)),
+        _ => None,
+    })
+}
+
+/// The unescaped segments of a JSON pointer (`""` has none), or `None` when it does not start
+/// with `/`.
+fn segments(pointer: &str) -> Option<impl Iterator<Item = std::borrow::Cow<'_, str>>> {
+    let rest = match pointer {
+        "" => None,
+        _ => Some(pointer.strip_prefix('/')?),
+    };
+    Some(rest.into_iter().flat_map(|rest| rest.split('/')).map(unescape))
+}
+
+/// One pointer segment with `~1` and `~0` read back (`/` and `~`).
+fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+    match segment.contains('~') {
+        true => std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~")),
+        false => std::borrow::Cow::Borrowed(segment),
+    }
+}
+
+/// A list index as JSON pointers write it (no sign, no leading zero).
+fn index(segment: &str) -> Option<usize> {
+    match segment.as_bytes() {
+        [b'0'] => Some(0),
+        [b'1'..=b'9', ..] => segment.parse().ok(),
+        _ => None,
+    }
 }
 
 /// Follows `$ref`s until a node without one (at most 32 hops, so a cycle cannot hang).
@@ -123,7 +179,7 @@ fn media_schemas(node: &Value, owner: &str, out: &mut Vec<String>) {
 /// its new sub-schemas are visited too.
 pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     for mut root in schema_roots(doc) {
-        if let Some(node) = doc.pointer_mut(&root) {
+        if let Some(node) = at_mut(doc, &root) {
             walk_schema(node, &mut root, f);
         }
     }
@@ -133,7 +189,7 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String,
 /// pointer: [`for_each_schema`] without changing anything.
 pub fn visit_schemas(doc: &Value, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
     for mut root in schema_roots(doc) {
-        if let Some(node) = doc.pointer(&root) {
+        if let Some(node) = at(doc, &root) {
             visit_schema(node, &mut root, f);
         }
     }
@@ -151,42 +207,6 @@ fn push_segment(pointer: &mut String, segment: &str) {
     }
 }
 
-/// [`visit_schemas`] below one node, with one pointer buffer for the walk.
-fn visit_schema(node: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &Map<String, Value>)) {
-    let Some(map) = node.as_object() else { return };
-    f(pointer, map);
-    let length = pointer.len();
-    let mut visit = |child: &Value, key: &str, name: Option<&str>, pointer: &mut String| {
-        push_segment(pointer, key);
-        if let Some(name) = name {
-            push_segment(pointer, name);
-        }
-        visit_schema(child, pointer, f);
-        pointer.truncate(length);
-    };
-    for key in SCHEMA_MAPS {
-        for (name, child) in map.get(key).and_then(Value::as_object).into_iter().flatten() {
-            visit(child, key, Some(name), pointer);
-        }
-    }
-    for key in SCHEMA_LISTS {
-        for (i, child) in map.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            visit(child, key, Some(&i.to_string()), pointer);
-        }
-    }
-    for key in SCHEMA_SINGLES {
-        match map.get(key) {
-            Some(Value::Array(items)) => {
-                for (i, child) in items.iter().enumerate() {
-                    visit(child, key, Some(&i.to_string()), pointer);
-                }
-            }
-            Some(child @ Value::Object(_)) => visit(child, key, None, pointer),
-            _ => {}
-        }
-    }
-}
-
 /// Keys whose value is a map of sub-schemas.
 const SCHEMA_MAPS: [&str; 4] = ["properties", "patternProperties", "$defs", "definitions"];
 /// Keys whose value is a list of sub-schemas.
@@ -194,38 +214,66 @@ const SCHEMA_LISTS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];
 /// Keys whose value is one sub-schema.
 const SCHEMA_SINGLES: [&str; 4] = ["items", "additionalProperties", "not", "contains"];
 
-/// [`for_each_schema`] below one node, with one pointer buffer for the walk.
-fn walk_schema(node: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let Some(map) = node.as_object_mut() else { return };
-    f(pointer, map);
-    let length = pointer.len();
-    let mut walk = |child: &mut Value, key: &str, name: Option<&str>, pointer: &mut String| {
-        push_segment(pointer, key);
-        if let Some(name) = name {
-            push_segment(pointer, name);
-        }
-        walk_schema(child, pointer, f);
-        pointer.truncate(length);
-    };
-    for key in SCHEMA_MAPS {
-        for (name, child) in map.get_mut(key).and_then(Value::as_object_mut).into_iter().flatten() {
-            walk(child, key, Some(name), pointer);
-        }
-    }
-    for key in SCHEMA_LISTS {
-        for (i, child) in map.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
-            walk(child, key, Some(&i.to_string()), pointer);
-        }
-    }
-    for key in SCHEMA_SINGLES {
-        match map.get_mut(key) {
-            Some(Value::Array(items)) => {
-                for (i, child) in items.iter_mut().enumerate() {
-                    walk(child, key, Some(&i.to_string()), pointer);
+/// The walk below one schema, written once for shared and for mutable access: `$name(node,
+/// pointer, f)` calls `f` on `node` and then on its sub-schemas (the keys below, in their
+/// order), with one pointer buffer for the whole walk.
+macro_rules! schema_walk {
+    ($name:ident, $value:ty, $map:ty, $as_object:ident, $as_array:ident, $get:ident, $iter:ident) => {
+        fn $name(node: $value, pointer: &mut String, f: &mut dyn FnMut(&str, $map)) {
+            let Some(map) = node.$as_object() else { return };
+            f(pointer, map);
+            let length = pointer.len();
+            let mut down = |child: $value, key: &str, name: Sub<'_>, pointer: &mut String| {
+                push_segment(pointer, key);
+                name.push_to(pointer);
+                $name(child, pointer, f);
+                pointer.truncate(length);
+            };
+            for key in SCHEMA_MAPS {
+                for (name, child) in map.$get(key).and_then(Value::$as_object).into_iter().flatten() {
+                    down(child, key, Sub::Name(name), pointer);
                 }
             }
-            Some(child @ Value::Object(_)) => walk(child, key, None, pointer),
-            _ => {}
+            for key in SCHEMA_LISTS {
+                for (i, child) in map.$get(key).and_then(Value::$as_array).into_iter().flatten().enumerate() {
+                    down(child, key, Sub::Index(i), pointer);
+                }
+            }
+            for key in SCHEMA_SINGLES {
+                match map.$get(key) {
+                    Some(Value::Array(items)) => {
+                        for (i, child) in items.$iter().enumerate() {
+                            down(child, key, Sub::Index(i), pointer);
+                        }
+                    }
+                    Some(child @ Value::Object(_)) => down(child, key, Sub::None, pointer),
+                    _ => {}
+                }
+            }
+        }
+    };
+}
+
+schema_walk!(visit_schema, &Value, &Map<String, Value>, as_object, as_array, get, iter);
+schema_walk!(walk_schema, &mut Value, &mut Map<String, Value>, as_object_mut, as_array_mut, get_mut, iter_mut);
+
+/// What follows a sub-schema's key in its pointer: a property name, a list index, or nothing.
+#[derive(Clone, Copy)]
+enum Sub<'a> {
+    Name(&'a str),
+    Index(usize),
+    None,
+}
+
+impl Sub<'_> {
+    fn push_to(self, pointer: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Sub::Name(name) => push_segment(pointer, name),
+            Sub::Index(i) => {
+                let _ = write!(pointer, "/{i}");
+            }
+            Sub::None => {}
         }
     }
 }

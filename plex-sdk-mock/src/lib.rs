@@ -44,7 +44,6 @@
 
 #![deny(missing_docs)]
 
-mod encode;
 mod example;
 // The document's prose names URLs bare.
 #[rustfmt::skip]
@@ -54,10 +53,10 @@ mod route;
 mod server;
 mod when;
 
-#[doc(hidden)]
-pub use encode::Style;
 pub use example::{Example, skipped_examples};
 pub use generated::*;
+#[doc(hidden)]
+pub use plex_sdk::encode::Style;
 pub use route::{Operation, Route};
 pub use server::{PlexMock, ScopedMock, Unmet};
 pub use when::{Then, Times, When};

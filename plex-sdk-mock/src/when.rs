@@ -10,9 +10,9 @@ use std::time::Duration;
 use serde::Serialize;
 use wiremock::{Match, ResponseTemplate};
 
-use crate::encode::{self, Style};
 use crate::route::{BodyMatch, Operation, RequestMatch};
 use crate::{PlexMock, ScopedMock};
+use plex_sdk::encode::{self, Style};
 
 /// The requests of operation `O` a mock will answer: all of them at first, narrowed by the
 /// generated methods of its parameters (`.butler_task(ButlerTask::BackupDatabase)`) and body.
@@ -84,7 +84,9 @@ impl<'m, O: Operation> When<'m, O> {
     /// Narrows to query parameter `name` at `value`.
     #[doc(hidden)]
     pub fn query_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: Style, bool_int: bool) -> Self {
-        self.request.add_query(encode::query(name, value, style, bool_int));
+        let mut pairs = Vec::new();
+        encode::query(&mut pairs, name, value, style, bool_int);
+        self.request.add_query(pairs);
         self
     }
 
@@ -105,7 +107,9 @@ impl<'m, O: Operation> When<'m, O> {
     /// Narrows to a form body with `value`'s pairs.
     #[doc(hidden)]
     pub fn form_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        self.request.body = Some(BodyMatch::Form(encode::query("", value, Style::Form, false)));
+        let mut pairs = Vec::new();
+        encode::query(&mut pairs, "", value, Style::Form, false);
+        self.request.body = Some(BodyMatch::Form(pairs));
         self
     }
 

@@ -2,6 +2,10 @@
 //! `form` (exploded or not) and `deepObject` in the query string and form bodies. Values go
 //! through serde, so a generated enum is written as its wire value and a model as its
 //! properties; a `BoolInt` parameter writes `true`/`false` as `1`/`0`.
+//!
+//! Public but hidden: `plex-sdk-mock` writes the values it expects with these same functions,
+//! so its matchers expect exactly what the SDK sends. (The generated conformance suite works
+//! the wire forms out on its own, from the document's rules, to catch a bug in this module.)
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -22,7 +26,8 @@ pub enum Style {
 /// Characters kept as they are in a path segment (RFC 3986 unreserved).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
+/// `value` as JSON (`null` when serde cannot write it).
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -37,13 +42,13 @@ fn scalar(value: &Value, bool_int: bool) -> String {
 }
 
 /// A value in `simple` style (headers): lists and objects comma-separated.
-pub(crate) fn simple<T: Serialize + ?Sized>(value: &T, bool_int: bool) -> String {
+pub fn simple<T: Serialize + ?Sized>(value: &T, bool_int: bool) -> String {
     flat(&to_value(value), bool_int, &|s| s.to_string())
 }
 
 /// A path parameter's value: `simple` style, each item percent-encoded (a list of ids is
 /// `1,2,3`).
-pub(crate) fn path_value<T: Serialize + ?Sized>(value: &T) -> String {
+pub fn path_value<T: Serialize + ?Sized>(value: &T) -> String {
     flat(&to_value(value), false, &|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
 }
 
@@ -62,7 +67,7 @@ fn flat(value: &Value, bool_int: bool, encode: &dyn Fn(&str) -> String) -> Strin
 
 /// Appends the pairs of query parameter `name` (unencoded: the URL builder encodes them).
 /// `None` and `null` add nothing.
-pub(crate) fn query<T: Serialize + ?Sized>(
+pub fn query<T: Serialize + ?Sized>(
     out: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
@@ -147,6 +152,7 @@ mod tests {
         assert_eq!(path_value("a b/c?d"), "a%20b%2Fc%3Fd");
         assert_eq!(path_value(&[1, 2, 3]), "1,2,3");
         assert_eq!(path_value(&["a,b", "c"]), "a%2Cb,c");
+        assert_eq!(path_value("é"), "%C3%A9");
     }
 
     #[test]

@@ -46,7 +46,8 @@
 
 mod binary;
 mod client;
-mod encode;
+#[doc(hidden)]
+pub mod encode;
 mod error;
 #[rustfmt::skip]
 mod generated;

@@ -81,6 +81,14 @@ fn fast_retries() -> RetryConfig {
     }
 }
 
+/// A server that answers `verb at` with `answer` and expects exactly one such call (checked
+/// when it drops).
+async fn serving_once(verb: &str, at: &str, answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb)).and(path(at)).respond_with(answer).expect(1).mount(&server).await;
+    server
+}
+
 async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.expect("request recording is on")
 }
@@ -129,13 +137,8 @@ fn assert_no_token(text: &str) {
 
 #[tokio::test]
 async fn get_tasks_sends_get_butler_with_json_accept() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(TASKS_BODY, "application/json"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server =
+        serving_once("GET", "/butler", ResponseTemplate::new(200).set_body_raw(TASKS_BODY, "application/json")).await;
 
     client_for(&server).butler().get_tasks().await.unwrap();
 
@@ -144,13 +147,7 @@ async fn get_tasks_sends_get_butler_with_json_accept() {
 
 #[tokio::test]
 async fn start_tasks_sends_post_butler_with_json_or_html_accept() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("POST", "/butler", ResponseTemplate::new(200)).await;
 
     client_for(&server).butler().start_tasks().await.unwrap();
 
@@ -159,13 +156,7 @@ async fn start_tasks_sends_post_butler_with_json_or_html_accept() {
 
 #[tokio::test]
 async fn stop_tasks_sends_delete_butler_with_json_or_html_accept() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("DELETE", "/butler", ResponseTemplate::new(200)).await;
 
     client_for(&server).butler().stop_tasks().await.unwrap();
 
@@ -174,13 +165,7 @@ async fn stop_tasks_sends_delete_butler_with_json_or_html_accept() {
 
 #[tokio::test]
 async fn start_task_sends_post_butler_task_with_json_or_html_accept() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler/RefreshLocalMedia"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("POST", "/butler/RefreshLocalMedia", ResponseTemplate::new(200)).await;
 
     let status = client_for(&server).butler().start_task(ButlerTask::RefreshLocalMedia).await.unwrap();
 
@@ -190,13 +175,7 @@ async fn start_task_sends_post_butler_task_with_json_or_html_accept() {
 
 #[tokio::test]
 async fn stop_task_sends_delete_butler_task_with_json_or_html_accept() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler/CleanOldBundles"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("DELETE", "/butler/CleanOldBundles", ResponseTemplate::new(200)).await;
 
     client_for(&server).butler().stop_task(ButlerTask::CleanOldBundles).await.unwrap();
 
@@ -205,13 +184,8 @@ async fn stop_task_sends_delete_butler_task_with_json_or_html_accept() {
 
 #[tokio::test]
 async fn every_global_header_is_sent_on_every_operation() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server =
+        serving_once("GET", "/butler", ResponseTemplate::new(200).set_body_raw("{}", "application/json")).await;
     for (verb, route) in [
         ("POST", "/butler"),
         ("DELETE", "/butler"),
@@ -291,13 +265,7 @@ async fn unset_globals_and_missing_token_are_not_sent() {
 
 #[tokio::test]
 async fn server_url_with_path_prefix_and_trailing_slash_is_honoured() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/plex/butler/OptimizeDatabase"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("DELETE", "/plex/butler/OptimizeDatabase", ResponseTemplate::new(200)).await;
     let client = PlexClient::builder().server_url(format!("{}/plex/", server.uri())).token(TOKEN).build().unwrap();
     assert_eq!(client.base_url(), format!("{}/plex", server.uri()));
 
@@ -542,13 +510,7 @@ async fn mount_flaky_get_tasks(server: &MockServer, failures: u64) {
 
 #[tokio::test]
 async fn server_error_without_retries_is_sent_once() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("POST", "/butler", ResponseTemplate::new(500).set_body_string("boom")).await;
 
     let err = client_for(&server).butler().start_tasks().await.unwrap_err();
 
@@ -591,13 +553,7 @@ async fn client_level_retries_recover_after_two_server_errors() {
 
 #[tokio::test]
 async fn per_call_retries_take_precedence_over_client_retries() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("DELETE", "/butler", ResponseTemplate::new(503)).await;
     let client = PlexClient::builder().server_url(server.uri()).token(TOKEN).retries(fast_retries()).build().unwrap();
     // A budget of zero allows no retry at all.
     let no_retry = fast_retries().max_elapsed_time(Duration::ZERO);
@@ -627,13 +583,7 @@ async fn exhausted_retries_return_the_last_server_error() {
 
 #[tokio::test]
 async fn client_errors_are_not_retried() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/butler/LoudnessAnalysis"))
-        .respond_with(ResponseTemplate::new(404))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_once("DELETE", "/butler/LoudnessAnalysis", ResponseTemplate::new(404)).await;
 
     let err =
         client_for(&server).butler().stop_task(ButlerTask::LoudnessAnalysis).retries(fast_retries()).await.unwrap_err();
@@ -643,13 +593,8 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn decode_errors_are_not_retried() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server =
+        serving_once("GET", "/butler", ResponseTemplate::new(200).set_body_raw("[]", "application/json")).await;
 
     let err = client_for(&server).butler().get_tasks().retries(fast_retries()).await.unwrap_err();
 
@@ -908,13 +853,8 @@ fn server_templates_produce_the_expected_urls() {
 
 #[tokio::test]
 async fn host_port_server_template_reaches_the_server() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(TASKS_BODY, "application/json"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server =
+        serving_once("GET", "/butler", ResponseTemplate::new(200).set_body_raw(TASKS_BODY, "application/json")).await;
     let port = server.address().port();
     let client = PlexClient::builder()
         .server(Server::HostPort { protocol: "http".into(), host: "127.0.0.1".into(), port })
@@ -936,13 +876,8 @@ async fn host_port_server_template_reaches_the_server() {
 #[tokio::test]
 async fn from_env_reads_server_url_token_and_client_identifier() {
     const VARS: [&str; 3] = ["PLEX_SERVER_URL", "PLEX_TOKEN", "PLEX_CLIENT_IDENTIFIER"];
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/butler"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server =
+        serving_once("GET", "/butler", ResponseTemplate::new(200).set_body_raw("{}", "application/json")).await;
 
     // SAFETY: no other test in this binary reads or writes these variables.
     unsafe {

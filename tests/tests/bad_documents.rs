@@ -25,7 +25,7 @@ use std::time::Duration;
 use plex_codegen::changelog::Classification;
 use plex_codegen::{Document, Error};
 
-/// How long one document may take (the progenitor culprit search runs progenitor repeatedly).
+/// How long one document may take (finding the schema typify fails on runs typify repeatedly).
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The tag generated unless the document's first line is `# tag: <name>`.

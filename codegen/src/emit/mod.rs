@@ -186,15 +186,8 @@ fn model_roots(api: &Api) -> std::collections::BTreeMap<String, std::collections
         .iter()
         .map(|tag| {
             let mut names = std::collections::BTreeSet::new();
-            for op in &tag.operations {
-                let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
-                let success = match &op.success {
-                    crate::model::Success::Json { ty } => Some(ty),
-                    _ => None,
-                };
-                for ty in types.chain(success) {
-                    names.extend(crate::types::models_in(&ty.rust));
-                }
+            for ty in tag.operations.iter().flat_map(|op| op.types()) {
+                names.extend(crate::types::models_in(&ty.rust));
             }
             (tag.module.clone(), names)
         })

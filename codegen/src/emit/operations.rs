@@ -328,7 +328,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let type_name = format_ident!("{}", tag.type_name);
     let tag_doc = doc_lines(if tag.description.is_empty() { &tag.name } else { &tag.description });
     let accessor_doc = format!("The `{}` operations of this server.", tag.name);
-    let uses_models = tag.operations.iter().any(uses_models);
+    let uses_models = tag.operations.iter().any(Operation::uses_models);
     let models = if uses_models {
         quote! { use super::models; }
     } else {
@@ -359,13 +359,4 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
 
         #( #items )*
     })
-}
-
-fn uses_models(op: &Operation) -> bool {
-    let types = op.params.iter().map(|p| &p.ty.rust).chain(op.body.iter().map(|b| &b.ty.rust));
-    let success = match &op.success {
-        Success::Json { ty } => Some(&ty.rust),
-        _ => None,
-    };
-    types.chain(success).any(|t| t.contains("models"))
 }

@@ -91,7 +91,7 @@ pub fn build(doc: &Value, models: &BTreeSet<String>) -> Examples {
 }
 
 /// The examples that responses give for a JSON body whose schema is a `$ref`, by that
-/// reference, in document order (one walk for every model).
+/// reference, in [`walk::operations`] order (one walk for every model).
 fn response_examples(doc: &Value) -> std::collections::BTreeMap<&str, Vec<(String, &Value)>> {
     let mut out: std::collections::BTreeMap<&str, Vec<(String, &Value)>> = std::collections::BTreeMap::new();
     for op in walk::operations(doc) {

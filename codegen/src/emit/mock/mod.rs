@@ -99,7 +99,7 @@ fn tag_module(tag: &Tag) -> TokenStream {
     );
     let methods: Vec<TokenStream> = tag.operations.iter().map(|op| accessor_method(tag, op)).collect();
     let items: Vec<TokenStream> = tag.operations.iter().map(|op| op_items(tag, op)).collect();
-    let models = if tag.operations.iter().any(uses_models) {
+    let models = if tag.operations.iter().any(Operation::uses_models) {
         quote! { use plex_sdk::models; }
     } else {
         quote! {}
@@ -373,15 +373,6 @@ pub fn status_name(code: u16) -> String {
         other => return format!("status_{other}"),
     };
     name.to_string()
-}
-
-fn uses_models(op: &Operation) -> bool {
-    let types = op.params.iter().map(|p| &p.ty.rust).chain(op.body.iter().map(|b| &b.ty.rust));
-    let success = match &op.success {
-        Success::Json { ty } => Some(&ty.rust),
-        _ => None,
-    };
-    types.chain(success).any(|t| t.contains("models"))
 }
 
 #[cfg(test)]
