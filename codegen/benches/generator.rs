@@ -47,7 +47,47 @@ fn codegen_group(c: &mut Criterion, group: &str, spec: &Path) {
         b.iter(|| black_box(plex_codegen::generate_from_path(black_box(spec), &tags, "bench").unwrap()))
     });
     g.finish();
+    let (load, codegen) = fastest_in_turns(
+        10,
+        || drop(black_box(load::load(spec).unwrap())),
+        || drop(black_box(plex_codegen::generate_from_path(spec, &tags, "bench").unwrap())),
+    );
+    in_turns(&format!("{group}/codegen"), 10, load, codegen);
 }
+
+/// `a` and `b` run in turns, `rounds` times each: the fastest of each, in milliseconds. The
+/// host's speed drifts between criterion's blocks of samples; a ratio of two runs taken in
+/// turns is not skewed by it.
+fn fastest_in_turns(rounds: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let started = std::time::Instant::now();
+        f();
+        started.elapsed().as_secs_f64() * 1e3
+    };
+    (0..rounds).fold((f64::MAX, f64::MAX), |(best_a, best_b), _| (best_a.min(time(&mut a)), best_b.min(time(&mut b))))
+}
+
+/// Prints a measurement taken in turns with loading and adds it to
+/// `$CRITERION_HOME/in_turns.tsv`, which `cargo xtask bench` puts in BENCHMARKS.md.
+fn in_turns(id: &str, rounds: usize, load_ms: f64, measured_ms: f64) {
+    println!(
+        "{id}: taken in turns with loading, fastest of {rounds}: loading {load_ms:.1} ms, {measured_ms:.1} ms, {:.2}× loading",
+        measured_ms / load_ms
+    );
+    let home =
+        std::env::var_os("CRITERION_HOME").map(PathBuf::from).unwrap_or_else(|| workspace().join("target/criterion"));
+    let line = format!("{id}\t{rounds}\t{load_ms}\t{measured_ms}\n");
+    let written = std::fs::create_dir_all(&home).and_then(|()| {
+        use std::io::Write;
+        std::fs::OpenOptions::new().create(true).append(true).open(home.join(IN_TURNS))?.write_all(line.as_bytes())
+    });
+    if let Err(e) = written {
+        println!("{id}: not recorded in {}: {e}", home.display());
+    }
+}
+
+/// The file (under criterion's home) of the measurements taken in turns.
+const IN_TURNS: &str = "in_turns.tsv";
 
 fn codegen(c: &mut Criterion) {
     codegen_group(c, "codegen_spec", &workspace().join("spec/plex-api-spec.yaml"));
@@ -111,6 +151,9 @@ fn typify_floor(c: &mut Criterion, spec: &Path) {
     g.sampling_mode(SamplingMode::Flat).sample_size(20).measurement_time(Duration::from_secs(3));
     g.bench_function("typify_floor", |b| b.iter(|| black_box(models())));
     g.finish();
+    let (load, chain) =
+        fastest_in_turns(15, || drop(black_box(load::load(spec).unwrap())), || drop(black_box(models())));
+    in_turns("codegen_all_tags/typify_floor", 15, load, chain);
 }
 
 /// progenitor's whole client generation on the document as our pipeline normalises it (every
