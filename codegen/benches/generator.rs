@@ -136,11 +136,8 @@ fn format_only(c: &mut Criterion, spec: &Path) {
 /// never take less than parsing plus this row.
 fn typify_floor(c: &mut Criterion, spec: &Path) {
     let source = load::load(spec).unwrap();
-    let mut doc = source.value.clone();
-    let tags = plex_codegen::all_tags(&source);
-    plex_codegen::normalise::name_inline_schemas(&mut doc);
-    plex_codegen::select::select_tags(&source, &mut doc, &tags).expect("every tag selects");
-    plex_codegen::normalise::normalise(&mut doc);
+    let (doc, _) =
+        plex_codegen::normalised(&source, &plex_codegen::all_tags(&source)).expect("the document normalises");
     let models = || {
         let types = plex_codegen::types::Types::new(&source, &doc).expect("typify takes the document");
         let file: syn::File = syn::parse2(types.tokens()).expect("typify's output parses");
@@ -228,7 +225,7 @@ fn without_unsupported(doc: &mut Value) -> (usize, usize, usize) {
                 .filter(|(_, (name, location, style))| style == "deepObject" || (location != "path" && in_path(name)))
                 .map(|(i, _)| i)
                 .collect::<Vec<_>>();
-            let pointer = format!("/paths/{}/{method}/parameters", path.replace('~', "~0").replace('/', "~1"));
+            let pointer = format!("/paths/{}/{method}/parameters", load::escape_segment(path));
             dropped.push((pointer, drop));
         }
     }

@@ -69,18 +69,26 @@ pub struct Generation {
 pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<Generation> {
     let all = all_tags(source);
     let tags = if tags.is_empty() { all.as_slice() } else { tags };
-    let mut doc = source.value.clone();
+    let (doc, changes) = normalised(source, tags)?;
+    let mut types = types::Types::new(source, &doc)?;
+    let api = model::build(source, &doc, tags, &mut types)?;
+    let (files, mock_files) = emit::emit(&api, &doc, &types, spec_label)?;
+    Ok(Generation { files, mock_files, api, changes })
+}
+
+/// The steps before the model: `source` checked, its inline schemas named, `tags` selected,
+/// the selection validated for Rust and normalised. Returns the document typify reads and
+/// what the rules changed.
+pub fn normalised(source: &Document, tags: &[String]) -> Result<(serde_json::Value, Vec<Rewrite>)> {
     check::document(source)?;
+    let mut doc = source.value.clone();
     // Inline schemas are named on the whole document, before selection, so that a type's name
     // never depends on which tags are generated.
     let mut changes = normalise::name_inline_schemas(&mut doc);
     changes.extend(select::select_tags(source, &mut doc, tags)?);
     validate::validate(source, &doc)?;
     changes.extend(normalise::normalise(&mut doc));
-    let mut types = types::Types::new(source, &doc)?;
-    let api = model::build(source, &doc, tags, &mut types)?;
-    let (files, mock_files) = emit::emit(&api, &doc, &types, spec_label)?;
-    Ok(Generation { files, mock_files, api, changes })
+    Ok((doc, changes))
 }
 
 /// Every tag of `source` that has an operation, in the order the document declares them
