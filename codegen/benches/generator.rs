@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, black_box, criterion_group, criterion_main};
-use plex_codegen::changelog::{self, Classification, render};
-use plex_codegen::{load, surface};
+use plex_codegen::diff::{Classification, render, surface};
+use plex_codegen::openapi as load;
 use serde_json::{Map, Value, json};
 
 fn workspace() -> PathBuf {
@@ -136,10 +136,9 @@ fn format_only(c: &mut Criterion, spec: &Path) {
 /// never take less than parsing plus this row.
 fn typify_floor(c: &mut Criterion, spec: &Path) {
     let source = load::load(spec).unwrap();
-    let (doc, _) =
-        plex_codegen::normalised(&source, &plex_codegen::all_tags(&source)).expect("the document normalises");
+    let (doc, _) = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document normalises");
     let models = || {
-        let types = plex_codegen::types::Types::new(&source, &doc).expect("typify takes the document");
+        let types = plex_codegen::model::Types::new(&source, &doc).expect("typify takes the document");
         let file: syn::File = syn::parse2(types.tokens()).expect("typify's output parses");
         prettyplease::unparse(&file)
     };
@@ -160,9 +159,7 @@ fn typify_floor(c: &mut Criterion, spec: &Path) {
 /// name, so those are left out of its copy (the counts are printed). Printed as SKIPPED when progenitor refuses the document.
 fn progenitor_context(c: &mut Criterion, spec: &Path) {
     let source = load::load(spec).unwrap();
-    let mut doc = source.value.clone();
-    plex_codegen::normalise::name_inline_schemas(&mut doc);
-    plex_codegen::normalise::normalise(&mut doc);
+    let (mut doc, _) = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document prepares");
     let (params, bodies, answers) = without_unsupported(&mut doc);
     println!(
         "codegen_all_tags/progenitor: left out of progenitor's copy: {params} parameters (deepObject, or named like a path parameter), {bodies} bodies without a schema, {answers} responses (all but each operation's first success)"
@@ -413,13 +410,13 @@ fn scale(c: &mut Criterion) {
     g.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
     for (n, old, new) in &docs {
         let (old, new) = (surface::surface(old), surface::surface(new));
-        let log = changelog::diff(&old, &new, Classification::Upstream);
+        let log = plex_codegen::diff::diff(&old, &new, Classification::Upstream);
         // ~10% + 4% + 20% (overlapping) changed, 1% moved: a changelog with hundreds of entries at 10,000.
         assert!(log.entries.len() >= n / 5, "{} entries for {n} operations", log.entries.len());
         g.sample_size(if *n >= 10_000 { 10 } else { 20 });
         g.throughput(Throughput::Elements(*n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &(old, new), |b, (old, new)| {
-            b.iter(|| black_box(changelog::diff(old, new, Classification::Upstream)))
+            b.iter(|| black_box(plex_codegen::diff::diff(old, new, Classification::Upstream)))
         });
     }
     g.finish();

@@ -5,9 +5,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::changelog::Classification;
 use crate::error::Result;
-use crate::load::Document;
+use crate::openapi::{Document, unescape};
 
 /// The case of a derived name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,23 +22,6 @@ pub enum Case {
 /// classification of the changelog both name methods with it.
 pub fn method_name(operation_id: &str) -> String {
     operation_id.to_snake_case()
-}
-
-/// The method name a changelog shows for an operation, under `classification`: the one
-/// derivation both classifications go through.
-///
-/// - [`Classification::Rust`] names the method plex-sdk has: [`method_name`]
-///   (`get-users` → `get_users`).
-/// - [`Classification::Upstream`] names it as the upstream generator's published changelog
-///   does: the snake case of the operationId, except that an operationId written with dashes
-///   is kept as written (`get-users` stays `get-users`, as the changelog published for
-///   2025-11-30 shows for the four operations added that day).
-pub fn method_name_for(classification: Classification, operation_id: &str) -> String {
-    match classification {
-        Classification::Rust => method_name(operation_id),
-        Classification::Upstream if operation_id.contains('-') => operation_id.to_string(),
-        Classification::Upstream => operation_id.to_snake_case(),
-    }
 }
 
 /// The module and accessor name of a tag (`Library Playlists` → `library_playlists`).
@@ -106,6 +88,32 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The name typify gives the type of component schema `name` (`butler-task` → `ButlerTask`).
+pub fn component_type_name(name: &str) -> String {
+    name.to_upper_camel_case()
+}
+
+/// The name typify gives the type of the schema at `pointer` below `/components/schemas`:
+/// the component's, then each property's name (`items` adds `Item`, a map's values `Value`;
+/// composition members add nothing, as typify merges them). `None` outside components.
+pub fn type_name_at(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/schemas/")?;
+    let mut segments = rest.split('/').map(unescape);
+    let mut name = component_type_name(&segments.next()?);
+    while let Some(segment) = segments.next() {
+        match segment.as_ref() {
+            "properties" => name.push_str(&segments.next()?.to_upper_camel_case()),
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            "allOf" | "oneOf" | "anyOf" => {
+                segments.next();
+            }
+            _ => {}
+        }
+    }
+    Some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,15 +123,6 @@ mod tests {
         assert_eq!(method_name("getTasks"), "get_tasks");
         assert_eq!(method_name("get-users"), "get_users");
         assert_eq!(method_name("post-users-sign-in-data"), "post_users_sign_in_data");
-    }
-
-    #[test]
-    fn changelog_method_names_per_classification() {
-        assert_eq!(method_name_for(Classification::Rust, "get-users"), "get_users");
-        assert_eq!(method_name_for(Classification::Upstream, "get-users"), "get-users");
-        for classification in [Classification::Rust, Classification::Upstream] {
-            assert_eq!(method_name_for(classification, "getMetadataHubs"), "get_metadata_hubs");
-        }
     }
 
     #[test]

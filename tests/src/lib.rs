@@ -61,7 +61,7 @@ pub fn upstream_documents(shared: &Path) -> Vec<PathBuf> {
 pub fn generate_project_sdk() -> plex_codegen::Generation {
     let mut generation = plex_codegen::generate_from_path(&spec_path(), &[], SPEC_LABEL)
         .unwrap_or_else(|e| panic!("generating from spec/: {e}"));
-    let manifest = plex_codegen::features::manifest(&workspace_root().join("plex-sdk"), &generation.api)
+    let manifest = plex_codegen::emit::manifest(&workspace_root().join("plex-sdk"), &generation.api)
         .unwrap_or_else(|e| panic!("plex-sdk's manifest: {e}"));
     generation.files.push(manifest);
     generation

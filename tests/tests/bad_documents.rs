@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use plex_codegen::changelog::Classification;
+use plex_codegen::diff::Classification;
 use plex_codegen::{Document, Error};
 
 /// How long one document may take (finding the schema typify fails on runs typify repeatedly).
@@ -57,7 +57,7 @@ const CODEGEN_ONLY: &[(&str, &str)] = &[
 
 /// The good document the bad ones are compared with.
 fn good_document() -> Document {
-    plex_codegen::load::load(&plex_sdk_tests::spec_path()).expect("spec/ loads")
+    plex_codegen::openapi::load(&plex_sdk_tests::spec_path()).expect("spec/ loads")
 }
 
 fn corpus_dir() -> PathBuf {
@@ -149,7 +149,7 @@ fn guarded(command: impl FnOnce() -> plex_codegen::Result<()> + Send + 'static) 
 fn codegen(label: String, text: String) -> Outcome {
     guarded(move || {
         let tag = tag_of(&text);
-        let doc = plex_codegen::load::parse(label, text)?;
+        let doc = plex_codegen::openapi::parse(label, text)?;
         plex_codegen::generate(&doc, &[tag], "bad").map(|_| ())
     })
 }
@@ -166,7 +166,7 @@ const CHANGELOG_RUNS: [&str; 5] = [
 /// Loads `text` as `label` and runs one of [`CHANGELOG_RUNS`] with it.
 fn changelog(run: &'static str, label: String, text: String, good: Arc<Document>) -> Outcome {
     guarded(move || {
-        let bad = plex_codegen::load::parse(label, text)?;
+        let bad = plex_codegen::openapi::parse(label, text)?;
         let version = semver::Version::new(0, 1, 0);
         let (old, new) = match run.split_once(' ').map_or("", |(_, sides)| sides) {
             "bad → bad" => (&bad, &bad),
@@ -174,7 +174,7 @@ fn changelog(run: &'static str, label: String, text: String, good: Arc<Document>
             _ => (&*good, &bad),
         };
         if run.starts_with("breaking") {
-            plex_codegen::gate::breaking(old, new, &version, &version).map(|_| ())
+            plex_codegen::diff::gate::breaking(old, new, &version, &version).map(|_| ())
         } else {
             plex_codegen::changelog(old, new, Classification::Upstream).map(|_| ())
         }
@@ -365,7 +365,7 @@ fn good_documents_pass_the_checks() {
     }
     let mut failures = Vec::new();
     for path in &paths {
-        let checked = plex_codegen::load::load(path).and_then(|doc| plex_codegen::check(&doc));
+        let checked = plex_codegen::openapi::load(path).and_then(|doc| plex_codegen::openapi::check(&doc));
         if let Err(err) = checked {
             failures.push(err.report());
         }

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use plex_codegen::changelog::render::FlatEntry;
-use plex_codegen::changelog::{Changelog, Classification, render};
+use plex_codegen::diff::render::FlatEntry;
+use plex_codegen::diff::{Changelog, Classification, render};
 
 /// The SDK name the markdown of the fixture changelogs uses.
 const PREFIX: &str = "widget_sdk";
@@ -30,7 +30,7 @@ fn cases() -> Vec<String> {
 }
 
 fn load(path: &Path) -> plex_codegen::Document {
-    plex_codegen::load::load(path).unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
+    plex_codegen::openapi::load(path).unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
 }
 
 /// The changelog of two documents that must pass the checks.
@@ -201,8 +201,8 @@ fn butler_rename_from_our_own_spec_history() {
         old_text = old_text.replace(now, before);
     }
     assert_ne!(old_text, current, "the replacements changed the spec text");
-    let old = plex_codegen::load::parse("plex-api-spec.before-rename.yaml", old_text).expect("the old text parses");
-    let new = plex_codegen::load::parse(spec, current).expect("the spec parses");
+    let old = plex_codegen::openapi::parse("plex-api-spec.before-rename.yaml", old_text).expect("the old text parses");
+    let new = plex_codegen::openapi::parse(spec, current).expect("the spec parses");
 
     let upstream = changelog(&old, &new, Classification::Upstream);
     assert_eq!(

@@ -2,7 +2,7 @@
 //! of the changelog the upstream generator published for it (operations, paths, kinds and
 //! Breaking marks). Needs `../shared`; says it skipped without it.
 
-use plex_codegen::changelog::{Classification, render};
+use plex_codegen::diff::{Classification, render};
 
 #[test]
 fn reproduces_the_published_changelog() {
@@ -10,7 +10,7 @@ fn reproduces_the_published_changelog() {
         return;
     };
     let load = |name: &str| {
-        plex_codegen::load::load(&shared.join("plex-api-spec").join(name)).expect("upstream document loads")
+        plex_codegen::openapi::load(&shared.join("plex-api-spec").join(name)).expect("upstream document loads")
     };
     let old = load("plex-api-spec.2025-11-12.yaml");
     let new = load("plex-api-spec.2025-11-30.yaml");

@@ -3,7 +3,7 @@
 //! `cargo xtask codegen --check`).
 
 use plex_codegen::emit::mock;
-use plex_codegen::sync;
+use plex_codegen::emit::sync;
 use plex_sdk_tests::{generate_project_sdk, workspace_root};
 
 #[test]

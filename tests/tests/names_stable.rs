@@ -25,7 +25,7 @@ fn signatures(generation: &plex_codegen::Generation, tag: &str) -> BTreeMap<Stri
 
 /// The outline of each model, by name.
 fn models(generation: &plex_codegen::Generation) -> BTreeMap<String, String> {
-    let outline = plex_codegen::describe::describe(generation);
+    let outline = generation.describe();
     let section = outline.split("\nmodels:\n").nth(1).unwrap_or_default().to_string();
     let mut out = BTreeMap::new();
     let mut current: Option<(String, String)> = None;
@@ -44,7 +44,7 @@ fn models(generation: &plex_codegen::Generation) -> BTreeMap<String, String> {
 
 #[test]
 fn one_group_alone_and_the_whole_document_name_their_types_alike() {
-    let doc = plex_codegen::load::load(&spec_path()).expect("spec/ loads");
+    let doc = plex_codegen::openapi::load(&spec_path()).expect("spec/ loads");
     let whole = plex_codegen::generate(&doc, &[], SPEC_LABEL).expect("the whole document generates");
     let whole_models = models(&whole);
     for tag in ["Butler", "Library", "Hubs", "Authentication"] {

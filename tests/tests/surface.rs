@@ -6,13 +6,13 @@ use plex_sdk_tests::generate_project_sdk;
 #[test]
 fn sdk_surface() {
     let generation = generate_project_sdk();
-    insta::assert_snapshot!("sdk_surface", plex_codegen::describe::describe(&generation));
+    insta::assert_snapshot!("sdk_surface", generation.describe());
 }
 
 #[test]
 fn one_butler_task_enum_with_22_wire_names() {
     let generation = generate_project_sdk();
-    let outline = plex_codegen::describe::describe(&generation);
+    let outline = generation.describe();
     let enums: Vec<&str> = outline.lines().filter(|l| l.trim_start().starts_with("enum ButlerTask")).collect();
     assert_eq!(enums, ["  enum ButlerTask"], "exactly one task enum, shared by start_task and stop_task");
     let butler = generation.api.tags.iter().find(|t| t.name == "Butler").expect("Butler tag");
@@ -31,9 +31,9 @@ fn one_butler_task_enum_with_22_wire_names() {
 /// compare): every request and response tree of plex-sdk's document.
 #[test]
 fn spec_changelog_surface() {
-    let doc = plex_codegen::load::load(&plex_sdk_tests::spec_path()).expect("spec/ loads");
+    let doc = plex_codegen::openapi::load(&plex_sdk_tests::spec_path()).expect("spec/ loads");
     insta::assert_snapshot!(
         "spec_changelog_surface",
-        plex_codegen::surface::outline(&plex_codegen::surface::surface(&doc.value))
+        plex_codegen::diff::surface::outline(&plex_codegen::diff::surface::surface(&doc.value))
     );
 }

@@ -6,7 +6,7 @@
 //! - the two older documents give the same Butler API as `spec/` (after the documented
 //!   `task` → `butlerTask` rename of 2025-11-30).
 
-use plex_codegen::changelog::Classification;
+use plex_codegen::diff::Classification;
 use plex_sdk_tests::{SPEC_LABEL, generate_project_sdk, shared_dir, spec_path, upstream_documents, workspace_root};
 
 const NEWEST: &str = "plex-api-spec.2026-01-10.yaml";
@@ -19,13 +19,13 @@ fn load(path: &std::path::Path, rename_task: bool) -> plex_codegen::Document {
         assert_ne!(renamed, text, "{}: the `task` parameter was expected", path.display());
         text = renamed;
     }
-    plex_codegen::load::parse(path, text).unwrap_or_else(|e| panic!("the loader rejects {}: {e}", path.display()))
+    plex_codegen::openapi::parse(path, text).unwrap_or_else(|e| panic!("the loader rejects {}: {e}", path.display()))
 }
 
 fn outline(doc: &plex_codegen::Document, tags: &[String]) -> (String, String) {
     let generation = plex_codegen::generate(doc, tags, SPEC_LABEL)
         .unwrap_or_else(|e| panic!("the pipeline rejects {}: {}", doc.file.display(), e.report()));
-    (plex_codegen::describe::describe(&generation), plex_codegen::summary(&generation.api))
+    (generation.describe(), plex_codegen::summary(&generation.api))
 }
 
 /// The `(method, path)` rows of the table in `spec/DEVIATIONS.md`.
@@ -47,7 +47,7 @@ fn spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only(
         return;
     };
     let upstream = load(&shared.join("plex-api-spec").join(NEWEST), false);
-    let ours = plex_codegen::load::load(&spec_path()).expect("spec/ loads");
+    let ours = plex_codegen::openapi::load(&spec_path()).expect("spec/ loads");
     let changelog =
         plex_codegen::changelog(&upstream, &ours, Classification::Rust).expect("both documents pass the checks");
     let found: Vec<(String, String)> = changelog
@@ -65,7 +65,7 @@ fn spec_differs_from_the_newest_upstream_document_by_the_listed_deviations_only(
     );
     eprintln!("upstream {NEWEST} → spec/: {} deviations, as listed", found.len());
     let (theirs, summary) = outline(&upstream, &[]);
-    assert_eq!(plex_codegen::describe::describe(&generate_project_sdk()), theirs, "the SDK outlines differ");
+    assert_eq!(generate_project_sdk().describe(), theirs, "the SDK outlines differ");
     eprintln!("{NEWEST}: {summary}, the same SDK as spec/");
 }
 
@@ -88,7 +88,7 @@ fn older_upstream_documents_give_the_same_butler_api() {
         return;
     };
     let butler = vec!["Butler".to_string()];
-    let ours = outline(&plex_codegen::load::load(&spec_path()).expect("spec/ loads"), &butler).0;
+    let ours = outline(&plex_codegen::openapi::load(&spec_path()).expect("spec/ loads"), &butler).0;
     for path in upstream_documents(&shared).iter().filter(|p| !p.ends_with(NEWEST)) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let (theirs, _) = outline(&load(path, name.contains("2025-11-12")), &butler);

@@ -42,8 +42,8 @@ fn butler_rename(root: &Path) -> anyhow::Result<Case> {
     }
     Ok(Case {
         name: "butler-rename".into(),
-        old: plex_codegen::load::parse("spec/plex-api-spec.before-rename.yaml", old)?,
-        new: plex_codegen::load::parse(crate::release::SPEC, current)?,
+        old: plex_codegen::openapi::parse("spec/plex-api-spec.before-rename.yaml", old)?,
+        new: plex_codegen::openapi::parse(crate::release::SPEC, current)?,
         tags: vec!["Butler".to_string()],
     })
 }
@@ -61,7 +61,7 @@ pub fn cases(root: &Path) -> anyhow::Result<Vec<Case>> {
     let mut cases = Vec::new();
     for name in names {
         let load = |side: &str| -> anyhow::Result<Document> {
-            let doc = plex_codegen::load::load(&dir.join(&name).join(format!("{side}.yaml")))?;
+            let doc = plex_codegen::openapi::load(&dir.join(&name).join(format!("{side}.yaml")))?;
             Ok(doc)
         };
         let (old, new) = (load("old")?, load("new")?);

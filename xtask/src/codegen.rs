@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use plex_codegen::sync::{self, Drift};
+use plex_codegen::emit::sync::{self, Drift};
 
 /// What the command was asked.
 pub struct Options {
@@ -23,10 +23,10 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
         .strip_prefix(root)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default());
-    let source = plex_codegen::load::load(&spec_path)?;
+    let source = plex_codegen::openapi::load(&spec_path)?;
     let tags = if options.tags.is_empty() { plex_codegen::all_tags(&source) } else { options.tags.clone() };
     let mut generation = plex_codegen::generate(&source, &tags, &label)?;
-    let manifest = plex_codegen::features::manifest(&root.join("plex-sdk"), &generation.api)?;
+    let manifest = plex_codegen::emit::manifest(&root.join("plex-sdk"), &generation.api)?;
     generation.files.push(manifest);
     if options.explain {
         for change in &generation.changes {
@@ -92,9 +92,9 @@ fn write(root: &Path, generation: &plex_codegen::Generation) -> anyhow::Result<E
 
 /// Generates every tag of `spec` and writes it as a crate that builds on its own to `out`.
 pub fn write_crate(root: &Path, spec: &Path, out: &Path) -> anyhow::Result<()> {
-    let source = plex_codegen::load::load(spec)?;
+    let source = plex_codegen::openapi::load(spec)?;
     let mut generation = plex_codegen::generate(&source, &[], "bench")?;
-    generation.files.push(plex_codegen::features::manifest(&root.join("plex-sdk"), &generation.api)?);
+    generation.files.push(plex_codegen::emit::manifest(&root.join("plex-sdk"), &generation.api)?);
     write_standalone(root, out, &generation.files).map(|_| ())
 }
 

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
-use plex_codegen::changelog::render;
-use plex_codegen::gate::{Bump, breaking};
+use plex_codegen::diff::gate::{Bump, breaking};
+use plex_codegen::diff::render;
 
 const SPEC: &str = "spec/plex-api-spec.yaml";
 const MANIFEST: &str = "plex-sdk/Cargo.toml";
@@ -45,8 +45,8 @@ fn name(bump: Bump) -> &'static str {
 
 pub fn run(root: &Path, base: &str) -> anyhow::Result<ExitCode> {
     let old_text = git_show(root, base, SPEC)?;
-    let old = plex_codegen::load::parse(format!("{SPEC}@{base}"), old_text)?;
-    let new = plex_codegen::load::load(&root.join(SPEC))?;
+    let old = plex_codegen::openapi::parse(format!("{SPEC}@{base}"), old_text)?;
+    let new = plex_codegen::openapi::load(&root.join(SPEC))?;
     let old_version = version_of(&git_show(root, base, MANIFEST)?, &format!("{MANIFEST}@{base}"))?;
     let new_version = version_of(&std::fs::read_to_string(root.join(MANIFEST))?, MANIFEST)?;
     let (changelog, verdict) = breaking(&old, &new, &old_version, &new_version)?;

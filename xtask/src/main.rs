@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plex_codegen::changelog::{Classification, render};
+use plex_codegen::diff::{Classification, render};
 
 mod bench;
 mod cases;
@@ -135,8 +135,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Changelog { old, new, prefix, format, rust } => {
             let classification = if rust { Classification::Rust } else { Classification::Upstream };
-            let old = plex_codegen::load::load(&old)?;
-            let new = plex_codegen::load::load(&new)?;
+            let old = plex_codegen::openapi::load(&old)?;
+            let new = plex_codegen::openapi::load(&new)?;
             let changelog = plex_codegen::changelog(&old, &new, classification)?;
             match format {
                 Format::Markdown => print!("{}", render::markdown(&changelog, &prefix, "Rust")),

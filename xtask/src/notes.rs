@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use anyhow::bail;
-use plex_codegen::changelog::{Change, ChangeKind, Changelog, Classification, EntryKind, Side, TypeChange};
-use plex_codegen::surface::REQUEST_BODY;
+use plex_codegen::diff::surface::REQUEST_BODY;
+use plex_codegen::diff::{Change, ChangeKind, Changelog, Classification, EntryKind, Side, TypeChange};
 
 /// The Keep a Changelog sections release notes use, in the order they are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -225,7 +225,7 @@ fn inside_a_new_type(change: &Change, all: &[Change]) -> bool {
 
 /// Every line of the notes for `changelog`, breaking ones first in each section.
 pub fn lines(changelog: &Changelog) -> Vec<Line> {
-    let breaks = |side: Side, change: &Change| plex_codegen::changelog::is_breaking(Classification::Rust, side, change);
+    let breaks = |side: Side, change: &Change| plex_codegen::diff::is_breaking(Classification::Rust, side, change);
     let mut lines = Vec::new();
     for entry in &changelog.entries {
         let name = method(&entry.operation);
@@ -276,7 +276,7 @@ pub fn model_types(files: &[plex_codegen::GeneratedFile]) -> std::collections::B
     files
         .iter()
         .filter(|f| f.path.ends_with(".rs") && f.path.contains("models"))
-        .flat_map(|f| plex_codegen::describe::model_type_names(&f.contents))
+        .flat_map(|f| plex_codegen::emit::model_type_names(&f.contents))
         .collect()
 }
 

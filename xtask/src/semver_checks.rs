@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use plex_codegen::Document;
-use plex_codegen::changelog::{Classification, render};
+use plex_codegen::diff::{Classification, render};
 use serde_json::Value;
 
 use crate::cases::{Case, cases};
@@ -77,7 +77,7 @@ fn plex_shaped(fixture: &Value, spec: &Value) -> Value {
 }
 
 fn reparse(label: String, value: &Value) -> anyhow::Result<Document> {
-    Ok(plex_codegen::load::parse(label, serde_json::to_string_pretty(value)?)?)
+    Ok(plex_codegen::openapi::parse(label, serde_json::to_string_pretty(value)?)?)
 }
 
 /// The version of the installed cargo-semver-checks, or `None` when it is not installed.
@@ -88,7 +88,7 @@ fn tool_version() -> Option<String> {
 
 /// The operation (`/paths/<path>/<method>`) a generator error points into, if any.
 fn failing_operation(error: &plex_codegen::Error) -> Option<(String, String)> {
-    let segments = plex_codegen::load::pointer_segments(&error.location()?.pointer);
+    let segments = plex_codegen::openapi::pointer_segments(&error.location()?.pointer);
     match segments.as_slice() {
         [paths, path, method, ..] if paths == "paths" => Some((path.clone(), method.clone())),
         _ => None,
@@ -143,7 +143,7 @@ fn generate(root: &Path, case: &Case, spec: &Value) -> anyhow::Result<Generated>
             bail!("generating {}: {report}", case.name);
         };
         for doc in &mut sides {
-            if let Some(item) = doc.pointer_mut(&format!("/paths/{}", plex_codegen::load::escape_segment(&path))) {
+            if let Some(item) = doc.pointer_mut(&format!("/paths/{}", plex_codegen::openapi::escape_segment(&path))) {
                 item.as_object_mut().map(|o| o.remove(&method));
             }
         }
@@ -187,7 +187,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         bail!("cargo-semver-checks is not installed: `cargo install cargo-semver-checks --locked`");
     };
     let started = Instant::now();
-    let spec = plex_codegen::load::load(&root.join(crate::release::SPEC))?.value;
+    let spec = plex_codegen::openapi::load(&root.join(crate::release::SPEC))?.value;
     let manifest = sdk_crate::manifest(root)?;
     let work = tempfile::Builder::new().prefix("plex-sdk-semver-").tempdir().context("making a temporary folder")?;
     let mut rows = Vec::new();

@@ -15,15 +15,15 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::GeneratedFile;
 use super::docs;
+use super::file::GeneratedFile;
 use super::models::ModelIndex;
 use crate::error::Result;
-use crate::load::escape_segment;
+use crate::model::TypeRef;
 use crate::model::{Api, BodyKind, Location, Operation, Param, Shape, Style, Success, Tag};
 use crate::names::ident;
-use crate::types::TypeRef;
-use crate::walk;
+use crate::openapi::escape_segment;
+use crate::openapi::walk;
 
 /// Where the suite goes in the generated crate.
 pub const PATH: &str = "tests/conformance/main.rs";
@@ -50,7 +50,7 @@ pub fn emit(api: &Api, index: &ModelIndex, doc: &Value, spec_label: &str) -> Res
         }
         out.push_str("}\n\n");
     }
-    super::format_source(PATH, spec_label, &out)
+    super::file::format_source(PATH, spec_label, &out)
 }
 
 /// The client-wide headers with their examples, and the client every test uses.
@@ -525,7 +525,7 @@ fn property<'a>(doc: &'a Value, schema: &'a Value, key: &str) -> Option<&'a Valu
 /// Whether `schema` (or the one schema of its `allOf`) is a `BoolInt`.
 fn is_bool_int(doc: &Value, schema: &Value) -> bool {
     let target = walk::deref(doc, schema);
-    crate::types::is_bool_int(target)
+    crate::model::is_bool_int(target)
         || target.get("allOf").and_then(Value::as_array).is_some_and(|m| m.len() == 1 && is_bool_int(doc, &m[0]))
 }
 

@@ -7,10 +7,10 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::GeneratedFile;
+use super::file::GeneratedFile;
 use super::models::ModelIndex;
+use crate::model::TypeRef;
 use crate::model::{Api, BodyKind, Location, Operation, Param, Shape, Success, Tag};
-use crate::types::TypeRef;
 
 /// Where docs.rs would put the crate's API pages.
 pub const DOCS_RS: &str = "https://docs.rs/plex-sdk/latest/plex_sdk";

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc_lines;
+use super::file::doc_lines;
 use crate::model::Api;
 
 /// The client-wide header that identifies the client (a random one is made when unset).

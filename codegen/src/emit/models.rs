@@ -546,7 +546,11 @@ impl OpenEnum {
 /// Formats the models file (see [`super::format_syn_file`]), each `open_enum!` laid out a
 /// variant per line, as rustfmt lays out an enum (prettyplease prints a macro's input as one
 /// paragraph of tokens, so a changed value would rewrap the whole enum in a diff).
-pub fn format_models(path: &str, spec_label: &str, mut file: syn::File) -> crate::error::Result<super::GeneratedFile> {
+pub fn format_models(
+    path: &str,
+    spec_label: &str,
+    mut file: syn::File,
+) -> crate::error::Result<super::file::GeneratedFile> {
     let mut layouts = Vec::new();
     for item in &mut file.items {
         let syn::Item::Macro(m) = item else { continue };
@@ -559,7 +563,7 @@ pub fn format_models(path: &str, spec_label: &str, mut file: syn::File) -> crate
         m.mac = syn::parse_quote!(#marker!());
         m.semi_token = Some(Default::default());
     }
-    let mut formatted = super::format_syn_file(path, spec_label, &file)?;
+    let mut formatted = super::file::format_syn_file(path, spec_label, &file)?;
     if !layouts.is_empty() {
         let mut layouts: BTreeMap<String, String> = layouts.into_iter().collect();
         let mut out = String::with_capacity(formatted.contents.len() + formatted.contents.len() / 4);

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
-use super::doc_lines;
+use super::file::doc_lines;
 use crate::error::Result;
 use crate::model::{Body, BodyKind, Location, Operation, Param, Style, Success, Tag};
 use crate::names::ident;

@@ -10,9 +10,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::GeneratedFile;
 use super::conformance::{Arg, Sources, arg, call_expr, enum_uses};
 use super::docs;
+use super::file::GeneratedFile;
 use super::models::ModelIndex;
 use crate::error::Result;
 use crate::model::{Api, BodyKind, Location, Operation, Param, Shape, Success, Tag};
@@ -47,7 +47,7 @@ pub fn emit(api: &Api, index: &ModelIndex, doc: &Value, spec_label: &str) -> Res
         }
         out.push_str("}\n\n");
     }
-    super::format_source(PATH, spec_label, &out)
+    super::file::format_source(PATH, spec_label, &out)
 }
 
 /// `p`, a list in the path holding only its first item: Prism 5 crashes (the whole server)

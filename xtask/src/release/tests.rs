@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plex_codegen::changelog::{Change, ChangeKind, Entry, Side, SideEntry};
+use plex_codegen::diff::{Change, ChangeKind, Entry, Side, SideEntry};
 
 use super::*;
 
@@ -33,7 +33,7 @@ fn entry(kind: EntryKind, changes: Vec<(Side, ChangeKind)>) -> Entry {
         .map(|(side, kind)| SideEntry {
             side,
             path: "request".into(),
-            breaking: plex_codegen::changelog::rust_breaking(side, kind),
+            breaking: plex_codegen::diff::rust_breaking(side, kind),
             changes: vec![Change { path: vec!["request".into(), "x".into()], kind }],
         })
         .collect();

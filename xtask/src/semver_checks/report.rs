@@ -180,7 +180,7 @@ pub fn markdown(rows: &[Row], tool_version: &str) -> String {
          (`/butler/{task}` → `/butler/{butlerTask}`), it generates plex-sdk before and after,\n\
          runs `cargo semver-checks check-release --release-type minor` on the two copies (as\n\
          1.0.0 crates, so only what needs a new major version fails), and compares that verdict\n\
-         with the Rust classification of `plex_codegen::changelog` (what `cargo xtask breaking`\n\
+         with the Rust classification of `plex_codegen::diff` (what `cargo xtask breaking`\n\
          and `cargo xtask release` use). The fixtures get spec/'s client-wide headers, servers and\n\
          token scheme, which the hand-written runtime needs; nothing else of theirs changes.\n\n",
     );

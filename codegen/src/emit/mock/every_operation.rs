@@ -9,11 +9,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::emit::{GeneratedFile, format_file};
+use crate::emit::file::{GeneratedFile, format_file};
 use crate::model::{Api, BodyKind, Operation, Param, Shape, Success, Tag};
 use crate::names::ident;
-use crate::normalise::is_json;
-use crate::walk;
+use crate::openapi::is_json;
+use crate::openapi::walk;
 
 /// The path of the generated test, relative to the mock crate.
 pub const PATH: &str = "tests/every_operation/main.rs";

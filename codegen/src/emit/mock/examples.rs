@@ -13,10 +13,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::load::escape_segment;
 use crate::model::sample;
-use crate::normalise::is_json;
-use crate::walk;
+use crate::openapi::escape_segment;
+use crate::openapi::is_json;
+use crate::openapi::walk;
 
 /// One model's example.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub fn build(doc: &Value, models: &BTreeSet<String>) -> Examples {
     let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
     let by_reference = response_examples(doc);
     for (name, schema) in schemas {
-        let model = crate::types::component_type_name(name);
+        let model = crate::names::component_type_name(name);
         if !models.contains(&model) {
             continue;
         }

@@ -12,11 +12,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{GeneratedFile, doc_lines, format_file};
+use super::file::{GeneratedFile, doc_lines, format_file};
 use crate::error::Result;
 use crate::model::{Api, BodyKind, Location, Operation, Param, ResponseDoc, Style, Success, Tag};
 use crate::names::ident;
-use crate::normalise::is_json;
+use crate::openapi::is_json;
 
 /// The crate the mock files belong to (relative to the workspace).
 pub const CRATE_DIR: &str = "plex-sdk-mock";

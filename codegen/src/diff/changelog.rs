@@ -14,19 +14,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub mod render;
-
-use crate::surface::{Field, Node, NodeType, REQUEST_BODY, Surface};
-
-/// Which callers "breaking" is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Classification {
-    /// As the upstream SDK generator marks changes (its users are Python, TypeScript... callers).
-    Upstream,
-    /// What breaks code that calls plex-sdk (Rust's type system and semver rules).
-    Rust,
-}
+use super::classification::Classification;
+use super::surface::{Field, Node, NodeType, REQUEST_BODY, Surface};
 
 /// Which tree a change is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -80,7 +69,7 @@ pub enum TypeChange {
     /// the names of its existing values are the same).
     ValuesAdded {
         /// The enum is used only in responses, in both documents
-        /// ([`crate::surface::Node::response_only`]).
+        /// ([`super::surface::Node::response_only`]).
         response_only: bool,
     },
     /// An enum lost values and nothing else about it changed.
@@ -209,8 +198,8 @@ pub fn diff(old: &Surface, new: &Surface, classification: Classification) -> Cha
 
 /// The request and response lines of one operation present in both surfaces.
 fn diff_operation(
-    before: &crate::surface::OperationSurface,
-    after: &crate::surface::OperationSurface,
+    before: &super::surface::OperationSurface,
+    after: &super::surface::OperationSurface,
     classification: Classification,
 ) -> Vec<SideEntry> {
     let mut sides = Vec::new();
@@ -523,9 +512,10 @@ pub fn common_path(side: Side, changes: &[Change]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::classification::method_name_for;
+    use super::super::surface::field_name;
     use super::*;
-    use crate::names::{group_name, method_name_for};
-    use crate::surface::field_name;
+    use crate::names::group_name;
 
     fn change(path: &str, kind: ChangeKind) -> Change {
         Change { path: path.split('.').map(str::to_string).collect(), kind }
@@ -617,7 +607,11 @@ mod tests {
         params[0]["schema"] = serde_json::json!({ "type": "string" });
         params[1]["schema"] = serde_json::json!({ "type": "integer", "format": "int32" });
         params[2]["schema"]["enum"] = serde_json::json!(["x"]);
-        let log = diff(&crate::surface::surface(&doc), &crate::surface::surface(&after), Classification::Upstream);
+        let log = diff(
+            &super::super::surface::surface(&doc),
+            &super::super::surface::surface(&after),
+            Classification::Upstream,
+        );
         let changes = &log.entries[0].sides[0].changes;
         let kind = |p: &str| changes.iter().find(|c| c.path.join(".") == p).map(|c| c.kind);
         assert_eq!(kind("request.untyped"), Some(ChangeKind::Type(TypeChange::GainedType)));

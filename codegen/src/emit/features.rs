@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::emit::GeneratedFile;
+use super::file::GeneratedFile;
 use crate::model::Api;
 
 const BEGIN: &str = "# @generated groups begin: `cargo xtask codegen` writes these lines; do not edit.";

@@ -14,7 +14,8 @@ use serde_json::{Map, Value, json};
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::error::{Error, Result};
-use crate::load::{Document, escape_segment};
+use crate::names::{Case, component_type_name, ident, type_name_at};
+use crate::openapi::{Document, escape_segment, last_segment, walk};
 
 /// The Rust type of a schema, as the emitter writes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,41 +80,15 @@ pub fn is_bool_int(schema: &Value) -> bool {
         && meaning.is_some_and(|m| m.len() == 2 && m[0] == json!(false) && m[1] == json!(true))
 }
 
-/// The name typify gives the type of component schema `name` (`butler-task` → `ButlerTask`).
-pub fn component_type_name(name: &str) -> String {
-    heck::ToUpperCamelCase::to_upper_camel_case(name)
-}
-
-/// The name typify gives the type of the schema at `pointer` below `/components/schemas`:
-/// the component's, then each property's name (`items` adds `Item`, a map's values `Value`;
-/// composition members add nothing, as typify merges them). `None` outside components.
-pub fn type_name_at(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/components/schemas/")?;
-    let mut segments = rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~"));
-    let mut name = component_type_name(&segments.next()?);
-    while let Some(segment) = segments.next() {
-        match segment.as_str() {
-            "properties" => name.push_str(&heck::ToUpperCamelCase::to_upper_camel_case(segments.next()?.as_str())),
-            "items" => name.push_str("Item"),
-            "additionalProperties" => name.push_str("Value"),
-            "allOf" | "oneOf" | "anyOf" => {
-                segments.next();
-            }
-            _ => {}
-        }
-    }
-    Some(name)
-}
-
 /// The types of the schemas that say `additionalProperties: true`, or merge one that does
 /// (`allOf`): the document expects fields it does not list, so even `strict` must not refuse
 /// them.
 pub fn open_objects(doc: &Value) -> BTreeSet<String> {
     let open = |schema: &Value| schema.get("additionalProperties") == Some(&Value::Bool(true));
     let mut names = BTreeSet::new();
-    crate::walk::visit_schemas(doc, &mut |pointer, schema| {
+    walk::visit_schemas(doc, &mut |pointer, schema| {
         let members = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
-        let merged = members.map(|m| crate::walk::deref(doc, m)).any(open);
+        let merged = members.map(|m| walk::deref(doc, m)).any(open);
         let itself = schema.get("additionalProperties") == Some(&Value::Bool(true));
         if (merged || itself)
             && let Some(name) = type_name_at(pointer)
@@ -139,7 +114,7 @@ pub fn is_integer_enum(schema: &Value) -> bool {
 /// (`TV_SHOW` → `TvShow`) when they are all usable, else from the values (`Value1`,
 /// `ValueMinus1`).
 fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) -> Result<TokenStream> {
-    let ident = crate::names::ident(&crate::names::derive(source, pointer, name, crate::names::Case::Camel)?);
+    let type_ident = ident(&crate::names::derive(source, pointer, name, Case::Camel)?);
     let values: Vec<i64> = schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_i64).collect();
     let by_value = || values.iter().map(|v| format!("Value{}", v.to_string().replace('-', "Minus"))).collect();
     let named: Option<Vec<String>> = schema
@@ -149,15 +124,13 @@ fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) ->
         .and_then(|names| {
             names
                 .iter()
-                .map(|n| {
-                    n.as_str().and_then(|n| crate::names::derive(source, pointer, n, crate::names::Case::Camel).ok())
-                })
+                .map(|n| n.as_str().and_then(|n| crate::names::derive(source, pointer, n, Case::Camel).ok()))
                 .collect()
         })
         .filter(|names: &Vec<String>| names.iter().collect::<BTreeSet<_>>().len() == names.len());
     let variants: Vec<String> = named.unwrap_or_else(by_value);
     let variants = variants.iter().zip(&values).map(|(variant, value)| {
-        let variant = crate::names::ident(variant);
+        let variant = ident(variant);
         let magnitude = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
         if *value < 0 {
             quote::quote! { #variant = -#magnitude }
@@ -169,7 +142,7 @@ fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) ->
     let docs = description.iter().flat_map(|d| d.lines().map(|l| format!(" {l}")));
     Ok(quote::quote! {
         #(#[doc = #docs])*
-        pub enum #ident { #(#variants),* }
+        pub enum #type_ident { #(#variants),* }
     })
 }
 
@@ -320,13 +293,13 @@ fn schema_typify_fails_on(
 
 /// The names of the component schemas `reference` reaches, itself included.
 fn reach(doc: &Value, reference: &str, reached: &mut BTreeSet<String>) {
-    let name = reference.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
-    if !reached.insert(name) {
+    let name = last_segment(reference);
+    if !reached.insert(name.into_owned()) {
         return;
     }
-    let Some(node) = crate::walk::resolve(doc, reference) else { return };
+    let Some(node) = walk::resolve(doc, reference) else { return };
     let mut refs = Vec::new();
-    crate::walk::refs_below(node, "", &mut refs);
+    walk::refs_below(node, "", &mut refs);
     for (_, r) in refs {
         reach(doc, &r, reached);
     }
@@ -353,7 +326,7 @@ pub fn to_json_schema(schema: &Value) -> Value {
             }
             for key in ["description", "title"] {
                 if let Some(Value::String(text)) = out.get(key) {
-                    let escaped = crate::model::escape_brackets(text);
+                    let escaped = super::text::escape_brackets(text);
                     out.insert(key.into(), Value::String(escaped));
                 }
             }
@@ -466,7 +439,7 @@ mod tests {
 
     #[test]
     fn integer_enums_take_their_names_from_the_document_or_their_values() {
-        let source = crate::load::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
+        let source = crate::openapi::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
         let render = |schema: Value| {
             let tokens = integer_enum(&source, "/components/schemas/Kind", "Kind", &schema).unwrap();
             let text = tokens.to_string();

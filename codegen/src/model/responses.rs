@@ -4,11 +4,13 @@
 
 use serde_json::Value;
 
-use crate::load::{Document, escape_segment};
-use crate::model::{ResponseDoc, Success, sample, text};
-use crate::normalise::is_json;
-use crate::types::{TypeRef, Types};
-use crate::walk;
+use super::api::{ResponseDoc, Success};
+use super::sample::sample;
+use super::text::text;
+use super::types::{TypeRef, Types};
+use crate::openapi::walk;
+use crate::openapi::{Document, escape_segment};
+use crate::openapi::{is_json, is_page};
 
 /// What [`build`] finds.
 pub struct Responses {
@@ -29,11 +31,6 @@ enum Kind {
     Text,
     Binary,
     Nothing,
-}
-
-/// Media types whose body is an HTML page of no interest (an error page, a confirmation).
-fn is_page(media: &str) -> bool {
-    media.starts_with("text/html")
 }
 
 fn kind_of(content: Option<&serde_json::Map<String, Value>>) -> (Kind, Option<String>) {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::pointer::{escape_segment, pointer_segments};
 use crate::error::{Error, Result, SourceLocation};
 
 /// A loaded document: its name, its source text and its parsed value.
@@ -273,23 +274,8 @@ fn yaml_to_json(value: serde_norway::Value) -> Value {
     }
 }
 
-/// Splits a JSON pointer into its unescaped segments.
-pub fn pointer_segments(pointer: &str) -> Vec<String> {
-    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
-}
-
-/// Escapes one segment for use in a JSON pointer.
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Best-effort: the 1-based line of the node at `pointer` in YAML or pretty-printed JSON text,
-/// found by following keys (and list items) at increasing indentation.
-pub fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
-    position_of_pointer(text, pointer).map(|p| p.0)
-}
-
-/// Best-effort: the 1-based line and column of the node at `pointer` (see [`line_of_pointer`]).
+/// Best-effort: the 1-based line and column of the node at `pointer` in YAML or pretty-printed
+/// JSON text, found by following keys (and list items) at increasing indentation.
 pub fn position_of_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
     if text.trim_start().starts_with('{') { json_position(text, pointer) } else { yaml_position(text, pointer) }
 }
@@ -484,6 +470,10 @@ fn yaml_position(text: &str, pointer: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line_of_pointer(text: &str, pointer: &str) -> Option<usize> {
+        position_of_pointer(text, pointer).map(|p| p.0)
+    }
 
     const YAML: &str = "openapi: 3.1.1\npaths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          in: header\n";
 

@@ -7,13 +7,12 @@ use std::fmt::Write;
 
 use quote::ToTokens;
 
-use crate::Generation;
-use crate::emit::models::serde_rename;
-use crate::model::Success;
+use super::file::GeneratedFile;
+use super::models::serde_rename;
+use crate::model::{Api, Success};
 
-/// The outline of `generation`.
-pub fn describe(generation: &Generation) -> String {
-    let api = &generation.api;
+/// The outline of the SDK generated for `api` (`files` are its generated files).
+pub fn describe(api: &Api, files: &[GeneratedFile]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "token header: {}", api.token_header.as_deref().unwrap_or("(none)"));
     let _ = writeln!(out, "client headers:");
@@ -63,7 +62,7 @@ pub fn describe(generation: &Generation) -> String {
             let _ = writeln!(out, "    accept: {}", op.accept);
         }
     }
-    if let Some(models) = generation.files.iter().find(|f| f.path.ends_with("/models.rs")) {
+    if let Some(models) = files.iter().find(|f| f.path.ends_with("/models.rs")) {
         let _ = writeln!(out, "\nmodels:");
         if let Ok(file) = syn::parse_file(&models.contents) {
             // By name, so the outline does not depend on the order typify emits types in.
@@ -86,7 +85,7 @@ pub fn describe(generation: &Generation) -> String {
 
 /// A type as short text: `Option<Vec<Item>>` rather than `::std::option::Option<...>`.
 fn short_type(ty: &syn::Type) -> String {
-    crate::types::display_type(&ty.to_token_stream().to_string())
+    crate::model::display_type(&ty.to_token_stream().to_string())
 }
 
 fn describe_item(item: &syn::Item, out: &mut String) {

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::load::{Document, escape_segment, pointer_segments};
-use crate::normalise::Rewrite;
-use crate::walk;
+use super::rewrite::Rewrite;
+use crate::openapi::walk;
+use crate::openapi::{Document, escape_segment, pointer_segments};
 
 /// The tag names the document declares (in `tags`) or uses (on operations), sorted.
 pub fn known_tags(doc: &Value) -> Vec<String> {
@@ -124,7 +124,7 @@ mod tests {
     use serde_json::json;
 
     fn source() -> Document {
-        crate::load::parse("t.yaml", "openapi: 3.1.0\n".into()).unwrap()
+        crate::openapi::parse("t.yaml", "openapi: 3.1.0\n".into()).unwrap()
     }
 
     #[test]

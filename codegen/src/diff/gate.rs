@@ -4,8 +4,10 @@
 
 use semver::Version;
 
-use crate::changelog::{Changelog, Classification};
-use crate::{Document, Result};
+use super::changelog::Changelog;
+use super::classification::Classification;
+use crate::error::Result;
+use crate::openapi::Document;
 
 /// A version step, smallest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,8 +85,8 @@ pub fn breaking(
 
 #[cfg(test)]
 mod tests {
+    use super::super::changelog::{Entry, EntryKind};
     use super::*;
-    use crate::changelog::{Entry, EntryKind};
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

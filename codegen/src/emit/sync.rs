@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::emit::GeneratedFile;
+use super::file::GeneratedFile;
 
 /// The folder of the crate that generated Rust belongs to (relative to it).
 pub const GENERATED_DIR: &str = "src/generated";

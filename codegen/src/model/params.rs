@@ -4,11 +4,12 @@
 
 use serde_json::Value;
 
-use crate::load::{Document, escape_segment};
-use crate::model::{Location, Param, Shape, Style, text};
+use super::api::{Location, Param, Shape, Style};
+use super::text::text;
+use super::types::{TypeRef, Types};
 use crate::names::{self, Case};
-use crate::types::{TypeRef, Types};
-use crate::walk;
+use crate::openapi::walk;
+use crate::openapi::{Document, escape_segment};
 
 /// The parameters of operation `op` (globals already removed by the normaliser).
 pub fn build(
@@ -72,7 +73,7 @@ fn build_one(
     builder_name: &str,
     types: &mut Types,
 ) -> crate::Result<Param> {
-    let name = crate::model::name(p.get("name"));
+    let name = super::text::name(p.get("name"));
     let location = match p.get("in").and_then(Value::as_str) {
         Some("path") => Location::Path,
         Some("query") => Location::Query,
@@ -122,11 +123,11 @@ fn is_untyped(schema: &Value) -> bool {
 /// Whether `schema` (or what it refers to, or the one schema of its `allOf`) is a `BoolInt`.
 fn is_bool_int(doc: &Value, schema: &Value) -> bool {
     let target = walk::deref(doc, schema);
-    if crate::types::is_bool_int(target) {
+    if super::types::is_bool_int(target) {
         return true;
     }
     let members = target.get("allOf").and_then(Value::as_array);
-    members.is_some_and(|m| m.iter().any(|s| s.get("$ref").is_some() && crate::types::is_bool_int(walk::deref(doc, s))))
+    members.is_some_and(|m| m.iter().any(|s| s.get("$ref").is_some() && super::types::is_bool_int(walk::deref(doc, s))))
 }
 
 fn is_free_form(doc: &Value, schema: &Value) -> bool {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::load::escape_segment;
+use super::pointer::{escape_segment, unescape};
 
 /// The HTTP methods an OpenAPI path item can hold, in a fixed order.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -80,14 +80,6 @@ fn segments(pointer: &str) -> Option<impl Iterator<Item = std::borrow::Cow<'_, s
         _ => Some(pointer.strip_prefix('/')?),
     };
     Some(rest.into_iter().flat_map(|rest| rest.split('/')).map(unescape))
-}
-
-/// One pointer segment with `~1` and `~0` read back (`/` and `~`).
-fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    match segment.contains('~') {
-        true => std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~")),
-        false => std::borrow::Cow::Borrowed(segment),
-    }
 }
 
 /// A list index as JSON pointers write it (no sign, no leading zero).

@@ -9,79 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::Result;
-use crate::load::{Document, escape_segment};
-use crate::walk;
-
-/// Checks on the whole document, before tag selection (which relies on them): `info`, the
-/// keys of every path item, and every operation's `tags`.
-pub fn document(source: &Document) -> Result<()> {
-    let doc = &source.value;
-    match doc.get("info") {
-        Some(Value::Object(info)) => {
-            for field in ["title", "version"] {
-                if !info.get(field).is_some_and(Value::is_string) {
-                    return Err(source.error(
-                        "/info",
-                        format!("`info` has no `{field}` string"),
-                        Some(&format!("add `{field}:` under `info`")),
-                    ));
-                }
-            }
-        }
-        _ => {
-            return Err(source.error(
-                "",
-                "the document has no `info` mapping",
-                Some("add `info:` with a `title` and a `version`"),
-            ));
-        }
-    }
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Ok(()) };
-    for (path, item) in paths {
-        let item_ptr = format!("/paths/{}", escape_segment(path));
-        let Some(item) = item.as_object() else {
-            return Err(source.error(&item_ptr, "a path item must be a mapping of methods", None));
-        };
-        for (key, value) in item {
-            let at = format!("{item_ptr}/{}", escape_segment(key));
-            if key == "$ref" {
-                return Err(source.error(
-                    &at,
-                    "a path item given by `$ref` is not supported",
-                    Some("write the path item in place"),
-                ));
-            }
-            if walk::METHODS.contains(&key.as_str()) {
-                if let Some(tags) = value.get("tags") {
-                    let strings = tags.as_array().is_some_and(|l| l.iter().all(Value::is_string));
-                    if !strings {
-                        return Err(source.error(
-                            &format!("{at}/tags"),
-                            "`tags` must be a list of tag names",
-                            Some("write it as a list, e.g. `tags: [Things]`"),
-                        ));
-                    }
-                }
-                continue;
-            }
-            if walk::METHODS.contains(&key.to_ascii_lowercase().as_str()) {
-                return Err(source.error(
-                    &at,
-                    format!("`{key}` is not a method key: methods are lower case"),
-                    Some(&format!("write `{}:`", key.to_ascii_lowercase())),
-                ));
-            }
-            if !["parameters", "summary", "description", "servers"].contains(&key.as_str()) && !key.starts_with("x-") {
-                return Err(source.error(
-                    &at,
-                    format!("unknown key `{key}` in a path item"),
-                    Some("a path item holds methods (get, put, post, delete, ...), `parameters`, `summary`, `description`, `servers` and `x-` extensions"),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
+use crate::openapi::walk;
+use crate::openapi::{Document, escape_segment};
 
 /// Runs every generator check on `doc` (the selected document; `source` locates pointers in the
 /// file): it has `paths` to generate, its schema `$ref`s name components, its operations can be

@@ -13,14 +13,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
+use super::load::Document;
+use super::pointer::escape_segment;
+use super::template::PathTemplate;
+use super::walk;
 use crate::error::Result;
-use crate::load::{Document, escape_segment};
-use crate::template::PathTemplate;
-use crate::{validate, walk};
 
 /// Every whole-document check on `source`, in order; the first failure is returned.
 pub fn document(source: &Document) -> Result<()> {
-    validate::document(source)?;
+    structure(source)?;
     paths(source)?;
     let mut refs = Vec::new();
     walk::refs_below(&source.value, "", &mut refs);
@@ -358,12 +359,83 @@ fn template(source: &Document, path: &str, (pointer, id): (&str, &str), declared
     }
 }
 
+/// Checks on the whole document, before tag selection (which relies on them): `info`, the
+/// keys of every path item, and every operation's `tags`.
+fn structure(source: &Document) -> Result<()> {
+    let doc = &source.value;
+    match doc.get("info") {
+        Some(Value::Object(info)) => {
+            for field in ["title", "version"] {
+                if !info.get(field).is_some_and(Value::is_string) {
+                    return Err(source.error(
+                        "/info",
+                        format!("`info` has no `{field}` string"),
+                        Some(&format!("add `{field}:` under `info`")),
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(source.error(
+                "",
+                "the document has no `info` mapping",
+                Some("add `info:` with a `title` and a `version`"),
+            ));
+        }
+    }
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Ok(()) };
+    for (path, item) in paths {
+        let item_ptr = format!("/paths/{}", escape_segment(path));
+        let Some(item) = item.as_object() else {
+            return Err(source.error(&item_ptr, "a path item must be a mapping of methods", None));
+        };
+        for (key, value) in item {
+            let at = format!("{item_ptr}/{}", escape_segment(key));
+            if key == "$ref" {
+                return Err(source.error(
+                    &at,
+                    "a path item given by `$ref` is not supported",
+                    Some("write the path item in place"),
+                ));
+            }
+            if walk::METHODS.contains(&key.as_str()) {
+                if let Some(tags) = value.get("tags") {
+                    let strings = tags.as_array().is_some_and(|l| l.iter().all(Value::is_string));
+                    if !strings {
+                        return Err(source.error(
+                            &format!("{at}/tags"),
+                            "`tags` must be a list of tag names",
+                            Some("write it as a list, e.g. `tags: [Things]`"),
+                        ));
+                    }
+                }
+                continue;
+            }
+            if walk::METHODS.contains(&key.to_ascii_lowercase().as_str()) {
+                return Err(source.error(
+                    &at,
+                    format!("`{key}` is not a method key: methods are lower case"),
+                    Some(&format!("write `{}:`", key.to_ascii_lowercase())),
+                ));
+            }
+            if !["parameters", "summary", "description", "servers"].contains(&key.as_str()) && !key.starts_with("x-") {
+                return Err(source.error(
+                    &at,
+                    format!("unknown key `{key}` in a path item"),
+                    Some("a path item holds methods (get, put, post, delete, ...), `parameters`, `summary`, `description`, `servers` and `x-` extensions"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<()> {
-        document(&crate::load::parse("t.yaml", text.to_string())?)
+        document(&super::super::load::parse("t.yaml", text.to_string())?)
     }
 
     const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n";

@@ -22,9 +22,9 @@ use heck::ToSnakeCase;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::changelog::Classification;
+use super::classification::Classification;
 use crate::names;
-use crate::walk;
+use crate::openapi::walk;
 
 /// The kind of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -183,7 +183,7 @@ pub struct OperationSurface {
 impl OperationSurface {
     /// The method name under `classification` ([`names::method_name_for`]).
     pub fn method(&self, classification: Classification) -> String {
-        names::method_name_for(classification, &self.operation_id)
+        super::classification::method_name_for(classification, &self.operation_id)
     }
 
     /// `group.method` (or `method` for an untagged operation), under `classification`.
@@ -599,7 +599,7 @@ impl<'a> Builder<'a> {
 
 /// The raw parameters of an operation: the path item's, then the operation's own.
 fn parameters<'a>(doc: &'a Value, op: &walk::OperationRef, node: &'a Value) -> impl Iterator<Item = &'a Value> {
-    let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::load::escape_segment(&op.path)));
+    let path_params = doc.pointer(&format!("/paths/{}/parameters", crate::openapi::escape_segment(&op.path)));
     path_params
         .and_then(Value::as_array)
         .into_iter()

@@ -1,0 +1,13 @@
+//! Beside the generator, two documents compared: every operation's request and response trees
+//! ([`surface`]), their differences with what breaks marked by named rules ([`changelog`]), the
+//! changelog written out ([`render`]), and the semver bump a change needs ([`gate`]). It works
+//! on any document, unprepared: nothing here knows the model or the emitter.
+
+mod changelog;
+mod classification;
+pub mod gate;
+pub mod render;
+pub mod surface;
+
+pub use changelog::*;
+pub use classification::{Classification, method_name_for};
