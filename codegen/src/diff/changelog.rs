@@ -8,7 +8,7 @@
 //! published changelog `shared/changelogs/python-sdk.2025-12-01.md` for the documents of
 //! 2025-11-12 and 2025-11-30, and what issue 13 reports of upstream transitions held back
 //! from this project. Method names follow the classification
-//! ([`crate::names::method_name_for`]).
+//! ([`super::classification::method_name_for`]).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +16,8 @@ use serde::Serialize;
 
 use super::classification::Classification;
 use super::surface::{Field, Node, NodeType, REQUEST_BODY, Surface};
+use crate::error::Result;
+use crate::openapi::{self, Document};
 
 /// Which tree a change is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -158,6 +160,14 @@ impl Changelog {
             .collect();
         Changelog { classification: self.classification, entries }
     }
+}
+
+/// The changelog from document `old` to document `new`, after [`openapi::check`] on both (a
+/// broken document is refused with its located report).
+pub fn documents(old: &Document, new: &Document, classification: Classification) -> Result<Changelog> {
+    openapi::check(old)?;
+    openapi::check(new)?;
+    Ok(diff(&super::surface::surface(&old.value), &super::surface::surface(&new.value), classification))
 }
 
 /// Compares two surfaces.

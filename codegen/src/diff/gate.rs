@@ -78,7 +78,7 @@ pub fn breaking(
     old_version: &Version,
     new_version: &Version,
 ) -> Result<(Changelog, Verdict)> {
-    let changelog = crate::changelog(old, new, Classification::Rust)?;
+    let changelog = super::changelog::documents(old, new, Classification::Rust)?;
     let verdict = judge(&changelog, old_version, new_version);
     Ok((changelog, verdict))
 }

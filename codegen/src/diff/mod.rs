@@ -9,5 +9,8 @@ pub mod gate;
 pub mod render;
 pub mod surface;
 
-pub use changelog::*;
+pub use changelog::{
+    Change, ChangeKind, Changelog, Entry, EntryKind, Side, SideEntry, TypeChange, diff, documents, is_breaking,
+    rust_breaking,
+};
 pub use classification::{Classification, method_name_for};

@@ -3,7 +3,7 @@
 //! included, and the body) and a `response` tree (the first 2XX body). Field names are the
 //! snake case of the wire name (or of its `x-speakeasy-name-override`), which is how the
 //! published changelogs name them; method names depend on the classification
-//! ([`crate::names::method_name_for`]).
+//! ([`super::classification::method_name_for`]).
 //!
 //! Built straight from the loaded document (3.0 or 3.1, no normalisation needed): `$ref`s are
 //! followed, `allOf` is merged, `oneOf`/`anyOf` become unions, a 3.1 type list is reduced to
@@ -181,7 +181,7 @@ pub struct OperationSurface {
 }
 
 impl OperationSurface {
-    /// The method name under `classification` ([`names::method_name_for`]).
+    /// The method name under `classification` ([`super::classification::method_name_for`]).
     pub fn method(&self, classification: Classification) -> String {
         super::classification::method_name_for(classification, &self.operation_id)
     }

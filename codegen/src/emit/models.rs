@@ -1,4 +1,4 @@
-//! Post-processing of the models typify generated (see [`crate::types`]), on the syntax
+//! Post-processing of the models typify generated (see [`crate::model::Types`]), on the syntax
 //! tree: undocumented items get their wire name as doc, two fields whose wire names differ
 //! only in case get distinct Rust names, and boolean, integer and number fields decode
 //! through plex-sdk's lenient decoders.
@@ -543,7 +543,7 @@ impl OpenEnum {
     }
 }
 
-/// Formats the models file (see [`super::format_syn_file`]), each `open_enum!` laid out a
+/// Formats the models file (see [`super::file::format_syn_file`]), each `open_enum!` laid out a
 /// variant per line, as rustfmt lays out an enum (prettyplease prints a macro's input as one
 /// paragraph of tokens, so a changed value would rewrap the whole enum in a diff).
 pub fn format_models(

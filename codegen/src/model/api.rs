@@ -48,7 +48,7 @@ pub struct Tag {
     pub type_name: String,
     /// The tag's description.
     pub description: String,
-    /// Its operations, in [`walk::operations`] order (by path, then method).
+    /// Its operations, in [`crate::openapi::walk::operations`] order (by path, then method).
     pub operations: Vec<Operation>,
 }
 

@@ -11,8 +11,8 @@ mod text;
 mod types;
 
 pub use api::{Api, Body, BodyKind, Global, Location, Operation, Param, ResponseDoc, Shape, Style, Success, Tag};
-pub use operation::build;
 pub use types::Types;
 
+pub(crate) use operation::build;
 pub(crate) use sample::sample;
 pub(crate) use types::{TypeRef, display_type, is_bool_int, models_in, open_objects};

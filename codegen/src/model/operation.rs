@@ -13,7 +13,7 @@ use crate::openapi::{PathTemplate, is_json, walk};
 
 /// Builds the model from the normalised document (`doc`), for the tags in `tags`, asking
 /// `types` for every type.
-pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types) -> crate::Result<Api> {
+pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types) -> crate::error::Result<Api> {
     let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
         schemes
             .values()
@@ -40,7 +40,7 @@ pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types)
     })
 }
 
-fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> crate::Result<Tag> {
+fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> crate::error::Result<Tag> {
     let description = doc
         .get("tags")
         .and_then(Value::as_array)
@@ -73,7 +73,7 @@ fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> cr
     Ok(Tag { name: tag.to_string(), type_name, module, description, operations })
 }
 
-fn build_globals(source: &Document, doc: &Value) -> crate::Result<Vec<Global>> {
+fn build_globals(source: &Document, doc: &Value) -> crate::error::Result<Vec<Global>> {
     let mut out: Vec<Global> = Vec::new();
     for (i, p) in walk::global_parameters(doc) {
         let header = name(p.get("name"));
@@ -136,7 +136,7 @@ fn build_operation(
     op: &walk::OperationRef,
     node: &Value,
     types: &mut Types,
-) -> crate::Result<Operation> {
+) -> crate::error::Result<Operation> {
     let operation_id = node.get("operationId").and_then(Value::as_str).unwrap_or_default();
     let id_pointer = format!("{}/operationId", op.pointer);
     let method_name = names::derive(source, &id_pointer, &names::method_name(operation_id), Case::Snake)?;
@@ -183,7 +183,7 @@ fn build_body(
     node: &Value,
     builder_name: &str,
     types: &mut Types,
-) -> crate::Result<Option<Body>> {
+) -> crate::error::Result<Option<Body>> {
     let Some(raw) = node.get("requestBody") else { return Ok(None) };
     let body = walk::deref(doc, raw);
     let pointer = format!("{op_pointer}/requestBody");

@@ -18,7 +18,7 @@ pub fn build(
     op: &walk::OperationRef,
     builder_name: &str,
     types: &mut Types,
-) -> crate::Result<Vec<Param>> {
+) -> crate::error::Result<Vec<Param>> {
     let mut params: Vec<Param> = Vec::new();
     for (pointer, raw) in declared(doc, op) {
         let p = walk::deref(doc, raw);
@@ -72,7 +72,7 @@ fn build_one(
     p: &Value,
     builder_name: &str,
     types: &mut Types,
-) -> crate::Result<Param> {
+) -> crate::error::Result<Param> {
     let name = super::text::name(p.get("name"));
     let location = match p.get("in").and_then(Value::as_str) {
         Some("path") => Location::Path,
@@ -162,7 +162,13 @@ pub fn shape(doc: &Value, schema: &Value) -> Shape {
 
 /// The serialisation style: OpenAPI's defaults (`simple` in path and header, exploded `form`
 /// in the query), `explode` and `deepObject` as written.
-fn style(source: &Document, pointer: &str, p: &Value, location: Location, shape: &Shape) -> crate::Result<Style> {
+fn style(
+    source: &Document,
+    pointer: &str,
+    p: &Value,
+    location: Location,
+    shape: &Shape,
+) -> crate::error::Result<Style> {
     let explode = p.get("explode").and_then(Value::as_bool);
     let style = match (location, p.get("style").and_then(Value::as_str)) {
         (Location::Path | Location::Header, None | Some("simple")) => Style::Simple,

@@ -58,7 +58,7 @@ pub fn build(
     node: &Value,
     builder_name: &str,
     types: &mut Types,
-) -> crate::Result<Responses> {
+) -> crate::error::Result<Responses> {
     let mut docs = Vec::new();
     let mut successes: Vec<(u16, String, Kind, Option<String>)> = Vec::new();
     let mut other_media: Vec<String> = Vec::new();
@@ -99,7 +99,7 @@ fn success(
     builder_name: &str,
     successes: &[(u16, String, Kind, Option<String>)],
     types: &mut Types,
-) -> crate::Result<(Success, Option<String>)> {
+) -> crate::error::Result<(Success, Option<String>)> {
     let json: Vec<_> = successes
         .iter()
         .filter_map(|(_, status, k, media)| matches!(k, Kind::Json).then_some((status, media.clone()?)))

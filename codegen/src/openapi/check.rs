@@ -3,11 +3,11 @@
 //! its place (file, line, column, JSON pointer) like the generator's own checks.
 //!
 //! They are the generator's checks that do not depend on Rust or on the selected tags: the
-//! structure [`validate::document`] checks, `paths`, every `$ref` (local, resolving, a schema
-//! where a schema is expected), `$ref` cycles that never reach a value, and operations
-//! (a unique `operationId`, `parameters`, path templates against the declared path
-//! parameters). What only matters for emitting Rust (request bodies, cookie parameters, names
-//! that collide in Rust, ...) stays in [`validate`].
+//! structure (`info`, the keys of path items, `tags`), `paths`, every `$ref` (local, resolving,
+//! a schema where a schema is expected), `$ref` cycles that never reach a value, and
+//! operations (a unique `operationId`, `parameters`, path templates against the declared path
+//! parameters). What only matters for emitting Rust (`responses`, cookie and `content`
+//! parameters, names that collide in Rust, ...) is `prepare`'s validation.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

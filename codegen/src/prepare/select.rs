@@ -25,7 +25,7 @@ pub fn known_tags(doc: &Value) -> Vec<String> {
 
 /// Keeps the operations tagged with one of `tags` (exact names) and the components they
 /// reach. An unknown tag is an error that lists the known ones.
-pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate::Result<Vec<Rewrite>> {
+pub fn select_tags(source: &Document, doc: &mut Value, tags: &[String]) -> crate::error::Result<Vec<Rewrite>> {
     let known = known_tags(doc);
     for tag in tags {
         if !known.contains(tag) {

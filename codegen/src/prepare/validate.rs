@@ -1,7 +1,7 @@
 //! The generator's own checks: what a document may well say but the generator cannot turn
 //! into Rust, reported at its place (file, line, column, JSON pointer) with a reason and a fix
 //! instead of failing (or panicking) deep inside typify. They run on the selected part of a
-//! document, after [`check`](mod@crate::check) has passed on the whole of it, and hold only what
+//! document, after [`openapi::check`](crate::openapi::check) has passed on the whole of it, and hold only what
 //! matters for Rust: each rule of a well-formed document is in `check`, once.
 
 use std::collections::BTreeMap;
@@ -75,7 +75,7 @@ fn schema_names(source: &Document, doc: &Value) -> Result<()> {
 
 /// A `$ref` in place of a schema points into `#/components/schemas` (typify names a type after
 /// the component it refers to). That every `$ref` is local, resolves and does not loop is
-/// [`check`](mod@crate::check)'s, which has run on the whole document.
+/// [`openapi::check`](crate::openapi::check)'s, which has run on the whole document.
 fn schema_references(source: &Document, doc: &Value) -> Result<()> {
     let mut refs = Vec::new();
     walk::refs_below(doc, "", &mut refs);
@@ -93,7 +93,7 @@ fn schema_references(source: &Document, doc: &Value) -> Result<()> {
     }
 }
 
-/// What the generator needs of each operation beyond [`check`](mod@crate::check)'s rules (a
+/// What the generator needs of each operation beyond [`openapi::check`](crate::openapi::check)'s rules (a
 /// unique `operationId`, well-formed parameters, the path template): `responses`, which
 /// OpenAPI 3.1 makes optional but the generator types the answer from, and parameters it can
 /// send.

@@ -20,7 +20,7 @@ pub const PATH: &str = "tests/every_operation/main.rs";
 
 /// The test file. `doc` is the normalised document: a parameter example that does not fit its
 /// model's schema is replaced by a value made from the schema.
-pub fn emit(api: &Api, doc: &Value, spec_label: &str) -> crate::Result<GeneratedFile> {
+pub fn emit(api: &Api, doc: &Value, spec_label: &str) -> crate::error::Result<GeneratedFile> {
     let sources = crate::emit::conformance::Sources::new(doc);
     let modules = api.tags.iter().map(|tag| tag_tests(doc, &sources, tag));
     let tokens = quote! {

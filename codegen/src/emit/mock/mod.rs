@@ -3,8 +3,8 @@
 //! responder per documented status. The generic matching and answering lives in the crate's
 //! hand-written runtime (`When`, `Then`); a few lines are generated per operation.
 
-pub mod every_operation;
-pub mod examples;
+mod every_operation;
+mod examples;
 
 use std::collections::BTreeSet;
 
@@ -44,7 +44,7 @@ pub const GENERATED_DIRS: &[&str] = &["src/generated", "tests/every_operation"];
 
 /// Every file of the mock crate (paths relative to it), from the model and the normalised
 /// document `doc` (for the examples), `models` being the names of the generated models.
-pub fn emit(api: &Api, doc: &Value, models: &BTreeSet<String>, spec_label: &str) -> Result<Vec<GeneratedFile>> {
+pub(crate) fn emit(api: &Api, doc: &Value, models: &BTreeSet<String>, spec_label: &str) -> Result<Vec<GeneratedFile>> {
     let examples = examples::build(doc, models);
     let mut files = vec![format_file("src/generated/mod.rs", spec_label, root(api))?];
     for tag in &api.tags {
