@@ -64,7 +64,7 @@ fn mask(text: &str) -> String {
                 i += if b[i] == b'\\' { 2 } else { 1 };
             }
             i += 1;
-        } else if b[i] == b'\'' && b.get(i + 2) == Some(&b'\'') || b[i] == b'\'' && b.get(i + 1) == Some(&b'\\') {
+        } else if b[i] == b'\'' && (b.get(i + 2) == Some(&b'\'') || b.get(i + 1) == Some(&b'\\')) {
             i += 1 + b[i + 1..].iter().position(|&c| c == b'\'').unwrap_or(0) + 1;
         } else {
             i += 1;
@@ -187,7 +187,7 @@ fn paths_in(code: &str) -> Vec<(usize, String)> {
         out.extend(expand(&code[at + 4..at + end]).into_iter().map(|p| (line_at(at), p)));
     }
     let mut i = 0;
-    while let Some(found) = code[i..].find(|c: char| c == 'c' || c == 's') {
+    while let Some(found) = code[i..].find(['c', 's']) {
         let at = i + found;
         i = at + 1;
         let word_start =
