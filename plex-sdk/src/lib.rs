@@ -46,6 +46,7 @@
 
 mod binary;
 mod client;
+mod contract;
 #[doc(hidden)]
 pub mod encode;
 mod error;
@@ -63,9 +64,6 @@ pub use binary::Binary;
 pub use client::{PlexClient, PlexClientBuilder, Server};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
-// The macro the generated enums are defined with, as `crate::open_enum!`.
-#[allow(unused_imports)] // a document without enums does not use it
-pub(crate) use open_enum::open_enum;
 pub use response::{RawResponse, Response};
 
 /// A `bool` that the document writes as `0`/`1` (its `BoolInt`): the models read any boolean

@@ -73,11 +73,11 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
 
-        impl crate::PlexClientBuilder {
+        impl crate::contract::PlexClientBuilder {
             #(
                 #method_docs
                 pub fn #fields(mut self, value: impl Into<String>) -> Self {
-                    self.globals.#fields = Some(value.into());
+                    crate::contract::globals(&mut self).#fields = Some(value.into());
                     self
                 }
             )*

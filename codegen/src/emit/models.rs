@@ -294,11 +294,11 @@ pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: 
             // Read as any boolean, written back as the 1/0 the document uses.
             let (read, write) = if optional { ("opt_bool", "write_opt_bool_int") } else { ("bool", "write_bool_int") };
             format!(
-                "#[serde({default}deserialize_with = \"crate::lenient::{read}\", serialize_with = \"crate::lenient::{write}\")]"
+                "#[serde({default}deserialize_with = \"crate::contract::lenient::{read}\", serialize_with = \"crate::contract::lenient::{write}\")]"
             )
         } else {
             let read = if optional { format!("opt_{decoder}") } else { decoder.to_string() };
-            format!("#[serde({default}deserialize_with = \"crate::lenient::{read}\")]")
+            format!("#[serde({default}deserialize_with = \"crate::contract::lenient::{read}\")]")
         };
         field.attrs.push(attrs.get(&attr));
     }
@@ -477,7 +477,7 @@ pub fn open_enums(file: &mut syn::File) {
         let kind = if integer { quote::format_ident!("integer") } else { quote::format_ident!("string") };
         *item = syn::parse_quote! {
             #(#cfg)*
-            crate::open_enum! {
+            crate::contract::open_enum! {
                 #(#keep)*
                 #vis enum #name: #kind { #(#variants),* }
             }
@@ -521,7 +521,7 @@ impl OpenEnum {
             &format!("enum {name}: {} {{", self.kind),
             1,
         );
-        let mut out = String::from("crate::open_enum! {\n");
+        let mut out = String::from("crate::contract::open_enum! {\n");
         // The lines of a `/** .. */` doc (prettyplease's form of a doc with several lines) after
         // its first are the doc's text: indenting them would change it.
         let mut in_block_doc = false;
@@ -614,7 +614,7 @@ mod tests {
                 Audio,
             }
         });
-        let expected = "crate::open_enum! {\n    ///How a stream is used.\n    /**Its values:\n\n- video: a picture\n- audio: a sound*/\n    pub enum Kind: string {\n        \
+        let expected = "crate::contract::open_enum! {\n    ///How a stream is used.\n    /**Its values:\n\n- video: a picture\n- audio: a sound*/\n    pub enum Kind: string {\n        \
                         /// `video`\n        Video = \"video\",\n        Audio = \"audio\",\n    }\n}\n\npub struct After;\n";
         assert!(text.ends_with(expected), "{text}");
         // The layout changes whitespace only: the invocation's tokens are the ones built.

@@ -26,14 +26,14 @@ fn decoder(op: &Operation) -> TokenStream {
     match &op.success {
         Success::Json { ty } => {
             let ty = ty.tokens();
-            quote! { crate::request::Json<#ty> }
+            quote! { crate::contract::Json<#ty> }
         }
-        Success::Text => quote! { crate::request::Text },
-        Success::Binary => quote! { crate::request::Stream },
-        Success::Unit => quote! { crate::request::Unit },
+        Success::Text => quote! { crate::contract::Text },
+        Success::Binary => quote! { crate::contract::Stream },
+        Success::Unit => quote! { crate::contract::Unit },
         Success::Status { type_name, .. } => {
             let name = format_ident!("{}", type_name);
-            quote! { crate::request::Status<#name> }
+            quote! { crate::contract::Status<#name> }
         }
     }
 }
@@ -119,7 +119,7 @@ fn fill(p: &Param, value: TokenStream) -> TokenStream {
                 Style::DeepObject => quote! { DeepObject },
                 Style::Form | Style::Simple => quote! { Form },
             };
-            quote! { r.query(#wire, &#value, crate::runtime::Style::#style, #bool_int); }
+            quote! { r.query(#wire, &#value, crate::contract::Style::#style, #bool_int); }
         }
     }
 }
@@ -144,9 +144,9 @@ fn path_expr(op: &Operation) -> TokenStream {
         .map(|wire| match op.params.iter().find(|p| p.location == Location::Path && p.name == wire) {
             Some(p) => {
                 let name = ident(&p.rust_name);
-                quote! { crate::runtime::path_value(&#name) }
+                quote! { crate::contract::path_value(&#name) }
             }
-            None => quote! { crate::runtime::path_value(#wire) },
+            None => quote! { crate::contract::path_value(#wire) },
         })
         .collect();
     if args.is_empty() {
@@ -196,7 +196,7 @@ fn method(op: &Operation) -> TokenStream {
     quote! {
         #docs
         pub fn #method(&self #(, #args)*) -> #alias<'a> {
-            crate::request::Request::new(self.client, #path) #with
+            crate::contract::Request::new(self.client, #path) #with
         }
     }
 }
@@ -258,7 +258,7 @@ fn status_enum(op: &Operation) -> TokenStream {
             Other(u16),
         }
 
-        impl crate::request::FromStatus for #name {
+        impl crate::contract::FromStatus for #name {
             fn from_status(status: u16) -> Self {
                 match status {
                     #( #codes => Self::#idents, )*
@@ -303,9 +303,9 @@ fn items(tag: &Tag, op: &Operation) -> TokenStream {
         #[derive(Debug, Clone, Copy)]
         pub struct #marker;
 
-        impl crate::request::Operation for #marker {
+        impl crate::contract::Operation for #marker {
             type Decode = #decode;
-            const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+            const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
                 id: #id,
                 method: http::Method::#method,
                 path: #path,
@@ -316,7 +316,7 @@ fn items(tag: &Tag, op: &Operation) -> TokenStream {
         }
 
         #[doc = #alias_doc]
-        pub type #alias<'a> = crate::request::Request<'a, #marker>;
+        pub type #alias<'a> = crate::contract::Request<'a, #marker>;
 
         #setters
     }
@@ -338,7 +338,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     let items: Vec<TokenStream> = tag.operations.iter().map(|op| items(tag, op)).collect();
     Ok(quote! {
         #models
-        use crate::PlexClient;
+        use crate::contract::PlexClient;
 
         impl PlexClient {
             #[doc = #accessor_doc]

@@ -43,6 +43,10 @@ impl TypeRef {
     }
 }
 
+/// The path the models' `BoolInt` fields name: plex-sdk's alias of `bool`, which marks them for
+/// writing as `1`/`0` (typify is told to use it for every `BoolInt`-style component).
+const BOOL_INT: &str = "crate::contract::BoolInt";
+
 /// A rendered type written for people: `Option<Vec<models::Item>>` rather than
 /// `::std::option::Option<::std::vec::Vec<models::Item>>`.
 pub fn display_type(rust: &str) -> String {
@@ -50,7 +54,7 @@ pub fn display_type(rust: &str) -> String {
     ["::std::option::", "::std::vec::", "::std::string::", "::std::collections::", "::serde_json::", "::bytes::"]
         .iter()
         .fold(compact, |t, prefix| t.replace(prefix, ""))
-        .replace("crate::BoolInt", "bool")
+        .replace(BOOL_INT, "bool")
         .replace(',', ", ")
 }
 
@@ -157,9 +161,9 @@ impl Types {
         let mut settings = TypeSpaceSettings::default();
         settings.with_type_mod("models").with_derive("PartialEq".to_string());
         for name in &bool_ints {
-            // `crate::BoolInt` is `bool`: the alias tells the models' post-processing to write
+            // `BOOL_INT` is `bool`: the alias tells the models' post-processing to write
             // it as 1/0.
-            settings.with_replacement(component_type_name(name), "crate::BoolInt", [].into_iter());
+            settings.with_replacement(component_type_name(name), BOOL_INT, [].into_iter());
         }
         let mut defined = Vec::new();
         for (name, schema) in integer_enums {
@@ -199,7 +203,7 @@ impl Types {
         // A BoolInt is plain `bool` where the SDK's own code names it (the alias matters only
         // inside the models, whose fields it marks for writing as 1/0).
         let rust =
-            ty.ident().to_string().replace("crate :: BoolInt", "bool").replace("crate :: models ::", "models ::");
+            ty.ident().to_string().replace(&BOOL_INT.replace("::", " :: "), "bool").replace("crate :: models ::", "models ::");
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
     }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Activities` operations of this server.
     pub fn activities(&self) -> Activities<'_> {
@@ -42,7 +42,7 @@ impl<'a> Activities<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_activities(&self) -> ListActivities<'a> {
-        crate::request::Request::new(self.client, "/activities".to_string())
+        crate::contract::Request::new(self.client, "/activities".to_string())
     }
 
     /// Cancel an activity
@@ -75,9 +75,9 @@ impl<'a> Activities<'a> {
         &self,
         activity_id: ::std::string::String,
     ) -> CancelActivity<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/activities/{}", crate ::runtime::path_value(& activity_id)),
+            format!("/activities/{}", crate ::contract::path_value(& activity_id)),
         )
     }
 }
@@ -85,9 +85,9 @@ impl<'a> Activities<'a> {
 ///The `listActivities` operation (see [`Activities::list_activities`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListActivitiesOp;
-impl crate::request::Operation for ListActivitiesOp {
-    type Decode = crate::request::Json<models::ListActivitiesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListActivitiesOp {
+    type Decode = crate::contract::Json<models::ListActivitiesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listActivities",
         method: http::Method::GET,
         path: "/activities",
@@ -98,13 +98,13 @@ impl crate::request::Operation for ListActivitiesOp {
 }
 
 ///A `listActivities` request (see [`Activities::list_activities`]). `.await` it to send it.
-pub type ListActivities<'a> = crate::request::Request<'a, ListActivitiesOp>;
+pub type ListActivities<'a> = crate::contract::Request<'a, ListActivitiesOp>;
 ///The `cancelActivity` operation (see [`Activities::cancel_activity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelActivityOp;
-impl crate::request::Operation for CancelActivityOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CancelActivityOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "cancelActivity",
         method: http::Method::DELETE,
         path: "/activities/{activityId}",
@@ -115,4 +115,4 @@ impl crate::request::Operation for CancelActivityOp {
 }
 
 ///A `cancelActivity` request (see [`Activities::cancel_activity`]). `.await` it to send it.
-pub type CancelActivity<'a> = crate::request::Request<'a, CancelActivityOp>;
+pub type CancelActivity<'a> = crate::contract::Request<'a, CancelActivityOp>;

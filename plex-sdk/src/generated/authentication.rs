@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Authentication` operations of this server.
     pub fn authentication(&self) -> Authentication<'_> {
@@ -40,7 +40,7 @@ impl<'a> Authentication<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_token_details(&self) -> GetTokenDetails<'a> {
-        crate::request::Request::new(self.client, "/user".to_string())
+        crate::contract::Request::new(self.client, "/user".to_string())
     }
 
     /// Sign in with username and password
@@ -66,16 +66,16 @@ impl<'a> Authentication<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn post_users_sign_in_data(&self) -> PostUsersSignInData<'a> {
-        crate::request::Request::new(self.client, "/users/signin".to_string())
+        crate::contract::Request::new(self.client, "/users/signin".to_string())
     }
 }
 
 ///The `getTokenDetails` operation (see [`Authentication::get_token_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTokenDetailsOp;
-impl crate::request::Operation for GetTokenDetailsOp {
-    type Decode = crate::request::Json<models::UserPlexAccount>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetTokenDetailsOp {
+    type Decode = crate::contract::Json<models::UserPlexAccount>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getTokenDetails",
         method: http::Method::GET,
         path: "/user",
@@ -86,13 +86,13 @@ impl crate::request::Operation for GetTokenDetailsOp {
 }
 
 ///A `getTokenDetails` request (see [`Authentication::get_token_details`]). `.await` it to send it.
-pub type GetTokenDetails<'a> = crate::request::Request<'a, GetTokenDetailsOp>;
+pub type GetTokenDetails<'a> = crate::contract::Request<'a, GetTokenDetailsOp>;
 ///The `post-users-sign-in-data` operation (see [`Authentication::post_users_sign_in_data`]).
 #[derive(Debug, Clone, Copy)]
 pub struct PostUsersSignInDataOp;
-impl crate::request::Operation for PostUsersSignInDataOp {
-    type Decode = crate::request::Json<models::PostUsersSignInDataResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for PostUsersSignInDataOp {
+    type Decode = crate::contract::Json<models::PostUsersSignInDataResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "post-users-sign-in-data",
         method: http::Method::POST,
         path: "/users/signin",
@@ -103,7 +103,7 @@ impl crate::request::Operation for PostUsersSignInDataOp {
 }
 
 ///A `post-users-sign-in-data` request (see [`Authentication::post_users_sign_in_data`]). `.await` it to send it.
-pub type PostUsersSignInData<'a> = crate::request::Request<'a, PostUsersSignInDataOp>;
+pub type PostUsersSignInData<'a> = crate::contract::Request<'a, PostUsersSignInDataOp>;
 impl PostUsersSignInData<'_> {
     ///The request body, sent as `application/x-www-form-urlencoded`. The user's sign-in credentials.
     pub fn body(self, value: models::PostUsersSignInDataBody) -> Self {

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Butler` operations of this server.
     pub fn butler(&self) -> Butler<'_> {
@@ -46,7 +46,7 @@ impl<'a> Butler<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_tasks(&self) -> GetTasks<'a> {
-        crate::request::Request::new(self.client, "/butler".to_string())
+        crate::contract::Request::new(self.client, "/butler".to_string())
     }
 
     /// Trigger every enabled Butler task
@@ -85,7 +85,7 @@ impl<'a> Butler<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn start_tasks(&self) -> StartTasks<'a> {
-        crate::request::Request::new(self.client, "/butler".to_string())
+        crate::contract::Request::new(self.client, "/butler".to_string())
     }
 
     /// Cancel every Butler task
@@ -112,7 +112,7 @@ impl<'a> Butler<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn stop_tasks(&self) -> StopTasks<'a> {
-        crate::request::Request::new(self.client, "/butler".to_string())
+        crate::contract::Request::new(self.client, "/butler".to_string())
     }
 
     /// Trigger one Butler task
@@ -145,9 +145,9 @@ impl<'a> Butler<'a> {
     ///
     /// - `butler_task`: Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises. (`butlerTask`, path parameter)
     pub fn start_task(&self, butler_task: models::ButlerTask) -> StartTask<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/butler/{}", crate ::runtime::path_value(& butler_task)),
+            format!("/butler/{}", crate ::contract::path_value(& butler_task)),
         )
     }
 
@@ -179,9 +179,9 @@ impl<'a> Butler<'a> {
     ///
     /// - `butler_task`: Identifier of the Butler task to cancel, taken from the fixed set of task names the server recognises. (`butlerTask`, path parameter)
     pub fn stop_task(&self, butler_task: models::ButlerTask) -> StopTask<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/butler/{}", crate ::runtime::path_value(& butler_task)),
+            format!("/butler/{}", crate ::contract::path_value(& butler_task)),
         )
     }
 }
@@ -189,9 +189,9 @@ impl<'a> Butler<'a> {
 ///The `getTasks` operation (see [`Butler::get_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTasksOp;
-impl crate::request::Operation for GetTasksOp {
-    type Decode = crate::request::Json<models::GetTasksResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetTasksOp {
+    type Decode = crate::contract::Json<models::GetTasksResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getTasks",
         method: http::Method::GET,
         path: "/butler",
@@ -202,13 +202,13 @@ impl crate::request::Operation for GetTasksOp {
 }
 
 ///A `getTasks` request (see [`Butler::get_tasks`]). `.await` it to send it.
-pub type GetTasks<'a> = crate::request::Request<'a, GetTasksOp>;
+pub type GetTasks<'a> = crate::contract::Request<'a, GetTasksOp>;
 ///The `startTasks` operation (see [`Butler::start_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTasksOp;
-impl crate::request::Operation for StartTasksOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StartTasksOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "startTasks",
         method: http::Method::POST,
         path: "/butler",
@@ -219,13 +219,13 @@ impl crate::request::Operation for StartTasksOp {
 }
 
 ///A `startTasks` request (see [`Butler::start_tasks`]). `.await` it to send it.
-pub type StartTasks<'a> = crate::request::Request<'a, StartTasksOp>;
+pub type StartTasks<'a> = crate::contract::Request<'a, StartTasksOp>;
 ///The `stopTasks` operation (see [`Butler::stop_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTasksOp;
-impl crate::request::Operation for StopTasksOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StopTasksOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "stopTasks",
         method: http::Method::DELETE,
         path: "/butler",
@@ -236,7 +236,7 @@ impl crate::request::Operation for StopTasksOp {
 }
 
 ///A `stopTasks` request (see [`Butler::stop_tasks`]). `.await` it to send it.
-pub type StopTasks<'a> = crate::request::Request<'a, StopTasksOp>;
+pub type StopTasks<'a> = crate::contract::Request<'a, StopTasksOp>;
 ///Which success status `startTask` answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StartTaskStatus {
@@ -248,7 +248,7 @@ pub enum StartTaskStatus {
     Other(u16),
 }
 
-impl crate::request::FromStatus for StartTaskStatus {
+impl crate::contract::FromStatus for StartTaskStatus {
     fn from_status(status: u16) -> Self {
         match status {
             200u16 => Self::Ok,
@@ -272,9 +272,9 @@ impl StartTaskStatus {
 ///The `startTask` operation (see [`Butler::start_task`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTaskOp;
-impl crate::request::Operation for StartTaskOp {
-    type Decode = crate::request::Status<StartTaskStatus>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StartTaskOp {
+    type Decode = crate::contract::Status<StartTaskStatus>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "startTask",
         method: http::Method::POST,
         path: "/butler/{butlerTask}",
@@ -285,13 +285,13 @@ impl crate::request::Operation for StartTaskOp {
 }
 
 ///A `startTask` request (see [`Butler::start_task`]). `.await` it to send it.
-pub type StartTask<'a> = crate::request::Request<'a, StartTaskOp>;
+pub type StartTask<'a> = crate::contract::Request<'a, StartTaskOp>;
 ///The `stopTask` operation (see [`Butler::stop_task`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTaskOp;
-impl crate::request::Operation for StopTaskOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StopTaskOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "stopTask",
         method: http::Method::DELETE,
         path: "/butler/{butlerTask}",
@@ -302,4 +302,4 @@ impl crate::request::Operation for StopTaskOp {
 }
 
 ///A `stopTask` request (see [`Butler::stop_task`]). `.await` it to send it.
-pub type StopTask<'a> = crate::request::Request<'a, StopTaskOp>;
+pub type StopTask<'a> = crate::contract::Request<'a, StopTaskOp>;

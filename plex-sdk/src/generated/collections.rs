@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Collections` operations of this server.
     pub fn collections(&self) -> Collections<'_> {
@@ -46,9 +46,9 @@ impl<'a> Collections<'a> {
         &self,
         section_id: ::std::string::String,
     ) -> CreateCollection<'a> {
-        crate::request::Request::new(self.client, "/library/collections".to_string())
+        crate::contract::Request::new(self.client, "/library/collections".to_string())
             .with(|r| {
-                r.query("sectionId", &section_id, crate::runtime::Style::Form, false);
+                r.query("sectionId", &section_id, crate::contract::Style::Form, false);
             })
     }
 }
@@ -56,9 +56,9 @@ impl<'a> Collections<'a> {
 ///The `createCollection` operation (see [`Collections::create_collection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCollectionOp;
-impl crate::request::Operation for CreateCollectionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateCollectionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createCollection",
         method: http::Method::POST,
         path: "/library/collections",
@@ -69,26 +69,26 @@ impl crate::request::Operation for CreateCollectionOp {
 }
 
 ///A `createCollection` request (see [`Collections::create_collection`]). `.await` it to send it.
-pub type CreateCollection<'a> = crate::request::Request<'a, CreateCollectionOp>;
+pub type CreateCollection<'a> = crate::contract::Request<'a, CreateCollectionOp>;
 impl CreateCollection<'_> {
     ///Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title", &value, crate::runtime::Style::Form, false);
+            r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Whether the collection or playlist is a smart one. (`smart`, query parameter)
     pub fn smart(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("smart", &value, crate::runtime::Style::Form, false);
+            r.query("smart", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///URI that defines the contents of a smart collection. Needed when creating a smart collection. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -107,7 +107,7 @@ impl CreateCollection<'_> {
 For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 }

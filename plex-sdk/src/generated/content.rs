@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Content` operations of this server.
     pub fn content(&self) -> Content<'_> {
@@ -48,11 +48,11 @@ impl<'a> Content<'a> {
         collection_id: i64,
         updated_at: i64,
     ) -> GetCollectionImage<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/collections/{}/composite/{}", crate ::runtime::path_value(&
-                collection_id), crate ::runtime::path_value(& updated_at)
+                "/library/collections/{}/composite/{}", crate ::contract::path_value(&
+                collection_id), crate ::contract::path_value(& updated_at)
             ),
         )
     }
@@ -83,10 +83,10 @@ impl<'a> Content<'a> {
     ///
     /// - `collection_id`: ID of the collection. (`collectionId`, path parameter)
     pub fn get_collection_items(&self, collection_id: i64) -> GetCollectionItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/collections/{}/items", crate ::runtime::path_value(&
+                "/library/collections/{}/items", crate ::contract::path_value(&
                 collection_id)
             ),
         )
@@ -125,9 +125,9 @@ impl<'a> Content<'a> {
         &self,
         ids: ::std::vec::Vec<::std::string::String>,
     ) -> GetMetadataItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -156,10 +156,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_albums(&self, section_id: i64) -> GetAlbums<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/albums", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/albums", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -194,10 +194,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn list_content(&self, section_id: ::std::string::String) -> ListContent<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/all", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/all", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -227,10 +227,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_all_leaves(&self, section_id: i64) -> GetAllLeaves<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/allLeaves", crate ::runtime::path_value(&
+                "/library/sections/{}/allLeaves", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -261,10 +261,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_arts(&self, section_id: i64) -> GetArts<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/arts", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/arts", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -294,10 +294,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_categories(&self, section_id: i64) -> GetCategories<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/categories", crate ::runtime::path_value(&
+                "/library/sections/{}/categories", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -328,10 +328,11 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_cluster(&self, section_id: i64) -> GetCluster<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/cluster", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/cluster", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -368,16 +369,16 @@ impl<'a> Content<'a> {
         start_id: i64,
         end_id: i64,
     ) -> GetSonicPath<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/sections/{}/computePath", crate ::runtime::path_value(&
+                    "/library/sections/{}/computePath", crate ::contract::path_value(&
                     section_id)
                 ),
             )
             .with(|r| {
-                r.query("startID", &start_id, crate::runtime::Style::Form, false);
-                r.query("endID", &end_id, crate::runtime::Style::Form, false);
+                r.query("startID", &start_id, crate::contract::Style::Form, false);
+                r.query("endID", &end_id, crate::contract::Style::Form, false);
             })
     }
 
@@ -406,10 +407,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_folders(&self, section_id: i64) -> GetFolders<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/location", crate ::runtime::path_value(&
+                "/library/sections/{}/location", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -440,10 +441,10 @@ impl<'a> Content<'a> {
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn list_moments(&self, section_id: i64) -> ListMoments<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/moment", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/moment", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -478,15 +479,15 @@ impl<'a> Content<'a> {
         section_id: i64,
         values: ::std::vec::Vec<i64>,
     ) -> GetSonicallySimilar<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/sections/{}/nearest", crate ::runtime::path_value(&
+                    "/library/sections/{}/nearest", crate ::contract::path_value(&
                     section_id)
                 ),
             )
             .with(|r| {
-                r.query("values", &values, crate::runtime::Style::FormFlat, false);
+                r.query("values", &values, crate::contract::Style::FormFlat, false);
             })
     }
 }
@@ -494,9 +495,9 @@ impl<'a> Content<'a> {
 ///The `getCollectionImage` operation (see [`Content::get_collection_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionImageOp;
-impl crate::request::Operation for GetCollectionImageOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCollectionImageOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCollectionImage",
         method: http::Method::GET,
         path: "/library/collections/{collectionId}/composite/{updatedAt}",
@@ -507,12 +508,12 @@ impl crate::request::Operation for GetCollectionImageOp {
 }
 
 ///A `getCollectionImage` request (see [`Content::get_collection_image`]). `.await` it to send it.
-pub type GetCollectionImage<'a> = crate::request::Request<'a, GetCollectionImageOp>;
+pub type GetCollectionImage<'a> = crate::contract::Request<'a, GetCollectionImageOp>;
 impl GetCollectionImage<'_> {
     ///Parameter (`composite`, query parameter)
     pub fn composite(self, value: models::GetCollectionImageComposite) -> Self {
         self.with(|r| {
-            r.query("composite", &value, crate::runtime::Style::Form, false);
+            r.query("composite", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -520,9 +521,9 @@ impl GetCollectionImage<'_> {
 ///The `getCollectionItems` operation (see [`Content::get_collection_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionItemsOp;
-impl crate::request::Operation for GetCollectionItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCollectionItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCollectionItems",
         method: http::Method::GET,
         path: "/library/collections/{collectionId}/items",
@@ -533,13 +534,13 @@ impl crate::request::Operation for GetCollectionItemsOp {
 }
 
 ///A `getCollectionItems` request (see [`Content::get_collection_items`]). `.await` it to send it.
-pub type GetCollectionItems<'a> = crate::request::Request<'a, GetCollectionItemsOp>;
+pub type GetCollectionItems<'a> = crate::contract::Request<'a, GetCollectionItemsOp>;
 ///The `getMetadataItem` operation (see [`Content::get_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataItemOp;
-impl crate::request::Operation for GetMetadataItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetMetadataItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getMetadataItem",
         method: http::Method::GET,
         path: "/library/metadata/{ids}",
@@ -550,12 +551,12 @@ impl crate::request::Operation for GetMetadataItemOp {
 }
 
 ///A `getMetadataItem` request (see [`Content::get_metadata_item`]). `.await` it to send it.
-pub type GetMetadataItem<'a> = crate::request::Request<'a, GetMetadataItemOp>;
+pub type GetMetadataItem<'a> = crate::contract::Request<'a, GetMetadataItemOp>;
 impl GetMetadataItem<'_> {
     ///Check the files in the background; progress is reported through an activity. Defaults to false. (`asyncCheckFiles`, query parameter)
     pub fn async_check_files(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("asyncCheckFiles", &value, crate::runtime::Style::Form, true);
+            r.query("asyncCheckFiles", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -565,7 +566,7 @@ impl GetMetadataItem<'_> {
             r.query(
                 "asyncRefreshLocalMediaAgent",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -574,42 +575,42 @@ impl GetMetadataItem<'_> {
     ///Refresh the media analysis in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshAnalysis`, query parameter)
     pub fn async_refresh_analysis(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("asyncRefreshAnalysis", &value, crate::runtime::Style::Form, true);
+            r.query("asyncRefreshAnalysis", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Check the files before responding. Ignored when `asyncCheckFiles` is set. Defaults to false. (`checkFiles`, query parameter)
     pub fn check_files(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("checkFiles", &value, crate::runtime::Style::Form, true);
+            r.query("checkFiles", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Skip the local media agent refresh and the analysis refresh that would otherwise run before responding. Setting the asynchronous variants skips the synchronous ones anyway. Defaults to false. (`skipRefresh`, query parameter)
     pub fn skip_refresh(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("skipRefresh", &value, crate::runtime::Style::Form, true);
+            r.query("skipRefresh", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Check that the files exist before responding. Implied by `checkFiles`. Defaults to false. (`checkFileAvailability`, query parameter)
     pub fn check_file_availability(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("checkFileAvailability", &value, crate::runtime::Style::Form, true);
+            r.query("checkFileAvailability", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Add metadata augmentations in the background; progress is reported through an activity. Ignored for non-admin users and when more than one item is requested. Defaults to false. (`asyncAugmentMetadata`, query parameter)
     pub fn async_augment_metadata(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("asyncAugmentMetadata", &value, crate::runtime::Style::Form, true);
+            r.query("asyncAugmentMetadata", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///How many augmentations to add; only used together with `asyncAugmentMetadata`. (`augmentCount`, query parameter)
     pub fn augment_count(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("augmentCount", &value, crate::runtime::Style::Form, true);
+            r.query("augmentCount", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -617,9 +618,9 @@ impl GetMetadataItem<'_> {
 ///The `getAlbums` operation (see [`Content::get_albums`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAlbumsOp;
-impl crate::request::Operation for GetAlbumsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAlbumsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAlbums",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/albums",
@@ -630,13 +631,13 @@ impl crate::request::Operation for GetAlbumsOp {
 }
 
 ///A `getAlbums` request (see [`Content::get_albums`]). `.await` it to send it.
-pub type GetAlbums<'a> = crate::request::Request<'a, GetAlbumsOp>;
+pub type GetAlbums<'a> = crate::contract::Request<'a, GetAlbumsOp>;
 ///The `listContent` operation (see [`Content::list_content`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListContentOp;
-impl crate::request::Operation for ListContentOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListContentOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listContent",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/all",
@@ -647,7 +648,7 @@ impl crate::request::Operation for ListContentOp {
 }
 
 ///A `listContent` request (see [`Content::list_content`]). `.await` it to send it.
-pub type ListContent<'a> = crate::request::Request<'a, ListContentOp>;
+pub type ListContent<'a> = crate::contract::Request<'a, ListContentOp>;
 impl ListContent<'_> {
     /**Position of the first item to return; defaults to 0, which is the first item.
 When more items match than fit on one page, the response is split into pages. (`X-Plex-Container-Start`, query parameter)*/
@@ -656,7 +657,7 @@ When more items match than fit on one page, the response is split into pages. (`
             r.query(
                 "X-Plex-Container-Start",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -666,7 +667,12 @@ When more items match than fit on one page, the response is split into pages. (`
 When more items match than this limit, the response is split into pages. (`X-Plex-Container-Size`, query parameter)*/
     pub fn x_plex_container_size(self, value: i32) -> Self {
         self.with(|r| {
-            r.query("X-Plex-Container-Size", &value, crate::runtime::Style::Form, false);
+            r.query(
+                "X-Plex-Container-Size",
+                &value,
+                crate::contract::Style::Form,
+                false,
+            );
         })
     }
 
@@ -688,21 +694,21 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Include the `Meta` object in the response. (`includeMeta`, query parameter)
     pub fn include_meta(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeMeta", &value, crate::runtime::Style::Form, true);
+            r.query("includeMeta", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Include the `Guid` objects in the response. (`includeGuids`, query parameter)
     pub fn include_guids(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeGuids", &value, crate::runtime::Style::Form, true);
+            r.query("includeGuids", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -710,9 +716,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `getAllLeaves` operation (see [`Content::get_all_leaves`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLeavesOp;
-impl crate::request::Operation for GetAllLeavesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllLeavesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllLeaves",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/allLeaves",
@@ -723,13 +729,13 @@ impl crate::request::Operation for GetAllLeavesOp {
 }
 
 ///A `getAllLeaves` request (see [`Content::get_all_leaves`]). `.await` it to send it.
-pub type GetAllLeaves<'a> = crate::request::Request<'a, GetAllLeavesOp>;
+pub type GetAllLeaves<'a> = crate::contract::Request<'a, GetAllLeavesOp>;
 ///The `getArts` operation (see [`Content::get_arts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetArtsOp;
-impl crate::request::Operation for GetArtsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithArtwork>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetArtsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getArts",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/arts",
@@ -740,13 +746,13 @@ impl crate::request::Operation for GetArtsOp {
 }
 
 ///A `getArts` request (see [`Content::get_arts`]). `.await` it to send it.
-pub type GetArts<'a> = crate::request::Request<'a, GetArtsOp>;
+pub type GetArts<'a> = crate::contract::Request<'a, GetArtsOp>;
 ///The `getCategories` operation (see [`Content::get_categories`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCategoriesOp;
-impl crate::request::Operation for GetCategoriesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithArtwork>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCategoriesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCategories",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/categories",
@@ -757,13 +763,13 @@ impl crate::request::Operation for GetCategoriesOp {
 }
 
 ///A `getCategories` request (see [`Content::get_categories`]). `.await` it to send it.
-pub type GetCategories<'a> = crate::request::Request<'a, GetCategoriesOp>;
+pub type GetCategories<'a> = crate::contract::Request<'a, GetCategoriesOp>;
 ///The `getCluster` operation (see [`Content::get_cluster`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetClusterOp;
-impl crate::request::Operation for GetClusterOp {
-    type Decode = crate::request::Json<models::MediaContainerWithArtwork>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetClusterOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCluster",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/cluster",
@@ -774,13 +780,13 @@ impl crate::request::Operation for GetClusterOp {
 }
 
 ///A `getCluster` request (see [`Content::get_cluster`]). `.await` it to send it.
-pub type GetCluster<'a> = crate::request::Request<'a, GetClusterOp>;
+pub type GetCluster<'a> = crate::contract::Request<'a, GetClusterOp>;
 ///The `getSonicPath` operation (see [`Content::get_sonic_path`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicPathOp;
-impl crate::request::Operation for GetSonicPathOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSonicPathOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSonicPath",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/computePath",
@@ -791,19 +797,19 @@ impl crate::request::Operation for GetSonicPathOp {
 }
 
 ///A `getSonicPath` request (see [`Content::get_sonic_path`]). `.await` it to send it.
-pub type GetSonicPath<'a> = crate::request::Request<'a, GetSonicPathOp>;
+pub type GetSonicPath<'a> = crate::contract::Request<'a, GetSonicPathOp>;
 impl GetSonicPath<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Largest distance permitted between steps of the path; 0.25 when omitted. (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("maxDistance", &value, crate::runtime::Style::Form, false);
+            r.query("maxDistance", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -811,9 +817,9 @@ impl GetSonicPath<'_> {
 ///The `getFolders` operation (see [`Content::get_folders`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFoldersOp;
-impl crate::request::Operation for GetFoldersOp {
-    type Decode = crate::request::Json<models::GetFoldersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetFoldersOp {
+    type Decode = crate::contract::Json<models::GetFoldersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getFolders",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/location",
@@ -824,13 +830,13 @@ impl crate::request::Operation for GetFoldersOp {
 }
 
 ///A `getFolders` request (see [`Content::get_folders`]). `.await` it to send it.
-pub type GetFolders<'a> = crate::request::Request<'a, GetFoldersOp>;
+pub type GetFolders<'a> = crate::contract::Request<'a, GetFoldersOp>;
 ///The `listMoments` operation (see [`Content::list_moments`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMomentsOp;
-impl crate::request::Operation for ListMomentsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithArtwork>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListMomentsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listMoments",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/moment",
@@ -841,13 +847,13 @@ impl crate::request::Operation for ListMomentsOp {
 }
 
 ///A `listMoments` request (see [`Content::list_moments`]). `.await` it to send it.
-pub type ListMoments<'a> = crate::request::Request<'a, ListMomentsOp>;
+pub type ListMoments<'a> = crate::contract::Request<'a, ListMomentsOp>;
 ///The `getSonicallySimilar` operation (see [`Content::get_sonically_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicallySimilarOp;
-impl crate::request::Operation for GetSonicallySimilarOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSonicallySimilarOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSonicallySimilar",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/nearest",
@@ -858,26 +864,26 @@ impl crate::request::Operation for GetSonicallySimilarOp {
 }
 
 ///A `getSonicallySimilar` request (see [`Content::get_sonically_similar`]). `.await` it to send it.
-pub type GetSonicallySimilar<'a> = crate::request::Request<'a, GetSonicallySimilarOp>;
+pub type GetSonicallySimilar<'a> = crate::contract::Request<'a, GetSonicallySimilarOp>;
 impl GetSonicallySimilar<'_> {
     ///Metadata type to return; use 10 (audio track). (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Maximum number of items to return; 50 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("limit", &value, crate::runtime::Style::Form, false);
+            r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Largest distance to search within; 0.25 when omitted. (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("maxDistance", &value, crate::runtime::Style::Form, false);
+            r.query("maxDistance", &value, crate::contract::Style::Form, false);
         })
     }
 }

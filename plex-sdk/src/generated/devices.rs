@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Devices` operations of this server.
     pub fn devices(&self) -> Devices<'_> {
@@ -76,7 +76,7 @@ impl<'a> Devices<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_available_grabbers(&self) -> GetAvailableGrabbers<'a> {
-        crate::request::Request::new(self.client, "/media/grabbers".to_string())
+        crate::contract::Request::new(self.client, "/media/grabbers".to_string())
     }
 
     /// List devices
@@ -105,7 +105,7 @@ impl<'a> Devices<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_devices(&self) -> ListDevices<'a> {
-        crate::request::Request::new(self.client, "/media/grabbers/devices".to_string())
+        crate::contract::Request::new(self.client, "/media/grabbers/devices".to_string())
     }
 
     /// Add a device
@@ -130,7 +130,7 @@ impl<'a> Devices<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn add_device(&self) -> AddDevice<'a> {
-        crate::request::Request::new(self.client, "/media/grabbers/devices".to_string())
+        crate::contract::Request::new(self.client, "/media/grabbers/devices".to_string())
     }
 
     /// Discover devices
@@ -154,7 +154,7 @@ impl<'a> Devices<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn discover_devices(&self) -> DiscoverDevices<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/media/grabbers/devices/discover".to_string(),
         )
@@ -186,10 +186,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn get_device_details(&self, device_id: i64) -> GetDeviceDetails<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}", crate ::runtime::path_value(& device_id)
+                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
             ),
         )
     }
@@ -225,10 +225,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn modify_device(&self, device_id: i64) -> ModifyDevice<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}", crate ::runtime::path_value(& device_id)
+                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
             ),
         )
     }
@@ -264,10 +264,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn remove_device(&self, device_id: i64) -> RemoveDevice<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}", crate ::runtime::path_value(& device_id)
+                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
             ),
         )
     }
@@ -297,10 +297,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn set_channelmap(&self, device_id: i64) -> SetChannelmap<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/channelmap", crate ::runtime::path_value(&
+                "/media/grabbers/devices/{}/channelmap", crate ::contract::path_value(&
                 device_id)
             ),
         )
@@ -337,10 +337,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn get_devices_channels(&self, device_id: i64) -> GetDevicesChannels<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/channels", crate ::runtime::path_value(&
+                "/media/grabbers/devices/{}/channels", crate ::contract::path_value(&
                 device_id)
             ),
         )
@@ -371,10 +371,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn set_device_preferences(&self, device_id: i64) -> SetDevicePreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/prefs", crate ::runtime::path_value(&
+                "/media/grabbers/devices/{}/prefs", crate ::contract::path_value(&
                 device_id)
             ),
         )
@@ -409,10 +409,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn scan(&self, device_id: i64) -> Scan<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/scan", crate ::runtime::path_value(&
+                "/media/grabbers/devices/{}/scan", crate ::contract::path_value(&
                 device_id)
             ),
         )
@@ -443,10 +443,10 @@ impl<'a> Devices<'a> {
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn stop_scan(&self, device_id: i64) -> StopScan<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/scan", crate ::runtime::path_value(&
+                "/media/grabbers/devices/{}/scan", crate ::contract::path_value(&
                 device_id)
             ),
         )
@@ -480,11 +480,11 @@ impl<'a> Devices<'a> {
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     /// - `version`: Version of the thumbnail; changing it bypasses caches. (`version`, path parameter)
     pub fn get_thumb(&self, device_id: i64, version: i64) -> GetThumb<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/devices/{}/thumb/{}", crate ::runtime::path_value(&
-                device_id), crate ::runtime::path_value(& version)
+                "/media/grabbers/devices/{}/thumb/{}", crate ::contract::path_value(&
+                device_id), crate ::contract::path_value(& version)
             ),
         )
     }
@@ -493,9 +493,9 @@ impl<'a> Devices<'a> {
 ///The `getAvailableGrabbers` operation (see [`Devices::get_available_grabbers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableGrabbersOp;
-impl crate::request::Operation for GetAvailableGrabbersOp {
-    type Decode = crate::request::Json<models::GetAvailableGrabbersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAvailableGrabbersOp {
+    type Decode = crate::contract::Json<models::GetAvailableGrabbersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAvailableGrabbers",
         method: http::Method::GET,
         path: "/media/grabbers",
@@ -506,12 +506,12 @@ impl crate::request::Operation for GetAvailableGrabbersOp {
 }
 
 ///A `getAvailableGrabbers` request (see [`Devices::get_available_grabbers`]). `.await` it to send it.
-pub type GetAvailableGrabbers<'a> = crate::request::Request<'a, GetAvailableGrabbersOp>;
+pub type GetAvailableGrabbers<'a> = crate::contract::Request<'a, GetAvailableGrabbersOp>;
 impl GetAvailableGrabbers<'_> {
     ///Restricts the result to grabbers that offer this protocol. (`protocol`, query parameter)
     pub fn protocol(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("protocol", &value, crate::runtime::Style::Form, false);
+            r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -519,9 +519,9 @@ impl GetAvailableGrabbers<'_> {
 ///The `listDevices` operation (see [`Devices::list_devices`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDevicesOp;
-impl crate::request::Operation for ListDevicesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListDevicesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listDevices",
         method: http::Method::GET,
         path: "/media/grabbers/devices",
@@ -532,13 +532,13 @@ impl crate::request::Operation for ListDevicesOp {
 }
 
 ///A `listDevices` request (see [`Devices::list_devices`]). `.await` it to send it.
-pub type ListDevices<'a> = crate::request::Request<'a, ListDevicesOp>;
+pub type ListDevices<'a> = crate::contract::Request<'a, ListDevicesOp>;
 ///The `addDevice` operation (see [`Devices::add_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDeviceOp;
-impl crate::request::Operation for AddDeviceOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddDeviceOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addDevice",
         method: http::Method::POST,
         path: "/media/grabbers/devices",
@@ -549,12 +549,12 @@ impl crate::request::Operation for AddDeviceOp {
 }
 
 ///A `addDevice` request (see [`Devices::add_device`]). `.await` it to send it.
-pub type AddDevice<'a> = crate::request::Request<'a, AddDeviceOp>;
+pub type AddDevice<'a> = crate::contract::Request<'a, AddDeviceOp>;
 impl AddDevice<'_> {
     ///URI of the device to add. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -562,9 +562,9 @@ impl AddDevice<'_> {
 ///The `discoverDevices` operation (see [`Devices::discover_devices`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DiscoverDevicesOp;
-impl crate::request::Operation for DiscoverDevicesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DiscoverDevicesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "discoverDevices",
         method: http::Method::POST,
         path: "/media/grabbers/devices/discover",
@@ -575,13 +575,13 @@ impl crate::request::Operation for DiscoverDevicesOp {
 }
 
 ///A `discoverDevices` request (see [`Devices::discover_devices`]). `.await` it to send it.
-pub type DiscoverDevices<'a> = crate::request::Request<'a, DiscoverDevicesOp>;
+pub type DiscoverDevices<'a> = crate::contract::Request<'a, DiscoverDevicesOp>;
 ///The `getDeviceDetails` operation (see [`Devices::get_device_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDeviceDetailsOp;
-impl crate::request::Operation for GetDeviceDetailsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDeviceDetailsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDeviceDetails",
         method: http::Method::GET,
         path: "/media/grabbers/devices/{deviceId}",
@@ -592,13 +592,13 @@ impl crate::request::Operation for GetDeviceDetailsOp {
 }
 
 ///A `getDeviceDetails` request (see [`Devices::get_device_details`]). `.await` it to send it.
-pub type GetDeviceDetails<'a> = crate::request::Request<'a, GetDeviceDetailsOp>;
+pub type GetDeviceDetails<'a> = crate::contract::Request<'a, GetDeviceDetailsOp>;
 ///The `modifyDevice` operation (see [`Devices::modify_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyDeviceOp;
-impl crate::request::Operation for ModifyDeviceOp {
-    type Decode = crate::request::Json<models::ModifyDeviceResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ModifyDeviceOp {
+    type Decode = crate::contract::Json<models::ModifyDeviceResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "modifyDevice",
         method: http::Method::PUT,
         path: "/media/grabbers/devices/{deviceId}",
@@ -609,12 +609,12 @@ impl crate::request::Operation for ModifyDeviceOp {
 }
 
 ///A `modifyDevice` request (see [`Devices::modify_device`]). `.await` it to send it.
-pub type ModifyDevice<'a> = crate::request::Request<'a, ModifyDeviceOp>;
+pub type ModifyDevice<'a> = crate::contract::Request<'a, ModifyDeviceOp>;
 impl ModifyDevice<'_> {
     ///`1` enables the device, `0` disables it. (`enabled`, query parameter)
     pub fn enabled(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("enabled", &value, crate::runtime::Style::Form, true);
+            r.query("enabled", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -622,9 +622,9 @@ impl ModifyDevice<'_> {
 ///The `removeDevice` operation (see [`Devices::remove_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDeviceOp;
-impl crate::request::Operation for RemoveDeviceOp {
-    type Decode = crate::request::Json<models::RemoveDeviceResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RemoveDeviceOp {
+    type Decode = crate::contract::Json<models::RemoveDeviceResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "removeDevice",
         method: http::Method::DELETE,
         path: "/media/grabbers/devices/{deviceId}",
@@ -635,13 +635,13 @@ impl crate::request::Operation for RemoveDeviceOp {
 }
 
 ///A `removeDevice` request (see [`Devices::remove_device`]). `.await` it to send it.
-pub type RemoveDevice<'a> = crate::request::Request<'a, RemoveDeviceOp>;
+pub type RemoveDevice<'a> = crate::contract::Request<'a, RemoveDeviceOp>;
 ///The `setChannelmap` operation (see [`Devices::set_channelmap`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetChannelmapOp;
-impl crate::request::Operation for SetChannelmapOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetChannelmapOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setChannelmap",
         method: http::Method::PUT,
         path: "/media/grabbers/devices/{deviceId}/channelmap",
@@ -652,7 +652,7 @@ impl crate::request::Operation for SetChannelmapOp {
 }
 
 ///A `setChannelmap` request (see [`Devices::set_channelmap`]). `.await` it to send it.
-pub type SetChannelmap<'a> = crate::request::Request<'a, SetChannelmapOp>;
+pub type SetChannelmap<'a> = crate::contract::Request<'a, SetChannelmapOp>;
 impl SetChannelmap<'_> {
     ///Changes to apply, as a map from device channel to lineup VCN. (`channelMapping`, query parameter)
     pub fn channel_mapping(
@@ -660,7 +660,7 @@ impl SetChannelmap<'_> {
         value: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
         self.with(|r| {
-            r.query("channelMapping", &value, crate::runtime::Style::DeepObject, false);
+            r.query("channelMapping", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
@@ -673,7 +673,7 @@ impl SetChannelmap<'_> {
             r.query(
                 "channelMappingByKey",
                 &value,
-                crate::runtime::Style::DeepObject,
+                crate::contract::Style::DeepObject,
                 false,
             );
         })
@@ -685,7 +685,7 @@ impl SetChannelmap<'_> {
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         self.with(|r| {
-            r.query("channelsEnabled", &value, crate::runtime::Style::Form, false);
+            r.query("channelsEnabled", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -693,9 +693,9 @@ impl SetChannelmap<'_> {
 ///The `getDevicesChannels` operation (see [`Devices::get_devices_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDevicesChannelsOp;
-impl crate::request::Operation for GetDevicesChannelsOp {
-    type Decode = crate::request::Json<models::GetDevicesChannelsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDevicesChannelsOp {
+    type Decode = crate::contract::Json<models::GetDevicesChannelsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDevicesChannels",
         method: http::Method::GET,
         path: "/media/grabbers/devices/{deviceId}/channels",
@@ -706,13 +706,13 @@ impl crate::request::Operation for GetDevicesChannelsOp {
 }
 
 ///A `getDevicesChannels` request (see [`Devices::get_devices_channels`]). `.await` it to send it.
-pub type GetDevicesChannels<'a> = crate::request::Request<'a, GetDevicesChannelsOp>;
+pub type GetDevicesChannels<'a> = crate::contract::Request<'a, GetDevicesChannelsOp>;
 ///The `setDevicePreferences` operation (see [`Devices::set_device_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDevicePreferencesOp;
-impl crate::request::Operation for SetDevicePreferencesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetDevicePreferencesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setDevicePreferences",
         method: http::Method::PUT,
         path: "/media/grabbers/devices/{deviceId}/prefs",
@@ -723,12 +723,12 @@ impl crate::request::Operation for SetDevicePreferencesOp {
 }
 
 ///A `setDevicePreferences` request (see [`Devices::set_device_preferences`]). `.await` it to send it.
-pub type SetDevicePreferences<'a> = crate::request::Request<'a, SetDevicePreferencesOp>;
+pub type SetDevicePreferences<'a> = crate::contract::Request<'a, SetDevicePreferencesOp>;
 impl SetDevicePreferences<'_> {
     ///Preference names with their new values. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("name", &value, crate::runtime::Style::Form, false);
+            r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -736,9 +736,9 @@ impl SetDevicePreferences<'_> {
 ///The `scan` operation (see [`Devices::scan`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOp;
-impl crate::request::Operation for ScanOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ScanOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "scan",
         method: http::Method::POST,
         path: "/media/grabbers/devices/{deviceId}/scan",
@@ -749,12 +749,12 @@ impl crate::request::Operation for ScanOp {
 }
 
 ///A `scan` request (see [`Devices::scan`]). `.await` it to send it.
-pub type Scan<'a> = crate::request::Request<'a, ScanOp>;
+pub type Scan<'a> = crate::contract::Request<'a, ScanOp>;
 impl Scan<'_> {
     ///Source to scan; must be one the device supports. (`source`, query parameter)
     pub fn source(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("source", &value, crate::runtime::Style::Form, false);
+            r.query("source", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -762,9 +762,9 @@ impl Scan<'_> {
 ///The `stopScan` operation (see [`Devices::stop_scan`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopScanOp;
-impl crate::request::Operation for StopScanOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDevice>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StopScanOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "stopScan",
         method: http::Method::DELETE,
         path: "/media/grabbers/devices/{deviceId}/scan",
@@ -775,13 +775,13 @@ impl crate::request::Operation for StopScanOp {
 }
 
 ///A `stopScan` request (see [`Devices::stop_scan`]). `.await` it to send it.
-pub type StopScan<'a> = crate::request::Request<'a, StopScanOp>;
+pub type StopScan<'a> = crate::contract::Request<'a, StopScanOp>;
 ///The `getThumb` operation (see [`Devices::get_thumb`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetThumbOp;
-impl crate::request::Operation for GetThumbOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetThumbOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getThumb",
         method: http::Method::GET,
         path: "/media/grabbers/devices/{deviceId}/thumb/{version}",
@@ -792,4 +792,4 @@ impl crate::request::Operation for GetThumbOp {
 }
 
 ///A `getThumb` request (see [`Devices::get_thumb`]). `.await` it to send it.
-pub type GetThumb<'a> = crate::request::Request<'a, GetThumbOp>;
+pub type GetThumb<'a> = crate::contract::Request<'a, GetThumbOp>;

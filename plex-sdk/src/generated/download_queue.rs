@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Download Queue` operations of this server.
     pub fn download_queue(&self) -> DownloadQueue<'_> {
@@ -40,7 +40,7 @@ impl<'a> DownloadQueue<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_download_queue(&self) -> CreateDownloadQueue<'a> {
-        crate::request::Request::new(self.client, "/downloadQueue".to_string())
+        crate::contract::Request::new(self.client, "/downloadQueue".to_string())
     }
 
     /// Get a download queue
@@ -70,9 +70,9 @@ impl<'a> DownloadQueue<'a> {
     ///
     /// - `queue_id`: Identifier of the download queue. (`queueId`, path parameter)
     pub fn get_download_queue(&self, queue_id: i64) -> GetDownloadQueue<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/downloadQueue/{}", crate ::runtime::path_value(& queue_id)),
+            format!("/downloadQueue/{}", crate ::contract::path_value(& queue_id)),
         )
     }
 
@@ -108,12 +108,14 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         keys: ::std::vec::Vec<::std::string::String>,
     ) -> AddDownloadQueueItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
-                format!("/downloadQueue/{}/add", crate ::runtime::path_value(& queue_id)),
+                format!(
+                    "/downloadQueue/{}/add", crate ::contract::path_value(& queue_id)
+                ),
             )
             .with(|r| {
-                r.query("keys", &keys, crate::runtime::Style::FormFlat, false);
+                r.query("keys", &keys, crate::contract::Style::FormFlat, false);
             })
     }
 
@@ -146,11 +148,11 @@ impl<'a> DownloadQueue<'a> {
     /// - `queue_id`: Identifier of the download queue. (`queueId`, path parameter)
     /// - `item_id`: Identifier of the queue item. (`itemId`, path parameter)
     pub fn get_item_decision(&self, queue_id: i64, item_id: i64) -> GetItemDecision<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/downloadQueue/{}/item/{}/decision", crate ::runtime::path_value(&
-                queue_id), crate ::runtime::path_value(& item_id)
+                "/downloadQueue/{}/item/{}/decision", crate ::contract::path_value(&
+                queue_id), crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -188,11 +190,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: i64,
     ) -> GetDownloadQueueMedia<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/downloadQueue/{}/item/{}/media", crate ::runtime::path_value(&
-                queue_id), crate ::runtime::path_value(& item_id)
+                "/downloadQueue/{}/item/{}/media", crate ::contract::path_value(&
+                queue_id), crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -227,9 +229,9 @@ impl<'a> DownloadQueue<'a> {
         &self,
         queue_id: i64,
     ) -> ListDownloadQueueItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/downloadQueue/{}/items", crate ::runtime::path_value(& queue_id)),
+            format!("/downloadQueue/{}/items", crate ::contract::path_value(& queue_id)),
         )
     }
 
@@ -265,11 +267,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> GetDownloadQueueItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/downloadQueue/{}/items/{}", crate ::runtime::path_value(& queue_id),
-                crate ::runtime::path_value(& item_id)
+                "/downloadQueue/{}/items/{}", crate ::contract::path_value(& queue_id),
+                crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -304,11 +306,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> RemoveDownloadQueueItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/downloadQueue/{}/items/{}", crate ::runtime::path_value(& queue_id),
-                crate ::runtime::path_value(& item_id)
+                "/downloadQueue/{}/items/{}", crate ::contract::path_value(& queue_id),
+                crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -345,11 +347,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> RestartProcessingDownloadQueueItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/downloadQueue/{}/items/{}/restart", crate ::runtime::path_value(&
-                queue_id), crate ::runtime::path_value(& item_id)
+                "/downloadQueue/{}/items/{}/restart", crate ::contract::path_value(&
+                queue_id), crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -358,9 +360,9 @@ impl<'a> DownloadQueue<'a> {
 ///The `createDownloadQueue` operation (see [`DownloadQueue::create_download_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDownloadQueueOp;
-impl crate::request::Operation for CreateDownloadQueueOp {
-    type Decode = crate::request::Json<models::CreateDownloadQueueResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateDownloadQueueOp {
+    type Decode = crate::contract::Json<models::CreateDownloadQueueResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createDownloadQueue",
         method: http::Method::POST,
         path: "/downloadQueue",
@@ -371,13 +373,13 @@ impl crate::request::Operation for CreateDownloadQueueOp {
 }
 
 ///A `createDownloadQueue` request (see [`DownloadQueue::create_download_queue`]). `.await` it to send it.
-pub type CreateDownloadQueue<'a> = crate::request::Request<'a, CreateDownloadQueueOp>;
+pub type CreateDownloadQueue<'a> = crate::contract::Request<'a, CreateDownloadQueueOp>;
 ///The `getDownloadQueue` operation (see [`DownloadQueue::get_download_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueOp;
-impl crate::request::Operation for GetDownloadQueueOp {
-    type Decode = crate::request::Json<models::GetDownloadQueueResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDownloadQueueOp {
+    type Decode = crate::contract::Json<models::GetDownloadQueueResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDownloadQueue",
         method: http::Method::GET,
         path: "/downloadQueue/{queueId}",
@@ -388,13 +390,13 @@ impl crate::request::Operation for GetDownloadQueueOp {
 }
 
 ///A `getDownloadQueue` request (see [`DownloadQueue::get_download_queue`]). `.await` it to send it.
-pub type GetDownloadQueue<'a> = crate::request::Request<'a, GetDownloadQueueOp>;
+pub type GetDownloadQueue<'a> = crate::contract::Request<'a, GetDownloadQueueOp>;
 ///The `addDownloadQueueItems` operation (see [`DownloadQueue::add_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDownloadQueueItemsOp;
-impl crate::request::Operation for AddDownloadQueueItemsOp {
-    type Decode = crate::request::Json<models::AddDownloadQueueItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddDownloadQueueItemsOp {
+    type Decode = crate::contract::Json<models::AddDownloadQueueItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addDownloadQueueItems",
         method: http::Method::POST,
         path: "/downloadQueue/{queueId}/add",
@@ -405,7 +407,7 @@ impl crate::request::Operation for AddDownloadQueueItemsOp {
 }
 
 ///A `addDownloadQueueItems` request (see [`DownloadQueue::add_download_queue_items`]). `.await` it to send it.
-pub type AddDownloadQueueItems<'a> = crate::request::Request<
+pub type AddDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     AddDownloadQueueItemsOp,
 >;
@@ -416,56 +418,56 @@ impl AddDownloadQueueItems<'_> {
         value: models::AddDownloadQueueItemsAdvancedSubtitles,
     ) -> Self {
         self.with(|r| {
-            r.query("advancedSubtitles", &value, crate::runtime::Style::Form, false);
+            r.query("advancedSubtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Loudness of the transcoded audio as a percentage of the original (100 keeps the original volume, 50 halves it, 200 doubles it, and so on). (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioBoost", &value, crate::runtime::Style::Form, false);
+            r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Number of audio channels the transcode should produce (1 to 8). (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioChannelCount", &value, crate::runtime::Style::Form, false);
+            r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Set when the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Whether the server should adjust subtitle timing using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Set when the client can play the content directly. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directPlay", &value, crate::runtime::Style::Form, true);
+            r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Set when the client can direct stream the content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStream", &value, crate::runtime::Style::Form, true);
+            r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Set when the client can direct stream the content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
+            r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -475,7 +477,7 @@ impl AddDownloadQueueItems<'_> {
             r.query(
                 "disableResolutionRotation",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -484,119 +486,119 @@ impl AddDownloadQueueItems<'_> {
     ///Skip the client profiles when deciding whether direct play is possible. Takes effect only together with directPlay=1, and only when mediaIndex and partIndex are both given and neither is -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("hasMDE", &value, crate::runtime::Style::Form, true);
+            r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Kind of network the client is on (`lan`, `wan` or `cellular`); the server uses it when choosing a target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::AddDownloadQueueItemsLocation) -> Self {
         self.with(|r| {
-            r.query("location", &value, crate::runtime::Style::Form, false);
+            r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of the client's playback buffer in KB. When the exact size is unknown, give a lower bound. On networks with limited bandwidth this value can decide between transcoding and direct play. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaBufferSize", &value, crate::runtime::Style::Form, false);
+            r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Which media item to transcode, given by index. Omit it or pass -1 to let the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaIndex", &value, crate::runtime::Style::Form, false);
+            r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate in kbps to which audio-only files are transcoded. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("musicBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Position in the media to start from, in seconds. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("offset", &value, crate::runtime::Style::Form, false);
+            r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Which part to transcode, given by index. Omit it or pass -1 to have the server join all parts into a single transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("partIndex", &value, crate::runtime::Style::Form, false);
+            r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Path, internal to the server, of the media to be transcoded. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Upper bitrate limit in kbps for adaptive bitrate (ABR) streaming. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("peakBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Resolution to scale photos to. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("photoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Streaming protocol for the transcode session: * 'http' - the file is sent in the HTTP response body, as with MKV streaming * 'hls' - HTTP Live Streaming (RFC 8216) * 'dash' - MPEG-DASH (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::AddDownloadQueueItemsProtocol) -> Self {
         self.with(|r| {
-            r.query("protocol", &value, crate::runtime::Style::Form, false);
+            r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("secondsPerSegment", &value, crate::runtime::Style::Form, false);
+            r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of burned-in subtitles as a percentage of their original size (100 keeps the original size, 50 halves it, and so on). (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("subtitleSize", &value, crate::runtime::Style::Form, false);
+            r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///How subtitles are delivered: * 'auto' - let the server work out the right setting * 'burn' - render the selected subtitle into the video, falling back to auto when none is selected * 'none' - leave out every subtitle stream * 'sidecar' - deliver the selected subtitle as a separate sidecar * 'embedded' - deliver the selected subtitle as a stream embedded in the output * 'segmented' - deliver the selected subtitle as a segmented stream (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::AddDownloadQueueItemsSubtitles) -> Self {
         self.with(|r| {
-            r.query("subtitles", &value, crate::runtime::Style::Form, false);
+            r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Video bitrate to aim for, in kbps. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("videoBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Target quality of the output, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("videoQuality", &value, crate::runtime::Style::Form, false);
+            r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest video resolution the transcode should produce. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("videoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -604,9 +606,9 @@ impl AddDownloadQueueItems<'_> {
 ///The `getItemDecision` operation (see [`DownloadQueue::get_item_decision`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemDecisionOp;
-impl crate::request::Operation for GetItemDecisionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDecision>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetItemDecisionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDecision>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getItemDecision",
         method: http::Method::GET,
         path: "/downloadQueue/{queueId}/item/{itemId}/decision",
@@ -617,13 +619,13 @@ impl crate::request::Operation for GetItemDecisionOp {
 }
 
 ///A `getItemDecision` request (see [`DownloadQueue::get_item_decision`]). `.await` it to send it.
-pub type GetItemDecision<'a> = crate::request::Request<'a, GetItemDecisionOp>;
+pub type GetItemDecision<'a> = crate::contract::Request<'a, GetItemDecisionOp>;
 ///The `getDownloadQueueMedia` operation (see [`DownloadQueue::get_download_queue_media`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueMediaOp;
-impl crate::request::Operation for GetDownloadQueueMediaOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDownloadQueueMediaOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDownloadQueueMedia",
         method: http::Method::GET,
         path: "/downloadQueue/{queueId}/item/{itemId}/media",
@@ -634,16 +636,16 @@ impl crate::request::Operation for GetDownloadQueueMediaOp {
 }
 
 ///A `getDownloadQueueMedia` request (see [`DownloadQueue::get_download_queue_media`]). `.await` it to send it.
-pub type GetDownloadQueueMedia<'a> = crate::request::Request<
+pub type GetDownloadQueueMedia<'a> = crate::contract::Request<
     'a,
     GetDownloadQueueMediaOp,
 >;
 ///The `listDownloadQueueItems` operation (see [`DownloadQueue::list_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDownloadQueueItemsOp;
-impl crate::request::Operation for ListDownloadQueueItemsOp {
-    type Decode = crate::request::Json<models::ListDownloadQueueItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListDownloadQueueItemsOp {
+    type Decode = crate::contract::Json<models::ListDownloadQueueItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listDownloadQueueItems",
         method: http::Method::GET,
         path: "/downloadQueue/{queueId}/items",
@@ -654,16 +656,16 @@ impl crate::request::Operation for ListDownloadQueueItemsOp {
 }
 
 ///A `listDownloadQueueItems` request (see [`DownloadQueue::list_download_queue_items`]). `.await` it to send it.
-pub type ListDownloadQueueItems<'a> = crate::request::Request<
+pub type ListDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     ListDownloadQueueItemsOp,
 >;
 ///The `getDownloadQueueItems` operation (see [`DownloadQueue::get_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueItemsOp;
-impl crate::request::Operation for GetDownloadQueueItemsOp {
-    type Decode = crate::request::Json<models::GetDownloadQueueItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDownloadQueueItemsOp {
+    type Decode = crate::contract::Json<models::GetDownloadQueueItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDownloadQueueItems",
         method: http::Method::GET,
         path: "/downloadQueue/{queueId}/items/{itemId}",
@@ -674,16 +676,16 @@ impl crate::request::Operation for GetDownloadQueueItemsOp {
 }
 
 ///A `getDownloadQueueItems` request (see [`DownloadQueue::get_download_queue_items`]). `.await` it to send it.
-pub type GetDownloadQueueItems<'a> = crate::request::Request<
+pub type GetDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     GetDownloadQueueItemsOp,
 >;
 ///The `removeDownloadQueueItems` operation (see [`DownloadQueue::remove_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDownloadQueueItemsOp;
-impl crate::request::Operation for RemoveDownloadQueueItemsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RemoveDownloadQueueItemsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "removeDownloadQueueItems",
         method: http::Method::DELETE,
         path: "/downloadQueue/{queueId}/items/{itemId}",
@@ -694,16 +696,16 @@ impl crate::request::Operation for RemoveDownloadQueueItemsOp {
 }
 
 ///A `removeDownloadQueueItems` request (see [`DownloadQueue::remove_download_queue_items`]). `.await` it to send it.
-pub type RemoveDownloadQueueItems<'a> = crate::request::Request<
+pub type RemoveDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     RemoveDownloadQueueItemsOp,
 >;
 ///The `restartProcessingDownloadQueueItems` operation (see [`DownloadQueue::restart_processing_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RestartProcessingDownloadQueueItemsOp;
-impl crate::request::Operation for RestartProcessingDownloadQueueItemsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RestartProcessingDownloadQueueItemsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "restartProcessingDownloadQueueItems",
         method: http::Method::POST,
         path: "/downloadQueue/{queueId}/items/{itemId}/restart",
@@ -714,7 +716,7 @@ impl crate::request::Operation for RestartProcessingDownloadQueueItemsOp {
 }
 
 ///A `restartProcessingDownloadQueueItems` request (see [`DownloadQueue::restart_processing_download_queue_items`]). `.await` it to send it.
-pub type RestartProcessingDownloadQueueItems<'a> = crate::request::Request<
+pub type RestartProcessingDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     RestartProcessingDownloadQueueItemsOp,
 >;

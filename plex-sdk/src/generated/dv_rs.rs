@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `DVRs` operations of this server.
     pub fn dv_rs(&self) -> DvRs<'_> {
@@ -43,7 +43,7 @@ impl<'a> DvRs<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_dv_rs(&self) -> ListDvRs<'a> {
-        crate::request::Request::new(self.client, "/livetv/dvrs".to_string())
+        crate::contract::Request::new(self.client, "/livetv/dvrs".to_string())
     }
 
     /// Create a DVR
@@ -72,7 +72,7 @@ impl<'a> DvRs<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_dvr(&self) -> CreateDvr<'a> {
-        crate::request::Request::new(self.client, "/livetv/dvrs".to_string())
+        crate::contract::Request::new(self.client, "/livetv/dvrs".to_string())
     }
 
     /// Get a DVR
@@ -105,9 +105,9 @@ impl<'a> DvRs<'a> {
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn get_dvr(&self, dvr_id: i64) -> GetDvr<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}", crate ::runtime::path_value(& dvr_id)),
+            format!("/livetv/dvrs/{}", crate ::contract::path_value(& dvr_id)),
         )
     }
 
@@ -136,9 +136,9 @@ impl<'a> DvRs<'a> {
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn delete_dvr(&self, dvr_id: i64) -> DeleteDvr<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}", crate ::runtime::path_value(& dvr_id)),
+            format!("/livetv/dvrs/{}", crate ::contract::path_value(& dvr_id)),
         )
     }
 
@@ -178,11 +178,11 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         channel: ::std::string::String,
     ) -> TuneChannel<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/dvrs/{}/channels/{}/tune", crate ::runtime::path_value(&
-                dvr_id), crate ::runtime::path_value(& channel)
+                "/livetv/dvrs/{}/channels/{}/tune", crate ::contract::path_value(&
+                dvr_id), crate ::contract::path_value(& channel)
             ),
         )
     }
@@ -218,11 +218,11 @@ impl<'a> DvRs<'a> {
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     /// - `device_id`: ID of the device to attach. (`deviceId`, path parameter)
     pub fn add_device_to_dvr(&self, dvr_id: i64, device_id: i64) -> AddDeviceToDvr<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/dvrs/{}/devices/{}", crate ::runtime::path_value(& dvr_id),
-                crate ::runtime::path_value(& device_id)
+                "/livetv/dvrs/{}/devices/{}", crate ::contract::path_value(& dvr_id),
+                crate ::contract::path_value(& device_id)
             ),
         )
     }
@@ -262,11 +262,11 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         device_id: i64,
     ) -> RemoveDeviceFromDvr<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/dvrs/{}/devices/{}", crate ::runtime::path_value(& dvr_id),
-                crate ::runtime::path_value(& device_id)
+                "/livetv/dvrs/{}/devices/{}", crate ::contract::path_value(& dvr_id),
+                crate ::contract::path_value(& device_id)
             ),
         )
     }
@@ -306,12 +306,14 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         lineup: ::std::string::String,
     ) -> AddLineup<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
-                format!("/livetv/dvrs/{}/lineups", crate ::runtime::path_value(& dvr_id)),
+                format!(
+                    "/livetv/dvrs/{}/lineups", crate ::contract::path_value(& dvr_id)
+                ),
             )
             .with(|r| {
-                r.query("lineup", &lineup, crate::runtime::Style::Form, false);
+                r.query("lineup", &lineup, crate::contract::Style::Form, false);
             })
     }
 
@@ -350,12 +352,14 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         lineup: ::std::string::String,
     ) -> DeleteLineup<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
-                format!("/livetv/dvrs/{}/lineups", crate ::runtime::path_value(& dvr_id)),
+                format!(
+                    "/livetv/dvrs/{}/lineups", crate ::contract::path_value(& dvr_id)
+                ),
             )
             .with(|r| {
-                r.query("lineup", &lineup, crate::runtime::Style::Form, false);
+                r.query("lineup", &lineup, crate::contract::Style::Form, false);
             })
     }
 
@@ -389,9 +393,9 @@ impl<'a> DvRs<'a> {
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn set_dvr_preferences(&self, dvr_id: i64) -> SetDvrPreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}/prefs", crate ::runtime::path_value(& dvr_id)),
+            format!("/livetv/dvrs/{}/prefs", crate ::contract::path_value(& dvr_id)),
         )
     }
 
@@ -424,9 +428,11 @@ impl<'a> DvRs<'a> {
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn reload_guide(&self, dvr_id: i64) -> ReloadGuide<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}/reloadGuide", crate ::runtime::path_value(& dvr_id)),
+            format!(
+                "/livetv/dvrs/{}/reloadGuide", crate ::contract::path_value(& dvr_id)
+            ),
         )
     }
 
@@ -455,9 +461,11 @@ impl<'a> DvRs<'a> {
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn stop_dvr_reload(&self, dvr_id: i64) -> StopDvrReload<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}/reloadGuide", crate ::runtime::path_value(& dvr_id)),
+            format!(
+                "/livetv/dvrs/{}/reloadGuide", crate ::contract::path_value(& dvr_id)
+            ),
         )
     }
 }
@@ -465,9 +473,9 @@ impl<'a> DvRs<'a> {
 ///The `listDVRs` operation (see [`DvRs::list_dv_rs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDvRsOp;
-impl crate::request::Operation for ListDvRsOp {
-    type Decode = crate::request::Json<models::ListDvRsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListDvRsOp {
+    type Decode = crate::contract::Json<models::ListDvRsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listDVRs",
         method: http::Method::GET,
         path: "/livetv/dvrs",
@@ -478,13 +486,13 @@ impl crate::request::Operation for ListDvRsOp {
 }
 
 ///A `listDVRs` request (see [`DvRs::list_dv_rs`]). `.await` it to send it.
-pub type ListDvRs<'a> = crate::request::Request<'a, ListDvRsOp>;
+pub type ListDvRs<'a> = crate::contract::Request<'a, ListDvRsOp>;
 ///The `createDVR` operation (see [`DvRs::create_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDvrOp;
-impl crate::request::Operation for CreateDvrOp {
-    type Decode = crate::request::Json<models::CreateDvrResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateDvrOp {
+    type Decode = crate::contract::Json<models::CreateDvrResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createDVR",
         method: http::Method::POST,
         path: "/livetv/dvrs",
@@ -495,26 +503,26 @@ impl crate::request::Operation for CreateDvrOp {
 }
 
 ///A `createDVR` request (see [`DvRs::create_dvr`]). `.await` it to send it.
-pub type CreateDvr<'a> = crate::request::Request<'a, CreateDvrOp>;
+pub type CreateDvr<'a> = crate::contract::Request<'a, CreateDvrOp>;
 impl CreateDvr<'_> {
     ///EPG lineup to use. (`lineup`, query parameter)
     pub fn lineup(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("lineup", &value, crate::runtime::Style::Form, false);
+            r.query("lineup", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Device or devices to attach. (`device`, query parameter)
     pub fn device(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("device", &value, crate::runtime::Style::Form, false);
+            r.query("device", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Language of the guide data. (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("language", &value, crate::runtime::Style::Form, false);
+            r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -522,9 +530,9 @@ impl CreateDvr<'_> {
 ///The `getDVR` operation (see [`DvRs::get_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDvrOp;
-impl crate::request::Operation for GetDvrOp {
-    type Decode = crate::request::Json<models::GetDvrResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetDvrOp {
+    type Decode = crate::contract::Json<models::GetDvrResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getDVR",
         method: http::Method::GET,
         path: "/livetv/dvrs/{dvrId}",
@@ -535,13 +543,13 @@ impl crate::request::Operation for GetDvrOp {
 }
 
 ///A `getDVR` request (see [`DvRs::get_dvr`]). `.await` it to send it.
-pub type GetDvr<'a> = crate::request::Request<'a, GetDvrOp>;
+pub type GetDvr<'a> = crate::contract::Request<'a, GetDvrOp>;
 ///The `deleteDVR` operation (see [`DvRs::delete_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteDvrOp;
-impl crate::request::Operation for DeleteDvrOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteDvrOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteDVR",
         method: http::Method::DELETE,
         path: "/livetv/dvrs/{dvrId}",
@@ -552,13 +560,13 @@ impl crate::request::Operation for DeleteDvrOp {
 }
 
 ///A `deleteDVR` request (see [`DvRs::delete_dvr`]). `.await` it to send it.
-pub type DeleteDvr<'a> = crate::request::Request<'a, DeleteDvrOp>;
+pub type DeleteDvr<'a> = crate::contract::Request<'a, DeleteDvrOp>;
 ///The `tuneChannel` operation (see [`DvRs::tune_channel`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TuneChannelOp;
-impl crate::request::Operation for TuneChannelOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for TuneChannelOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "tuneChannel",
         method: http::Method::POST,
         path: "/livetv/dvrs/{dvrId}/channels/{channel}/tune",
@@ -569,13 +577,13 @@ impl crate::request::Operation for TuneChannelOp {
 }
 
 ///A `tuneChannel` request (see [`DvRs::tune_channel`]). `.await` it to send it.
-pub type TuneChannel<'a> = crate::request::Request<'a, TuneChannelOp>;
+pub type TuneChannel<'a> = crate::contract::Request<'a, TuneChannelOp>;
 ///The `addDeviceToDVR` operation (see [`DvRs::add_device_to_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDeviceToDvrOp;
-impl crate::request::Operation for AddDeviceToDvrOp {
-    type Decode = crate::request::Json<models::AddDeviceToDvrResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddDeviceToDvrOp {
+    type Decode = crate::contract::Json<models::AddDeviceToDvrResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addDeviceToDVR",
         method: http::Method::PUT,
         path: "/livetv/dvrs/{dvrId}/devices/{deviceId}",
@@ -586,13 +594,13 @@ impl crate::request::Operation for AddDeviceToDvrOp {
 }
 
 ///A `addDeviceToDVR` request (see [`DvRs::add_device_to_dvr`]). `.await` it to send it.
-pub type AddDeviceToDvr<'a> = crate::request::Request<'a, AddDeviceToDvrOp>;
+pub type AddDeviceToDvr<'a> = crate::contract::Request<'a, AddDeviceToDvrOp>;
 ///The `removeDeviceFromDVR` operation (see [`DvRs::remove_device_from_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDeviceFromDvrOp;
-impl crate::request::Operation for RemoveDeviceFromDvrOp {
-    type Decode = crate::request::Json<models::RemoveDeviceFromDvrResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RemoveDeviceFromDvrOp {
+    type Decode = crate::contract::Json<models::RemoveDeviceFromDvrResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "removeDeviceFromDVR",
         method: http::Method::DELETE,
         path: "/livetv/dvrs/{dvrId}/devices/{deviceId}",
@@ -603,13 +611,13 @@ impl crate::request::Operation for RemoveDeviceFromDvrOp {
 }
 
 ///A `removeDeviceFromDVR` request (see [`DvRs::remove_device_from_dvr`]). `.await` it to send it.
-pub type RemoveDeviceFromDvr<'a> = crate::request::Request<'a, RemoveDeviceFromDvrOp>;
+pub type RemoveDeviceFromDvr<'a> = crate::contract::Request<'a, RemoveDeviceFromDvrOp>;
 ///The `addLineup` operation (see [`DvRs::add_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddLineupOp;
-impl crate::request::Operation for AddLineupOp {
-    type Decode = crate::request::Json<models::AddLineupResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddLineupOp {
+    type Decode = crate::contract::Json<models::AddLineupResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addLineup",
         method: http::Method::PUT,
         path: "/livetv/dvrs/{dvrId}/lineups",
@@ -620,13 +628,13 @@ impl crate::request::Operation for AddLineupOp {
 }
 
 ///A `addLineup` request (see [`DvRs::add_lineup`]). `.await` it to send it.
-pub type AddLineup<'a> = crate::request::Request<'a, AddLineupOp>;
+pub type AddLineup<'a> = crate::contract::Request<'a, AddLineupOp>;
 ///The `deleteLineup` operation (see [`DvRs::delete_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLineupOp;
-impl crate::request::Operation for DeleteLineupOp {
-    type Decode = crate::request::Json<models::DeleteLineupResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteLineupOp {
+    type Decode = crate::contract::Json<models::DeleteLineupResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteLineup",
         method: http::Method::DELETE,
         path: "/livetv/dvrs/{dvrId}/lineups",
@@ -637,13 +645,13 @@ impl crate::request::Operation for DeleteLineupOp {
 }
 
 ///A `deleteLineup` request (see [`DvRs::delete_lineup`]). `.await` it to send it.
-pub type DeleteLineup<'a> = crate::request::Request<'a, DeleteLineupOp>;
+pub type DeleteLineup<'a> = crate::contract::Request<'a, DeleteLineupOp>;
 ///The `setDVRPreferences` operation (see [`DvRs::set_dvr_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDvrPreferencesOp;
-impl crate::request::Operation for SetDvrPreferencesOp {
-    type Decode = crate::request::Json<models::SetDvrPreferencesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetDvrPreferencesOp {
+    type Decode = crate::contract::Json<models::SetDvrPreferencesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setDVRPreferences",
         method: http::Method::PUT,
         path: "/livetv/dvrs/{dvrId}/prefs",
@@ -654,12 +662,12 @@ impl crate::request::Operation for SetDvrPreferencesOp {
 }
 
 ///A `setDVRPreferences` request (see [`DvRs::set_dvr_preferences`]). `.await` it to send it.
-pub type SetDvrPreferences<'a> = crate::request::Request<'a, SetDvrPreferencesOp>;
+pub type SetDvrPreferences<'a> = crate::contract::Request<'a, SetDvrPreferencesOp>;
 impl SetDvrPreferences<'_> {
     ///Sets the preference called `name` to the given value. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("name", &value, crate::runtime::Style::Form, false);
+            r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -667,9 +675,9 @@ impl SetDvrPreferences<'_> {
 ///The `reloadGuide` operation (see [`DvRs::reload_guide`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReloadGuideOp;
-impl crate::request::Operation for ReloadGuideOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ReloadGuideOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "reloadGuide",
         method: http::Method::POST,
         path: "/livetv/dvrs/{dvrId}/reloadGuide",
@@ -680,13 +688,13 @@ impl crate::request::Operation for ReloadGuideOp {
 }
 
 ///A `reloadGuide` request (see [`DvRs::reload_guide`]). `.await` it to send it.
-pub type ReloadGuide<'a> = crate::request::Request<'a, ReloadGuideOp>;
+pub type ReloadGuide<'a> = crate::contract::Request<'a, ReloadGuideOp>;
 ///The `stopDVRReload` operation (see [`DvRs::stop_dvr_reload`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopDvrReloadOp;
-impl crate::request::Operation for StopDvrReloadOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StopDvrReloadOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "stopDVRReload",
         method: http::Method::DELETE,
         path: "/livetv/dvrs/{dvrId}/reloadGuide",
@@ -697,4 +705,4 @@ impl crate::request::Operation for StopDvrReloadOp {
 }
 
 ///A `stopDVRReload` request (see [`DvRs::stop_dvr_reload`]). `.await` it to send it.
-pub type StopDvrReload<'a> = crate::request::Request<'a, StopDvrReloadOp>;
+pub type StopDvrReload<'a> = crate::contract::Request<'a, StopDvrReloadOp>;

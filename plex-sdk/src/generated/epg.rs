@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `EPG` operations of this server.
     pub fn epg(&self) -> Epg<'_> {
@@ -54,10 +54,10 @@ impl<'a> Epg<'a> {
         device: ::std::string::String,
         lineup: ::std::string::String,
     ) -> ComputeChannelMap<'a> {
-        crate::request::Request::new(self.client, "/livetv/epg/channelmap".to_string())
+        crate::contract::Request::new(self.client, "/livetv/epg/channelmap".to_string())
             .with(|r| {
-                r.query("device", &device, crate::runtime::Style::Form, false);
-                r.query("lineup", &lineup, crate::runtime::Style::Form, false);
+                r.query("device", &device, crate::contract::Style::Form, false);
+                r.query("lineup", &lineup, crate::contract::Style::Form, false);
             })
     }
 
@@ -92,9 +92,9 @@ impl<'a> Epg<'a> {
     ///
     /// - `lineup`: URI that identifies the lineup. (`lineup`, query parameter)
     pub fn get_channels(&self, lineup: ::std::string::String) -> GetChannels<'a> {
-        crate::request::Request::new(self.client, "/livetv/epg/channels".to_string())
+        crate::contract::Request::new(self.client, "/livetv/epg/channels".to_string())
             .with(|r| {
-                r.query("lineup", &lineup, crate::runtime::Style::Form, false);
+                r.query("lineup", &lineup, crate::contract::Style::Form, false);
             })
     }
 
@@ -124,7 +124,7 @@ impl<'a> Epg<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_countries(&self) -> GetCountries<'a> {
-        crate::request::Request::new(self.client, "/livetv/epg/countries".to_string())
+        crate::contract::Request::new(self.client, "/livetv/epg/countries".to_string())
     }
 
     /// List lineups by postal code
@@ -158,11 +158,11 @@ impl<'a> Epg<'a> {
         country: ::std::string::String,
         epg_id: ::std::string::String,
     ) -> GetCountriesLineups<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/epg/countries/{}/{}/lineups", crate ::runtime::path_value(&
-                country), crate ::runtime::path_value(& epg_id)
+                "/livetv/epg/countries/{}/{}/lineups", crate ::contract::path_value(&
+                country), crate ::contract::path_value(& epg_id)
             ),
         )
     }
@@ -203,11 +203,11 @@ impl<'a> Epg<'a> {
         country: ::std::string::String,
         epg_id: ::std::string::String,
     ) -> GetCountryRegions<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/epg/countries/{}/{}/regions", crate ::runtime::path_value(&
-                country), crate ::runtime::path_value(& epg_id)
+                "/livetv/epg/countries/{}/{}/regions", crate ::contract::path_value(&
+                country), crate ::contract::path_value(& epg_id)
             ),
         )
     }
@@ -250,12 +250,12 @@ impl<'a> Epg<'a> {
         epg_id: ::std::string::String,
         region: ::std::string::String,
     ) -> ListLineups<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
                 "/livetv/epg/countries/{}/{}/regions/{}/lineups", crate
-                ::runtime::path_value(& country), crate ::runtime::path_value(& epg_id),
-                crate ::runtime::path_value(& region)
+                ::contract::path_value(& country), crate ::contract::path_value(&
+                epg_id), crate ::contract::path_value(& region)
             ),
         )
     }
@@ -286,7 +286,7 @@ impl<'a> Epg<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_languages(&self) -> GetAllLanguages<'a> {
-        crate::request::Request::new(self.client, "/livetv/epg/languages".to_string())
+        crate::contract::Request::new(self.client, "/livetv/epg/languages".to_string())
     }
 
     /// Compute a lineup
@@ -325,13 +325,13 @@ impl<'a> Epg<'a> {
         device: ::std::string::String,
         lineup_group: ::std::string::String,
     ) -> GetLineup<'a> {
-        crate::request::Request::new(self.client, "/livetv/epg/lineup".to_string())
+        crate::contract::Request::new(self.client, "/livetv/epg/lineup".to_string())
             .with(|r| {
-                r.query("device", &device, crate::runtime::Style::Form, false);
+                r.query("device", &device, crate::contract::Style::Form, false);
                 r.query(
                     "lineupGroup",
                     &lineup_group,
-                    crate::runtime::Style::Form,
+                    crate::contract::Style::Form,
                     false,
                 );
             })
@@ -366,12 +366,12 @@ impl<'a> Epg<'a> {
         &self,
         lineup: ::std::vec::Vec<::std::string::String>,
     ) -> GetLineupChannels<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 "/livetv/epg/lineupchannels".to_string(),
             )
             .with(|r| {
-                r.query("lineup", &lineup, crate::runtime::Style::Form, false);
+                r.query("lineup", &lineup, crate::contract::Style::Form, false);
             })
     }
 }
@@ -379,9 +379,9 @@ impl<'a> Epg<'a> {
 ///The `computeChannelMap` operation (see [`Epg::compute_channel_map`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ComputeChannelMapOp;
-impl crate::request::Operation for ComputeChannelMapOp {
-    type Decode = crate::request::Json<models::ComputeChannelMapResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ComputeChannelMapOp {
+    type Decode = crate::contract::Json<models::ComputeChannelMapResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "computeChannelMap",
         method: http::Method::GET,
         path: "/livetv/epg/channelmap",
@@ -392,13 +392,13 @@ impl crate::request::Operation for ComputeChannelMapOp {
 }
 
 ///A `computeChannelMap` request (see [`Epg::compute_channel_map`]). `.await` it to send it.
-pub type ComputeChannelMap<'a> = crate::request::Request<'a, ComputeChannelMapOp>;
+pub type ComputeChannelMap<'a> = crate::contract::Request<'a, ComputeChannelMapOp>;
 ///The `getChannels` operation (see [`Epg::get_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChannelsOp;
-impl crate::request::Operation for GetChannelsOp {
-    type Decode = crate::request::Json<models::GetChannelsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetChannelsOp {
+    type Decode = crate::contract::Json<models::GetChannelsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getChannels",
         method: http::Method::GET,
         path: "/livetv/epg/channels",
@@ -409,13 +409,13 @@ impl crate::request::Operation for GetChannelsOp {
 }
 
 ///A `getChannels` request (see [`Epg::get_channels`]). `.await` it to send it.
-pub type GetChannels<'a> = crate::request::Request<'a, GetChannelsOp>;
+pub type GetChannels<'a> = crate::contract::Request<'a, GetChannelsOp>;
 ///The `getCountries` operation (see [`Epg::get_countries`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountriesOp;
-impl crate::request::Operation for GetCountriesOp {
-    type Decode = crate::request::Json<models::GetCountriesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCountriesOp {
+    type Decode = crate::contract::Json<models::GetCountriesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCountries",
         method: http::Method::GET,
         path: "/livetv/epg/countries",
@@ -426,13 +426,13 @@ impl crate::request::Operation for GetCountriesOp {
 }
 
 ///A `getCountries` request (see [`Epg::get_countries`]). `.await` it to send it.
-pub type GetCountries<'a> = crate::request::Request<'a, GetCountriesOp>;
+pub type GetCountries<'a> = crate::contract::Request<'a, GetCountriesOp>;
 ///The `getCountriesLineups` operation (see [`Epg::get_countries_lineups`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountriesLineupsOp;
-impl crate::request::Operation for GetCountriesLineupsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithLineup>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCountriesLineupsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithLineup>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCountriesLineups",
         method: http::Method::GET,
         path: "/livetv/epg/countries/{country}/{epgId}/lineups",
@@ -443,12 +443,12 @@ impl crate::request::Operation for GetCountriesLineupsOp {
 }
 
 ///A `getCountriesLineups` request (see [`Epg::get_countries_lineups`]). `.await` it to send it.
-pub type GetCountriesLineups<'a> = crate::request::Request<'a, GetCountriesLineupsOp>;
+pub type GetCountriesLineups<'a> = crate::contract::Request<'a, GetCountriesLineupsOp>;
 impl GetCountriesLineups<'_> {
     ///Postal code to look up lineups for. (`postalCode`, query parameter)
     pub fn postal_code(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("postalCode", &value, crate::runtime::Style::Form, false);
+            r.query("postalCode", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -456,9 +456,9 @@ impl GetCountriesLineups<'_> {
 ///The `getCountryRegions` operation (see [`Epg::get_country_regions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountryRegionsOp;
-impl crate::request::Operation for GetCountryRegionsOp {
-    type Decode = crate::request::Json<models::GetCountryRegionsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCountryRegionsOp {
+    type Decode = crate::contract::Json<models::GetCountryRegionsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCountryRegions",
         method: http::Method::GET,
         path: "/livetv/epg/countries/{country}/{epgId}/regions",
@@ -469,13 +469,13 @@ impl crate::request::Operation for GetCountryRegionsOp {
 }
 
 ///A `getCountryRegions` request (see [`Epg::get_country_regions`]). `.await` it to send it.
-pub type GetCountryRegions<'a> = crate::request::Request<'a, GetCountryRegionsOp>;
+pub type GetCountryRegions<'a> = crate::contract::Request<'a, GetCountryRegionsOp>;
 ///The `listLineups` operation (see [`Epg::list_lineups`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListLineupsOp;
-impl crate::request::Operation for ListLineupsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithLineup>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListLineupsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithLineup>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listLineups",
         method: http::Method::GET,
         path: "/livetv/epg/countries/{country}/{epgId}/regions/{region}/lineups",
@@ -486,13 +486,13 @@ impl crate::request::Operation for ListLineupsOp {
 }
 
 ///A `listLineups` request (see [`Epg::list_lineups`]). `.await` it to send it.
-pub type ListLineups<'a> = crate::request::Request<'a, ListLineupsOp>;
+pub type ListLineups<'a> = crate::contract::Request<'a, ListLineupsOp>;
 ///The `getAllLanguages` operation (see [`Epg::get_all_languages`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLanguagesOp;
-impl crate::request::Operation for GetAllLanguagesOp {
-    type Decode = crate::request::Json<models::GetAllLanguagesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllLanguagesOp {
+    type Decode = crate::contract::Json<models::GetAllLanguagesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllLanguages",
         method: http::Method::GET,
         path: "/livetv/epg/languages",
@@ -503,13 +503,13 @@ impl crate::request::Operation for GetAllLanguagesOp {
 }
 
 ///A `getAllLanguages` request (see [`Epg::get_all_languages`]). `.await` it to send it.
-pub type GetAllLanguages<'a> = crate::request::Request<'a, GetAllLanguagesOp>;
+pub type GetAllLanguages<'a> = crate::contract::Request<'a, GetAllLanguagesOp>;
 ///The `getLineup` operation (see [`Epg::get_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineupOp;
-impl crate::request::Operation for GetLineupOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLineupOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLineup",
         method: http::Method::GET,
         path: "/livetv/epg/lineup",
@@ -520,13 +520,13 @@ impl crate::request::Operation for GetLineupOp {
 }
 
 ///A `getLineup` request (see [`Epg::get_lineup`]). `.await` it to send it.
-pub type GetLineup<'a> = crate::request::Request<'a, GetLineupOp>;
+pub type GetLineup<'a> = crate::contract::Request<'a, GetLineupOp>;
 ///The `getLineupChannels` operation (see [`Epg::get_lineup_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineupChannelsOp;
-impl crate::request::Operation for GetLineupChannelsOp {
-    type Decode = crate::request::Json<models::GetLineupChannelsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLineupChannelsOp {
+    type Decode = crate::contract::Json<models::GetLineupChannelsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLineupChannels",
         method: http::Method::GET,
         path: "/livetv/epg/lineupchannels",
@@ -537,4 +537,4 @@ impl crate::request::Operation for GetLineupChannelsOp {
 }
 
 ///A `getLineupChannels` request (see [`Epg::get_lineup_channels`]). `.await` it to send it.
-pub type GetLineupChannels<'a> = crate::request::Request<'a, GetLineupChannelsOp>;
+pub type GetLineupChannels<'a> = crate::contract::Request<'a, GetLineupChannelsOp>;

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `General` operations of this server.
     pub fn general(&self) -> General<'_> {
@@ -38,7 +38,7 @@ impl<'a> General<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_server_info(&self) -> GetServerInfo<'a> {
-        crate::request::Request::new(self.client, "/".to_string())
+        crate::contract::Request::new(self.client, "/".to_string())
     }
 
     /// Get server identity
@@ -62,7 +62,7 @@ impl<'a> General<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_identity(&self) -> GetIdentity<'a> {
-        crate::request::Request::new(self.client, "/identity".to_string())
+        crate::contract::Request::new(self.client, "/identity".to_string())
     }
 
     /// Get connection details for a source
@@ -95,9 +95,9 @@ impl<'a> General<'a> {
         &self,
         source: ::std::string::String,
     ) -> GetSourceConnectionInformation<'a> {
-        crate::request::Request::new(self.client, "/security/resources".to_string())
+        crate::contract::Request::new(self.client, "/security/resources".to_string())
             .with(|r| {
-                r.query("source", &source, crate::runtime::Style::Form, false);
+                r.query("source", &source, crate::contract::Style::Form, false);
             })
     }
 
@@ -134,10 +134,10 @@ impl<'a> General<'a> {
         r#type: models::GetTransientTokenType,
         scope: models::Scope,
     ) -> GetTransientToken<'a> {
-        crate::request::Request::new(self.client, "/security/token".to_string())
+        crate::contract::Request::new(self.client, "/security/token".to_string())
             .with(|r| {
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
-                r.query("scope", &scope, crate::runtime::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
+                r.query("scope", &scope, crate::contract::Style::Form, false);
             })
     }
 }
@@ -145,9 +145,9 @@ impl<'a> General<'a> {
 ///The `getServerInfo` operation (see [`General::get_server_info`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerInfoOp;
-impl crate::request::Operation for GetServerInfoOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDirectory>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetServerInfoOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDirectory>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getServerInfo",
         method: http::Method::GET,
         path: "/",
@@ -158,13 +158,13 @@ impl crate::request::Operation for GetServerInfoOp {
 }
 
 ///A `getServerInfo` request (see [`General::get_server_info`]). `.await` it to send it.
-pub type GetServerInfo<'a> = crate::request::Request<'a, GetServerInfoOp>;
+pub type GetServerInfo<'a> = crate::contract::Request<'a, GetServerInfoOp>;
 ///The `getIdentity` operation (see [`General::get_identity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetIdentityOp;
-impl crate::request::Operation for GetIdentityOp {
-    type Decode = crate::request::Json<models::GetIdentityResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetIdentityOp {
+    type Decode = crate::contract::Json<models::GetIdentityResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getIdentity",
         method: http::Method::GET,
         path: "/identity",
@@ -175,13 +175,13 @@ impl crate::request::Operation for GetIdentityOp {
 }
 
 ///A `getIdentity` request (see [`General::get_identity`]). `.await` it to send it.
-pub type GetIdentity<'a> = crate::request::Request<'a, GetIdentityOp>;
+pub type GetIdentity<'a> = crate::contract::Request<'a, GetIdentityOp>;
 ///The `getSourceConnectionInformation` operation (see [`General::get_source_connection_information`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSourceConnectionInformationOp;
-impl crate::request::Operation for GetSourceConnectionInformationOp {
-    type Decode = crate::request::Json<models::GetSourceConnectionInformationResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSourceConnectionInformationOp {
+    type Decode = crate::contract::Json<models::GetSourceConnectionInformationResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSourceConnectionInformation",
         method: http::Method::GET,
         path: "/security/resources",
@@ -192,7 +192,7 @@ impl crate::request::Operation for GetSourceConnectionInformationOp {
 }
 
 ///A `getSourceConnectionInformation` request (see [`General::get_source_connection_information`]). `.await` it to send it.
-pub type GetSourceConnectionInformation<'a> = crate::request::Request<
+pub type GetSourceConnectionInformation<'a> = crate::contract::Request<
     'a,
     GetSourceConnectionInformationOp,
 >;
@@ -200,7 +200,7 @@ impl GetSourceConnectionInformation<'_> {
     ///Refresh the details instead of using cached ones. (`refresh`, query parameter)
     pub fn refresh(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("refresh", &value, crate::runtime::Style::Form, true);
+            r.query("refresh", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -208,9 +208,9 @@ impl GetSourceConnectionInformation<'_> {
 ///The `getTransientToken` operation (see [`General::get_transient_token`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTransientTokenOp;
-impl crate::request::Operation for GetTransientTokenOp {
-    type Decode = crate::request::Json<models::GetTransientTokenResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetTransientTokenOp {
+    type Decode = crate::contract::Json<models::GetTransientTokenResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getTransientToken",
         method: http::Method::POST,
         path: "/security/token",
@@ -221,4 +221,4 @@ impl crate::request::Operation for GetTransientTokenOp {
 }
 
 ///A `getTransientToken` request (see [`General::get_transient_token`]). `.await` it to send it.
-pub type GetTransientToken<'a> = crate::request::Request<'a, GetTransientTokenOp>;
+pub type GetTransientToken<'a> = crate::contract::Request<'a, GetTransientTokenOp>;

@@ -84,12 +84,12 @@ impl Globals {
     }
 }
 
-impl crate::PlexClientBuilder {
+impl crate::contract::PlexClientBuilder {
     /// Stable, opaque value that uniquely identifies this client installation to the server; reuse the same value on every request.
     ///
     /// Sent as `X-Plex-Client-Identifier` on every request. The server requires it. Example: `abc123`.
     pub fn client_identifier(mut self, value: impl Into<String>) -> Self {
-        self.globals.client_identifier = Some(value.into());
+        crate::contract::globals(&mut self).client_identifier = Some(value.into());
         self
     }
 
@@ -97,7 +97,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Product` on every request. Example: `Plex for Roku`.
     pub fn product(mut self, value: impl Into<String>) -> Self {
-        self.globals.product = Some(value.into());
+        crate::contract::globals(&mut self).product = Some(value.into());
         self
     }
 
@@ -105,7 +105,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Version` on every request. Example: `2.4.1`.
     pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.globals.version = Some(value.into());
+        crate::contract::globals(&mut self).version = Some(value.into());
         self
     }
 
@@ -113,7 +113,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Platform` on every request. Example: `Roku`.
     pub fn platform(mut self, value: impl Into<String>) -> Self {
-        self.globals.platform = Some(value.into());
+        crate::contract::globals(&mut self).platform = Some(value.into());
         self
     }
 
@@ -121,7 +121,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Platform-Version` on every request. Example: `4.3 build 1057`.
     pub fn platform_version(mut self, value: impl Into<String>) -> Self {
-        self.globals.platform_version = Some(value.into());
+        crate::contract::globals(&mut self).platform_version = Some(value.into());
         self
     }
 
@@ -129,7 +129,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Device` on every request. Example: `Roku 3`.
     pub fn device(mut self, value: impl Into<String>) -> Self {
-        self.globals.device = Some(value.into());
+        crate::contract::globals(&mut self).device = Some(value.into());
         self
     }
 
@@ -137,7 +137,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Model` on every request. Example: `4200X`.
     pub fn model(mut self, value: impl Into<String>) -> Self {
-        self.globals.model = Some(value.into());
+        crate::contract::globals(&mut self).model = Some(value.into());
         self
     }
 
@@ -145,7 +145,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Device-Vendor` on every request. Example: `Roku`.
     pub fn device_vendor(mut self, value: impl Into<String>) -> Self {
-        self.globals.device_vendor = Some(value.into());
+        crate::contract::globals(&mut self).device_vendor = Some(value.into());
         self
     }
 
@@ -153,7 +153,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Device-Name` on every request. Example: `Living Room TV`.
     pub fn device_name(mut self, value: impl Into<String>) -> Self {
-        self.globals.device_name = Some(value.into());
+        crate::contract::globals(&mut self).device_name = Some(value.into());
         self
     }
 
@@ -161,7 +161,7 @@ impl crate::PlexClientBuilder {
     ///
     /// Sent as `X-Plex-Marketplace` on every request. Example: `googlePlay`.
     pub fn marketplace(mut self, value: impl Into<String>) -> Self {
-        self.globals.marketplace = Some(value.into());
+        crate::contract::globals(&mut self).marketplace = Some(value.into());
         self
     }
 }

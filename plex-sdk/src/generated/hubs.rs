@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Hubs` operations of this server.
     pub fn hubs(&self) -> Hubs<'_> {
@@ -43,7 +43,7 @@ impl<'a> Hubs<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_hubs(&self) -> GetAllHubs<'a> {
-        crate::request::Request::new(self.client, "/hubs".to_string())
+        crate::contract::Request::new(self.client, "/hubs".to_string())
     }
 
     /// Fetch the Continue Watching hub
@@ -72,7 +72,7 @@ impl<'a> Hubs<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_continue_watching(&self) -> GetContinueWatching<'a> {
-        crate::request::Request::new(self.client, "/hubs/continueWatching".to_string())
+        crate::contract::Request::new(self.client, "/hubs/continueWatching".to_string())
     }
 
     /// List the items of a hub
@@ -109,9 +109,9 @@ impl<'a> Hubs<'a> {
         &self,
         identifier: ::std::vec::Vec<::std::string::String>,
     ) -> GetHubItems<'a> {
-        crate::request::Request::new(self.client, "/hubs/items".to_string())
+        crate::contract::Request::new(self.client, "/hubs/items".to_string())
             .with(|r| {
-                r.query("identifier", &identifier, crate::runtime::Style::Form, false);
+                r.query("identifier", &identifier, crate::contract::Style::Form, false);
             })
     }
 
@@ -146,9 +146,9 @@ impl<'a> Hubs<'a> {
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_metadata_hubs(&self, metadata_id: i64) -> GetMetadataHubs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/hubs/metadata/{}", crate ::runtime::path_value(& metadata_id)),
+            format!("/hubs/metadata/{}", crate ::contract::path_value(& metadata_id)),
         )
     }
 
@@ -183,10 +183,10 @@ impl<'a> Hubs<'a> {
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_postplay_hubs(&self, metadata_id: i64) -> GetPostplayHubs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/metadata/{}/postplay", crate ::runtime::path_value(& metadata_id)
+                "/hubs/metadata/{}/postplay", crate ::contract::path_value(& metadata_id)
             ),
         )
     }
@@ -222,10 +222,10 @@ impl<'a> Hubs<'a> {
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_related_hubs(&self, metadata_id: i64) -> GetRelatedHubs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/metadata/{}/related", crate ::runtime::path_value(& metadata_id)
+                "/hubs/metadata/{}/related", crate ::contract::path_value(& metadata_id)
             ),
         )
     }
@@ -256,7 +256,7 @@ impl<'a> Hubs<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_promoted_hubs(&self) -> GetPromotedHubs<'a> {
-        crate::request::Request::new(self.client, "/hubs/promoted".to_string())
+        crate::contract::Request::new(self.client, "/hubs/promoted".to_string())
     }
 
     /// List the hubs of a section
@@ -290,9 +290,9 @@ impl<'a> Hubs<'a> {
     ///
     /// - `section_id`: ID of the library section whose hubs are requested. (`sectionId`, path parameter)
     pub fn get_section_hubs(&self, section_id: i64) -> GetSectionHubs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/hubs/sections/{}", crate ::runtime::path_value(& section_id)),
+            format!("/hubs/sections/{}", crate ::contract::path_value(& section_id)),
         )
     }
 
@@ -328,10 +328,10 @@ impl<'a> Hubs<'a> {
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
     pub fn list_hubs(&self, section_id: i64) -> ListHubs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/sections/{}/manage", crate ::runtime::path_value(& section_id)
+                "/hubs/sections/{}/manage", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -369,17 +369,18 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         metadata_item_id: i64,
     ) -> CreateCustomHub<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/hubs/sections/{}/manage", crate ::runtime::path_value(& section_id)
+                    "/hubs/sections/{}/manage", crate ::contract::path_value(&
+                    section_id)
                 ),
             )
             .with(|r| {
                 r.query(
                     "metadataItemId",
                     &metadata_item_id,
-                    crate::runtime::Style::Form,
+                    crate::contract::Style::Form,
                     false,
                 );
             })
@@ -412,10 +413,10 @@ impl<'a> Hubs<'a> {
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
     pub fn reset_section_defaults(&self, section_id: i64) -> ResetSectionDefaults<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/sections/{}/manage", crate ::runtime::path_value(& section_id)
+                "/hubs/sections/{}/manage", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -457,15 +458,15 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> MoveHub<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/hubs/sections/{}/manage/move", crate ::runtime::path_value(&
+                    "/hubs/sections/{}/manage/move", crate ::contract::path_value(&
                     section_id)
                 ),
             )
             .with(|r| {
-                r.query("identifier", &identifier, crate::runtime::Style::Form, false);
+                r.query("identifier", &identifier, crate::contract::Style::Form, false);
             })
     }
 
@@ -501,11 +502,11 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> UpdateHubVisibility<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/sections/{}/manage/{}", crate ::runtime::path_value(& section_id),
-                crate ::runtime::path_value(& identifier)
+                "/hubs/sections/{}/manage/{}", crate ::contract::path_value(&
+                section_id), crate ::contract::path_value(& identifier)
             ),
         )
     }
@@ -543,11 +544,11 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> DeleteCustomHub<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/hubs/sections/{}/manage/{}", crate ::runtime::path_value(& section_id),
-                crate ::runtime::path_value(& identifier)
+                "/hubs/sections/{}/manage/{}", crate ::contract::path_value(&
+                section_id), crate ::contract::path_value(& identifier)
             ),
         )
     }
@@ -556,9 +557,9 @@ impl<'a> Hubs<'a> {
 ///The `getAllHubs` operation (see [`Hubs::get_all_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllHubsOp;
-impl crate::request::Operation for GetAllHubsOp {
-    type Decode = crate::request::Json<models::GetAllHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllHubsOp {
+    type Decode = crate::contract::Json<models::GetAllHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllHubs",
         method: http::Method::GET,
         path: "/hubs",
@@ -569,26 +570,26 @@ impl crate::request::Operation for GetAllHubsOp {
 }
 
 ///A `getAllHubs` request (see [`Hubs::get_all_hubs`]). `.await` it to send it.
-pub type GetAllHubs<'a> = crate::request::Request<'a, GetAllHubsOp>;
+pub type GetAllHubs<'a> = crate::contract::Request<'a, GetAllHubsOp>;
 impl GetAllHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
+            r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Hub identifiers to restrict the result to; when given, only these hubs are returned. (`identifier`, query parameter)
     pub fn identifier(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("identifier", &value, crate::runtime::Style::Form, false);
+            r.query("identifier", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -596,9 +597,9 @@ impl GetAllHubs<'_> {
 ///The `getContinueWatching` operation (see [`Hubs::get_continue_watching`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetContinueWatchingOp;
-impl crate::request::Operation for GetContinueWatchingOp {
-    type Decode = crate::request::Json<models::GetContinueWatchingResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetContinueWatchingOp {
+    type Decode = crate::contract::Json<models::GetContinueWatchingResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getContinueWatching",
         method: http::Method::GET,
         path: "/hubs/continueWatching",
@@ -609,12 +610,12 @@ impl crate::request::Operation for GetContinueWatchingOp {
 }
 
 ///A `getContinueWatching` request (see [`Hubs::get_continue_watching`]). `.await` it to send it.
-pub type GetContinueWatching<'a> = crate::request::Request<'a, GetContinueWatchingOp>;
+pub type GetContinueWatching<'a> = crate::contract::Request<'a, GetContinueWatchingOp>;
 impl GetContinueWatching<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -622,9 +623,9 @@ impl GetContinueWatching<'_> {
 ///The `getHubItems` operation (see [`Hubs::get_hub_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHubItemsOp;
-impl crate::request::Operation for GetHubItemsOp {
-    type Decode = crate::request::Json<models::GetHubItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetHubItemsOp {
+    type Decode = crate::contract::Json<models::GetHubItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getHubItems",
         method: http::Method::GET,
         path: "/hubs/items",
@@ -635,12 +636,12 @@ impl crate::request::Operation for GetHubItemsOp {
 }
 
 ///A `getHubItems` request (see [`Hubs::get_hub_items`]). `.await` it to send it.
-pub type GetHubItems<'a> = crate::request::Request<'a, GetHubItemsOp>;
+pub type GetHubItems<'a> = crate::contract::Request<'a, GetHubItemsOp>;
 impl GetHubItems<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -648,9 +649,9 @@ impl GetHubItems<'_> {
 ///The `getMetadataHubs` operation (see [`Hubs::get_metadata_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataHubsOp;
-impl crate::request::Operation for GetMetadataHubsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithHubs>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetMetadataHubsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getMetadataHubs",
         method: http::Method::GET,
         path: "/hubs/metadata/{metadataId}",
@@ -661,19 +662,19 @@ impl crate::request::Operation for GetMetadataHubsOp {
 }
 
 ///A `getMetadataHubs` request (see [`Hubs::get_metadata_hubs`]). `.await` it to send it.
-pub type GetMetadataHubs<'a> = crate::request::Request<'a, GetMetadataHubsOp>;
+pub type GetMetadataHubs<'a> = crate::contract::Request<'a, GetMetadataHubsOp>;
 impl GetMetadataHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
+            r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -681,9 +682,9 @@ impl GetMetadataHubs<'_> {
 ///The `getPostplayHubs` operation (see [`Hubs::get_postplay_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPostplayHubsOp;
-impl crate::request::Operation for GetPostplayHubsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithHubs>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPostplayHubsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPostplayHubs",
         method: http::Method::GET,
         path: "/hubs/metadata/{metadataId}/postplay",
@@ -694,19 +695,19 @@ impl crate::request::Operation for GetPostplayHubsOp {
 }
 
 ///A `getPostplayHubs` request (see [`Hubs::get_postplay_hubs`]). `.await` it to send it.
-pub type GetPostplayHubs<'a> = crate::request::Request<'a, GetPostplayHubsOp>;
+pub type GetPostplayHubs<'a> = crate::contract::Request<'a, GetPostplayHubsOp>;
 impl GetPostplayHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
+            r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -714,9 +715,9 @@ impl GetPostplayHubs<'_> {
 ///The `getRelatedHubs` operation (see [`Hubs::get_related_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedHubsOp;
-impl crate::request::Operation for GetRelatedHubsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithHubs>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetRelatedHubsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getRelatedHubs",
         method: http::Method::GET,
         path: "/hubs/metadata/{metadataId}/related",
@@ -727,19 +728,19 @@ impl crate::request::Operation for GetRelatedHubsOp {
 }
 
 ///A `getRelatedHubs` request (see [`Hubs::get_related_hubs`]). `.await` it to send it.
-pub type GetRelatedHubs<'a> = crate::request::Request<'a, GetRelatedHubsOp>;
+pub type GetRelatedHubs<'a> = crate::contract::Request<'a, GetRelatedHubsOp>;
 impl GetRelatedHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
+            r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -747,9 +748,9 @@ impl GetRelatedHubs<'_> {
 ///The `getPromotedHubs` operation (see [`Hubs::get_promoted_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPromotedHubsOp;
-impl crate::request::Operation for GetPromotedHubsOp {
-    type Decode = crate::request::Json<models::GetPromotedHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPromotedHubsOp {
+    type Decode = crate::contract::Json<models::GetPromotedHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPromotedHubs",
         method: http::Method::GET,
         path: "/hubs/promoted",
@@ -760,12 +761,12 @@ impl crate::request::Operation for GetPromotedHubsOp {
 }
 
 ///A `getPromotedHubs` request (see [`Hubs::get_promoted_hubs`]). `.await` it to send it.
-pub type GetPromotedHubs<'a> = crate::request::Request<'a, GetPromotedHubsOp>;
+pub type GetPromotedHubs<'a> = crate::contract::Request<'a, GetPromotedHubsOp>;
 impl GetPromotedHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -773,9 +774,9 @@ impl GetPromotedHubs<'_> {
 ///The `getSectionHubs` operation (see [`Hubs::get_section_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionHubsOp;
-impl crate::request::Operation for GetSectionHubsOp {
-    type Decode = crate::request::Json<models::GetSectionHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionHubsOp {
+    type Decode = crate::contract::Json<models::GetSectionHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSectionHubs",
         method: http::Method::GET,
         path: "/hubs/sections/{sectionId}",
@@ -786,19 +787,19 @@ impl crate::request::Operation for GetSectionHubsOp {
 }
 
 ///A `getSectionHubs` request (see [`Hubs::get_section_hubs`]). `.await` it to send it.
-pub type GetSectionHubs<'a> = crate::request::Request<'a, GetSectionHubsOp>;
+pub type GetSectionHubs<'a> = crate::contract::Request<'a, GetSectionHubsOp>;
 impl GetSectionHubs<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onlyTransient", &value, crate::runtime::Style::Form, true);
+            r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -806,9 +807,9 @@ impl GetSectionHubs<'_> {
 ///The `listHubs` operation (see [`Hubs::list_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListHubsOp;
-impl crate::request::Operation for ListHubsOp {
-    type Decode = crate::request::Json<models::ListHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListHubsOp {
+    type Decode = crate::contract::Json<models::ListHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listHubs",
         method: http::Method::GET,
         path: "/hubs/sections/{sectionId}/manage",
@@ -819,12 +820,12 @@ impl crate::request::Operation for ListHubsOp {
 }
 
 ///A `listHubs` request (see [`Hubs::list_hubs`]). `.await` it to send it.
-pub type ListHubs<'a> = crate::request::Request<'a, ListHubsOp>;
+pub type ListHubs<'a> = crate::contract::Request<'a, ListHubsOp>;
 impl ListHubs<'_> {
     ///Limit the list to hubs that relate to this metadata item. (`metadataItemId`, query parameter)
     pub fn metadata_item_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("metadataItemId", &value, crate::runtime::Style::Form, false);
+            r.query("metadataItemId", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -832,9 +833,9 @@ impl ListHubs<'_> {
 ///The `createCustomHub` operation (see [`Hubs::create_custom_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCustomHubOp;
-impl crate::request::Operation for CreateCustomHubOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateCustomHubOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createCustomHub",
         method: http::Method::POST,
         path: "/hubs/sections/{sectionId}/manage",
@@ -845,26 +846,26 @@ impl crate::request::Operation for CreateCustomHubOp {
 }
 
 ///A `createCustomHub` request (see [`Hubs::create_custom_hub`]). `.await` it to send it.
-pub type CreateCustomHub<'a> = crate::request::Request<'a, CreateCustomHubOp>;
+pub type CreateCustomHub<'a> = crate::contract::Request<'a, CreateCustomHubOp>;
 impl CreateCustomHub<'_> {
     ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
     pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToRecommended", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToRecommended", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
     pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToOwnHome", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToOwnHome", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
     pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToSharedHome", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToSharedHome", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -872,9 +873,9 @@ impl CreateCustomHub<'_> {
 ///The `resetSectionDefaults` operation (see [`Hubs::reset_section_defaults`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetSectionDefaultsOp;
-impl crate::request::Operation for ResetSectionDefaultsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ResetSectionDefaultsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "resetSectionDefaults",
         method: http::Method::DELETE,
         path: "/hubs/sections/{sectionId}/manage",
@@ -885,13 +886,13 @@ impl crate::request::Operation for ResetSectionDefaultsOp {
 }
 
 ///A `resetSectionDefaults` request (see [`Hubs::reset_section_defaults`]). `.await` it to send it.
-pub type ResetSectionDefaults<'a> = crate::request::Request<'a, ResetSectionDefaultsOp>;
+pub type ResetSectionDefaults<'a> = crate::contract::Request<'a, ResetSectionDefaultsOp>;
 ///The `moveHub` operation (see [`Hubs::move_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveHubOp;
-impl crate::request::Operation for MoveHubOp {
-    type Decode = crate::request::Json<models::MoveHubResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MoveHubOp {
+    type Decode = crate::contract::Json<models::MoveHubResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "moveHub",
         method: http::Method::PUT,
         path: "/hubs/sections/{sectionId}/manage/move",
@@ -902,12 +903,12 @@ impl crate::request::Operation for MoveHubOp {
 }
 
 ///A `moveHub` request (see [`Hubs::move_hub`]). `.await` it to send it.
-pub type MoveHub<'a> = crate::request::Request<'a, MoveHubOp>;
+pub type MoveHub<'a> = crate::contract::Request<'a, MoveHubOp>;
 impl MoveHub<'_> {
     ///Identifier of the hub that the moved hub is placed after; leave it empty or omit it to make the moved hub the first. (`after`, query parameter)
     pub fn after(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("after", &value, crate::runtime::Style::Form, false);
+            r.query("after", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -915,9 +916,9 @@ impl MoveHub<'_> {
 ///The `updateHubVisibility` operation (see [`Hubs::update_hub_visibility`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateHubVisibilityOp;
-impl crate::request::Operation for UpdateHubVisibilityOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UpdateHubVisibilityOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "updateHubVisibility",
         method: http::Method::PUT,
         path: "/hubs/sections/{sectionId}/manage/{identifier}",
@@ -928,26 +929,26 @@ impl crate::request::Operation for UpdateHubVisibilityOp {
 }
 
 ///A `updateHubVisibility` request (see [`Hubs::update_hub_visibility`]). `.await` it to send it.
-pub type UpdateHubVisibility<'a> = crate::request::Request<'a, UpdateHubVisibilityOp>;
+pub type UpdateHubVisibility<'a> = crate::contract::Request<'a, UpdateHubVisibilityOp>;
 impl UpdateHubVisibility<'_> {
     ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
     pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToRecommended", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToRecommended", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
     pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToOwnHome", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToOwnHome", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
     pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("promotedToSharedHome", &value, crate::runtime::Style::Form, true);
+            r.query("promotedToSharedHome", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -955,9 +956,9 @@ impl UpdateHubVisibility<'_> {
 ///The `deleteCustomHub` operation (see [`Hubs::delete_custom_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCustomHubOp;
-impl crate::request::Operation for DeleteCustomHubOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteCustomHubOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteCustomHub",
         method: http::Method::DELETE,
         path: "/hubs/sections/{sectionId}/manage/{identifier}",
@@ -968,4 +969,4 @@ impl crate::request::Operation for DeleteCustomHubOp {
 }
 
 ///A `deleteCustomHub` request (see [`Hubs::delete_custom_hub`]). `.await` it to send it.
-pub type DeleteCustomHub<'a> = crate::request::Request<'a, DeleteCustomHubOp>;
+pub type DeleteCustomHub<'a> = crate::contract::Request<'a, DeleteCustomHubOp>;

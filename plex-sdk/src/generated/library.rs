@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Library` operations of this server.
     pub fn library(&self) -> Library<'_> {
@@ -43,7 +43,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_library_items(&self) -> GetLibraryItems<'a> {
-        crate::request::Request::new(self.client, "/library/all".to_string())
+        crate::contract::Request::new(self.client, "/library/all".to_string())
     }
 
     /// Clear the library hub caches
@@ -67,7 +67,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn delete_caches(&self) -> DeleteCaches<'a> {
-        crate::request::Request::new(self.client, "/library/caches".to_string())
+        crate::contract::Request::new(self.client, "/library/caches".to_string())
     }
 
     /// Remove unused bundles
@@ -91,7 +91,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn clean_bundles(&self) -> CleanBundles<'a> {
-        crate::request::Request::new(self.client, "/library/clean/bundles".to_string())
+        crate::contract::Request::new(self.client, "/library/clean/bundles".to_string())
     }
 
     /// Import a file as a transient item
@@ -121,7 +121,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn ingest_transient_item(&self) -> IngestTransientItem<'a> {
-        crate::request::Request::new(self.client, "/library/file".to_string())
+        crate::contract::Request::new(self.client, "/library/file".to_string())
     }
 
     /// Match external content against the library
@@ -154,7 +154,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_library_matches(&self) -> GetLibraryMatches<'a> {
-        crate::request::Request::new(self.client, "/library/matches".to_string())
+        crate::contract::Request::new(self.client, "/library/matches".to_string())
     }
 
     /// Get a chapter image
@@ -184,11 +184,11 @@ impl<'a> Library<'a> {
     /// - `media_id`: Identifier of the media item. (`mediaId`, path parameter)
     /// - `chapter`: Index of the chapter. (`chapter`, path parameter)
     pub fn get_chapter_image(&self, media_id: i64, chapter: i64) -> GetChapterImage<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/media/{}/chapterImages/{}", crate ::runtime::path_value(&
-                media_id), crate ::runtime::path_value(& chapter)
+                "/library/media/{}/chapterImages/{}", crate ::contract::path_value(&
+                media_id), crate ::contract::path_value(& chapter)
             ),
         )
     }
@@ -223,10 +223,10 @@ impl<'a> Library<'a> {
         &self,
         augmentation_id: ::std::string::String,
     ) -> GetAugmentationStatus<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/augmentations/{}", crate ::runtime::path_value(&
+                "/library/metadata/augmentations/{}", crate ::contract::path_value(&
                 augmentation_id)
             ),
         )
@@ -261,9 +261,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::vec::Vec<::std::string::String>,
     ) -> EditMetadataItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -296,9 +296,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> DeleteMetadataItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -327,9 +327,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_ads(&self, ids: ::std::string::String) -> DetectAds<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/addetect", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/addetect", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -366,9 +366,11 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> GetAllItemLeaves<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/allLeaves", crate ::runtime::path_value(& ids)),
+            format!(
+                "/library/metadata/{}/allLeaves", crate ::contract::path_value(& ids)
+            ),
         )
     }
 
@@ -397,9 +399,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn analyze_metadata(&self, ids: ::std::string::String) -> AnalyzeMetadata<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/analyze", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/analyze", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -428,10 +430,10 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn generate_thumbs(&self, ids: ::std::string::String) -> GenerateThumbs<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/chapterThumbs", crate ::runtime::path_value(& ids)
+                "/library/metadata/{}/chapterThumbs", crate ::contract::path_value(& ids)
             ),
         )
     }
@@ -461,9 +463,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_credits(&self, ids: ::std::string::String) -> DetectCredits<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/credits", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/credits", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -497,9 +499,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_extras(&self, ids: ::std::string::String) -> GetExtras<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/extras", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/extras", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -534,14 +536,14 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         url: ::std::string::String,
     ) -> AddExtras<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/metadata/{}/extras", crate ::runtime::path_value(& ids)
+                    "/library/metadata/{}/extras", crate ::contract::path_value(& ids)
                 ),
             )
             .with(|r| {
-                r.query("url", &url, crate::runtime::Style::Form, false);
+                r.query("url", &url, crate::contract::Style::Form, false);
             })
     }
 
@@ -570,9 +572,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_file(&self, ids: ::std::string::String) -> GetFile<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/file", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/file", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -604,9 +606,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> StartBifGeneration<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/index", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/index", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -635,9 +637,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_intros(&self, ids: ::std::string::String) -> DetectIntros<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/intro", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/intro", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -674,18 +676,18 @@ impl<'a> Library<'a> {
         r#type: i64,
         start_time_offset: i64,
     ) -> CreateMarker<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/metadata/{}/marker", crate ::runtime::path_value(& ids)
+                    "/library/metadata/{}/marker", crate ::contract::path_value(& ids)
                 ),
             )
             .with(|r| {
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
                 r.query(
                     "startTimeOffset",
                     &start_time_offset,
-                    crate::runtime::Style::Form,
+                    crate::contract::Style::Form,
                     false,
                 );
             })
@@ -727,19 +729,19 @@ impl<'a> Library<'a> {
         r#type: i64,
         start_time_offset: i64,
     ) -> EditMarker<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/metadata/{}/marker/{}", crate ::runtime::path_value(& ids),
-                    crate ::runtime::path_value(& marker)
+                    "/library/metadata/{}/marker/{}", crate ::contract::path_value(&
+                    ids), crate ::contract::path_value(& marker)
                 ),
             )
             .with(|r| {
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
                 r.query(
                     "startTimeOffset",
                     &start_time_offset,
-                    crate::runtime::Style::Form,
+                    crate::contract::Style::Form,
                     false,
                 );
             })
@@ -777,11 +779,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         marker: ::std::string::String,
     ) -> DeleteMarker<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/marker/{}", crate ::runtime::path_value(& ids),
-                crate ::runtime::path_value(& marker)
+                "/library/metadata/{}/marker/{}", crate ::contract::path_value(& ids),
+                crate ::contract::path_value(& marker)
             ),
         )
     }
@@ -811,9 +813,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn match_item(&self, ids: ::std::string::String) -> MatchItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/match", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/match", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -842,9 +844,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_matches(&self, ids: ::std::string::String) -> ListMatches<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/matches", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/matches", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -880,11 +882,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         media_item: ::std::string::String,
     ) -> DeleteMediaItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/media/{}", crate ::runtime::path_value(& ids),
-                crate ::runtime::path_value(& media_item)
+                "/library/metadata/{}/media/{}", crate ::contract::path_value(& ids),
+                crate ::contract::path_value(& media_item)
             ),
         )
     }
@@ -914,9 +916,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn merge_items(&self, ids: ::std::string::String) -> MergeItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/merge", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/merge", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -948,9 +950,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> ListSonicallySimilar<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/nearest", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/nearest", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -982,9 +984,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> SetItemPreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/prefs", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/prefs", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1016,9 +1018,9 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> RefreshItemsMetadata<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/refresh", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/refresh", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1047,9 +1049,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_related_items(&self, ids: ::std::string::String) -> GetRelatedItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/related", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/related", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1078,9 +1080,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_similar(&self, ids: ::std::string::String) -> ListSimilar<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/similar", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/similar", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1109,9 +1111,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn split_item(&self, ids: ::std::string::String) -> SplitItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/split", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/split", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1140,9 +1142,11 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn add_subtitles(&self, ids: ::std::string::String) -> AddSubtitles<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/subtitles", crate ::runtime::path_value(& ids)),
+            format!(
+                "/library/metadata/{}/subtitles", crate ::contract::path_value(& ids)
+            ),
         )
     }
 
@@ -1171,9 +1175,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_item_tree(&self, ids: ::std::string::String) -> GetItemTree<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/tree", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/tree", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1202,9 +1206,9 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn unmatch(&self, ids: ::std::string::String) -> Unmatch<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/unmatch", crate ::runtime::path_value(& ids)),
+            format!("/library/metadata/{}/unmatch", crate ::contract::path_value(& ids)),
         )
     }
 
@@ -1233,9 +1237,11 @@ impl<'a> Library<'a> {
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_top_users(&self, ids: ::std::string::String) -> ListTopUsers<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/users/top", crate ::runtime::path_value(& ids)),
+            format!(
+                "/library/metadata/{}/users/top", crate ::contract::path_value(& ids)
+            ),
         )
     }
 
@@ -1267,10 +1273,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> DetectVoiceActivity<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/voiceActivity", crate ::runtime::path_value(& ids)
+                "/library/metadata/{}/voiceActivity", crate ::contract::path_value(& ids)
             ),
         )
     }
@@ -1306,11 +1312,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         element: models::Element,
     ) -> UpdateItemArtwork<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/{}", crate ::runtime::path_value(& ids), crate
-                ::runtime::path_value(& element)
+                "/library/metadata/{}/{}", crate ::contract::path_value(& ids), crate
+                ::contract::path_value(& element)
             ),
         )
     }
@@ -1346,11 +1352,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         element: models::Element,
     ) -> SetItemArtwork<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/{}", crate ::runtime::path_value(& ids), crate
-                ::runtime::path_value(& element)
+                "/library/metadata/{}/{}", crate ::contract::path_value(& ids), crate
+                ::contract::path_value(& element)
             ),
         )
     }
@@ -1387,11 +1393,11 @@ impl<'a> Library<'a> {
         element: models::Element,
         timestamp: i64,
     ) -> GetItemArtwork<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/metadata/{}/{}/{}", crate ::runtime::path_value(& ids), crate
-                ::runtime::path_value(& element), crate ::runtime::path_value(&
+                "/library/metadata/{}/{}/{}", crate ::contract::path_value(& ids), crate
+                ::contract::path_value(& element), crate ::contract::path_value(&
                 timestamp)
             ),
         )
@@ -1418,7 +1424,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn optimize_database(&self) -> OptimizeDatabase<'a> {
-        crate::request::Request::new(self.client, "/library/optimize".to_string())
+        crate::contract::Request::new(self.client, "/library/optimize".to_string())
     }
 
     /// Select streams for a part
@@ -1447,9 +1453,9 @@ impl<'a> Library<'a> {
     ///
     /// - `part_id`: Identifier of the part whose streams are selected. (`partId`, path parameter)
     pub fn set_stream_selection(&self, part_id: i64) -> SetStreamSelection<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/parts/{}", crate ::runtime::path_value(& part_id)),
+            format!("/library/parts/{}", crate ::contract::path_value(& part_id)),
         )
     }
 
@@ -1484,11 +1490,11 @@ impl<'a> Library<'a> {
         part_id: i64,
         index: models::Index,
     ) -> GetPartIndex<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/parts/{}/indexes/{}", crate ::runtime::path_value(& part_id),
-                crate ::runtime::path_value(& index)
+                "/library/parts/{}/indexes/{}", crate ::contract::path_value(& part_id),
+                crate ::contract::path_value(& index)
             ),
         )
     }
@@ -1526,12 +1532,12 @@ impl<'a> Library<'a> {
         index: models::Index,
         offset: i64,
     ) -> GetImageFromBif<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/parts/{}/indexes/{}/{}", crate ::runtime::path_value(&
-                part_id), crate ::runtime::path_value(& index), crate
-                ::runtime::path_value(& offset)
+                "/library/parts/{}/indexes/{}/{}", crate ::contract::path_value(&
+                part_id), crate ::contract::path_value(& index), crate
+                ::contract::path_value(& offset)
             ),
         )
     }
@@ -1578,11 +1584,11 @@ impl<'a> Library<'a> {
         changestamp: i64,
         filename: ::std::string::String,
     ) -> GetMediaPart<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/parts/{}/{}/{}", crate ::runtime::path_value(& part_id), crate
-                ::runtime::path_value(& changestamp), crate ::runtime::path_value(&
+                "/library/parts/{}/{}/{}", crate ::contract::path_value(& part_id), crate
+                ::contract::path_value(& changestamp), crate ::contract::path_value(&
                 filename)
             ),
         )
@@ -1614,9 +1620,9 @@ impl<'a> Library<'a> {
     ///
     /// - `person_id`: The person's PMS tag `id`, or the actor's `tagKey`. The `tagKey` is the hexadecimal part of the actor's Plex guid. (`personId`, path parameter)
     pub fn get_person(&self, person_id: ::std::string::String) -> GetPerson<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/people/{}", crate ::runtime::path_value(& person_id)),
+            format!("/library/people/{}", crate ::contract::path_value(& person_id)),
         )
     }
 
@@ -1649,9 +1655,11 @@ impl<'a> Library<'a> {
         &self,
         person_id: ::std::string::String,
     ) -> ListPersonMedia<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/people/{}/media", crate ::runtime::path_value(& person_id)),
+            format!(
+                "/library/people/{}/media", crate ::contract::path_value(& person_id)
+            ),
         )
     }
 
@@ -1678,7 +1686,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_random_artwork(&self) -> GetRandomArtwork<'a> {
-        crate::request::Request::new(self.client, "/library/randomArtwork".to_string())
+        crate::contract::Request::new(self.client, "/library/randomArtwork".to_string())
     }
 
     /// List library sections (main media provider only)
@@ -1708,7 +1716,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_sections(&self) -> GetSections<'a> {
-        crate::request::Request::new(self.client, "/library/sections/all".to_string())
+        crate::contract::Request::new(self.client, "/library/sections/all".to_string())
     }
 
     /// Create a library section
@@ -1746,12 +1754,12 @@ impl<'a> Library<'a> {
         agent: ::std::string::String,
         language: ::std::string::String,
     ) -> AddSection<'a> {
-        crate::request::Request::new(self.client, "/library/sections/all".to_string())
+        crate::contract::Request::new(self.client, "/library/sections/all".to_string())
             .with(|r| {
-                r.query("name", &name, crate::runtime::Style::Form, false);
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
-                r.query("agent", &agent, crate::runtime::Style::Form, false);
-                r.query("language", &language, crate::runtime::Style::Form, false);
+                r.query("name", &name, crate::contract::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
+                r.query("agent", &agent, crate::contract::Style::Form, false);
+                r.query("language", &language, crate::contract::Style::Form, false);
             })
     }
 
@@ -1776,7 +1784,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn stop_all_refreshes(&self) -> StopAllRefreshes<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/library/sections/all/refresh".to_string(),
         )
@@ -1808,9 +1816,9 @@ impl<'a> Library<'a> {
     ///
     /// - `type`: Metadata type the preferences apply to. (`type`, query parameter)
     pub fn get_sections_prefs(&self, r#type: i64) -> GetSectionsPrefs<'a> {
-        crate::request::Request::new(self.client, "/library/sections/prefs".to_string())
+        crate::contract::Request::new(self.client, "/library/sections/prefs".to_string())
             .with(|r| {
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
             })
     }
 
@@ -1836,7 +1844,7 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn refresh_sections_metadata(&self) -> RefreshSectionsMetadata<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/library/sections/refresh".to_string(),
         )
@@ -1870,9 +1878,9 @@ impl<'a> Library<'a> {
         &self,
         section_id: ::std::string::String,
     ) -> GetLibraryDetails<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/sections/{}", crate ::runtime::path_value(& section_id)),
+            format!("/library/sections/{}", crate ::contract::path_value(& section_id)),
         )
     }
 
@@ -1907,14 +1915,14 @@ impl<'a> Library<'a> {
         section_id: ::std::string::String,
         agent: ::std::string::String,
     ) -> EditSection<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/sections/{}", crate ::runtime::path_value(& section_id)
+                    "/library/sections/{}", crate ::contract::path_value(& section_id)
                 ),
             )
             .with(|r| {
-                r.query("agent", &agent, crate::runtime::Style::Form, false);
+                r.query("agent", &agent, crate::contract::Style::Form, false);
             })
     }
 
@@ -1946,9 +1954,9 @@ impl<'a> Library<'a> {
         &self,
         section_id: ::std::string::String,
     ) -> DeleteLibrarySection<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/library/sections/{}", crate ::runtime::path_value(& section_id)),
+            format!("/library/sections/{}", crate ::contract::path_value(& section_id)),
         )
     }
 
@@ -2024,10 +2032,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn update_items(&self, section_id: ::std::string::String) -> UpdateItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/all", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/all", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -2057,10 +2065,11 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn start_analysis(&self, section_id: i64) -> StartAnalysis<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/analyze", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/analyze", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -2097,10 +2106,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn autocomplete(&self, section_id: i64) -> Autocomplete<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/autocomplete", crate ::runtime::path_value(&
+                "/library/sections/{}/autocomplete", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -2137,11 +2146,11 @@ impl<'a> Library<'a> {
         section_id: i64,
         collection_id: i64,
     ) -> DeleteCollection<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/collection/{}", crate ::runtime::path_value(&
-                section_id), crate ::runtime::path_value(& collection_id)
+                "/library/sections/{}/collection/{}", crate ::contract::path_value(&
+                section_id), crate ::contract::path_value(& collection_id)
             ),
         )
     }
@@ -2176,10 +2185,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_collections(&self, section_id: i64) -> GetCollections<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/collections", crate ::runtime::path_value(&
+                "/library/sections/{}/collections", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -2218,10 +2227,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_common(&self, section_id: i64) -> GetCommon<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/common", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/common", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -2256,11 +2265,11 @@ impl<'a> Library<'a> {
         section_id: i64,
         updated_at: i64,
     ) -> GetSectionImage<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/composite/{}", crate ::runtime::path_value(&
-                section_id), crate ::runtime::path_value(& updated_at)
+                "/library/sections/{}/composite/{}", crate ::contract::path_value(&
+                section_id), crate ::contract::path_value(& updated_at)
             ),
         )
     }
@@ -2290,10 +2299,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn empty_trash(&self, section_id: i64) -> EmptyTrash<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/emptyTrash", crate ::runtime::path_value(&
+                "/library/sections/{}/emptyTrash", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -2324,10 +2333,11 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_section_filters(&self, section_id: i64) -> GetSectionFilters<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/filters", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/filters", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -2357,10 +2367,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_first_characters(&self, section_id: i64) -> GetFirstCharacters<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/firstCharacters", crate ::runtime::path_value(&
+                "/library/sections/{}/firstCharacters", crate ::contract::path_value(&
                 section_id)
             ),
         )
@@ -2391,10 +2401,11 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn delete_indexes(&self, section_id: i64) -> DeleteIndexes<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/indexes", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/indexes", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -2424,10 +2435,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn delete_intros(&self, section_id: i64) -> DeleteIntros<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/intros", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/intros", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -2457,10 +2468,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_section_preferences(&self, section_id: i64) -> GetSectionPreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/prefs", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/prefs", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -2495,15 +2506,15 @@ impl<'a> Library<'a> {
         section_id: i64,
         prefs: ::std::collections::BTreeMap<String, String>,
     ) -> SetSectionPreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/sections/{}/prefs", crate ::runtime::path_value(&
+                    "/library/sections/{}/prefs", crate ::contract::path_value(&
                     section_id)
                 ),
             )
             .with(|r| {
-                r.query("prefs", &prefs, crate::runtime::Style::Form, false);
+                r.query("prefs", &prefs, crate::contract::Style::Form, false);
             })
     }
 
@@ -2532,10 +2543,11 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn refresh_section(&self, section_id: i64) -> RefreshSection<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/refresh", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/refresh", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -2565,10 +2577,11 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn cancel_refresh(&self, section_id: i64) -> CancelRefresh<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/refresh", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/refresh", crate ::contract::path_value(&
+                section_id)
             ),
         )
     }
@@ -2598,10 +2611,10 @@ impl<'a> Library<'a> {
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_available_sorts(&self, section_id: i64) -> GetAvailableSorts<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/sections/{}/sorts", crate ::runtime::path_value(& section_id)
+                "/library/sections/{}/sorts", crate ::contract::path_value(& section_id)
             ),
         )
     }
@@ -2639,11 +2652,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> GetStream<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/streams/{}.{}", crate ::runtime::path_value(& stream_id), crate
-                ::runtime::path_value(& ext)
+                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
+                crate ::contract::path_value(& ext)
             ),
         )
     }
@@ -2679,11 +2692,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> SetStreamOffset<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/streams/{}.{}", crate ::runtime::path_value(& stream_id), crate
-                ::runtime::path_value(& ext)
+                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
+                crate ::contract::path_value(& ext)
             ),
         )
     }
@@ -2720,11 +2733,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> DeleteStream<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/streams/{}.{}", crate ::runtime::path_value(& stream_id), crate
-                ::runtime::path_value(& ext)
+                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
+                crate ::contract::path_value(& ext)
             ),
         )
     }
@@ -2756,10 +2769,10 @@ impl<'a> Library<'a> {
     ///
     /// - `stream_id`: Identifier of the stream. (`streamId`, path parameter)
     pub fn get_stream_levels(&self, stream_id: i64) -> GetStreamLevels<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/streams/{}/levels", crate ::runtime::path_value(& stream_id)
+                "/library/streams/{}/levels", crate ::contract::path_value(& stream_id)
             ),
         )
     }
@@ -2791,10 +2804,10 @@ impl<'a> Library<'a> {
     ///
     /// - `stream_id`: Identifier of the stream. (`streamId`, path parameter)
     pub fn get_stream_loudness(&self, stream_id: i64) -> GetStreamLoudness<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/streams/{}/loudness", crate ::runtime::path_value(& stream_id)
+                "/library/streams/{}/loudness", crate ::contract::path_value(& stream_id)
             ),
         )
     }
@@ -2820,16 +2833,16 @@ impl<'a> Library<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_tags(&self) -> GetTags<'a> {
-        crate::request::Request::new(self.client, "/library/tags".to_string())
+        crate::contract::Request::new(self.client, "/library/tags".to_string())
     }
 }
 
 ///The `getLibraryItems` operation (see [`Library::get_library_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryItemsOp;
-impl crate::request::Operation for GetLibraryItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLibraryItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLibraryItems",
         method: http::Method::GET,
         path: "/library/all",
@@ -2840,7 +2853,7 @@ impl crate::request::Operation for GetLibraryItemsOp {
 }
 
 ///A `getLibraryItems` request (see [`Library::get_library_items`]). `.await` it to send it.
-pub type GetLibraryItems<'a> = crate::request::Request<'a, GetLibraryItemsOp>;
+pub type GetLibraryItems<'a> = crate::contract::Request<'a, GetLibraryItemsOp>;
 impl GetLibraryItems<'_> {
     /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
 
@@ -2860,7 +2873,7 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -2868,9 +2881,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `deleteCaches` operation (see [`Library::delete_caches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCachesOp;
-impl crate::request::Operation for DeleteCachesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteCachesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteCaches",
         method: http::Method::DELETE,
         path: "/library/caches",
@@ -2881,13 +2894,13 @@ impl crate::request::Operation for DeleteCachesOp {
 }
 
 ///A `deleteCaches` request (see [`Library::delete_caches`]). `.await` it to send it.
-pub type DeleteCaches<'a> = crate::request::Request<'a, DeleteCachesOp>;
+pub type DeleteCaches<'a> = crate::contract::Request<'a, DeleteCachesOp>;
 ///The `cleanBundles` operation (see [`Library::clean_bundles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CleanBundlesOp;
-impl crate::request::Operation for CleanBundlesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CleanBundlesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "cleanBundles",
         method: http::Method::PUT,
         path: "/library/clean/bundles",
@@ -2898,13 +2911,13 @@ impl crate::request::Operation for CleanBundlesOp {
 }
 
 ///A `cleanBundles` request (see [`Library::clean_bundles`]). `.await` it to send it.
-pub type CleanBundles<'a> = crate::request::Request<'a, CleanBundlesOp>;
+pub type CleanBundles<'a> = crate::contract::Request<'a, CleanBundlesOp>;
 ///The `ingestTransientItem` operation (see [`Library::ingest_transient_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct IngestTransientItemOp;
-impl crate::request::Operation for IngestTransientItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for IngestTransientItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "ingestTransientItem",
         method: http::Method::POST,
         path: "/library/file",
@@ -2915,33 +2928,33 @@ impl crate::request::Operation for IngestTransientItemOp {
 }
 
 ///A `ingestTransientItem` request (see [`Library::ingest_transient_item`]). `.await` it to send it.
-pub type IngestTransientItem<'a> = crate::request::Request<'a, IngestTransientItemOp>;
+pub type IngestTransientItem<'a> = crate::contract::Request<'a, IngestTransientItemOp>;
 impl IngestTransientItem<'_> {
     ///Location of the file to import. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Virtual path to use for the item when `url` is opaque. (`virtualFilePath`, query parameter)
     pub fn virtual_file_path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("virtualFilePath", &value, crate::runtime::Style::Form, false);
+            r.query("virtualFilePath", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///When `1`, the server computes the Plex and OpenSubtitles hashes of the file. Default: `0`. (`computeHashes`, query parameter)
     pub fn compute_hashes(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("computeHashes", &value, crate::runtime::Style::Form, true);
+            r.query("computeHashes", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///When `1`, media that finds no match is stored anyway. Default: `0`. (`ingestNonMatches`, query parameter)
     pub fn ingest_non_matches(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("ingestNonMatches", &value, crate::runtime::Style::Form, true);
+            r.query("ingestNonMatches", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -2949,9 +2962,9 @@ impl IngestTransientItem<'_> {
 ///The `getLibraryMatches` operation (see [`Library::get_library_matches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryMatchesOp;
-impl crate::request::Operation for GetLibraryMatchesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLibraryMatchesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLibraryMatches",
         method: http::Method::GET,
         path: "/library/matches",
@@ -2962,7 +2975,7 @@ impl crate::request::Operation for GetLibraryMatchesOp {
 }
 
 ///A `getLibraryMatches` request (see [`Library::get_library_matches`]). `.await` it to send it.
-pub type GetLibraryMatches<'a> = crate::request::Request<'a, GetLibraryMatchesOp>;
+pub type GetLibraryMatches<'a> = crate::contract::Request<'a, GetLibraryMatchesOp>;
 impl GetLibraryMatches<'_> {
     /**Media type to fetch or filter on.
 
@@ -2979,14 +2992,14 @@ impl GetLibraryMatches<'_> {
 For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`includeFullMetadata`, query parameter)
     pub fn include_full_metadata(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeFullMetadata", &value, crate::runtime::Style::Form, true);
+            r.query("includeFullMetadata", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -2996,7 +3009,7 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
             r.query(
                 "includeAncestorMetadata",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -3008,7 +3021,7 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
             r.query(
                 "includeAlternateMetadataSources",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -3017,70 +3030,75 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
     ///Applies to movies, shows, artists, albums and tracks. Several URI schemes are accepted; their exact set is still to be defined. (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("guid", &value, crate::runtime::Style::Form, false);
+            r.query("guid", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title", &value, crate::runtime::Style::Form, false);
+            r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to movies, shows and albums; optional. (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("year", &value, crate::runtime::Style::Form, false);
+            r.query("year", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to movies, episodes and tracks: full path of the media file, used to "cloud-scan" the item. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to episodes and tracks: title of the show or artist. Needed when `path` is not sent. (`grandparentTitle`, query parameter)
     pub fn grandparent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("grandparentTitle", &value, crate::runtime::Style::Form, false);
+            r.query("grandparentTitle", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to episodes: the show's year. (`grandparentYear`, query parameter)
     pub fn grandparent_year(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("grandparentYear", &value, crate::runtime::Style::Form, false);
+            r.query("grandparentYear", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to episodes and tracks: the season or album number. (`parentIndex`, query parameter)
     pub fn parent_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("parentIndex", &value, crate::runtime::Style::Form, false);
+            r.query("parentIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to episodes and tracks: the episode or track number within its season or album. (`index`, query parameter)
     pub fn index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("index", &value, crate::runtime::Style::Form, false);
+            r.query("index", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Applies to episodes: air date, formatted as `YYYY-MM-DD`. (`originallyAvailableAt`, query parameter)
     pub fn originally_available_at(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("originallyAvailableAt", &value, crate::runtime::Style::Form, false);
+            r.query(
+                "originallyAvailableAt",
+                &value,
+                crate::contract::Style::Form,
+                false,
+            );
         })
     }
 
     ///Applies to albums and tracks: the artist name for an album, the album name for a track. (`parentTitle`, query parameter)
     pub fn parent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("parentTitle", &value, crate::runtime::Style::Form, false);
+            r.query("parentTitle", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3088,9 +3106,9 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
 ///The `getChapterImage` operation (see [`Library::get_chapter_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChapterImageOp;
-impl crate::request::Operation for GetChapterImageOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetChapterImageOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getChapterImage",
         method: http::Method::GET,
         path: "/library/media/{mediaId}/chapterImages/{chapter}",
@@ -3101,13 +3119,13 @@ impl crate::request::Operation for GetChapterImageOp {
 }
 
 ///A `getChapterImage` request (see [`Library::get_chapter_image`]). `.await` it to send it.
-pub type GetChapterImage<'a> = crate::request::Request<'a, GetChapterImageOp>;
+pub type GetChapterImage<'a> = crate::contract::Request<'a, GetChapterImageOp>;
 ///The `getAugmentationStatus` operation (see [`Library::get_augmentation_status`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAugmentationStatusOp;
-impl crate::request::Operation for GetAugmentationStatusOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAugmentationStatusOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAugmentationStatus",
         method: http::Method::GET,
         path: "/library/metadata/augmentations/{augmentationId}",
@@ -3118,7 +3136,7 @@ impl crate::request::Operation for GetAugmentationStatusOp {
 }
 
 ///A `getAugmentationStatus` request (see [`Library::get_augmentation_status`]). `.await` it to send it.
-pub type GetAugmentationStatus<'a> = crate::request::Request<
+pub type GetAugmentationStatus<'a> = crate::contract::Request<
     'a,
     GetAugmentationStatusOp,
 >;
@@ -3126,7 +3144,7 @@ impl GetAugmentationStatus<'_> {
     ///When set, the response is held back until the augmentation has finished. (`wait`, query parameter)
     pub fn wait(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("wait", &value, crate::runtime::Style::Form, true);
+            r.query("wait", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3134,9 +3152,9 @@ impl GetAugmentationStatus<'_> {
 ///The `editMetadataItem` operation (see [`Library::edit_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMetadataItemOp;
-impl crate::request::Operation for EditMetadataItemOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EditMetadataItemOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "editMetadataItem",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}",
@@ -3147,12 +3165,12 @@ impl crate::request::Operation for EditMetadataItemOp {
 }
 
 ///A `editMetadataItem` request (see [`Library::edit_metadata_item`]). `.await` it to send it.
-pub type EditMetadataItem<'a> = crate::request::Request<'a, EditMetadataItemOp>;
+pub type EditMetadataItem<'a> = crate::contract::Request<'a, EditMetadataItemOp>;
 impl EditMetadataItem<'_> {
     ///New field values for the metadata item. (`args`, query parameter)
     pub fn args(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("args", &value, crate::runtime::Style::Form, false);
+            r.query("args", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3160,9 +3178,9 @@ impl EditMetadataItem<'_> {
 ///The `deleteMetadataItem` operation (see [`Library::delete_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMetadataItemOp;
-impl crate::request::Operation for DeleteMetadataItemOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteMetadataItemOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteMetadataItem",
         method: http::Method::DELETE,
         path: "/library/metadata/{ids}",
@@ -3173,12 +3191,12 @@ impl crate::request::Operation for DeleteMetadataItemOp {
 }
 
 ///A `deleteMetadataItem` request (see [`Library::delete_metadata_item`]). `.await` it to send it.
-pub type DeleteMetadataItem<'a> = crate::request::Request<'a, DeleteMetadataItemOp>;
+pub type DeleteMetadataItem<'a> = crate::contract::Request<'a, DeleteMetadataItemOp>;
 impl DeleteMetadataItem<'_> {
     ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
     pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("proxy", &value, crate::runtime::Style::Form, true);
+            r.query("proxy", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3186,9 +3204,9 @@ impl DeleteMetadataItem<'_> {
 ///The `detectAds` operation (see [`Library::detect_ads`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectAdsOp;
-impl crate::request::Operation for DetectAdsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DetectAdsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "detectAds",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/addetect",
@@ -3199,13 +3217,13 @@ impl crate::request::Operation for DetectAdsOp {
 }
 
 ///A `detectAds` request (see [`Library::detect_ads`]). `.await` it to send it.
-pub type DetectAds<'a> = crate::request::Request<'a, DetectAdsOp>;
+pub type DetectAds<'a> = crate::contract::Request<'a, DetectAdsOp>;
 ///The `getAllItemLeaves` operation (see [`Library::get_all_item_leaves`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllItemLeavesOp;
-impl crate::request::Operation for GetAllItemLeavesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllItemLeavesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllItemLeaves",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/allLeaves",
@@ -3216,13 +3234,13 @@ impl crate::request::Operation for GetAllItemLeavesOp {
 }
 
 ///A `getAllItemLeaves` request (see [`Library::get_all_item_leaves`]). `.await` it to send it.
-pub type GetAllItemLeaves<'a> = crate::request::Request<'a, GetAllItemLeavesOp>;
+pub type GetAllItemLeaves<'a> = crate::contract::Request<'a, GetAllItemLeavesOp>;
 ///The `analyzeMetadata` operation (see [`Library::analyze_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeMetadataOp;
-impl crate::request::Operation for AnalyzeMetadataOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AnalyzeMetadataOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "analyzeMetadata",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/analyze",
@@ -3233,19 +3251,19 @@ impl crate::request::Operation for AnalyzeMetadataOp {
 }
 
 ///A `analyzeMetadata` request (see [`Library::analyze_metadata`]). `.await` it to send it.
-pub type AnalyzeMetadata<'a> = crate::request::Request<'a, AnalyzeMetadataOp>;
+pub type AnalyzeMetadata<'a> = crate::contract::Request<'a, AnalyzeMetadataOp>;
 impl AnalyzeMetadata<'_> {
     ///Offset to use for the thumbnail. (`thumbOffset`, query parameter)
     pub fn thumb_offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("thumbOffset", &value, crate::runtime::Style::Form, false);
+            r.query("thumbOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Offset to use for the artwork. (`artOffset`, query parameter)
     pub fn art_offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("artOffset", &value, crate::runtime::Style::Form, false);
+            r.query("artOffset", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3253,9 +3271,9 @@ impl AnalyzeMetadata<'_> {
 ///The `generateThumbs` operation (see [`Library::generate_thumbs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GenerateThumbsOp;
-impl crate::request::Operation for GenerateThumbsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GenerateThumbsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "generateThumbs",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/chapterThumbs",
@@ -3266,12 +3284,12 @@ impl crate::request::Operation for GenerateThumbsOp {
 }
 
 ///A `generateThumbs` request (see [`Library::generate_thumbs`]). `.await` it to send it.
-pub type GenerateThumbs<'a> = crate::request::Request<'a, GenerateThumbsOp>;
+pub type GenerateThumbs<'a> = crate::contract::Request<'a, GenerateThumbsOp>;
 impl GenerateThumbs<'_> {
     ///Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3279,9 +3297,9 @@ impl GenerateThumbs<'_> {
 ///The `detectCredits` operation (see [`Library::detect_credits`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectCreditsOp;
-impl crate::request::Operation for DetectCreditsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DetectCreditsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "detectCredits",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/credits",
@@ -3292,19 +3310,19 @@ impl crate::request::Operation for DetectCreditsOp {
 }
 
 ///A `detectCredits` request (see [`Library::detect_credits`]). `.await` it to send it.
-pub type DetectCredits<'a> = crate::request::Request<'a, DetectCreditsOp>;
+pub type DetectCredits<'a> = crate::contract::Request<'a, DetectCreditsOp>;
 impl DetectCredits<'_> {
     ///Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Parameter (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("manual", &value, crate::runtime::Style::Form, true);
+            r.query("manual", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3312,9 +3330,9 @@ impl DetectCredits<'_> {
 ///The `getExtras` operation (see [`Library::get_extras`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetExtrasOp;
-impl crate::request::Operation for GetExtrasOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetExtrasOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getExtras",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/extras",
@@ -3325,13 +3343,13 @@ impl crate::request::Operation for GetExtrasOp {
 }
 
 ///A `getExtras` request (see [`Library::get_extras`]). `.await` it to send it.
-pub type GetExtras<'a> = crate::request::Request<'a, GetExtrasOp>;
+pub type GetExtras<'a> = crate::contract::Request<'a, GetExtrasOp>;
 ///The `addExtras` operation (see [`Library::add_extras`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddExtrasOp;
-impl crate::request::Operation for AddExtrasOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddExtrasOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addExtras",
         method: http::Method::POST,
         path: "/library/metadata/{ids}/extras",
@@ -3342,19 +3360,19 @@ impl crate::request::Operation for AddExtrasOp {
 }
 
 ///A `addExtras` request (see [`Library::add_extras`]). `.await` it to send it.
-pub type AddExtras<'a> = crate::request::Request<'a, AddExtrasOp>;
+pub type AddExtras<'a> = crate::contract::Request<'a, AddExtrasOp>;
 impl AddExtras<'_> {
     ///Metadata type of the extra. (`extraType`, query parameter)
     pub fn extra_type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("extraType", &value, crate::runtime::Style::Form, false);
+            r.query("extraType", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title", &value, crate::runtime::Style::Form, false);
+            r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3362,9 +3380,9 @@ impl AddExtras<'_> {
 ///The `getFile` operation (see [`Library::get_file`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFileOp;
-impl crate::request::Operation for GetFileOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetFileOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getFile",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/file",
@@ -3375,12 +3393,12 @@ impl crate::request::Operation for GetFileOp {
 }
 
 ///A `getFile` request (see [`Library::get_file`]). `.await` it to send it.
-pub type GetFile<'a> = crate::request::Request<'a, GetFileOp>;
+pub type GetFile<'a> = crate::contract::Request<'a, GetFileOp>;
 impl GetFile<'_> {
     ///Bundle URL, usually beginning with `metadata://` or `media://`. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3388,9 +3406,9 @@ impl GetFile<'_> {
 ///The `startBifGeneration` operation (see [`Library::start_bif_generation`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartBifGenerationOp;
-impl crate::request::Operation for StartBifGenerationOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StartBifGenerationOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "startBifGeneration",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/index",
@@ -3401,12 +3419,12 @@ impl crate::request::Operation for StartBifGenerationOp {
 }
 
 ///A `startBifGeneration` request (see [`Library::start_bif_generation`]). `.await` it to send it.
-pub type StartBifGeneration<'a> = crate::request::Request<'a, StartBifGenerationOp>;
+pub type StartBifGeneration<'a> = crate::contract::Request<'a, StartBifGenerationOp>;
 impl StartBifGeneration<'_> {
     ///Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3414,9 +3432,9 @@ impl StartBifGeneration<'_> {
 ///The `detectIntros` operation (see [`Library::detect_intros`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectIntrosOp;
-impl crate::request::Operation for DetectIntrosOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DetectIntrosOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "detectIntros",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/intro",
@@ -3427,19 +3445,19 @@ impl crate::request::Operation for DetectIntrosOp {
 }
 
 ///A `detectIntros` request (see [`Library::detect_intros`]). `.await` it to send it.
-pub type DetectIntros<'a> = crate::request::Request<'a, DetectIntrosOp>;
+pub type DetectIntros<'a> = crate::contract::Request<'a, DetectIntrosOp>;
 impl DetectIntros<'_> {
     ///Run the detection again even if it has already been done. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Threshold used to decide whether content counts as an intro. (`threshold`, query parameter)
     pub fn threshold(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("threshold", &value, crate::runtime::Style::Form, false);
+            r.query("threshold", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3447,9 +3465,9 @@ impl DetectIntros<'_> {
 ///The `createMarker` operation (see [`Library::create_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateMarkerOp;
-impl crate::request::Operation for CreateMarkerOp {
-    type Decode = crate::request::Json<models::CreateMarkerResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateMarkerOp {
+    type Decode = crate::contract::Json<models::CreateMarkerResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createMarker",
         method: http::Method::POST,
         path: "/library/metadata/{ids}/marker",
@@ -3460,12 +3478,12 @@ impl crate::request::Operation for CreateMarkerOp {
 }
 
 ///A `createMarker` request (see [`Library::create_marker`]). `.await` it to send it.
-pub type CreateMarker<'a> = crate::request::Request<'a, CreateMarkerOp>;
+pub type CreateMarker<'a> = crate::contract::Request<'a, CreateMarkerOp>;
 impl CreateMarker<'_> {
     ///End time of the marker. (`endTimeOffset`, query parameter)
     pub fn end_time_offset(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("endTimeOffset", &value, crate::runtime::Style::Form, false);
+            r.query("endTimeOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -3475,7 +3493,7 @@ impl CreateMarker<'_> {
         value: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
         self.with(|r| {
-            r.query("attributes", &value, crate::runtime::Style::DeepObject, false);
+            r.query("attributes", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -3483,9 +3501,9 @@ impl CreateMarker<'_> {
 ///The `editMarker` operation (see [`Library::edit_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMarkerOp;
-impl crate::request::Operation for EditMarkerOp {
-    type Decode = crate::request::Json<models::EditMarkerResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EditMarkerOp {
+    type Decode = crate::contract::Json<models::EditMarkerResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "editMarker",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/marker/{marker}",
@@ -3496,12 +3514,12 @@ impl crate::request::Operation for EditMarkerOp {
 }
 
 ///A `editMarker` request (see [`Library::edit_marker`]). `.await` it to send it.
-pub type EditMarker<'a> = crate::request::Request<'a, EditMarkerOp>;
+pub type EditMarker<'a> = crate::contract::Request<'a, EditMarkerOp>;
 impl EditMarker<'_> {
     ///End time of the marker. (`endTimeOffset`, query parameter)
     pub fn end_time_offset(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("endTimeOffset", &value, crate::runtime::Style::Form, false);
+            r.query("endTimeOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -3511,7 +3529,7 @@ impl EditMarker<'_> {
         value: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
         self.with(|r| {
-            r.query("attributes", &value, crate::runtime::Style::DeepObject, false);
+            r.query("attributes", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -3519,9 +3537,9 @@ impl EditMarker<'_> {
 ///The `deleteMarker` operation (see [`Library::delete_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMarkerOp;
-impl crate::request::Operation for DeleteMarkerOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteMarkerOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteMarker",
         method: http::Method::DELETE,
         path: "/library/metadata/{ids}/marker/{marker}",
@@ -3532,13 +3550,13 @@ impl crate::request::Operation for DeleteMarkerOp {
 }
 
 ///A `deleteMarker` request (see [`Library::delete_marker`]). `.await` it to send it.
-pub type DeleteMarker<'a> = crate::request::Request<'a, DeleteMarkerOp>;
+pub type DeleteMarker<'a> = crate::contract::Request<'a, DeleteMarkerOp>;
 ///The `matchItem` operation (see [`Library::match_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MatchItemOp;
-impl crate::request::Operation for MatchItemOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MatchItemOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "matchItem",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/match",
@@ -3549,26 +3567,26 @@ impl crate::request::Operation for MatchItemOp {
 }
 
 ///A `matchItem` request (see [`Library::match_item`]). `.await` it to send it.
-pub type MatchItem<'a> = crate::request::Request<'a, MatchItemOp>;
+pub type MatchItem<'a> = crate::contract::Request<'a, MatchItemOp>;
 impl MatchItem<'_> {
     ///Parameter (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("guid", &value, crate::runtime::Style::Form, false);
+            r.query("guid", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("name", &value, crate::runtime::Style::Form, false);
+            r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("year", &value, crate::runtime::Style::Form, false);
+            r.query("year", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3576,9 +3594,9 @@ impl MatchItem<'_> {
 ///The `listMatches` operation (see [`Library::list_matches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMatchesOp;
-impl crate::request::Operation for ListMatchesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListMatchesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listMatches",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/matches",
@@ -3589,47 +3607,47 @@ impl crate::request::Operation for ListMatchesOp {
 }
 
 ///A `listMatches` request (see [`Library::list_matches`]). `.await` it to send it.
-pub type ListMatches<'a> = crate::request::Request<'a, ListMatchesOp>;
+pub type ListMatches<'a> = crate::contract::Request<'a, ListMatchesOp>;
 impl ListMatches<'_> {
     ///Parameter (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title", &value, crate::runtime::Style::Form, false);
+            r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`parentTitle`, query parameter)
     pub fn parent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("parentTitle", &value, crate::runtime::Style::Form, false);
+            r.query("parentTitle", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("agent", &value, crate::runtime::Style::Form, false);
+            r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("language", &value, crate::runtime::Style::Form, false);
+            r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("year", &value, crate::runtime::Style::Form, false);
+            r.query("year", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("manual", &value, crate::runtime::Style::Form, true);
+            r.query("manual", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3637,9 +3655,9 @@ impl ListMatches<'_> {
 ///The `deleteMediaItem` operation (see [`Library::delete_media_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaItemOp;
-impl crate::request::Operation for DeleteMediaItemOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteMediaItemOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteMediaItem",
         method: http::Method::DELETE,
         path: "/library/metadata/{ids}/media/{mediaItem}",
@@ -3650,12 +3668,12 @@ impl crate::request::Operation for DeleteMediaItemOp {
 }
 
 ///A `deleteMediaItem` request (see [`Library::delete_media_item`]). `.await` it to send it.
-pub type DeleteMediaItem<'a> = crate::request::Request<'a, DeleteMediaItemOp>;
+pub type DeleteMediaItem<'a> = crate::contract::Request<'a, DeleteMediaItemOp>;
 impl DeleteMediaItem<'_> {
     ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
     pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("proxy", &value, crate::runtime::Style::Form, true);
+            r.query("proxy", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3663,9 +3681,9 @@ impl DeleteMediaItem<'_> {
 ///The `mergeItems` operation (see [`Library::merge_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MergeItemsOp;
-impl crate::request::Operation for MergeItemsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MergeItemsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "mergeItems",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/merge",
@@ -3676,12 +3694,12 @@ impl crate::request::Operation for MergeItemsOp {
 }
 
 ///A `mergeItems` request (see [`Library::merge_items`]). `.await` it to send it.
-pub type MergeItems<'a> = crate::request::Request<'a, MergeItemsOp>;
+pub type MergeItems<'a> = crate::contract::Request<'a, MergeItemsOp>;
 impl MergeItems<'_> {
     ///Parameter (`ids`, query parameter)
     pub fn ids_query(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("ids", &value, crate::runtime::Style::FormFlat, false);
+            r.query("ids", &value, crate::contract::Style::FormFlat, false);
         })
     }
 }
@@ -3689,9 +3707,9 @@ impl MergeItems<'_> {
 ///The `listSonicallySimilar` operation (see [`Library::list_sonically_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSonicallySimilarOp;
-impl crate::request::Operation for ListSonicallySimilarOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListSonicallySimilarOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listSonicallySimilar",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/nearest",
@@ -3702,33 +3720,33 @@ impl crate::request::Operation for ListSonicallySimilarOp {
 }
 
 ///A `listSonicallySimilar` request (see [`Library::list_sonically_similar`]). `.await` it to send it.
-pub type ListSonicallySimilar<'a> = crate::request::Request<'a, ListSonicallySimilarOp>;
+pub type ListSonicallySimilar<'a> = crate::contract::Request<'a, ListSonicallySimilarOp>;
 impl ListSonicallySimilar<'_> {
     ///Parameter (`excludeParentID`, query parameter)
     pub fn exclude_parent_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("excludeParentID", &value, crate::runtime::Style::Form, false);
+            r.query("excludeParentID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`excludeGrandparentID`, query parameter)
     pub fn exclude_grandparent_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("excludeGrandparentID", &value, crate::runtime::Style::Form, false);
+            r.query("excludeGrandparentID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("limit", &value, crate::runtime::Style::Form, false);
+            r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("maxDistance", &value, crate::runtime::Style::Form, false);
+            r.query("maxDistance", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3736,9 +3754,9 @@ impl ListSonicallySimilar<'_> {
 ///The `setItemPreferences` operation (see [`Library::set_item_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemPreferencesOp;
-impl crate::request::Operation for SetItemPreferencesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetItemPreferencesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setItemPreferences",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/prefs",
@@ -3749,12 +3767,12 @@ impl crate::request::Operation for SetItemPreferencesOp {
 }
 
 ///A `setItemPreferences` request (see [`Library::set_item_preferences`]). `.await` it to send it.
-pub type SetItemPreferences<'a> = crate::request::Request<'a, SetItemPreferencesOp>;
+pub type SetItemPreferences<'a> = crate::contract::Request<'a, SetItemPreferencesOp>;
 impl SetItemPreferences<'_> {
     ///Parameter (`args`, query parameter)
     pub fn args(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("args", &value, crate::runtime::Style::Form, false);
+            r.query("args", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3762,9 +3780,9 @@ impl SetItemPreferences<'_> {
 ///The `refreshItemsMetadata` operation (see [`Library::refresh_items_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshItemsMetadataOp;
-impl crate::request::Operation for RefreshItemsMetadataOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RefreshItemsMetadataOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "refreshItemsMetadata",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/refresh",
@@ -3775,19 +3793,19 @@ impl crate::request::Operation for RefreshItemsMetadataOp {
 }
 
 ///A `refreshItemsMetadata` request (see [`Library::refresh_items_metadata`]). `.await` it to send it.
-pub type RefreshItemsMetadata<'a> = crate::request::Request<'a, RefreshItemsMetadataOp>;
+pub type RefreshItemsMetadata<'a> = crate::contract::Request<'a, RefreshItemsMetadataOp>;
 impl RefreshItemsMetadata<'_> {
     ///Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("agent", &value, crate::runtime::Style::Form, false);
+            r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`markUpdated`, query parameter)
     pub fn mark_updated(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("markUpdated", &value, crate::runtime::Style::Form, true);
+            r.query("markUpdated", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3795,9 +3813,9 @@ impl RefreshItemsMetadata<'_> {
 ///The `getRelatedItems` operation (see [`Library::get_related_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedItemsOp;
-impl crate::request::Operation for GetRelatedItemsOp {
-    type Decode = crate::request::Json<models::GetRelatedItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetRelatedItemsOp {
+    type Decode = crate::contract::Json<models::GetRelatedItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getRelatedItems",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/related",
@@ -3808,13 +3826,13 @@ impl crate::request::Operation for GetRelatedItemsOp {
 }
 
 ///A `getRelatedItems` request (see [`Library::get_related_items`]). `.await` it to send it.
-pub type GetRelatedItems<'a> = crate::request::Request<'a, GetRelatedItemsOp>;
+pub type GetRelatedItems<'a> = crate::contract::Request<'a, GetRelatedItemsOp>;
 ///The `listSimilar` operation (see [`Library::list_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSimilarOp;
-impl crate::request::Operation for ListSimilarOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListSimilarOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listSimilar",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/similar",
@@ -3825,12 +3843,12 @@ impl crate::request::Operation for ListSimilarOp {
 }
 
 ///A `listSimilar` request (see [`Library::list_similar`]). `.await` it to send it.
-pub type ListSimilar<'a> = crate::request::Request<'a, ListSimilarOp>;
+pub type ListSimilar<'a> = crate::contract::Request<'a, ListSimilarOp>;
 impl ListSimilar<'_> {
     ///Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("count", &value, crate::runtime::Style::Form, false);
+            r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -3838,9 +3856,9 @@ impl ListSimilar<'_> {
 ///The `splitItem` operation (see [`Library::split_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SplitItemOp;
-impl crate::request::Operation for SplitItemOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SplitItemOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "splitItem",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/split",
@@ -3851,13 +3869,13 @@ impl crate::request::Operation for SplitItemOp {
 }
 
 ///A `splitItem` request (see [`Library::split_item`]). `.await` it to send it.
-pub type SplitItem<'a> = crate::request::Request<'a, SplitItemOp>;
+pub type SplitItem<'a> = crate::contract::Request<'a, SplitItemOp>;
 ///The `addSubtitles` operation (see [`Library::add_subtitles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSubtitlesOp;
-impl crate::request::Operation for AddSubtitlesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddSubtitlesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addSubtitles",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/subtitles",
@@ -3868,54 +3886,54 @@ impl crate::request::Operation for AddSubtitlesOp {
 }
 
 ///A `addSubtitles` request (see [`Library::add_subtitles`]). `.await` it to send it.
-pub type AddSubtitles<'a> = crate::request::Request<'a, AddSubtitlesOp>;
+pub type AddSubtitles<'a> = crate::contract::Request<'a, AddSubtitlesOp>;
 impl AddSubtitles<'_> {
     ///Parameter (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title", &value, crate::runtime::Style::Form, false);
+            r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("language", &value, crate::runtime::Style::Form, false);
+            r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`mediaItemID`, query parameter)
     pub fn media_item_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaItemID", &value, crate::runtime::Style::Form, false);
+            r.query("mediaItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///URL of the subtitle. When omitted, the subtitle content has to be sent in the request body. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`format`, query parameter)
     pub fn format(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("format", &value, crate::runtime::Style::Form, false);
+            r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`forced`, query parameter)
     pub fn forced(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("forced", &value, crate::runtime::Style::Form, true);
+            r.query("forced", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Parameter (`hearingImpaired`, query parameter)
     pub fn hearing_impaired(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("hearingImpaired", &value, crate::runtime::Style::Form, true);
+            r.query("hearingImpaired", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -3923,9 +3941,9 @@ impl AddSubtitles<'_> {
 ///The `getItemTree` operation (see [`Library::get_item_tree`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemTreeOp;
-impl crate::request::Operation for GetItemTreeOp {
-    type Decode = crate::request::Json<models::MediaContainerWithNestedMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetItemTreeOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithNestedMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getItemTree",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/tree",
@@ -3936,13 +3954,13 @@ impl crate::request::Operation for GetItemTreeOp {
 }
 
 ///A `getItemTree` request (see [`Library::get_item_tree`]). `.await` it to send it.
-pub type GetItemTree<'a> = crate::request::Request<'a, GetItemTreeOp>;
+pub type GetItemTree<'a> = crate::contract::Request<'a, GetItemTreeOp>;
 ///The `unmatch` operation (see [`Library::unmatch`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnmatchOp;
-impl crate::request::Operation for UnmatchOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UnmatchOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "unmatch",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/unmatch",
@@ -3953,13 +3971,13 @@ impl crate::request::Operation for UnmatchOp {
 }
 
 ///A `unmatch` request (see [`Library::unmatch`]). `.await` it to send it.
-pub type Unmatch<'a> = crate::request::Request<'a, UnmatchOp>;
+pub type Unmatch<'a> = crate::contract::Request<'a, UnmatchOp>;
 ///The `listTopUsers` operation (see [`Library::list_top_users`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListTopUsersOp;
-impl crate::request::Operation for ListTopUsersOp {
-    type Decode = crate::request::Json<models::ListTopUsersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListTopUsersOp {
+    type Decode = crate::contract::Json<models::ListTopUsersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listTopUsers",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/users/top",
@@ -3970,13 +3988,13 @@ impl crate::request::Operation for ListTopUsersOp {
 }
 
 ///A `listTopUsers` request (see [`Library::list_top_users`]). `.await` it to send it.
-pub type ListTopUsers<'a> = crate::request::Request<'a, ListTopUsersOp>;
+pub type ListTopUsers<'a> = crate::contract::Request<'a, ListTopUsersOp>;
 ///The `detectVoiceActivity` operation (see [`Library::detect_voice_activity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectVoiceActivityOp;
-impl crate::request::Operation for DetectVoiceActivityOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DetectVoiceActivityOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "detectVoiceActivity",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/voiceActivity",
@@ -3987,19 +4005,19 @@ impl crate::request::Operation for DetectVoiceActivityOp {
 }
 
 ///A `detectVoiceActivity` request (see [`Library::detect_voice_activity`]). `.await` it to send it.
-pub type DetectVoiceActivity<'a> = crate::request::Request<'a, DetectVoiceActivityOp>;
+pub type DetectVoiceActivity<'a> = crate::contract::Request<'a, DetectVoiceActivityOp>;
 impl DetectVoiceActivity<'_> {
     ///Run the detection again even if it has already been done. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Mark the detection run as manually requested. (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("manual", &value, crate::runtime::Style::Form, true);
+            r.query("manual", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4007,9 +4025,9 @@ impl DetectVoiceActivity<'_> {
 ///The `updateItemArtwork` operation (see [`Library::update_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItemArtworkOp;
-impl crate::request::Operation for UpdateItemArtworkOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UpdateItemArtworkOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "updateItemArtwork",
         method: http::Method::PUT,
         path: "/library/metadata/{ids}/{element}",
@@ -4020,12 +4038,12 @@ impl crate::request::Operation for UpdateItemArtworkOp {
 }
 
 ///A `updateItemArtwork` request (see [`Library::update_item_artwork`]). `.await` it to send it.
-pub type UpdateItemArtwork<'a> = crate::request::Request<'a, UpdateItemArtworkOp>;
+pub type UpdateItemArtwork<'a> = crate::contract::Request<'a, UpdateItemArtworkOp>;
 impl UpdateItemArtwork<'_> {
     ///URL of the new asset. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4033,9 +4051,9 @@ impl UpdateItemArtwork<'_> {
 ///The `setItemArtwork` operation (see [`Library::set_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemArtworkOp;
-impl crate::request::Operation for SetItemArtworkOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetItemArtworkOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setItemArtwork",
         method: http::Method::POST,
         path: "/library/metadata/{ids}/{element}",
@@ -4046,12 +4064,12 @@ impl crate::request::Operation for SetItemArtworkOp {
 }
 
 ///A `setItemArtwork` request (see [`Library::set_item_artwork`]). `.await` it to send it.
-pub type SetItemArtwork<'a> = crate::request::Request<'a, SetItemArtworkOp>;
+pub type SetItemArtwork<'a> = crate::contract::Request<'a, SetItemArtworkOp>;
 impl SetItemArtwork<'_> {
     ///URL of the new asset. When omitted, the asset's binary data has to be sent in the request body. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4059,9 +4077,9 @@ impl SetItemArtwork<'_> {
 ///The `getItemArtwork` operation (see [`Library::get_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemArtworkOp;
-impl crate::request::Operation for GetItemArtworkOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetItemArtworkOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getItemArtwork",
         method: http::Method::GET,
         path: "/library/metadata/{ids}/{element}/{timestamp}",
@@ -4072,13 +4090,13 @@ impl crate::request::Operation for GetItemArtworkOp {
 }
 
 ///A `getItemArtwork` request (see [`Library::get_item_artwork`]). `.await` it to send it.
-pub type GetItemArtwork<'a> = crate::request::Request<'a, GetItemArtworkOp>;
+pub type GetItemArtwork<'a> = crate::contract::Request<'a, GetItemArtworkOp>;
 ///The `optimizeDatabase` operation (see [`Library::optimize_database`]).
 #[derive(Debug, Clone, Copy)]
 pub struct OptimizeDatabaseOp;
-impl crate::request::Operation for OptimizeDatabaseOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for OptimizeDatabaseOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "optimizeDatabase",
         method: http::Method::PUT,
         path: "/library/optimize",
@@ -4089,12 +4107,12 @@ impl crate::request::Operation for OptimizeDatabaseOp {
 }
 
 ///A `optimizeDatabase` request (see [`Library::optimize_database`]). `.await` it to send it.
-pub type OptimizeDatabase<'a> = crate::request::Request<'a, OptimizeDatabaseOp>;
+pub type OptimizeDatabase<'a> = crate::contract::Request<'a, OptimizeDatabaseOp>;
 impl OptimizeDatabase<'_> {
     ///When set, the call returns an activity at once instead of waiting for the work to finish. (`async`, query parameter)
     pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("async", &value, crate::runtime::Style::Form, true);
+            r.query("async", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4102,9 +4120,9 @@ impl OptimizeDatabase<'_> {
 ///The `setStreamSelection` operation (see [`Library::set_stream_selection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamSelectionOp;
-impl crate::request::Operation for SetStreamSelectionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetStreamSelectionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setStreamSelection",
         method: http::Method::PUT,
         path: "/library/parts/{partId}",
@@ -4115,26 +4133,26 @@ impl crate::request::Operation for SetStreamSelectionOp {
 }
 
 ///A `setStreamSelection` request (see [`Library::set_stream_selection`]). `.await` it to send it.
-pub type SetStreamSelection<'a> = crate::request::Request<'a, SetStreamSelectionOp>;
+pub type SetStreamSelection<'a> = crate::contract::Request<'a, SetStreamSelectionOp>;
 impl SetStreamSelection<'_> {
     ///Identifier of the audio stream in this part to select. (`audioStreamID`, query parameter)
     pub fn audio_stream_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("audioStreamID", &value, crate::runtime::Style::Form, false);
+            r.query("audioStreamID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Identifier of the subtitle stream in this part to select; `0` selects no subtitle. (`subtitleStreamID`, query parameter)
     pub fn subtitle_stream_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("subtitleStreamID", &value, crate::runtime::Style::Form, false);
+            r.query("subtitleStreamID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Apply the selection to every part of this media, picking comparable streams in each. (`allParts`, query parameter)
     pub fn all_parts(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("allParts", &value, crate::runtime::Style::Form, true);
+            r.query("allParts", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4142,9 +4160,9 @@ impl SetStreamSelection<'_> {
 ///The `getPartIndex` operation (see [`Library::get_part_index`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPartIndexOp;
-impl crate::request::Operation for GetPartIndexOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPartIndexOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPartIndex",
         method: http::Method::GET,
         path: "/library/parts/{partId}/indexes/{index}",
@@ -4155,12 +4173,12 @@ impl crate::request::Operation for GetPartIndexOp {
 }
 
 ///A `getPartIndex` request (see [`Library::get_part_index`]). `.await` it to send it.
-pub type GetPartIndex<'a> = crate::request::Request<'a, GetPartIndexOp>;
+pub type GetPartIndex<'a> = crate::contract::Request<'a, GetPartIndexOp>;
 impl GetPartIndex<'_> {
     ///Interval, in ms, between the returned images. (`interval`, query parameter)
     pub fn interval(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("interval", &value, crate::runtime::Style::Form, false);
+            r.query("interval", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4168,9 +4186,9 @@ impl GetPartIndex<'_> {
 ///The `getImageFromBif` operation (see [`Library::get_image_from_bif`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImageFromBifOp;
-impl crate::request::Operation for GetImageFromBifOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetImageFromBifOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getImageFromBif",
         method: http::Method::GET,
         path: "/library/parts/{partId}/indexes/{index}/{offset}",
@@ -4181,13 +4199,13 @@ impl crate::request::Operation for GetImageFromBifOp {
 }
 
 ///A `getImageFromBif` request (see [`Library::get_image_from_bif`]). `.await` it to send it.
-pub type GetImageFromBif<'a> = crate::request::Request<'a, GetImageFromBifOp>;
+pub type GetImageFromBif<'a> = crate::contract::Request<'a, GetImageFromBifOp>;
 ///The `getMediaPart` operation (see [`Library::get_media_part`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMediaPartOp;
-impl crate::request::Operation for GetMediaPartOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetMediaPartOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getMediaPart",
         method: http::Method::GET,
         path: "/library/parts/{partId}/{changestamp}/{filename}",
@@ -4198,12 +4216,12 @@ impl crate::request::Operation for GetMediaPartOp {
 }
 
 ///A `getMediaPart` request (see [`Library::get_media_part`]). `.await` it to send it.
-pub type GetMediaPart<'a> = crate::request::Request<'a, GetMediaPartOp>;
+pub type GetMediaPart<'a> = crate::contract::Request<'a, GetMediaPartOp>;
 impl GetMediaPart<'_> {
     ///Request the part as a file download. (`download`, query parameter)
     pub fn download(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("download", &value, crate::runtime::Style::Form, true);
+            r.query("download", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4211,9 +4229,9 @@ impl GetMediaPart<'_> {
 ///The `getPerson` operation (see [`Library::get_person`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPersonOp;
-impl crate::request::Operation for GetPersonOp {
-    type Decode = crate::request::Json<models::GetPersonResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPersonOp {
+    type Decode = crate::contract::Json<models::GetPersonResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPerson",
         method: http::Method::GET,
         path: "/library/people/{personId}",
@@ -4224,13 +4242,13 @@ impl crate::request::Operation for GetPersonOp {
 }
 
 ///A `getPerson` request (see [`Library::get_person`]). `.await` it to send it.
-pub type GetPerson<'a> = crate::request::Request<'a, GetPersonOp>;
+pub type GetPerson<'a> = crate::contract::Request<'a, GetPersonOp>;
 ///The `listPersonMedia` operation (see [`Library::list_person_media`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPersonMediaOp;
-impl crate::request::Operation for ListPersonMediaOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListPersonMediaOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listPersonMedia",
         method: http::Method::GET,
         path: "/library/people/{personId}/media",
@@ -4241,13 +4259,13 @@ impl crate::request::Operation for ListPersonMediaOp {
 }
 
 ///A `listPersonMedia` request (see [`Library::list_person_media`]). `.await` it to send it.
-pub type ListPersonMedia<'a> = crate::request::Request<'a, ListPersonMediaOp>;
+pub type ListPersonMedia<'a> = crate::contract::Request<'a, ListPersonMediaOp>;
 ///The `getRandomArtwork` operation (see [`Library::get_random_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRandomArtworkOp;
-impl crate::request::Operation for GetRandomArtworkOp {
-    type Decode = crate::request::Json<models::MediaContainerWithArtwork>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetRandomArtworkOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getRandomArtwork",
         method: http::Method::GET,
         path: "/library/randomArtwork",
@@ -4258,12 +4276,12 @@ impl crate::request::Operation for GetRandomArtworkOp {
 }
 
 ///A `getRandomArtwork` request (see [`Library::get_random_artwork`]). `.await` it to send it.
-pub type GetRandomArtwork<'a> = crate::request::Request<'a, GetRandomArtworkOp>;
+pub type GetRandomArtwork<'a> = crate::contract::Request<'a, GetRandomArtworkOp>;
 impl GetRandomArtwork<'_> {
     ///Identifiers of the sections to take artwork from. (`sections`, query parameter)
     pub fn sections(self, value: ::std::vec::Vec<i64>) -> Self {
         self.with(|r| {
-            r.query("sections", &value, crate::runtime::Style::FormFlat, false);
+            r.query("sections", &value, crate::contract::Style::FormFlat, false);
         })
     }
 }
@@ -4271,9 +4289,9 @@ impl GetRandomArtwork<'_> {
 ///The `getSections` operation (see [`Library::get_sections`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionsOp;
-impl crate::request::Operation for GetSectionsOp {
-    type Decode = crate::request::Json<models::GetSectionsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionsOp {
+    type Decode = crate::contract::Json<models::GetSectionsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSections",
         method: http::Method::GET,
         path: "/library/sections/all",
@@ -4284,13 +4302,13 @@ impl crate::request::Operation for GetSectionsOp {
 }
 
 ///A `getSections` request (see [`Library::get_sections`]). `.await` it to send it.
-pub type GetSections<'a> = crate::request::Request<'a, GetSectionsOp>;
+pub type GetSections<'a> = crate::contract::Request<'a, GetSectionsOp>;
 ///The `addSection` operation (see [`Library::add_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSectionOp;
-impl crate::request::Operation for AddSectionOp {
-    type Decode = crate::request::Json<models::AddSectionResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddSectionOp {
+    type Decode = crate::contract::Json<models::AddSectionResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addSection",
         method: http::Method::POST,
         path: "/library/sections/all",
@@ -4301,12 +4319,12 @@ impl crate::request::Operation for AddSectionOp {
 }
 
 ///A `addSection` request (see [`Library::add_section`]). `.await` it to send it.
-pub type AddSection<'a> = crate::request::Request<'a, AddSectionOp>;
+pub type AddSection<'a> = crate::contract::Request<'a, AddSectionOp>;
 impl AddSection<'_> {
     ///Scanner the section uses. (`scanner`, query parameter)
     pub fn scanner(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("scanner", &value, crate::runtime::Style::Form, false);
+            r.query("scanner", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4316,7 +4334,7 @@ impl AddSection<'_> {
             r.query(
                 "metadataAgentProviderGroupId",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -4325,28 +4343,28 @@ impl AddSection<'_> {
     ///Filesystem locations to include in the section. (`locations`, query parameter)
     pub fn locations(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("locations", &value, crate::runtime::Style::Form, false);
+            r.query("locations", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Preferences to apply to the section. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("prefs", &value, crate::runtime::Style::DeepObject, false);
+            r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
     ///When set, the paths are taken as relative to the `Media Upload` path. (`relative`, query parameter)
     pub fn relative(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("relative", &value, crate::runtime::Style::Form, true);
+            r.query("relative", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///When set, media is imported from iTunes. (`importFromiTunes`, query parameter)
     pub fn import_fromi_tunes(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("importFromiTunes", &value, crate::runtime::Style::Form, true);
+            r.query("importFromiTunes", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4354,9 +4372,9 @@ impl AddSection<'_> {
 ///The `stopAllRefreshes` operation (see [`Library::stop_all_refreshes`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopAllRefreshesOp;
-impl crate::request::Operation for StopAllRefreshesOp {
-    type Decode = crate::request::Json<models::StopAllRefreshesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StopAllRefreshesOp {
+    type Decode = crate::contract::Json<models::StopAllRefreshesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "stopAllRefreshes",
         method: http::Method::DELETE,
         path: "/library/sections/all/refresh",
@@ -4367,13 +4385,13 @@ impl crate::request::Operation for StopAllRefreshesOp {
 }
 
 ///A `stopAllRefreshes` request (see [`Library::stop_all_refreshes`]). `.await` it to send it.
-pub type StopAllRefreshes<'a> = crate::request::Request<'a, StopAllRefreshesOp>;
+pub type StopAllRefreshes<'a> = crate::contract::Request<'a, StopAllRefreshesOp>;
 ///The `getSectionsPrefs` operation (see [`Library::get_sections_prefs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionsPrefsOp;
-impl crate::request::Operation for GetSectionsPrefsOp {
-    type Decode = crate::request::Json<models::GetSectionsPrefsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionsPrefsOp {
+    type Decode = crate::contract::Json<models::GetSectionsPrefsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSectionsPrefs",
         method: http::Method::GET,
         path: "/library/sections/prefs",
@@ -4384,12 +4402,12 @@ impl crate::request::Operation for GetSectionsPrefsOp {
 }
 
 ///A `getSectionsPrefs` request (see [`Library::get_sections_prefs`]). `.await` it to send it.
-pub type GetSectionsPrefs<'a> = crate::request::Request<'a, GetSectionsPrefsOp>;
+pub type GetSectionsPrefs<'a> = crate::contract::Request<'a, GetSectionsPrefsOp>;
 impl GetSectionsPrefs<'_> {
     ///Metadata agent in use. (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("agent", &value, crate::runtime::Style::Form, false);
+            r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4397,9 +4415,9 @@ impl GetSectionsPrefs<'_> {
 ///The `refreshSectionsMetadata` operation (see [`Library::refresh_sections_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSectionsMetadataOp;
-impl crate::request::Operation for RefreshSectionsMetadataOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RefreshSectionsMetadataOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "refreshSectionsMetadata",
         method: http::Method::POST,
         path: "/library/sections/refresh",
@@ -4410,7 +4428,7 @@ impl crate::request::Operation for RefreshSectionsMetadataOp {
 }
 
 ///A `refreshSectionsMetadata` request (see [`Library::refresh_sections_metadata`]). `.await` it to send it.
-pub type RefreshSectionsMetadata<'a> = crate::request::Request<
+pub type RefreshSectionsMetadata<'a> = crate::contract::Request<
     'a,
     RefreshSectionsMetadataOp,
 >;
@@ -4418,7 +4436,7 @@ impl RefreshSectionsMetadata<'_> {
     ///Refresh the metadata even if it appears up to date. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, false);
+            r.query("force", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4426,9 +4444,9 @@ impl RefreshSectionsMetadata<'_> {
 ///The `getLibraryDetails` operation (see [`Library::get_library_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryDetailsOp;
-impl crate::request::Operation for GetLibraryDetailsOp {
-    type Decode = crate::request::Json<models::GetLibraryDetailsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLibraryDetailsOp {
+    type Decode = crate::contract::Json<models::GetLibraryDetailsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLibraryDetails",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}",
@@ -4439,12 +4457,12 @@ impl crate::request::Operation for GetLibraryDetailsOp {
 }
 
 ///A `getLibraryDetails` request (see [`Library::get_library_details`]). `.await` it to send it.
-pub type GetLibraryDetails<'a> = crate::request::Request<'a, GetLibraryDetailsOp>;
+pub type GetLibraryDetails<'a> = crate::contract::Request<'a, GetLibraryDetailsOp>;
 impl GetLibraryDetails<'_> {
     ///Include the section's details (types, filters and sorts). Kept only for backwards compatibility; media providers other than the server's libraries always include them. (`includeDetails`, query parameter)
     pub fn include_details(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeDetails", &value, crate::runtime::Style::Form, true);
+            r.query("includeDetails", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4452,9 +4470,9 @@ impl GetLibraryDetails<'_> {
 ///The `editSection` operation (see [`Library::edit_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSectionOp;
-impl crate::request::Operation for EditSectionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EditSectionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "editSection",
         method: http::Method::PUT,
         path: "/library/sections/{sectionId}",
@@ -4465,19 +4483,19 @@ impl crate::request::Operation for EditSectionOp {
 }
 
 ///A `editSection` request (see [`Library::edit_section`]). `.await` it to send it.
-pub type EditSection<'a> = crate::request::Request<'a, EditSectionOp>;
+pub type EditSection<'a> = crate::contract::Request<'a, EditSectionOp>;
 impl EditSection<'_> {
     ///New name for the section. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("name", &value, crate::runtime::Style::Form, false);
+            r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Scanner the section uses. (`scanner`, query parameter)
     pub fn scanner(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("scanner", &value, crate::runtime::Style::Form, false);
+            r.query("scanner", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4487,7 +4505,7 @@ impl EditSection<'_> {
             r.query(
                 "metadataAgentProviderGroupId",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -4496,21 +4514,21 @@ impl EditSection<'_> {
     ///Language of the section. (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("language", &value, crate::runtime::Style::Form, false);
+            r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Filesystem locations to include in the section. (`locations`, query parameter)
     pub fn locations(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("locations", &value, crate::runtime::Style::Form, false);
+            r.query("locations", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Preferences to apply to the section. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("prefs", &value, crate::runtime::Style::DeepObject, false);
+            r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -4518,9 +4536,9 @@ impl EditSection<'_> {
 ///The `deleteLibrarySection` operation (see [`Library::delete_library_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLibrarySectionOp;
-impl crate::request::Operation for DeleteLibrarySectionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteLibrarySectionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteLibrarySection",
         method: http::Method::DELETE,
         path: "/library/sections/{sectionId}",
@@ -4531,12 +4549,12 @@ impl crate::request::Operation for DeleteLibrarySectionOp {
 }
 
 ///A `deleteLibrarySection` request (see [`Library::delete_library_section`]). `.await` it to send it.
-pub type DeleteLibrarySection<'a> = crate::request::Request<'a, DeleteLibrarySectionOp>;
+pub type DeleteLibrarySection<'a> = crate::contract::Request<'a, DeleteLibrarySectionOp>;
 impl DeleteLibrarySection<'_> {
     ///When set, the response is an activity tracking the deletion; otherwise the call returns once the deletion has finished. (`async`, query parameter)
     pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("async", &value, crate::runtime::Style::Form, true);
+            r.query("async", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -4544,9 +4562,9 @@ impl DeleteLibrarySection<'_> {
 ///The `updateItems` operation (see [`Library::update_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItemsOp;
-impl crate::request::Operation for UpdateItemsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UpdateItemsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "updateItems",
         method: http::Method::PUT,
         path: "/library/sections/{sectionId}/all",
@@ -4557,75 +4575,75 @@ impl crate::request::Operation for UpdateItemsOp {
 }
 
 ///A `updateItems` request (see [`Library::update_items`]). `.await` it to send it.
-pub type UpdateItems<'a> = crate::request::Request<'a, UpdateItemsOp>;
+pub type UpdateItems<'a> = crate::contract::Request<'a, UpdateItemsOp>;
 impl UpdateItems<'_> {
     ///Parameter (`type`, query parameter)
     pub fn r#type(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Filters selecting the items to modify. (`filters`, query parameter)
     pub fn filters(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("filters", &value, crate::runtime::Style::Form, false);
+            r.query("filters", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///New value for the given field (`field` stands for the field name). (`field.value`, query parameter)
     pub fn field_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("field.value", &value, crate::runtime::Style::Form, false);
+            r.query("field.value", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Lock the given field (`1`) or unlock it (`0`). (`field.locked`, query parameter)
     pub fn field_locked(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("field.locked", &value, crate::runtime::Style::Form, true);
+            r.query("field.locked", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Handled specially for albums and artists, where it can reparent items implicitly. (`title.value`, query parameter)
     pub fn title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("title.value", &value, crate::runtime::Style::Form, false);
+            r.query("title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.value`, query parameter)
     pub fn artist_title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("artist.title.value", &value, crate::runtime::Style::Form, false);
+            r.query("artist.title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.id`, query parameter)
     pub fn artist_title_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("artist.title.id", &value, crate::runtime::Style::Form, false);
+            r.query("artist.title.id", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.value`, query parameter)
     pub fn album_title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("album.title.value", &value, crate::runtime::Style::Form, false);
+            r.query("album.title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.id`, query parameter)
     pub fn album_title_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("album.title.id", &value, crate::runtime::Style::Form, false);
+            r.query("album.title.id", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype[idx].tag.tag`, query parameter)
     pub fn tagtype_idx_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[idx].tag.tag", &value, crate::runtime::Style::Form, false);
+            r.query("tagtype[idx].tag.tag", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4635,7 +4653,7 @@ impl UpdateItems<'_> {
             r.query(
                 "tagtype[idx].tagging.object",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -4644,14 +4662,14 @@ impl UpdateItems<'_> {
     ///Comma-separated tags to remove from the items in the set. (`tagtype[].tag.tag-`, query parameter)
     pub fn tagtype_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[].tag.tag-", &value, crate::runtime::Style::Form, false);
+            r.query("tagtype[].tag.tag-", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype[].tag`, query parameter)
     pub fn tagtype_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("tagtype[].tag", &value, crate::runtime::Style::Form, false);
+            r.query("tagtype[].tag", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4659,9 +4677,9 @@ impl UpdateItems<'_> {
 ///The `startAnalysis` operation (see [`Library::start_analysis`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartAnalysisOp;
-impl crate::request::Operation for StartAnalysisOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StartAnalysisOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "startAnalysis",
         method: http::Method::PUT,
         path: "/library/sections/{sectionId}/analyze",
@@ -4672,13 +4690,13 @@ impl crate::request::Operation for StartAnalysisOp {
 }
 
 ///A `startAnalysis` request (see [`Library::start_analysis`]). `.await` it to send it.
-pub type StartAnalysis<'a> = crate::request::Request<'a, StartAnalysisOp>;
+pub type StartAnalysis<'a> = crate::contract::Request<'a, StartAnalysisOp>;
 ///The `autocomplete` operation (see [`Library::autocomplete`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AutocompleteOp;
-impl crate::request::Operation for AutocompleteOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AutocompleteOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "autocomplete",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/autocomplete",
@@ -4689,19 +4707,19 @@ impl crate::request::Operation for AutocompleteOp {
 }
 
 ///A `autocomplete` request (see [`Library::autocomplete`]). `.await` it to send it.
-pub type Autocomplete<'a> = crate::request::Request<'a, AutocompleteOp>;
+pub type Autocomplete<'a> = crate::contract::Request<'a, AutocompleteOp>;
 impl Autocomplete<'_> {
     ///Metadata type of the items. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///`field` is a placeholder for any field name; the value is the partial text to match. (`field.query`, query parameter)
     pub fn field_query(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("field.query", &value, crate::runtime::Style::Form, false);
+            r.query("field.query", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4723,7 +4741,7 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4731,9 +4749,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `deleteCollection` operation (see [`Library::delete_collection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollectionOp;
-impl crate::request::Operation for DeleteCollectionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteCollectionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteCollection",
         method: http::Method::DELETE,
         path: "/library/sections/{sectionId}/collection/{collectionId}",
@@ -4744,13 +4762,13 @@ impl crate::request::Operation for DeleteCollectionOp {
 }
 
 ///A `deleteCollection` request (see [`Library::delete_collection`]). `.await` it to send it.
-pub type DeleteCollection<'a> = crate::request::Request<'a, DeleteCollectionOp>;
+pub type DeleteCollection<'a> = crate::contract::Request<'a, DeleteCollectionOp>;
 ///The `getCollections` operation (see [`Library::get_collections`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionsOp;
-impl crate::request::Operation for GetCollectionsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCollectionsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCollections",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/collections",
@@ -4761,7 +4779,7 @@ impl crate::request::Operation for GetCollectionsOp {
 }
 
 ///A `getCollections` request (see [`Library::get_collections`]). `.await` it to send it.
-pub type GetCollections<'a> = crate::request::Request<'a, GetCollectionsOp>;
+pub type GetCollections<'a> = crate::contract::Request<'a, GetCollectionsOp>;
 impl GetCollections<'_> {
     /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
 
@@ -4781,7 +4799,7 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4789,9 +4807,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `getCommon` operation (see [`Library::get_common`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCommonOp;
-impl crate::request::Operation for GetCommonOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetCommonOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getCommon",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/common",
@@ -4802,12 +4820,12 @@ impl crate::request::Operation for GetCommonOp {
 }
 
 ///A `getCommon` request (see [`Library::get_common`]). `.await` it to send it.
-pub type GetCommon<'a> = crate::request::Request<'a, GetCommonOp>;
+pub type GetCommon<'a> = crate::contract::Request<'a, GetCommonOp>;
 impl GetCommon<'_> {
     ///Metadata type of the items. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4829,7 +4847,7 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4837,9 +4855,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `getSectionImage` operation (see [`Library::get_section_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionImageOp;
-impl crate::request::Operation for GetSectionImageOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionImageOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSectionImage",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/composite/{updatedAt}",
@@ -4850,7 +4868,7 @@ impl crate::request::Operation for GetSectionImageOp {
 }
 
 ///A `getSectionImage` request (see [`Library::get_section_image`]). `.await` it to send it.
-pub type GetSectionImage<'a> = crate::request::Request<'a, GetSectionImageOp>;
+pub type GetSectionImage<'a> = crate::contract::Request<'a, GetSectionImageOp>;
 impl GetSectionImage<'_> {
     /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
 
@@ -4870,14 +4888,14 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Parameter (`composite`, query parameter)
     pub fn composite(self, value: models::GetSectionImageComposite) -> Self {
         self.with(|r| {
-            r.query("composite", &value, crate::runtime::Style::Form, false);
+            r.query("composite", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4885,9 +4903,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `emptyTrash` operation (see [`Library::empty_trash`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EmptyTrashOp;
-impl crate::request::Operation for EmptyTrashOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EmptyTrashOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "emptyTrash",
         method: http::Method::PUT,
         path: "/library/sections/{sectionId}/emptyTrash",
@@ -4898,13 +4916,13 @@ impl crate::request::Operation for EmptyTrashOp {
 }
 
 ///A `emptyTrash` request (see [`Library::empty_trash`]). `.await` it to send it.
-pub type EmptyTrash<'a> = crate::request::Request<'a, EmptyTrashOp>;
+pub type EmptyTrash<'a> = crate::contract::Request<'a, EmptyTrashOp>;
 ///The `getSectionFilters` operation (see [`Library::get_section_filters`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionFiltersOp;
-impl crate::request::Operation for GetSectionFiltersOp {
-    type Decode = crate::request::Json<models::GetSectionFiltersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionFiltersOp {
+    type Decode = crate::contract::Json<models::GetSectionFiltersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSectionFilters",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/filters",
@@ -4915,13 +4933,13 @@ impl crate::request::Operation for GetSectionFiltersOp {
 }
 
 ///A `getSectionFilters` request (see [`Library::get_section_filters`]). `.await` it to send it.
-pub type GetSectionFilters<'a> = crate::request::Request<'a, GetSectionFiltersOp>;
+pub type GetSectionFilters<'a> = crate::contract::Request<'a, GetSectionFiltersOp>;
 ///The `getFirstCharacters` operation (see [`Library::get_first_characters`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFirstCharactersOp;
-impl crate::request::Operation for GetFirstCharactersOp {
-    type Decode = crate::request::Json<models::GetFirstCharactersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetFirstCharactersOp {
+    type Decode = crate::contract::Json<models::GetFirstCharactersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getFirstCharacters",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/firstCharacters",
@@ -4932,19 +4950,19 @@ impl crate::request::Operation for GetFirstCharactersOp {
 }
 
 ///A `getFirstCharacters` request (see [`Library::get_first_characters`]). `.await` it to send it.
-pub type GetFirstCharacters<'a> = crate::request::Request<'a, GetFirstCharactersOp>;
+pub type GetFirstCharacters<'a> = crate::contract::Request<'a, GetFirstCharactersOp>;
 impl GetFirstCharacters<'_> {
     ///Metadata type to restrict the list to. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Sort selector for the list, given as an integer. (`sort`, query parameter)
     pub fn sort(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("sort", &value, crate::runtime::Style::Form, false);
+            r.query("sort", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -4966,7 +4984,7 @@ Examples:
 The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
-            r.query("mediaQuery", &value, crate::runtime::Style::Form, false);
+            r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -4974,9 +4992,9 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
 ///The `deleteIndexes` operation (see [`Library::delete_indexes`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIndexesOp;
-impl crate::request::Operation for DeleteIndexesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteIndexesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteIndexes",
         method: http::Method::DELETE,
         path: "/library/sections/{sectionId}/indexes",
@@ -4987,13 +5005,13 @@ impl crate::request::Operation for DeleteIndexesOp {
 }
 
 ///A `deleteIndexes` request (see [`Library::delete_indexes`]). `.await` it to send it.
-pub type DeleteIndexes<'a> = crate::request::Request<'a, DeleteIndexesOp>;
+pub type DeleteIndexes<'a> = crate::contract::Request<'a, DeleteIndexesOp>;
 ///The `deleteIntros` operation (see [`Library::delete_intros`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIntrosOp;
-impl crate::request::Operation for DeleteIntrosOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteIntrosOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteIntros",
         method: http::Method::DELETE,
         path: "/library/sections/{sectionId}/intros",
@@ -5004,13 +5022,13 @@ impl crate::request::Operation for DeleteIntrosOp {
 }
 
 ///A `deleteIntros` request (see [`Library::delete_intros`]). `.await` it to send it.
-pub type DeleteIntros<'a> = crate::request::Request<'a, DeleteIntrosOp>;
+pub type DeleteIntros<'a> = crate::contract::Request<'a, DeleteIntrosOp>;
 ///The `getSectionPreferences` operation (see [`Library::get_section_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionPreferencesOp;
-impl crate::request::Operation for GetSectionPreferencesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSettings>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSectionPreferencesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSectionPreferences",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/prefs",
@@ -5021,7 +5039,7 @@ impl crate::request::Operation for GetSectionPreferencesOp {
 }
 
 ///A `getSectionPreferences` request (see [`Library::get_section_preferences`]). `.await` it to send it.
-pub type GetSectionPreferences<'a> = crate::request::Request<
+pub type GetSectionPreferences<'a> = crate::contract::Request<
     'a,
     GetSectionPreferencesOp,
 >;
@@ -5029,7 +5047,7 @@ impl GetSectionPreferences<'_> {
     ///Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("agent", &value, crate::runtime::Style::Form, false);
+            r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -5037,9 +5055,9 @@ impl GetSectionPreferences<'_> {
 ///The `setSectionPreferences` operation (see [`Library::set_section_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetSectionPreferencesOp;
-impl crate::request::Operation for SetSectionPreferencesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetSectionPreferencesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setSectionPreferences",
         method: http::Method::PUT,
         path: "/library/sections/{sectionId}/prefs",
@@ -5050,16 +5068,16 @@ impl crate::request::Operation for SetSectionPreferencesOp {
 }
 
 ///A `setSectionPreferences` request (see [`Library::set_section_preferences`]). `.await` it to send it.
-pub type SetSectionPreferences<'a> = crate::request::Request<
+pub type SetSectionPreferences<'a> = crate::contract::Request<
     'a,
     SetSectionPreferencesOp,
 >;
 ///The `refreshSection` operation (see [`Library::refresh_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSectionOp;
-impl crate::request::Operation for RefreshSectionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RefreshSectionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "refreshSection",
         method: http::Method::POST,
         path: "/library/sections/{sectionId}/refresh",
@@ -5070,19 +5088,19 @@ impl crate::request::Operation for RefreshSectionOp {
 }
 
 ///A `refreshSection` request (see [`Library::refresh_section`]). `.await` it to send it.
-pub type RefreshSection<'a> = crate::request::Request<'a, RefreshSectionOp>;
+pub type RefreshSection<'a> = crate::contract::Request<'a, RefreshSectionOp>;
 impl RefreshSection<'_> {
     ///Update metadata and items even when modification dates show nothing has changed. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Limit the refresh to this path. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -5090,9 +5108,9 @@ impl RefreshSection<'_> {
 ///The `cancelRefresh` operation (see [`Library::cancel_refresh`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelRefreshOp;
-impl crate::request::Operation for CancelRefreshOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CancelRefreshOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "cancelRefresh",
         method: http::Method::DELETE,
         path: "/library/sections/{sectionId}/refresh",
@@ -5103,13 +5121,13 @@ impl crate::request::Operation for CancelRefreshOp {
 }
 
 ///A `cancelRefresh` request (see [`Library::cancel_refresh`]). `.await` it to send it.
-pub type CancelRefresh<'a> = crate::request::Request<'a, CancelRefreshOp>;
+pub type CancelRefresh<'a> = crate::contract::Request<'a, CancelRefreshOp>;
 ///The `getAvailableSorts` operation (see [`Library::get_available_sorts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableSortsOp;
-impl crate::request::Operation for GetAvailableSortsOp {
-    type Decode = crate::request::Json<models::GetAvailableSortsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAvailableSortsOp {
+    type Decode = crate::contract::Json<models::GetAvailableSortsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAvailableSorts",
         method: http::Method::GET,
         path: "/library/sections/{sectionId}/sorts",
@@ -5120,13 +5138,13 @@ impl crate::request::Operation for GetAvailableSortsOp {
 }
 
 ///A `getAvailableSorts` request (see [`Library::get_available_sorts`]). `.await` it to send it.
-pub type GetAvailableSorts<'a> = crate::request::Request<'a, GetAvailableSortsOp>;
+pub type GetAvailableSorts<'a> = crate::contract::Request<'a, GetAvailableSortsOp>;
 ///The `getStream` operation (see [`Library::get_stream`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamOp;
-impl crate::request::Operation for GetStreamOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetStreamOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getStream",
         method: http::Method::GET,
         path: "/library/streams/{streamId}.{ext}",
@@ -5137,26 +5155,26 @@ impl crate::request::Operation for GetStreamOp {
 }
 
 ///A `getStream` request (see [`Library::get_stream`]). `.await` it to send it.
-pub type GetStream<'a> = crate::request::Request<'a, GetStreamOp>;
+pub type GetStream<'a> = crate::contract::Request<'a, GetStreamOp>;
 impl GetStream<'_> {
     ///Character encoding requested for the subtitle (text subtitles only). (`encoding`, query parameter)
     pub fn encoding(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("encoding", &value, crate::runtime::Style::Form, false);
+            r.query("encoding", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Format to convert the subtitle to (text subtitles only). (`format`, query parameter)
     pub fn format(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("format", &value, crate::runtime::Style::Form, false);
+            r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Let the server try to shift the subtitle timestamps automatically to fit the media. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -5164,9 +5182,9 @@ impl GetStream<'_> {
 ///The `setStreamOffset` operation (see [`Library::set_stream_offset`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamOffsetOp;
-impl crate::request::Operation for SetStreamOffsetOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetStreamOffsetOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setStreamOffset",
         method: http::Method::PUT,
         path: "/library/streams/{streamId}.{ext}",
@@ -5177,12 +5195,12 @@ impl crate::request::Operation for SetStreamOffsetOp {
 }
 
 ///A `setStreamOffset` request (see [`Library::set_stream_offset`]). `.await` it to send it.
-pub type SetStreamOffset<'a> = crate::request::Request<'a, SetStreamOffsetOp>;
+pub type SetStreamOffset<'a> = crate::contract::Request<'a, SetStreamOffsetOp>;
 impl SetStreamOffset<'_> {
     ///Offset in ms. (`offset`, query parameter)
     pub fn offset(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("offset", &value, crate::runtime::Style::Form, false);
+            r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -5190,9 +5208,9 @@ impl SetStreamOffset<'_> {
 ///The `deleteStream` operation (see [`Library::delete_stream`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteStreamOp;
-impl crate::request::Operation for DeleteStreamOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteStreamOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteStream",
         method: http::Method::DELETE,
         path: "/library/streams/{streamId}.{ext}",
@@ -5203,13 +5221,13 @@ impl crate::request::Operation for DeleteStreamOp {
 }
 
 ///A `deleteStream` request (see [`Library::delete_stream`]). `.await` it to send it.
-pub type DeleteStream<'a> = crate::request::Request<'a, DeleteStreamOp>;
+pub type DeleteStream<'a> = crate::contract::Request<'a, DeleteStreamOp>;
 ///The `getStreamLevels` operation (see [`Library::get_stream_levels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLevelsOp;
-impl crate::request::Operation for GetStreamLevelsOp {
-    type Decode = crate::request::Json<models::GetStreamLevelsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetStreamLevelsOp {
+    type Decode = crate::contract::Json<models::GetStreamLevelsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getStreamLevels",
         method: http::Method::GET,
         path: "/library/streams/{streamId}/levels",
@@ -5220,12 +5238,12 @@ impl crate::request::Operation for GetStreamLevelsOp {
 }
 
 ///A `getStreamLevels` request (see [`Library::get_stream_levels`]). `.await` it to send it.
-pub type GetStreamLevels<'a> = crate::request::Request<'a, GetStreamLevelsOp>;
+pub type GetStreamLevels<'a> = crate::contract::Request<'a, GetStreamLevelsOp>;
 impl GetStreamLevels<'_> {
     ///Downsample the result to this number of samples. (`subsample`, query parameter)
     pub fn subsample(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("subsample", &value, crate::runtime::Style::Form, false);
+            r.query("subsample", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -5233,9 +5251,9 @@ impl GetStreamLevels<'_> {
 ///The `getStreamLoudness` operation (see [`Library::get_stream_loudness`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLoudnessOp;
-impl crate::request::Operation for GetStreamLoudnessOp {
-    type Decode = crate::request::Text;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetStreamLoudnessOp {
+    type Decode = crate::contract::Text;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getStreamLoudness",
         method: http::Method::GET,
         path: "/library/streams/{streamId}/loudness",
@@ -5246,12 +5264,12 @@ impl crate::request::Operation for GetStreamLoudnessOp {
 }
 
 ///A `getStreamLoudness` request (see [`Library::get_stream_loudness`]). `.await` it to send it.
-pub type GetStreamLoudness<'a> = crate::request::Request<'a, GetStreamLoudnessOp>;
+pub type GetStreamLoudness<'a> = crate::contract::Request<'a, GetStreamLoudnessOp>;
 impl GetStreamLoudness<'_> {
     ///Downsample the result to this number of samples. (`subsample`, query parameter)
     pub fn subsample(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("subsample", &value, crate::runtime::Style::Form, false);
+            r.query("subsample", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -5259,9 +5277,9 @@ impl GetStreamLoudness<'_> {
 ///The `getTags` operation (see [`Library::get_tags`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTagsOp;
-impl crate::request::Operation for GetTagsOp {
-    type Decode = crate::request::Json<models::GetTagsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetTagsOp {
+    type Decode = crate::contract::Json<models::GetTagsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getTags",
         method: http::Method::GET,
         path: "/library/tags",
@@ -5272,7 +5290,7 @@ impl crate::request::Operation for GetTagsOp {
 }
 
 ///A `getTags` request (see [`Library::get_tags`]). `.await` it to send it.
-pub type GetTags<'a> = crate::request::Request<'a, GetTagsOp>;
+pub type GetTags<'a> = crate::contract::Request<'a, GetTagsOp>;
 impl GetTags<'_> {
     /**Media type to fetch or filter on.
 
@@ -5289,7 +5307,7 @@ impl GetTags<'_> {
 For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Library Collections` operations of this server.
     pub fn library_collections(&self) -> LibraryCollections<'_> {
@@ -48,15 +48,15 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         uri: ::std::string::String,
     ) -> AddCollectionItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 format!(
-                    "/library/collections/{}/items", crate ::runtime::path_value(&
+                    "/library/collections/{}/items", crate ::contract::path_value(&
                     collection_id)
                 ),
             )
             .with(|r| {
-                r.query("uri", &uri, crate::runtime::Style::Form, false);
+                r.query("uri", &uri, crate::contract::Style::Form, false);
             })
     }
 
@@ -92,11 +92,11 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         item_id: i64,
     ) -> DeleteCollectionItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/collections/{}/items/{}", crate ::runtime::path_value(&
-                collection_id), crate ::runtime::path_value(& item_id)
+                "/library/collections/{}/items/{}", crate ::contract::path_value(&
+                collection_id), crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -133,11 +133,11 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         item_id: i64,
     ) -> MoveCollectionItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/library/collections/{}/items/{}/move", crate ::runtime::path_value(&
-                collection_id), crate ::runtime::path_value(& item_id)
+                "/library/collections/{}/items/{}/move", crate ::contract::path_value(&
+                collection_id), crate ::contract::path_value(& item_id)
             ),
         )
     }
@@ -146,9 +146,9 @@ impl<'a> LibraryCollections<'a> {
 ///The `addCollectionItems` operation (see [`LibraryCollections::add_collection_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddCollectionItemsOp;
-impl crate::request::Operation for AddCollectionItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddCollectionItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addCollectionItems",
         method: http::Method::PUT,
         path: "/library/collections/{collectionId}/items",
@@ -159,13 +159,13 @@ impl crate::request::Operation for AddCollectionItemsOp {
 }
 
 ///A `addCollectionItems` request (see [`LibraryCollections::add_collection_items`]). `.await` it to send it.
-pub type AddCollectionItems<'a> = crate::request::Request<'a, AddCollectionItemsOp>;
+pub type AddCollectionItems<'a> = crate::contract::Request<'a, AddCollectionItemsOp>;
 ///The `deleteCollectionItem` operation (see [`LibraryCollections::delete_collection_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollectionItemOp;
-impl crate::request::Operation for DeleteCollectionItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteCollectionItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteCollectionItem",
         method: http::Method::PUT,
         path: "/library/collections/{collectionId}/items/{itemId}",
@@ -176,13 +176,13 @@ impl crate::request::Operation for DeleteCollectionItemOp {
 }
 
 ///A `deleteCollectionItem` request (see [`LibraryCollections::delete_collection_item`]). `.await` it to send it.
-pub type DeleteCollectionItem<'a> = crate::request::Request<'a, DeleteCollectionItemOp>;
+pub type DeleteCollectionItem<'a> = crate::contract::Request<'a, DeleteCollectionItemOp>;
 ///The `moveCollectionItem` operation (see [`LibraryCollections::move_collection_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveCollectionItemOp;
-impl crate::request::Operation for MoveCollectionItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MoveCollectionItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "moveCollectionItem",
         method: http::Method::PUT,
         path: "/library/collections/{collectionId}/items/{itemId}/move",
@@ -193,12 +193,12 @@ impl crate::request::Operation for MoveCollectionItemOp {
 }
 
 ///A `moveCollectionItem` request (see [`LibraryCollections::move_collection_item`]). `.await` it to send it.
-pub type MoveCollectionItem<'a> = crate::request::Request<'a, MoveCollectionItemOp>;
+pub type MoveCollectionItem<'a> = crate::contract::Request<'a, MoveCollectionItemOp>;
 impl MoveCollectionItem<'_> {
     ///Item after which the moved item is placed. When omitted, it moves to the start. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("after", &value, crate::runtime::Style::Form, false);
+            r.query("after", &value, crate::contract::Style::Form, false);
         })
     }
 }

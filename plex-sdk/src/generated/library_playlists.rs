@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Library Playlists` operations of this server.
     pub fn library_playlists(&self) -> LibraryPlaylists<'_> {
@@ -39,7 +39,7 @@ impl<'a> LibraryPlaylists<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_playlist(&self) -> CreatePlaylist<'a> {
-        crate::request::Request::new(self.client, "/playlists".to_string())
+        crate::contract::Request::new(self.client, "/playlists".to_string())
     }
 
     /// Import m3u playlists
@@ -65,7 +65,7 @@ impl<'a> LibraryPlaylists<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn upload_playlist(&self) -> UploadPlaylist<'a> {
-        crate::request::Request::new(self.client, "/playlists/upload".to_string())
+        crate::contract::Request::new(self.client, "/playlists/upload".to_string())
     }
 
     /// Edit a playlist
@@ -94,9 +94,9 @@ impl<'a> LibraryPlaylists<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn update_playlist(&self, playlist_id: i64) -> UpdatePlaylist<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
         )
     }
 
@@ -126,9 +126,9 @@ impl<'a> LibraryPlaylists<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn delete_playlist(&self, playlist_id: i64) -> DeletePlaylist<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
         )
     }
 
@@ -161,10 +161,10 @@ impl<'a> LibraryPlaylists<'a> {
         &self,
         playlist_id: i64,
     ) -> GetPlaylistGenerators<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/generators", crate ::runtime::path_value(& playlist_id)
+                "/playlists/{}/generators", crate ::contract::path_value(& playlist_id)
             ),
         )
     }
@@ -196,9 +196,9 @@ impl<'a> LibraryPlaylists<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn add_playlist_items(&self, playlist_id: i64) -> AddPlaylistItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
         )
     }
 
@@ -229,9 +229,9 @@ impl<'a> LibraryPlaylists<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn clear_playlist_items(&self, playlist_id: i64) -> ClearPlaylistItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
         )
     }
 
@@ -267,11 +267,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> GetPlaylistGenerator<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}", crate ::runtime::path_value(& playlist_id),
-                crate ::runtime::path_value(& generator_id)
+                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
+                crate ::contract::path_value(& generator_id)
             ),
         )
     }
@@ -308,11 +308,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> ModifyPlaylistGenerator<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}", crate ::runtime::path_value(& playlist_id),
-                crate ::runtime::path_value(& generator_id)
+                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
+                crate ::contract::path_value(& generator_id)
             ),
         )
     }
@@ -349,11 +349,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> DeletePlaylistItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}", crate ::runtime::path_value(& playlist_id),
-                crate ::runtime::path_value(& generator_id)
+                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
+                crate ::contract::path_value(& generator_id)
             ),
         )
     }
@@ -390,11 +390,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> GetPlaylistGeneratorItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}/items", crate ::runtime::path_value(&
-                playlist_id), crate ::runtime::path_value(& generator_id)
+                "/playlists/{}/items/{}/items", crate ::contract::path_value(&
+                playlist_id), crate ::contract::path_value(& generator_id)
             ),
         )
     }
@@ -435,12 +435,12 @@ impl<'a> LibraryPlaylists<'a> {
         metadata_id: i64,
         action: models::Action,
     ) -> RefreshPlaylist<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}/{}/{}", crate ::runtime::path_value(&
-                playlist_id), crate ::runtime::path_value(& generator_id), crate
-                ::runtime::path_value(& metadata_id), crate ::runtime::path_value(&
+                "/playlists/{}/items/{}/{}/{}", crate ::contract::path_value(&
+                playlist_id), crate ::contract::path_value(& generator_id), crate
+                ::contract::path_value(& metadata_id), crate ::contract::path_value(&
                 action)
             ),
         )
@@ -478,11 +478,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         playlist_item_id: i64,
     ) -> MovePlaylistItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}/move", crate ::runtime::path_value(&
-                playlist_id), crate ::runtime::path_value(& playlist_item_id)
+                "/playlists/{}/items/{}/move", crate ::contract::path_value(&
+                playlist_id), crate ::contract::path_value(& playlist_item_id)
             ),
         )
     }
@@ -491,9 +491,9 @@ impl<'a> LibraryPlaylists<'a> {
 ///The `createPlaylist` operation (see [`LibraryPlaylists::create_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlaylistOp;
-impl crate::request::Operation for CreatePlaylistOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreatePlaylistOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createPlaylist",
         method: http::Method::POST,
         path: "/playlists",
@@ -504,19 +504,19 @@ impl crate::request::Operation for CreatePlaylistOp {
 }
 
 ///A `createPlaylist` request (see [`LibraryPlaylists::create_playlist`]). `.await` it to send it.
-pub type CreatePlaylist<'a> = crate::request::Request<'a, CreatePlaylistOp>;
+pub type CreatePlaylist<'a> = crate::contract::Request<'a, CreatePlaylistOp>;
 impl CreatePlaylist<'_> {
     ///Content URI of the items to put in the playlist (for example `library://...`). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///ID of an existing play queue to build the playlist from. (`playQueueID`, query parameter)
     pub fn play_queue_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("playQueueID", &value, crate::runtime::Style::Form, false);
+            r.query("playQueueID", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -524,9 +524,9 @@ impl CreatePlaylist<'_> {
 ///The `uploadPlaylist` operation (see [`LibraryPlaylists::upload_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UploadPlaylistOp;
-impl crate::request::Operation for UploadPlaylistOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UploadPlaylistOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "uploadPlaylist",
         method: http::Method::POST,
         path: "/playlists/upload",
@@ -537,19 +537,19 @@ impl crate::request::Operation for UploadPlaylistOp {
 }
 
 ///A `uploadPlaylist` request (see [`LibraryPlaylists::upload_playlist`]). `.await` it to send it.
-pub type UploadPlaylist<'a> = crate::request::Request<'a, UploadPlaylistOp>;
+pub type UploadPlaylist<'a> = crate::contract::Request<'a, UploadPlaylistOp>;
 impl UploadPlaylist<'_> {
     ///Absolute server-side path of either a directory containing m3u files or a single playlist file. For a directory, every playlist file found in it is processed and becomes its own playlist. For a file, that file alone becomes a new playlist. In both cases the playlist's name and its GUID are derived from the name of the source file. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Controls what happens with duplicate playlists. Normally, uploading a file with the same path as an earlier upload replaces the existing playlist; the `force` argument exists to turn that replacement off. With `force` at 0, the duplicate becomes an additional playlist whose name ends with the date and time at which it was uploaded. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("force", &value, crate::runtime::Style::Form, true);
+            r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -557,9 +557,9 @@ impl UploadPlaylist<'_> {
 ///The `updatePlaylist` operation (see [`LibraryPlaylists::update_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdatePlaylistOp;
-impl crate::request::Operation for UpdatePlaylistOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UpdatePlaylistOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "updatePlaylist",
         method: http::Method::PUT,
         path: "/playlists/{playlistId}",
@@ -570,13 +570,13 @@ impl crate::request::Operation for UpdatePlaylistOp {
 }
 
 ///A `updatePlaylist` request (see [`LibraryPlaylists::update_playlist`]). `.await` it to send it.
-pub type UpdatePlaylist<'a> = crate::request::Request<'a, UpdatePlaylistOp>;
+pub type UpdatePlaylist<'a> = crate::contract::Request<'a, UpdatePlaylistOp>;
 ///The `deletePlaylist` operation (see [`LibraryPlaylists::delete_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylistOp;
-impl crate::request::Operation for DeletePlaylistOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeletePlaylistOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deletePlaylist",
         method: http::Method::DELETE,
         path: "/playlists/{playlistId}",
@@ -587,13 +587,13 @@ impl crate::request::Operation for DeletePlaylistOp {
 }
 
 ///A `deletePlaylist` request (see [`LibraryPlaylists::delete_playlist`]). `.await` it to send it.
-pub type DeletePlaylist<'a> = crate::request::Request<'a, DeletePlaylistOp>;
+pub type DeletePlaylist<'a> = crate::contract::Request<'a, DeletePlaylistOp>;
 ///The `getPlaylistGenerators` operation (see [`LibraryPlaylists::get_playlist_generators`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorsOp;
-impl crate::request::Operation for GetPlaylistGeneratorsOp {
-    type Decode = crate::request::Json<models::GetPlaylistGeneratorsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlaylistGeneratorsOp {
+    type Decode = crate::contract::Json<models::GetPlaylistGeneratorsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlaylistGenerators",
         method: http::Method::GET,
         path: "/playlists/{playlistId}/generators",
@@ -604,16 +604,16 @@ impl crate::request::Operation for GetPlaylistGeneratorsOp {
 }
 
 ///A `getPlaylistGenerators` request (see [`LibraryPlaylists::get_playlist_generators`]). `.await` it to send it.
-pub type GetPlaylistGenerators<'a> = crate::request::Request<
+pub type GetPlaylistGenerators<'a> = crate::contract::Request<
     'a,
     GetPlaylistGeneratorsOp,
 >;
 ///The `addPlaylistItems` operation (see [`LibraryPlaylists::add_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddPlaylistItemsOp;
-impl crate::request::Operation for AddPlaylistItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddPlaylistItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addPlaylistItems",
         method: http::Method::PUT,
         path: "/playlists/{playlistId}/items",
@@ -624,19 +624,19 @@ impl crate::request::Operation for AddPlaylistItemsOp {
 }
 
 ///A `addPlaylistItems` request (see [`LibraryPlaylists::add_playlist_items`]). `.await` it to send it.
-pub type AddPlaylistItems<'a> = crate::request::Request<'a, AddPlaylistItemsOp>;
+pub type AddPlaylistItems<'a> = crate::contract::Request<'a, AddPlaylistItemsOp>;
 impl AddPlaylistItems<'_> {
     ///Content URI of what to add to the playlist. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///ID of a play queue whose items are added to the playlist. (`playQueueID`, query parameter)
     pub fn play_queue_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("playQueueID", &value, crate::runtime::Style::Form, false);
+            r.query("playQueueID", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -644,9 +644,9 @@ impl AddPlaylistItems<'_> {
 ///The `clearPlaylistItems` operation (see [`LibraryPlaylists::clear_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlaylistItemsOp;
-impl crate::request::Operation for ClearPlaylistItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ClearPlaylistItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "clearPlaylistItems",
         method: http::Method::DELETE,
         path: "/playlists/{playlistId}/items",
@@ -657,13 +657,13 @@ impl crate::request::Operation for ClearPlaylistItemsOp {
 }
 
 ///A `clearPlaylistItems` request (see [`LibraryPlaylists::clear_playlist_items`]). `.await` it to send it.
-pub type ClearPlaylistItems<'a> = crate::request::Request<'a, ClearPlaylistItemsOp>;
+pub type ClearPlaylistItems<'a> = crate::contract::Request<'a, ClearPlaylistItemsOp>;
 ///The `getPlaylistGenerator` operation (see [`LibraryPlaylists::get_playlist_generator`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorOp;
-impl crate::request::Operation for GetPlaylistGeneratorOp {
-    type Decode = crate::request::Json<models::GetPlaylistGeneratorResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlaylistGeneratorOp {
+    type Decode = crate::contract::Json<models::GetPlaylistGeneratorResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlaylistGenerator",
         method: http::Method::GET,
         path: "/playlists/{playlistId}/items/{generatorId}",
@@ -674,13 +674,13 @@ impl crate::request::Operation for GetPlaylistGeneratorOp {
 }
 
 ///A `getPlaylistGenerator` request (see [`LibraryPlaylists::get_playlist_generator`]). `.await` it to send it.
-pub type GetPlaylistGenerator<'a> = crate::request::Request<'a, GetPlaylistGeneratorOp>;
+pub type GetPlaylistGenerator<'a> = crate::contract::Request<'a, GetPlaylistGeneratorOp>;
 ///The `modifyPlaylistGenerator` operation (see [`LibraryPlaylists::modify_playlist_generator`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyPlaylistGeneratorOp;
-impl crate::request::Operation for ModifyPlaylistGeneratorOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ModifyPlaylistGeneratorOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "modifyPlaylistGenerator",
         method: http::Method::PUT,
         path: "/playlists/{playlistId}/items/{generatorId}",
@@ -691,7 +691,7 @@ impl crate::request::Operation for ModifyPlaylistGeneratorOp {
 }
 
 ///A `modifyPlaylistGenerator` request (see [`LibraryPlaylists::modify_playlist_generator`]). `.await` it to send it.
-pub type ModifyPlaylistGenerator<'a> = crate::request::Request<
+pub type ModifyPlaylistGenerator<'a> = crate::contract::Request<
     'a,
     ModifyPlaylistGeneratorOp,
 >;
@@ -701,7 +701,7 @@ impl ModifyPlaylistGenerator<'_> {
 Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID\]=1&Item\[locationID\]=-1&Item\[Location\]\[uri\]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item\[Policy\]\[scope\]=all&Item\[Policy\]\[value\]=&Item\[Policy\]\[unwatched\]=0 (`Item`, query parameter)*/
     pub fn item(self, value: models::ModifyPlaylistGeneratorItem) -> Self {
         self.with(|r| {
-            r.query("Item", &value, crate::runtime::Style::DeepObject, false);
+            r.query("Item", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -709,9 +709,9 @@ Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID
 ///The `deletePlaylistItem` operation (see [`LibraryPlaylists::delete_playlist_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylistItemOp;
-impl crate::request::Operation for DeletePlaylistItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeletePlaylistItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deletePlaylistItem",
         method: http::Method::DELETE,
         path: "/playlists/{playlistId}/items/{generatorId}",
@@ -722,13 +722,13 @@ impl crate::request::Operation for DeletePlaylistItemOp {
 }
 
 ///A `deletePlaylistItem` request (see [`LibraryPlaylists::delete_playlist_item`]). `.await` it to send it.
-pub type DeletePlaylistItem<'a> = crate::request::Request<'a, DeletePlaylistItemOp>;
+pub type DeletePlaylistItem<'a> = crate::contract::Request<'a, DeletePlaylistItemOp>;
 ///The `getPlaylistGeneratorItems` operation (see [`LibraryPlaylists::get_playlist_generator_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorItemsOp;
-impl crate::request::Operation for GetPlaylistGeneratorItemsOp {
-    type Decode = crate::request::Json<models::GetPlaylistGeneratorItemsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlaylistGeneratorItemsOp {
+    type Decode = crate::contract::Json<models::GetPlaylistGeneratorItemsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlaylistGeneratorItems",
         method: http::Method::GET,
         path: "/playlists/{playlistId}/items/{generatorId}/items",
@@ -739,16 +739,16 @@ impl crate::request::Operation for GetPlaylistGeneratorItemsOp {
 }
 
 ///A `getPlaylistGeneratorItems` request (see [`LibraryPlaylists::get_playlist_generator_items`]). `.await` it to send it.
-pub type GetPlaylistGeneratorItems<'a> = crate::request::Request<
+pub type GetPlaylistGeneratorItems<'a> = crate::contract::Request<
     'a,
     GetPlaylistGeneratorItemsOp,
 >;
 ///The `refreshPlaylist` operation (see [`LibraryPlaylists::refresh_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshPlaylistOp;
-impl crate::request::Operation for RefreshPlaylistOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RefreshPlaylistOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "refreshPlaylist",
         method: http::Method::PUT,
         path: "/playlists/{playlistId}/items/{generatorId}/{metadataId}/{action}",
@@ -759,13 +759,13 @@ impl crate::request::Operation for RefreshPlaylistOp {
 }
 
 ///A `refreshPlaylist` request (see [`LibraryPlaylists::refresh_playlist`]). `.await` it to send it.
-pub type RefreshPlaylist<'a> = crate::request::Request<'a, RefreshPlaylistOp>;
+pub type RefreshPlaylist<'a> = crate::contract::Request<'a, RefreshPlaylistOp>;
 ///The `movePlaylistItem` operation (see [`LibraryPlaylists::move_playlist_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlaylistItemOp;
-impl crate::request::Operation for MovePlaylistItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MovePlaylistItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "movePlaylistItem",
         method: http::Method::PUT,
         path: "/playlists/{playlistId}/items/{playlistItemId}/move",
@@ -776,12 +776,12 @@ impl crate::request::Operation for MovePlaylistItemOp {
 }
 
 ///A `movePlaylistItem` request (see [`LibraryPlaylists::move_playlist_item`]). `.await` it to send it.
-pub type MovePlaylistItem<'a> = crate::request::Request<'a, MovePlaylistItemOp>;
+pub type MovePlaylistItem<'a> = crate::contract::Request<'a, MovePlaylistItemOp>;
 impl MovePlaylistItem<'_> {
     ///ID of the playlist item after which the moved item is placed. When omitted, the item moves to the start of the playlist. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("after", &value, crate::runtime::Style::Form, false);
+            r.query("after", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Live TV` operations of this server.
     pub fn live_tv(&self) -> LiveTv<'_> {
@@ -43,7 +43,7 @@ impl<'a> LiveTv<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_sessions(&self) -> GetSessions<'a> {
-        crate::request::Request::new(self.client, "/livetv/sessions".to_string())
+        crate::contract::Request::new(self.client, "/livetv/sessions".to_string())
     }
 
     /// Get a Live TV session
@@ -79,9 +79,9 @@ impl<'a> LiveTv<'a> {
         &self,
         session_id: ::std::string::String,
     ) -> GetLiveTvSession<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/livetv/sessions/{}", crate ::runtime::path_value(& session_id)),
+            format!("/livetv/sessions/{}", crate ::contract::path_value(& session_id)),
         )
     }
 
@@ -116,11 +116,11 @@ impl<'a> LiveTv<'a> {
         session_id: ::std::string::String,
         consumer_id: ::std::string::String,
     ) -> GetSessionPlaylistIndex<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/sessions/{}/{}/index.m3u8", crate ::runtime::path_value(&
-                session_id), crate ::runtime::path_value(& consumer_id)
+                "/livetv/sessions/{}/{}/index.m3u8", crate ::contract::path_value(&
+                session_id), crate ::contract::path_value(& consumer_id)
             ),
         )
     }
@@ -158,12 +158,12 @@ impl<'a> LiveTv<'a> {
         consumer_id: ::std::string::String,
         segment_id: ::std::string::String,
     ) -> GetSessionSegment<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/sessions/{}/{}/{}", crate ::runtime::path_value(& session_id),
-                crate ::runtime::path_value(& consumer_id), crate ::runtime::path_value(&
-                segment_id)
+                "/livetv/sessions/{}/{}/{}", crate ::contract::path_value(& session_id),
+                crate ::contract::path_value(& consumer_id), crate
+                ::contract::path_value(& segment_id)
             ),
         )
     }
@@ -172,9 +172,9 @@ impl<'a> LiveTv<'a> {
 ///The `getSessions` operation (see [`LiveTv::get_sessions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionsOp;
-impl crate::request::Operation for GetSessionsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSessionsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSessions",
         method: http::Method::GET,
         path: "/livetv/sessions",
@@ -185,13 +185,13 @@ impl crate::request::Operation for GetSessionsOp {
 }
 
 ///A `getSessions` request (see [`LiveTv::get_sessions`]). `.await` it to send it.
-pub type GetSessions<'a> = crate::request::Request<'a, GetSessionsOp>;
+pub type GetSessions<'a> = crate::contract::Request<'a, GetSessionsOp>;
 ///The `getLiveTVSession` operation (see [`LiveTv::get_live_tv_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLiveTvSessionOp;
-impl crate::request::Operation for GetLiveTvSessionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetLiveTvSessionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getLiveTVSession",
         method: http::Method::GET,
         path: "/livetv/sessions/{sessionId}",
@@ -202,13 +202,13 @@ impl crate::request::Operation for GetLiveTvSessionOp {
 }
 
 ///A `getLiveTVSession` request (see [`LiveTv::get_live_tv_session`]). `.await` it to send it.
-pub type GetLiveTvSession<'a> = crate::request::Request<'a, GetLiveTvSessionOp>;
+pub type GetLiveTvSession<'a> = crate::contract::Request<'a, GetLiveTvSessionOp>;
 ///The `getSessionPlaylistIndex` operation (see [`LiveTv::get_session_playlist_index`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionPlaylistIndexOp;
-impl crate::request::Operation for GetSessionPlaylistIndexOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSessionPlaylistIndexOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSessionPlaylistIndex",
         method: http::Method::GET,
         path: "/livetv/sessions/{sessionId}/{consumerId}/index.m3u8",
@@ -219,16 +219,16 @@ impl crate::request::Operation for GetSessionPlaylistIndexOp {
 }
 
 ///A `getSessionPlaylistIndex` request (see [`LiveTv::get_session_playlist_index`]). `.await` it to send it.
-pub type GetSessionPlaylistIndex<'a> = crate::request::Request<
+pub type GetSessionPlaylistIndex<'a> = crate::contract::Request<
     'a,
     GetSessionPlaylistIndexOp,
 >;
 ///The `getSessionSegment` operation (see [`LiveTv::get_session_segment`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionSegmentOp;
-impl crate::request::Operation for GetSessionSegmentOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSessionSegmentOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSessionSegment",
         method: http::Method::GET,
         path: "/livetv/sessions/{sessionId}/{consumerId}/{segmentId}",
@@ -239,4 +239,4 @@ impl crate::request::Operation for GetSessionSegmentOp {
 }
 
 ///A `getSessionSegment` request (see [`LiveTv::get_session_segment`]). `.await` it to send it.
-pub type GetSessionSegment<'a> = crate::request::Request<'a, GetSessionSegmentOp>;
+pub type GetSessionSegment<'a> = crate::contract::Request<'a, GetSessionSegmentOp>;

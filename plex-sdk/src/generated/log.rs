@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Log` operations of this server.
     pub fn log(&self) -> Log<'_> {
@@ -40,7 +40,7 @@ impl<'a> Log<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn write_message(&self) -> WriteMessage<'a> {
-        crate::request::Request::new(self.client, "/log".to_string())
+        crate::contract::Request::new(self.client, "/log".to_string())
     }
 
     /// Write several lines to the server log
@@ -69,7 +69,7 @@ impl<'a> Log<'a> {
     ///
     /// - `body`: the request body, sent as `text/plain`. Log entries, one per line.
     pub fn write_log(&self, body: String) -> WriteLog<'a> {
-        crate::request::Request::new(self.client, "/log".to_string())
+        crate::contract::Request::new(self.client, "/log".to_string())
             .with(|r| {
                 r.text_body("text/plain", body);
             })
@@ -99,16 +99,16 @@ impl<'a> Log<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn enable_papertrail(&self) -> EnablePapertrail<'a> {
-        crate::request::Request::new(self.client, "/log/networked".to_string())
+        crate::contract::Request::new(self.client, "/log/networked".to_string())
     }
 }
 
 ///The `writeMessage` operation (see [`Log::write_message`]).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteMessageOp;
-impl crate::request::Operation for WriteMessageOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for WriteMessageOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "writeMessage",
         method: http::Method::PUT,
         path: "/log",
@@ -119,7 +119,7 @@ impl crate::request::Operation for WriteMessageOp {
 }
 
 ///A `writeMessage` request (see [`Log::write_message`]). `.await` it to send it.
-pub type WriteMessage<'a> = crate::request::Request<'a, WriteMessageOp>;
+pub type WriteMessage<'a> = crate::contract::Request<'a, WriteMessageOp>;
 impl WriteMessage<'_> {
     /**Severity of the message, as an integer:
   - 0: Error
@@ -129,21 +129,21 @@ impl WriteMessage<'_> {
   - 4: Verbose (`level`, query parameter)*/
     pub fn level(self, value: models::Level) -> Self {
         self.with(|r| {
-            r.query("level", &value, crate::runtime::Style::Form, false);
+            r.query("level", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Message text to log. (`message`, query parameter)
     pub fn message(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("message", &value, crate::runtime::Style::Form, false);
+            r.query("message", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Where the message comes from, as a free-form string. (`source`, query parameter)
     pub fn source(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("source", &value, crate::runtime::Style::Form, false);
+            r.query("source", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -151,9 +151,9 @@ impl WriteMessage<'_> {
 ///The `writeLog` operation (see [`Log::write_log`]).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteLogOp;
-impl crate::request::Operation for WriteLogOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for WriteLogOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "writeLog",
         method: http::Method::POST,
         path: "/log",
@@ -164,13 +164,13 @@ impl crate::request::Operation for WriteLogOp {
 }
 
 ///A `writeLog` request (see [`Log::write_log`]). `.await` it to send it.
-pub type WriteLog<'a> = crate::request::Request<'a, WriteLogOp>;
+pub type WriteLog<'a> = crate::contract::Request<'a, WriteLogOp>;
 ///The `enablePapertrail` operation (see [`Log::enable_papertrail`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EnablePapertrailOp;
-impl crate::request::Operation for EnablePapertrailOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EnablePapertrailOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "enablePapertrail",
         method: http::Method::POST,
         path: "/log/networked",
@@ -181,12 +181,12 @@ impl crate::request::Operation for EnablePapertrailOp {
 }
 
 ///A `enablePapertrail` request (see [`Log::enable_papertrail`]). `.await` it to send it.
-pub type EnablePapertrail<'a> = crate::request::Request<'a, EnablePapertrailOp>;
+pub type EnablePapertrail<'a> = crate::contract::Request<'a, EnablePapertrailOp>;
 impl EnablePapertrail<'_> {
     ///How many minutes logs are forwarded to Papertrail. (`minutes`, query parameter)
     pub fn minutes(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("minutes", &value, crate::runtime::Style::Form, false);
+            r.query("minutes", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///What to do with this item in the optimizer queue.
     pub enum Action: string {
@@ -60,19 +60,19 @@ pub struct AddDeviceToDvrResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -83,20 +83,20 @@ pub struct AddDeviceToDvrResponseMediaContainerDvrItem {
 pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -104,12 +104,12 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     ///`AddDownloadQueueItemsAdvancedSubtitles`
     pub enum AddDownloadQueueItemsAdvancedSubtitles: string {
@@ -123,7 +123,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     ///`AddDownloadQueueItemsLocation`
     pub enum AddDownloadQueueItemsLocation: string {
@@ -137,7 +137,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     ///`AddDownloadQueueItemsProtocol`
     pub enum AddDownloadQueueItemsProtocol: string {
@@ -181,16 +181,16 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -198,7 +198,7 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -209,16 +209,16 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
 pub struct AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem {
     ///ID of the queue item that was created, or of the existing item when the queue already holds one with the same parameters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     ///Key that was queued.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     ///`AddDownloadQueueItemsSubtitles`
     pub enum AddDownloadQueueItemsSubtitles: string {
@@ -284,19 +284,19 @@ pub struct AddLineupResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -307,20 +307,20 @@ pub struct AddLineupResponseMediaContainerDvrItem {
 pub struct AddLineupResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -328,7 +328,7 @@ pub struct AddLineupResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -355,18 +355,18 @@ pub struct AddSectionResponseMediaContainer {
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /**The kinds of directory that appear here:
   - Primary: (e.g. all, On Deck) Some clients still use these as "shortcuts" to subsets of the media. Apart from On Deck, every one of them can be expressed as a media query, and the aim is to let users customise them.
   - Secondary: Flagged with `"secondary": true`; older clients used them to build nested menus for simple but structured navigation.
   - Special: A By Folder entry lets users browse the media through the folder structure on disk, and an entirely obsolete entry flagged `"search": true` was once used by clients to build search dialogs dynamically.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The `Directory` field.
     #[serde(
@@ -377,55 +377,55 @@ pub struct AddSectionResponseMediaContainer {
     pub directory: ::std::vec::Vec<Metadata>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `librarySectionID` field.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub library_section_id: ::std::option::Option<i64>,
     /// The `mediaTagPrefix` field.
     #[serde(
         rename = "mediaTagPrefix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub media_tag_prefix: ::std::option::Option<::std::string::String>,
     /// The `mediaTagVersion` field.
     #[serde(
         rename = "mediaTagVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub media_tag_version: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `sortAsc` field.
     #[serde(rename = "sortAsc", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sort_asc: ::std::option::Option<bool>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title1` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title1: ::std::option::Option<::std::string::String>,
     /// The `viewGroup` field.
     #[serde(
         rename = "viewGroup",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub view_group: ::std::option::Option<::std::string::String>,
     /// The `viewMode` field.
     #[serde(rename = "viewMode", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_mode: ::std::option::Option<i64>,
 }
 
@@ -466,7 +466,7 @@ pub struct AddSectionResponseMediaContainer {
 #[serde(transparent)]
 pub struct AllowSync(
     /// The value, as the document types it.
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub bool,
 );
 #[cfg(
@@ -740,7 +740,7 @@ impl ::std::convert::TryFrom<String> for AllowSync {
 }
 
 #[cfg(any(feature = "butler"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "butler"))]
     ///Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
     pub enum ButlerTask: string {
@@ -798,38 +798,38 @@ crate::open_enum! {
 pub struct Channel {
     /// The `callSign` field.
     #[serde(rename = "callSign", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub call_sign: ::std::option::Option<::std::string::String>,
     /// The `channelVcn` field.
     #[serde(
         rename = "channelVcn",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub channel_vcn: ::std::option::Option<::std::string::String>,
     /// The `hd` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hd: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -843,25 +843,25 @@ pub struct ChannelMapping {
         rename = "channelKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub channel_key: ::std::option::Option<::std::string::String>,
     /// The `deviceIdentifier` field.
     #[serde(
         rename = "deviceIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub device_identifier: ::std::option::Option<::std::string::String>,
     /// The `enabled` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub enabled: ::std::option::Option<::std::string::String>,
     /// The `lineupIdentifier` field.
     #[serde(
         rename = "lineupIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup_identifier: ::std::option::Option<::std::string::String>,
 }
 
@@ -894,16 +894,16 @@ pub struct ComputeChannelMapResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -911,7 +911,7 @@ pub struct ComputeChannelMapResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -925,25 +925,25 @@ pub struct ComputeChannelMapResponseMediaContainerChannelMappingItem {
         rename = "channelKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub channel_key: ::std::option::Option<::std::string::String>,
     ///How the channel is described on the device.
     #[serde(
         rename = "deviceIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub device_identifier: ::std::option::Option<::std::string::String>,
     /// The `favorite` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub favorite: ::std::option::Option<bool>,
     ///Identifier of the channel within the lineup.
     #[serde(
         rename = "lineupIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup_identifier: ::std::option::Option<::std::string::String>,
 }
 
@@ -978,16 +978,16 @@ pub struct CreateDownloadQueueResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -995,7 +995,7 @@ pub struct CreateDownloadQueueResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -1006,14 +1006,14 @@ pub struct CreateDownloadQueueResponseMediaContainer {
 pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `itemCount` field.
     #[serde(
         rename = "itemCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub item_count: ::std::option::Option<i64>,
     /**Overall state of the queue:
   - deciding: a decision is still pending for one or more items
@@ -1029,7 +1029,7 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**Overall state of the queue:
   - deciding: a decision is still pending for one or more items
@@ -1097,19 +1097,19 @@ pub struct CreateDvrResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -1120,20 +1120,20 @@ pub struct CreateDvrResponseMediaContainerDvrItem {
 pub struct CreateDvrResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1141,7 +1141,7 @@ pub struct CreateDvrResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -1164,42 +1164,42 @@ pub struct CreateMarkerResponse {
 pub struct CreateMarkerResponseMediaContainer {
     /// The `color` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color: ::std::option::Option<::std::string::String>,
     /// The `endTimeOffset` field.
     #[serde(
         rename = "endTimeOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub end_time_offset: ::std::option::Option<i64>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `startTimeOffset` field.
     #[serde(
         rename = "startTimeOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub start_time_offset: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1207,7 +1207,7 @@ pub struct CreateMarkerResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1215,7 +1215,7 @@ pub struct CreateMarkerResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///`CreateMarkerResponseMediaContainerType`
     pub enum CreateMarkerResponseMediaContainerType: string {
@@ -1252,79 +1252,79 @@ pub struct CreatePlayQueueResponse {
 pub struct CreatePlayQueueResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///ID of the new play queue; later requests refer to the queue by it.
     #[serde(
         rename = "playQueueID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_id: ::std::option::Option<i64>,
     ///Marks the start of the "Up Next" part of the queue.
     #[serde(
         rename = "playQueueLastAddedItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub play_queue_last_added_item_id: ::std::option::Option<::std::string::String>,
     ///Play queue item ID of the item that is currently selected.
     #[serde(
         rename = "playQueueSelectedItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_item_id: ::std::option::Option<i64>,
     ///Position of the selected item, counted from the start of the queue.
     #[serde(
         rename = "playQueueSelectedItemOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_item_offset: ::std::option::Option<i64>,
     ///Metadata item ID of the item that is currently selected; for a library provider it equals the item's `ratingKey`.
     #[serde(
         rename = "playQueueSelectedMetadataItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_metadata_item_id: ::std::option::Option<i64>,
     ///True when the queue is shuffled.
     #[serde(
         rename = "playQueueShuffled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub play_queue_shuffled: ::std::option::Option<bool>,
     ///URI the play queue was created from.
     #[serde(
         rename = "playQueueSourceURI",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub play_queue_source_uri: ::std::option::Option<::std::string::String>,
     ///Number of items in the whole play queue.
     #[serde(
         rename = "playQueueTotalCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_total_count: ::std::option::Option<i64>,
     ///Version number of the play queue. Every change to the queue increases it, so clients can tell when to reload.
     #[serde(
         rename = "playQueueVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_version: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1332,12 +1332,12 @@ pub struct CreatePlayQueueResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "play_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "play_queue"))]
     ///Kind of play queue to create.
     pub enum CreatePlayQueueType: string {
@@ -1370,7 +1370,7 @@ pub struct CreateSubscriptionResponse {
 pub struct CreateSubscriptionResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `MediaSubscription` field.
     #[serde(
@@ -1382,11 +1382,11 @@ pub struct CreateSubscriptionResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1394,7 +1394,7 @@ pub struct CreateSubscriptionResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -1443,19 +1443,19 @@ pub struct DeleteLineupResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -1466,20 +1466,20 @@ pub struct DeleteLineupResponseMediaContainerDvrItem {
 pub struct DeleteLineupResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1487,7 +1487,7 @@ pub struct DeleteLineupResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -1505,57 +1505,57 @@ pub struct Device {
     pub channel_mapping: ::std::vec::Vec<ChannelMapping>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `lastSeenAt` field.
     #[serde(
         rename = "lastSeenAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub last_seen_at: ::std::option::Option<i64>,
     /// The `make` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub make: ::std::option::Option<::std::string::String>,
     /// The `model` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model: ::std::option::Option<::std::string::String>,
     /// The `modelNumber` field.
     #[serde(
         rename = "modelNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model_number: ::std::option::Option<::std::string::String>,
     /// The `protocol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub sources: ::std::option::Option<::std::string::String>,
     /// The `state` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `tuners` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tuners: ::std::option::Option<::std::string::String>,
     /// The `uri` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -1565,45 +1565,45 @@ pub struct Device {
 pub struct Directory {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub content: ::std::option::Option<bool>,
     /// The `filter` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
     /// The `hasPrefs` field.
     #[serde(rename = "hasPrefs", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_prefs: ::std::option::Option<bool>,
     /// The `hasStoreServices` field.
     #[serde(
         rename = "hasStoreServices",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_store_services: ::std::option::Option<bool>,
     /// The `hubKey` field.
     #[serde(rename = "hubKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_key: ::std::option::Option<::std::string::String>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `lastAccessedAt` field.
     #[serde(
         rename = "lastAccessedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub last_accessed_at: ::std::option::Option<i64>,
     /// The `Pivot` field.
     #[serde(
@@ -1614,23 +1614,23 @@ pub struct Directory {
     pub pivot: ::std::vec::Vec<DirectoryPivotItem>,
     /// The `share` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub share: ::std::option::Option<i64>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `titleBar` field.
     #[serde(rename = "titleBar", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_bar: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -1641,27 +1641,27 @@ pub struct Directory {
 pub struct DirectoryPivotItem {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `symbol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub symbol: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -1685,42 +1685,42 @@ pub struct EditMarkerResponse {
 pub struct EditMarkerResponseMediaContainer {
     /// The `color` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color: ::std::option::Option<::std::string::String>,
     /// The `endTimeOffset` field.
     #[serde(
         rename = "endTimeOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub end_time_offset: ::std::option::Option<i64>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `startTimeOffset` field.
     #[serde(
         rename = "startTimeOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub start_time_offset: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1728,7 +1728,7 @@ pub struct EditMarkerResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1736,7 +1736,7 @@ pub struct EditMarkerResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///`EditMarkerResponseMediaContainerType`
     pub enum EditMarkerResponseMediaContainerType: string {
@@ -1754,7 +1754,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///`Element`
     pub enum Element: string {
@@ -1774,7 +1774,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     /**File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
 */
@@ -1810,52 +1810,52 @@ crate::open_enum! {
 pub struct Filter {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub content: ::std::option::Option<bool>,
     /// The `filter` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
     ///Type of the filter's values: `string`, `integer` or `boolean`.
     #[serde(
         rename = "filterType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_type: ::std::option::Option<::std::string::String>,
     /// The `hasPrefs` field.
     #[serde(rename = "hasPrefs", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_prefs: ::std::option::Option<bool>,
     /// The `hasStoreServices` field.
     #[serde(
         rename = "hasStoreServices",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_store_services: ::std::option::Option<bool>,
     /// The `hubKey` field.
     #[serde(rename = "hubKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_key: ::std::option::Option<::std::string::String>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `lastAccessedAt` field.
     #[serde(
         rename = "lastAccessedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub last_accessed_at: ::std::option::Option<i64>,
     /// The `Pivot` field.
     #[serde(
@@ -1866,23 +1866,23 @@ pub struct Filter {
     pub pivot: ::std::vec::Vec<FilterPivotItem>,
     /// The `share` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub share: ::std::option::Option<i64>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `titleBar` field.
     #[serde(rename = "titleBar", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_bar: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -1911,32 +1911,32 @@ pub struct Filter {
 pub struct FilterPivotItem {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `symbol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub symbol: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///Image format of the output; `jpg` when omitted.
     pub enum Format: string {
@@ -1974,16 +1974,16 @@ pub struct GetAllHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -1991,7 +1991,7 @@ pub struct GetAllHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2015,7 +2015,7 @@ pub struct GetAllLanguagesResponse {
 pub struct GetAllLanguagesResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Language` field.
     #[serde(
@@ -2027,11 +2027,11 @@ pub struct GetAllLanguagesResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2039,7 +2039,7 @@ pub struct GetAllLanguagesResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2050,11 +2050,11 @@ pub struct GetAllLanguagesResponseMediaContainer {
 pub struct GetAllLanguagesResponseMediaContainerLanguageItem {
     ///Three-letter code of the language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub code: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -2080,7 +2080,7 @@ pub struct GetAvailableGrabbersResponse {
 pub struct GetAvailableGrabbersResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `MediaGrabber` field.
     #[serde(
@@ -2094,11 +2094,11 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2106,7 +2106,7 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2117,15 +2117,15 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
 pub struct GetAvailableGrabbersResponseMediaContainerMediaGrabberItem {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `protocol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -2156,16 +2156,16 @@ pub struct GetAvailableSortsResponseMediaContainer {
     pub directory: ::std::vec::Vec<Sort>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2173,7 +2173,7 @@ pub struct GetAvailableSortsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2197,16 +2197,16 @@ pub struct GetBackgroundTasksResponse {
 pub struct GetBackgroundTasksResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2214,7 +2214,7 @@ pub struct GetBackgroundTasksResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `TranscodeJob` field.
     #[serde(
@@ -2237,49 +2237,49 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
         rename = "generatorID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub generator_id: ::std::option::Option<i64>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub progress: ::std::option::Option<f64>,
     /// The `ratingKey` field.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     ///Seconds left until the job finishes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub remaining: ::std::option::Option<i64>,
     ///Size of the output produced so far.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Transcode speed relative to real time (`1.0` is real time).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub speed: ::std::option::Option<f64>,
     ///Tag attached to the job, for instance the tag that holds the optimizer settings.
     #[serde(
         rename = "targetTagID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_tag_id: ::std::option::Option<i64>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2289,7 +2289,7 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
 }
 
 #[cfg(any(feature = "status"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "status"))]
     ///`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`
     pub enum GetBackgroundTasksResponseMediaContainerTranscodeJobItemType: string {
@@ -2325,16 +2325,16 @@ pub struct GetChannelsResponseMediaContainer {
     pub channel: ::std::vec::Vec<Channel>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2342,7 +2342,7 @@ pub struct GetChannelsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2356,15 +2356,15 @@ pub struct GetCollectionImageComposite {
         rename = "backgroundColor",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub background_color: ::std::option::Option<::std::string::String>,
     ///Width of the border drawn between the tiles.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub border: ::std::option::Option<i64>,
     ///Number of columns in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub cols: ::std::option::Option<i64>,
     ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2374,31 +2374,31 @@ pub struct GetCollectionImageComposite {
     pub format: ::std::option::Option<GetCollectionImageCompositeFormat>,
     ///Height of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i64>,
     ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media: ::std::option::Option<GetCollectionImageCompositeMedia>,
     ///Whether source images may be used more than once when there are too few to fill the grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub repeat: ::std::option::Option<bool>,
     ///Number of rows in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rows: ::std::option::Option<i64>,
     ///Restrict the composite to items of the given metadata type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
     ///Width of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "content"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "content"))]
     ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     pub enum GetCollectionImageCompositeCrop: string {
@@ -2410,7 +2410,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "content"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "content"))]
     ///Image format of the result (`jpg` or `png`).
     pub enum GetCollectionImageCompositeFormat: string {
@@ -2422,7 +2422,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "content"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "content"))]
     ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     pub enum GetCollectionImageCompositeMedia: string {
@@ -2455,16 +2455,16 @@ pub struct GetColorsResponse {
 pub struct GetColorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2472,7 +2472,7 @@ pub struct GetColorsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `UltraBlurColors` field.
     #[serde(
@@ -2495,22 +2495,22 @@ pub struct GetColorsResponseMediaContainerUltraBlurColorsItem {
         rename = "bottomLeft",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub bottom_left: ::std::option::Option<::std::string::String>,
     ///Hex color for the lower-right quadrant.
     #[serde(
         rename = "bottomRight",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub bottom_right: ::std::option::Option<::std::string::String>,
     ///Hex color for the upper-left quadrant.
     #[serde(rename = "topLeft", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub top_left: ::std::option::Option<::std::string::String>,
     ///Hex color for the upper-right quadrant.
     #[serde(rename = "topRight", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub top_right: ::std::option::Option<::std::string::String>,
 }
 
@@ -2539,16 +2539,16 @@ pub struct GetContinueWatchingResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2556,7 +2556,7 @@ pub struct GetContinueWatchingResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2587,16 +2587,16 @@ pub struct GetCountriesResponseMediaContainer {
     pub country: ::std::vec::Vec<GetCountriesResponseMediaContainerCountryItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2604,7 +2604,7 @@ pub struct GetCountriesResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2615,11 +2615,11 @@ pub struct GetCountriesResponseMediaContainer {
 pub struct GetCountriesResponseMediaContainerCountryItem {
     ///Three-letter country code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub code: ::std::option::Option<::std::string::String>,
     /// The `example` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub example: ::std::option::Option<::std::string::String>,
     /// The `flavor` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2628,26 +2628,26 @@ pub struct GetCountriesResponseMediaContainerCountryItem {
     >,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Three-letter code of the language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     ///Display name of the language.
     #[serde(
         rename = "languageTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_title: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -2678,16 +2678,16 @@ pub struct GetCountryRegionsResponseMediaContainer {
     pub country: ::std::vec::Vec<GetCountryRegionsResponseMediaContainerCountryItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2695,7 +2695,7 @@ pub struct GetCountryRegionsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2706,19 +2706,19 @@ pub struct GetCountryRegionsResponseMediaContainer {
 pub struct GetCountryRegionsResponseMediaContainerCountryItem {
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `national` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub national: ::std::option::Option<bool>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -2751,16 +2751,16 @@ pub struct GetDevicesChannelsResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2768,7 +2768,7 @@ pub struct GetDevicesChannelsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2779,41 +2779,41 @@ pub struct GetDevicesChannelsResponseMediaContainer {
 pub struct GetDevicesChannelsResponseMediaContainerDeviceChannelItem {
     ///`true` when the channel is DRM-protected and so may not play.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub drm: ::std::option::Option<bool>,
     /// The `favorite` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub favorite: ::std::option::Option<bool>,
     /// The `hd` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hd: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `signalQuality` field.
     #[serde(
         rename = "signalQuality",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub signal_quality: ::std::option::Option<i64>,
     /// The `signalStrength` field.
     #[serde(
         rename = "signalStrength",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub signal_strength: ::std::option::Option<i64>,
 }
 
@@ -2848,16 +2848,16 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -2865,7 +2865,7 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -2884,19 +2884,19 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     >,
     ///Error raised by the decision or the transcode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub error: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `queueId` field.
     #[serde(rename = "queueId", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub queue_id: ::std::option::Option<i64>,
     /**State of the queue item:
   - deciding: the decision for the item has not been made yet
@@ -2931,68 +2931,68 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub available_bandwidth: ::std::option::Option<i64>,
     /// The `directPlayDecisionCode` field.
     #[serde(
         rename = "directPlayDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub direct_play_decision_code: ::std::option::Option<i64>,
     /// The `directPlayDecisionText` field.
     #[serde(
         rename = "directPlayDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub direct_play_decision_text: ::std::option::Option<::std::string::String>,
     /// The `generalDecisionCode` field.
     #[serde(
         rename = "generalDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub general_decision_code: ::std::option::Option<i64>,
     /// The `generalDecisionText` field.
     #[serde(
         rename = "generalDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub general_decision_text: ::std::option::Option<::std::string::String>,
     ///Status code of the playback evaluation, present when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
     ///Human-readable explanation of `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub mde_decision_text: ::std::option::Option<::std::string::String>,
     /// The `transcodeDecisionCode` field.
     #[serde(
         rename = "transcodeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcode_decision_code: ::std::option::Option<i64>,
     /// The `transcodeDecisionText` field.
     #[serde(
         rename = "transcodeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcode_decision_text: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**State of the queue item:
   - deciding: the decision for the item has not been made yet
@@ -3047,16 +3047,16 @@ pub struct GetDownloadQueueResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3064,7 +3064,7 @@ pub struct GetDownloadQueueResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3075,14 +3075,14 @@ pub struct GetDownloadQueueResponseMediaContainer {
 pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `itemCount` field.
     #[serde(
         rename = "itemCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub item_count: ::std::option::Option<i64>,
     /**Overall state of the queue:
   - deciding: a decision is still pending for one or more items
@@ -3098,7 +3098,7 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**Overall state of the queue:
   - deciding: a decision is still pending for one or more items
@@ -3166,19 +3166,19 @@ pub struct GetDvrResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -3189,20 +3189,20 @@ pub struct GetDvrResponseMediaContainerDvrItem {
 pub struct GetDvrResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3210,7 +3210,7 @@ pub struct GetDvrResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3243,16 +3243,16 @@ pub struct GetFirstCharactersResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3260,7 +3260,7 @@ pub struct GetFirstCharactersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3271,15 +3271,15 @@ pub struct GetFirstCharactersResponseMediaContainer {
 pub struct GetFirstCharactersResponseMediaContainerDirectoryItem {
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     ///How many items begin with this character.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -3310,16 +3310,16 @@ pub struct GetFoldersResponseMediaContainer {
     pub directory: ::std::vec::Vec<GetFoldersResponseMediaContainerDirectoryItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3327,7 +3327,7 @@ pub struct GetFoldersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3338,15 +3338,15 @@ pub struct GetFoldersResponseMediaContainer {
 pub struct GetFoldersResponseMediaContainerDirectoryItem {
     /// The `fastKey` field.
     #[serde(rename = "fastKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub fast_key: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -3370,7 +3370,7 @@ pub struct GetHistoryItemResponse {
 pub struct GetHistoryItemResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -3382,11 +3382,11 @@ pub struct GetHistoryItemResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3394,7 +3394,7 @@ pub struct GetHistoryItemResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3408,59 +3408,59 @@ pub struct GetHistoryItemResponseMediaContainerMetadataItem {
         rename = "accountID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub account_id: ::std::option::Option<i64>,
     ///ID of the device on which the item was played.
     #[serde(rename = "deviceID", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub device_id: ::std::option::Option<i64>,
     ///Key of this particular history entry.
     #[serde(
         rename = "historyKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub history_key: ::std::option::Option<::std::string::String>,
     ///Metadata key of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     ///ID of the library section that holds the played item.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_id: ::std::option::Option<::std::string::String>,
     ///Original release or air date of the played item.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub originally_available_at: ::std::option::Option<::std::string::String>,
     ///Rating key of the item that was played.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     ///Thumbnail of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Metadata type of the item that was played.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///Time at which the item was played.
     #[serde(rename = "viewedAt", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_at: ::std::option::Option<i64>,
 }
 
@@ -3497,22 +3497,22 @@ pub struct GetIdentityResponse {
 pub struct GetIdentityResponseMediaContainer {
     ///`true` when a Plex account has claimed this server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub claimed: ::std::option::Option<bool>,
     ///Unique identifier of the machine running the server.
     #[serde(
         rename = "machineIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub machine_identifier: ::std::option::Option<::std::string::String>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Complete version string of the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
 }
 
@@ -3539,18 +3539,18 @@ pub struct GetLibraryDetailsResponseMediaContainer {
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /**Kinds of directory that can appear here:
   - Primary (e.g. all, On Deck): some clients still show these as shortcuts to subsets of the media. Apart from On Deck, each of them can be expressed as a media query, and the intent is to let users customise them.
   - Secondary: flagged with `"secondary": true`; old clients used them to offer nested menus for simple, structured navigation.
   - Special: a By Folder entry lets clients browse the media following the filesystem layout, and an entirely obsolete entry flagged `"search": true` was once used to build search dialogs dynamically.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The `Directory` field.
     #[serde(
@@ -3561,55 +3561,55 @@ pub struct GetLibraryDetailsResponseMediaContainer {
     pub directory: ::std::vec::Vec<Metadata>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `librarySectionID` field.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub library_section_id: ::std::option::Option<i64>,
     /// The `mediaTagPrefix` field.
     #[serde(
         rename = "mediaTagPrefix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub media_tag_prefix: ::std::option::Option<::std::string::String>,
     /// The `mediaTagVersion` field.
     #[serde(
         rename = "mediaTagVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub media_tag_version: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `sortAsc` field.
     #[serde(rename = "sortAsc", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sort_asc: ::std::option::Option<bool>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title1` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title1: ::std::option::Option<::std::string::String>,
     /// The `viewGroup` field.
     #[serde(
         rename = "viewGroup",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub view_group: ::std::option::Option<::std::string::String>,
     /// The `viewMode` field.
     #[serde(rename = "viewMode", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_mode: ::std::option::Option<i64>,
 }
 
@@ -3633,7 +3633,7 @@ pub struct GetLineupChannelsResponse {
 pub struct GetLineupChannelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Lineup` field.
     #[serde(
@@ -3645,11 +3645,11 @@ pub struct GetLineupChannelsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3657,7 +3657,7 @@ pub struct GetLineupChannelsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3681,19 +3681,19 @@ pub struct GetLineupChannelsResponseMediaContainerLineupItem {
     pub lineup_type: ::std::option::Option<LineupLineupType>,
     /// The `location` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub location: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Object type; always `lineup` here.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///UUID of the lineup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -3724,16 +3724,16 @@ pub struct GetPersonResponseMediaContainer {
     pub directory: ::std::vec::Vec<Tag>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3741,7 +3741,7 @@ pub struct GetPersonResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3767,7 +3767,7 @@ pub struct GetPlaylistGeneratorItemsResponse {
 pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(rename = "Metadata", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3777,11 +3777,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -3789,7 +3789,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -3802,30 +3802,30 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -3836,32 +3836,32 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -3879,7 +3879,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -3900,56 +3900,56 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
@@ -3958,11 +3958,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     >,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -3973,11 +3973,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -3990,7 +3990,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -4004,7 +4004,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -4017,56 +4017,56 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Processing state of the item when the generator belongs to an optimizer playlist.
     #[serde(
@@ -4086,7 +4086,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     >,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -4097,131 +4097,131 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -4232,7 +4232,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -4244,12 +4244,12 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///Processing state of the item when the generator belongs to an optimizer playlist.
     pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState: string {
@@ -4269,7 +4269,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///Error that occurred during processing, or `good` when there was none.
     pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext: string {
@@ -4322,7 +4322,7 @@ pub struct GetPlaylistGeneratorResponse {
 pub struct GetPlaylistGeneratorResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Item` field.
     #[serde(rename = "Item", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4330,11 +4330,11 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4342,7 +4342,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -4353,7 +4353,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
     ///Path of the composite thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     /// The `Device` field.
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
@@ -4362,7 +4362,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
     >,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `Location` field.
     #[serde(rename = "Location", skip_serializing_if = "::std::option::Option::is_none")]
@@ -4389,18 +4389,18 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
     >,
     /// The `target` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub target: ::std::option::Option<::std::string::String>,
     ///Tag that holds the settings of this generator.
     #[serde(
         rename = "targetTagID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_tag_id: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -4416,7 +4416,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemDevice {
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub profile: ::std::option::Option<::std::string::String>,
 }
 
@@ -4430,11 +4430,11 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemLocation {
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub library_section_id: ::std::option::Option<i64>,
     /// The `uri` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -4456,105 +4456,105 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
         rename = "audioBoost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub audio_boost: ::std::option::Option<i64>,
     /// The `audioChannelCount` field.
     #[serde(
         rename = "audioChannelCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub audio_channel_count: ::std::option::Option<i64>,
     /// The `autoAdjustQuality` field.
     #[serde(
         rename = "autoAdjustQuality",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub auto_adjust_quality: ::std::option::Option<bool>,
     /// The `autoAdjustSubtitle` field.
     #[serde(
         rename = "autoAdjustSubtitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub auto_adjust_subtitle: ::std::option::Option<bool>,
     /// The `directPlay` field.
     #[serde(
         rename = "directPlay",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub direct_play: ::std::option::Option<bool>,
     /// The `directStream` field.
     #[serde(
         rename = "directStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub direct_stream: ::std::option::Option<bool>,
     /// The `directStreamAudio` field.
     #[serde(
         rename = "directStreamAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub direct_stream_audio: ::std::option::Option<bool>,
     /// The `disableResolutionRotation` field.
     #[serde(
         rename = "disableResolutionRotation",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub disable_resolution_rotation: ::std::option::Option<bool>,
     /// The `maxVideoBitrate` field.
     #[serde(
         rename = "maxVideoBitrate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_video_bitrate: ::std::option::Option<i64>,
     /// The `musicBitrate` field.
     #[serde(
         rename = "musicBitrate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_bitrate: ::std::option::Option<i64>,
     /// The `peakBitrate` field.
     #[serde(
         rename = "peakBitrate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub peak_bitrate: ::std::option::Option<i64>,
     /// The `photoQuality` field.
     #[serde(
         rename = "photoQuality",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub photo_quality: ::std::option::Option<i64>,
     /// The `photoResolution` field.
     #[serde(
         rename = "photoResolution",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub photo_resolution: ::std::option::Option<::std::string::String>,
     /// The `secondsPerSegment` field.
     #[serde(
         rename = "secondsPerSegment",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub seconds_per_segment: ::std::option::Option<i64>,
     /// The `subtitleSize` field.
     #[serde(
         rename = "subtitleSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub subtitle_size: ::std::option::Option<i64>,
     /// The `subtitles` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4566,26 +4566,26 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
         rename = "videoBitrate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub video_bitrate: ::std::option::Option<i64>,
     /// The `videoQuality` field.
     #[serde(
         rename = "videoQuality",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub video_quality: ::std::option::Option<i64>,
     /// The `videoResolution` field.
     #[serde(
         rename = "videoResolution",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_resolution: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles: string {
@@ -4605,7 +4605,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles: string {
@@ -4636,16 +4636,16 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
     >,
     ///True when only unwatched items get optimized.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub unwatched: ::std::option::Option<bool>,
     ///Number of items to optimize when the scope is `count`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub value: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope: string {
@@ -4666,21 +4666,21 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
         rename = "itemsCompleteCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub items_complete_count: ::std::option::Option<i64>,
     /// The `itemsCount` field.
     #[serde(
         rename = "itemsCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub items_count: ::std::option::Option<i64>,
     /// The `itemsSuccessfulCount` field.
     #[serde(
         rename = "itemsSuccessfulCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub items_successful_count: ::std::option::Option<i64>,
     /// The `state` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4692,12 +4692,12 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemStatusState: string {
@@ -4732,12 +4732,12 @@ pub struct GetPlaylistGeneratorsResponse {
 pub struct GetPlaylistGeneratorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `PlayQueueGenerator` field.
     #[serde(
@@ -4750,7 +4750,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
     >,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4758,7 +4758,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -4772,25 +4772,25 @@ pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
         rename = "changedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub changed_at: ::std::option::Option<i64>,
     /// The `createdAt` field.
     #[serde(
         rename = "createdAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub created_at: ::std::option::Option<i64>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `playlistID` field.
     #[serde(
         rename = "playlistID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub playlist_id: ::std::option::Option<i64>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -4802,11 +4802,11 @@ pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///URI of the search that this generator runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -4833,16 +4833,16 @@ pub struct GetPromotedHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4850,7 +4850,7 @@ pub struct GetPromotedHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -4877,16 +4877,16 @@ pub struct GetRelatedItemsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4894,7 +4894,7 @@ pub struct GetRelatedItemsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -4920,7 +4920,7 @@ pub struct GetScheduledRecordingsResponse {
 pub struct GetScheduledRecordingsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `MediaGrabOperation` field.
     #[serde(
@@ -4932,11 +4932,11 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4944,7 +4944,7 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -4975,16 +4975,16 @@ pub struct GetSectionFiltersResponseMediaContainer {
     pub directory: ::std::vec::Vec<Directory>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -4992,7 +4992,7 @@ pub struct GetSectionFiltersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5019,16 +5019,16 @@ pub struct GetSectionHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5036,7 +5036,7 @@ pub struct GetSectionHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5050,15 +5050,15 @@ pub struct GetSectionImageComposite {
         rename = "backgroundColor",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub background_color: ::std::option::Option<::std::string::String>,
     ///Width of the border drawn between the tiles.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub border: ::std::option::Option<i64>,
     ///Number of columns in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub cols: ::std::option::Option<i64>,
     ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5068,31 +5068,31 @@ pub struct GetSectionImageComposite {
     pub format: ::std::option::Option<GetSectionImageCompositeFormat>,
     ///Height of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i64>,
     ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media: ::std::option::Option<GetSectionImageCompositeMedia>,
     ///Whether source images may be used more than once when there are too few to fill the grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub repeat: ::std::option::Option<bool>,
     ///Number of rows in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rows: ::std::option::Option<i64>,
     ///Restrict the composite to items of the given metadata type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
     ///Width of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     pub enum GetSectionImageCompositeCrop: string {
@@ -5104,7 +5104,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///Image format of the result (`jpg` or `png`).
     pub enum GetSectionImageCompositeFormat: string {
@@ -5116,7 +5116,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     pub enum GetSectionImageCompositeMedia: string {
@@ -5152,71 +5152,71 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "allowCameraUpload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_camera_upload: ::std::option::Option<bool>,
     /// The `allowChannelAccess` field.
     #[serde(
         rename = "allowChannelAccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_channel_access: ::std::option::Option<bool>,
     /// The `allowMediaDeletion` field.
     #[serde(
         rename = "allowMediaDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_media_deletion: ::std::option::Option<bool>,
     /// The `allowSharing` field.
     #[serde(
         rename = "allowSharing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sharing: ::std::option::Option<bool>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `allowTuners` field.
     #[serde(
         rename = "allowTuners",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_tuners: ::std::option::Option<bool>,
     /// The `backgroundProcessing` field.
     #[serde(
         rename = "backgroundProcessing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub background_processing: ::std::option::Option<bool>,
     /// The `certificate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub certificate: ::std::option::Option<bool>,
     /// The `companionProxy` field.
     #[serde(
         rename = "companionProxy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub companion_proxy: ::std::option::Option<bool>,
     /// The `countryCode` field.
     #[serde(
         rename = "countryCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The `diagnostics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub diagnostics: ::std::option::Option<::std::string::String>,
     /// The `Directory` field.
     #[serde(
@@ -5230,36 +5230,36 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "eventStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `hubSearch` field.
     #[serde(
         rename = "hubSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hub_search: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `itemClusters` field.
     #[serde(
         rename = "itemClusters",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub item_clusters: ::std::option::Option<bool>,
     /// The `livetv` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub livetv: ::std::option::Option<i64>,
     /// The `machineIdentifier` field.
     #[serde(
@@ -5272,22 +5272,22 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "mediaProviders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub media_providers: ::std::option::Option<bool>,
     /// The `multiuser` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub multiuser: ::std::option::Option<bool>,
     /// The `musicAnalysis` field.
     #[serde(
         rename = "musicAnalysis",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_analysis: ::std::option::Option<i64>,
     /// The `myPlex` field.
     #[serde(rename = "myPlex", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex: ::std::option::Option<bool>,
     /// The `myPlexMappingState` field.
     #[serde(
@@ -5306,14 +5306,14 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "myPlexSubscription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex_subscription: ::std::option::Option<bool>,
     /// The `myPlexUsername` field.
     #[serde(
         rename = "myPlexUsername",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub my_plex_username: ::std::option::Option<::std::string::String>,
     /// The `offlineTranscode` field.
     #[serde(
@@ -5324,68 +5324,68 @@ pub struct GetSectionsPrefsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `pluginHost` field.
     #[serde(
         rename = "pluginHost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub push_notifications: ::std::option::Option<bool>,
     /// The `readOnlyLibraries` field.
     #[serde(
         rename = "readOnlyLibraries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only_libraries: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_abr_version: ::std::option::Option<i64>,
     /// The `streamingBrainVersion` field.
     #[serde(
         rename = "streamingBrainVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_version: ::std::option::Option<i64>,
     /// The `sync` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5393,49 +5393,49 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcoderActiveVideoSessions` field.
     #[serde(
         rename = "transcoderActiveVideoSessions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcoder_active_video_sessions: ::std::option::Option<i64>,
     /// The `transcoderAudio` field.
     #[serde(
         rename = "transcoderAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_audio: ::std::option::Option<bool>,
     /// The `transcoderLyrics` field.
     #[serde(
         rename = "transcoderLyrics",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_lyrics: ::std::option::Option<bool>,
     /// The `transcoderPhoto` field.
     #[serde(
         rename = "transcoderPhoto",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_photo: ::std::option::Option<bool>,
     /// The `transcoderSubtitles` field.
     #[serde(
         rename = "transcoderSubtitles",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_subtitles: ::std::option::Option<bool>,
     /// The `transcoderVideo` field.
     #[serde(
         rename = "transcoderVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
     ///Video quality bitrates suggested for offering to the user.
     #[serde(
@@ -5448,7 +5448,7 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "transcoderVideoQualities",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
     ///Video resolutions that go with the suggested quality bitrates.
     #[serde(
@@ -5461,22 +5461,22 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `updater` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub updater: ::std::option::Option<bool>,
     /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
     /// The `voiceSearch` field.
     #[serde(
         rename = "voiceSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
 }
 
@@ -5487,15 +5487,15 @@ pub struct GetSectionsPrefsResponseMediaContainer {
 pub struct GetSectionsPrefsResponseMediaContainerDirectoryItem {
     /// The `count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub count: ::std::option::Option<i64>,
     ///Key under which this directory can be found.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -5532,20 +5532,20 @@ pub struct GetSectionsResponseMediaContainer {
     pub directory: ::std::vec::Vec<LibrarySection>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Usually "Plex Library".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title1: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5553,7 +5553,7 @@ pub struct GetSectionsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5738,16 +5738,16 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5755,7 +5755,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5769,14 +5769,14 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDevice {
         rename = "accessToken",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// The `clientIdentifier` field.
     #[serde(
         rename = "clientIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub client_identifier: ::std::option::Option<::std::string::String>,
     /// The `Connection` field.
     #[serde(
@@ -5789,7 +5789,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDevice {
     >,
     /// The `name` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -5800,27 +5800,27 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDevice {
 pub struct GetSourceConnectionInformationResponseMediaContainerDeviceConnectionItem {
     /// The `address` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub address: ::std::option::Option<::std::string::String>,
     ///`true` when this is the server's local network (LAN) address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub local: ::std::option::Option<bool>,
     /// The `port` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub port: ::std::option::Option<i64>,
     /// The `protocol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
     ///`true` when the connection goes through a relay.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub relay: ::std::option::Option<bool>,
     /// The `uri` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -5844,7 +5844,7 @@ pub struct GetStreamLevelsResponse {
 pub struct GetStreamLevelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Level` field.
     #[serde(
@@ -5856,18 +5856,18 @@ pub struct GetStreamLevelsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Total sample count, given as a string.
     #[serde(
         rename = "totalSamples",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub total_samples: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5875,7 +5875,7 @@ pub struct GetStreamLevelsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5886,7 +5886,7 @@ pub struct GetStreamLevelsResponseMediaContainer {
 pub struct GetStreamLevelsResponseMediaContainerLevelItem {
     ///Loudness in dB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub v: ::std::option::Option<f64>,
 }
 
@@ -5917,16 +5917,16 @@ pub struct GetTagsResponseMediaContainer {
     pub directory: ::std::vec::Vec<GetTagsResponseMediaContainerDirectoryItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -5934,7 +5934,7 @@ pub struct GetTagsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -5945,27 +5945,27 @@ pub struct GetTagsResponseMediaContainer {
 pub struct GetTagsResponseMediaContainerDirectoryItem {
     ///Filter string that selects the metadata carrying this tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     ///Name of the tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag: ::std::option::Option<::std::string::String>,
     ///Key of the tag. It is universal: the same key is used on every PMS instance and by plex.tv services.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag_key: ::std::option::Option<::std::string::String>,
     ///Type of the tag.
     #[serde(rename = "tagType", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub tag_type: ::std::option::Option<i64>,
     ///URL of a thumbnail image for the tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
 }
 
@@ -6003,30 +6003,30 @@ pub struct GetTasksResponseButlerTasks {
 pub struct GetTasksResponseButlerTasksButlerTaskItem {
     ///Longer human-readable explanation of what the task does, suitable for showing in a UI.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub description: ::std::option::Option<::std::string::String>,
     ///`true` when the task is switched on in the server settings and will run on its schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub enabled: ::std::option::Option<bool>,
     ///How often the task repeats, counted in days (`1` means daily, `7` means weekly, and so on).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub interval: ::std::option::Option<i64>,
     ///Machine-readable task identifier; this is the value accepted by the single-task start and stop endpoints.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub name: ::std::option::Option<::std::string::String>,
     ///`true` when the server picks a random start time for the task within its maintenance window.
     #[serde(
         rename = "scheduleRandomized",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub schedule_randomized: ::std::option::Option<bool>,
     ///Short human-readable label for the task.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -6050,16 +6050,16 @@ pub struct GetTemplateResponse {
 pub struct GetTemplateResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `SubscriptionTemplate` field.
     #[serde(
@@ -6076,7 +6076,7 @@ pub struct GetTemplateResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -6114,7 +6114,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
         rename = "createdAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub created_at: ::std::option::Option<i64>,
     ///Hints used to match media.
     #[serde(
@@ -6128,25 +6128,25 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
         rename = "durationTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration_total: ::std::option::Option<i64>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `librarySectionTitle` field.
     #[serde(
         rename = "librarySectionTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_title: ::std::option::Option<::std::string::String>,
     /// The `locationPath` field.
     #[serde(
         rename = "locationPath",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub location_path: ::std::option::Option<::std::string::String>,
     /// The `MediaGrabOperation` field.
     #[serde(
@@ -6157,7 +6157,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
     pub media_grab_operation: ::std::vec::Vec<MediaGrabOperation>,
     ///Parameter string to use when creating this subscription.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parameters: ::std::option::Option<::std::string::String>,
     ///Hints used to match media.
     #[serde(
@@ -6168,7 +6168,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
     pub playlist: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// The `selected` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
     /// The `Setting` field.
     #[serde(
@@ -6182,29 +6182,29 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
         rename = "storageTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub storage_total: ::std::option::Option<i64>,
     /// The `targetLibrarySectionID` field.
     #[serde(
         rename = "targetLibrarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_library_section_id: ::std::option::Option<i64>,
     ///ID of the library section location into which the item is recorded.
     #[serde(
         rename = "targetSectionLocationID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_section_location_id: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
     ///Hints used to match media.
     #[serde(
@@ -6216,7 +6216,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
 }
 
 #[cfg(any(feature = "subscriptions"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "subscriptions"))]
     ///`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`
     pub enum GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType: string {
@@ -6247,20 +6247,20 @@ pub struct GetTransientTokenResponse {
 pub struct GetTransientTokenResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///The issued transient token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -6268,12 +6268,12 @@ pub struct GetTransientTokenResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "general"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "general"))]
     ///Token type; only `delegation` is accepted.
     pub enum GetTransientTokenType: string {
@@ -6305,28 +6305,28 @@ pub struct GetUpdatesStatusResponseMediaContainer {
         rename = "autoUpdateVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub auto_update_version: ::std::option::Option<i64>,
     ///`true` when this installation can be updated through these endpoints (usually only on macOS and Windows).
     #[serde(
         rename = "canInstall",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub can_install: ::std::option::Option<bool>,
     ///Time of the most recent update check.
     #[serde(
         rename = "checkedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub checked_at: ::std::option::Option<i64>,
     ///URL from which the update can be downloaded.
     #[serde(
         rename = "downloadURL",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub download_url: ::std::option::Option<::std::string::String>,
     /// The `Release` field.
     #[serde(
@@ -6337,7 +6337,7 @@ pub struct GetUpdatesStatusResponseMediaContainer {
     pub release: ::std::vec::Vec<GetUpdatesStatusResponseMediaContainerReleaseItem>,
     ///Current error code; `0` means there is no error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
 }
 
@@ -6348,22 +6348,22 @@ pub struct GetUpdatesStatusResponseMediaContainer {
 pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
     ///Items added in this version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub added: ::std::option::Option<::std::string::String>,
     ///URL from which this update can be downloaded.
     #[serde(
         rename = "downloadURL",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub download_url: ::std::option::Option<::std::string::String>,
     ///Items fixed in this version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub fixed: ::std::option::Option<::std::string::String>,
     ///URL key of the update.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /**State of this release.
 
@@ -6383,12 +6383,12 @@ pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
     >,
     ///Version number of the release.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "updater"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "updater"))]
     /**State of this release.
 
@@ -6445,25 +6445,25 @@ pub struct GetUsersResponseMediaContainer {
     ///Display name of the Plex instance.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub friendly_name: ::std::string::String,
     /// The `identifier` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     ///Unique machine identifier of the Plex server.
     #[serde(rename = "machineIdentifier")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub machine_identifier: ::std::string::String,
     ///Number of users included in this response.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub size: i64,
     ///Number of users in total.
     #[serde(rename = "totalSize")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub total_size: i64,
     ///Users who have access to the Plex server.
     #[serde(rename = "User")]
@@ -6498,49 +6498,49 @@ pub struct GetUsersResponseMediaContainerUserItem {
     pub allow_tuners: GetUsersResponseMediaContainerUserItemAllowTuners,
     ///Email address of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
     ///Filters that apply to all content.
     #[serde(
         rename = "filterAll",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_all: ::std::option::Option<::std::string::String>,
     ///Filters that apply to movies.
     #[serde(
         rename = "filterMovies",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_movies: ::std::option::Option<::std::string::String>,
     ///Filters that apply to music.
     #[serde(
         rename = "filterMusic",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_music: ::std::option::Option<::std::string::String>,
     ///Filters that apply to photos.
     #[serde(
         rename = "filterPhotos",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_photos: ::std::option::Option<::std::string::String>,
     ///Filters that apply to TV shows.
     #[serde(
         rename = "filterTelevision",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_television: ::std::option::Option<::std::string::String>,
     /// The `home` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub home: GetUsersResponseMediaContainerUserItemHome,
     ///Unique ID of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `protected` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -6550,7 +6550,7 @@ pub struct GetUsersResponseMediaContainerUserItem {
         rename = "recommendationsPlaylistId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub recommendations_playlist_id: ::std::option::Option<::std::string::String>,
     /// The `restricted` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -6561,15 +6561,15 @@ pub struct GetUsersResponseMediaContainerUserItem {
     pub server: ::std::vec::Vec<GetUsersResponseMediaContainerUserItemServerItem>,
     ///URL of the user's avatar picture.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub thumb: ::std::string::String,
     ///Name shown for the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
 }
 
@@ -6584,7 +6584,7 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     pub all_libraries: GetUsersResponseMediaContainerUserItemServerItemAllLibraries,
     ///Unique ID of the connected user's server entry.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `lastSeenAt` field.
     #[serde(rename = "lastSeenAt")]
@@ -6593,16 +6593,16 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     ///The Plex server's machine identifier.
     #[serde(rename = "machineIdentifier")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub machine_identifier: ::std::string::String,
     ///Name of the connected user's Plex server.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub name: ::std::string::String,
     ///Number of libraries on that server the user can access.
     #[serde(rename = "numLibraries")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub num_libraries: i64,
     /// The `owned` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -6613,7 +6613,7 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     ///ID of the Plex server itself.
     #[serde(rename = "serverId")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub server_id: i64,
 }
 
@@ -6623,23 +6623,23 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
 pub struct Hub {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the hub.
     #[serde(
         rename = "hubIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_identifier: ::std::option::Option<::std::string::String>,
     /**Key that returns exactly the content shown right now. This matters mostly for hubs flagged as random, where requesting `key` may give different results; otherwise it is optional.
 */
     #[serde(rename = "hubKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_key: ::std::option::Option<::std::string::String>,
     ///Key that returns the hub's complete content.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -6651,42 +6651,42 @@ pub struct Hub {
     /**Whether the hub holds more items than the current response includes.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub more: ::std::option::Option<bool>,
     ///Whether the hub is meant to be featured on the user's home screen.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted: ::std::option::Option<bool>,
     ///Whether the hub's contents may differ from one request to the next.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub random: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Hint for how a client might present the hub, for example `hero`, `list`, `spotlight` or `upsell`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub style: ::std::option::Option<::std::string::String>,
     ///Subtype of the items in the hub, or `mixed` when it holds more than one subtype.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Display title for this group of content.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `totalSize` field.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     ///Type of the items in the hub, or `mixed` when it holds more than one type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -6716,14 +6716,14 @@ pub struct Hub {
 pub struct Image {
     ///Accessible title for the image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub alt: ::std::option::Option<::std::string::String>,
     ///Purpose of the image and how it is meant to be shown.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ImageType>,
     ///Relative path or absolute URL of the image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 
@@ -6746,7 +6746,7 @@ pub struct Image {
         feature = "transcoder"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "collections",
@@ -6784,7 +6784,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     ///Index type to fetch.
     pub enum Index: string {
@@ -6802,30 +6802,30 @@ pub struct Items {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -6836,32 +6836,32 @@ pub struct Items {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -6879,7 +6879,7 @@ pub struct Items {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -6900,67 +6900,67 @@ pub struct Items {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
     pub guid_list: ::std::vec::Vec<ItemsGuidItem>,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -6971,11 +6971,11 @@ pub struct Items {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -6988,7 +6988,7 @@ pub struct Items {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -7009,7 +7009,7 @@ pub struct Items {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -7022,60 +7022,60 @@ pub struct Items {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -7086,131 +7086,131 @@ pub struct Items {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -7221,7 +7221,7 @@ pub struct Items {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -7233,7 +7233,7 @@ pub struct ItemsGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
@@ -7285,7 +7285,7 @@ pub struct ItemsGuidItem {
 #[serde(transparent)]
 pub struct Key(
     /// The value, as the document types it.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub ::std::string::String,
 );
 #[cfg(
@@ -7487,26 +7487,26 @@ impl ::std::str::FromStr for Key {
 pub struct LibrarySection {
     /// The `agent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub agent: ::std::option::Option<::std::string::String>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /// The `composite` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub content: ::std::option::Option<bool>,
     /// The `contentChangedAt` field.
     #[serde(
@@ -7522,22 +7522,22 @@ pub struct LibrarySection {
     pub created_at: ::std::option::Option<PlexDateTime>,
     /// The `directory` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub directory: ::std::option::Option<bool>,
     ///Whether the section supports filtering.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub filters: ::std::option::Option<bool>,
     /// The `hidden` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hidden: ::std::option::Option<bool>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<Key>,
     /// The `language` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub language: ::std::string::String,
     /// The `Location` field.
     #[serde(
@@ -7548,7 +7548,7 @@ pub struct LibrarySection {
     pub location: ::std::vec::Vec<LibrarySectionLocationItem>,
     ///Whether the section is being scanned right now.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub refreshing: ::std::option::Option<bool>,
     /// The `scannedAt` field.
     #[serde(
@@ -7558,14 +7558,14 @@ pub struct LibrarySection {
     pub scanned_at: ::std::option::Option<PlexDateTime>,
     /// The `scanner` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scanner: ::std::option::Option<::std::string::String>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thumb: ::std::option::Option<Thumb>,
     ///Name of the library section.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
@@ -7579,7 +7579,7 @@ pub struct LibrarySection {
     pub updated_at: ::std::option::Option<PlexDateTime>,
     ///UUID of the library section.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
 }
 
@@ -7590,7 +7590,7 @@ pub struct LibrarySection {
 pub struct LibrarySectionLocationItem {
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     ///Path of this folder on disk.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7610,19 +7610,19 @@ pub struct Lineup {
     pub lineup_type: ::std::option::Option<LineupLineupType>,
     /// The `location` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub location: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Object type; always `lineup` here.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///UUID of the lineup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -7660,7 +7660,7 @@ pub struct ListActivitiesResponseMediaContainer {
 pub struct ListActivitiesResponseMediaContainerActivityItem {
     ///`true` when the activity may be cancelled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub cancellable: ::std::option::Option<bool>,
     ///Extra values attached to the activity.
     #[serde(
@@ -7671,7 +7671,7 @@ pub struct ListActivitiesResponseMediaContainerActivityItem {
     pub context: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Completion in percent; `-1` when progress cannot be determined.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub progress: ::std::option::Option<f64>,
     ///Result of the asynchronous operation behind the activity.
     #[serde(
@@ -7682,23 +7682,23 @@ pub struct ListActivitiesResponseMediaContainerActivityItem {
     pub response: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Secondary human-readable label for the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtitle: ::std::option::Option<::std::string::String>,
     ///Human-readable label for the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Kind of activity.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///ID of the user that owns the activity.
     #[serde(rename = "userID", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub user_id: ::std::option::Option<i64>,
     ///Unique identifier (UUID) of the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -7733,16 +7733,16 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
     >,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -7750,7 +7750,7 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -7769,19 +7769,19 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     >,
     ///Error raised by the decision or the transcode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub error: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `queueId` field.
     #[serde(rename = "queueId", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub queue_id: ::std::option::Option<i64>,
     /**State of the queue item:
   - deciding: the decision for the item has not been made yet
@@ -7816,68 +7816,68 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub available_bandwidth: ::std::option::Option<i64>,
     /// The `directPlayDecisionCode` field.
     #[serde(
         rename = "directPlayDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub direct_play_decision_code: ::std::option::Option<i64>,
     /// The `directPlayDecisionText` field.
     #[serde(
         rename = "directPlayDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub direct_play_decision_text: ::std::option::Option<::std::string::String>,
     /// The `generalDecisionCode` field.
     #[serde(
         rename = "generalDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub general_decision_code: ::std::option::Option<i64>,
     /// The `generalDecisionText` field.
     #[serde(
         rename = "generalDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub general_decision_text: ::std::option::Option<::std::string::String>,
     ///Status code of the playback evaluation, present when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
     ///Human-readable explanation of `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub mde_decision_text: ::std::option::Option<::std::string::String>,
     /// The `transcodeDecisionCode` field.
     #[serde(
         rename = "transcodeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcode_decision_code: ::std::option::Option<i64>,
     /// The `transcodeDecisionText` field.
     #[serde(
         rename = "transcodeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcode_decision_text: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "download_queue"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue"))]
     /**State of the queue item:
   - deciding: the decision for the item has not been made yet
@@ -7948,19 +7948,19 @@ pub struct ListDvRsResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -7971,20 +7971,20 @@ pub struct ListDvRsResponseMediaContainerDvrItem {
 pub struct ListDvRsResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -7992,7 +7992,7 @@ pub struct ListDvRsResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -8019,16 +8019,16 @@ pub struct ListHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<ListHubsResponseMediaContainerHubItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -8036,7 +8036,7 @@ pub struct ListHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -8060,28 +8060,28 @@ pub struct ListHubsResponseMediaContainerHubItem {
     >,
     ///Identifier of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     ///True when the hub appears on the admin user's home screen.
     #[serde(
         rename = "promotedToOwnHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_own_home: ::std::option::Option<bool>,
     ///True when the hub is promoted to everyone as a recommendation.
     #[serde(
         rename = "promotedToRecommended",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_recommended: ::std::option::Option<bool>,
     ///True when the hub appears on the home screens of shared users.
     #[serde(
         rename = "promotedToSharedHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_shared_home: ::std::option::Option<bool>,
     /**Who sees this hub among the recommendations:
   - all: every user
@@ -8098,12 +8098,12 @@ pub struct ListHubsResponseMediaContainerHubItem {
     >,
     ///Display title of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "hubs"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub on the home screen:
   - all: every user
@@ -8124,7 +8124,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "hubs"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub among the recommendations:
   - all: every user
@@ -8166,7 +8166,7 @@ pub struct ListPlaybackHistoryResponse {
 pub struct ListPlaybackHistoryResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -8178,11 +8178,11 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -8190,7 +8190,7 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -8204,59 +8204,59 @@ pub struct ListPlaybackHistoryResponseMediaContainerMetadataItem {
         rename = "accountID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub account_id: ::std::option::Option<i64>,
     ///ID of the device the item was played on.
     #[serde(rename = "deviceID", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub device_id: ::std::option::Option<i64>,
     ///Key of this single history entry.
     #[serde(
         rename = "historyKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub history_key: ::std::option::Option<::std::string::String>,
     ///Metadata key of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Library section ID that contains the played item.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_id: ::std::option::Option<::std::string::String>,
     ///Original release date of the played item.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub originally_available_at: ::std::option::Option<::std::string::String>,
     ///Rating key of the played item.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     ///Thumbnail of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Metadata type of the played item.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///Time at which the item was played.
     #[serde(rename = "viewedAt", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_at: ::std::option::Option<i64>,
 }
 
@@ -8283,78 +8283,78 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "allowCameraUpload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_camera_upload: ::std::option::Option<bool>,
     /// The `allowChannelAccess` field.
     #[serde(
         rename = "allowChannelAccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_channel_access: ::std::option::Option<bool>,
     /// The `allowMediaDeletion` field.
     #[serde(
         rename = "allowMediaDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_media_deletion: ::std::option::Option<bool>,
     /// The `allowSharing` field.
     #[serde(
         rename = "allowSharing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sharing: ::std::option::Option<bool>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `allowTuners` field.
     #[serde(
         rename = "allowTuners",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_tuners: ::std::option::Option<bool>,
     /// The `backgroundProcessing` field.
     #[serde(
         rename = "backgroundProcessing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub background_processing: ::std::option::Option<bool>,
     /// The `certificate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub certificate: ::std::option::Option<bool>,
     /// The `companionProxy` field.
     #[serde(
         rename = "companionProxy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub companion_proxy: ::std::option::Option<bool>,
     /// The `countryCode` field.
     #[serde(
         rename = "countryCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The `diagnostics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub diagnostics: ::std::option::Option<::std::string::String>,
     /// The `eventStream` field.
     #[serde(
         rename = "eventStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
     /// The `Feature` field.
     #[serde(
@@ -8368,29 +8368,29 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "friendlyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `hubSearch` field.
     #[serde(
         rename = "hubSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hub_search: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `itemClusters` field.
     #[serde(
         rename = "itemClusters",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub item_clusters: ::std::option::Option<bool>,
     /// The `livetv` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub livetv: ::std::option::Option<i64>,
     /// The `machineIdentifier` field.
     #[serde(
@@ -8403,22 +8403,22 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "mediaProviders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub media_providers: ::std::option::Option<bool>,
     /// The `multiuser` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub multiuser: ::std::option::Option<bool>,
     /// The `musicAnalysis` field.
     #[serde(
         rename = "musicAnalysis",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_analysis: ::std::option::Option<i64>,
     /// The `myPlex` field.
     #[serde(rename = "myPlex", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex: ::std::option::Option<bool>,
     /// The `myPlexMappingState` field.
     #[serde(
@@ -8437,14 +8437,14 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "myPlexSubscription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex_subscription: ::std::option::Option<bool>,
     /// The `myPlexUsername` field.
     #[serde(
         rename = "myPlexUsername",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub my_plex_username: ::std::option::Option<::std::string::String>,
     /// The `offlineTranscode` field.
     #[serde(
@@ -8455,77 +8455,77 @@ pub struct ListProvidersResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `pluginHost` field.
     #[serde(
         rename = "pluginHost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
     /**Comma-separated default protocols of the provider. Possible values:
 - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocols: ::std::option::Option<::std::string::String>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub push_notifications: ::std::option::Option<bool>,
     /// The `readOnlyLibraries` field.
     #[serde(
         rename = "readOnlyLibraries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only_libraries: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_abr_version: ::std::option::Option<i64>,
     /// The `streamingBrainVersion` field.
     #[serde(
         rename = "streamingBrainVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_version: ::std::option::Option<i64>,
     /// The `sync` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
     ///Display name of the provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -8533,49 +8533,49 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcoderActiveVideoSessions` field.
     #[serde(
         rename = "transcoderActiveVideoSessions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcoder_active_video_sessions: ::std::option::Option<i64>,
     /// The `transcoderAudio` field.
     #[serde(
         rename = "transcoderAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_audio: ::std::option::Option<bool>,
     /// The `transcoderLyrics` field.
     #[serde(
         rename = "transcoderLyrics",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_lyrics: ::std::option::Option<bool>,
     /// The `transcoderPhoto` field.
     #[serde(
         rename = "transcoderPhoto",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_photo: ::std::option::Option<bool>,
     /// The `transcoderSubtitles` field.
     #[serde(
         rename = "transcoderSubtitles",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_subtitles: ::std::option::Option<bool>,
     /// The `transcoderVideo` field.
     #[serde(
         rename = "transcoderVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
     ///Video quality bitrates suggested for offering to the user.
     #[serde(
@@ -8588,7 +8588,7 @@ pub struct ListProvidersResponseMediaContainer {
         rename = "transcoderVideoQualities",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
     ///Video resolutions that go with the suggested quality bitrates.
     #[serde(
@@ -8598,29 +8598,29 @@ pub struct ListProvidersResponseMediaContainer {
     pub transcoder_video_resolutions: ::std::option::Option<::serde_json::Value>,
     ///Comma-separated media types the provider exposes (such as `video, audio`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub types: ::std::option::Option<::std::string::String>,
     /// The `updatedAt` field.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `updater` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub updater: ::std::option::Option<bool>,
     /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
     /// The `voiceSearch` field.
     #[serde(
         rename = "voiceSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
 }
 
@@ -8638,11 +8638,11 @@ pub struct ListProvidersResponseMediaContainerFeatureItem {
     pub directory: ::std::vec::Vec<Directory>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -8666,7 +8666,7 @@ pub struct ListSessionsResponse {
 pub struct ListSessionsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -8678,11 +8678,11 @@ pub struct ListSessionsResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -8690,7 +8690,7 @@ pub struct ListSessionsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -8703,30 +8703,30 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -8737,32 +8737,32 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -8780,7 +8780,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -8801,56 +8801,56 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
@@ -8859,11 +8859,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     >,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -8874,11 +8874,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -8891,7 +8891,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -8905,7 +8905,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -8918,49 +8918,49 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     /// The `Player` field.
     #[serde(rename = "Player", skip_serializing_if = "::std::option::Option::is_none")]
@@ -8970,11 +8970,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -8985,39 +8985,39 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     /// The `Session` field.
     #[serde(rename = "Session", skip_serializing_if = "::std::option::Option::is_none")]
@@ -9027,64 +9027,64 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `User` field.
     #[serde(rename = "User", skip_serializing_if = "::std::option::Option::is_none")]
@@ -9094,28 +9094,28 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -9126,7 +9126,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -9138,7 +9138,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
@@ -9169,16 +9169,16 @@ pub struct ListTopUsersResponseMediaContainer {
     pub account: ::std::vec::Vec<ListTopUsersResponseMediaContainerAccountItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -9186,7 +9186,7 @@ pub struct ListTopUsersResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -9200,16 +9200,16 @@ pub struct ListTopUsersResponseMediaContainerAccountItem {
         rename = "globalViewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub global_view_count: ::std::option::Option<i64>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///Kind of network the client is on; the server can use it when choosing the target bitrate.
     pub enum Location: string {
@@ -9223,7 +9223,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`MakeDecisionAdvancedSubtitles`
     pub enum MakeDecisionAdvancedSubtitles: string {
@@ -9237,7 +9237,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`MakeDecisionTranscodeType`
     pub enum MakeDecisionTranscodeType: string {
@@ -9278,69 +9278,69 @@ pub struct Media {
         rename = "aspectRatio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub aspect_ratio: ::std::option::Option<f32>,
     /// The `audioChannels` field.
     #[serde(
         rename = "audioChannels",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub audio_channels: ::std::option::Option<i32>,
     /// The `audioCodec` field.
     #[serde(
         rename = "audioCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_codec: ::std::option::Option<::std::string::String>,
     /// The `audioProfile` field.
     #[serde(
         rename = "audioProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
     /// The `bitrate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bitrate: ::std::option::Option<i32>,
     /// The `container` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
     /// The `duration` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     /// The `has64bitOffsets` field.
     #[serde(
         rename = "has64bitOffsets",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has64bit_offsets: ::std::option::Option<bool>,
     /// The `hasVoiceActivity` field.
     #[serde(
         rename = "hasVoiceActivity",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_voice_activity: ::std::option::Option<bool>,
     /// The `height` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i32>,
     /// The `id` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub optimized_for_streaming: ::std::option::Option<bool>,
     /// The `Part` field.
     #[serde(rename = "Part", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9350,32 +9350,32 @@ pub struct Media {
         rename = "videoCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_codec: ::std::option::Option<::std::string::String>,
     /// The `videoFrameRate` field.
     #[serde(
         rename = "videoFrameRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_frame_rate: ::std::option::Option<::std::string::String>,
     /// The `videoProfile` field.
     #[serde(
         rename = "videoProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
     /// The `videoResolution` field.
     #[serde(
         rename = "videoResolution",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_resolution: ::std::option::Option<::std::string::String>,
     /// The `width` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
 }
 
@@ -9389,16 +9389,16 @@ A container often "hoists" attributes that its children have in common. When eve
 pub struct MediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -9406,7 +9406,7 @@ pub struct MediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -9430,7 +9430,7 @@ pub struct MediaContainerWithArtwork {
 pub struct MediaContainerWithArtworkMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -9442,11 +9442,11 @@ pub struct MediaContainerWithArtworkMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -9454,7 +9454,7 @@ pub struct MediaContainerWithArtworkMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -9464,11 +9464,11 @@ pub struct MediaContainerWithArtworkMediaContainer {
 pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
     ///Path of the artwork.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Title of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -9478,7 +9478,7 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "content", feature = "library"))]
     ///`MediaContainerWithArtworkMediaContainerMetadataItemType`
     pub enum MediaContainerWithArtworkMediaContainerMetadataItemType: string {
@@ -9513,53 +9513,53 @@ pub struct MediaContainerWithDecisionMediaContainer {
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub available_bandwidth: ::std::option::Option<i64>,
     /// The `directPlayDecisionCode` field.
     #[serde(
         rename = "directPlayDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub direct_play_decision_code: ::std::option::Option<i64>,
     /// The `directPlayDecisionText` field.
     #[serde(
         rename = "directPlayDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub direct_play_decision_text: ::std::option::Option<::std::string::String>,
     ///Overall decision code. 1xxx codes mean playback can succeed, 2xxx codes are general errors (such as too little bandwidth), 3xxx codes are direct play errors and 4xxx codes are transcode errors. The same codes are used everywhere.
     #[serde(
         rename = "generalDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub general_decision_code: ::std::option::Option<i64>,
     /// The `generalDecisionText` field.
     #[serde(
         rename = "generalDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub general_decision_text: ::std::option::Option<::std::string::String>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     ///Code describing the outcome of the playback evaluation when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
     ///Human-readable text for `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub mde_decision_text: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -9571,11 +9571,11 @@ pub struct MediaContainerWithDecisionMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -9583,21 +9583,21 @@ pub struct MediaContainerWithDecisionMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcodeDecisionCode` field.
     #[serde(
         rename = "transcodeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcode_decision_code: ::std::option::Option<i64>,
     /// The `transcodeDecisionText` field.
     #[serde(
         rename = "transcodeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcode_decision_text: ::std::option::Option<::std::string::String>,
 }
 
@@ -9610,30 +9610,30 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -9644,32 +9644,32 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -9687,7 +9687,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -9708,56 +9708,56 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
@@ -9766,11 +9766,11 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     >,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -9781,11 +9781,11 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -9798,7 +9798,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -9814,7 +9814,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -9827,60 +9827,60 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -9891,131 +9891,131 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -10026,7 +10026,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -10038,7 +10038,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
@@ -10048,76 +10048,76 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     /// The `abr` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub abr: ::std::option::Option<bool>,
     /// The `aspectRatio` field.
     #[serde(
         rename = "aspectRatio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub aspect_ratio: ::std::option::Option<f32>,
     /// The `audioChannels` field.
     #[serde(
         rename = "audioChannels",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub audio_channels: ::std::option::Option<i32>,
     /// The `audioCodec` field.
     #[serde(
         rename = "audioCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_codec: ::std::option::Option<::std::string::String>,
     /// The `audioProfile` field.
     #[serde(
         rename = "audioProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
     /// The `bitrate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bitrate: ::std::option::Option<i32>,
     /// The `container` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
     /// The `duration` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     /// The `has64bitOffsets` field.
     #[serde(
         rename = "has64bitOffsets",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has64bit_offsets: ::std::option::Option<bool>,
     /// The `hasVoiceActivity` field.
     #[serde(
         rename = "hasVoiceActivity",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_voice_activity: ::std::option::Option<bool>,
     /// The `height` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i32>,
     /// The `id` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub optimized_for_streaming: ::std::option::Option<bool>,
     /// The `Part` field.
     #[serde(rename = "Part", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10129,43 +10129,43 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
         rename = "resourceSession",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub resource_session: ::std::option::Option<::std::string::String>,
     /// The `selected` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
     /// The `videoCodec` field.
     #[serde(
         rename = "videoCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_codec: ::std::option::Option<::std::string::String>,
     /// The `videoFrameRate` field.
     #[serde(
         rename = "videoFrameRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_frame_rate: ::std::option::Option<::std::string::String>,
     /// The `videoProfile` field.
     #[serde(
         rename = "videoProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
     /// The `videoResolution` field.
     #[serde(
         rename = "videoResolution",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_resolution: ::std::option::Option<::std::string::String>,
     /// The `width` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
 }
 
@@ -10175,18 +10175,18 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem {
     ///Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub accessible: ::std::option::Option<bool>,
     /// The `audioProfile` field.
     #[serde(
         rename = "audioProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
     ///Container format of the file, such as `mp4` or `mkv`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
     /// The `decision` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10195,49 +10195,49 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     >,
     ///Length of the media in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Whether the part exists.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub exists: ::std::option::Option<bool>,
     ///Local path of the part's file on the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub file: ::std::option::Option<::std::string::String>,
     /// The `has64bitOffsets` field.
     #[serde(
         rename = "has64bitOffsets",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has64bit_offsets: ::std::option::Option<bool>,
     /// The `id` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `indexes` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     ///Key for streaming the media.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub optimized_for_streaming: ::std::option::Option<bool>,
     /// The `selected` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
     ///Media size in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `Stream` field.
     #[serde(
@@ -10253,12 +10253,12 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
         rename = "videoProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue", feature = "transcoder"))]
     ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision: string {
@@ -10280,90 +10280,90 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
         rename = "audioChannelLayout",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_channel_layout: ::std::option::Option<::std::string::String>,
     /// The `bitDepth` field.
     #[serde(rename = "bitDepth", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bit_depth: ::std::option::Option<i32>,
     /// The `bitrate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bitrate: ::std::option::Option<i32>,
     /// The `canAutoSync` field.
     #[serde(
         rename = "canAutoSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub can_auto_sync: ::std::option::Option<bool>,
     /// The `channels` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub channels: ::std::option::Option<i32>,
     /// The `chromaLocation` field.
     #[serde(
         rename = "chromaLocation",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chroma_location: ::std::option::Option<::std::string::String>,
     /// The `chromaSubsampling` field.
     #[serde(
         rename = "chromaSubsampling",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chroma_subsampling: ::std::option::Option<::std::string::String>,
     /// The `closedCaptions` field.
     #[serde(
         rename = "closedCaptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub closed_captions: ::std::option::Option<bool>,
     /// The `codec` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub codec: ::std::string::String,
     /// The `codedHeight` field.
     #[serde(
         rename = "codedHeight",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_height: ::std::option::Option<i32>,
     /// The `codedWidth` field.
     #[serde(
         rename = "codedWidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_width: ::std::option::Option<i32>,
     /// The `colorPrimaries` field.
     #[serde(
         rename = "colorPrimaries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_primaries: ::std::option::Option<::std::string::String>,
     /// The `colorRange` field.
     #[serde(
         rename = "colorRange",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_range: ::std::option::Option<::std::string::String>,
     /// The `colorSpace` field.
     #[serde(
         rename = "colorSpace",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_space: ::std::option::Option<::std::string::String>,
     /// The `colorTrc` field.
     #[serde(rename = "colorTrc", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_trc: ::std::option::Option<::std::string::String>,
     /// The `decision` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10372,160 +10372,160 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     >,
     /// The `default` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub default: ::std::option::Option<bool>,
     /// The `displayTitle` field.
     #[serde(rename = "displayTitle")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub display_title: ::std::string::String,
     /// The `DOVILevel` field.
     #[serde(
         rename = "DOVILevel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_level: ::std::option::Option<i32>,
     /// The `DOVIPresent` field.
     #[serde(
         rename = "DOVIPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovi_present: ::std::option::Option<bool>,
     /// The `DOVIProfile` field.
     #[serde(
         rename = "DOVIProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_profile: ::std::option::Option<i32>,
     /// The `DOVIVersion` field.
     #[serde(
         rename = "DOVIVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub dovi_version: ::std::option::Option<::std::string::String>,
     /// The `DOVIBLCompatID` field.
     #[serde(
         rename = "DOVIBLCompatID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovibl_compat_id: ::std::option::Option<i32>,
     /// The `DOVIBLPresent` field.
     #[serde(
         rename = "DOVIBLPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovibl_present: ::std::option::Option<bool>,
     /// The `DOVIELPresent` field.
     #[serde(
         rename = "DOVIELPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub doviel_present: ::std::option::Option<bool>,
     /// The `DOVIRPUPresent` field.
     #[serde(
         rename = "DOVIRPUPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovirpu_present: ::std::option::Option<bool>,
     /// The `dub` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dub: ::std::option::Option<bool>,
     /// The `embeddedInVideo` field.
     #[serde(
         rename = "embeddedInVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub embedded_in_video: ::std::option::Option<::std::string::String>,
     /// The `extendedDisplayTitle` field.
     #[serde(
         rename = "extendedDisplayTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub extended_display_title: ::std::option::Option<::std::string::String>,
     /// The `forced` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub forced: ::std::option::Option<bool>,
     /// The `format` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub format: ::std::option::Option<::std::string::String>,
     /// The `frameRate` field.
     #[serde(
         rename = "frameRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub frame_rate: ::std::option::Option<f32>,
     /// The `hasScalingMatrix` field.
     #[serde(
         rename = "hasScalingMatrix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_scaling_matrix: ::std::option::Option<bool>,
     /// The `headerCompression` field.
     #[serde(
         rename = "headerCompression",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub header_compression: ::std::option::Option<bool>,
     /// The `hearingImpaired` field.
     #[serde(
         rename = "hearingImpaired",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hearing_impaired: ::std::option::Option<bool>,
     /// The `height` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i32>,
     /// The `id` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
     /// The `index` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// The `key` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `languageCode` field.
     #[serde(
         rename = "languageCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_code: ::std::option::Option<::std::string::String>,
     /// The `languageTag` field.
     #[serde(
         rename = "languageTag",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_tag: ::std::option::Option<::std::string::String>,
     /// The `level` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub level: ::std::option::Option<i32>,
     /// The `location` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10534,40 +10534,40 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     >,
     /// The `original` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub original: ::std::option::Option<bool>,
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub profile: ::std::option::Option<::std::string::String>,
     /// The `refFrames` field.
     #[serde(
         rename = "refFrames",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub ref_frames: ::std::option::Option<i32>,
     /// The `samplingRate` field.
     #[serde(
         rename = "samplingRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub sampling_rate: ::std::option::Option<i32>,
     /// The `scanType` field.
     #[serde(rename = "scanType", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scan_type: ::std::option::Option<::std::string::String>,
     /// The `selected` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
     /// The `streamIdentifier` field.
     #[serde(
         rename = "streamIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub stream_identifier: ::std::option::Option<i32>,
     /// The `streamType` field.
     #[serde(rename = "streamType")]
@@ -10575,16 +10575,16 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     pub stream_type: StreamStreamType,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `width` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue", feature = "transcoder"))]
     ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision: string {
@@ -10604,7 +10604,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "download_queue", feature = "transcoder"))]
     ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation: string {
@@ -10654,16 +10654,16 @@ pub struct MediaContainerWithDeviceMediaContainer {
     pub device: ::std::vec::Vec<MediaContainerWithDeviceMediaContainerDeviceItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -10671,7 +10671,7 @@ pub struct MediaContainerWithDeviceMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -10689,57 +10689,57 @@ pub struct MediaContainerWithDeviceMediaContainerDeviceItem {
     pub channel_mapping: ::std::vec::Vec<ChannelMapping>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `lastSeenAt` field.
     #[serde(
         rename = "lastSeenAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub last_seen_at: ::std::option::Option<i64>,
     /// The `make` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub make: ::std::option::Option<::std::string::String>,
     /// The `model` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model: ::std::option::Option<::std::string::String>,
     /// The `modelNumber` field.
     #[serde(
         rename = "modelNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model_number: ::std::option::Option<::std::string::String>,
     /// The `protocol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub sources: ::std::option::Option<::std::string::String>,
     /// The `state` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `tuners` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tuners: ::std::option::Option<::std::string::String>,
     /// The `uri` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -10772,16 +10772,16 @@ pub struct MediaContainerWithDirectoryMediaContainer {
     pub directory: ::std::vec::Vec<Directory>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -10789,7 +10789,7 @@ pub struct MediaContainerWithDirectoryMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -10816,16 +10816,16 @@ pub struct MediaContainerWithHubsMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -10833,7 +10833,7 @@ pub struct MediaContainerWithHubsMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -10857,7 +10857,7 @@ pub struct MediaContainerWithLineup {
 pub struct MediaContainerWithLineupMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Lineup` field.
     #[serde(
@@ -10869,11 +10869,11 @@ pub struct MediaContainerWithLineupMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -10881,11 +10881,11 @@ pub struct MediaContainerWithLineupMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     ///UUID of this set of lineups.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -10929,7 +10929,7 @@ pub struct MediaContainerWithMetadata {
 pub struct MediaContainerWithMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -10941,11 +10941,11 @@ pub struct MediaContainerWithMetadataMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -10953,7 +10953,7 @@ pub struct MediaContainerWithMetadataMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -10979,7 +10979,7 @@ pub struct MediaContainerWithNestedMetadata {
 pub struct MediaContainerWithNestedMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `MetadataItem` field.
     #[serde(
@@ -10993,11 +10993,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -11005,7 +11005,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -11018,30 +11018,30 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -11052,32 +11052,32 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -11095,7 +11095,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -11116,56 +11116,56 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
@@ -11174,11 +11174,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     >,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -11189,11 +11189,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -11206,7 +11206,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -11227,7 +11227,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -11240,60 +11240,60 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -11304,131 +11304,131 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -11439,7 +11439,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -11451,7 +11451,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidIte
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
@@ -11477,7 +11477,7 @@ pub struct MediaContainerWithPlaylistMetadata {
 pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `Metadata` field.
     #[serde(
@@ -11491,11 +11491,11 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -11503,7 +11503,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -11516,30 +11516,30 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -11550,32 +11550,32 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     /// The `composite` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -11593,7 +11593,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub director: ::std::vec::Vec<Tag>,
     /// The `duration` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -11614,56 +11614,56 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
@@ -11672,11 +11672,11 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     >,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -11687,11 +11687,11 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// The `key` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -11704,7 +11704,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -11718,7 +11718,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -11731,49 +11731,49 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Kind of playlist.
     #[serde(
@@ -11788,11 +11788,11 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -11803,61 +11803,61 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     ///When `true`, the client cannot change or delete this playlist directly.
     #[serde(rename = "readOnly", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only: ::std::option::Option<bool>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Whether the playlist is a smart playlist.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub smart: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11867,82 +11867,82 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         rename = "specialPlaylistType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub special_playlist_type: ::std::option::Option<::std::string::String>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -11953,7 +11953,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -11965,12 +11965,12 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem 
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
     ///Kind of playlist.
     pub enum MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType: string {
@@ -12003,12 +12003,12 @@ pub struct MediaContainerWithSettings {
 pub struct MediaContainerWithSettingsMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `Setting` field.
     #[serde(
@@ -12019,7 +12019,7 @@ pub struct MediaContainerWithSettingsMediaContainer {
     pub setting: ::std::vec::Vec<Setting>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -12027,7 +12027,7 @@ pub struct MediaContainerWithSettingsMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -12051,20 +12051,20 @@ pub struct MediaContainerWithStatus {
 pub struct MediaContainerWithStatusMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -12072,7 +12072,7 @@ pub struct MediaContainerWithStatusMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -12098,7 +12098,7 @@ pub struct MediaContainerWithSubscription {
 pub struct MediaContainerWithSubscriptionMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `MediaSubscription` field.
     #[serde(
@@ -12110,11 +12110,11 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -12122,7 +12122,7 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -12137,54 +12137,54 @@ pub struct MediaGrabOperation {
         rename = "currentSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub current_size: ::std::option::Option<i64>,
     /// The `grabberIdentifier` field.
     #[serde(
         rename = "grabberIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grabber_identifier: ::std::option::Option<::std::string::String>,
     /// The `grabberProtocol` field.
     #[serde(
         rename = "grabberProtocol",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grabber_protocol: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `mediaIndex` field.
     #[serde(
         rename = "mediaIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub media_index: ::std::option::Option<i64>,
     /// The `mediaSubscriptionID` field.
     #[serde(
         rename = "mediaSubscriptionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub media_subscription_id: ::std::option::Option<i64>,
     /// The `Metadata` field.
     #[serde(rename = "Metadata", skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<Metadata>,
     /// The `percent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub percent: ::std::option::Option<f64>,
     /// The `provider` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub provider: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12192,7 +12192,7 @@ pub struct MediaGrabOperation {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "subscriptions"))]
     ///`MediaGrabOperationStatus`
     pub enum MediaGrabOperationStatus: string {
@@ -12225,22 +12225,22 @@ Only the properties defined below are accepted. The object turns into a query st
 pub struct MediaQuery {
     ///Field by which the results are grouped (like SQL GROUP BY).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub group: ::std::option::Option<::std::string::String>,
     ///Largest number of results to return.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub limit: ::std::option::Option<i64>,
     ///Field or fields to sort on, with optional modifiers. Separate several fields with commas and append :desc or :nullsLast as modifiers (for example "duration:desc,index").
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub sort: ::std::option::Option<::std::string::String>,
     ///Changes the level of the hierarchy that fields refer to by default (used together with type in hierarchical queries).
     #[serde(
         rename = "sourceType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub source_type: ::std::option::Option<i64>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -12264,7 +12264,7 @@ pub struct MediaSubscription {
         rename = "createdAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub created_at: ::std::option::Option<i64>,
     ///Hints used to match media.
     #[serde(
@@ -12278,25 +12278,25 @@ pub struct MediaSubscription {
         rename = "durationTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration_total: ::std::option::Option<i64>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `librarySectionTitle` field.
     #[serde(
         rename = "librarySectionTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_title: ::std::option::Option<::std::string::String>,
     /// The `locationPath` field.
     #[serde(
         rename = "locationPath",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub location_path: ::std::option::Option<::std::string::String>,
     /// The `MediaGrabOperation` field.
     #[serde(
@@ -12324,29 +12324,29 @@ pub struct MediaSubscription {
         rename = "storageTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub storage_total: ::std::option::Option<i64>,
     ///ID of the library section into which the item is recorded.
     #[serde(
         rename = "targetLibrarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_library_section_id: ::std::option::Option<i64>,
     ///ID of the library section location into which the item is recorded.
     #[serde(
         rename = "targetSectionLocationID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_section_location_id: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Metadata type of the subscription's root item.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
     ///Hints used to match media.
     #[serde(
@@ -12358,7 +12358,7 @@ pub struct MediaSubscription {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "subscriptions"))]
     ///`MediaSubscriptionAiringsType`
     pub enum MediaSubscriptionAiringsType: string {
@@ -12370,7 +12370,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library"))]
     /**Kind of content in a Plex library, covering video, music and photo items.
 */
@@ -12425,30 +12425,30 @@ pub struct Metadata {
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
     ///When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
     ///URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
     ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audience_rating_image: ::std::option::Option<::std::string::String>,
     /// The `Autotag` field.
     #[serde(
@@ -12459,32 +12459,32 @@ pub struct Metadata {
     pub autotag: ::std::vec::Vec<Tag>,
     ///URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
     ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
     ///Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
     ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
     ///Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content_rating: ::std::option::Option<::std::string::String>,
     /// The `Country` field.
     #[serde(
@@ -12502,7 +12502,7 @@ pub struct Metadata {
     pub director: ::std::vec::Vec<Tag>,
     ///Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(
@@ -12523,67 +12523,67 @@ pub struct Metadata {
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
     ///GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
     ///`key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
     ///`theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
     ///`thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_title: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
     pub guid_list: ::std::vec::Vec<MetadataGuidItem>,
     ///Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
     ///URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
     /// The `Image` field.
     #[serde(
@@ -12594,11 +12594,11 @@ pub struct Metadata {
     pub image: ::std::vec::Vec<Image>,
     ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `lastViewedAt` field.
     #[serde(
@@ -12611,7 +12611,7 @@ pub struct Metadata {
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub leaf_count: ::std::option::Option<i32>,
     /// The `Media` field.
     #[serde(
@@ -12625,7 +12625,7 @@ pub struct Metadata {
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
     ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
@@ -12638,60 +12638,60 @@ pub struct Metadata {
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
     ///`hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
     ///`index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
     ///`key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
     ///`ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
     ///`thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
     ///`title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
     ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
     ///Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "Rating",
@@ -12702,131 +12702,131 @@ pub struct Metadata {
     pub rating_list: ::std::vec::Vec<Tag>,
     ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
     ///Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
     ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
     ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
     ///Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
     ///Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
     ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
     ///Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
     ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
     ///Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
     ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
     ///URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
     ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
     ///Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
     ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     ///The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
     ///How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
     ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
     ///Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_leaf_count: ::std::option::Option<i32>,
     /// The `Writer` field.
     #[serde(
@@ -12837,7 +12837,7 @@ pub struct Metadata {
     pub writer: ::std::vec::Vec<Tag>,
     ///Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
@@ -12862,7 +12862,7 @@ pub struct MetadataGuidItem {
     /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
 */
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
@@ -12886,24 +12886,24 @@ pub struct ModifyDeviceResponse {
 pub struct ModifyDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `message` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub message: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -12911,7 +12911,7 @@ pub struct ModifyDeviceResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -12928,29 +12928,29 @@ pub struct ModifyPlaylistGeneratorItem {
         rename = "locationID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub location_id: ::std::option::Option<i64>,
     /// The `Policy` field.
     #[serde(rename = "Policy", skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<ModifyPlaylistGeneratorItemPolicy>,
     /// The `target` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub target: ::std::option::Option<::std::string::String>,
     /// The `targetTagID` field.
     #[serde(
         rename = "targetTagID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_tag_id: ::std::option::Option<i64>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
 }
 
@@ -12961,7 +12961,7 @@ pub struct ModifyPlaylistGeneratorItem {
 pub struct ModifyPlaylistGeneratorItemLocation {
     /// The `uri` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -12977,18 +12977,18 @@ pub struct ModifyPlaylistGeneratorItemPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
         default,
-        deserialize_with = "crate::lenient::opt_bool",
-        serialize_with = "crate::lenient::write_opt_bool_int"
+        deserialize_with = "crate::contract::lenient::opt_bool",
+        serialize_with = "crate::contract::lenient::write_opt_bool_int"
     )]
-    pub unwatched: ::std::option::Option<crate::BoolInt>,
+    pub unwatched: ::std::option::Option<crate::contract::BoolInt>,
     /// The `value` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub value: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     ///`ModifyPlaylistGeneratorItemPolicyScope`
     pub enum ModifyPlaylistGeneratorItemPolicyScope: string {
@@ -13022,16 +13022,16 @@ pub struct MoveHubResponseMediaContainer {
     pub hub: ::std::vec::Vec<MoveHubResponseMediaContainerHubItem>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -13039,7 +13039,7 @@ pub struct MoveHubResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -13063,28 +13063,28 @@ pub struct MoveHubResponseMediaContainerHubItem {
     >,
     ///Identifier of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     ///Whether the hub appears on the admin user's home screen.
     #[serde(
         rename = "promotedToOwnHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_own_home: ::std::option::Option<bool>,
     ///Whether the hub is promoted to everyone in recommendations.
     #[serde(
         rename = "promotedToRecommended",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_recommended: ::std::option::Option<bool>,
     ///Whether the hub appears on the home screen of shared users.
     #[serde(
         rename = "promotedToSharedHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_shared_home: ::std::option::Option<bool>,
     /**Who sees this hub in recommendations:
   - all: every user
@@ -13101,12 +13101,12 @@ pub struct MoveHubResponseMediaContainerHubItem {
     >,
     ///Title of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "hubs"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub on their home screen:
   - all: every user
@@ -13127,7 +13127,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "hubs"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "hubs"))]
     /**Who sees this hub in recommendations:
   - all: every user
@@ -13170,60 +13170,60 @@ crate::open_enum! {
 pub struct Part {
     ///Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub accessible: ::std::option::Option<bool>,
     /// The `audioProfile` field.
     #[serde(
         rename = "audioProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
     ///Container format of the file, such as `mp4` or `mkv`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
     ///Length of the media in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
     ///Whether the part exists.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub exists: ::std::option::Option<bool>,
     ///Local path of the part's file on the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub file: ::std::option::Option<::std::string::String>,
     /// The `has64bitOffsets` field.
     #[serde(
         rename = "has64bitOffsets",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has64bit_offsets: ::std::option::Option<bool>,
     /// The `id` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `indexes` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     ///Key for streaming the media.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub optimized_for_streaming: ::std::option::Option<bool>,
     ///Media size in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `Stream` field.
     #[serde(
@@ -13237,7 +13237,7 @@ pub struct Part {
         rename = "videoProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
 }
 
@@ -13252,26 +13252,26 @@ pub struct PastSubscription {
     /// The `canConvert` field.
     #[serde(rename = "canConvert")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub can_convert: bool,
     /// The `canDowngrade` field.
     #[serde(rename = "canDowngrade")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub can_downgrade: bool,
     /// The `canReactivate` field.
     #[serde(rename = "canReactivate")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub can_reactivate: bool,
     /// The `canUpgrade` field.
     #[serde(rename = "canUpgrade")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub can_upgrade: bool,
     /// The `canceled` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub canceled: bool,
     /// The `endsAt` field.
     #[serde(rename = "endsAt", deserialize_with = "::std::option::Option::deserialize")]
@@ -13279,7 +13279,7 @@ pub struct PastSubscription {
     /// The `gracePeriod` field.
     #[serde(rename = "gracePeriod")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub grace_period: bool,
     /// The `id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -13290,7 +13290,7 @@ pub struct PastSubscription {
     /// The `onHold` field.
     #[serde(rename = "onHold")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub on_hold: bool,
     /// The `renewsAt` field.
     #[serde(
@@ -13307,7 +13307,7 @@ pub struct PastSubscription {
     /// The `type` field.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
 }
 
@@ -13332,7 +13332,7 @@ pub struct PastSubscriptionBilling {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///`PastSubscriptionState`
     pub enum PastSubscriptionState: string {
@@ -13348,77 +13348,77 @@ crate::open_enum! {
 pub struct Player {
     ///Remote address of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub address: ::std::option::Option<::std::string::String>,
     ///Whether the client is playing from within the local network.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub local: ::std::option::Option<bool>,
     ///Identifier of the client.
     #[serde(
         rename = "machineIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub machine_identifier: ::std::option::Option<::std::string::String>,
     ///Model of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model: ::std::option::Option<::std::string::String>,
     ///Platform the client runs on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     ///Version of the client's platform.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     ///Product name of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub product: ::std::option::Option<::std::string::String>,
     ///Whether the client is playing through a relay connection.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub relayed: ::std::option::Option<bool>,
     ///Public address of the client.
     #[serde(
         rename = "remotePublicAddress",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub remote_public_address: ::std::option::Option<::std::string::String>,
     ///Whether the client is playing over HTTPS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secure: ::std::option::Option<bool>,
     ///State the client reported most recently.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub state: ::std::option::Option<::std::string::String>,
     ///Name of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///ID of the user.
     #[serde(rename = "userID", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub user_id: ::std::option::Option<i64>,
     ///Vendor of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub vendor: ::std::option::Option<::std::string::String>,
     ///Version of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "playlist"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "playlist"))]
     ///Restricts the result to playlists of this type.
     pub enum PlaylistType: string {
@@ -13468,7 +13468,7 @@ crate::open_enum! {
 #[serde(transparent)]
 pub struct PlexDateTime(
     /// The value, as the document types it.
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub i64,
 );
 #[cfg(
@@ -14091,12 +14091,12 @@ pub struct PlexDevice {
     /// The `accessToken` field.
     #[serde(rename = "accessToken")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub access_token: ::std::string::String,
     /// The `clientIdentifier` field.
     #[serde(rename = "clientIdentifier")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub client_identifier: ::std::string::String,
     /// The `connections` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -14110,32 +14110,32 @@ pub struct PlexDevice {
     /// The `dnsRebindingProtection` field.
     #[serde(rename = "dnsRebindingProtection")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub dns_rebinding_protection: bool,
     /// The `home` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home: bool,
     /// The `httpsRequired` field.
     #[serde(rename = "httpsRequired")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub https_required: bool,
     /// The `lastSeenAt` field.
     #[serde(rename = "lastSeenAt")]
     pub last_seen_at: PlexDateTimeIso,
     /// The `name` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub name: ::std::string::String,
     /// The `natLoopbackSupported` field.
     #[serde(rename = "natLoopbackSupported")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub nat_loopback_supported: bool,
     /// The `owned` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub owned: bool,
     ///`null` when the device belongs to the account whose token made the request.
     #[serde(rename = "ownerId", deserialize_with = "::std::option::Option::deserialize")]
@@ -14151,34 +14151,34 @@ pub struct PlexDevice {
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `presence` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub presence: bool,
     /// The `product` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub product: ::std::string::String,
     /// The `productVersion` field.
     #[serde(rename = "productVersion")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub product_version: ::std::string::String,
     /// The `provides` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub provides: ::std::string::String,
     /// The `publicAddress` field.
     #[serde(rename = "publicAddress")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub public_address: ::std::string::String,
     /// The `publicAddressMatches` field.
     #[serde(rename = "publicAddressMatches")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub public_address_matches: bool,
     /// The `relay` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub relay: bool,
     /// The `sourceTitle` field.
     #[serde(
@@ -14188,7 +14188,7 @@ pub struct PlexDevice {
     pub source_title: ::std::option::Option<::std::string::String>,
     /// The `synced` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub synced: bool,
 }
 
@@ -14230,31 +14230,31 @@ pub struct PlexDevice {
 pub struct PlexDeviceConnectionsItem {
     ///IP address or domain name of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub address: ::std::string::String,
     ///Whether the connection uses IPv6.
     #[serde(rename = "IPv6")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub i_pv6: bool,
     ///Whether the connection uses a local address.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub local: bool,
     ///Port of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub port: i32,
     ///Protocol of the connection (http, https and so on).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub protocol: PlexDeviceConnectionsItemProtocol,
     ///Whether the connection is relayed via plex.direct.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub relay: bool,
     ///Complete URI of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uri: ::std::string::String,
 }
 
@@ -14290,7 +14290,7 @@ pub struct PlexDeviceConnectionsItem {
         feature = "users"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "activities",
@@ -14339,22 +14339,22 @@ crate::open_enum! {
 pub struct PostUsersSignInDataBody {
     /// The `login` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub login: ::std::string::String,
     /// The `password` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub password: ::std::string::String,
     /// The `rememberMe` field.
     #[serde(rename = "rememberMe", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub remember_me: bool,
     /// The `verificationCode` field.
     #[serde(
         rename = "verificationCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub verification_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -14368,7 +14368,7 @@ pub struct PostUsersSignInDataResponse {
         rename = "adsConsent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub ads_consent: ::std::option::Option<bool>,
     /// The `adsConsentReminderAt` field.
     #[serde(
@@ -14384,76 +14384,76 @@ pub struct PostUsersSignInDataResponse {
     pub ads_consent_set_at: ::std::option::Option<PlexDateTime>,
     ///Meaning not documented.
     #[serde(default = "defaults::post_users_sign_in_data_response_anonymous")]
-    #[serde(deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::opt_bool")]
     pub anonymous: ::std::option::Option<bool>,
     /// The `attributionPartner` field.
     #[serde(
         rename = "attributionPartner",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub attribution_partner: ::std::option::Option<::std::string::String>,
     ///Authentication token of the account.
     #[serde(rename = "authToken")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub auth_token: ::std::string::String,
     ///Whether backup codes for two-factor authentication have been generated.
     #[serde(rename = "backupCodesCreated", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub backup_codes_created: bool,
     ///Whether the account has been confirmed.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub confirmed: bool,
     ///Country of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country: ::std::option::Option<::std::string::String>,
     ///Email address of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
     ///Whether signing in with only an email address is enabled.
     #[serde(rename = "emailOnlyAuth", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub email_only_auth: bool,
     ///Devices the account is entitled to use.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub entitlements: ::std::vec::Vec<::std::string::String>,
     ///Whether experimental features are turned on.
     #[serde(rename = "experimentalFeatures", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub experimental_features: bool,
     ///Full name of the account holder.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub friendly_name: ::std::string::String,
     ///Whether the account is a guest in a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub guest: bool,
     ///Whether a password is set for the account.
     #[serde(rename = "hasPassword")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub has_password: bool,
     ///Whether the account belongs to a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home: bool,
     ///Whether the account administers its Plex Home.
     #[serde(rename = "homeAdmin", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home_admin: bool,
     ///How many accounts the Plex Home has.
     #[serde(rename = "homeSize", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub home_size: ::std::option::Option<i32>,
     ///Plex account ID.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
     /// The `joinedAt` field.
     #[serde(rename = "joinedAt")]
@@ -14461,11 +14461,11 @@ pub struct PostUsersSignInDataResponse {
     pub joined_at: PlexDateTime,
     ///Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///Whether the account is subscribed to the Plex newsletter.
     #[serde(rename = "mailingListActive", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub mailing_list_active: bool,
     ///Current status of the account's mailing list subscription.
     #[serde(
@@ -14480,7 +14480,7 @@ pub struct PostUsersSignInDataResponse {
         rename = "maxHomeSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
     /// The `pastSubscriptions` field.
     #[serde(rename = "pastSubscriptions")]
@@ -14488,14 +14488,14 @@ pub struct PostUsersSignInDataResponse {
     pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
     ///\[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<UserProfile>,
     ///Whether the account is protected by a Plex Home PIN.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub protected: bool,
     /// The `rememberExpiresAt` field.
     #[serde(
@@ -14505,7 +14505,7 @@ pub struct PostUsersSignInDataResponse {
     pub remember_expires_at: ::std::option::Option<PlexDateTime>,
     ///Whether the account is a managed user in a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub restricted: bool,
     ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14515,7 +14515,7 @@ pub struct PostUsersSignInDataResponse {
         rename = "scrobbleTypes",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scrobble_types: ::std::option::Option<::std::string::String>,
     /// The `services` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14528,18 +14528,18 @@ pub struct PostUsersSignInDataResponse {
         rename = "subscriptionDescription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subscription_description: ::std::option::Option<::std::string::String>,
     /// The `subscriptions` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub subscriptions: ::std::vec::Vec<Subscription>,
     ///URL of the account's thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the account: its username or friendly name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     /// The `trials` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -14549,20 +14549,20 @@ pub struct PostUsersSignInDataResponse {
     ///Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub two_factor_enabled: bool,
     ///Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
     ///UUID of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///Current status of the account's mailing list subscription.
     pub enum PostUsersSignInDataResponseMailingListStatus: string {
@@ -14582,11 +14582,11 @@ crate::open_enum! {
 pub struct PostUsersSignInDataResponseServicesItem {
     /// The `endpoint` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub endpoint: ::std::string::String,
     /// The `identifier` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -14600,7 +14600,7 @@ pub struct PostUsersSignInDataResponseServicesItem {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///`PostUsersSignInDataResponseServicesItemStatus`
     pub enum PostUsersSignInDataResponseServicesItemStatus: string {
@@ -14612,7 +14612,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     /**Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
 */
@@ -14673,19 +14673,19 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -14696,20 +14696,20 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerDvrItem {
 pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -14717,7 +14717,7 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -14741,24 +14741,24 @@ pub struct RemoveDeviceResponse {
 pub struct RemoveDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `message` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub message: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -14766,7 +14766,7 @@ pub struct RemoveDeviceResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -14793,49 +14793,49 @@ pub struct ReportResponseMediaContainer {
         rename = "allowCameraUpload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_camera_upload: ::std::option::Option<bool>,
     /// The `allowChannelAccess` field.
     #[serde(
         rename = "allowChannelAccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_channel_access: ::std::option::Option<bool>,
     /// The `allowMediaDeletion` field.
     #[serde(
         rename = "allowMediaDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_media_deletion: ::std::option::Option<bool>,
     /// The `allowSharing` field.
     #[serde(
         rename = "allowSharing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sharing: ::std::option::Option<bool>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `allowTuners` field.
     #[serde(
         rename = "allowTuners",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_tuners: ::std::option::Option<bool>,
     /// The `backgroundProcessing` field.
     #[serde(
         rename = "backgroundProcessing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub background_processing: ::std::option::Option<bool>,
     /// The `Bandwidths` field.
     #[serde(
@@ -14845,61 +14845,61 @@ pub struct ReportResponseMediaContainer {
     pub bandwidths: ::std::option::Option<ReportResponseMediaContainerBandwidths>,
     /// The `certificate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub certificate: ::std::option::Option<bool>,
     /// The `companionProxy` field.
     #[serde(
         rename = "companionProxy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub companion_proxy: ::std::option::Option<bool>,
     /// The `countryCode` field.
     #[serde(
         rename = "countryCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The `diagnostics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub diagnostics: ::std::option::Option<::std::string::String>,
     /// The `eventStream` field.
     #[serde(
         rename = "eventStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `hubSearch` field.
     #[serde(
         rename = "hubSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hub_search: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `itemClusters` field.
     #[serde(
         rename = "itemClusters",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub item_clusters: ::std::option::Option<bool>,
     /// The `livetv` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub livetv: ::std::option::Option<i64>,
     /// The `machineIdentifier` field.
     #[serde(
@@ -14912,22 +14912,22 @@ pub struct ReportResponseMediaContainer {
         rename = "mediaProviders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub media_providers: ::std::option::Option<bool>,
     /// The `multiuser` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub multiuser: ::std::option::Option<bool>,
     /// The `musicAnalysis` field.
     #[serde(
         rename = "musicAnalysis",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_analysis: ::std::option::Option<i64>,
     /// The `myPlex` field.
     #[serde(rename = "myPlex", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex: ::std::option::Option<bool>,
     /// The `myPlexMappingState` field.
     #[serde(
@@ -14946,14 +14946,14 @@ pub struct ReportResponseMediaContainer {
         rename = "myPlexSubscription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex_subscription: ::std::option::Option<bool>,
     /// The `myPlexUsername` field.
     #[serde(
         rename = "myPlexUsername",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub my_plex_username: ::std::option::Option<::std::string::String>,
     /// The `offlineTranscode` field.
     #[serde(
@@ -14964,82 +14964,82 @@ pub struct ReportResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `pluginHost` field.
     #[serde(
         rename = "pluginHost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub push_notifications: ::std::option::Option<bool>,
     /// The `readOnlyLibraries` field.
     #[serde(
         rename = "readOnlyLibraries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only_libraries: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_abr_version: ::std::option::Option<i64>,
     /// The `streamingBrainVersion` field.
     #[serde(
         rename = "streamingBrainVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_version: ::std::option::Option<i64>,
     /// The `sync` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
     ///Code telling why the server ended the session.
     #[serde(
         rename = "terminationCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub termination_code: ::std::option::Option<i64>,
     ///Localised, human-readable reason the server ended the session.
     #[serde(
         rename = "terminationText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub termination_text: ::std::option::Option<::std::string::String>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -15047,49 +15047,49 @@ pub struct ReportResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcoderActiveVideoSessions` field.
     #[serde(
         rename = "transcoderActiveVideoSessions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcoder_active_video_sessions: ::std::option::Option<i64>,
     /// The `transcoderAudio` field.
     #[serde(
         rename = "transcoderAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_audio: ::std::option::Option<bool>,
     /// The `transcoderLyrics` field.
     #[serde(
         rename = "transcoderLyrics",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_lyrics: ::std::option::Option<bool>,
     /// The `transcoderPhoto` field.
     #[serde(
         rename = "transcoderPhoto",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_photo: ::std::option::Option<bool>,
     /// The `transcoderSubtitles` field.
     #[serde(
         rename = "transcoderSubtitles",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_subtitles: ::std::option::Option<bool>,
     /// The `transcoderVideo` field.
     #[serde(
         rename = "transcoderVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
     ///Video quality bitrates suggested for offering to the user.
     #[serde(
@@ -15102,7 +15102,7 @@ pub struct ReportResponseMediaContainer {
         rename = "transcoderVideoQualities",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
     ///Video resolutions that go with the suggested quality bitrates.
     #[serde(
@@ -15115,22 +15115,22 @@ pub struct ReportResponseMediaContainer {
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `updater` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub updater: ::std::option::Option<bool>,
     /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
     /// The `voiceSearch` field.
     #[serde(
         rename = "voiceSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
 }
 
@@ -15155,20 +15155,20 @@ pub struct ReportResponseMediaContainerBandwidths {
 pub struct ReportResponseMediaContainerBandwidthsBandwidthItem {
     ///Bandwidth from this point on, in kbps.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bandwidth: ::std::option::Option<i64>,
     ///Resolution in use from this point, as a human-readable label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub resolution: ::std::option::Option<::std::string::String>,
     ///Playback position at which this bandwidth took effect.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub time: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "general"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "general"))]
     ///Token scope; only `all` is accepted.
     pub enum Scope: string {
@@ -15200,16 +15200,16 @@ pub struct SearchHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -15217,7 +15217,7 @@ pub struct SearchHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -15231,107 +15231,107 @@ pub struct ServerConfiguration {
         rename = "allowCameraUpload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_camera_upload: ::std::option::Option<bool>,
     /// The `allowChannelAccess` field.
     #[serde(
         rename = "allowChannelAccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_channel_access: ::std::option::Option<bool>,
     /// The `allowMediaDeletion` field.
     #[serde(
         rename = "allowMediaDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_media_deletion: ::std::option::Option<bool>,
     /// The `allowSharing` field.
     #[serde(
         rename = "allowSharing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sharing: ::std::option::Option<bool>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `allowTuners` field.
     #[serde(
         rename = "allowTuners",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_tuners: ::std::option::Option<bool>,
     /// The `backgroundProcessing` field.
     #[serde(
         rename = "backgroundProcessing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub background_processing: ::std::option::Option<bool>,
     /// The `certificate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub certificate: ::std::option::Option<bool>,
     /// The `companionProxy` field.
     #[serde(
         rename = "companionProxy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub companion_proxy: ::std::option::Option<bool>,
     /// The `countryCode` field.
     #[serde(
         rename = "countryCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The `diagnostics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub diagnostics: ::std::option::Option<::std::string::String>,
     /// The `eventStream` field.
     #[serde(
         rename = "eventStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `hubSearch` field.
     #[serde(
         rename = "hubSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hub_search: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `itemClusters` field.
     #[serde(
         rename = "itemClusters",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub item_clusters: ::std::option::Option<bool>,
     /// The `livetv` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub livetv: ::std::option::Option<i64>,
     /// The `machineIdentifier` field.
     #[serde(
@@ -15344,22 +15344,22 @@ pub struct ServerConfiguration {
         rename = "mediaProviders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub media_providers: ::std::option::Option<bool>,
     /// The `multiuser` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub multiuser: ::std::option::Option<bool>,
     /// The `musicAnalysis` field.
     #[serde(
         rename = "musicAnalysis",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_analysis: ::std::option::Option<i64>,
     /// The `myPlex` field.
     #[serde(rename = "myPlex", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex: ::std::option::Option<bool>,
     /// The `myPlexMappingState` field.
     #[serde(
@@ -15378,14 +15378,14 @@ pub struct ServerConfiguration {
         rename = "myPlexSubscription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex_subscription: ::std::option::Option<bool>,
     /// The `myPlexUsername` field.
     #[serde(
         rename = "myPlexUsername",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub my_plex_username: ::std::option::Option<::std::string::String>,
     /// The `offlineTranscode` field.
     #[serde(
@@ -15396,68 +15396,68 @@ pub struct ServerConfiguration {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `pluginHost` field.
     #[serde(
         rename = "pluginHost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub push_notifications: ::std::option::Option<bool>,
     /// The `readOnlyLibraries` field.
     #[serde(
         rename = "readOnlyLibraries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only_libraries: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_abr_version: ::std::option::Option<i64>,
     /// The `streamingBrainVersion` field.
     #[serde(
         rename = "streamingBrainVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_version: ::std::option::Option<i64>,
     /// The `sync` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -15465,49 +15465,49 @@ pub struct ServerConfiguration {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcoderActiveVideoSessions` field.
     #[serde(
         rename = "transcoderActiveVideoSessions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcoder_active_video_sessions: ::std::option::Option<i64>,
     /// The `transcoderAudio` field.
     #[serde(
         rename = "transcoderAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_audio: ::std::option::Option<bool>,
     /// The `transcoderLyrics` field.
     #[serde(
         rename = "transcoderLyrics",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_lyrics: ::std::option::Option<bool>,
     /// The `transcoderPhoto` field.
     #[serde(
         rename = "transcoderPhoto",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_photo: ::std::option::Option<bool>,
     /// The `transcoderSubtitles` field.
     #[serde(
         rename = "transcoderSubtitles",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_subtitles: ::std::option::Option<bool>,
     /// The `transcoderVideo` field.
     #[serde(
         rename = "transcoderVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
     ///Video quality bitrates suggested for offering to the user.
     #[serde(
@@ -15520,7 +15520,7 @@ pub struct ServerConfiguration {
         rename = "transcoderVideoQualities",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
     ///Video resolutions that go with the suggested quality bitrates.
     #[serde(
@@ -15533,22 +15533,22 @@ pub struct ServerConfiguration {
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `updater` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub updater: ::std::option::Option<bool>,
     /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
     /// The `voiceSearch` field.
     #[serde(
         rename = "voiceSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
 }
 
@@ -15559,11 +15559,11 @@ pub struct ServerConfiguration {
 pub struct Session {
     ///Playback bandwidth of this client, in kbps.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bandwidth: ::std::option::Option<i64>,
     ///ID of the playback session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Location of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15571,7 +15571,7 @@ pub struct Session {
 }
 
 #[cfg(any(feature = "status"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "status"))]
     ///Location of the client.
     pub enum SessionLocation: string {
@@ -15627,19 +15627,19 @@ pub struct SetDvrPreferencesResponseMediaContainerDvrItem {
     pub device: ::std::vec::Vec<Device>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `lineup` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub lineup: ::std::option::Option<::std::string::String>,
     /// The `uuid` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
@@ -15650,20 +15650,20 @@ pub struct SetDvrPreferencesResponseMediaContainerDvrItem {
 pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     ///Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -15671,7 +15671,7 @@ pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -15682,7 +15682,7 @@ pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
 pub struct Setting {
     ///Whether the setting counts as advanced and is normally hidden from the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub advanced: ::std::option::Option<bool>,
     ///Value the setting takes when nobody has changed it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15692,27 +15692,27 @@ pub struct Setting {
         rename = "enumValues",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub enum_values: ::std::option::Option<::std::string::String>,
     ///Name of the group the setting belongs to, used to show settings in a hierarchy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub group: ::std::option::Option<::std::string::String>,
     ///Whether the setting is hidden.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hidden: ::std::option::Option<bool>,
     ///Name of the query parameter for this setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     ///User-friendly name of the setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub label: ::std::option::Option<::std::string::String>,
     ///Explanation of the setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
     ///Type of the setting's value.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15761,7 +15761,7 @@ impl ::std::convert::From<bool> for SettingDefault {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
     ///Type of the setting's value.
     pub enum SettingType: string {
@@ -15838,11 +15838,11 @@ impl ::std::convert::From<bool> for SettingValue {
 pub struct Sort {
     /// The `art` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub content: ::std::option::Option<bool>,
     ///Set when this sort is the one applied by default; its value gives the direction used then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15855,48 +15855,48 @@ pub struct Sort {
     pub default_direction: ::std::option::Option<SortDefaultDirection>,
     ///Key for sorting on this field in descending order.
     #[serde(rename = "descKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub desc_key: ::std::option::Option<::std::string::String>,
     /// The `filter` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
     ///Key that returns the items sorted on this field and indexed by their first character.
     #[serde(
         rename = "firstCharacterKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub first_character_key: ::std::option::Option<::std::string::String>,
     /// The `hasPrefs` field.
     #[serde(rename = "hasPrefs", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_prefs: ::std::option::Option<bool>,
     /// The `hasStoreServices` field.
     #[serde(
         rename = "hasStoreServices",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_store_services: ::std::option::Option<bool>,
     /// The `hubKey` field.
     #[serde(rename = "hubKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_key: ::std::option::Option<::std::string::String>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `lastAccessedAt` field.
     #[serde(
         rename = "lastAccessedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub last_accessed_at: ::std::option::Option<i64>,
     /// The `Pivot` field.
     #[serde(
@@ -15907,23 +15907,23 @@ pub struct Sort {
     pub pivot: ::std::vec::Vec<SortPivotItem>,
     /// The `share` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub share: ::std::option::Option<i64>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `titleBar` field.
     #[serde(rename = "titleBar", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_bar: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
@@ -15946,7 +15946,7 @@ pub struct Sort {
         feature = "transcoder"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "collections",
@@ -15994,7 +15994,7 @@ crate::open_enum! {
         feature = "transcoder"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "collections",
@@ -16048,32 +16048,32 @@ crate::open_enum! {
 pub struct SortPivotItem {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `symbol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub symbol: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`StartTranscodeSessionAdvancedSubtitles`
     pub enum StartTranscodeSessionAdvancedSubtitles: string {
@@ -16087,7 +16087,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`StartTranscodeSessionTranscodeType`
     pub enum StartTranscodeSessionTranscodeType: string {
@@ -16103,7 +16103,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "timeline"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "timeline"))]
     ///Playback state the client is in now.
     pub enum State: string {
@@ -16141,71 +16141,71 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "allowCameraUpload",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_camera_upload: ::std::option::Option<bool>,
     /// The `allowChannelAccess` field.
     #[serde(
         rename = "allowChannelAccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_channel_access: ::std::option::Option<bool>,
     /// The `allowMediaDeletion` field.
     #[serde(
         rename = "allowMediaDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_media_deletion: ::std::option::Option<bool>,
     /// The `allowSharing` field.
     #[serde(
         rename = "allowSharing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sharing: ::std::option::Option<bool>,
     /// The `allowSync` field.
     #[serde(
         rename = "allowSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_sync: ::std::option::Option<bool>,
     /// The `allowTuners` field.
     #[serde(
         rename = "allowTuners",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub allow_tuners: ::std::option::Option<bool>,
     /// The `backgroundProcessing` field.
     #[serde(
         rename = "backgroundProcessing",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub background_processing: ::std::option::Option<bool>,
     /// The `certificate` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub certificate: ::std::option::Option<bool>,
     /// The `companionProxy` field.
     #[serde(
         rename = "companionProxy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub companion_proxy: ::std::option::Option<bool>,
     /// The `countryCode` field.
     #[serde(
         rename = "countryCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The `diagnostics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub diagnostics: ::std::option::Option<::std::string::String>,
     /// The `Directory` field.
     #[serde(
@@ -16219,36 +16219,36 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "eventStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `hubSearch` field.
     #[serde(
         rename = "hubSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hub_search: ::std::option::Option<bool>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The `itemClusters` field.
     #[serde(
         rename = "itemClusters",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub item_clusters: ::std::option::Option<bool>,
     /// The `livetv` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub livetv: ::std::option::Option<i64>,
     /// The `machineIdentifier` field.
     #[serde(
@@ -16261,22 +16261,22 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "mediaProviders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub media_providers: ::std::option::Option<bool>,
     /// The `multiuser` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub multiuser: ::std::option::Option<bool>,
     /// The `musicAnalysis` field.
     #[serde(
         rename = "musicAnalysis",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub music_analysis: ::std::option::Option<i64>,
     /// The `myPlex` field.
     #[serde(rename = "myPlex", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex: ::std::option::Option<bool>,
     /// The `myPlexMappingState` field.
     #[serde(
@@ -16295,14 +16295,14 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "myPlexSubscription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub my_plex_subscription: ::std::option::Option<bool>,
     /// The `myPlexUsername` field.
     #[serde(
         rename = "myPlexUsername",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub my_plex_username: ::std::option::Option<::std::string::String>,
     /// The `offlineTranscode` field.
     #[serde(
@@ -16313,68 +16313,68 @@ pub struct StopAllRefreshesResponseMediaContainer {
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     ///Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `pluginHost` field.
     #[serde(
         rename = "pluginHost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub push_notifications: ::std::option::Option<bool>,
     /// The `readOnlyLibraries` field.
     #[serde(
         rename = "readOnlyLibraries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only_libraries: ::std::option::Option<bool>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_abr_version: ::std::option::Option<i64>,
     /// The `streamingBrainVersion` field.
     #[serde(
         rename = "streamingBrainVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub streaming_brain_version: ::std::option::Option<i64>,
     /// The `sync` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -16382,49 +16382,49 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
     /// The `transcoderActiveVideoSessions` field.
     #[serde(
         rename = "transcoderActiveVideoSessions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub transcoder_active_video_sessions: ::std::option::Option<i64>,
     /// The `transcoderAudio` field.
     #[serde(
         rename = "transcoderAudio",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_audio: ::std::option::Option<bool>,
     /// The `transcoderLyrics` field.
     #[serde(
         rename = "transcoderLyrics",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_lyrics: ::std::option::Option<bool>,
     /// The `transcoderPhoto` field.
     #[serde(
         rename = "transcoderPhoto",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_photo: ::std::option::Option<bool>,
     /// The `transcoderSubtitles` field.
     #[serde(
         rename = "transcoderSubtitles",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_subtitles: ::std::option::Option<bool>,
     /// The `transcoderVideo` field.
     #[serde(
         rename = "transcoderVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
     ///Video quality bitrates suggested for offering to the user.
     #[serde(
@@ -16437,7 +16437,7 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "transcoderVideoQualities",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
     ///Video resolutions that go with the suggested quality bitrates.
     #[serde(
@@ -16450,22 +16450,22 @@ pub struct StopAllRefreshesResponseMediaContainer {
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
     /// The `updater` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub updater: ::std::option::Option<bool>,
     /// The `version` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
     /// The `voiceSearch` field.
     #[serde(
         rename = "voiceSearch",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
 }
 
@@ -16476,15 +16476,15 @@ pub struct StopAllRefreshesResponseMediaContainer {
 pub struct StopAllRefreshesResponseMediaContainerDirectoryItem {
     /// The `count` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub count: ::std::option::Option<i64>,
     ///Key under which this directory can be found.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `title` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -16514,284 +16514,284 @@ pub struct Stream {
         rename = "audioChannelLayout",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_channel_layout: ::std::option::Option<::std::string::String>,
     ///Video stream bit depth.
     #[serde(rename = "bitDepth", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bit_depth: ::std::option::Option<i32>,
     ///Stream bitrate.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bitrate: ::std::option::Option<i32>,
     ///Whether the stream supports automatic syncing.
     #[serde(
         rename = "canAutoSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub can_auto_sync: ::std::option::Option<bool>,
     ///Number of audio channels, for audio streams.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub channels: ::std::option::Option<i32>,
     ///Location of the chroma samples.
     #[serde(
         rename = "chromaLocation",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chroma_location: ::std::option::Option<::std::string::String>,
     ///Chroma subsampling scheme.
     #[serde(
         rename = "chromaSubsampling",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chroma_subsampling: ::std::option::Option<::std::string::String>,
     /// The `closedCaptions` field.
     #[serde(
         rename = "closedCaptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub closed_captions: ::std::option::Option<bool>,
     ///Codec of the stream.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub codec: ::std::string::String,
     ///Height of the coded video.
     #[serde(
         rename = "codedHeight",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_height: ::std::option::Option<i32>,
     ///Width of the coded video.
     #[serde(
         rename = "codedWidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_width: ::std::option::Option<i32>,
     ///Colour primaries of the stream.
     #[serde(
         rename = "colorPrimaries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_primaries: ::std::option::Option<::std::string::String>,
     ///Colour range (for example tv).
     #[serde(
         rename = "colorRange",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_range: ::std::option::Option<::std::string::String>,
     ///Colour space of the stream.
     #[serde(
         rename = "colorSpace",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_space: ::std::option::Option<::std::string::String>,
     ///Colour transfer characteristics.
     #[serde(rename = "colorTrc", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_trc: ::std::option::Option<::std::string::String>,
     ///True when players pick this stream unless told otherwise.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub default: ::std::option::Option<bool>,
     ///Title for showing the stream in a user interface.
     #[serde(rename = "displayTitle")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub display_title: ::std::string::String,
     ///Level of the Dolby Vision stream.
     #[serde(
         rename = "DOVILevel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_level: ::std::option::Option<i32>,
     ///Whether the stream has Dolby Vision.
     #[serde(
         rename = "DOVIPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovi_present: ::std::option::Option<bool>,
     ///Dolby Vision profile of the stream.
     #[serde(
         rename = "DOVIProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_profile: ::std::option::Option<i32>,
     ///Dolby Vision version of the stream.
     #[serde(
         rename = "DOVIVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub dovi_version: ::std::option::Option<::std::string::String>,
     ///Dolby Vision base layer (BL) compatibility ID.
     #[serde(
         rename = "DOVIBLCompatID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovibl_compat_id: ::std::option::Option<i32>,
     ///Whether a Dolby Vision base layer (BL) is present.
     #[serde(
         rename = "DOVIBLPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovibl_present: ::std::option::Option<bool>,
     ///Whether a Dolby Vision enhancement layer (EL) is present.
     #[serde(
         rename = "DOVIELPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub doviel_present: ::std::option::Option<bool>,
     ///Whether Dolby Vision RPU data is present.
     #[serde(
         rename = "DOVIRPUPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovirpu_present: ::std::option::Option<bool>,
     ///Whether the stream is a dub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dub: ::std::option::Option<bool>,
     /// The `embeddedInVideo` field.
     #[serde(
         rename = "embeddedInVideo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub embedded_in_video: ::std::option::Option<::std::string::String>,
     ///Longer display title for the stream.
     #[serde(
         rename = "extendedDisplayTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub extended_display_title: ::std::option::Option<::std::string::String>,
     /// The `forced` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub forced: ::std::option::Option<bool>,
     ///Format of the stream (for example srt).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub format: ::std::option::Option<::std::string::String>,
     ///Stream frame rate.
     #[serde(
         rename = "frameRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number_f32")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub frame_rate: ::std::option::Option<f32>,
     /// The `hasScalingMatrix` field.
     #[serde(
         rename = "hasScalingMatrix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_scaling_matrix: ::std::option::Option<bool>,
     ///Whether header compression is used.
     #[serde(
         rename = "headerCompression",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub header_compression: ::std::option::Option<bool>,
     ///Whether the stream is meant for hearing-impaired viewers.
     #[serde(
         rename = "hearingImpaired",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hearing_impaired: ::std::option::Option<bool>,
     ///Video stream height.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i32>,
     ///Unique identifier of the stream.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
     ///Stream index within the media file.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     ///Key under which this stream can be fetched.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
     ///Stream language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
     ///ISO code of the language.
     #[serde(
         rename = "languageCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_code: ::std::option::Option<::std::string::String>,
     ///Language tag (for example en).
     #[serde(
         rename = "languageTag",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_tag: ::std::option::Option<::std::string::String>,
     ///Video codec level.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub level: ::std::option::Option<i32>,
     ///Whether this is the original stream.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub original: ::std::option::Option<bool>,
     ///Video codec profile.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub profile: ::std::option::Option<::std::string::String>,
     ///Count of reference frames.
     #[serde(
         rename = "refFrames",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub ref_frames: ::std::option::Option<i32>,
     ///Sampling rate of the audio stream.
     #[serde(
         rename = "samplingRate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub sampling_rate: ::std::option::Option<i32>,
     /// The `scanType` field.
     #[serde(rename = "scanType", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scan_type: ::std::option::Option<::std::string::String>,
     ///Whether this stream is the selected one (for audio streams).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
     /// The `streamIdentifier` field.
     #[serde(
         rename = "streamIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub stream_identifier: ::std::option::Option<i32>,
     /// The `streamType` field.
     #[serde(rename = "streamType")]
@@ -16799,11 +16799,11 @@ pub struct Stream {
     pub stream_type: StreamStreamType,
     ///Optional title of the stream (for example a language variant).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Video stream width.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
 }
 
@@ -16814,7 +16814,7 @@ pub struct Stream {
 pub struct Subscription {
     ///Whether the Plex Pass subscription is currently active.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub active: ::std::option::Option<bool>,
     ///Features that the Plex Pass subscription unlocks.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -16824,11 +16824,11 @@ pub struct Subscription {
         rename = "paymentService",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub payment_service: ::std::option::Option<::std::string::String>,
     ///Name of the Plex Pass plan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub plan: ::std::option::Option<::std::string::String>,
     ///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16838,12 +16838,12 @@ pub struct Subscription {
         rename = "subscribedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subscribed_at: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
     pub enum SubscriptionStatus: string {
@@ -16855,7 +16855,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments
     pub enum Subtitles: string {
@@ -16902,46 +16902,46 @@ crate::open_enum! {
 pub struct Tag {
     ///How confident an automatic tagger was about this tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub confidence: ::std::option::Option<f64>,
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     ///Filter parameter that finds more content with this tag value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
     /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i32>,
     ///The item's rating key (media ID). It is always an integer but is sent as a string.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
     ///Character the actor played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub role: ::std::option::Option<::std::string::String>,
     ///Value of the tag, i.e. its name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub tag: ::std::string::String,
     ///Plex identifier of the tag, usable for fetching more information from plex.tv.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The `tagType` field.
     #[serde(rename = "tagType", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub tag_type: ::std::option::Option<i32>,
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
 }
 
@@ -16993,7 +16993,7 @@ pub struct Tag {
 #[serde(transparent)]
 pub struct Thumb(
     /// The value, as the document types it.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub ::std::string::String,
 );
 #[cfg(
@@ -17195,76 +17195,76 @@ impl ::std::str::FromStr for Thumb {
 pub struct TranscodeSession {
     /// The `complete` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub complete: ::std::option::Option<bool>,
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
     /// The `duration` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i64>,
     /// The `error` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub error: ::std::option::Option<bool>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `progress` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub progress: ::std::option::Option<f64>,
     /// The `protocol` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /// The `sourceAudioCodec` field.
     #[serde(
         rename = "sourceAudioCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub source_audio_codec: ::std::option::Option<::std::string::String>,
     /// The `sourceVideoCodec` field.
     #[serde(
         rename = "sourceVideoCodec",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub source_video_codec: ::std::option::Option<::std::string::String>,
     /// The `speed` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_number")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub speed: ::std::option::Option<f64>,
     /// The `throttled` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub throttled: ::std::option::Option<bool>,
     /// The `transcodeHwFullPipeline` field.
     #[serde(
         rename = "transcodeHwFullPipeline",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcode_hw_full_pipeline: ::std::option::Option<bool>,
     /// The `transcodeHwRequested` field.
     #[serde(
         rename = "transcodeHwRequested",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcode_hw_requested: ::std::option::Option<bool>,
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`TranscodeSubtitlesAdvancedSubtitles`
     pub enum TranscodeSubtitlesAdvancedSubtitles: string {
@@ -17278,7 +17278,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`TranscodeSubtitlesTranscodeType`
     pub enum TranscodeSubtitlesTranscodeType: string {
@@ -17294,7 +17294,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     ///`TriggerFallbackTranscodeType`
     pub enum TriggerFallbackTranscodeType: string {
@@ -17316,15 +17316,15 @@ crate::open_enum! {
 pub struct User {
     ///ID of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Thumbnail image to show for the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Name of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
@@ -17338,7 +17338,7 @@ pub struct UserPlexAccount {
         rename = "adsConsent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub ads_consent: ::std::option::Option<bool>,
     /// The `adsConsentReminderAt` field.
     #[serde(
@@ -17354,76 +17354,76 @@ pub struct UserPlexAccount {
     pub ads_consent_set_at: ::std::option::Option<PlexDateTime>,
     ///Meaning not documented.
     #[serde(default = "defaults::user_plex_account_anonymous")]
-    #[serde(deserialize_with = "crate::lenient::opt_bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::opt_bool")]
     pub anonymous: ::std::option::Option<bool>,
     /// The `attributionPartner` field.
     #[serde(
         rename = "attributionPartner",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub attribution_partner: ::std::option::Option<::std::string::String>,
     ///Authentication token of the account.
     #[serde(rename = "authToken")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub auth_token: ::std::string::String,
     ///Whether backup codes for two-factor authentication have been generated.
     #[serde(rename = "backupCodesCreated", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub backup_codes_created: bool,
     ///Whether the account has been confirmed.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub confirmed: bool,
     ///Country of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country: ::std::option::Option<::std::string::String>,
     ///Email address of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
     ///Whether signing in with only an email address is enabled.
     #[serde(rename = "emailOnlyAuth", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub email_only_auth: bool,
     ///Devices the account is entitled to use.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub entitlements: ::std::vec::Vec<::std::string::String>,
     ///Whether experimental features are turned on.
     #[serde(rename = "experimentalFeatures", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub experimental_features: bool,
     ///Full name of the account holder.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub friendly_name: ::std::string::String,
     ///Whether the account is a guest in a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub guest: bool,
     ///Whether a password is set for the account.
     #[serde(rename = "hasPassword")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub has_password: bool,
     ///Whether the account belongs to a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home: bool,
     ///Whether the account administers its Plex Home.
     #[serde(rename = "homeAdmin", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home_admin: bool,
     ///How many accounts the Plex Home has.
     #[serde(rename = "homeSize", skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub home_size: ::std::option::Option<i32>,
     ///Plex account ID.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::integer")]
+    #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
     /// The `joinedAt` field.
     #[serde(rename = "joinedAt")]
@@ -17431,11 +17431,11 @@ pub struct UserPlexAccount {
     pub joined_at: PlexDateTime,
     ///Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///Whether the account is subscribed to the Plex newsletter.
     #[serde(rename = "mailingListActive", default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub mailing_list_active: bool,
     ///Current status of the account's mailing list subscription.
     #[serde(
@@ -17448,18 +17448,18 @@ pub struct UserPlexAccount {
         rename = "maxHomeSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
     ///\[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<UserProfile>,
     ///Whether the account is protected by a Plex Home PIN.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub protected: bool,
     /// The `rememberExpiresAt` field.
     #[serde(
@@ -17469,7 +17469,7 @@ pub struct UserPlexAccount {
     pub remember_expires_at: ::std::option::Option<PlexDateTime>,
     ///Whether the account is a managed user in a Plex Home.
     #[serde(default)]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub restricted: bool,
     ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -17479,7 +17479,7 @@ pub struct UserPlexAccount {
         rename = "scrobbleTypes",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scrobble_types: ::std::option::Option<::std::string::String>,
     /// The `services` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -17492,36 +17492,36 @@ pub struct UserPlexAccount {
         rename = "subscriptionDescription",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subscription_description: ::std::option::Option<::std::string::String>,
     /// The `subscriptions` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub subscriptions: ::std::vec::Vec<Subscription>,
     ///URL of the account's thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
     ///Title of the account: its username or friendly name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
     ///Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub two_factor_enabled: bool,
     ///Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
     ///UUID of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///Current status of the account's mailing list subscription.
     pub enum UserPlexAccountMailingListStatus: string {
@@ -17541,11 +17541,11 @@ crate::open_enum! {
 pub struct UserPlexAccountServicesItem {
     /// The `endpoint` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub endpoint: ::std::string::String,
     /// The `identifier` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -17559,7 +17559,7 @@ pub struct UserPlexAccountServicesItem {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     ///`UserPlexAccountServicesItemStatus`
     pub enum UserPlexAccountServicesItemStatus: string {
@@ -17578,7 +17578,7 @@ pub struct UserProfile {
     ///Whether audio and subtitle tracks are picked automatically for the account.
     #[serde(rename = "autoSelectAudio")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::lenient::bool")]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub auto_select_audio: bool,
     /// The `autoSelectSubtitle` field.
     #[serde(rename = "autoSelectSubtitle")]
@@ -17669,16 +17669,16 @@ pub struct VoiceSearchHubsResponseMediaContainer {
     pub hub: ::std::vec::Vec<Hub>,
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
     /// The `size` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
     /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
 */
@@ -17686,7 +17686,7 @@ pub struct VoiceSearchHubsResponseMediaContainer {
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(default, deserialize_with = "crate::lenient::opt_integer")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
 }
 
@@ -17740,7 +17740,7 @@ pub mod error {
 }
 
 #[cfg(any(feature = "transcoder"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "transcoder"))]
     /// Chroma subsampling to use.
     ///   - 0: 411
@@ -17761,7 +17761,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "epg"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "epg"))]
     /// - `0`: the country is split into regions; following `key` yields the list of regions.
     /// - `1`: the country is split by postal code; `example` holds a sample code.
@@ -17777,7 +17777,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     /// Kind of generator.
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemType: integer {
@@ -17789,7 +17789,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "library_playlists"))]
     /// Kind of generator.
     ///
@@ -17804,7 +17804,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowCameraUpload`.
     pub enum GetUsersResponseMediaContainerUserItemAllowCameraUpload: integer {
@@ -17816,7 +17816,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowChannels`.
     pub enum GetUsersResponseMediaContainerUserItemAllowChannels: integer {
@@ -17828,7 +17828,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`.
     pub enum GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin: integer {
@@ -17840,7 +17840,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowSync`.
     pub enum GetUsersResponseMediaContainerUserItemAllowSync: integer {
@@ -17852,7 +17852,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowTuners`.
     pub enum GetUsersResponseMediaContainerUserItemAllowTuners: integer {
@@ -17864,7 +17864,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemHome`.
     pub enum GetUsersResponseMediaContainerUserItemHome: integer {
@@ -17876,7 +17876,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemProtected`.
     pub enum GetUsersResponseMediaContainerUserItemProtected: integer {
@@ -17888,7 +17888,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemRestricted`.
     pub enum GetUsersResponseMediaContainerUserItemRestricted: integer {
@@ -17900,7 +17900,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemAllLibraries`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemAllLibraries: integer {
@@ -17912,7 +17912,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemOwned`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemOwned: integer {
@@ -17924,7 +17924,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemPending`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemPending: integer {
@@ -17936,7 +17936,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "log"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "log"))]
     /// Severity of the message, as an integer:
     ///   - 0: Error
@@ -17959,7 +17959,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "epg"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "epg"))]
     /// - `-1`: not applicable
     /// - `0`: over-the-air broadcast
@@ -17991,7 +17991,7 @@ crate::open_enum! {
         feature = "search"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "collections",
@@ -18054,7 +18054,7 @@ crate::open_enum! {
         feature = "transcoder"
     )
 )]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(
         any(
             feature = "collections",
@@ -18086,7 +18086,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileAutoSelectSubtitle`.
     pub enum UserProfileAutoSelectSubtitle: integer {
@@ -18100,7 +18100,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultAudioAccessibility`.
     pub enum UserProfileDefaultAudioAccessibility: integer {
@@ -18116,7 +18116,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultSubtitleAccessibility`.
     pub enum UserProfileDefaultSubtitleAccessibility: integer {
@@ -18132,7 +18132,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultSubtitleForced`.
     pub enum UserProfileDefaultSubtitleForced: integer {
@@ -18148,7 +18148,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileMediaReviewsVisibility`.
     pub enum UserProfileMediaReviewsVisibility: integer {
@@ -18164,7 +18164,7 @@ crate::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-crate::open_enum! {
+crate::contract::open_enum! {
     #[cfg(any(feature = "authentication"))]
     /// `UserProfileWatchedIndicator`.
     pub enum UserProfileWatchedIndicator: integer {

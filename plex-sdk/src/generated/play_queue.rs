@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Play Queue` operations of this server.
     pub fn play_queue(&self) -> PlayQueue<'_> {
@@ -56,9 +56,9 @@ impl<'a> PlayQueue<'a> {
         &self,
         r#type: models::CreatePlayQueueType,
     ) -> CreatePlayQueue<'a> {
-        crate::request::Request::new(self.client, "/playQueues".to_string())
+        crate::contract::Request::new(self.client, "/playQueues".to_string())
             .with(|r| {
-                r.query("type", &r#type, crate::runtime::Style::Form, false);
+                r.query("type", &r#type, crate::contract::Style::Form, false);
             })
     }
 
@@ -89,9 +89,9 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn get_play_queue(&self, play_queue_id: i64) -> GetPlayQueue<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}", crate ::runtime::path_value(& play_queue_id)),
+            format!("/playQueues/{}", crate ::contract::path_value(& play_queue_id)),
         )
     }
 
@@ -122,9 +122,9 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn add_to_play_queue(&self, play_queue_id: i64) -> AddToPlayQueue<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}", crate ::runtime::path_value(& play_queue_id)),
+            format!("/playQueues/{}", crate ::contract::path_value(& play_queue_id)),
         )
     }
 
@@ -153,9 +153,11 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn clear_play_queue(&self, play_queue_id: i64) -> ClearPlayQueue<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}/items", crate ::runtime::path_value(& play_queue_id)),
+            format!(
+                "/playQueues/{}/items", crate ::contract::path_value(& play_queue_id)
+            ),
         )
     }
 
@@ -191,11 +193,11 @@ impl<'a> PlayQueue<'a> {
         play_queue_id: i64,
         play_queue_item_id: i64,
     ) -> DeletePlayQueueItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playQueues/{}/items/{}", crate ::runtime::path_value(& play_queue_id),
-                crate ::runtime::path_value(& play_queue_item_id)
+                "/playQueues/{}/items/{}", crate ::contract::path_value(& play_queue_id),
+                crate ::contract::path_value(& play_queue_item_id)
             ),
         )
     }
@@ -232,11 +234,11 @@ impl<'a> PlayQueue<'a> {
         play_queue_id: i64,
         play_queue_item_id: i64,
     ) -> MovePlayQueueItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playQueues/{}/items/{}/move", crate ::runtime::path_value(&
-                play_queue_id), crate ::runtime::path_value(& play_queue_item_id)
+                "/playQueues/{}/items/{}/move", crate ::contract::path_value(&
+                play_queue_id), crate ::contract::path_value(& play_queue_item_id)
             ),
         )
     }
@@ -268,9 +270,11 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn reset_play_queue(&self, play_queue_id: i64) -> ResetPlayQueue<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}/reset", crate ::runtime::path_value(& play_queue_id)),
+            format!(
+                "/playQueues/{}/reset", crate ::contract::path_value(& play_queue_id)
+            ),
         )
     }
 
@@ -301,10 +305,10 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn shuffle(&self, play_queue_id: i64) -> Shuffle<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playQueues/{}/shuffle", crate ::runtime::path_value(& play_queue_id)
+                "/playQueues/{}/shuffle", crate ::contract::path_value(& play_queue_id)
             ),
         )
     }
@@ -336,10 +340,10 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn unshuffle(&self, play_queue_id: i64) -> Unshuffle<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/playQueues/{}/unshuffle", crate ::runtime::path_value(& play_queue_id)
+                "/playQueues/{}/unshuffle", crate ::contract::path_value(& play_queue_id)
             ),
         )
     }
@@ -348,9 +352,9 @@ impl<'a> PlayQueue<'a> {
 ///The `createPlayQueue` operation (see [`PlayQueue::create_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlayQueueOp;
-impl crate::request::Operation for CreatePlayQueueOp {
-    type Decode = crate::request::Json<models::CreatePlayQueueResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreatePlayQueueOp {
+    type Decode = crate::contract::Json<models::CreatePlayQueueResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createPlayQueue",
         method: http::Method::POST,
         path: "/playQueues",
@@ -361,68 +365,68 @@ impl crate::request::Operation for CreatePlayQueueOp {
 }
 
 ///A `createPlayQueue` request (see [`PlayQueue::create_play_queue`]). `.await` it to send it.
-pub type CreatePlayQueue<'a> = crate::request::Request<'a, CreatePlayQueueOp>;
+pub type CreatePlayQueue<'a> = crate::contract::Request<'a, CreatePlayQueueOp>;
 impl CreatePlayQueue<'_> {
     ///Content URI of what is to be played. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///ID of the playlist to be played. (`playlistID`, query parameter)
     pub fn playlist_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("playlistID", &value, crate::runtime::Style::Form, false);
+            r.query("playlistID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Key of the item that plays first; when omitted, playback starts at the first item of the queue. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("key", &value, crate::runtime::Style::Form, false);
+            r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Shuffle the items; 0 when omitted. (`shuffle`, query parameter)
     pub fn shuffle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("shuffle", &value, crate::runtime::Style::Form, true);
+            r.query("shuffle", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///When the queue is larger than the window, fill the remaining space with items wrapped around from the other end; 0 when omitted. (`repeat`, query parameter)
     pub fn repeat(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("repeat", &value, crate::runtime::Style::Form, true);
+            r.query("repeat", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Create a continuous play queue (for example one that starts from an episode); 0 when omitted. (`continuous`, query parameter)
     pub fn continuous(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("continuous", &value, crate::runtime::Style::Form, true);
+            r.query("continuous", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///How many trailers to play before a movie, the pre-roll not counted. Without this parameter the pre-roll is left out of the queue. When a movie is resumed, leave `extrasPrefixCount` out altogether rather than sending 0. (`extrasPrefixCount`, query parameter)
     pub fn extras_prefix_count(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("extrasPrefixCount", &value, crate::runtime::Style::Form, false);
+            r.query("extrasPrefixCount", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///For photo queues only: include every photo below an album or section, at any depth; 1 when omitted. (`recursive`, query parameter)
     pub fn recursive(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("recursive", &value, crate::runtime::Style::Form, true);
+            r.query("recursive", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///For queues of shows or seasons only: begin the queue at the On Deck episode when there is one; without it, the queue starts at the first episode of the show or season. (`onDeck`, query parameter)
     pub fn on_deck(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("onDeck", &value, crate::runtime::Style::Form, true);
+            r.query("onDeck", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -430,9 +434,9 @@ impl CreatePlayQueue<'_> {
 ///The `getPlayQueue` operation (see [`PlayQueue::get_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlayQueueOp;
-impl crate::request::Operation for GetPlayQueueOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlayQueueOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlayQueue",
         method: http::Method::GET,
         path: "/playQueues/{playQueueId}",
@@ -443,40 +447,40 @@ impl crate::request::Operation for GetPlayQueueOp {
 }
 
 ///A `getPlayQueue` request (see [`PlayQueue::get_play_queue`]). `.await` it to send it.
-pub type GetPlayQueue<'a> = crate::request::Request<'a, GetPlayQueueOp>;
+pub type GetPlayQueue<'a> = crate::contract::Request<'a, GetPlayQueueOp>;
 impl GetPlayQueue<'_> {
     ///Hand ownership of the queue to the requesting client, as used for remote control. (`own`, query parameter)
     pub fn own(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("own", &value, crate::runtime::Style::Form, true);
+            r.query("own", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Play queue item ID at the centre of the returned window; the selected item stays as it is. (`center`, query parameter)
     pub fn center(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("center", &value, crate::runtime::Style::Form, false);
+            r.query("center", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Number of items to return on either side of the window's centre. (`window`, query parameter)
     pub fn window(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("window", &value, crate::runtime::Style::Form, false);
+            r.query("window", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Return the items before the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeBefore`, query parameter)
     pub fn include_before(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeBefore", &value, crate::runtime::Style::Form, true);
+            r.query("includeBefore", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Return the items after the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeAfter`, query parameter)
     pub fn include_after(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeAfter", &value, crate::runtime::Style::Form, true);
+            r.query("includeAfter", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -484,9 +488,9 @@ impl GetPlayQueue<'_> {
 ///The `addToPlayQueue` operation (see [`PlayQueue::add_to_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddToPlayQueueOp;
-impl crate::request::Operation for AddToPlayQueueOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddToPlayQueueOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addToPlayQueue",
         method: http::Method::PUT,
         path: "/playQueues/{playQueueId}",
@@ -497,26 +501,26 @@ impl crate::request::Operation for AddToPlayQueueOp {
 }
 
 ///A `addToPlayQueue` request (see [`PlayQueue::add_to_play_queue`]). `.await` it to send it.
-pub type AddToPlayQueue<'a> = crate::request::Request<'a, AddToPlayQueueOp>;
+pub type AddToPlayQueue<'a> = crate::contract::Request<'a, AddToPlayQueueOp>;
 impl AddToPlayQueue<'_> {
     ///Content URI of what is added to the queue. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///ID of the playlist added to the queue. (`playlistID`, query parameter)
     pub fn playlist_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("playlistID", &value, crate::runtime::Style::Form, false);
+            r.query("playlistID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Play the added content next instead of after the items queued by hand; 0 (after them) when omitted. (`next`, query parameter)
     pub fn next(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("next", &value, crate::runtime::Style::Form, true);
+            r.query("next", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -524,9 +528,9 @@ impl AddToPlayQueue<'_> {
 ///The `clearPlayQueue` operation (see [`PlayQueue::clear_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlayQueueOp;
-impl crate::request::Operation for ClearPlayQueueOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ClearPlayQueueOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "clearPlayQueue",
         method: http::Method::DELETE,
         path: "/playQueues/{playQueueId}/items",
@@ -537,13 +541,13 @@ impl crate::request::Operation for ClearPlayQueueOp {
 }
 
 ///A `clearPlayQueue` request (see [`PlayQueue::clear_play_queue`]). `.await` it to send it.
-pub type ClearPlayQueue<'a> = crate::request::Request<'a, ClearPlayQueueOp>;
+pub type ClearPlayQueue<'a> = crate::contract::Request<'a, ClearPlayQueueOp>;
 ///The `deletePlayQueueItem` operation (see [`PlayQueue::delete_play_queue_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlayQueueItemOp;
-impl crate::request::Operation for DeletePlayQueueItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeletePlayQueueItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deletePlayQueueItem",
         method: http::Method::DELETE,
         path: "/playQueues/{playQueueId}/items/{playQueueItemId}",
@@ -554,13 +558,13 @@ impl crate::request::Operation for DeletePlayQueueItemOp {
 }
 
 ///A `deletePlayQueueItem` request (see [`PlayQueue::delete_play_queue_item`]). `.await` it to send it.
-pub type DeletePlayQueueItem<'a> = crate::request::Request<'a, DeletePlayQueueItemOp>;
+pub type DeletePlayQueueItem<'a> = crate::contract::Request<'a, DeletePlayQueueItemOp>;
 ///The `movePlayQueueItem` operation (see [`PlayQueue::move_play_queue_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlayQueueItemOp;
-impl crate::request::Operation for MovePlayQueueItemOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MovePlayQueueItemOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "movePlayQueueItem",
         method: http::Method::PUT,
         path: "/playQueues/{playQueueId}/items/{playQueueItemId}/move",
@@ -571,12 +575,12 @@ impl crate::request::Operation for MovePlayQueueItemOp {
 }
 
 ///A `movePlayQueueItem` request (see [`PlayQueue::move_play_queue_item`]). `.await` it to send it.
-pub type MovePlayQueueItem<'a> = crate::request::Request<'a, MovePlayQueueItemOp>;
+pub type MovePlayQueueItem<'a> = crate::contract::Request<'a, MovePlayQueueItemOp>;
 impl MovePlayQueueItem<'_> {
     ///ID of the play queue item after which the moved item is placed. When omitted, the item moves to the start. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("after", &value, crate::runtime::Style::Form, false);
+            r.query("after", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -584,9 +588,9 @@ impl MovePlayQueueItem<'_> {
 ///The `resetPlayQueue` operation (see [`PlayQueue::reset_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetPlayQueueOp;
-impl crate::request::Operation for ResetPlayQueueOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ResetPlayQueueOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "resetPlayQueue",
         method: http::Method::PUT,
         path: "/playQueues/{playQueueId}/reset",
@@ -597,13 +601,13 @@ impl crate::request::Operation for ResetPlayQueueOp {
 }
 
 ///A `resetPlayQueue` request (see [`PlayQueue::reset_play_queue`]). `.await` it to send it.
-pub type ResetPlayQueue<'a> = crate::request::Request<'a, ResetPlayQueueOp>;
+pub type ResetPlayQueue<'a> = crate::contract::Request<'a, ResetPlayQueueOp>;
 ///The `shuffle` operation (see [`PlayQueue::shuffle`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ShuffleOp;
-impl crate::request::Operation for ShuffleOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ShuffleOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "shuffle",
         method: http::Method::PUT,
         path: "/playQueues/{playQueueId}/shuffle",
@@ -614,13 +618,13 @@ impl crate::request::Operation for ShuffleOp {
 }
 
 ///A `shuffle` request (see [`PlayQueue::shuffle`]). `.await` it to send it.
-pub type Shuffle<'a> = crate::request::Request<'a, ShuffleOp>;
+pub type Shuffle<'a> = crate::contract::Request<'a, ShuffleOp>;
 ///The `unshuffle` operation (see [`PlayQueue::unshuffle`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnshuffleOp;
-impl crate::request::Operation for UnshuffleOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UnshuffleOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "unshuffle",
         method: http::Method::PUT,
         path: "/playQueues/{playQueueId}/unshuffle",
@@ -631,4 +635,4 @@ impl crate::request::Operation for UnshuffleOp {
 }
 
 ///A `unshuffle` request (see [`PlayQueue::unshuffle`]). `.await` it to send it.
-pub type Unshuffle<'a> = crate::request::Request<'a, UnshuffleOp>;
+pub type Unshuffle<'a> = crate::contract::Request<'a, UnshuffleOp>;

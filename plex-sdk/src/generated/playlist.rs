@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Playlist` operations of this server.
     pub fn playlist(&self) -> Playlist<'_> {
@@ -43,7 +43,7 @@ impl<'a> Playlist<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_playlists(&self) -> ListPlaylists<'a> {
-        crate::request::Request::new(self.client, "/playlists".to_string())
+        crate::contract::Request::new(self.client, "/playlists".to_string())
     }
 
     /// Get a playlist
@@ -73,9 +73,9 @@ impl<'a> Playlist<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn get_playlist(&self, playlist_id: i64) -> GetPlaylist<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
         )
     }
 
@@ -110,9 +110,9 @@ impl<'a> Playlist<'a> {
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn get_playlist_items(&self, playlist_id: i64) -> GetPlaylistItems<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::runtime::path_value(& playlist_id)),
+            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
         )
     }
 }
@@ -120,9 +120,9 @@ impl<'a> Playlist<'a> {
 ///The `listPlaylists` operation (see [`Playlist::list_playlists`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaylistsOp;
-impl crate::request::Operation for ListPlaylistsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListPlaylistsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listPlaylists",
         method: http::Method::GET,
         path: "/playlists",
@@ -133,19 +133,19 @@ impl crate::request::Operation for ListPlaylistsOp {
 }
 
 ///A `listPlaylists` request (see [`Playlist::list_playlists`]). `.await` it to send it.
-pub type ListPlaylists<'a> = crate::request::Request<'a, ListPlaylistsOp>;
+pub type ListPlaylists<'a> = crate::contract::Request<'a, ListPlaylistsOp>;
 impl ListPlaylists<'_> {
     ///Restricts the result to playlists of this type. (`playlistType`, query parameter)
     pub fn playlist_type(self, value: models::PlaylistType) -> Self {
         self.with(|r| {
-            r.query("playlistType", &value, crate::runtime::Style::Form, false);
+            r.query("playlistType", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Whether the collection or playlist is a smart one. (`smart`, query parameter)
     pub fn smart(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("smart", &value, crate::runtime::Style::Form, false);
+            r.query("smart", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -153,9 +153,9 @@ impl ListPlaylists<'_> {
 ///The `getPlaylist` operation (see [`Playlist::get_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistOp;
-impl crate::request::Operation for GetPlaylistOp {
-    type Decode = crate::request::Json<models::MediaContainerWithPlaylistMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlaylistOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlaylist",
         method: http::Method::GET,
         path: "/playlists/{playlistId}",
@@ -166,13 +166,13 @@ impl crate::request::Operation for GetPlaylistOp {
 }
 
 ///A `getPlaylist` request (see [`Playlist::get_playlist`]). `.await` it to send it.
-pub type GetPlaylist<'a> = crate::request::Request<'a, GetPlaylistOp>;
+pub type GetPlaylist<'a> = crate::contract::Request<'a, GetPlaylistOp>;
 ///The `getPlaylistItems` operation (see [`Playlist::get_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistItemsOp;
-impl crate::request::Operation for GetPlaylistItemsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithMetadata>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPlaylistItemsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPlaylistItems",
         method: http::Method::GET,
         path: "/playlists/{playlistId}/items",
@@ -183,12 +183,12 @@ impl crate::request::Operation for GetPlaylistItemsOp {
 }
 
 ///A `getPlaylistItems` request (see [`Playlist::get_playlist_items`]). `.await` it to send it.
-pub type GetPlaylistItems<'a> = crate::request::Request<'a, GetPlaylistItemsOp>;
+pub type GetPlaylistItems<'a> = crate::contract::Request<'a, GetPlaylistItemsOp>;
 impl GetPlaylistItems<'_> {
     ///Metadata types to return. Only the first value counts, except when reading items from the background-processing playlist. (`type`, query parameter)
     pub fn r#type(self, value: ::std::vec::Vec<i64>) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::FormFlat, false);
+            r.query("type", &value, crate::contract::Style::FormFlat, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Plex` operations of this server.
     pub fn plex(&self) -> Plex<'_> {
@@ -40,16 +40,16 @@ impl<'a> Plex<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_server_resources(&self) -> GetServerResources<'a> {
-        crate::request::Request::new(self.client, "/resources".to_string())
+        crate::contract::Request::new(self.client, "/resources".to_string())
     }
 }
 
 ///The `get-server-resources` operation (see [`Plex::get_server_resources`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerResourcesOp;
-impl crate::request::Operation for GetServerResourcesOp {
-    type Decode = crate::request::Json<models::GetServerResourcesResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetServerResourcesOp {
+    type Decode = crate::contract::Json<models::GetServerResourcesResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "get-server-resources",
         method: http::Method::GET,
         path: "/resources",
@@ -60,12 +60,12 @@ impl crate::request::Operation for GetServerResourcesOp {
 }
 
 ///A `get-server-resources` request (see [`Plex::get_server_resources`]). `.await` it to send it.
-pub type GetServerResources<'a> = crate::request::Request<'a, GetServerResourcesOp>;
+pub type GetServerResources<'a> = crate::contract::Request<'a, GetServerResourcesOp>;
 impl GetServerResources<'_> {
     ///Include HTTPS connections in the result. (`includeHttps`, query parameter)
     pub fn include_https(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeHttps", &value, crate::runtime::Style::Form, true);
+            r.query("includeHttps", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -73,14 +73,14 @@ impl GetServerResources<'_> {
 (for example https://10-0-0-25.bbf8e10c7fa20447cacee74cd9914cde.plex.direct:32400). (`includeRelay`, query parameter)*/
     pub fn include_relay(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeRelay", &value, crate::runtime::Style::Form, true);
+            r.query("includeRelay", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Include IPv6 connections in the result. (`includeIPv6`, query parameter)
     pub fn include_i_pv6(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeIPv6", &value, crate::runtime::Style::Form, true);
+            r.query("includeIPv6", &value, crate::contract::Style::Form, true);
         })
     }
 }

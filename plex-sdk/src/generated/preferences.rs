@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Preferences` operations of this server.
     pub fn preferences(&self) -> Preferences<'_> {
@@ -38,7 +38,7 @@ impl<'a> Preferences<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_preferences(&self) -> GetAllPreferences<'a> {
-        crate::request::Request::new(self.client, "/:/prefs".to_string())
+        crate::contract::Request::new(self.client, "/:/prefs".to_string())
     }
 
     /// Update preferences
@@ -71,9 +71,9 @@ impl<'a> Preferences<'a> {
         &self,
         prefs: ::std::collections::BTreeMap<String, String>,
     ) -> SetPreferences<'a> {
-        crate::request::Request::new(self.client, "/:/prefs".to_string())
+        crate::contract::Request::new(self.client, "/:/prefs".to_string())
             .with(|r| {
-                r.query("prefs", &prefs, crate::runtime::Style::Form, false);
+                r.query("prefs", &prefs, crate::contract::Style::Form, false);
             })
     }
 
@@ -99,16 +99,16 @@ impl<'a> Preferences<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_preference(&self) -> GetPreference<'a> {
-        crate::request::Request::new(self.client, "/:/prefs/get".to_string())
+        crate::contract::Request::new(self.client, "/:/prefs/get".to_string())
     }
 }
 
 ///The `getAllPreferences` operation (see [`Preferences::get_all_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllPreferencesOp;
-impl crate::request::Operation for GetAllPreferencesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSettings>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllPreferencesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllPreferences",
         method: http::Method::GET,
         path: "/:/prefs",
@@ -119,13 +119,13 @@ impl crate::request::Operation for GetAllPreferencesOp {
 }
 
 ///A `getAllPreferences` request (see [`Preferences::get_all_preferences`]). `.await` it to send it.
-pub type GetAllPreferences<'a> = crate::request::Request<'a, GetAllPreferencesOp>;
+pub type GetAllPreferences<'a> = crate::contract::Request<'a, GetAllPreferencesOp>;
 ///The `setPreferences` operation (see [`Preferences::set_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetPreferencesOp;
-impl crate::request::Operation for SetPreferencesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SetPreferencesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "setPreferences",
         method: http::Method::PUT,
         path: "/:/prefs",
@@ -136,13 +136,13 @@ impl crate::request::Operation for SetPreferencesOp {
 }
 
 ///A `setPreferences` request (see [`Preferences::set_preferences`]). `.await` it to send it.
-pub type SetPreferences<'a> = crate::request::Request<'a, SetPreferencesOp>;
+pub type SetPreferences<'a> = crate::contract::Request<'a, SetPreferencesOp>;
 ///The `getPreference` operation (see [`Preferences::get_preference`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPreferenceOp;
-impl crate::request::Operation for GetPreferenceOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSettings>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetPreferenceOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getPreference",
         method: http::Method::GET,
         path: "/:/prefs/get",
@@ -153,12 +153,12 @@ impl crate::request::Operation for GetPreferenceOp {
 }
 
 ///A `getPreference` request (see [`Preferences::get_preference`]). `.await` it to send it.
-pub type GetPreference<'a> = crate::request::Request<'a, GetPreferenceOp>;
+pub type GetPreference<'a> = crate::contract::Request<'a, GetPreferenceOp>;
 impl GetPreference<'_> {
     ///Name (identifier) of the preference to return. (`id`, query parameter)
     pub fn id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("id", &value, crate::runtime::Style::Form, false);
+            r.query("id", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Provider` operations of this server.
     pub fn provider(&self) -> Provider<'_> {
@@ -38,7 +38,7 @@ impl<'a> Provider<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_providers(&self) -> ListProviders<'a> {
-        crate::request::Request::new(self.client, "/media/providers".to_string())
+        crate::contract::Request::new(self.client, "/media/providers".to_string())
     }
 
     /// Add a media provider
@@ -67,9 +67,9 @@ impl<'a> Provider<'a> {
     ///
     /// - `url`: URL of the provider to register. (`url`, query parameter)
     pub fn add_provider(&self, url: ::std::string::String) -> AddProvider<'a> {
-        crate::request::Request::new(self.client, "/media/providers".to_string())
+        crate::contract::Request::new(self.client, "/media/providers".to_string())
             .with(|r| {
-                r.query("url", &url, crate::runtime::Style::Form, false);
+                r.query("url", &url, crate::contract::Style::Form, false);
             })
     }
 
@@ -94,7 +94,10 @@ impl<'a> Provider<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn refresh_providers(&self) -> RefreshProviders<'a> {
-        crate::request::Request::new(self.client, "/media/providers/refresh".to_string())
+        crate::contract::Request::new(
+            self.client,
+            "/media/providers/refresh".to_string(),
+        )
     }
 
     /// Delete a media provider
@@ -127,9 +130,9 @@ impl<'a> Provider<'a> {
         &self,
         provider: ::std::string::String,
     ) -> DeleteMediaProvider<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
-            format!("/media/providers/{}", crate ::runtime::path_value(& provider)),
+            format!("/media/providers/{}", crate ::contract::path_value(& provider)),
         )
     }
 }
@@ -137,9 +140,9 @@ impl<'a> Provider<'a> {
 ///The `listProviders` operation (see [`Provider::list_providers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListProvidersOp;
-impl crate::request::Operation for ListProvidersOp {
-    type Decode = crate::request::Json<models::ListProvidersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListProvidersOp {
+    type Decode = crate::contract::Json<models::ListProvidersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listProviders",
         method: http::Method::GET,
         path: "/media/providers",
@@ -150,13 +153,13 @@ impl crate::request::Operation for ListProvidersOp {
 }
 
 ///A `listProviders` request (see [`Provider::list_providers`]). `.await` it to send it.
-pub type ListProviders<'a> = crate::request::Request<'a, ListProvidersOp>;
+pub type ListProviders<'a> = crate::contract::Request<'a, ListProvidersOp>;
 ///The `addProvider` operation (see [`Provider::add_provider`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddProviderOp;
-impl crate::request::Operation for AddProviderOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for AddProviderOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "addProvider",
         method: http::Method::POST,
         path: "/media/providers",
@@ -167,13 +170,13 @@ impl crate::request::Operation for AddProviderOp {
 }
 
 ///A `addProvider` request (see [`Provider::add_provider`]). `.await` it to send it.
-pub type AddProvider<'a> = crate::request::Request<'a, AddProviderOp>;
+pub type AddProvider<'a> = crate::contract::Request<'a, AddProviderOp>;
 ///The `refreshProviders` operation (see [`Provider::refresh_providers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshProvidersOp;
-impl crate::request::Operation for RefreshProvidersOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for RefreshProvidersOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "refreshProviders",
         method: http::Method::POST,
         path: "/media/providers/refresh",
@@ -184,13 +187,13 @@ impl crate::request::Operation for RefreshProvidersOp {
 }
 
 ///A `refreshProviders` request (see [`Provider::refresh_providers`]). `.await` it to send it.
-pub type RefreshProviders<'a> = crate::request::Request<'a, RefreshProvidersOp>;
+pub type RefreshProviders<'a> = crate::contract::Request<'a, RefreshProvidersOp>;
 ///The `deleteMediaProvider` operation (see [`Provider::delete_media_provider`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaProviderOp;
-impl crate::request::Operation for DeleteMediaProviderOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteMediaProviderOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteMediaProvider",
         method: http::Method::DELETE,
         path: "/media/providers/{provider}",
@@ -201,4 +204,4 @@ impl crate::request::Operation for DeleteMediaProviderOp {
 }
 
 ///A `deleteMediaProvider` request (see [`Provider::delete_media_provider`]). `.await` it to send it.
-pub type DeleteMediaProvider<'a> = crate::request::Request<'a, DeleteMediaProviderOp>;
+pub type DeleteMediaProvider<'a> = crate::contract::Request<'a, DeleteMediaProviderOp>;

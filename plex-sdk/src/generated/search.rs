@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Search` operations of this server.
     pub fn search(&self) -> Search<'_> {
@@ -62,9 +62,9 @@ impl<'a> Search<'a> {
     ///
     /// - `query`: The text to search for. (`query`, query parameter)
     pub fn search_hubs(&self, query: ::std::string::String) -> SearchHubs<'a> {
-        crate::request::Request::new(self.client, "/hubs/search".to_string())
+        crate::contract::Request::new(self.client, "/hubs/search".to_string())
             .with(|r| {
-                r.query("query", &query, crate::runtime::Style::Form, false);
+                r.query("query", &query, crate::contract::Style::Form, false);
             })
     }
 
@@ -106,9 +106,9 @@ impl<'a> Search<'a> {
         &self,
         query: ::std::string::String,
     ) -> VoiceSearchHubs<'a> {
-        crate::request::Request::new(self.client, "/hubs/search/voice".to_string())
+        crate::contract::Request::new(self.client, "/hubs/search/voice".to_string())
             .with(|r| {
-                r.query("query", &query, crate::runtime::Style::Form, false);
+                r.query("query", &query, crate::contract::Style::Form, false);
             })
     }
 }
@@ -116,9 +116,9 @@ impl<'a> Search<'a> {
 ///The `searchHubs` operation (see [`Search::search_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SearchHubsOp;
-impl crate::request::Operation for SearchHubsOp {
-    type Decode = crate::request::Json<models::SearchHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for SearchHubsOp {
+    type Decode = crate::contract::Json<models::SearchHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "searchHubs",
         method: http::Method::GET,
         path: "/hubs/search",
@@ -129,19 +129,19 @@ impl crate::request::Operation for SearchHubsOp {
 }
 
 ///A `searchHubs` request (see [`Search::search_hubs`]). `.await` it to send it.
-pub type SearchHubs<'a> = crate::request::Request<'a, SearchHubsOp>;
+pub type SearchHubs<'a> = crate::contract::Request<'a, SearchHubsOp>;
 impl SearchHubs<'_> {
     ///Section that provides context for the search; it may change the order of the result hubs. (`sectionId`, query parameter)
     pub fn section_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("sectionId", &value, crate::runtime::Style::Form, false);
+            r.query("sectionId", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("limit", &value, crate::runtime::Style::Form, false);
+            r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -149,9 +149,9 @@ impl SearchHubs<'_> {
 ///The `voiceSearchHubs` operation (see [`Search::voice_search_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct VoiceSearchHubsOp;
-impl crate::request::Operation for VoiceSearchHubsOp {
-    type Decode = crate::request::Json<models::VoiceSearchHubsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for VoiceSearchHubsOp {
+    type Decode = crate::contract::Json<models::VoiceSearchHubsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "voiceSearchHubs",
         method: http::Method::GET,
         path: "/hubs/search/voice",
@@ -162,7 +162,7 @@ impl crate::request::Operation for VoiceSearchHubsOp {
 }
 
 ///A `voiceSearchHubs` request (see [`Search::voice_search_hubs`]). `.await` it to send it.
-pub type VoiceSearchHubs<'a> = crate::request::Request<'a, VoiceSearchHubsOp>;
+pub type VoiceSearchHubs<'a> = crate::contract::Request<'a, VoiceSearchHubsOp>;
 impl VoiceSearchHubs<'_> {
     /**Media type to fetch or filter on.
 
@@ -179,14 +179,14 @@ impl VoiceSearchHubs<'_> {
 For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("limit", &value, crate::runtime::Style::Form, false);
+            r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Status` operations of this server.
     pub fn status(&self) -> Status<'_> {
@@ -43,7 +43,7 @@ impl<'a> Status<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_sessions(&self) -> ListSessions<'a> {
-        crate::request::Request::new(self.client, "/status/sessions".to_string())
+        crate::contract::Request::new(self.client, "/status/sessions".to_string())
     }
 
     /// List background tasks
@@ -67,7 +67,7 @@ impl<'a> Status<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_background_tasks(&self) -> GetBackgroundTasks<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/status/sessions/background".to_string(),
         )
@@ -100,7 +100,7 @@ impl<'a> Status<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_playback_history(&self) -> ListPlaybackHistory<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/status/sessions/history/all".to_string(),
         )
@@ -137,10 +137,10 @@ impl<'a> Status<'a> {
     ///
     /// - `history_id`: ID of the history entry (its `historyKey`). (`historyId`, path parameter)
     pub fn get_history_item(&self, history_id: i64) -> GetHistoryItem<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/status/sessions/history/{}", crate ::runtime::path_value(& history_id)
+                "/status/sessions/history/{}", crate ::contract::path_value(& history_id)
             ),
         )
     }
@@ -176,10 +176,10 @@ impl<'a> Status<'a> {
     ///
     /// - `history_id`: ID of the history entry (its `historyKey`). (`historyId`, path parameter)
     pub fn delete_history(&self, history_id: i64) -> DeleteHistory<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/status/sessions/history/{}", crate ::runtime::path_value(& history_id)
+                "/status/sessions/history/{}", crate ::contract::path_value(& history_id)
             ),
         )
     }
@@ -215,12 +215,12 @@ impl<'a> Status<'a> {
         &self,
         session_id: ::std::string::String,
     ) -> TerminateSession<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
                 self.client,
                 "/status/sessions/terminate".to_string(),
             )
             .with(|r| {
-                r.query("sessionId", &session_id, crate::runtime::Style::Form, false);
+                r.query("sessionId", &session_id, crate::contract::Style::Form, false);
             })
     }
 }
@@ -228,9 +228,9 @@ impl<'a> Status<'a> {
 ///The `listSessions` operation (see [`Status::list_sessions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSessionsOp;
-impl crate::request::Operation for ListSessionsOp {
-    type Decode = crate::request::Json<models::ListSessionsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListSessionsOp {
+    type Decode = crate::contract::Json<models::ListSessionsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listSessions",
         method: http::Method::GET,
         path: "/status/sessions",
@@ -241,13 +241,13 @@ impl crate::request::Operation for ListSessionsOp {
 }
 
 ///A `listSessions` request (see [`Status::list_sessions`]). `.await` it to send it.
-pub type ListSessions<'a> = crate::request::Request<'a, ListSessionsOp>;
+pub type ListSessions<'a> = crate::contract::Request<'a, ListSessionsOp>;
 ///The `getBackgroundTasks` operation (see [`Status::get_background_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetBackgroundTasksOp;
-impl crate::request::Operation for GetBackgroundTasksOp {
-    type Decode = crate::request::Json<models::GetBackgroundTasksResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetBackgroundTasksOp {
+    type Decode = crate::contract::Json<models::GetBackgroundTasksResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getBackgroundTasks",
         method: http::Method::GET,
         path: "/status/sessions/background",
@@ -258,13 +258,13 @@ impl crate::request::Operation for GetBackgroundTasksOp {
 }
 
 ///A `getBackgroundTasks` request (see [`Status::get_background_tasks`]). `.await` it to send it.
-pub type GetBackgroundTasks<'a> = crate::request::Request<'a, GetBackgroundTasksOp>;
+pub type GetBackgroundTasks<'a> = crate::contract::Request<'a, GetBackgroundTasksOp>;
 ///The `listPlaybackHistory` operation (see [`Status::list_playback_history`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaybackHistoryOp;
-impl crate::request::Operation for ListPlaybackHistoryOp {
-    type Decode = crate::request::Json<models::ListPlaybackHistoryResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ListPlaybackHistoryOp {
+    type Decode = crate::contract::Json<models::ListPlaybackHistoryResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "listPlaybackHistory",
         method: http::Method::GET,
         path: "/status/sessions/history/all",
@@ -275,40 +275,40 @@ impl crate::request::Operation for ListPlaybackHistoryOp {
 }
 
 ///A `listPlaybackHistory` request (see [`Status::list_playback_history`]). `.await` it to send it.
-pub type ListPlaybackHistory<'a> = crate::request::Request<'a, ListPlaybackHistoryOp>;
+pub type ListPlaybackHistory<'a> = crate::contract::Request<'a, ListPlaybackHistoryOp>;
 impl ListPlaybackHistory<'_> {
     ///Only return history of this account ID. (`accountID`, query parameter)
     pub fn account_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("accountID", &value, crate::runtime::Style::Form, false);
+            r.query("accountID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Only return history in this time range (usually written like `viewedAt>=12456789`). (`viewedAt`, query parameter)
     pub fn viewed_at(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("viewedAt", &value, crate::runtime::Style::Form, false);
+            r.query("viewedAt", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Only return history of this library section ID. (`librarySectionID`, query parameter)
     pub fn library_section_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("librarySectionID", &value, crate::runtime::Style::Form, false);
+            r.query("librarySectionID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Only return history of this metadata item. A show's ID returns the history of the whole show. Internally the value is matched against `metadata_items.id`, `parents.id` or `grandparents.id`, depending on the metadata type. (`metadataItemID`, query parameter)
     pub fn metadata_item_id(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("metadataItemID", &value, crate::runtime::Style::Form, false);
+            r.query("metadataItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Field to sort by. Several orderings may be given, separated by `,`; append `:desc` or `:asc` to set the direction (`asc` when omitted). `metadataItemID` cannot be used here. (`sort`, query parameter)
     pub fn sort(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
-            r.query("sort", &value, crate::runtime::Style::Form, false);
+            r.query("sort", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -316,9 +316,9 @@ impl ListPlaybackHistory<'_> {
 ///The `getHistoryItem` operation (see [`Status::get_history_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHistoryItemOp;
-impl crate::request::Operation for GetHistoryItemOp {
-    type Decode = crate::request::Json<models::GetHistoryItemResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetHistoryItemOp {
+    type Decode = crate::contract::Json<models::GetHistoryItemResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getHistoryItem",
         method: http::Method::GET,
         path: "/status/sessions/history/{historyId}",
@@ -329,13 +329,13 @@ impl crate::request::Operation for GetHistoryItemOp {
 }
 
 ///A `getHistoryItem` request (see [`Status::get_history_item`]). `.await` it to send it.
-pub type GetHistoryItem<'a> = crate::request::Request<'a, GetHistoryItemOp>;
+pub type GetHistoryItem<'a> = crate::contract::Request<'a, GetHistoryItemOp>;
 ///The `deleteHistory` operation (see [`Status::delete_history`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteHistoryOp;
-impl crate::request::Operation for DeleteHistoryOp {
-    type Decode = crate::request::Json<models::MediaContainer>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteHistoryOp {
+    type Decode = crate::contract::Json<models::MediaContainer>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteHistory",
         method: http::Method::DELETE,
         path: "/status/sessions/history/{historyId}",
@@ -346,13 +346,13 @@ impl crate::request::Operation for DeleteHistoryOp {
 }
 
 ///A `deleteHistory` request (see [`Status::delete_history`]). `.await` it to send it.
-pub type DeleteHistory<'a> = crate::request::Request<'a, DeleteHistoryOp>;
+pub type DeleteHistory<'a> = crate::contract::Request<'a, DeleteHistoryOp>;
 ///The `terminateSession` operation (see [`Status::terminate_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TerminateSessionOp;
-impl crate::request::Operation for TerminateSessionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for TerminateSessionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "terminateSession",
         method: http::Method::POST,
         path: "/status/sessions/terminate",
@@ -363,12 +363,12 @@ impl crate::request::Operation for TerminateSessionOp {
 }
 
 ///A `terminateSession` request (see [`Status::terminate_session`]). `.await` it to send it.
-pub type TerminateSession<'a> = crate::request::Request<'a, TerminateSessionOp>;
+pub type TerminateSession<'a> = crate::contract::Request<'a, TerminateSessionOp>;
 impl TerminateSession<'_> {
     ///Message shown to the user, usually in the client, explaining the termination. (`reason`, query parameter)
     pub fn reason(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("reason", &value, crate::runtime::Style::Form, false);
+            r.query("reason", &value, crate::contract::Style::Form, false);
         })
     }
 }

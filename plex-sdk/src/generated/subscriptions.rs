@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Subscriptions` operations of this server.
     pub fn subscriptions(&self) -> Subscriptions<'_> {
@@ -45,10 +45,10 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `operation_id`: ID of the grab operation. (`operationId`, path parameter)
     pub fn cancel_grab(&self, operation_id: ::std::string::String) -> CancelGrab<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/grabbers/operations/{}", crate ::runtime::path_value(&
+                "/media/grabbers/operations/{}", crate ::contract::path_value(&
                 operation_id)
             ),
         )
@@ -81,7 +81,7 @@ impl<'a> Subscriptions<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_subscriptions(&self) -> GetAllSubscriptions<'a> {
-        crate::request::Request::new(self.client, "/media/subscriptions".to_string())
+        crate::contract::Request::new(self.client, "/media/subscriptions".to_string())
     }
 
     /// Create a subscription
@@ -113,7 +113,7 @@ impl<'a> Subscriptions<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_subscription(&self) -> CreateSubscription<'a> {
-        crate::request::Request::new(self.client, "/media/subscriptions".to_string())
+        crate::contract::Request::new(self.client, "/media/subscriptions".to_string())
     }
 
     /// Process all subscriptions
@@ -142,7 +142,7 @@ impl<'a> Subscriptions<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn process_subscriptions(&self) -> ProcessSubscriptions<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/media/subscriptions/process".to_string(),
         )
@@ -175,7 +175,7 @@ impl<'a> Subscriptions<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_scheduled_recordings(&self) -> GetScheduledRecordings<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/media/subscriptions/scheduled".to_string(),
         )
@@ -208,7 +208,7 @@ impl<'a> Subscriptions<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_template(&self) -> GetTemplate<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/media/subscriptions/template".to_string(),
         )
@@ -242,10 +242,11 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn get_subscription(&self, subscription_id: i64) -> GetSubscription<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/subscriptions/{}", crate ::runtime::path_value(& subscription_id)
+                "/media/subscriptions/{}", crate ::contract::path_value(&
+                subscription_id)
             ),
         )
     }
@@ -281,10 +282,11 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: i64,
     ) -> EditSubscriptionPreferences<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/subscriptions/{}", crate ::runtime::path_value(& subscription_id)
+                "/media/subscriptions/{}", crate ::contract::path_value(&
+                subscription_id)
             ),
         )
     }
@@ -317,10 +319,11 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn delete_subscription(&self, subscription_id: i64) -> DeleteSubscription<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/subscriptions/{}", crate ::runtime::path_value(& subscription_id)
+                "/media/subscriptions/{}", crate ::contract::path_value(&
+                subscription_id)
             ),
         )
     }
@@ -353,10 +356,10 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn reorder_subscription(&self, subscription_id: i64) -> ReorderSubscription<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/media/subscriptions/{}/move", crate ::runtime::path_value(&
+                "/media/subscriptions/{}/move", crate ::contract::path_value(&
                 subscription_id)
             ),
         )
@@ -366,9 +369,9 @@ impl<'a> Subscriptions<'a> {
 ///The `cancelGrab` operation (see [`Subscriptions::cancel_grab`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelGrabOp;
-impl crate::request::Operation for CancelGrabOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CancelGrabOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "cancelGrab",
         method: http::Method::DELETE,
         path: "/media/grabbers/operations/{operationId}",
@@ -379,13 +382,13 @@ impl crate::request::Operation for CancelGrabOp {
 }
 
 ///A `cancelGrab` request (see [`Subscriptions::cancel_grab`]). `.await` it to send it.
-pub type CancelGrab<'a> = crate::request::Request<'a, CancelGrabOp>;
+pub type CancelGrab<'a> = crate::contract::Request<'a, CancelGrabOp>;
 ///The `getAllSubscriptions` operation (see [`Subscriptions::get_all_subscriptions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllSubscriptionsOp;
-impl crate::request::Operation for GetAllSubscriptionsOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSubscription>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetAllSubscriptionsOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getAllSubscriptions",
         method: http::Method::GET,
         path: "/media/subscriptions",
@@ -396,19 +399,19 @@ impl crate::request::Operation for GetAllSubscriptionsOp {
 }
 
 ///A `getAllSubscriptions` request (see [`Subscriptions::get_all_subscriptions`]). `.await` it to send it.
-pub type GetAllSubscriptions<'a> = crate::request::Request<'a, GetAllSubscriptionsOp>;
+pub type GetAllSubscriptions<'a> = crate::contract::Request<'a, GetAllSubscriptionsOp>;
 impl GetAllSubscriptions<'_> {
     ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
     pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeGrabs", &value, crate::runtime::Style::Form, true);
+            r.query("includeGrabs", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
     pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeStorage", &value, crate::runtime::Style::Form, true);
+            r.query("includeStorage", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -416,9 +419,9 @@ impl GetAllSubscriptions<'_> {
 ///The `createSubscription` operation (see [`Subscriptions::create_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateSubscriptionOp;
-impl crate::request::Operation for CreateSubscriptionOp {
-    type Decode = crate::request::Json<models::CreateSubscriptionResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CreateSubscriptionOp {
+    type Decode = crate::contract::Json<models::CreateSubscriptionResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "createSubscription",
         method: http::Method::POST,
         path: "/media/subscriptions",
@@ -429,7 +432,7 @@ impl crate::request::Operation for CreateSubscriptionOp {
 }
 
 ///A `createSubscription` request (see [`Subscriptions::create_subscription`]). `.await` it to send it.
-pub type CreateSubscription<'a> = crate::request::Request<'a, CreateSubscriptionOp>;
+pub type CreateSubscription<'a> = crate::contract::Request<'a, CreateSubscriptionOp>;
 impl CreateSubscription<'_> {
     ///Library section the media is recorded into. Can be left out when subscribing to a playlist. (`targetLibrarySectionID`, query parameter)
     pub fn target_library_section_id(self, value: i64) -> Self {
@@ -437,7 +440,7 @@ impl CreateSubscription<'_> {
             r.query(
                 "targetLibrarySectionID",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -449,7 +452,7 @@ impl CreateSubscription<'_> {
             r.query(
                 "targetSectionLocationID",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 false,
             );
         })
@@ -458,21 +461,21 @@ impl CreateSubscription<'_> {
     ///Metadata type being subscribed to (for example show or season). (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("type", &value, crate::runtime::Style::Form, false);
+            r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Hints that describe the wanted media. Downloading from a remote PMS needs the `ratingKey` hint. (`hints`, query parameter)
     pub fn hints(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("hints", &value, crate::runtime::Style::DeepObject, false);
+            r.query("hints", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
     ///Preferences of the subscription. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("prefs", &value, crate::runtime::Style::DeepObject, false);
+            r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
@@ -481,7 +484,7 @@ impl CreateSubscription<'_> {
   - `source`: needed for downloads; where the downloaded content comes from. (`params`, query parameter)*/
     pub fn params(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("params", &value, crate::runtime::Style::DeepObject, false);
+            r.query("params", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -489,9 +492,9 @@ impl CreateSubscription<'_> {
 ///The `processSubscriptions` operation (see [`Subscriptions::process_subscriptions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessSubscriptionsOp;
-impl crate::request::Operation for ProcessSubscriptionsOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ProcessSubscriptionsOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "processSubscriptions",
         method: http::Method::POST,
         path: "/media/subscriptions/process",
@@ -502,13 +505,13 @@ impl crate::request::Operation for ProcessSubscriptionsOp {
 }
 
 ///A `processSubscriptions` request (see [`Subscriptions::process_subscriptions`]). `.await` it to send it.
-pub type ProcessSubscriptions<'a> = crate::request::Request<'a, ProcessSubscriptionsOp>;
+pub type ProcessSubscriptions<'a> = crate::contract::Request<'a, ProcessSubscriptionsOp>;
 ///The `getScheduledRecordings` operation (see [`Subscriptions::get_scheduled_recordings`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetScheduledRecordingsOp;
-impl crate::request::Operation for GetScheduledRecordingsOp {
-    type Decode = crate::request::Json<models::GetScheduledRecordingsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetScheduledRecordingsOp {
+    type Decode = crate::contract::Json<models::GetScheduledRecordingsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getScheduledRecordings",
         method: http::Method::GET,
         path: "/media/subscriptions/scheduled",
@@ -519,16 +522,16 @@ impl crate::request::Operation for GetScheduledRecordingsOp {
 }
 
 ///A `getScheduledRecordings` request (see [`Subscriptions::get_scheduled_recordings`]). `.await` it to send it.
-pub type GetScheduledRecordings<'a> = crate::request::Request<
+pub type GetScheduledRecordings<'a> = crate::contract::Request<
     'a,
     GetScheduledRecordingsOp,
 >;
 ///The `getTemplate` operation (see [`Subscriptions::get_template`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTemplateOp;
-impl crate::request::Operation for GetTemplateOp {
-    type Decode = crate::request::Json<models::GetTemplateResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetTemplateOp {
+    type Decode = crate::contract::Json<models::GetTemplateResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getTemplate",
         method: http::Method::GET,
         path: "/media/subscriptions/template",
@@ -539,12 +542,12 @@ impl crate::request::Operation for GetTemplateOp {
 }
 
 ///A `getTemplate` request (see [`Subscriptions::get_template`]). `.await` it to send it.
-pub type GetTemplate<'a> = crate::request::Request<'a, GetTemplateOp>;
+pub type GetTemplate<'a> = crate::contract::Request<'a, GetTemplateOp>;
 impl GetTemplate<'_> {
     ///GUID of the item to build templates for. (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("guid", &value, crate::runtime::Style::Form, false);
+            r.query("guid", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -552,9 +555,9 @@ impl GetTemplate<'_> {
 ///The `getSubscription` operation (see [`Subscriptions::get_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSubscriptionOp;
-impl crate::request::Operation for GetSubscriptionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSubscription>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetSubscriptionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getSubscription",
         method: http::Method::GET,
         path: "/media/subscriptions/{subscriptionId}",
@@ -565,19 +568,19 @@ impl crate::request::Operation for GetSubscriptionOp {
 }
 
 ///A `getSubscription` request (see [`Subscriptions::get_subscription`]). `.await` it to send it.
-pub type GetSubscription<'a> = crate::request::Request<'a, GetSubscriptionOp>;
+pub type GetSubscription<'a> = crate::contract::Request<'a, GetSubscriptionOp>;
 impl GetSubscription<'_> {
     ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
     pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeGrabs", &value, crate::runtime::Style::Form, true);
+            r.query("includeGrabs", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
     pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("includeStorage", &value, crate::runtime::Style::Form, true);
+            r.query("includeStorage", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -585,9 +588,9 @@ impl GetSubscription<'_> {
 ///The `editSubscriptionPreferences` operation (see [`Subscriptions::edit_subscription_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSubscriptionPreferencesOp;
-impl crate::request::Operation for EditSubscriptionPreferencesOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSubscription>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for EditSubscriptionPreferencesOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "editSubscriptionPreferences",
         method: http::Method::PUT,
         path: "/media/subscriptions/{subscriptionId}",
@@ -598,7 +601,7 @@ impl crate::request::Operation for EditSubscriptionPreferencesOp {
 }
 
 ///A `editSubscriptionPreferences` request (see [`Subscriptions::edit_subscription_preferences`]). `.await` it to send it.
-pub type EditSubscriptionPreferences<'a> = crate::request::Request<
+pub type EditSubscriptionPreferences<'a> = crate::contract::Request<
     'a,
     EditSubscriptionPreferencesOp,
 >;
@@ -606,7 +609,7 @@ impl EditSubscriptionPreferences<'_> {
     ///Parameter (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
-            r.query("prefs", &value, crate::runtime::Style::DeepObject, false);
+            r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 }
@@ -614,9 +617,9 @@ impl EditSubscriptionPreferences<'_> {
 ///The `deleteSubscription` operation (see [`Subscriptions::delete_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteSubscriptionOp;
-impl crate::request::Operation for DeleteSubscriptionOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for DeleteSubscriptionOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "deleteSubscription",
         method: http::Method::DELETE,
         path: "/media/subscriptions/{subscriptionId}",
@@ -627,13 +630,13 @@ impl crate::request::Operation for DeleteSubscriptionOp {
 }
 
 ///A `deleteSubscription` request (see [`Subscriptions::delete_subscription`]). `.await` it to send it.
-pub type DeleteSubscription<'a> = crate::request::Request<'a, DeleteSubscriptionOp>;
+pub type DeleteSubscription<'a> = crate::contract::Request<'a, DeleteSubscriptionOp>;
 ///The `reorderSubscription` operation (see [`Subscriptions::reorder_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReorderSubscriptionOp;
-impl crate::request::Operation for ReorderSubscriptionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithSubscription>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ReorderSubscriptionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "reorderSubscription",
         method: http::Method::PUT,
         path: "/media/subscriptions/{subscriptionId}/move",
@@ -644,12 +647,12 @@ impl crate::request::Operation for ReorderSubscriptionOp {
 }
 
 ///A `reorderSubscription` request (see [`Subscriptions::reorder_subscription`]). `.await` it to send it.
-pub type ReorderSubscription<'a> = crate::request::Request<'a, ReorderSubscriptionOp>;
+pub type ReorderSubscription<'a> = crate::contract::Request<'a, ReorderSubscriptionOp>;
 impl ReorderSubscription<'_> {
     ///Subscription after which this one is placed. When omitted, it moves to the top of the list. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("after", &value, crate::runtime::Style::Form, false);
+            r.query("after", &value, crate::contract::Style::Form, false);
         })
     }
 }

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Timeline` operations of this server.
     pub fn timeline(&self) -> Timeline<'_> {
@@ -45,9 +45,9 @@ impl<'a> Timeline<'a> {
     ///
     /// - `identifier`: Media provider that holds the item, usually `com.plexapp.plugins.library`. (`identifier`, query parameter)
     pub fn mark_played(&self, identifier: ::std::string::String) -> MarkPlayed<'a> {
-        crate::request::Request::new(self.client, "/:/scrobble".to_string())
+        crate::contract::Request::new(self.client, "/:/scrobble".to_string())
             .with(|r| {
-                r.query("identifier", &identifier, crate::runtime::Style::Form, false);
+                r.query("identifier", &identifier, crate::contract::Style::Form, false);
             })
     }
 
@@ -73,7 +73,7 @@ impl<'a> Timeline<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn report(&self) -> Report<'a> {
-        crate::request::Request::new(self.client, "/:/timeline".to_string())
+        crate::contract::Request::new(self.client, "/:/timeline".to_string())
     }
 
     /// Mark an item as unplayed
@@ -104,9 +104,9 @@ impl<'a> Timeline<'a> {
     ///
     /// - `identifier`: Media provider that holds the item, usually `com.plexapp.plugins.library`. (`identifier`, query parameter)
     pub fn unscrobble(&self, identifier: ::std::string::String) -> Unscrobble<'a> {
-        crate::request::Request::new(self.client, "/:/unscrobble".to_string())
+        crate::contract::Request::new(self.client, "/:/unscrobble".to_string())
             .with(|r| {
-                r.query("identifier", &identifier, crate::runtime::Style::Form, false);
+                r.query("identifier", &identifier, crate::contract::Style::Form, false);
             })
     }
 }
@@ -114,9 +114,9 @@ impl<'a> Timeline<'a> {
 ///The `markPlayed` operation (see [`Timeline::mark_played`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MarkPlayedOp;
-impl crate::request::Operation for MarkPlayedOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MarkPlayedOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "markPlayed",
         method: http::Method::PUT,
         path: "/:/scrobble",
@@ -127,19 +127,19 @@ impl crate::request::Operation for MarkPlayedOp {
 }
 
 ///A `markPlayed` request (see [`Timeline::mark_played`]). `.await` it to send it.
-pub type MarkPlayed<'a> = crate::request::Request<'a, MarkPlayedOp>;
+pub type MarkPlayed<'a> = crate::contract::Request<'a, MarkPlayedOp>;
 impl MarkPlayed<'_> {
     ///The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("key", &value, crate::runtime::Style::Form, false);
+            r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -147,9 +147,9 @@ impl MarkPlayed<'_> {
 ///The `report` operation (see [`Timeline::report`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReportOp;
-impl crate::request::Operation for ReportOp {
-    type Decode = crate::request::Json<models::ReportResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ReportOp {
+    type Decode = crate::contract::Json<models::ReportResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "report",
         method: http::Method::POST,
         path: "/:/timeline",
@@ -160,103 +160,103 @@ impl crate::request::Operation for ReportOp {
 }
 
 ///A `report` request (see [`Timeline::report`]). `.await` it to send it.
-pub type Report<'a> = crate::request::Request<'a, ReportOp>;
+pub type Report<'a> = crate::contract::Request<'a, ReportOp>;
 impl Report<'_> {
     ///The item's details key. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("key", &value, crate::runtime::Style::Form, false);
+            r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///The item's `ratingKey`. (`ratingKey`, query parameter)
     pub fn rating_key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("ratingKey", &value, crate::runtime::Style::Form, false);
+            r.query("ratingKey", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Playback state the client is in now. (`state`, query parameter)
     pub fn state(self, value: models::State) -> Self {
         self.with(|r| {
-            r.query("state", &value, crate::runtime::Style::Form, false);
+            r.query("state", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///ID of the play queue item being played, when playback comes from a play queue. (`playQueueItemID`, query parameter)
     pub fn play_queue_item_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("playQueueItemID", &value, crate::runtime::Style::Form, false);
+            r.query("playQueueItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Current playback position, in milliseconds. (`time`, query parameter)
     pub fn time(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("time", &value, crate::runtime::Style::Form, false);
+            r.query("time", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Full length of the item, in milliseconds. (`duration`, query parameter)
     pub fn duration(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("duration", &value, crate::runtime::Style::Form, false);
+            r.query("duration", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Only meaningful with state `stopped`: whether the client goes on to play another item. (`continuing`, query parameter)
     pub fn continuing(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("continuing", &value, crate::runtime::Style::Form, true);
+            r.query("continuing", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///For sync clients coming back online while replaying timelines: when the playback state was last changed. (`updated`, query parameter)
     pub fn updated(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("updated", &value, crate::runtime::Style::Form, false);
+            r.query("updated", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///For sync clients: marks a timeline that is replayed after being offline rather than reported live. (`offline`, query parameter)
     pub fn offline(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("offline", &value, crate::runtime::Style::Form, true);
+            r.query("offline", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Seconds until the first frame was shown. Sent only with the first `playing` timeline report. (`timeToFirstFrame`, query parameter)
     pub fn time_to_first_frame(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("timeToFirstFrame", &value, crate::runtime::Style::Form, false);
+            r.query("timeToFirstFrame", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Seconds spent buffering since the previous report. (`timeStalled`, query parameter)
     pub fn time_stalled(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("timeStalled", &value, crate::runtime::Style::Form, false);
+            r.query("timeStalled", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Client-side bandwidth estimate, in kbps. (`bandwidth`, query parameter)
     pub fn bandwidth(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("bandwidth", &value, crate::runtime::Style::Form, false);
+            r.query("bandwidth", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Seconds of media the client has buffered. Leave it out when `bufferedSize` is sent instead. (`bufferedTime`, query parameter)
     pub fn buffered_time(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("bufferedTime", &value, crate::runtime::Style::Form, false);
+            r.query("bufferedTime", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Kilobytes of data the client has buffered. Leave it out when `bufferedTime` is sent instead. (`bufferedSize`, query parameter)
     pub fn buffered_size(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("bufferedSize", &value, crate::runtime::Style::Form, false);
+            r.query("bufferedSize", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -271,9 +271,9 @@ impl Report<'_> {
 ///The `unscrobble` operation (see [`Timeline::unscrobble`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnscrobbleOp;
-impl crate::request::Operation for UnscrobbleOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for UnscrobbleOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "unscrobble",
         method: http::Method::PUT,
         path: "/:/unscrobble",
@@ -284,19 +284,19 @@ impl crate::request::Operation for UnscrobbleOp {
 }
 
 ///A `unscrobble` request (see [`Timeline::unscrobble`]). `.await` it to send it.
-pub type Unscrobble<'a> = crate::request::Request<'a, UnscrobbleOp>;
+pub type Unscrobble<'a> = crate::contract::Request<'a, UnscrobbleOp>;
 impl Unscrobble<'_> {
     ///The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("key", &value, crate::runtime::Style::Form, false);
+            r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("uri", &value, crate::runtime::Style::Form, false);
+            r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 }

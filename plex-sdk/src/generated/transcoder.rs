@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Transcoder` operations of this server.
     pub fn transcoder(&self) -> Transcoder<'_> {
@@ -41,7 +41,7 @@ impl<'a> Transcoder<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn transcode_image(&self) -> TranscodeImage<'a> {
-        crate::request::Request::new(self.client, "/photo/:/transcode".to_string())
+        crate::contract::Request::new(self.client, "/photo/:/transcode".to_string())
     }
 
     /// Decide how media is played
@@ -72,10 +72,10 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::MakeDecisionTranscodeType,
     ) -> MakeDecision<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/{}/:/transcode/universal/decision", crate ::runtime::path_value(&
+                "/{}/:/transcode/universal/decision", crate ::contract::path_value(&
                 transcode_type)
             ),
         )
@@ -112,10 +112,10 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::TriggerFallbackTranscodeType,
     ) -> TriggerFallback<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/{}/:/transcode/universal/fallback", crate ::runtime::path_value(&
+                "/{}/:/transcode/universal/fallback", crate ::contract::path_value(&
                 transcode_type)
             ),
         )
@@ -154,11 +154,11 @@ impl<'a> Transcoder<'a> {
         transcode_type: models::StartTranscodeSessionTranscodeType,
         extension: models::Extension,
     ) -> StartTranscodeSession<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/{}/:/transcode/universal/start.{}", crate ::runtime::path_value(&
-                transcode_type), crate ::runtime::path_value(& extension)
+                "/{}/:/transcode/universal/start.{}", crate ::contract::path_value(&
+                transcode_type), crate ::contract::path_value(& extension)
             ),
         )
     }
@@ -194,10 +194,10 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::TranscodeSubtitlesTranscodeType,
     ) -> TranscodeSubtitles<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             format!(
-                "/{}/:/transcode/universal/subtitles", crate ::runtime::path_value(&
+                "/{}/:/transcode/universal/subtitles", crate ::contract::path_value(&
                 transcode_type)
             ),
         )
@@ -207,9 +207,9 @@ impl<'a> Transcoder<'a> {
 ///The `transcodeImage` operation (see [`Transcoder::transcode_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeImageOp;
-impl crate::request::Operation for TranscodeImageOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for TranscodeImageOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "transcodeImage",
         method: http::Method::GET,
         path: "/photo/:/transcode",
@@ -220,89 +220,89 @@ impl crate::request::Operation for TranscodeImageOp {
 }
 
 ///A `transcodeImage` request (see [`Transcoder::transcode_image`]). `.await` it to send it.
-pub type TranscodeImage<'a> = crate::request::Request<'a, TranscodeImageOp>;
+pub type TranscodeImage<'a> = crate::contract::Request<'a, TranscodeImageOp>;
 impl TranscodeImage<'_> {
     ///URL of the source image. When that URL needs a token such as `X-Plex-Token`, put the token in the URL's own query string. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Image format of the output; `jpg` when omitted. (`format`, query parameter)
     pub fn format(self, value: models::Format) -> Self {
         self.with(|r| {
-            r.query("format", &value, crate::runtime::Style::Form, false);
+            r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Width the output image should have. (`width`, query parameter)
     pub fn width(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("width", &value, crate::runtime::Style::Form, false);
+            r.query("width", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Height the output image should have. (`height`, query parameter)
     pub fn height(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("height", &value, crate::runtime::Style::Form, false);
+            r.query("height", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Quality of the output, where -1 stands for the best quality. Defaults to -1. (`quality`, query parameter)
     pub fn quality(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("quality", &value, crate::runtime::Style::Form, false);
+            r.query("quality", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Colour painted behind the image before it is drawn, which matters mainly for images with transparency. Defaults to none. (`background`, query parameter)
     pub fn background(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("background", &value, crate::runtime::Style::Form, false);
+            r.query("background", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Enlarge the image when it is smaller than the requested width and height. Defaults to false. (`upscale`, query parameter)
     pub fn upscale(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("upscale", &value, crate::runtime::Style::Form, true);
+            r.query("upscale", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Size the image to fill the requested area instead of fitting inside it. When false (the default), scaling keeps the whole image within the requested width and height. When true, one dimension may overflow so that the other one is filled: width and height act as minimum sizes, and the image covers the whole requested area even if it extends beyond it in one direction. (`minSize`, query parameter)
     pub fn min_size(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("minSize", &value, crate::runtime::Style::Form, true);
+            r.query("minSize", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Apply the rotation recorded in the image's EXIF data. Defaults to true. (`rotate`, query parameter)
     pub fn rotate(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("rotate", &value, crate::runtime::Style::Form, true);
+            r.query("rotate", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Blur to apply to the image; 0 (no blur) when omitted. (`blur`, query parameter)
     pub fn blur(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("blur", &value, crate::runtime::Style::Form, false);
+            r.query("blur", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Percentage by which the image's saturation is scaled. Defaults to 100. (`saturation`, query parameter)
     pub fn saturation(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("saturation", &value, crate::runtime::Style::Form, false);
+            r.query("saturation", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Opacity, in percent, at which the image is rendered. Defaults to 100. (`opacity`, query parameter)
     pub fn opacity(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("opacity", &value, crate::runtime::Style::Form, false);
+            r.query("opacity", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -314,14 +314,14 @@ impl TranscodeImage<'_> {
 Defaults to 3 (444). (`chromaSubsampling`, query parameter)*/
     pub fn chroma_subsampling(self, value: models::ChromaSubsampling) -> Self {
         self.with(|r| {
-            r.query("chromaSubsampling", &value, crate::runtime::Style::Form, false);
+            r.query("chromaSubsampling", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Colour to blend into the image. Defaults to none. (`blendColor`, query parameter)
     pub fn blend_color(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("blendColor", &value, crate::runtime::Style::Form, false);
+            r.query("blendColor", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -329,9 +329,9 @@ Defaults to 3 (444). (`chromaSubsampling`, query parameter)*/
 ///The `makeDecision` operation (see [`Transcoder::make_decision`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MakeDecisionOp;
-impl crate::request::Operation for MakeDecisionOp {
-    type Decode = crate::request::Json<models::MediaContainerWithDecision>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for MakeDecisionOp {
+    type Decode = crate::contract::Json<models::MediaContainerWithDecision>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "makeDecision",
         method: http::Method::GET,
         path: "/{transcodeType}/:/transcode/universal/decision",
@@ -342,12 +342,12 @@ impl crate::request::Operation for MakeDecisionOp {
 }
 
 ///A `makeDecision` request (see [`Transcoder::make_decision`]). `.await` it to send it.
-pub type MakeDecision<'a> = crate::request::Request<'a, MakeDecisionOp>;
+pub type MakeDecision<'a> = crate::contract::Request<'a, MakeDecisionOp>;
 impl MakeDecision<'_> {
     ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("transcodeSessionId", &value, crate::runtime::Style::Form, false);
+            r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -357,56 +357,56 @@ impl MakeDecision<'_> {
         value: models::MakeDecisionAdvancedSubtitles,
     ) -> Self {
         self.with(|r| {
-            r.query("advancedSubtitles", &value, crate::runtime::Style::Form, false);
+            r.query("advancedSubtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioBoost", &value, crate::runtime::Style::Form, false);
+            r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioChannelCount", &value, crate::runtime::Style::Form, false);
+            r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directPlay", &value, crate::runtime::Style::Form, true);
+            r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStream", &value, crate::runtime::Style::Form, true);
+            r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
+            r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -416,7 +416,7 @@ impl MakeDecision<'_> {
             r.query(
                 "disableResolutionRotation",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -425,119 +425,119 @@ impl MakeDecision<'_> {
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("hasMDE", &value, crate::runtime::Style::Form, true);
+            r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
-            r.query("location", &value, crate::runtime::Style::Form, false);
+            r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaBufferSize", &value, crate::runtime::Style::Form, false);
+            r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaIndex", &value, crate::runtime::Style::Form, false);
+            r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("musicBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("offset", &value, crate::runtime::Style::Form, false);
+            r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("partIndex", &value, crate::runtime::Style::Form, false);
+            r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("peakBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("photoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
-            r.query("protocol", &value, crate::runtime::Style::Form, false);
+            r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("secondsPerSegment", &value, crate::runtime::Style::Form, false);
+            r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("subtitleSize", &value, crate::runtime::Style::Form, false);
+            r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
-            r.query("subtitles", &value, crate::runtime::Style::Form, false);
+            r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("videoBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("videoQuality", &value, crate::runtime::Style::Form, false);
+            r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("videoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -566,9 +566,9 @@ impl MakeDecision<'_> {
 ///The `triggerFallback` operation (see [`Transcoder::trigger_fallback`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TriggerFallbackOp;
-impl crate::request::Operation for TriggerFallbackOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for TriggerFallbackOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "triggerFallback",
         method: http::Method::POST,
         path: "/{transcodeType}/:/transcode/universal/fallback",
@@ -579,12 +579,12 @@ impl crate::request::Operation for TriggerFallbackOp {
 }
 
 ///A `triggerFallback` request (see [`Transcoder::trigger_fallback`]). `.await` it to send it.
-pub type TriggerFallback<'a> = crate::request::Request<'a, TriggerFallbackOp>;
+pub type TriggerFallback<'a> = crate::contract::Request<'a, TriggerFallbackOp>;
 impl TriggerFallback<'_> {
     ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("transcodeSessionId", &value, crate::runtime::Style::Form, false);
+            r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -592,9 +592,9 @@ impl TriggerFallback<'_> {
 ///The `startTranscodeSession` operation (see [`Transcoder::start_transcode_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTranscodeSessionOp;
-impl crate::request::Operation for StartTranscodeSessionOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for StartTranscodeSessionOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "startTranscodeSession",
         method: http::Method::GET,
         path: "/{transcodeType}/:/transcode/universal/start.{extension}",
@@ -605,7 +605,7 @@ impl crate::request::Operation for StartTranscodeSessionOp {
 }
 
 ///A `startTranscodeSession` request (see [`Transcoder::start_transcode_session`]). `.await` it to send it.
-pub type StartTranscodeSession<'a> = crate::request::Request<
+pub type StartTranscodeSession<'a> = crate::contract::Request<
     'a,
     StartTranscodeSessionOp,
 >;
@@ -613,7 +613,7 @@ impl StartTranscodeSession<'_> {
     ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("transcodeSessionId", &value, crate::runtime::Style::Form, false);
+            r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -623,56 +623,56 @@ impl StartTranscodeSession<'_> {
         value: models::StartTranscodeSessionAdvancedSubtitles,
     ) -> Self {
         self.with(|r| {
-            r.query("advancedSubtitles", &value, crate::runtime::Style::Form, false);
+            r.query("advancedSubtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioBoost", &value, crate::runtime::Style::Form, false);
+            r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioChannelCount", &value, crate::runtime::Style::Form, false);
+            r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directPlay", &value, crate::runtime::Style::Form, true);
+            r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStream", &value, crate::runtime::Style::Form, true);
+            r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
+            r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -682,7 +682,7 @@ impl StartTranscodeSession<'_> {
             r.query(
                 "disableResolutionRotation",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -691,119 +691,119 @@ impl StartTranscodeSession<'_> {
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("hasMDE", &value, crate::runtime::Style::Form, true);
+            r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
-            r.query("location", &value, crate::runtime::Style::Form, false);
+            r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaBufferSize", &value, crate::runtime::Style::Form, false);
+            r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaIndex", &value, crate::runtime::Style::Form, false);
+            r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("musicBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("offset", &value, crate::runtime::Style::Form, false);
+            r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("partIndex", &value, crate::runtime::Style::Form, false);
+            r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("peakBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("photoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
-            r.query("protocol", &value, crate::runtime::Style::Form, false);
+            r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("secondsPerSegment", &value, crate::runtime::Style::Form, false);
+            r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("subtitleSize", &value, crate::runtime::Style::Form, false);
+            r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
-            r.query("subtitles", &value, crate::runtime::Style::Form, false);
+            r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("videoBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("videoQuality", &value, crate::runtime::Style::Form, false);
+            r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("videoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -832,9 +832,9 @@ impl StartTranscodeSession<'_> {
 ///The `transcodeSubtitles` operation (see [`Transcoder::transcode_subtitles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeSubtitlesOp;
-impl crate::request::Operation for TranscodeSubtitlesOp {
-    type Decode = crate::request::Text;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for TranscodeSubtitlesOp {
+    type Decode = crate::contract::Text;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "transcodeSubtitles",
         method: http::Method::GET,
         path: "/{transcodeType}/:/transcode/universal/subtitles",
@@ -845,12 +845,12 @@ impl crate::request::Operation for TranscodeSubtitlesOp {
 }
 
 ///A `transcodeSubtitles` request (see [`Transcoder::transcode_subtitles`]). `.await` it to send it.
-pub type TranscodeSubtitles<'a> = crate::request::Request<'a, TranscodeSubtitlesOp>;
+pub type TranscodeSubtitles<'a> = crate::contract::Request<'a, TranscodeSubtitlesOp>;
 impl TranscodeSubtitles<'_> {
     ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("transcodeSessionId", &value, crate::runtime::Style::Form, false);
+            r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
@@ -860,56 +860,56 @@ impl TranscodeSubtitles<'_> {
         value: models::TranscodeSubtitlesAdvancedSubtitles,
     ) -> Self {
         self.with(|r| {
-            r.query("advancedSubtitles", &value, crate::runtime::Style::Form, false);
+            r.query("advancedSubtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioBoost", &value, crate::runtime::Style::Form, false);
+            r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("audioChannelCount", &value, crate::runtime::Style::Form, false);
+            r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustQuality", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("autoAdjustSubtitle", &value, crate::runtime::Style::Form, true);
+            r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directPlay", &value, crate::runtime::Style::Form, true);
+            r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStream", &value, crate::runtime::Style::Form, true);
+            r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("directStreamAudio", &value, crate::runtime::Style::Form, true);
+            r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
@@ -919,7 +919,7 @@ impl TranscodeSubtitles<'_> {
             r.query(
                 "disableResolutionRotation",
                 &value,
-                crate::runtime::Style::Form,
+                crate::contract::Style::Form,
                 true,
             );
         })
@@ -928,119 +928,119 @@ impl TranscodeSubtitles<'_> {
     ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("hasMDE", &value, crate::runtime::Style::Form, true);
+            r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
-            r.query("location", &value, crate::runtime::Style::Form, false);
+            r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaBufferSize", &value, crate::runtime::Style::Form, false);
+            r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("mediaIndex", &value, crate::runtime::Style::Form, false);
+            r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("musicBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
-            r.query("offset", &value, crate::runtime::Style::Form, false);
+            r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("partIndex", &value, crate::runtime::Style::Form, false);
+            r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("path", &value, crate::runtime::Style::Form, false);
+            r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("peakBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("photoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
-            r.query("protocol", &value, crate::runtime::Style::Form, false);
+            r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("secondsPerSegment", &value, crate::runtime::Style::Form, false);
+            r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
-            r.query("subtitleSize", &value, crate::runtime::Style::Form, false);
+            r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
-            r.query("subtitles", &value, crate::runtime::Style::Form, false);
+            r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
-            r.query("videoBitrate", &value, crate::runtime::Style::Form, false);
+            r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("videoQuality", &value, crate::runtime::Style::Form, false);
+            r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("videoResolution", &value, crate::runtime::Style::Form, false);
+            r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 

@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `UltraBlur` operations of this server.
     pub fn ultra_blur(&self) -> UltraBlur<'_> {
@@ -40,7 +40,7 @@ impl<'a> UltraBlur<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_colors(&self) -> GetColors<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/services/ultrablur/colors".to_string(),
         )
@@ -68,7 +68,7 @@ impl<'a> UltraBlur<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn get_image(&self) -> GetImage<'a> {
-        crate::request::Request::new(
+        crate::contract::Request::new(
             self.client,
             "/services/ultrablur/image".to_string(),
         )
@@ -78,9 +78,9 @@ impl<'a> UltraBlur<'a> {
 ///The `getColors` operation (see [`UltraBlur::get_colors`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetColorsOp;
-impl crate::request::Operation for GetColorsOp {
-    type Decode = crate::request::Json<models::GetColorsResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetColorsOp {
+    type Decode = crate::contract::Json<models::GetColorsResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getColors",
         method: http::Method::GET,
         path: "/services/ultrablur/colors",
@@ -91,12 +91,12 @@ impl crate::request::Operation for GetColorsOp {
 }
 
 ///A `getColors` request (see [`UltraBlur::get_colors`]). `.await` it to send it.
-pub type GetColors<'a> = crate::request::Request<'a, GetColorsOp>;
+pub type GetColors<'a> = crate::contract::Request<'a, GetColorsOp>;
 impl GetColors<'_> {
     ///Image to extract the colors from, either a library path on the server or an absolute URL. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("url", &value, crate::runtime::Style::Form, false);
+            r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 }
@@ -104,9 +104,9 @@ impl GetColors<'_> {
 ///The `getImage` operation (see [`UltraBlur::get_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImageOp;
-impl crate::request::Operation for GetImageOp {
-    type Decode = crate::request::Stream;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetImageOp {
+    type Decode = crate::contract::Stream;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getImage",
         method: http::Method::GET,
         path: "/services/ultrablur/image",
@@ -117,54 +117,54 @@ impl crate::request::Operation for GetImageOp {
 }
 
 ///A `getImage` request (see [`UltraBlur::get_image`]). `.await` it to send it.
-pub type GetImage<'a> = crate::request::Request<'a, GetImageOp>;
+pub type GetImage<'a> = crate::contract::Request<'a, GetImageOp>;
 impl GetImage<'_> {
     ///Hex base color for the upper-left quadrant. (`topLeft`, query parameter)
     pub fn top_left(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("topLeft", &value, crate::runtime::Style::Form, false);
+            r.query("topLeft", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Hex base color for the upper-right quadrant. (`topRight`, query parameter)
     pub fn top_right(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("topRight", &value, crate::runtime::Style::Form, false);
+            r.query("topRight", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Hex base color for the lower-right quadrant. (`bottomRight`, query parameter)
     pub fn bottom_right(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("bottomRight", &value, crate::runtime::Style::Form, false);
+            r.query("bottomRight", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Hex base color for the lower-left quadrant. (`bottomLeft`, query parameter)
     pub fn bottom_left(self, value: ::std::string::String) -> Self {
         self.with(|r| {
-            r.query("bottomLeft", &value, crate::runtime::Style::Form, false);
+            r.query("bottomLeft", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Image width, in pixels. (`width`, query parameter)
     pub fn width(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("width", &value, crate::runtime::Style::Form, false);
+            r.query("width", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Image height, in pixels. (`height`, query parameter)
     pub fn height(self, value: i64) -> Self {
         self.with(|r| {
-            r.query("height", &value, crate::runtime::Style::Form, false);
+            r.query("height", &value, crate::contract::Style::Form, false);
         })
     }
 
     ///Add noise to the image. Noise reduces banding in the gradients but makes the image larger. (`noise`, query parameter)
     pub fn noise(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("noise", &value, crate::runtime::Style::Form, true);
+            r.query("noise", &value, crate::contract::Style::Form, true);
         })
     }
 }

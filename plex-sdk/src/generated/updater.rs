@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Updater` operations of this server.
     pub fn updater(&self) -> Updater<'_> {
@@ -40,7 +40,7 @@ impl<'a> Updater<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn apply_updates(&self) -> ApplyUpdates<'a> {
-        crate::request::Request::new(self.client, "/updater/apply".to_string())
+        crate::contract::Request::new(self.client, "/updater/apply".to_string())
     }
 
     /// Check for updates
@@ -64,7 +64,7 @@ impl<'a> Updater<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn check_updates(&self) -> CheckUpdates<'a> {
-        crate::request::Request::new(self.client, "/updater/check".to_string())
+        crate::contract::Request::new(self.client, "/updater/check".to_string())
     }
 
     /// Get update status
@@ -88,16 +88,16 @@ impl<'a> Updater<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_updates_status(&self) -> GetUpdatesStatus<'a> {
-        crate::request::Request::new(self.client, "/updater/status".to_string())
+        crate::contract::Request::new(self.client, "/updater/status".to_string())
     }
 }
 
 ///The `applyUpdates` operation (see [`Updater::apply_updates`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyUpdatesOp;
-impl crate::request::Operation for ApplyUpdatesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for ApplyUpdatesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "applyUpdates",
         method: http::Method::PUT,
         path: "/updater/apply",
@@ -108,19 +108,19 @@ impl crate::request::Operation for ApplyUpdatesOp {
 }
 
 ///A `applyUpdates` request (see [`Updater::apply_updates`]). `.await` it to send it.
-pub type ApplyUpdates<'a> = crate::request::Request<'a, ApplyUpdatesOp>;
+pub type ApplyUpdates<'a> = crate::contract::Request<'a, ApplyUpdatesOp>;
 impl ApplyUpdates<'_> {
     ///Install the update during the next Butler run. When omitted or false, the update is installed right away. (`tonight`, query parameter)
     pub fn tonight(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("tonight", &value, crate::runtime::Style::Form, true);
+            r.query("tonight", &value, crate::contract::Style::Form, true);
         })
     }
 
     ///Mark the newest version as skipped; its `<Release>` entry then has `state` set to `skipped`. (`skip`, query parameter)
     pub fn skip(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("skip", &value, crate::runtime::Style::Form, true);
+            r.query("skip", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -128,9 +128,9 @@ impl ApplyUpdates<'_> {
 ///The `checkUpdates` operation (see [`Updater::check_updates`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CheckUpdatesOp;
-impl crate::request::Operation for CheckUpdatesOp {
-    type Decode = crate::request::Unit;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for CheckUpdatesOp {
+    type Decode = crate::contract::Unit;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "checkUpdates",
         method: http::Method::PUT,
         path: "/updater/check",
@@ -141,12 +141,12 @@ impl crate::request::Operation for CheckUpdatesOp {
 }
 
 ///A `checkUpdates` request (see [`Updater::check_updates`]). `.await` it to send it.
-pub type CheckUpdates<'a> = crate::request::Request<'a, CheckUpdatesOp>;
+pub type CheckUpdates<'a> = crate::contract::Request<'a, CheckUpdatesOp>;
 impl CheckUpdates<'_> {
     ///Download any updates that the check finds. (`download`, query parameter)
     pub fn download(self, value: bool) -> Self {
         self.with(|r| {
-            r.query("download", &value, crate::runtime::Style::Form, true);
+            r.query("download", &value, crate::contract::Style::Form, true);
         })
     }
 }
@@ -154,9 +154,9 @@ impl CheckUpdates<'_> {
 ///The `getUpdatesStatus` operation (see [`Updater::get_updates_status`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUpdatesStatusOp;
-impl crate::request::Operation for GetUpdatesStatusOp {
-    type Decode = crate::request::Json<models::GetUpdatesStatusResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetUpdatesStatusOp {
+    type Decode = crate::contract::Json<models::GetUpdatesStatusResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "getUpdatesStatus",
         method: http::Method::GET,
         path: "/updater/status",
@@ -167,4 +167,4 @@ impl crate::request::Operation for GetUpdatesStatusOp {
 }
 
 ///A `getUpdatesStatus` request (see [`Updater::get_updates_status`]). `.await` it to send it.
-pub type GetUpdatesStatus<'a> = crate::request::Request<'a, GetUpdatesStatusOp>;
+pub type GetUpdatesStatus<'a> = crate::contract::Request<'a, GetUpdatesStatusOp>;

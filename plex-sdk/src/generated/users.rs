@@ -2,7 +2,7 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use super::models;
-use crate::PlexClient;
+use crate::contract::PlexClient;
 impl PlexClient {
     ///The `Users` operations of this server.
     pub fn users(&self) -> Users<'_> {
@@ -40,16 +40,16 @@ impl<'a> Users<'a> {
     /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
     /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_users(&self) -> GetUsers<'a> {
-        crate::request::Request::new(self.client, "/users".to_string())
+        crate::contract::Request::new(self.client, "/users".to_string())
     }
 }
 
 ///The `get-users` operation (see [`Users::get_users`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUsersOp;
-impl crate::request::Operation for GetUsersOp {
-    type Decode = crate::request::Json<models::GetUsersResponse>;
-    const INFO: &'static crate::runtime::OperationInfo = &crate::runtime::OperationInfo {
+impl crate::contract::Operation for GetUsersOp {
+    type Decode = crate::contract::Json<models::GetUsersResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
         id: "get-users",
         method: http::Method::GET,
         path: "/users",
@@ -60,4 +60,4 @@ impl crate::request::Operation for GetUsersOp {
 }
 
 ///A `get-users` request (see [`Users::get_users`]). `.await` it to send it.
-pub type GetUsers<'a> = crate::request::Request<'a, GetUsersOp>;
+pub type GetUsers<'a> = crate::contract::Request<'a, GetUsersOp>;
