@@ -1,7 +1,8 @@
 //! The hand-written client: configuration, authentication, and the headers every request carries.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -74,9 +75,25 @@ pub struct PlexClientBuilder {
     max_response_bytes: Option<usize>,
     max_error_body_bytes: Option<usize>,
     operation_origin: Option<String>,
+    connect_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    max_connections_per_host: Option<usize>,
 }
 
 impl PlexClientBuilder {
+    /// The default of [`PlexClientBuilder::connect_timeout`]: 10 s.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The default of [`PlexClientBuilder::deadline`]: 5 minutes.
+    pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
+
+    /// The default of [`PlexClientBuilder::idle_timeout`]: 60 s.
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// The default of [`PlexClientBuilder::max_connections_per_host`]: 64.
+    pub const DEFAULT_MAX_CONNECTIONS_PER_HOST: usize = 64;
+
     /// The default of [`PlexClientBuilder::max_response_bytes`]: 64 MiB.
     pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -108,10 +125,59 @@ impl PlexClientBuilder {
         self
     }
 
-    /// A timeout for every call of this client (none when not set). A call's own
-    /// `.timeout(..)` takes precedence.
+    /// A timeout for each attempt of every call of this client (none when not set): the time
+    /// from sending the request until the whole response has arrived, or, for a streamed
+    /// ([`crate::Binary`]) answer, until its head has (its body is bounded by
+    /// [`idle_timeout`](Self::idle_timeout) instead). Each retry gets the timeout anew; the
+    /// [`deadline`](Self::deadline) bounds them all. A call's own `.timeout(..)` takes
+    /// precedence.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a call of this client may take in all, every attempt and the waits between
+    /// them included (default [`DEFAULT_DEADLINE`](Self::DEFAULT_DEADLINE), 5 minutes;
+    /// `Duration::MAX` for none). Past it the call ends with [`Error::Timeout`]. For a streamed
+    /// answer it covers the time until the [`crate::Binary`] is returned, not reading it. A
+    /// call's own `.deadline(..)` takes precedence.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The longest wait for a connection to the server to open (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT), 10 s). Past it the attempt
+    /// fails with [`Error::Connect`]. Only for the SDK's own HTTP client: one given with
+    /// [`http_client`](Self::http_client) keeps its own settings.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest wait for the next chunk of a streamed ([`crate::Binary`]) body (default
+    /// [`DEFAULT_IDLE_TIMEOUT`](Self::DEFAULT_IDLE_TIMEOUT), 60 s; `Duration::MAX` for
+    /// none). A download that keeps progressing is never cut, however long it takes; one that
+    /// stalls this long ends with [`Error::Timeout`]. [`crate::Binary::set_idle_timeout`]
+    /// changes it for one body.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// How many calls of this client may use connections to one host (scheme, host and
+    /// port) at a time (default
+    /// [`DEFAULT_MAX_CONNECTIONS_PER_HOST`](Self::DEFAULT_MAX_CONNECTIONS_PER_HOST), 64; at
+    /// least 1). A call beyond it waits for one of them to end (within its deadline), so a
+    /// burst of thousands of calls reuses a few connections instead of running out of file
+    /// descriptors. A call holds its slot until its body is read; a [`crate::Binary`] until
+    /// its end is read or it is dropped. Clones of the client share the slots. Idle
+    /// connections kept for reuse are capped at the same number; as a connection returns to
+    /// the pool on a task of its own, a call starting just then may open one more, so the
+    /// connections opened in a burst can pass the cap by a few. Only the SDK's own HTTP client
+    /// gets the idle cap; the slots apply to any.
+    pub fn max_connections_per_host(mut self, limit: usize) -> Self {
+        self.max_connections_per_host = Some(limit);
         self
     }
 
@@ -187,12 +253,15 @@ impl PlexClientBuilder {
             })?;
             headers.insert(HeaderName::from_static(name), value);
         }
+        let max_connections = self.max_connections_per_host.unwrap_or(Self::DEFAULT_MAX_CONNECTIONS_PER_HOST).max(1);
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .no_proxy()
                 .redirect(same_origin_redirects())
                 .user_agent(concat!("plex-sdk-rust/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(self.connect_timeout.unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT))
+                .pool_max_idle_per_host(max_connections)
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
@@ -208,6 +277,9 @@ impl PlexClientBuilder {
                 max_response_bytes: self.max_response_bytes.unwrap_or(Self::DEFAULT_MAX_RESPONSE_BYTES),
                 max_error_body_bytes: self.max_error_body_bytes.unwrap_or(Self::DEFAULT_MAX_ERROR_BODY_BYTES),
                 operation_origin: self.operation_origin,
+                deadline: self.deadline.unwrap_or(Self::DEFAULT_DEADLINE),
+                idle_timeout: self.idle_timeout.or(Some(Self::DEFAULT_IDLE_TIMEOUT)).filter(|t| *t != Duration::MAX),
+                slots: Slots::new(max_connections),
             }),
         })
     }
@@ -270,6 +342,39 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
     operation_origin: Option<String>,
+    pub(crate) deadline: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) slots: Slots,
+}
+
+/// The per-host connection cap: one semaphore of `limit` permits per origin.
+pub(crate) struct Slots {
+    limit: usize,
+    hosts: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
+}
+
+impl Slots {
+    fn new(limit: usize) -> Self {
+        Slots { limit, hosts: Mutex::new(HashMap::new()) }
+    }
+
+    /// Waits for a free slot for `url`'s origin; the slot is taken until the permit drops.
+    pub(crate) async fn acquire(&self, url: &reqwest::Url) -> tokio::sync::OwnedSemaphorePermit {
+        let origin = url.origin().ascii_serialization();
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(hosts.entry(origin).or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.limit))))
+        };
+        if let Ok(permit) = Arc::clone(&semaphore).try_acquire_owned() {
+            return permit;
+        }
+        let permit = semaphore.acquire_owned().await.expect("connection slots are never closed");
+        // The slot was freed by a call that just read its body; its connection goes back to
+        // the pool on a task of its own. Letting that task run first lets this call reuse
+        // the connection rather than open one more.
+        tokio::task::yield_now().await;
+        permit
+    }
 }
 
 /// `server` (`https://plex.tv/api/v2`) with its scheme, host and port replaced by `origin`.
@@ -289,6 +394,9 @@ impl fmt::Debug for PlexClient {
             .field("timeout", &self.inner.timeout)
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("max_error_body_bytes", &self.inner.max_error_body_bytes)
+            .field("deadline", &self.inner.deadline)
+            .field("idle_timeout", &self.inner.idle_timeout)
+            .field("max_connections_per_host", &self.inner.slots.limit)
             .finish()
     }
 }

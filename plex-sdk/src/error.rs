@@ -54,7 +54,8 @@ pub enum Error {
         /// The limit that was exceeded, in bytes.
         limit: usize,
     },
-    /// No complete response arrived within the timeout.
+    /// No complete response arrived in time: the attempt's timeout, the call's deadline or, while
+    /// a streamed body arrives, the idle timeout between two chunks expired.
     #[error("{operation}: no response within {}", timeout.map(|t| format!("{t:?}")).unwrap_or_else(|| "the timeout".into()))]
     Timeout {
         /// The operation.
@@ -62,8 +63,9 @@ pub enum Error {
         /// The timeout that expired, when the SDK set it.
         timeout: Option<Duration>,
     },
-    /// The server could not be reached (DNS, refused connection, TLS handshake).
-    #[error("{operation}: cannot connect to the server: {source}")]
+    /// The server could not be reached (DNS, refused connection, TLS handshake, connect
+    /// timeout). The message ends with the whole chain of causes ("Too many open files").
+    #[error("{operation}: cannot connect to the server: {}", causes(source))]
     Connect {
         /// The operation.
         operation: &'static str,
@@ -71,8 +73,10 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The connection failed after it was made (reset, truncated body, protocol error).
-    #[error("{operation}: transport error: {source}")]
+    /// The connection failed after it was made (reset, truncated body, protocol error). The
+    /// message ends with the whole chain of causes ("connection reset", "end of file before
+    /// message length reached").
+    #[error("{operation}: transport error: {}", causes(source))]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -80,9 +84,42 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// Writing a streamed body out failed ([`crate::Binary::write_to`]): the writer's error.
+    #[error("{operation}: cannot write the body: {source}")]
+    Io {
+        /// The operation.
+        operation: &'static str,
+        /// The writer's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A request body could not be encoded (a value JSON cannot represent); nothing was sent.
+    #[error("{operation}: cannot encode the request body: {message}")]
+    Encode {
+        /// The operation.
+        operation: &'static str,
+        /// What the encoder said.
+        message: String,
+    },
     /// The client is misconfigured (a bad server URL, a header value that is not valid).
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+/// `error` and each of its sources, `: `-separated, skipping a source whose text its parent
+/// already ends with (reqwest and hyper often repeat it).
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let line = cause.to_string();
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 fn excerpt_suffix(excerpt: &str) -> String {
@@ -109,7 +146,9 @@ impl Error {
             | Error::BodyTooLarge { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Connect { operation, .. }
-            | Error::Transport { operation, .. } => Some(operation),
+            | Error::Transport { operation, .. }
+            | Error::Io { operation, .. }
+            | Error::Encode { operation, .. } => Some(operation),
             Error::Config(_) => None,
         }
     }
@@ -138,7 +177,11 @@ impl Error {
             Error::Api { status, .. } => *status == 429 || (500..600).contains(status),
             Error::Timeout { .. } => true,
             Error::Connect { .. } | Error::Transport { .. } => connection_errors,
-            Error::Decode { .. } | Error::BodyTooLarge { .. } | Error::Config(_) => false,
+            Error::Decode { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::Io { .. }
+            | Error::Encode { .. }
+            | Error::Config(_) => false,
         }
     }
 
@@ -149,12 +192,14 @@ impl Error {
         }
     }
 
+    /// The error for a request that got no response. A connect timeout is a
+    /// [`Error::Connect`] (its causes say "timed out"): `timeout` is the attempt's, not that one.
     pub(crate) fn from_reqwest(operation: &'static str, timeout: Option<Duration>, source: reqwest::Error) -> Self {
         let source = source.without_url();
-        if source.is_timeout() {
-            Error::Timeout { operation, timeout }
-        } else if source.is_connect() {
+        if source.is_connect() {
             Error::Connect { operation, source }
+        } else if source.is_timeout() {
+            Error::Timeout { operation, timeout }
         } else {
             Error::Transport { operation, source }
         }
@@ -191,8 +236,8 @@ impl Error {
         } else {
             // serde quotes the offending value, which may be the echoed token.
             let message = error.into_inner().to_string();
-            match token.and_then(|t| std::str::from_utf8(t).ok()).filter(|t| !t.is_empty()) {
-                Some(t) => message.replace(t, "<redacted>"),
+            match token {
+                Some(t) => String::from_utf8_lossy(&redact(message.as_bytes(), t)).into_owned(),
                 None => message,
             }
         };
@@ -259,26 +304,62 @@ pub(crate) fn excerpt_of(start: &[u8], complete: bool) -> String {
     cut
 }
 
-/// [`excerpt_of`], with every occurrence of `secret` (the token, which a server may echo back)
-/// replaced by `<redacted>`, and a start of it that the excerpt's end would cut dropped.
+/// A token at least this long (in bytes) is blanked out wherever it occurs in what a server
+/// sent; a shorter one only where it stands as a word of its own (see [`redact`]). Plex
+/// tokens are 20 characters long.
+pub(crate) const REDACT_ANYWHERE_MIN: usize = 8;
+
+/// `text` (what a server sent: a body, a decoder's message quoting it) with the token
+/// `secret` replaced by `<redacted>`. The rule: only the token's own occurrences are replaced,
+/// never other text; a token of [`REDACT_ANYWHERE_MIN`] bytes or more wherever it occurs (a
+/// random string that long is never there by chance), a shorter one only when the bytes on
+/// both sides of it are not token characters (ASCII letters, digits, `-`, `_`), so
+/// that a test token such as `a` blanks `token=a` but leaves `operation failed` alone. The
+/// SDK's own text (operation names, its messages) is never passed through this: the token can
+/// only have leaked into what came back from the server.
+pub(crate) fn redact(text: &[u8], secret: &[u8]) -> Vec<u8> {
+    if secret.is_empty() {
+        return text.to_vec();
+    }
+    let mut clean = Vec::with_capacity(text.len());
+    let mut from = 0;
+    let mut at = 0;
+    while at + secret.len() <= text.len() {
+        let end = at + secret.len();
+        let glued_before = at > 0 && is_token_byte(text[at - 1]);
+        let standalone = || !glued_before && !text.get(end).copied().is_some_and(is_token_byte);
+        if &text[at..end] == secret && (secret.len() >= REDACT_ANYWHERE_MIN || standalone()) {
+            clean.extend_from_slice(&text[from..at]);
+            clean.extend_from_slice(b"<redacted>");
+            (from, at) = (end, end);
+        } else {
+            at += 1;
+        }
+    }
+    clean.extend_from_slice(&text[from..]);
+    clean
+}
+
+/// Whether `byte` can be part of a token (a word character: Plex tokens are made of these).
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_')
+}
+
+/// [`excerpt_of`], with the token (`secret`, which a server may echo back) blanked out as
+/// [`redact`] says, and a start of it that the excerpt's end would cut dropped.
 pub(crate) fn redacted_excerpt(start: &[u8], complete: bool, secret: Option<&[u8]>) -> String {
     let Some(secret) = secret.filter(|s| !s.is_empty()) else {
         return excerpt_of(start, complete);
     };
-    let mut clean = Vec::with_capacity(start.len());
-    let mut rest = start;
-    while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
-        clean.extend_from_slice(&rest[..at]);
-        clean.extend_from_slice(b"<redacted>");
-        rest = &rest[at + secret.len()..];
-    }
-    clean.extend_from_slice(rest);
+    let clean = redact(start, secret);
     let mut text = excerpt_of(&clean, complete);
     if let Some(kept) = text.strip_suffix('…') {
         let kept = kept.as_bytes();
-        let partial = (1..secret.len().min(kept.len() + 1))
-            .rev()
-            .find(|&n| kept.ends_with(&secret[..n]) && text.is_char_boundary(kept.len() - n));
+        let partial = (1..secret.len().min(kept.len() + 1)).rev().find(|&n| {
+            let at = kept.len() - n;
+            let starts_word = at == 0 || !is_token_byte(kept[at - 1]);
+            kept.ends_with(&secret[..n]) && starts_word && text.is_char_boundary(at)
+        });
         if let Some(n) = partial {
             text.replace_range(kept.len() - n..kept.len(), "");
         }
@@ -406,6 +487,49 @@ mod tests {
         assert!(excerpt_of(long.as_bytes(), false).len() <= BODY_EXCERPT_LIMIT);
         assert!(excerpt_of(&long.as_bytes()[..EXCERPT_WINDOW], true).ends_with('…'));
         assert_eq!(excerpt_of(b"", false), "");
+    }
+
+    #[test]
+    fn short_tokens_are_redacted_only_as_words() {
+        let a = &b"a"[..];
+        assert_eq!(
+            redact(b"operation failed: a is not a list", a),
+            b"operation failed: <redacted> is not <redacted> list"
+        );
+        assert_eq!(redact(b"token=a&b=c", a), b"token=<redacted>&b=c");
+        assert_eq!(redact(b"banana a-b a_b ba.", a), b"banana a-b a_b ba.");
+        assert_eq!(redacted_excerpt(b"operation failed", true, Some(a)), "operation failed");
+        let tok = &b"tok"[..];
+        assert_eq!(redact(b"X-Plex-Token: tok</pre>", tok), b"X-Plex-Token: <redacted></pre>");
+        assert_eq!(redact(b"tokens stock tok-1 tok", tok), b"tokens stock tok-1 <redacted>");
+        let secret = &b"secret-token"[..];
+        // The end of a cut excerpt drops a start of the token only where a word starts.
+        assert_eq!(redacted_excerpt(b"the classes", false, Some(secret)), "the classes…");
+        assert_eq!(redacted_excerpt(b"the sec", false, Some(secret)), "the …");
+    }
+
+    #[test]
+    fn long_tokens_are_redacted_wherever_they_occur() {
+        let token = &b"AbCdEfGhIjKlMnOpQrSt"[..];
+        assert_eq!(redact(b"xAbCdEfGhIjKlMnOpQrStx", token), b"x<redacted>x");
+        assert_eq!(redact(b"mysecret-tokens", b"secret-token"), b"my<redacted>s");
+        assert_eq!(redact(b"AbCdEfGhIjKlMnOpQrStAbCdEfGhIjKlMnOpQrSt", token), b"<redacted><redacted>");
+        assert_eq!(redact(b"AbCdEfGhIj", token), b"AbCdEfGhIj");
+        assert_eq!(redact(b"anything", b""), b"anything");
+    }
+
+    #[test]
+    fn causes_are_joined_without_repeats() {
+        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by peer");
+        #[derive(Debug, thiserror::Error)]
+        #[error("error sending request")]
+        struct Outer(#[source] std::io::Error);
+        assert_eq!(causes(&Outer(inner)), "error sending request: connection reset by peer");
+        #[derive(Debug, thiserror::Error)]
+        #[error("error sending request: connection reset by peer")]
+        struct Repeats(#[source] std::io::Error);
+        let inner = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by peer");
+        assert_eq!(causes(&Repeats(inner)), "error sending request: connection reset by peer");
     }
 
     #[test]

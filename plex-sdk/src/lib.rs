@@ -21,7 +21,7 @@
 //! ```
 //!
 //! Every operation returns a request builder: `.await` it to send the request, or set
-//! per-call options first (`.retries(RetryConfig::default())`, `.timeout(..)`).
+//! per-call options first (`.retries(RetryConfig::default())`, `.timeout(..)`, `.deadline(..)`).
 //! `send_with_response()` returns the decoded value with the status, headers and body, and
 //! `send_raw()` the undecoded response.
 //!
@@ -29,7 +29,8 @@
 //! operation, `status()`, headers and a body excerpt), [`Error::Decode`] for a body that does
 //! not match its model (with the path of the mismatch), [`Error::BodyTooLarge`] for a body
 //! over the client's limit, [`Error::Timeout`], [`Error::Connect`] and [`Error::Transport`]
-//! when no complete response arrives. The token never
+//! when no complete response arrives, [`Error::Io`] when writing a streamed body out fails
+//! and [`Error::Encode`] when a request body cannot be encoded. The token never
 //! appears in any `Debug` or `Display` output.
 //!
 //! Each group of operations has a reference page in the crate's `docs/` folder (generated

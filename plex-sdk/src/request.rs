@@ -158,10 +158,20 @@ impl<'a, O: Operation> Request<'a, O> {
         self
     }
 
-    /// Gives up on this call with [`Error::Timeout`](crate::Error::Timeout) when no complete
-    /// response has arrived after `timeout`, whatever the client's setting.
+    /// Gives up on an attempt of this call with [`Error::Timeout`](crate::Error::Timeout) when
+    /// no complete response (for a streamed answer, no response head) has arrived after
+    /// `timeout`, whatever the client's setting; see
+    /// [`PlexClientBuilder::timeout`](crate::PlexClientBuilder::timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Gives up on this call with [`Error::Timeout`](crate::Error::Timeout) once `deadline` has
+    /// passed since it started, every attempt and retry included, whatever the client's
+    /// setting; see [`PlexClientBuilder::deadline`](crate::PlexClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
 

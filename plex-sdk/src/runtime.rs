@@ -10,7 +10,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::binary::Binary;
+use crate::binary::{Binary, Reading};
 use crate::error::{EXCERPT_WINDOW, Error, Result, redacted_excerpt};
 use crate::generated::TOKEN_HEADER;
 use crate::response::{RawResponse, Response};
@@ -39,6 +39,7 @@ pub struct OperationInfo {
 pub(crate) struct CallOptions {
     pub retries: Option<RetryConfig>,
     pub timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
 }
 
 /// The parts of a request that depend on the call's arguments.
@@ -53,7 +54,8 @@ pub struct PreparedRequest {
     pub(crate) headers: Vec<(&'static str, String)>,
     /// The body and its content type.
     pub(crate) body: Option<(&'static str, Bytes)>,
-    /// A body that could not be encoded: the call fails with it before sending.
+    /// A body that could not be encoded: the call fails with it ([`Error::Encode`]) before
+    /// sending.
     pub(crate) invalid: Option<String>,
 }
 
@@ -149,6 +151,18 @@ impl PlexClient {
     }
 }
 
+/// The wait before the next attempt: the server's `Retry-After` if it gave one, else backon's
+/// `computed` delay (`None`: backon has given up) within `max_interval` (backon adds its
+/// jitter after its cap). `None` when the next attempt would start later than
+/// `max_elapsed_time` after the first one started.
+fn retry_delay(config: &RetryConfig, started: Instant, error: &Error, computed: Option<Duration>) -> Option<Duration> {
+    let delay = match (computed?, error.retry_after()) {
+        (_, Some(asked)) => asked,
+        (computed, None) => computed.min(config.max_interval),
+    };
+    (started.elapsed().saturating_add(delay) <= config.max_elapsed_time).then_some(delay)
+}
+
 /// Parses `Retry-After` given in seconds (the HTTP-date form is ignored: the backoff applies).
 fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
@@ -179,8 +193,8 @@ impl Drop for CallRecord {
 
 impl PlexClient {
     /// Sends one call: the client's headers and the call's, the call's timeout, retries as
-    /// configured. A non-2XX status is an [`Error::Api`]; a 2XX body over the client's
-    /// `max_response_bytes` is an [`Error::BodyTooLarge`].
+    /// configured, all within the call's deadline. A non-2XX status is an [`Error::Api`]; a
+    /// 2XX body over the client's `max_response_bytes` is an [`Error::BodyTooLarge`].
     ///
     /// The call's span (`plex_sdk.call`) carries the operation, method and path template from
     /// the start and, when the call ends, the number of attempts, the elapsed time and the
@@ -192,12 +206,14 @@ impl PlexClient {
         options: &CallOptions,
         stream: bool,
     ) -> Result<Answer> {
-        if let Some(message) = &request.invalid {
-            return Err(Error::Config(format!("{}: {message}", op.id)));
+        if let Some(message) = request.invalid.clone() {
+            return Err(Error::Encode { operation: op.id, message });
         }
         let url = self.url_for(op.server, &request.path)?;
         let timeout = options.timeout.or(self.inner.timeout);
-        let retries = options.retries.or(self.inner.retries);
+        let deadline = options.deadline.unwrap_or(self.inner.deadline);
+        // A method that is not idempotent is sent once unless the call opted in.
+        let retries = options.retries.or(self.inner.retries).filter(|config| config.allows(&op.method));
         let record = CallRecord {
             span: tracing::info_span!(
                 "plex_sdk.call",
@@ -219,31 +235,27 @@ impl PlexClient {
             let attempt = Attempt { number: attempt, timeout, stream, status_seen: &record.status };
             self.send_once(op, url.clone(), &request, attempt).await
         };
-        match retries {
-            None => once().instrument(span).await,
-            Some(config) => {
-                let mut waited = Duration::ZERO;
-                once.retry(config.backoff())
-                    .sleep(tokio::time::sleep)
-                    .when(|e: &Error| e.is_retryable(config.retry_connection_errors))
-                    .adjust(|e: &Error, delay| {
-                        // backon adds jitter after its cap and does not count a Retry-After
-                        // against its total: both bounds are kept here.
-                        let delay = match (delay, e.retry_after()) {
-                            (None, _) => return None,
-                            (Some(_), Some(asked)) => asked,
-                            (Some(computed), None) => computed.min(config.max_interval),
-                        };
-                        waited += delay;
-                        (waited <= config.max_elapsed_time).then_some(delay)
-                    })
-                    .notify(|e: &Error, delay| tracing::debug!(error = %e, ?delay, "retrying"))
-                    .instrument(span)
-                    .await
+        let call = async {
+            match retries {
+                None => once().await,
+                Some(config) => {
+                    once.retry(config.backoff())
+                        .sleep(tokio::time::sleep)
+                        .when(|e: &Error| e.is_retryable(config.retry_connection_errors))
+                        .adjust(|e: &Error, delay| retry_delay(&config, record.started, e, delay))
+                        .notify(|e: &Error, delay| tracing::debug!(error = %e, ?delay, "retrying"))
+                        .await
+                }
             }
+        };
+        match tokio::time::timeout(deadline, call).instrument(span).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Error::Timeout { operation: op.id, timeout: Some(deadline) }),
         }
     }
 
+    /// One attempt, within its timeout: waits for a connection slot for the URL's host, then
+    /// sends. For a streamed answer the timeout covers the wait for the head only.
     async fn send_once(
         &self,
         op: &'static OperationInfo,
@@ -251,7 +263,29 @@ impl PlexClient {
         request: &PreparedRequest,
         attempt: Attempt<'_>,
     ) -> Result<Answer> {
-        let Attempt { number: attempt, timeout, stream, status_seen } = attempt;
+        let send = async {
+            let permit = self.inner.slots.acquire(&url).await;
+            self.send_with(op, url, request, &attempt, permit).await
+        };
+        match attempt.timeout {
+            None => send.await,
+            Some(timeout) => tokio::time::timeout(timeout, send)
+                .await
+                .unwrap_or(Err(Error::Timeout { operation: op.id, timeout: Some(timeout) })),
+        }
+    }
+
+    /// Builds and sends one attempt's request and reads its answer, or hands the answer over
+    /// with its connection slot (`permit`) when it is streamed.
+    async fn send_with(
+        &self,
+        op: &'static OperationInfo,
+        url: reqwest::Url,
+        request: &PreparedRequest,
+        attempt: &Attempt<'_>,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Result<Answer> {
+        let &Attempt { number: attempt, timeout, stream, status_seen } = attempt;
         let mut headers = self.inner.headers.clone();
         if !op.sends_token {
             headers.remove(TOKEN_HEADER);
@@ -267,9 +301,6 @@ impl PlexClient {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
         tracing::debug!(attempt, "sending");
         let mut response = builder.send().await.map_err(|e| Error::from_reqwest(op.id, timeout, e))?;
         let status = response.status().as_u16();
@@ -277,7 +308,13 @@ impl PlexClient {
         let headers = std::mem::take(response.headers_mut());
         if (200..300).contains(&status) && stream {
             tracing::debug!(attempt, status, "streaming");
-            let binary = Binary::new(op.id, headers.clone(), response, self.inner.max_response_bytes);
+            let reading = Reading {
+                operation: op.id,
+                limit: self.inner.max_response_bytes,
+                idle: self.inner.idle_timeout,
+                permit: Some(permit),
+            };
+            let binary = Binary::new(headers.clone(), response, reading);
             let raw = RawResponse { status, headers, body: Bytes::new() };
             Ok(Answer::Streaming(Box::new(Response::new(raw, binary))))
         } else if (200..300).contains(&status) {
@@ -287,14 +324,34 @@ impl PlexClient {
         } else {
             let (start, complete) = read_body_start(&mut response, self.inner.max_error_body_bytes).await;
             tracing::debug!(attempt, status, complete, "received");
-            let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
-            Err(Error::Api {
-                operation: op.id,
-                status,
-                retry_after: retry_after(&headers),
-                headers: Box::new(headers),
-                body_excerpt: redacted_excerpt(&start, complete, token),
-            })
+            Err(self.api_error(op, status, headers, &start, complete))
+        }
+    }
+
+    /// The [`Error::Api`] for a status that is not a success: the token blanked out of the
+    /// excerpt, and any header that echoes it marked sensitive (so `Debug` hides it).
+    fn api_error(
+        &self,
+        op: &OperationInfo,
+        status: u16,
+        mut headers: http::HeaderMap,
+        start: &[u8],
+        complete: bool,
+    ) -> Error {
+        let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
+        if let Some(token) = token.filter(|t| !t.is_empty()) {
+            for value in headers.values_mut() {
+                if value.as_bytes().windows(token.len()).any(|w| w == token) {
+                    value.set_sensitive(true);
+                }
+            }
+        }
+        Error::Api {
+            operation: op.id,
+            status,
+            retry_after: retry_after(&headers),
+            headers: Box::new(headers),
+            body_excerpt: redacted_excerpt(start, complete, token),
         }
     }
 }

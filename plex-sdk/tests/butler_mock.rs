@@ -78,6 +78,7 @@ fn fast_retries() -> RetryConfig {
         exponent: 2.0,
         max_elapsed_time: Duration::from_secs(2),
         retry_connection_errors: false,
+        ..RetryConfig::default()
     }
 }
 
@@ -571,7 +572,8 @@ async fn exhausted_retries_return_the_last_server_error() {
         .respond_with(ResponseTemplate::new(500).set_body_string("still failing"))
         .mount(&server)
         .await;
-    let retries = fast_retries().max_elapsed_time(Duration::from_millis(100));
+    // A POST: retried only because the call opts in.
+    let retries = fast_retries().max_elapsed_time(Duration::from_millis(100)).retry_non_idempotent(true);
 
     let err = client_for(&server).butler().start_task(ButlerTask::RefreshLibraries).retries(retries).await.unwrap_err();
 
@@ -617,9 +619,10 @@ async fn retry_after_on_429_replaces_the_computed_backoff() {
         exponent: 2.0,
         max_elapsed_time: Duration::from_secs(10),
         retry_connection_errors: false,
+        ..RetryConfig::default()
     };
 
-    client_for(&server).butler().start_tasks().retries(retries).await.unwrap();
+    client_for(&server).butler().start_tasks().retries(retries.retry_non_idempotent(true)).await.unwrap();
 
     let times = recorder.times();
     assert_eq!(times.len(), 2);
@@ -982,6 +985,7 @@ async fn retry_delays_never_exceed_max_interval() {
         exponent: 2.0,
         max_elapsed_time: Duration::from_millis(1200),
         retry_connection_errors: false,
+        ..RetryConfig::default()
     };
 
     let err = client_for(&server).butler().stop_tasks().retries(retries).await.unwrap_err();
@@ -1006,6 +1010,7 @@ async fn retry_after_does_not_exceed_max_elapsed_time() {
         exponent: 2.0,
         max_elapsed_time: Duration::from_millis(200),
         retry_connection_errors: false,
+        ..RetryConfig::default()
     };
 
     let started = Instant::now();

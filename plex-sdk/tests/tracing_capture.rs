@@ -120,7 +120,8 @@ async fn call_spans_record_their_fields_and_never_the_token() {
         .respond_with(ResponseTemplate::new(401).set_body_string(format!("bad token {TOKEN}")))
         .mount(&server)
         .await;
-    // A server error page that echoes the token back: retried, so logged on each retry.
+    // A server error page that echoes the token back: retried (the POST opts in), so logged on
+    // each retry.
     Mock::given(method("POST"))
         .and(path("/butler/BackupDatabase"))
         .respond_with(ResponseTemplate::new(500).set_body_string(format!("X-Plex-Token: {TOKEN} rejected upstream")))
@@ -138,8 +139,12 @@ async fn call_spans_record_their_fields_and_never_the_token() {
     assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
     let unauthorized = client.butler().start_tasks().retries(fast_retries()).await.unwrap_err();
     assert_eq!(unauthorized.status(), Some(401));
-    let server_error =
-        client.butler().start_task(ButlerTask::BackupDatabase).retries(fast_retries()).await.unwrap_err();
+    let server_error = client
+        .butler()
+        .start_task(ButlerTask::BackupDatabase)
+        .retries(fast_retries().retry_non_idempotent(true))
+        .await
+        .unwrap_err();
     assert_eq!(server_error.status(), Some(500));
     let refused = client_for(format!("http://127.0.0.1:{}", closed_port())).butler().get_tasks().await.unwrap_err();
     assert!(matches!(refused, Error::Connect { .. }), "{refused:?}");
