@@ -2,10 +2,10 @@
 //! whole response, so a value Plex adds later (`photo` for a library type) is not a breaking
 //! change.
 //!
-//! The generator emits one [`open_enum!`](crate::open_enum!) call per enum, string or integer:
+//! The generator emits one [`open_enum!`](crate::contract::open_enum!) call per enum, string or integer:
 //!
 //! ```ignore
-//! crate::open_enum! {
+//! crate::contract::open_enum! {
 //!     /// The kind of a library section.
 //!     pub enum SectionType: string {
 //!         /// Films.
@@ -14,7 +14,7 @@
 //!         HomeVideo = "home-video",
 //!     }
 //! }
-//! crate::open_enum! {
+//! crate::contract::open_enum! {
 //!     /// The kind of a media stream.
 //!     pub enum StreamType: integer {
 //!         /// Video.
@@ -49,9 +49,6 @@
 //! `Unknown` holding a known value (built by hand: `Unknown("movie".into())`) writes the same
 //! wire value as the known variant but does not compare equal to it; `from`/`parse` never
 //! build one.
-
-// Until the generator emits open enums, nothing outside the tests expands the macro.
-#![allow(dead_code)]
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -367,7 +364,7 @@ pub(crate) use open_enum;
 mod tests {
     use std::collections::HashSet;
 
-    crate::open_enum! {
+    crate::contract::open_enum! {
         /// A library section's kind.
         pub enum SectionType: string {
             /// Films.
@@ -380,7 +377,7 @@ mod tests {
         }
     }
 
-    crate::open_enum! {
+    crate::contract::open_enum! {
         /// A stream's kind.
         pub enum StreamType: integer {
             /// Video.
@@ -391,7 +388,7 @@ mod tests {
         }
     }
 
-    crate::open_enum! {
+    crate::contract::open_enum! {
         /// No known values at all.
         pub enum Nothing: string {}
     }
