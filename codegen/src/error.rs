@@ -34,20 +34,18 @@ impl std::fmt::Display for SourceLocation {
     }
 }
 
-/// Everything that can go wrong between reading a document and writing Rust.
-#[derive(Debug, thiserror::Error)]
+/// Everything that can go wrong between reading a document and writing Rust. `Display` is the
+/// location (when there is one), the reason and the help, each written once below.
+#[derive(Debug)]
 pub enum Error {
     /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying I/O error.
-        #[source]
         source: std::io::Error,
     },
     /// The text is not well-formed YAML or JSON.
-    #[error("{location}: not valid {format}: {message}")]
     Syntax {
         /// Where.
         location: Box<SourceLocation>,
@@ -55,9 +53,10 @@ pub enum Error {
         format: &'static str,
         /// The parser's message.
         message: String,
+        /// How to fix it.
+        help: &'static str,
     },
     /// The document parses but breaks a rule the generator relies on.
-    #[error("{location}: {message}{}", help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
     Spec {
         /// Where.
         location: Box<SourceLocation>,
@@ -66,26 +65,47 @@ pub enum Error {
         /// How to fix it, where there is an obvious fix.
         help: Option<String>,
     },
-    /// progenitor or typify refused (or panicked on) the normalised document.
-    #[error("{location}: the type generator failed: {message}")]
+    /// typify refused (or panicked on) a schema of the prepared document.
     Generator {
         /// Where (the operation or schema being generated, when known).
         location: Box<SourceLocation>,
         /// What it said.
         message: String,
     },
-    /// Emitted Rust did not parse (a bug in the generator).
-    #[error("generated Rust for {file} does not parse: {message}")]
+    /// The emitter could not write a file: its Rust did not parse, or the model broke an
+    /// invariant the emitter relies on (a bug in the generator).
     Emit {
         /// The generated file.
         file: String,
-        /// syn's message.
+        /// What went wrong.
         message: String,
     },
 }
 
 /// Result alias for the generator.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(location) = self.location() {
+            write!(f, "{location}: ")?;
+        }
+        write!(f, "{}", self.reason())?;
+        match self {
+            Error::Spec { help: Some(help), .. } => write!(f, "\n  help: {help}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 impl Error {
     /// Where the problem is, when it concerns a document.
@@ -105,7 +125,7 @@ impl Error {
             Error::Syntax { format, message, .. } => format!("not valid {format}: {message}"),
             Error::Spec { message, .. } => message.clone(),
             Error::Generator { message, .. } => format!("the type generator failed: {message}"),
-            Error::Emit { file, message } => format!("generated Rust for {file} does not parse: {message}"),
+            Error::Emit { file, message } => format!("cannot write {file}: {message}"),
         }
     }
 
@@ -113,21 +133,11 @@ impl Error {
     pub fn help(&self) -> Option<&str> {
         match self {
             Error::Spec { help, .. } => help.as_deref(),
-            Error::Syntax { message, .. } if message.contains("limit exceeded") => {
-                Some("the document nests or repeats too deeply (an alias bomb?); simplify it")
-            }
-            Error::Syntax { format, .. } => Some(if *format == "YAML" {
-                "check the indentation and quoting at that line"
-            } else {
-                "check the brackets, commas and quotes at that line"
-            }),
-            Error::Generator { message, .. } if message.starts_with("openapiv3") => {
-                Some("the document does not follow the OpenAPI 3 structure at that place")
-            }
+            Error::Syntax { help, .. } => Some(help),
             Error::Generator { .. } => {
                 Some("simplify or rewrite the schema at that place; the generator does not support it as written")
             }
-            _ => None,
+            Error::Io { .. } | Error::Emit { .. } => None,
         }
     }
 
@@ -184,7 +194,7 @@ mod tests {
     fn short_lines_are_shown_whole() {
         assert_eq!(window("  get:", 3), ("  get:".to_string(), 2));
         assert_eq!(window("", 1), (String::new(), 0));
-        // A column past the end (an error at the end of the line) points just after it.
+        // A column past the end (an error at the end of the line) points at its last character.
         assert_eq!(window("abc", 9), ("abc".to_string(), 2));
     }
 

@@ -117,6 +117,24 @@ impl Decode for Stream {
 /// A request of operation `O`, ready to send: `.await` it, or set options first. Every
 /// operation method of the client returns one (under the operation's own name, a type alias
 /// such as `butler::StartTask`), with a setter per optional parameter.
+///
+/// # Sending
+///
+/// `.await` sends it and decodes the answer. Per call, [`retries`](Self::retries),
+/// [`timeout`](Self::timeout) and [`deadline`](Self::deadline) override the client's settings;
+/// [`send_with_response`](Self::send_with_response) also gives the status, headers and body, and
+/// [`send_raw`](Self::send_raw) skips decoding.
+///
+/// # Errors
+///
+/// Every call fails with one [`Error`](crate::Error):
+/// - [`Error::Api`](crate::Error::Api) for a status that is not a success (each operation's
+///   page lists the statuses its document gives, in its Responses table);
+/// - [`Error::Decode`](crate::Error::Decode) when a body does not match its model;
+/// - [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when a body exceeds the client's limit;
+/// - [`Error::Timeout`](crate::Error::Timeout), [`Error::Connect`](crate::Error::Connect) or
+///   [`Error::Transport`](crate::Error::Transport) when no complete response arrives;
+/// - [`Error::Encode`](crate::Error::Encode) when the request body cannot be written.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Request<'a, O: Operation> {
     client: &'a PlexClient,

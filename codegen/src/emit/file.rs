@@ -25,23 +25,65 @@ pub fn header(spec_label: &str) -> String {
 
 /// Formats `tokens` as a Rust file with the generated-file header.
 pub fn format_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<GeneratedFile> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| Error::Emit { file: path.to_string(), message: e.to_string() })?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::Emit { file: path.to_string(), message: format!("its Rust does not parse: {e}") })?;
     format_syn_file(path, spec_label, &file)
 }
 
 /// Formats Rust source text (parsed first: a syntax error is an [`Error::Emit`]) with the
 /// generated-file header.
 pub fn format_source(path: &str, spec_label: &str, text: &str) -> Result<GeneratedFile> {
-    let lex_error = |e: proc_macro2::LexError| Error::Emit { file: path.to_string(), message: e.to_string() };
+    let lex_error = |e: proc_macro2::LexError| Error::Emit {
+        file: path.to_string(),
+        message: format!("its Rust does not lex: {e}"),
+    };
     let tokens: TokenStream = text.parse().map_err(lex_error)?;
     format_file(path, spec_label, tokens)
 }
 
 /// Formats a parsed file with the generated-file header.
 pub fn format_syn_file(path: &str, spec_label: &str, file: &syn::File) -> Result<GeneratedFile> {
-    let text = space_out_items(&prettyplease::unparse(file));
+    let mut file = file.clone();
+    tidy_docs(&mut file);
+    let text = space_out_items(&prettyplease::unparse(&file));
     Ok(GeneratedFile { path: path.to_string(), contents: format!("{}{}", header(spec_label), text) })
+}
+
+/// Doc attributes as rustfmt's `normalize_doc_attributes` leaves them: one attribute per line
+/// of text, each line after a space, so prettyplease prints `/// Text` (not `///Text`, nor a
+/// `/** .. */` block for a doc of several lines). What rustdoc reads is unchanged: it removes
+/// the common indentation.
+pub(crate) fn tidy_docs(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Docs;
+    impl VisitMut for Docs {
+        fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+            *attrs = attrs.drain(..).flat_map(split_doc).collect();
+        }
+    }
+    Docs.visit_file_mut(file);
+}
+
+/// One `#[doc = "..."]` per line of its text, each non-empty line starting with a space (the
+/// last line dropped when it is empty); any other attribute as it is.
+fn split_doc(attr: syn::Attribute) -> Vec<syn::Attribute> {
+    let syn::Meta::NameValue(meta) = &attr.meta else { return vec![attr] };
+    let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &meta.value else { return vec![attr] };
+    if !meta.path.is_ident("doc") {
+        return vec![attr];
+    }
+    let text = text.value();
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    text.split('\n')
+        .map(|line| {
+            let line = if line.is_empty() || line.starts_with(' ') { line.to_string() } else { format!(" {line}") };
+            let mut one = attr.clone();
+            if let syn::Meta::NameValue(meta) = &mut one.meta {
+                meta.value = syn::parse_quote!(#line);
+            }
+            one
+        })
+        .collect()
 }
 
 /// prettyplease drops blank lines between items; this puts one after each line that closes an
@@ -56,11 +98,23 @@ pub fn space_out_items(text: &str) -> String {
         let Some(next) = lines.get(i + 1) else { continue };
         let next_body = next.trim_start();
         let next_indent = next.len() - next_body.len();
-        if line.trim() == "}" && next_indent <= 8 && !next_body.is_empty() && !next_body.starts_with('}') {
+        let closes_item = line.trim() == "}" && next_indent <= 8;
+        if (closes_item || ends_top_level_item(line, next)) && !next_body.is_empty() && !next_body.starts_with('}') {
             out.push('\n');
         }
     }
     out
+}
+
+/// Whether `line` ends an item at the top level that has no body (`pub type X = Y;`, `const
+/// A: u8 = 1;`) and `next` starts another: a blank line between them, as between items with
+/// a body. Runs of `use` and `mod` declarations stay together.
+fn ends_top_level_item(line: &str, next: &str) -> bool {
+    let grouped = |l: &str| {
+        let l = l.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
+        l.starts_with("use ") || l.starts_with("mod ")
+    };
+    !line.starts_with([' ', '}']) && line.ends_with(';') && !next.starts_with(' ') && !(grouped(line) && grouped(next))
 }
 
 /// Doc text as `#[doc]` attributes: `text` split into lines (rustdoc joins them).

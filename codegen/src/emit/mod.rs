@@ -55,13 +55,15 @@ pub fn emit(
     std::thread::scope(|scope| {
         let mock = scope.spawn(|| mock::emit(api, doc, &names, spec_label));
         let modules = scope.spawn(|| operation_files(api, spec_label));
-        let mut models: syn::File = syn::parse2(types.tokens())
-            .map_err(|e| Error::Emit { file: "src/generated/models.rs".into(), message: e.to_string() })?;
+        let mut models: syn::File = syn::parse2(types.tokens()).map_err(|e| Error::Emit {
+            file: "src/generated/models.rs".into(),
+            message: format!("its Rust does not parse: {e}"),
+        })?;
         models::local_model_paths(&mut models);
         let index = models::document_and_index(&mut models, &crate::model::open_objects(doc));
         let suites = scope.spawn(move || suite_files(api, &index, doc, spec_label));
-        models::gate_by_group(&mut models, &model_roots(api));
         models::open_enums(&mut models);
+        models::gate_by_group(&mut models, &model_roots(api));
         let models = models::format_models("src/generated/models.rs", spec_label, models)?;
         let (root, globals, tags) = joined(modules)?;
         let mut files = vec![root, globals, models];

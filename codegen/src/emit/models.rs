@@ -357,6 +357,9 @@ fn item_type(item: &syn::Item) -> Option<String> {
         syn::Item::Enum(e) => Some(e.ident.to_string()),
         syn::Item::Type(t) => Some(t.ident.to_string()),
         syn::Item::Impl(i) => last_segment(&i.self_ty).map(|(name, _)| name),
+        syn::Item::Macro(m) if is_open_enum(m) => {
+            syn::parse2::<OpenEnum>(m.mac.tokens.clone()).ok().map(|o| o.item.ident.to_string())
+        }
         _ => None,
     }
 }
@@ -381,14 +384,66 @@ fn mentions(item: &syn::Item) -> BTreeSet<String> {
 /// the model names its operations name), following the types each model mentions; a model
 /// every group uses stays ungated, one no operation uses is behind `full`. A build with one
 /// group then compiles only the models that group needs.
+///
+/// The `cfg` is written once per type: a gated type's impls are gathered after it into one
+/// `const _: () = { .. };` block under the same `cfg` (so a type reads as two gated items, not
+/// one per impl).
 pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<String>>) {
+    let users = users_by_type(file, roots);
+    let gate = |name: &str| -> Option<syn::Attribute> {
+        let groups = users.get(name).cloned().unwrap_or_default();
+        if groups.len() == roots.len() {
+            None
+        } else if groups.is_empty() {
+            Some(syn::parse_quote!(#[cfg(feature = "full")]))
+        } else {
+            let features = groups.iter().map(|g| quote::quote!(feature = #g));
+            Some(syn::parse_quote!(#[cfg(any(#(#features),*))]))
+        }
+    };
+    let (mut impls, others): (BTreeMap<String, Vec<syn::Item>>, Vec<syn::Item>) = split_gated_impls(file, &gate);
+    for mut item in others {
+        let Some(name) = item_type(&item) else {
+            file.items.push(item);
+            continue;
+        };
+        let Some(attr) = gate(&name) else {
+            file.items.push(item);
+            continue;
+        };
+        if let Some(attrs) = item_attrs(&mut item) {
+            attrs.insert(0, attr.clone());
+        }
+        file.items.push(item);
+        if let Some(impls) = impls.remove(&name) {
+            file.items.push(syn::parse_quote! { #attr const _: () = { #(#impls)* }; });
+        }
+    }
+    // Impls of a gated type the file does not define (none today) keep a gate of their own.
+    for (name, impls) in impls {
+        let attr = gate(&name);
+        file.items.extend(impls.into_iter().map(|mut i| {
+            if let (Some(attrs), Some(attr)) = (item_attrs(&mut i), &attr) {
+                attrs.insert(0, attr.clone());
+            }
+            i
+        }));
+    }
+}
+
+/// The groups that use each model: from each group's roots, through the types each model
+/// mentions.
+fn users_by_type<'a>(
+    file: &syn::File,
+    roots: &'a BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, BTreeSet<&'a str>> {
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in &file.items {
         if let Some(name) = item_type(item) {
             edges.entry(name).or_default().extend(mentions(item));
         }
     }
-    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut users: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for (group, names) in roots {
         let mut stack: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut seen = BTreeSet::new();
@@ -396,28 +451,38 @@ pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<Str
             if !edges.contains_key(name) || !seen.insert(name) {
                 continue;
             }
-            users.entry(name).or_default().insert(group.as_str());
+            users.entry(name.to_string()).or_default().insert(group.as_str());
             stack.extend(edges[name].iter().map(String::as_str));
         }
     }
-    for item in &mut file.items {
-        let Some(name) = item_type(item) else { continue };
-        let groups = users.get(name.as_str()).cloned().unwrap_or_default();
-        let attr: syn::Attribute = if groups.len() == roots.len() {
-            continue;
-        } else if groups.is_empty() {
-            syn::parse_quote!(#[cfg(feature = "full")])
-        } else {
-            let features = groups.iter().map(|g| quote::quote!(feature = #g));
-            syn::parse_quote!(#[cfg(any(#(#features),*))])
-        };
-        match item {
-            syn::Item::Struct(s) => s.attrs.insert(0, attr),
-            syn::Item::Enum(e) => e.attrs.insert(0, attr),
-            syn::Item::Type(t) => t.attrs.insert(0, attr),
-            syn::Item::Impl(i) => i.attrs.insert(0, attr),
-            _ => {}
+    users
+}
+
+/// Takes `file`'s items out: the impls of gated types (by type), and everything else in order.
+fn split_gated_impls(
+    file: &mut syn::File,
+    gate: &dyn Fn(&str) -> Option<syn::Attribute>,
+) -> (BTreeMap<String, Vec<syn::Item>>, Vec<syn::Item>) {
+    let mut impls: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
+    let mut others = Vec::new();
+    for item in std::mem::take(&mut file.items) {
+        match (&item, item_type(&item)) {
+            (syn::Item::Impl(_), Some(name)) if gate(&name).is_some() => impls.entry(name).or_default().push(item),
+            _ => others.push(item),
         }
+    }
+    (impls, others)
+}
+
+/// The attributes of the items the models file holds.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(s) => Some(&mut s.attrs),
+        syn::Item::Enum(e) => Some(&mut e.attrs),
+        syn::Item::Type(t) => Some(&mut t.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Macro(m) => Some(&mut m.attrs),
+        _ => None,
     }
 }
 
@@ -485,6 +550,11 @@ pub fn open_enums(file: &mut syn::File) {
     }
 }
 
+/// Whether `m` invokes `open_enum!`.
+fn is_open_enum(m: &syn::ItemMacro) -> bool {
+    m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum")
+}
+
 /// The input of one `open_enum!` invocation, as [`open_enums`] writes it:
 /// `#[attrs] pub enum Name: kind { Variant = value, .. }`.
 struct OpenEnum {
@@ -514,7 +584,8 @@ impl OpenEnum {
     /// and a variant per line, so that a value added to the document is a line added here.
     fn layout(&self) -> String {
         let item = &self.item;
-        let file: syn::File = syn::parse_quote!(#item);
+        let mut file: syn::File = syn::parse_quote!(#item);
+        super::file::tidy_docs(&mut file);
         let name = &self.item.ident;
         let text = prettyplease::unparse(&file).replacen(
             &format!("enum {name} {{"),
@@ -522,18 +593,9 @@ impl OpenEnum {
             1,
         );
         let mut out = String::from("crate::contract::open_enum! {\n");
-        // The lines of a `/** .. */` doc (prettyplease's form of a doc with several lines) after
-        // its first are the doc's text: indenting them would change it.
-        let mut in_block_doc = false;
         for line in text.lines() {
-            if !line.is_empty() && !in_block_doc {
+            if !line.is_empty() {
                 out.push_str("    ");
-            }
-            let trimmed = line.trim_start();
-            if in_block_doc {
-                in_block_doc = !line.contains("*/");
-            } else if let Some(doc) = trimmed.strip_prefix("/**") {
-                in_block_doc = !doc.contains("*/");
             }
             out.push_str(line);
             out.push('\n');
@@ -554,7 +616,7 @@ pub fn format_models(
     let mut layouts = Vec::new();
     for item in &mut file.items {
         let syn::Item::Macro(m) = item else { continue };
-        if m.mac.path.segments.last().is_none_or(|s| s.ident != "open_enum") {
+        if !is_open_enum(m) {
             continue;
         }
         let Ok(open) = syn::parse2::<OpenEnum>(m.mac.tokens.clone()) else { continue };
@@ -614,10 +676,11 @@ mod tests {
                 Audio,
             }
         });
-        let expected = "crate::contract::open_enum! {\n    ///How a stream is used.\n    /**Its values:\n\n- video: a picture\n- audio: a sound*/\n    pub enum Kind: string {\n        \
+        let expected = "crate::contract::open_enum! {\n    /// How a stream is used.\n    /// Its values:\n    ///\n    /// - video: a picture\n    /// - audio: a sound\n    pub enum Kind: string {\n        \
                         /// `video`\n        Video = \"video\",\n        Audio = \"audio\",\n    }\n}\n\npub struct After;\n";
         assert!(text.ends_with(expected), "{text}");
-        // The layout changes whitespace only: the invocation's tokens are the ones built.
+        // The layout changes whitespace and splits docs into lines only: the invocation's tokens
+        // are the ones built.
         let reparsed: syn::File = syn::parse_str(&text).unwrap();
         let mut built: syn::File = syn::parse_quote! {
             #[doc = "How a stream is used."]
@@ -634,7 +697,10 @@ mod tests {
         let Some(syn::Item::Macro(m)) = file.items.first() else { panic!("no invocation first") };
         let mut open: OpenEnum = syn::parse2(m.mac.tokens.clone()).unwrap();
         open.item.variants.pop_punct();
-        format!("{} : {}", quote::ToTokens::to_token_stream(&open.item), open.kind)
+        let item = &open.item;
+        let mut tidy: syn::File = syn::parse_quote!(#item);
+        super::super::file::tidy_docs(&mut tidy);
+        format!("{} : {}", quote::ToTokens::to_token_stream(&tidy), open.kind)
     }
 
     #[test]

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
 use super::file::doc_lines;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Body, BodyKind, Location, Operation, Param, Style, Success, Tag};
 use crate::names::ident;
 
@@ -69,7 +69,7 @@ pub fn method_doc(op: &Operation) -> String {
     if !op.sends_token {
         text.push_str(", sent without the token");
     }
-    text.push_str(".\n\nReturns a request builder: `.await` it to send the request. Per call, `.retries(..)` and\n`.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`\ngive the status, headers and body too.\n\n");
+    text.push_str(".\nReturns a [`Request`](crate::request::Request): `.await` it to send it; its page has the\nper-call options and the errors every call can return.\n\n");
     text.push_str("# Responses\n\n| Status | Meaning | Result |\n| --- | --- | --- |\n");
     for r in &op.responses {
         let result = if r.status.starts_with('2') {
@@ -93,11 +93,7 @@ pub fn method_doc(op: &Operation) -> String {
             text.push_str(&format!("- `{name}`: {}\n", description.replace('\n', " ")));
         }
     }
-    text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),\n[`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit");
-    if matches!(op.success, Success::Json { .. }) {
-        text.push_str(", [`Error::Decode`](crate::Error::Decode) when the body does not match the model");
-    }
-    text.push('.');
+    text.truncate(text.trim_end().len());
     text
 }
 
@@ -135,29 +131,29 @@ fn fill_body(body: &Body, value: TokenStream) -> TokenStream {
     }
 }
 
-/// The expression of the request path, path parameters encoded.
-fn path_expr(op: &Operation) -> TokenStream {
+/// The request path: a `let` per path parameter that encodes its value (bound before `format!`,
+/// whose arguments prettyplease would print token by token), then the path expression.
+fn path_expr(op: &Operation) -> Result<(TokenStream, TokenStream)> {
     let format = op.path.format_string();
-    let args: Vec<TokenStream> = op
-        .path
-        .params()
-        .map(|wire| match op.params.iter().find(|p| p.location == Location::Path && p.name == wire) {
-            Some(p) => {
-                let name = ident(&p.rust_name);
-                quote! { crate::contract::path_value(&#name) }
-            }
-            None => quote! { crate::contract::path_value(#wire) },
-        })
-        .collect();
-    if args.is_empty() {
-        quote! { #format.to_string() }
-    } else {
-        quote! { format!(#format, #(#args),*) }
+    let mut names = Vec::new();
+    for wire in op.path.params() {
+        let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.name == wire) else {
+            return Err(Error::Emit {
+                file: format!("the module of `{}`", op.operation_id),
+                message: format!("path parameter `{wire}` has no argument in the model"),
+            });
+        };
+        names.push(ident(&p.rust_name));
     }
+    if names.is_empty() {
+        return Ok((quote! {}, quote! { #format.to_string() }));
+    }
+    let lets = quote! { #( let #names = crate::contract::path_value(&#names); )* };
+    Ok((lets, quote! { format!(#format, #(#names),*) }))
 }
 
 /// The method on the tag's struct.
-fn method(op: &Operation) -> TokenStream {
+fn method(op: &Operation) -> Result<TokenStream> {
     let method = ident(&op.method_name);
     let alias = format_ident!("{}", op.builder_name);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -187,18 +183,19 @@ fn method(op: &Operation) -> TokenStream {
         args.push(quote! { body: #ty });
         fills.push(fill_body(b, quote! { body }));
     }
-    let path = path_expr(op);
+    let (lets, path) = path_expr(op)?;
     let with = if fills.iter().all(TokenStream::is_empty) {
         quote! {}
     } else {
         quote! { .with(|r| { #(#fills)* }) }
     };
-    quote! {
+    Ok(quote! {
         #docs
         pub fn #method(&self #(, #args)*) -> #alias<'a> {
+            #lets
             crate::contract::Request::new(self.client, #path) #with
         }
-    }
+    })
 }
 
 /// The setters of an operation's optional parameters (and optional body).
@@ -246,8 +243,9 @@ fn status_enum(op: &Operation) -> TokenStream {
     let Success::Status { type_name, variants } = &op.success else { return quote! {} };
     let name = format_ident!("{}", type_name);
     let doc = format!("Which success status `{}` answered with.", op.operation_id);
-    let codes: Vec<u16> = variants.iter().map(|(c, _)| *c).collect();
-    let idents: Vec<_> = codes.iter().map(|c| format_ident!("{}", status_variant(*c))).collect();
+    let idents: Vec<_> = variants.iter().map(|(c, _)| format_ident!("{}", status_variant(*c))).collect();
+    let codes: Vec<proc_macro2::Literal> =
+        variants.iter().map(|(c, _)| proc_macro2::Literal::u16_unsuffixed(*c)).collect();
     let docs: Vec<String> = variants.iter().map(|(c, d)| format!("{c}: {d}")).collect();
     quote! {
         #[doc = #doc]
@@ -334,7 +332,7 @@ pub fn emit(tag: &Tag) -> Result<TokenStream> {
     } else {
         quote! {}
     };
-    let methods: Vec<TokenStream> = tag.operations.iter().map(method).collect();
+    let methods: Vec<TokenStream> = tag.operations.iter().map(method).collect::<Result<_>>()?;
     let items: Vec<TokenStream> = tag.operations.iter().map(|op| items(tag, op)).collect();
     Ok(quote! {
         #models

@@ -202,8 +202,11 @@ impl Types {
             .map_err(|e| Error::Generator { location: source.locate(pointer), message: e.to_string() })?;
         // A BoolInt is plain `bool` where the SDK's own code names it (the alias matters only
         // inside the models, whose fields it marks for writing as 1/0).
-        let rust =
-            ty.ident().to_string().replace(&BOOL_INT.replace("::", " :: "), "bool").replace("crate :: models ::", "models ::");
+        let rust = ty
+            .ident()
+            .to_string()
+            .replace(&BOOL_INT.replace("::", " :: "), "bool")
+            .replace("crate :: models ::", "models ::");
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
     }

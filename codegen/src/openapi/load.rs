@@ -86,6 +86,7 @@ pub fn parse(file: impl Into<PathBuf>, text: String) -> Result<Document> {
                 }),
                 format: "YAML",
                 message: format!("nesting limit exceeded: flow collections nested more than {MAX_FLOW_DEPTH} deep"),
+                help: TOO_DEEP,
             });
         }
         yaml_to_json(serde_norway::from_str::<serde_norway::Value>(&text).map_err(|e| yaml_error(&file, &text, &e))?)
@@ -144,6 +145,7 @@ fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> Error {
     let line = error.line().max(1);
     let snippet = source_line(text, line);
     let column = snippet.as_deref().map_or(error.column(), |l| char_column(l, error.column()));
+    let message = strip_position_suffix(&error.to_string());
     Error::Syntax {
         location: Box::new(SourceLocation {
             file: file.to_path_buf(),
@@ -153,7 +155,8 @@ fn json_error(file: &Path, text: &str, error: &serde_json::Error) -> Error {
             snippet,
         }),
         format: "JSON",
-        message: strip_position_suffix(&error.to_string()),
+        help: help_for(&message, "check the brackets, commas and quotes at that line"),
+        message,
     }
 }
 
@@ -183,8 +186,19 @@ fn yaml_error(file: &Path, text: &str, error: &serde_norway::Error) -> Error {
         }
         None => locate_in(file, text, &yaml_stop_pointer(text)),
     };
-    Error::Syntax { location, format: "YAML", message: strip_position_suffix(&error.to_string()) }
+    let message = strip_position_suffix(&error.to_string());
+    let help = help_for(&message, "check the indentation and quoting at that line");
+    Error::Syntax { location, format: "YAML", message, help }
 }
+
+/// The help for a parser's `message`: [`TOO_DEEP`] past one of its limits (the parsers'
+/// only signal for their recursion and alias-expansion limits is the message), else `usual`.
+fn help_for(message: &str, usual: &'static str) -> &'static str {
+    if message.contains("limit exceeded") { TOO_DEEP } else { usual }
+}
+
+/// The help of a document that nests or repeats past a parser limit.
+const TOO_DEEP: &str = "the document nests or repeats too deeply (an alias bomb?); simplify it";
 
 /// The JSON pointer of the node the YAML deserializer was reading when it failed.
 fn yaml_stop_pointer(text: &str) -> String {

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Activities` operations, as the SDK's `client.activities()` calls them.
+    /// Mocks of the `Activities` operations, as the SDK's `client.activities()` calls them.
     pub fn activities(&self) -> Activities<'_> {
         Activities(self)
     }
 }
 
-///The `Activities` operations to mock: one method per operation of `plex_sdk::activities::Activities`.
+/// The `Activities` operations to mock: one method per operation of `plex_sdk::activities::Activities`.
 #[derive(Debug, Clone, Copy)]
 pub struct Activities<'m>(&'m PlexMock);
+
 impl<'m> Activities<'m> {
     /// List activities
     ///
@@ -29,9 +31,10 @@ impl<'m> Activities<'m> {
     }
 }
 
-///The `listActivities` operation (`GET /activities`): the type of its mocks, [`When<ListActivities>`](crate::When).
+/// The `listActivities` operation (`GET /activities`): the type of its mocks, [`When<ListActivities>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListActivities;
+
 impl crate::Operation for ListActivities {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "activities",
@@ -50,9 +53,10 @@ impl<'m> When<'m, ListActivities> {
     }
 }
 
-///The `cancelActivity` operation (`DELETE /activities/{activityId}`): the type of its mocks, [`When<CancelActivity>`](crate::When).
+/// The `cancelActivity` operation (`DELETE /activities/{activityId}`): the type of its mocks, [`When<CancelActivity>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelActivity;
+
 impl crate::Operation for CancelActivity {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "activities",

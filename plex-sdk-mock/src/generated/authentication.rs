@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Authentication` operations, as the SDK's `client.authentication()` calls them.
+    /// Mocks of the `Authentication` operations, as the SDK's `client.authentication()` calls them.
     pub fn authentication(&self) -> Authentication<'_> {
         Authentication(self)
     }
 }
 
-///The `Authentication` operations to mock: one method per operation of `plex_sdk::authentication::Authentication`.
+/// The `Authentication` operations to mock: one method per operation of `plex_sdk::authentication::Authentication`.
 #[derive(Debug, Clone, Copy)]
 pub struct Authentication<'m>(&'m PlexMock);
+
 impl<'m> Authentication<'m> {
     /// Get token details
     ///
@@ -29,9 +31,10 @@ impl<'m> Authentication<'m> {
     }
 }
 
-///The `getTokenDetails` operation (`GET /api/v2/user`): the type of its mocks, [`When<GetTokenDetails>`](crate::When).
+/// The `getTokenDetails` operation (`GET /api/v2/user`): the type of its mocks, [`When<GetTokenDetails>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTokenDetails;
+
 impl crate::Operation for GetTokenDetails {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "authentication",
@@ -60,9 +63,10 @@ impl<'m> When<'m, GetTokenDetails> {
     }
 }
 
-///The `post-users-sign-in-data` operation (`POST /api/v2/users/signin`): the type of its mocks, [`When<PostUsersSignInData>`](crate::When).
+/// The `post-users-sign-in-data` operation (`POST /api/v2/users/signin`): the type of its mocks, [`When<PostUsersSignInData>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct PostUsersSignInData;
+
 impl crate::Operation for PostUsersSignInData {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "authentication",
@@ -75,7 +79,7 @@ impl crate::Operation for PostUsersSignInData {
 }
 
 impl<'m> When<'m, PostUsersSignInData> {
-    ///Matches only requests whose body (`application/x-www-form-urlencoded`) is `value`.
+    /// Matches only requests whose body (`application/x-www-form-urlencoded`) is `value`.
     pub fn body(self, value: models::PostUsersSignInDataBody) -> Self {
         self.form_body(&value)
     }

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Butler` operations, as the SDK's `client.butler()` calls them.
+    /// Mocks of the `Butler` operations, as the SDK's `client.butler()` calls them.
     pub fn butler(&self) -> Butler<'_> {
         Butler(self)
     }
 }
 
-///The `Butler` operations to mock: one method per operation of `plex_sdk::butler::Butler`.
+/// The `Butler` operations to mock: one method per operation of `plex_sdk::butler::Butler`.
 #[derive(Debug, Clone, Copy)]
 pub struct Butler<'m>(&'m PlexMock);
+
 impl<'m> Butler<'m> {
     /// List the Butler tasks
     ///
@@ -50,9 +52,10 @@ impl<'m> Butler<'m> {
     }
 }
 
-///The `getTasks` operation (`GET /butler`): the type of its mocks, [`When<GetTasks>`](crate::When).
+/// The `getTasks` operation (`GET /butler`): the type of its mocks, [`When<GetTasks>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTasks;
+
 impl crate::Operation for GetTasks {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "butler",
@@ -71,9 +74,10 @@ impl<'m> When<'m, GetTasks> {
     }
 }
 
-///The `startTasks` operation (`POST /butler`): the type of its mocks, [`When<StartTasks>`](crate::When).
+/// The `startTasks` operation (`POST /butler`): the type of its mocks, [`When<StartTasks>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTasks;
+
 impl crate::Operation for StartTasks {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "butler",
@@ -92,9 +96,10 @@ impl<'m> When<'m, StartTasks> {
     }
 }
 
-///The `stopTasks` operation (`DELETE /butler`): the type of its mocks, [`When<StopTasks>`](crate::When).
+/// The `stopTasks` operation (`DELETE /butler`): the type of its mocks, [`When<StopTasks>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTasks;
+
 impl crate::Operation for StopTasks {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "butler",
@@ -113,9 +118,10 @@ impl<'m> When<'m, StopTasks> {
     }
 }
 
-///The `startTask` operation (`POST /butler/{butlerTask}`): the type of its mocks, [`When<StartTask>`](crate::When).
+/// The `startTask` operation (`POST /butler/{butlerTask}`): the type of its mocks, [`When<StartTask>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTask;
+
 impl crate::Operation for StartTask {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "butler",
@@ -149,9 +155,10 @@ impl<'m> When<'m, StartTask> {
     }
 }
 
-///The `stopTask` operation (`DELETE /butler/{butlerTask}`): the type of its mocks, [`When<StopTask>`](crate::When).
+/// The `stopTask` operation (`DELETE /butler/{butlerTask}`): the type of its mocks, [`When<StopTask>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTask;
+
 impl crate::Operation for StopTask {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "butler",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Collections` operations, as the SDK's `client.collections()` calls them.
+    /// Mocks of the `Collections` operations, as the SDK's `client.collections()` calls them.
     pub fn collections(&self) -> Collections<'_> {
         Collections(self)
     }
 }
 
-///The `Collections` operations to mock: one method per operation of `plex_sdk::collections::Collections`.
+/// The `Collections` operations to mock: one method per operation of `plex_sdk::collections::Collections`.
 #[derive(Debug, Clone, Copy)]
 pub struct Collections<'m>(&'m PlexMock);
+
 impl<'m> Collections<'m> {
     /// Create a collection
     ///
@@ -22,9 +24,10 @@ impl<'m> Collections<'m> {
     }
 }
 
-///The `createCollection` operation (`POST /library/collections`): the type of its mocks, [`When<CreateCollection>`](crate::When).
+/// The `createCollection` operation (`POST /library/collections`): the type of its mocks, [`When<CreateCollection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCollection;
+
 impl crate::Operation for CreateCollection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "collections",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Content` operations, as the SDK's `client.content()` calls them.
+    /// Mocks of the `Content` operations, as the SDK's `client.content()` calls them.
     pub fn content(&self) -> Content<'_> {
         Content(self)
     }
 }
 
-///The `Content` operations to mock: one method per operation of `plex_sdk::content::Content`.
+/// The `Content` operations to mock: one method per operation of `plex_sdk::content::Content`.
 #[derive(Debug, Clone, Copy)]
 pub struct Content<'m>(&'m PlexMock);
+
 impl<'m> Content<'m> {
     /// Get the composite image of a collection
     ///
@@ -106,9 +108,10 @@ impl<'m> Content<'m> {
     }
 }
 
-///The `getCollectionImage` operation (`GET /library/collections/{collectionId}/composite/{updatedAt}`): the type of its mocks, [`When<GetCollectionImage>`](crate::When).
+/// The `getCollectionImage` operation (`GET /library/collections/{collectionId}/composite/{updatedAt}`): the type of its mocks, [`When<GetCollectionImage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionImage;
+
 impl crate::Operation for GetCollectionImage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -147,9 +150,10 @@ impl<'m> When<'m, GetCollectionImage> {
     }
 }
 
-///The `getCollectionItems` operation (`GET /library/collections/{collectionId}/items`): the type of its mocks, [`When<GetCollectionItems>`](crate::When).
+/// The `getCollectionItems` operation (`GET /library/collections/{collectionId}/items`): the type of its mocks, [`When<GetCollectionItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionItems;
+
 impl crate::Operation for GetCollectionItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -178,9 +182,10 @@ impl<'m> When<'m, GetCollectionItems> {
     }
 }
 
-///The `getMetadataItem` operation (`GET /library/metadata/{ids}`): the type of its mocks, [`When<GetMetadataItem>`](crate::When).
+/// The `getMetadataItem` operation (`GET /library/metadata/{ids}`): the type of its mocks, [`When<GetMetadataItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataItem;
+
 impl crate::Operation for GetMetadataItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -244,9 +249,10 @@ impl<'m> When<'m, GetMetadataItem> {
     }
 }
 
-///The `getAlbums` operation (`GET /library/sections/{sectionId}/albums`): the type of its mocks, [`When<GetAlbums>`](crate::When).
+/// The `getAlbums` operation (`GET /library/sections/{sectionId}/albums`): the type of its mocks, [`When<GetAlbums>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAlbums;
+
 impl crate::Operation for GetAlbums {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -270,9 +276,10 @@ impl<'m> When<'m, GetAlbums> {
     }
 }
 
-///The `listContent` operation (`GET /library/sections/{sectionId}/all`): the type of its mocks, [`When<ListContent>`](crate::When).
+/// The `listContent` operation (`GET /library/sections/{sectionId}/all`): the type of its mocks, [`When<ListContent>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListContent;
+
 impl crate::Operation for ListContent {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -338,9 +345,10 @@ impl<'m> When<'m, ListContent> {
     }
 }
 
-///The `getAllLeaves` operation (`GET /library/sections/{sectionId}/allLeaves`): the type of its mocks, [`When<GetAllLeaves>`](crate::When).
+/// The `getAllLeaves` operation (`GET /library/sections/{sectionId}/allLeaves`): the type of its mocks, [`When<GetAllLeaves>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLeaves;
+
 impl crate::Operation for GetAllLeaves {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -364,9 +372,10 @@ impl<'m> When<'m, GetAllLeaves> {
     }
 }
 
-///The `getArts` operation (`GET /library/sections/{sectionId}/arts`): the type of its mocks, [`When<GetArts>`](crate::When).
+/// The `getArts` operation (`GET /library/sections/{sectionId}/arts`): the type of its mocks, [`When<GetArts>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetArts;
+
 impl crate::Operation for GetArts {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -390,9 +399,10 @@ impl<'m> When<'m, GetArts> {
     }
 }
 
-///The `getCategories` operation (`GET /library/sections/{sectionId}/categories`): the type of its mocks, [`When<GetCategories>`](crate::When).
+/// The `getCategories` operation (`GET /library/sections/{sectionId}/categories`): the type of its mocks, [`When<GetCategories>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCategories;
+
 impl crate::Operation for GetCategories {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -416,9 +426,10 @@ impl<'m> When<'m, GetCategories> {
     }
 }
 
-///The `getCluster` operation (`GET /library/sections/{sectionId}/cluster`): the type of its mocks, [`When<GetCluster>`](crate::When).
+/// The `getCluster` operation (`GET /library/sections/{sectionId}/cluster`): the type of its mocks, [`When<GetCluster>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCluster;
+
 impl crate::Operation for GetCluster {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -442,9 +453,10 @@ impl<'m> When<'m, GetCluster> {
     }
 }
 
-///The `getSonicPath` operation (`GET /library/sections/{sectionId}/computePath`): the type of its mocks, [`When<GetSonicPath>`](crate::When).
+/// The `getSonicPath` operation (`GET /library/sections/{sectionId}/computePath`): the type of its mocks, [`When<GetSonicPath>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicPath;
+
 impl crate::Operation for GetSonicPath {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -488,9 +500,10 @@ impl<'m> When<'m, GetSonicPath> {
     }
 }
 
-///The `getFolders` operation (`GET /library/sections/{sectionId}/location`): the type of its mocks, [`When<GetFolders>`](crate::When).
+/// The `getFolders` operation (`GET /library/sections/{sectionId}/location`): the type of its mocks, [`When<GetFolders>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFolders;
+
 impl crate::Operation for GetFolders {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -514,9 +527,10 @@ impl<'m> When<'m, GetFolders> {
     }
 }
 
-///The `listMoments` operation (`GET /library/sections/{sectionId}/moment`): the type of its mocks, [`When<ListMoments>`](crate::When).
+/// The `listMoments` operation (`GET /library/sections/{sectionId}/moment`): the type of its mocks, [`When<ListMoments>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMoments;
+
 impl crate::Operation for ListMoments {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",
@@ -540,9 +554,10 @@ impl<'m> When<'m, ListMoments> {
     }
 }
 
-///The `getSonicallySimilar` operation (`GET /library/sections/{sectionId}/nearest`): the type of its mocks, [`When<GetSonicallySimilar>`](crate::When).
+/// The `getSonicallySimilar` operation (`GET /library/sections/{sectionId}/nearest`): the type of its mocks, [`When<GetSonicallySimilar>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicallySimilar;
+
 impl crate::Operation for GetSonicallySimilar {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "content",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Devices` operations, as the SDK's `client.devices()` calls them.
+    /// Mocks of the `Devices` operations, as the SDK's `client.devices()` calls them.
     pub fn devices(&self) -> Devices<'_> {
         Devices(self)
     }
 }
 
-///The `Devices` operations to mock: one method per operation of `plex_sdk::devices::Devices`.
+/// The `Devices` operations to mock: one method per operation of `plex_sdk::devices::Devices`.
 #[derive(Debug, Clone, Copy)]
 pub struct Devices<'m>(&'m PlexMock);
+
 impl<'m> Devices<'m> {
     /// List grabbers
     ///
@@ -106,9 +108,10 @@ impl<'m> Devices<'m> {
     }
 }
 
-///The `getAvailableGrabbers` operation (`GET /media/grabbers`): the type of its mocks, [`When<GetAvailableGrabbers>`](crate::When).
+/// The `getAvailableGrabbers` operation (`GET /media/grabbers`): the type of its mocks, [`When<GetAvailableGrabbers>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableGrabbers;
+
 impl crate::Operation for GetAvailableGrabbers {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -132,9 +135,10 @@ impl<'m> When<'m, GetAvailableGrabbers> {
     }
 }
 
-///The `listDevices` operation (`GET /media/grabbers/devices`): the type of its mocks, [`When<ListDevices>`](crate::When).
+/// The `listDevices` operation (`GET /media/grabbers/devices`): the type of its mocks, [`When<ListDevices>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDevices;
+
 impl crate::Operation for ListDevices {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -153,9 +157,10 @@ impl<'m> When<'m, ListDevices> {
     }
 }
 
-///The `addDevice` operation (`POST /media/grabbers/devices`): the type of its mocks, [`When<AddDevice>`](crate::When).
+/// The `addDevice` operation (`POST /media/grabbers/devices`): the type of its mocks, [`When<AddDevice>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDevice;
+
 impl crate::Operation for AddDevice {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -184,9 +189,10 @@ impl<'m> When<'m, AddDevice> {
     }
 }
 
-///The `discoverDevices` operation (`POST /media/grabbers/devices/discover`): the type of its mocks, [`When<DiscoverDevices>`](crate::When).
+/// The `discoverDevices` operation (`POST /media/grabbers/devices/discover`): the type of its mocks, [`When<DiscoverDevices>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DiscoverDevices;
+
 impl crate::Operation for DiscoverDevices {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -205,9 +211,10 @@ impl<'m> When<'m, DiscoverDevices> {
     }
 }
 
-///The `getDeviceDetails` operation (`GET /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<GetDeviceDetails>`](crate::When).
+/// The `getDeviceDetails` operation (`GET /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<GetDeviceDetails>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDeviceDetails;
+
 impl crate::Operation for GetDeviceDetails {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -236,9 +243,10 @@ impl<'m> When<'m, GetDeviceDetails> {
     }
 }
 
-///The `modifyDevice` operation (`PUT /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<ModifyDevice>`](crate::When).
+/// The `modifyDevice` operation (`PUT /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<ModifyDevice>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyDevice;
+
 impl crate::Operation for ModifyDevice {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -272,9 +280,10 @@ impl<'m> When<'m, ModifyDevice> {
     }
 }
 
-///The `removeDevice` operation (`DELETE /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<RemoveDevice>`](crate::When).
+/// The `removeDevice` operation (`DELETE /media/grabbers/devices/{deviceId}`): the type of its mocks, [`When<RemoveDevice>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDevice;
+
 impl crate::Operation for RemoveDevice {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -303,9 +312,10 @@ impl<'m> When<'m, RemoveDevice> {
     }
 }
 
-///The `setChannelmap` operation (`PUT /media/grabbers/devices/{deviceId}/channelmap`): the type of its mocks, [`When<SetChannelmap>`](crate::When).
+/// The `setChannelmap` operation (`PUT /media/grabbers/devices/{deviceId}/channelmap`): the type of its mocks, [`When<SetChannelmap>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetChannelmap;
+
 impl crate::Operation for SetChannelmap {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -353,9 +363,10 @@ impl<'m> When<'m, SetChannelmap> {
     }
 }
 
-///The `getDevicesChannels` operation (`GET /media/grabbers/devices/{deviceId}/channels`): the type of its mocks, [`When<GetDevicesChannels>`](crate::When).
+/// The `getDevicesChannels` operation (`GET /media/grabbers/devices/{deviceId}/channels`): the type of its mocks, [`When<GetDevicesChannels>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDevicesChannels;
+
 impl crate::Operation for GetDevicesChannels {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -384,9 +395,10 @@ impl<'m> When<'m, GetDevicesChannels> {
     }
 }
 
-///The `setDevicePreferences` operation (`PUT /media/grabbers/devices/{deviceId}/prefs`): the type of its mocks, [`When<SetDevicePreferences>`](crate::When).
+/// The `setDevicePreferences` operation (`PUT /media/grabbers/devices/{deviceId}/prefs`): the type of its mocks, [`When<SetDevicePreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDevicePreferences;
+
 impl crate::Operation for SetDevicePreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -415,9 +427,10 @@ impl<'m> When<'m, SetDevicePreferences> {
     }
 }
 
-///The `scan` operation (`POST /media/grabbers/devices/{deviceId}/scan`): the type of its mocks, [`When<Scan>`](crate::When).
+/// The `scan` operation (`POST /media/grabbers/devices/{deviceId}/scan`): the type of its mocks, [`When<Scan>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Scan;
+
 impl crate::Operation for Scan {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -446,9 +459,10 @@ impl<'m> When<'m, Scan> {
     }
 }
 
-///The `stopScan` operation (`DELETE /media/grabbers/devices/{deviceId}/scan`): the type of its mocks, [`When<StopScan>`](crate::When).
+/// The `stopScan` operation (`DELETE /media/grabbers/devices/{deviceId}/scan`): the type of its mocks, [`When<StopScan>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StopScan;
+
 impl crate::Operation for StopScan {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",
@@ -472,9 +486,10 @@ impl<'m> When<'m, StopScan> {
     }
 }
 
-///The `getThumb` operation (`GET /media/grabbers/devices/{deviceId}/thumb/{version}`): the type of its mocks, [`When<GetThumb>`](crate::When).
+/// The `getThumb` operation (`GET /media/grabbers/devices/{deviceId}/thumb/{version}`): the type of its mocks, [`When<GetThumb>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetThumb;
+
 impl crate::Operation for GetThumb {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "devices",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Download Queue` operations, as the SDK's `client.download_queue()` calls them.
+    /// Mocks of the `Download Queue` operations, as the SDK's `client.download_queue()` calls them.
     pub fn download_queue(&self) -> DownloadQueue<'_> {
         DownloadQueue(self)
     }
 }
 
-///The `Download Queue` operations to mock: one method per operation of `plex_sdk::download_queue::DownloadQueue`.
+/// The `Download Queue` operations to mock: one method per operation of `plex_sdk::download_queue::DownloadQueue`.
 #[derive(Debug, Clone, Copy)]
 pub struct DownloadQueue<'m>(&'m PlexMock);
+
 impl<'m> DownloadQueue<'m> {
     /// Create a download queue
     ///
@@ -80,9 +82,10 @@ impl<'m> DownloadQueue<'m> {
     }
 }
 
-///The `createDownloadQueue` operation (`POST /downloadQueue`): the type of its mocks, [`When<CreateDownloadQueue>`](crate::When).
+/// The `createDownloadQueue` operation (`POST /downloadQueue`): the type of its mocks, [`When<CreateDownloadQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDownloadQueue;
+
 impl crate::Operation for CreateDownloadQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -101,9 +104,10 @@ impl<'m> When<'m, CreateDownloadQueue> {
     }
 }
 
-///The `getDownloadQueue` operation (`GET /downloadQueue/{queueId}`): the type of its mocks, [`When<GetDownloadQueue>`](crate::When).
+/// The `getDownloadQueue` operation (`GET /downloadQueue/{queueId}`): the type of its mocks, [`When<GetDownloadQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueue;
+
 impl crate::Operation for GetDownloadQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -127,9 +131,10 @@ impl<'m> When<'m, GetDownloadQueue> {
     }
 }
 
-///The `addDownloadQueueItems` operation (`POST /downloadQueue/{queueId}/add`): the type of its mocks, [`When<AddDownloadQueueItems>`](crate::When).
+/// The `addDownloadQueueItems` operation (`POST /downloadQueue/{queueId}/add`): the type of its mocks, [`When<AddDownloadQueueItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDownloadQueueItems;
+
 impl crate::Operation for AddDownloadQueueItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -291,9 +296,10 @@ impl<'m> When<'m, AddDownloadQueueItems> {
     }
 }
 
-///The `getItemDecision` operation (`GET /downloadQueue/{queueId}/item/{itemId}/decision`): the type of its mocks, [`When<GetItemDecision>`](crate::When).
+/// The `getItemDecision` operation (`GET /downloadQueue/{queueId}/item/{itemId}/decision`): the type of its mocks, [`When<GetItemDecision>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemDecision;
+
 impl crate::Operation for GetItemDecision {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -327,9 +333,10 @@ impl<'m> When<'m, GetItemDecision> {
     }
 }
 
-///The `getDownloadQueueMedia` operation (`GET /downloadQueue/{queueId}/item/{itemId}/media`): the type of its mocks, [`When<GetDownloadQueueMedia>`](crate::When).
+/// The `getDownloadQueueMedia` operation (`GET /downloadQueue/{queueId}/item/{itemId}/media`): the type of its mocks, [`When<GetDownloadQueueMedia>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueMedia;
+
 impl crate::Operation for GetDownloadQueueMedia {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -365,9 +372,10 @@ impl<'m> When<'m, GetDownloadQueueMedia> {
     }
 }
 
-///The `listDownloadQueueItems` operation (`GET /downloadQueue/{queueId}/items`): the type of its mocks, [`When<ListDownloadQueueItems>`](crate::When).
+/// The `listDownloadQueueItems` operation (`GET /downloadQueue/{queueId}/items`): the type of its mocks, [`When<ListDownloadQueueItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDownloadQueueItems;
+
 impl crate::Operation for ListDownloadQueueItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -391,9 +399,10 @@ impl<'m> When<'m, ListDownloadQueueItems> {
     }
 }
 
-///The `getDownloadQueueItems` operation (`GET /downloadQueue/{queueId}/items/{itemId}`): the type of its mocks, [`When<GetDownloadQueueItems>`](crate::When).
+/// The `getDownloadQueueItems` operation (`GET /downloadQueue/{queueId}/items/{itemId}`): the type of its mocks, [`When<GetDownloadQueueItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueItems;
+
 impl crate::Operation for GetDownloadQueueItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -422,9 +431,10 @@ impl<'m> When<'m, GetDownloadQueueItems> {
     }
 }
 
-///The `removeDownloadQueueItems` operation (`DELETE /downloadQueue/{queueId}/items/{itemId}`): the type of its mocks, [`When<RemoveDownloadQueueItems>`](crate::When).
+/// The `removeDownloadQueueItems` operation (`DELETE /downloadQueue/{queueId}/items/{itemId}`): the type of its mocks, [`When<RemoveDownloadQueueItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDownloadQueueItems;
+
 impl crate::Operation for RemoveDownloadQueueItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",
@@ -453,9 +463,10 @@ impl<'m> When<'m, RemoveDownloadQueueItems> {
     }
 }
 
-///The `restartProcessingDownloadQueueItems` operation (`POST /downloadQueue/{queueId}/items/{itemId}/restart`): the type of its mocks, [`When<RestartProcessingDownloadQueueItems>`](crate::When).
+/// The `restartProcessingDownloadQueueItems` operation (`POST /downloadQueue/{queueId}/items/{itemId}/restart`): the type of its mocks, [`When<RestartProcessingDownloadQueueItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RestartProcessingDownloadQueueItems;
+
 impl crate::Operation for RestartProcessingDownloadQueueItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "download_queue",

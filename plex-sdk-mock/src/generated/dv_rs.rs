@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `DVRs` operations, as the SDK's `client.dv_rs()` calls them.
+    /// Mocks of the `DVRs` operations, as the SDK's `client.dv_rs()` calls them.
     pub fn dv_rs(&self) -> DvRs<'_> {
         DvRs(self)
     }
 }
 
-///The `DVRs` operations to mock: one method per operation of `plex_sdk::dv_rs::DvRs`.
+/// The `DVRs` operations to mock: one method per operation of `plex_sdk::dv_rs::DvRs`.
 #[derive(Debug, Clone, Copy)]
 pub struct DvRs<'m>(&'m PlexMock);
+
 impl<'m> DvRs<'m> {
     /// List DVRs
     ///
@@ -99,9 +101,10 @@ impl<'m> DvRs<'m> {
     }
 }
 
-///The `listDVRs` operation (`GET /livetv/dvrs`): the type of its mocks, [`When<ListDvRs>`](crate::When).
+/// The `listDVRs` operation (`GET /livetv/dvrs`): the type of its mocks, [`When<ListDvRs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDvRs;
+
 impl crate::Operation for ListDvRs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -120,9 +123,10 @@ impl<'m> When<'m, ListDvRs> {
     }
 }
 
-///The `createDVR` operation (`POST /livetv/dvrs`): the type of its mocks, [`When<CreateDvr>`](crate::When).
+/// The `createDVR` operation (`POST /livetv/dvrs`): the type of its mocks, [`When<CreateDvr>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDvr;
+
 impl crate::Operation for CreateDvr {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -156,9 +160,10 @@ impl<'m> When<'m, CreateDvr> {
     }
 }
 
-///The `getDVR` operation (`GET /livetv/dvrs/{dvrId}`): the type of its mocks, [`When<GetDvr>`](crate::When).
+/// The `getDVR` operation (`GET /livetv/dvrs/{dvrId}`): the type of its mocks, [`When<GetDvr>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDvr;
+
 impl crate::Operation for GetDvr {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -182,9 +187,10 @@ impl<'m> When<'m, GetDvr> {
     }
 }
 
-///The `deleteDVR` operation (`DELETE /livetv/dvrs/{dvrId}`): the type of its mocks, [`When<DeleteDvr>`](crate::When).
+/// The `deleteDVR` operation (`DELETE /livetv/dvrs/{dvrId}`): the type of its mocks, [`When<DeleteDvr>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteDvr;
+
 impl crate::Operation for DeleteDvr {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -208,9 +214,10 @@ impl<'m> When<'m, DeleteDvr> {
     }
 }
 
-///The `tuneChannel` operation (`POST /livetv/dvrs/{dvrId}/channels/{channel}/tune`): the type of its mocks, [`When<TuneChannel>`](crate::When).
+/// The `tuneChannel` operation (`POST /livetv/dvrs/{dvrId}/channels/{channel}/tune`): the type of its mocks, [`When<TuneChannel>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct TuneChannel;
+
 impl crate::Operation for TuneChannel {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -244,9 +251,10 @@ impl<'m> When<'m, TuneChannel> {
     }
 }
 
-///The `addDeviceToDVR` operation (`PUT /livetv/dvrs/{dvrId}/devices/{deviceId}`): the type of its mocks, [`When<AddDeviceToDvr>`](crate::When).
+/// The `addDeviceToDVR` operation (`PUT /livetv/dvrs/{dvrId}/devices/{deviceId}`): the type of its mocks, [`When<AddDeviceToDvr>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDeviceToDvr;
+
 impl crate::Operation for AddDeviceToDvr {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -275,9 +283,10 @@ impl<'m> When<'m, AddDeviceToDvr> {
     }
 }
 
-///The `removeDeviceFromDVR` operation (`DELETE /livetv/dvrs/{dvrId}/devices/{deviceId}`): the type of its mocks, [`When<RemoveDeviceFromDvr>`](crate::When).
+/// The `removeDeviceFromDVR` operation (`DELETE /livetv/dvrs/{dvrId}/devices/{deviceId}`): the type of its mocks, [`When<RemoveDeviceFromDvr>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDeviceFromDvr;
+
 impl crate::Operation for RemoveDeviceFromDvr {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -306,9 +315,10 @@ impl<'m> When<'m, RemoveDeviceFromDvr> {
     }
 }
 
-///The `addLineup` operation (`PUT /livetv/dvrs/{dvrId}/lineups`): the type of its mocks, [`When<AddLineup>`](crate::When).
+/// The `addLineup` operation (`PUT /livetv/dvrs/{dvrId}/lineups`): the type of its mocks, [`When<AddLineup>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddLineup;
+
 impl crate::Operation for AddLineup {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -337,9 +347,10 @@ impl<'m> When<'m, AddLineup> {
     }
 }
 
-///The `deleteLineup` operation (`DELETE /livetv/dvrs/{dvrId}/lineups`): the type of its mocks, [`When<DeleteLineup>`](crate::When).
+/// The `deleteLineup` operation (`DELETE /livetv/dvrs/{dvrId}/lineups`): the type of its mocks, [`When<DeleteLineup>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLineup;
+
 impl crate::Operation for DeleteLineup {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -368,9 +379,10 @@ impl<'m> When<'m, DeleteLineup> {
     }
 }
 
-///The `setDVRPreferences` operation (`PUT /livetv/dvrs/{dvrId}/prefs`): the type of its mocks, [`When<SetDvrPreferences>`](crate::When).
+/// The `setDVRPreferences` operation (`PUT /livetv/dvrs/{dvrId}/prefs`): the type of its mocks, [`When<SetDvrPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDvrPreferences;
+
 impl crate::Operation for SetDvrPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -399,9 +411,10 @@ impl<'m> When<'m, SetDvrPreferences> {
     }
 }
 
-///The `reloadGuide` operation (`POST /livetv/dvrs/{dvrId}/reloadGuide`): the type of its mocks, [`When<ReloadGuide>`](crate::When).
+/// The `reloadGuide` operation (`POST /livetv/dvrs/{dvrId}/reloadGuide`): the type of its mocks, [`When<ReloadGuide>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ReloadGuide;
+
 impl crate::Operation for ReloadGuide {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",
@@ -425,9 +438,10 @@ impl<'m> When<'m, ReloadGuide> {
     }
 }
 
-///The `stopDVRReload` operation (`DELETE /livetv/dvrs/{dvrId}/reloadGuide`): the type of its mocks, [`When<StopDvrReload>`](crate::When).
+/// The `stopDVRReload` operation (`DELETE /livetv/dvrs/{dvrId}/reloadGuide`): the type of its mocks, [`When<StopDvrReload>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StopDvrReload;
+
 impl crate::Operation for StopDvrReload {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "dv_rs",

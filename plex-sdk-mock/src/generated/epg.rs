@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `EPG` operations, as the SDK's `client.epg()` calls them.
+    /// Mocks of the `EPG` operations, as the SDK's `client.epg()` calls them.
     pub fn epg(&self) -> Epg<'_> {
         Epg(self)
     }
 }
 
-///The `EPG` operations to mock: one method per operation of `plex_sdk::epg::Epg`.
+/// The `EPG` operations to mock: one method per operation of `plex_sdk::epg::Epg`.
 #[derive(Debug, Clone, Copy)]
 pub struct Epg<'m>(&'m PlexMock);
+
 impl<'m> Epg<'m> {
     /// Compute a channel map
     ///
@@ -78,9 +80,10 @@ impl<'m> Epg<'m> {
     }
 }
 
-///The `computeChannelMap` operation (`GET /livetv/epg/channelmap`): the type of its mocks, [`When<ComputeChannelMap>`](crate::When).
+/// The `computeChannelMap` operation (`GET /livetv/epg/channelmap`): the type of its mocks, [`When<ComputeChannelMap>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ComputeChannelMap;
+
 impl crate::Operation for ComputeChannelMap {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -119,9 +122,10 @@ impl<'m> When<'m, ComputeChannelMap> {
     }
 }
 
-///The `getChannels` operation (`GET /livetv/epg/channels`): the type of its mocks, [`When<GetChannels>`](crate::When).
+/// The `getChannels` operation (`GET /livetv/epg/channels`): the type of its mocks, [`When<GetChannels>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChannels;
+
 impl crate::Operation for GetChannels {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -150,9 +154,10 @@ impl<'m> When<'m, GetChannels> {
     }
 }
 
-///The `getCountries` operation (`GET /livetv/epg/countries`): the type of its mocks, [`When<GetCountries>`](crate::When).
+/// The `getCountries` operation (`GET /livetv/epg/countries`): the type of its mocks, [`When<GetCountries>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountries;
+
 impl crate::Operation for GetCountries {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -171,9 +176,10 @@ impl<'m> When<'m, GetCountries> {
     }
 }
 
-///The `getCountriesLineups` operation (`GET /livetv/epg/countries/{country}/{epgId}/lineups`): the type of its mocks, [`When<GetCountriesLineups>`](crate::When).
+/// The `getCountriesLineups` operation (`GET /livetv/epg/countries/{country}/{epgId}/lineups`): the type of its mocks, [`When<GetCountriesLineups>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountriesLineups;
+
 impl crate::Operation for GetCountriesLineups {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -212,9 +218,10 @@ impl<'m> When<'m, GetCountriesLineups> {
     }
 }
 
-///The `getCountryRegions` operation (`GET /livetv/epg/countries/{country}/{epgId}/regions`): the type of its mocks, [`When<GetCountryRegions>`](crate::When).
+/// The `getCountryRegions` operation (`GET /livetv/epg/countries/{country}/{epgId}/regions`): the type of its mocks, [`When<GetCountryRegions>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountryRegions;
+
 impl crate::Operation for GetCountryRegions {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -248,9 +255,10 @@ impl<'m> When<'m, GetCountryRegions> {
     }
 }
 
-///The `listLineups` operation (`GET /livetv/epg/countries/{country}/{epgId}/regions/{region}/lineups`): the type of its mocks, [`When<ListLineups>`](crate::When).
+/// The `listLineups` operation (`GET /livetv/epg/countries/{country}/{epgId}/regions/{region}/lineups`): the type of its mocks, [`When<ListLineups>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListLineups;
+
 impl crate::Operation for ListLineups {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -289,9 +297,10 @@ impl<'m> When<'m, ListLineups> {
     }
 }
 
-///The `getAllLanguages` operation (`GET /livetv/epg/languages`): the type of its mocks, [`When<GetAllLanguages>`](crate::When).
+/// The `getAllLanguages` operation (`GET /livetv/epg/languages`): the type of its mocks, [`When<GetAllLanguages>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLanguages;
+
 impl crate::Operation for GetAllLanguages {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -310,9 +319,10 @@ impl<'m> When<'m, GetAllLanguages> {
     }
 }
 
-///The `getLineup` operation (`GET /livetv/epg/lineup`): the type of its mocks, [`When<GetLineup>`](crate::When).
+/// The `getLineup` operation (`GET /livetv/epg/lineup`): the type of its mocks, [`When<GetLineup>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineup;
+
 impl crate::Operation for GetLineup {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",
@@ -351,9 +361,10 @@ impl<'m> When<'m, GetLineup> {
     }
 }
 
-///The `getLineupChannels` operation (`GET /livetv/epg/lineupchannels`): the type of its mocks, [`When<GetLineupChannels>`](crate::When).
+/// The `getLineupChannels` operation (`GET /livetv/epg/lineupchannels`): the type of its mocks, [`When<GetLineupChannels>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineupChannels;
+
 impl crate::Operation for GetLineupChannels {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "epg",

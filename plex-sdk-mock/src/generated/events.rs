@@ -2,16 +2,18 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Events` operations, as the SDK's `client.events()` calls them.
+    /// Mocks of the `Events` operations, as the SDK's `client.events()` calls them.
     pub fn events(&self) -> Events<'_> {
         Events(self)
     }
 }
 
-///The `Events` operations to mock: one method per operation of `plex_sdk::events::Events`.
+/// The `Events` operations to mock: one method per operation of `plex_sdk::events::Events`.
 #[derive(Debug, Clone, Copy)]
 pub struct Events<'m>(&'m PlexMock);
+
 impl<'m> Events<'m> {
     /// Open an event-source stream
     ///
@@ -28,9 +30,10 @@ impl<'m> Events<'m> {
     }
 }
 
-///The `getNotifications` operation (`GET /:/eventsource/notifications`): the type of its mocks, [`When<GetNotifications>`](crate::When).
+/// The `getNotifications` operation (`GET /:/eventsource/notifications`): the type of its mocks, [`When<GetNotifications>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetNotifications;
+
 impl crate::Operation for GetNotifications {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "events",
@@ -59,9 +62,10 @@ impl<'m> When<'m, GetNotifications> {
     }
 }
 
-///The `connectWebSocket` operation (`GET /:/websocket/notifications`): the type of its mocks, [`When<ConnectWebSocket>`](crate::When).
+/// The `connectWebSocket` operation (`GET /:/websocket/notifications`): the type of its mocks, [`When<ConnectWebSocket>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectWebSocket;
+
 impl crate::Operation for ConnectWebSocket {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "events",

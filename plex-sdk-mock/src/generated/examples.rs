@@ -3,24 +3,28 @@
 
 //! `Example` for every model the document gives an example for.
 use plex_sdk::models;
-///The example of [`models::Action`]: made from its schema (the document gives no example of it).
+
+/// The example of [`models::Action`]: made from its schema (the document gives no example of it).
 const ACTION: &str = r#""reprocess""#;
+
 impl crate::Example for models::Action {
     fn example() -> Self {
         crate::example::decode("Action", ACTION)
     }
 }
 
-///The example of [`models::AddDeviceToDvrResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::AddDeviceToDvrResponse`]: made from its schema (the document gives no example of it).
 const ADD_DEVICE_TO_DVR_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::AddDeviceToDvrResponse {
     fn example() -> Self {
         crate::example::decode("AddDeviceToDvrResponse", ADD_DEVICE_TO_DVR_RESPONSE)
     }
 }
 
-///The example of [`models::AddDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::AddDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
 const ADD_DOWNLOAD_QUEUE_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"AddedQueueItems":[{"id":1,"key":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::AddDownloadQueueItemsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -30,56 +34,63 @@ impl crate::Example for models::AddDownloadQueueItemsResponse {
     }
 }
 
-///The example of [`models::AddLineupResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::AddLineupResponse`]: made from its schema (the document gives no example of it).
 const ADD_LINEUP_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::AddLineupResponse {
     fn example() -> Self {
         crate::example::decode("AddLineupResponse", ADD_LINEUP_RESPONSE)
     }
 }
 
-///The example of [`models::AllowSync`]: made from its schema (the document gives no example of it).
+/// The example of [`models::AllowSync`]: made from its schema (the document gives no example of it).
 const ALLOW_SYNC: &str = r#"true"#;
+
 impl crate::Example for models::AllowSync {
     fn example() -> Self {
         crate::example::decode("AllowSync", ALLOW_SYNC)
     }
 }
 
-///The example of [`models::ButlerTask`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ButlerTask`]: made from its schema (the document gives no example of it).
 const BUTLER_TASK: &str = r#""AutomaticUpdates""#;
+
 impl crate::Example for models::ButlerTask {
     fn example() -> Self {
         crate::example::decode("ButlerTask", BUTLER_TASK)
     }
 }
 
-///The example of [`models::Channel`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Channel`]: made from its schema (the document gives no example of it).
 const CHANNEL: &str = r#"{"callSign":"text","channelVcn":"text","hd":true,"identifier":"text","key":"text","language":"text","thumb":"text","title":"text"}"#;
+
 impl crate::Example for models::Channel {
     fn example() -> Self {
         crate::example::decode("Channel", CHANNEL)
     }
 }
 
-///The example of [`models::ChannelMapping`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ChannelMapping`]: made from its schema (the document gives no example of it).
 const CHANNEL_MAPPING: &str = r#"{"channelKey":"text","deviceIdentifier":"text","enabled":"text","lineupIdentifier":"text"}"#;
+
 impl crate::Example for models::ChannelMapping {
     fn example() -> Self {
         crate::example::decode("ChannelMapping", CHANNEL_MAPPING)
     }
 }
 
-///The example of [`models::ComputeChannelMapResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ComputeChannelMapResponse`]: made from its schema (the document gives no example of it).
 const COMPUTE_CHANNEL_MAP_RESPONSE: &str = r#"{"MediaContainer":{"ChannelMapping":[{"channelKey":"text","deviceIdentifier":"text","favorite":true,"lineupIdentifier":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ComputeChannelMapResponse {
     fn example() -> Self {
         crate::example::decode("ComputeChannelMapResponse", COMPUTE_CHANNEL_MAP_RESPONSE)
     }
 }
 
-///The example of [`models::CreateDownloadQueueResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::CreateDownloadQueueResponse`]: made from its schema (the document gives no example of it).
 const CREATE_DOWNLOAD_QUEUE_RESPONSE: &str = r#"{"MediaContainer":{"DownloadQueue":[{"id":1,"itemCount":1,"status":"deciding"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::CreateDownloadQueueResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -89,32 +100,36 @@ impl crate::Example for models::CreateDownloadQueueResponse {
     }
 }
 
-///The example of [`models::CreateMarkerResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::CreateMarkerResponse`]: made from its schema (the document gives no example of it).
 const CREATE_MARKER_RESPONSE: &str = r#"{"MediaContainer":{"color":"text","endTimeOffset":1,"id":1,"identifier":"text","offset":1,"size":1,"startTimeOffset":1,"title":"text","totalSize":1,"type":"intro"}}"#;
+
 impl crate::Example for models::CreateMarkerResponse {
     fn example() -> Self {
         crate::example::decode("CreateMarkerResponse", CREATE_MARKER_RESPONSE)
     }
 }
 
-///The example of [`models::CreatePlayQueueResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::CreatePlayQueueResponse`]: made from its schema (the document gives no example of it).
 const CREATE_PLAY_QUEUE_RESPONSE: &str = r#"{"MediaContainer":{"identifier":"text","offset":1,"playQueueID":1,"playQueueLastAddedItemID":"text","playQueueSelectedItemID":1,"playQueueSelectedItemOffset":1,"playQueueSelectedMetadataItemID":1,"playQueueShuffled":true,"playQueueSourceURI":"text","playQueueTotalCount":1,"playQueueVersion":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::CreatePlayQueueResponse {
     fn example() -> Self {
         crate::example::decode("CreatePlayQueueResponse", CREATE_PLAY_QUEUE_RESPONSE)
     }
 }
 
-///The example of [`models::CreatePlayQueueType`]: made from its schema (the document gives no example of it).
+/// The example of [`models::CreatePlayQueueType`]: made from its schema (the document gives no example of it).
 const CREATE_PLAY_QUEUE_TYPE: &str = r#""audio""#;
+
 impl crate::Example for models::CreatePlayQueueType {
     fn example() -> Self {
         crate::example::decode("CreatePlayQueueType", CREATE_PLAY_QUEUE_TYPE)
     }
 }
 
-///The example of [`models::CreateSubscriptionResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::CreateSubscriptionResponse`]: built from its schema and the document's examples of its properties.
 const CREATE_SUBSCRIPTION_RESPONSE: &str = r#"{"MediaContainer":{"MediaSubscription":[{"Directory":{},"MediaGrabOperation":[{"Metadata":{"addedAt":1,"key":"text","title":"text","type":"text"},"currentSize":1,"grabberIdentifier":"text","grabberProtocol":"text","id":"text","key":"text","mediaIndex":1,"mediaSubscriptionID":1,"percent":1.5,"provider":"text","status":"inactive"}],"Playlist":{},"Setting":[{"advanced":true,"default":"text","enumValues":"text","group":"text","hidden":true,"id":"text","label":"text","summary":"text","type":"bool","value":"text"}],"Video":{},"airingsType":"New Airings Only","createdAt":1,"durationTotal":1,"key":"text","librarySectionTitle":"text","locationPath":"text","storageTotal":1,"targetLibrarySectionID":1,"targetSectionLocationID":1,"title":"text","type":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::CreateSubscriptionResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -124,80 +139,90 @@ impl crate::Example for models::CreateSubscriptionResponse {
     }
 }
 
-///The example of [`models::DeleteLineupResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::DeleteLineupResponse`]: made from its schema (the document gives no example of it).
 const DELETE_LINEUP_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::DeleteLineupResponse {
     fn example() -> Self {
         crate::example::decode("DeleteLineupResponse", DELETE_LINEUP_RESPONSE)
     }
 }
 
-///The example of [`models::Device`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Device`]: made from its schema (the document gives no example of it).
 const DEVICE: &str = r#"{"ChannelMapping":[{"channelKey":"text","deviceIdentifier":"text","enabled":"text","lineupIdentifier":"text"}],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}"#;
+
 impl crate::Example for models::Device {
     fn example() -> Self {
         crate::example::decode("Device", DEVICE)
     }
 }
 
-///The example of [`models::Directory`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Directory`]: made from its schema (the document gives no example of it).
 const DIRECTORY: &str = r#"{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}"#;
+
 impl crate::Example for models::Directory {
     fn example() -> Self {
         crate::example::decode("Directory", DIRECTORY)
     }
 }
 
-///The example of [`models::Element`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Element`]: made from its schema (the document gives no example of it).
 const ELEMENT: &str = r#""thumb""#;
+
 impl crate::Example for models::Element {
     fn example() -> Self {
         crate::example::decode("Element", ELEMENT)
     }
 }
 
-///The example of [`models::Extension`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Extension`]: made from its schema (the document gives no example of it).
 const EXTENSION: &str = r#""m3u8""#;
+
 impl crate::Example for models::Extension {
     fn example() -> Self {
         crate::example::decode("Extension", EXTENSION)
     }
 }
 
-///The example of [`models::Filter`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Filter`]: made from its schema (the document gives no example of it).
 const FILTER: &str = r#"{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}"#;
+
 impl crate::Example for models::Filter {
     fn example() -> Self {
         crate::example::decode("Filter", FILTER)
     }
 }
 
-///The example of [`models::Format`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Format`]: made from its schema (the document gives no example of it).
 const FORMAT: &str = r#""jpg""#;
+
 impl crate::Example for models::Format {
     fn example() -> Self {
         crate::example::decode("Format", FORMAT)
     }
 }
 
-///The example of [`models::GetAllHubsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetAllHubsResponse`]: built from its schema and the document's examples of its properties.
 const GET_ALL_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetAllHubsResponse {
     fn example() -> Self {
         crate::example::decode("GetAllHubsResponse", GET_ALL_HUBS_RESPONSE)
     }
 }
 
-///The example of [`models::GetAllLanguagesResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetAllLanguagesResponse`]: made from its schema (the document gives no example of it).
 const GET_ALL_LANGUAGES_RESPONSE: &str = r#"{"MediaContainer":{"Language":[{"code":"text","title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetAllLanguagesResponse {
     fn example() -> Self {
         crate::example::decode("GetAllLanguagesResponse", GET_ALL_LANGUAGES_RESPONSE)
     }
 }
 
-///The example of [`models::GetAvailableGrabbersResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetAvailableGrabbersResponse`]: made from its schema (the document gives no example of it).
 const GET_AVAILABLE_GRABBERS_RESPONSE: &str = r#"{"MediaContainer":{"MediaGrabber":[{"identifier":"text","protocol":"text","title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetAvailableGrabbersResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -207,16 +232,18 @@ impl crate::Example for models::GetAvailableGrabbersResponse {
     }
 }
 
-///The example of [`models::GetAvailableSortsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetAvailableSortsResponse`]: made from its schema (the document gives no example of it).
 const GET_AVAILABLE_SORTS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"Pivot":[{}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetAvailableSortsResponse {
     fn example() -> Self {
         crate::example::decode("GetAvailableSortsResponse", GET_AVAILABLE_SORTS_RESPONSE)
     }
 }
 
-///The example of [`models::GetBackgroundTasksResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetBackgroundTasksResponse`]: made from its schema (the document gives no example of it).
 const GET_BACKGROUND_TASKS_RESPONSE: &str = r#"{"MediaContainer":{"TranscodeJob":[{"generatorID":1,"key":"text","progress":1.5,"ratingKey":"text","remaining":1,"size":1,"speed":1.5,"targetTagID":1,"thumb":"text","title":"text","type":"transcode"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetBackgroundTasksResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -226,24 +253,27 @@ impl crate::Example for models::GetBackgroundTasksResponse {
     }
 }
 
-///The example of [`models::GetChannelsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetChannelsResponse`]: made from its schema (the document gives no example of it).
 const GET_CHANNELS_RESPONSE: &str = r#"{"MediaContainer":{"Channel":[{"callSign":"text","channelVcn":"text","hd":true,"identifier":"text","key":"text","language":"text","thumb":"text","title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetChannelsResponse {
     fn example() -> Self {
         crate::example::decode("GetChannelsResponse", GET_CHANNELS_RESPONSE)
     }
 }
 
-///The example of [`models::GetColorsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetColorsResponse`]: made from its schema (the document gives no example of it).
 const GET_COLORS_RESPONSE: &str = r#"{"MediaContainer":{"UltraBlurColors":[{"bottomLeft":"text","bottomRight":"text","topLeft":"text","topRight":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetColorsResponse {
     fn example() -> Self {
         crate::example::decode("GetColorsResponse", GET_COLORS_RESPONSE)
     }
 }
 
-///The example of [`models::GetContinueWatchingResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetContinueWatchingResponse`]: built from its schema and the document's examples of its properties.
 const GET_CONTINUE_WATCHING_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetContinueWatchingResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -253,24 +283,27 @@ impl crate::Example for models::GetContinueWatchingResponse {
     }
 }
 
-///The example of [`models::GetCountriesResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetCountriesResponse`]: made from its schema (the document gives no example of it).
 const GET_COUNTRIES_RESPONSE: &str = r#"{"MediaContainer":{"Country":[{"code":"text","example":"text","flavor":0,"key":"text","language":"text","languageTitle":"text","title":"text","type":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetCountriesResponse {
     fn example() -> Self {
         crate::example::decode("GetCountriesResponse", GET_COUNTRIES_RESPONSE)
     }
 }
 
-///The example of [`models::GetCountryRegionsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetCountryRegionsResponse`]: made from its schema (the document gives no example of it).
 const GET_COUNTRY_REGIONS_RESPONSE: &str = r#"{"MediaContainer":{"Country":[{"key":"text","national":true,"title":"text","type":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetCountryRegionsResponse {
     fn example() -> Self {
         crate::example::decode("GetCountryRegionsResponse", GET_COUNTRY_REGIONS_RESPONSE)
     }
 }
 
-///The example of [`models::GetDevicesChannelsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetDevicesChannelsResponse`]: made from its schema (the document gives no example of it).
 const GET_DEVICES_CHANNELS_RESPONSE: &str = r#"{"MediaContainer":{"DeviceChannel":[{"drm":true,"favorite":true,"hd":true,"identifier":"text","key":"text","name":"text","signalQuality":1,"signalStrength":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetDevicesChannelsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -280,8 +313,9 @@ impl crate::Example for models::GetDevicesChannelsResponse {
     }
 }
 
-///The example of [`models::GetDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
 const GET_DOWNLOAD_QUEUE_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"DownloadQueueItem":[{"DecisionResult":{"availableBandwidth":1,"directPlayDecisionCode":1,"directPlayDecisionText":"text","generalDecisionCode":1,"generalDecisionText":"text","mdeDecisionCode":1,"mdeDecisionText":"text","transcodeDecisionCode":1,"transcodeDecisionText":"text"},"TranscodeSession":{"complete":true,"context":"text","duration":1,"error":true,"key":"text","progress":1.5,"protocol":"text","size":1,"sourceAudioCodec":"text","sourceVideoCodec":"text","speed":1.5,"throttled":true,"transcodeHwFullPipeline":true,"transcodeHwRequested":true},"error":"text","id":1,"key":"text","queueId":1,"status":"deciding","transcode":{}}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetDownloadQueueItemsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -291,24 +325,27 @@ impl crate::Example for models::GetDownloadQueueItemsResponse {
     }
 }
 
-///The example of [`models::GetDownloadQueueResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetDownloadQueueResponse`]: made from its schema (the document gives no example of it).
 const GET_DOWNLOAD_QUEUE_RESPONSE: &str = r#"{"MediaContainer":{"DownloadQueue":[{"id":1,"itemCount":1,"status":"deciding"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetDownloadQueueResponse {
     fn example() -> Self {
         crate::example::decode("GetDownloadQueueResponse", GET_DOWNLOAD_QUEUE_RESPONSE)
     }
 }
 
-///The example of [`models::GetDvrResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetDvrResponse`]: made from its schema (the document gives no example of it).
 const GET_DVR_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::GetDvrResponse {
     fn example() -> Self {
         crate::example::decode("GetDvrResponse", GET_DVR_RESPONSE)
     }
 }
 
-///The example of [`models::GetFirstCharactersResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetFirstCharactersResponse`]: made from its schema (the document gives no example of it).
 const GET_FIRST_CHARACTERS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"key":"text","size":1,"title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetFirstCharactersResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -318,56 +355,63 @@ impl crate::Example for models::GetFirstCharactersResponse {
     }
 }
 
-///The example of [`models::GetFoldersResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetFoldersResponse`]: made from its schema (the document gives no example of it).
 const GET_FOLDERS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"fastKey":"text","key":"text","title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetFoldersResponse {
     fn example() -> Self {
         crate::example::decode("GetFoldersResponse", GET_FOLDERS_RESPONSE)
     }
 }
 
-///The example of [`models::GetHubItemsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetHubItemsResponse`]: made from its schema (the document gives no example of it).
 const GET_HUB_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetHubItemsResponse {
     fn example() -> Self {
         crate::example::decode("GetHubItemsResponse", GET_HUB_ITEMS_RESPONSE)
     }
 }
 
-///The example of [`models::GetIdentityResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetIdentityResponse`]: made from its schema (the document gives no example of it).
 const GET_IDENTITY_RESPONSE: &str = r#"{"MediaContainer":{"claimed":true,"machineIdentifier":"text","size":1,"version":"text"}}"#;
+
 impl crate::Example for models::GetIdentityResponse {
     fn example() -> Self {
         crate::example::decode("GetIdentityResponse", GET_IDENTITY_RESPONSE)
     }
 }
 
-///The example of [`models::GetLibraryDetailsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetLibraryDetailsResponse`]: built from its schema and the document's examples of its properties.
 const GET_LIBRARY_DETAILS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"id":1,"key":"/library/parts/1/1531779263/file.mov"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"allowSync":true,"art":"text","content":"text","identifier":"text","librarySectionID":1,"mediaTagPrefix":"text","mediaTagVersion":1,"size":1,"sortAsc":true,"thumb":"text","title1":"text","viewGroup":"text","viewMode":1}}"#;
+
 impl crate::Example for models::GetLibraryDetailsResponse {
     fn example() -> Self {
         crate::example::decode("GetLibraryDetailsResponse", GET_LIBRARY_DETAILS_RESPONSE)
     }
 }
 
-///The example of [`models::GetLineupChannelsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetLineupChannelsResponse`]: made from its schema (the document gives no example of it).
 const GET_LINEUP_CHANNELS_RESPONSE: &str = r#"{"MediaContainer":{"Lineup":[{"Channel":[{}],"lineupType":-1,"location":"text","title":"text","type":"text","uuid":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetLineupChannelsResponse {
     fn example() -> Self {
         crate::example::decode("GetLineupChannelsResponse", GET_LINEUP_CHANNELS_RESPONSE)
     }
 }
 
-///The example of [`models::GetPersonResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetPersonResponse`]: built from its schema and the document's examples of its properties.
 const GET_PERSON_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetPersonResponse {
     fn example() -> Self {
         crate::example::decode("GetPersonResponse", GET_PERSON_RESPONSE)
     }
 }
 
-///The example of [`models::GetPlaylistGeneratorItemsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetPlaylistGeneratorItemsResponse`]: built from its schema and the document's examples of its properties.
 const GET_PLAYLIST_GENERATOR_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"Metadata":{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","processingState":"processed","processingStateContext":"good","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1},"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetPlaylistGeneratorItemsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -377,8 +421,9 @@ impl crate::Example for models::GetPlaylistGeneratorItemsResponse {
     }
 }
 
-///The example of [`models::GetPlaylistGeneratorResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetPlaylistGeneratorResponse`]: made from its schema (the document gives no example of it).
 const GET_PLAYLIST_GENERATOR_RESPONSE: &str = r#"{"MediaContainer":{"Item":[{"Device":{"profile":"text"},"Location":{"librarySectionID":1,"uri":"text"},"MediaSettings":{"advancedSubtitles":"auto","audioBoost":1,"audioChannelCount":1,"autoAdjustQuality":true,"autoAdjustSubtitle":true,"directPlay":true,"directStream":true,"directStreamAudio":true,"disableResolutionRotation":true,"maxVideoBitrate":1,"musicBitrate":1,"peakBitrate":1,"photoQuality":1,"photoResolution":"text","secondsPerSegment":1,"subtitleSize":1,"subtitles":"auto","videoBitrate":1,"videoQuality":1,"videoResolution":"text"},"Policy":{"scope":"all","unwatched":true,"value":1},"Status":{"itemsCompleteCount":1,"itemsCount":1,"itemsSuccessfulCount":1,"state":"pending","totalSize":1},"composite":"text","id":1,"target":"text","targetTagID":1,"title":"text","type":-1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetPlaylistGeneratorResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -388,8 +433,9 @@ impl crate::Example for models::GetPlaylistGeneratorResponse {
     }
 }
 
-///The example of [`models::GetPlaylistGeneratorsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetPlaylistGeneratorsResponse`]: made from its schema (the document gives no example of it).
 const GET_PLAYLIST_GENERATORS_RESPONSE: &str = r#"{"MediaContainer":{"PlayQueueGenerator":[{"changedAt":1,"createdAt":1,"id":1,"playlistID":1,"type":-1,"updatedAt":1,"uri":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetPlaylistGeneratorsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -399,24 +445,27 @@ impl crate::Example for models::GetPlaylistGeneratorsResponse {
     }
 }
 
-///The example of [`models::GetPromotedHubsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetPromotedHubsResponse`]: built from its schema and the document's examples of its properties.
 const GET_PROMOTED_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetPromotedHubsResponse {
     fn example() -> Self {
         crate::example::decode("GetPromotedHubsResponse", GET_PROMOTED_HUBS_RESPONSE)
     }
 }
 
-///The example of [`models::GetRelatedItemsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetRelatedItemsResponse`]: built from its schema and the document's examples of its properties.
 const GET_RELATED_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetRelatedItemsResponse {
     fn example() -> Self {
         crate::example::decode("GetRelatedItemsResponse", GET_RELATED_ITEMS_RESPONSE)
     }
 }
 
-///The example of [`models::GetScheduledRecordingsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetScheduledRecordingsResponse`]: built from its schema and the document's examples of its properties.
 const GET_SCHEDULED_RECORDINGS_RESPONSE: &str = r#"{"MediaContainer":{"MediaGrabOperation":[{"Metadata":{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Sort":[{}],"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1},"currentSize":1,"grabberIdentifier":"text","grabberProtocol":"text","id":"text","key":"text","mediaIndex":1,"mediaSubscriptionID":1,"percent":1.5,"provider":"text","status":"inactive"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetScheduledRecordingsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -426,32 +475,36 @@ impl crate::Example for models::GetScheduledRecordingsResponse {
     }
 }
 
-///The example of [`models::GetSectionFiltersResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetSectionFiltersResponse`]: made from its schema (the document gives no example of it).
 const GET_SECTION_FILTERS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetSectionFiltersResponse {
     fn example() -> Self {
         crate::example::decode("GetSectionFiltersResponse", GET_SECTION_FILTERS_RESPONSE)
     }
 }
 
-///The example of [`models::GetSectionHubsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetSectionHubsResponse`]: built from its schema and the document's examples of its properties.
 const GET_SECTION_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetSectionHubsResponse {
     fn example() -> Self {
         crate::example::decode("GetSectionHubsResponse", GET_SECTION_HUBS_RESPONSE)
     }
 }
 
-///The example of [`models::GetSectionsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetSectionsResponse`]: built from its schema and the document's examples of its properties.
 const GET_SECTIONS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"Location":[{"id":1}],"agent":"text","allowSync":true,"art":"text","composite":"text","content":true,"contentChangedAt":1556281940,"createdAt":1556281940,"directory":true,"filters":true,"hidden":true,"key":"text","language":"text","refreshing":true,"scannedAt":1556281940,"scanner":"text","thumb":"text","title":"Movies","type":"movie","updatedAt":1556281940,"uuid":"e69655a2-ef48-4aba-bb19-d3cc3401e7d6"}],"allowSync":true,"identifier":"text","offset":1,"size":1,"title1":"text","totalSize":1}}"#;
+
 impl crate::Example for models::GetSectionsResponse {
     fn example() -> Self {
         crate::example::decode("GetSectionsResponse", GET_SECTIONS_RESPONSE)
     }
 }
 
-///The example of [`models::GetServerResourcesResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetServerResourcesResponse`]: built from its schema and the document's examples of its properties.
 const GET_SERVER_RESOURCES_RESPONSE: &str = r#"[{"accessToken":"text","clientIdentifier":"text","connections":[{"IPv6":true,"address":"text","local":true,"port":1,"protocol":"http","relay":true,"uri":"text"}],"createdAt":"2019-06-24T11:38:02Z","device":"text","dnsRebindingProtection":true,"home":true,"httpsRequired":true,"lastSeenAt":"2019-06-24T11:38:02Z","name":"text","natLoopbackSupported":true,"owned":true,"ownerId":1,"platform":"text","platformVersion":"text","presence":true,"product":"text","productVersion":"text","provides":"text","publicAddress":"text","publicAddressMatches":true,"relay":true,"sourceTitle":"text","synced":true}]"#;
+
 impl crate::Example for models::GetServerResourcesResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -461,8 +514,9 @@ impl crate::Example for models::GetServerResourcesResponse {
     }
 }
 
-///The example of [`models::GetSourceConnectionInformationResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetSourceConnectionInformationResponse`]: made from its schema (the document gives no example of it).
 const GET_SOURCE_CONNECTION_INFORMATION_RESPONSE: &str = r#"{"MediaContainer":{"Device":{"Connection":[{"address":"text","local":true,"port":1,"protocol":"text","relay":true,"uri":"text"}],"accessToken":"text","clientIdentifier":"text","name":"text"},"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetSourceConnectionInformationResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -472,136 +526,153 @@ impl crate::Example for models::GetSourceConnectionInformationResponse {
     }
 }
 
-///The example of [`models::GetStreamLevelsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetStreamLevelsResponse`]: made from its schema (the document gives no example of it).
 const GET_STREAM_LEVELS_RESPONSE: &str = r#"{"MediaContainer":{"Level":[{"v":1.5}],"identifier":"text","offset":1,"size":1,"totalSamples":"text","totalSize":1}}"#;
+
 impl crate::Example for models::GetStreamLevelsResponse {
     fn example() -> Self {
         crate::example::decode("GetStreamLevelsResponse", GET_STREAM_LEVELS_RESPONSE)
     }
 }
 
-///The example of [`models::GetTagsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetTagsResponse`]: made from its schema (the document gives no example of it).
 const GET_TAGS_RESPONSE: &str = r#"{"MediaContainer":{"Directory":[{"filter":"text","id":1,"tag":"text","tagKey":"text","tagType":1,"thumb":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetTagsResponse {
     fn example() -> Self {
         crate::example::decode("GetTagsResponse", GET_TAGS_RESPONSE)
     }
 }
 
-///The example of [`models::GetTasksResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetTasksResponse`]: made from its schema (the document gives no example of it).
 const GET_TASKS_RESPONSE: &str = r#"{"ButlerTasks":{"ButlerTask":[{"description":"text","enabled":true,"interval":1,"name":"text","scheduleRandomized":true,"title":"text"}]}}"#;
+
 impl crate::Example for models::GetTasksResponse {
     fn example() -> Self {
         crate::example::decode("GetTasksResponse", GET_TASKS_RESPONSE)
     }
 }
 
-///The example of [`models::GetTemplateResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetTemplateResponse`]: built from its schema and the document's examples of its properties.
 const GET_TEMPLATE_RESPONSE: &str = r#"{"MediaContainer":{"SubscriptionTemplate":[{"MediaSubscription":[{}]}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::GetTemplateResponse {
     fn example() -> Self {
         crate::example::decode("GetTemplateResponse", GET_TEMPLATE_RESPONSE)
     }
 }
 
-///The example of [`models::GetTransientTokenResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetTransientTokenResponse`]: made from its schema (the document gives no example of it).
 const GET_TRANSIENT_TOKEN_RESPONSE: &str = r#"{"MediaContainer":{"identifier":"text","offset":1,"size":1,"token":"text","totalSize":1}}"#;
+
 impl crate::Example for models::GetTransientTokenResponse {
     fn example() -> Self {
         crate::example::decode("GetTransientTokenResponse", GET_TRANSIENT_TOKEN_RESPONSE)
     }
 }
 
-///The example of [`models::GetTransientTokenType`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetTransientTokenType`]: made from its schema (the document gives no example of it).
 const GET_TRANSIENT_TOKEN_TYPE: &str = r#""delegation""#;
+
 impl crate::Example for models::GetTransientTokenType {
     fn example() -> Self {
         crate::example::decode("GetTransientTokenType", GET_TRANSIENT_TOKEN_TYPE)
     }
 }
 
-///The example of [`models::GetUpdatesStatusResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::GetUpdatesStatusResponse`]: made from its schema (the document gives no example of it).
 const GET_UPDATES_STATUS_RESPONSE: &str = r#"{"MediaContainer":{"Release":[{"added":"text","downloadURL":"text","fixed":"text","key":"text","state":"available","version":"text"}],"autoUpdateVersion":1,"canInstall":true,"checkedAt":1,"downloadURL":"text","status":1}}"#;
+
 impl crate::Example for models::GetUpdatesStatusResponse {
     fn example() -> Self {
         crate::example::decode("GetUpdatesStatusResponse", GET_UPDATES_STATUS_RESPONSE)
     }
 }
 
-///The example of [`models::GetUsersResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::GetUsersResponse`]: built from its schema and the document's examples of its properties.
 const GET_USERS_RESPONSE: &str = r#"{"MediaContainer":{"User":[{"Server":[{"allLibraries":1,"id":907759180,"lastSeenAt":1556281940,"machineIdentifier":"fbb8aa6be6e0c997c6268bc2b4431c8807f70a3","name":"ConnectedUserFlix","numLibraries":16,"owned":1,"pending":1,"serverId":9999999}],"allowCameraUpload":1,"allowChannels":1,"allowSubtitleAdmin":1,"allowSync":1,"allowTuners":1,"email":"zgfuc7krcqfimrmb9lsl5j@protonmail.com","filterAll":"","filterMovies":"","filterMusic":"","filterPhotos":"","filterTelevision":"","home":1,"id":22526914,"protected":1,"recommendationsPlaylistId":"","restricted":1,"thumb":"https://plex.tv/users/3346028014e93acd/avatar?c=1731605021","title":"Plex User","username":"zgfuc7krcqfimrmb9lsl5j"}],"friendlyName":"myPlex","identifier":"com.plexapp.plugins.myplex","machineIdentifier":"3dff4c4da3b1229a649aa574a9e2b419a684a20e","size":30,"totalSize":30}}"#;
+
 impl crate::Example for models::GetUsersResponse {
     fn example() -> Self {
         crate::example::decode("GetUsersResponse", GET_USERS_RESPONSE)
     }
 }
 
-///The example of [`models::Hub`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Hub`]: built from its schema and the document's examples of its properties.
 const HUB: &str = r#"{"Metadata":[{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[{}],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"Stream":[],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[{}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}"#;
+
 impl crate::Example for models::Hub {
     fn example() -> Self {
         crate::example::decode("Hub", HUB)
     }
 }
 
-///The example of [`models::Image`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Image`]: made from its schema (the document gives no example of it).
 const IMAGE: &str = r#"{"alt":"text","type":"background","url":"text"}"#;
+
 impl crate::Example for models::Image {
     fn example() -> Self {
         crate::example::decode("Image", IMAGE)
     }
 }
 
-///The example of [`models::Index`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Index`]: made from its schema (the document gives no example of it).
 const INDEX: &str = r#""sd""#;
+
 impl crate::Example for models::Index {
     fn example() -> Self {
         crate::example::decode("Index", INDEX)
     }
 }
 
-///The example of [`models::Items`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Items`]: built from its schema and the document's examples of its properties.
 const ITEMS: &str = r#"{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"Stream":[{"codec":"hevc","displayTitle":"2160p Dolby Vision (HEVC 10-bit)","id":1002625,"key":"/library/streams/216389","streamType":1}],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"MetadataItem":[{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"MetadataItem":[{"addedAt":1,"key":"text","title":"text","type":"text"}],"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Sort":[{}],"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}"#;
+
 impl crate::Example for models::Items {
     fn example() -> Self {
         crate::example::decode("Items", ITEMS)
     }
 }
 
-///The example of [`models::Key`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Key`]: made from its schema (the document gives no example of it).
 const KEY: &str = r#""text""#;
+
 impl crate::Example for models::Key {
     fn example() -> Self {
         crate::example::decode("Key", KEY)
     }
 }
 
-///The example of [`models::LibrarySection`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::LibrarySection`]: built from its schema and the document's examples of its properties.
 const LIBRARY_SECTION: &str = r#"{"Location":[{"id":1}],"agent":"text","allowSync":true,"art":"text","composite":"text","content":true,"contentChangedAt":1556281940,"createdAt":1556281940,"directory":true,"filters":true,"hidden":true,"key":"text","language":"text","refreshing":true,"scannedAt":1556281940,"scanner":"text","thumb":"text","title":"Movies","type":"movie","updatedAt":1556281940,"uuid":"e69655a2-ef48-4aba-bb19-d3cc3401e7d6"}"#;
+
 impl crate::Example for models::LibrarySection {
     fn example() -> Self {
         crate::example::decode("LibrarySection", LIBRARY_SECTION)
     }
 }
 
-///The example of [`models::Lineup`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Lineup`]: made from its schema (the document gives no example of it).
 const LINEUP: &str = r#"{"lineupType":-1,"location":"text","title":"text","type":"text","uuid":"text"}"#;
+
 impl crate::Example for models::Lineup {
     fn example() -> Self {
         crate::example::decode("Lineup", LINEUP)
     }
 }
 
-///The example of [`models::ListActivitiesResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListActivitiesResponse`]: made from its schema (the document gives no example of it).
 const LIST_ACTIVITIES_RESPONSE: &str = r#"{"MediaContainer":{"Activity":[{"Context":{},"Response":{},"cancellable":true,"progress":1.5,"subtitle":"text","title":"text","type":"text","userID":1,"uuid":"text"}]}}"#;
+
 impl crate::Example for models::ListActivitiesResponse {
     fn example() -> Self {
         crate::example::decode("ListActivitiesResponse", LIST_ACTIVITIES_RESPONSE)
     }
 }
 
-///The example of [`models::ListDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListDownloadQueueItemsResponse`]: made from its schema (the document gives no example of it).
 const LIST_DOWNLOAD_QUEUE_ITEMS_RESPONSE: &str = r#"{"MediaContainer":{"DownloadQueueItem":[{"DecisionResult":{"availableBandwidth":1,"directPlayDecisionCode":1,"directPlayDecisionText":"text","generalDecisionCode":1,"generalDecisionText":"text","mdeDecisionCode":1,"mdeDecisionText":"text","transcodeDecisionCode":1,"transcodeDecisionText":"text"},"TranscodeSession":{"complete":true,"context":"text","duration":1,"error":true,"key":"text","progress":1.5,"protocol":"text","size":1,"sourceAudioCodec":"text","sourceVideoCodec":"text","speed":1.5,"throttled":true,"transcodeHwFullPipeline":true,"transcodeHwRequested":true},"error":"text","id":1,"key":"text","queueId":1,"status":"deciding","transcode":{}}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ListDownloadQueueItemsResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -611,24 +682,27 @@ impl crate::Example for models::ListDownloadQueueItemsResponse {
     }
 }
 
-///The example of [`models::ListDvRsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListDvRsResponse`]: made from its schema (the document gives no example of it).
 const LIST_DV_RS_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::ListDvRsResponse {
     fn example() -> Self {
         crate::example::decode("ListDvRsResponse", LIST_DV_RS_RESPONSE)
     }
 }
 
-///The example of [`models::ListHubsResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListHubsResponse`]: made from its schema (the document gives no example of it).
 const LIST_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"homeVisibility":"all","identifier":"text","promotedToOwnHome":true,"promotedToRecommended":true,"promotedToSharedHome":true,"recommendationsVisibility":"all","title":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ListHubsResponse {
     fn example() -> Self {
         crate::example::decode("ListHubsResponse", LIST_HUBS_RESPONSE)
     }
 }
 
-///The example of [`models::ListPlaybackHistoryResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListPlaybackHistoryResponse`]: made from its schema (the document gives no example of it).
 const LIST_PLAYBACK_HISTORY_RESPONSE: &str = r#"{"MediaContainer":{"Metadata":[{"accountID":1,"deviceID":1,"historyKey":"text","key":"text","librarySectionID":"text","originallyAvailableAt":"text","ratingKey":"text","thumb":"text","title":"text","type":"text","viewedAt":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ListPlaybackHistoryResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -638,64 +712,72 @@ impl crate::Example for models::ListPlaybackHistoryResponse {
     }
 }
 
-///The example of [`models::ListProvidersResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::ListProvidersResponse`]: built from its schema and the document's examples of its properties.
 const LIST_PROVIDERS_RESPONSE: &str = r#"{"MediaContainer":{"Feature":[{"Directory":[{"Pivot":[],"art":"text","content":true,"filter":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"key":"text","type":"text"}],"allowCameraUpload":true,"allowChannelAccess":true,"allowMediaDeletion":true,"allowSharing":true,"allowSync":true,"allowTuners":true,"backgroundProcessing":true,"certificate":true,"companionProxy":true,"countryCode":"text","diagnostics":"text","eventStream":true,"friendlyName":"text","hubSearch":true,"identifier":"text","itemClusters":true,"livetv":7,"machineIdentifier":"0123456789abcdef0123456789abcdef012345678","mediaProviders":true,"multiuser":true,"musicAnalysis":2,"myPlex":true,"myPlexMappingState":"mapped","myPlexSigninState":"ok","myPlexSubscription":true,"myPlexUsername":"text","offlineTranscode":1,"offset":1,"ownerFeatures":"text","platform":"text","platformVersion":"text","pluginHost":true,"protocols":"text","pushNotifications":true,"readOnlyLibraries":true,"size":1,"streamingBrainABRVersion":1,"streamingBrainVersion":1,"sync":true,"title":"text","totalSize":1,"transcoderActiveVideoSessions":1,"transcoderAudio":true,"transcoderLyrics":true,"transcoderPhoto":true,"transcoderSubtitles":true,"transcoderVideo":true,"transcoderVideoQualities":"text","types":"text","updatedAt":1,"updater":true,"version":"text","voiceSearch":true}}"#;
+
 impl crate::Example for models::ListProvidersResponse {
     fn example() -> Self {
         crate::example::decode("ListProvidersResponse", LIST_PROVIDERS_RESPONSE)
     }
 }
 
-///The example of [`models::ListSessionsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::ListSessionsResponse`]: built from its schema and the document's examples of its properties.
 const LIST_SESSIONS_RESPONSE: &str = r#"{"MediaContainer":{"Metadata":[{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"Player":{"address":"text","local":true,"machineIdentifier":"text","model":"text","platform":"text","platformVersion":"text","product":"text","relayed":true,"remotePublicAddress":"text","secure":true,"state":"text","title":"text","userID":1,"vendor":"text","version":"text"},"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Session":{"bandwidth":1,"id":"text","location":"lan"},"Sort":[{}],"User":{"id":"text","thumb":"text","title":"text"},"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ListSessionsResponse {
     fn example() -> Self {
         crate::example::decode("ListSessionsResponse", LIST_SESSIONS_RESPONSE)
     }
 }
 
-///The example of [`models::ListTopUsersResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ListTopUsersResponse`]: made from its schema (the document gives no example of it).
 const LIST_TOP_USERS_RESPONSE: &str = r#"{"MediaContainer":{"Account":[{"globalViewCount":1,"id":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ListTopUsersResponse {
     fn example() -> Self {
         crate::example::decode("ListTopUsersResponse", LIST_TOP_USERS_RESPONSE)
     }
 }
 
-///The example of [`models::Location`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Location`]: made from its schema (the document gives no example of it).
 const LOCATION: &str = r#""lan""#;
+
 impl crate::Example for models::Location {
     fn example() -> Self {
         crate::example::decode("Location", LOCATION)
     }
 }
 
-///The example of [`models::Media`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Media`]: built from its schema and the document's examples of its properties.
 const MEDIA: &str = r#"{"Part":[{"Stream":[{"DOVIBLCompatID":1,"DOVIBLPresent":true,"DOVIELPresent":false,"DOVILevel":6,"DOVIPresent":true,"DOVIProfile":8,"DOVIRPUPresent":true,"DOVIVersion":"1.0","audioChannelLayout":"5.1(side)","bitDepth":10,"bitrate":24743,"canAutoSync":false,"channels":6,"chromaLocation":"topleft","chromaSubsampling":"4:2:0","closedCaptions":true,"codec":"hevc","codedHeight":1608,"codedWidth":3840,"colorPrimaries":"bt2020","colorRange":"tv","colorSpace":"bt2020nc","colorTrc":"smpte2084","default":true,"displayTitle":"2160p Dolby Vision (HEVC 10-bit)","dub":true,"embeddedInVideo":"progressive","extendedDisplayTitle":"2160p Dolby Vision profile 8 with an HDR10 base layer (HEVC 10-bit)","forced":true,"format":"srt","frameRate":23.976,"hasScalingMatrix":false,"headerCompression":true,"hearingImpaired":true,"height":1602,"id":1002625,"index":0,"key":"/library/streams/216389","language":"English","languageCode":"eng","languageTag":"en","level":150,"original":true,"profile":"main 10","refFrames":1,"samplingRate":48000,"scanType":"progressive","selected":true,"streamIdentifier":1,"streamType":1,"title":"SDH","width":3840}],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}"#;
+
 impl crate::Example for models::Media {
     fn example() -> Self {
         crate::example::decode("Media", MEDIA)
     }
 }
 
-///The example of [`models::MediaContainer`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainer`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER: &str = r#"{"identifier":"text","offset":1,"size":1,"totalSize":1}"#;
+
 impl crate::Example for models::MediaContainer {
     fn example() -> Self {
         crate::example::decode("MediaContainer", MEDIA_CONTAINER)
     }
 }
 
-///The example of [`models::MediaContainerWithArtwork`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithArtwork`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_ARTWORK: &str = r#"{"MediaContainer":{"Metadata":[{"key":"text","title":"text","type":"image"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithArtwork {
     fn example() -> Self {
         crate::example::decode("MediaContainerWithArtwork", MEDIA_CONTAINER_WITH_ARTWORK)
     }
 }
 
-///The example of [`models::MediaContainerWithDecision`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaContainerWithDecision`]: built from its schema and the document's examples of its properties.
 const MEDIA_CONTAINER_WITH_DECISION: &str = r#"{"MediaContainer":{"Metadata":[{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Sort":[{}],"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"availableBandwidth":1,"directPlayDecisionCode":1,"directPlayDecisionText":"text","generalDecisionCode":1,"generalDecisionText":"text","identifier":"text","mdeDecisionCode":1,"mdeDecisionText":"text","offset":1,"size":1,"totalSize":1,"transcodeDecisionCode":1,"transcodeDecisionText":"text"}}"#;
+
 impl crate::Example for models::MediaContainerWithDecision {
     fn example() -> Self {
         crate::example::decode(
@@ -705,16 +787,18 @@ impl crate::Example for models::MediaContainerWithDecision {
     }
 }
 
-///The example of [`models::MediaContainerWithDevice`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithDevice`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_DEVICE: &str = r#"{"MediaContainer":{"Device":[{"ChannelMapping":[{"channelKey":"text","deviceIdentifier":"text","enabled":"text","lineupIdentifier":"text"}],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithDevice {
     fn example() -> Self {
         crate::example::decode("MediaContainerWithDevice", MEDIA_CONTAINER_WITH_DEVICE)
     }
 }
 
-///The example of [`models::MediaContainerWithDirectory`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithDirectory`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_DIRECTORY: &str = r#"{"MediaContainer":{"Directory":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithDirectory {
     fn example() -> Self {
         crate::example::decode(
@@ -724,24 +808,27 @@ impl crate::Example for models::MediaContainerWithDirectory {
     }
 }
 
-///The example of [`models::MediaContainerWithHubs`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaContainerWithHubs`]: built from its schema and the document's examples of its properties.
 const MEDIA_CONTAINER_WITH_HUBS: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithHubs {
     fn example() -> Self {
         crate::example::decode("MediaContainerWithHubs", MEDIA_CONTAINER_WITH_HUBS)
     }
 }
 
-///The example of [`models::MediaContainerWithLineup`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithLineup`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_LINEUP: &str = r#"{"MediaContainer":{"Lineup":[{"lineupType":-1,"location":"text","title":"text","type":"text","uuid":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1,"uuid":"text"}}"#;
+
 impl crate::Example for models::MediaContainerWithLineup {
     fn example() -> Self {
         crate::example::decode("MediaContainerWithLineup", MEDIA_CONTAINER_WITH_LINEUP)
     }
 }
 
-///The example of [`models::MediaContainerWithMetadata`]: the document's example (`getAlbums`'s 200 response example).
+/// The example of [`models::MediaContainerWithMetadata`]: the document's example (`getAlbums`'s 200 response example).
 const MEDIA_CONTAINER_WITH_METADATA: &str = r#"{"MediaContainer":{"Metadata":[{"Genre":[{"tag":"Comedy/Spoken"}],"addedAt":1681152176,"allowSync":true,"art":"/library/metadata/251/art/1716801576","deletedAt":1682628386,"guid":"plex://album/5d07c894403c640290c0e196","index":1,"key":"/library/metadata/265/children","leafCount":12,"librarySectionID":3,"librarySectionTitle":"Music","librarySectionUUID":"d7fd8c81-a345-4e68-8113-92f23cb47e70","loudnessAnalysisVersion":"2","originallyAvailableAt":"2014-07-15","parentGuid":"plex://artist/5d07bbfc403c6402904a60e7","parentKey":"/library/metadata/251","parentRatingKey":"251","parentThumb":"/library/metadata/251/thumb/1716801576","parentTitle":"“Weird Al” Yankovic","rating":8,"ratingKey":"265","studio":"RCA","summary":"Already accepted as a bona fide talent in the world of parody -- his musicianship, comedic timing, his pop-culture reference awareness, and his great wordplay are all well-documented -- the only thing that matters when it comes to \"Weird Al\" Yankovic albums is how inspired the king of novelty songs sounds on any given LP. On his 14th studio album, Mandatory Fun, the inspiration meter goes well into the red, something heard instantly as Iggy Azalea's electro-rap \"Fancy\" does a complete 180 thematically on the opening \"Handy,\" the song now heading toward the local home improvement store where the craftsmen vogue in their orange vests and blow sweet come-ons like \"I'll bring you up to code\" and \"My socket wrenches are second to none.\" Pharrell's \"Happy\" becomes \"Tacky\" and Al's amazing ability to follow an everyday poke (\"Wear my Ed Hardy shirt with fluorescent orange pants\") with something brainy and reserved (\"Got my new résumé, it's printed in Comic Sans\") surprises once more, but for end-to-end \"wows,\" it's his brilliant redo of Robin Thicke's \"Blurred Lines,\" now the smug and twerking \"Word Crimes,\" which gives copy editors, English professors, and grammar nerds a reason to hit the dancefloor (\"And listen up when I tell you this/I hope you never use quotation marks for emphasis!\"). Hardcore and hilarious musical moments start to happen when Imagine Dragons' \"Radioactive\" becomes \"Inactive,\" a singalong anthem for the sluggish and the slovenly (\"Near comatose, no exercise/Don't tag my toe, I'm still alive\") with a dubstep-rock bassline that sounds like Galactus burping. Better still is the every-Al-album pop-polka medley, this time called \"Now That's What I Call Polka!\" which polkas-up Daft Punk (\"Get Lucky\"), PSY (\"Gangnam Style\"), and Miley Cyrus (\"Wrecking Ball\"), and with more Spike Jones-styled sound effects than usual. As for the originals this time out, the \"you suck!\"-minded \"Sports Song\" will be unavoidable under Friday night lights once a teen gets hold of it, while the ranting and wonderfully weird \"First World Problems\" sounds more like the Pixies than anything the Pixies did in 2014. Wonders never cease on Mandatory Fun, and neither do the laughs. ~ David Jeffries","thumb":"/library/metadata/265/thumb/1715112705","title":"Mandatory Fun","type":"album","updatedAt":1715112705,"year":2014}],"allowSync":false,"art":"/:/resources/artist-fanart.jpg","content":"secondary","identifier":"com.plexapp.plugins.library","mediaTagPrefix":"/system/bundle/media/flags/","mediaTagVersion":1680272530,"mixedParents":true,"nocache":true,"size":12,"thumb":"/:/resources/artist.png","title1":"Music","title2":"By Album","viewGroup":"album"}}"#;
+
 impl crate::Example for models::MediaContainerWithMetadata {
     fn example() -> Self {
         crate::example::decode(
@@ -751,8 +838,9 @@ impl crate::Example for models::MediaContainerWithMetadata {
     }
 }
 
-///The example of [`models::MediaContainerWithNestedMetadata`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaContainerWithNestedMetadata`]: built from its schema and the document's examples of its properties.
 const MEDIA_CONTAINER_WITH_NESTED_METADATA: &str = r#"{"MediaContainer":{"MetadataItem":[{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"MetadataItem":[{"addedAt":1,"key":"text","title":"text","type":"text"}],"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Sort":[{}],"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithNestedMetadata {
     fn example() -> Self {
         crate::example::decode(
@@ -762,8 +850,9 @@ impl crate::Example for models::MediaContainerWithNestedMetadata {
     }
 }
 
-///The example of [`models::MediaContainerWithPlaylistMetadata`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaContainerWithPlaylistMetadata`]: built from its schema and the document's examples of its properties.
 const MEDIA_CONTAINER_WITH_PLAYLIST_METADATA: &str = r#"{"MediaContainer":{"Metadata":[{"Autotag":[{"tag":"Shaun Lawton"}],"Country":[{"tag":"Shaun Lawton"}],"Director":[{"tag":"Shaun Lawton"}],"Filter":[{}],"Genre":[{"tag":"Shaun Lawton"}],"Guid":[{"id":"text"}],"Image":[{}],"Media":[{"id":1}],"Rating":[{"tag":"Shaun Lawton"}],"Role":[{"tag":"Shaun Lawton"}],"Sort":[{}],"Writer":[{"tag":"Shaun Lawton"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","playlistType":"audio","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","readOnly":true,"search":true,"secondary":true,"skipChildren":true,"skipParent":true,"smart":true,"specialPlaylistType":"text","studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithPlaylistMetadata {
     fn example() -> Self {
         crate::example::decode(
@@ -773,8 +862,9 @@ impl crate::Example for models::MediaContainerWithPlaylistMetadata {
     }
 }
 
-///The example of [`models::MediaContainerWithSettings`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithSettings`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_SETTINGS: &str = r#"{"MediaContainer":{"Setting":[{"advanced":true,"default":"text","enumValues":"text","group":"text","hidden":true,"id":"text","label":"text","summary":"text","type":"bool","value":"text"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithSettings {
     fn example() -> Self {
         crate::example::decode(
@@ -784,16 +874,18 @@ impl crate::Example for models::MediaContainerWithSettings {
     }
 }
 
-///The example of [`models::MediaContainerWithStatus`]: made from its schema (the document gives no example of it).
+/// The example of [`models::MediaContainerWithStatus`]: made from its schema (the document gives no example of it).
 const MEDIA_CONTAINER_WITH_STATUS: &str = r#"{"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithStatus {
     fn example() -> Self {
         crate::example::decode("MediaContainerWithStatus", MEDIA_CONTAINER_WITH_STATUS)
     }
 }
 
-///The example of [`models::MediaContainerWithSubscription`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaContainerWithSubscription`]: built from its schema and the document's examples of its properties.
 const MEDIA_CONTAINER_WITH_SUBSCRIPTION: &str = r#"{"MediaContainer":{"MediaSubscription":[{"Directory":{},"MediaGrabOperation":[{"Metadata":{"addedAt":1,"key":"text","title":"text","type":"text"},"currentSize":1,"grabberIdentifier":"text","grabberProtocol":"text","id":"text","key":"text","mediaIndex":1,"mediaSubscriptionID":1,"percent":1.5,"provider":"text","status":"inactive"}],"Playlist":{},"Setting":[{"advanced":true,"default":"text","enumValues":"text","group":"text","hidden":true,"id":"text","label":"text","summary":"text","type":"bool","value":"text"}],"Video":{},"airingsType":"New Airings Only","createdAt":1,"durationTotal":1,"key":"text","librarySectionTitle":"text","locationPath":"text","storageTotal":1,"targetLibrarySectionID":1,"targetSectionLocationID":1,"title":"text","type":1}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::MediaContainerWithSubscription {
     fn example() -> Self {
         crate::example::decode(
@@ -803,56 +895,63 @@ impl crate::Example for models::MediaContainerWithSubscription {
     }
 }
 
-///The example of [`models::MediaGrabOperation`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaGrabOperation`]: built from its schema and the document's examples of its properties.
 const MEDIA_GRAB_OPERATION: &str = r#"{"Metadata":{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"Stream":[{"codec":"hevc","displayTitle":"2160p Dolby Vision (HEVC 10-bit)","id":1002625,"key":"/library/streams/216389","streamType":1}],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1},"currentSize":1,"grabberIdentifier":"text","grabberProtocol":"text","id":"text","key":"text","mediaIndex":1,"mediaSubscriptionID":1,"percent":1.5,"provider":"text","status":"inactive"}"#;
+
 impl crate::Example for models::MediaGrabOperation {
     fn example() -> Self {
         crate::example::decode("MediaGrabOperation", MEDIA_GRAB_OPERATION)
     }
 }
 
-///The example of [`models::MediaQuery`]: the document's example (its `example`).
+/// The example of [`models::MediaQuery`]: the document's example (its `example`).
 const MEDIA_QUERY: &str = r#"{"sort":"duration:desc,index","sourceType":2,"type":4}"#;
+
 impl crate::Example for models::MediaQuery {
     fn example() -> Self {
         crate::example::decode("MediaQuery", MEDIA_QUERY)
     }
 }
 
-///The example of [`models::MediaSubscription`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::MediaSubscription`]: built from its schema and the document's examples of its properties.
 const MEDIA_SUBSCRIPTION: &str = r#"{"Directory":{},"MediaGrabOperation":[{"Metadata":{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"id":1,"key":"/library/parts/1/1531779263/file.mov"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1},"currentSize":1,"grabberIdentifier":"text","grabberProtocol":"text","id":"text","key":"text","mediaIndex":1,"mediaSubscriptionID":1,"percent":1.5,"provider":"text","status":"inactive"}],"Playlist":{},"Setting":[{"advanced":true,"default":"text","enumValues":"text","group":"text","hidden":true,"id":"text","label":"text","summary":"text","type":"bool","value":"text"}],"Video":{},"airingsType":"New Airings Only","createdAt":1,"durationTotal":1,"key":"text","librarySectionTitle":"text","locationPath":"text","storageTotal":1,"targetLibrarySectionID":1,"targetSectionLocationID":1,"title":"text","type":1}"#;
+
 impl crate::Example for models::MediaSubscription {
     fn example() -> Self {
         crate::example::decode("MediaSubscription", MEDIA_SUBSCRIPTION)
     }
 }
 
-///The example of [`models::MediaTypeString`]: the document's example (its `example`).
+/// The example of [`models::MediaTypeString`]: the document's example (its `example`).
 const MEDIA_TYPE_STRING: &str = r#""movie""#;
+
 impl crate::Example for models::MediaTypeString {
     fn example() -> Self {
         crate::example::decode("MediaTypeString", MEDIA_TYPE_STRING)
     }
 }
 
-///The example of [`models::Metadata`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Metadata`]: built from its schema and the document's examples of its properties.
 const METADATA: &str = r#"{"Autotag":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Country":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Director":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Filter":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"filter":"text","filterType":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Genre":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Guid":[{"id":"text"}],"Image":[{"alt":"text","type":"background","url":"text"}],"Media":[{"Part":[{"Stream":[{"DOVIBLCompatID":1,"DOVIBLPresent":true,"DOVIELPresent":false,"DOVILevel":6,"DOVIPresent":true,"DOVIProfile":8,"DOVIRPUPresent":true,"DOVIVersion":"1.0","audioChannelLayout":"5.1(side)","bitDepth":10,"bitrate":24743,"canAutoSync":false,"channels":6,"chromaLocation":"topleft","chromaSubsampling":"4:2:0","closedCaptions":true,"codec":"hevc","codedHeight":1608,"codedWidth":3840,"colorPrimaries":"bt2020","colorRange":"tv","colorSpace":"bt2020nc","colorTrc":"smpte2084","default":true,"displayTitle":"2160p Dolby Vision (HEVC 10-bit)","dub":true,"embeddedInVideo":"progressive","extendedDisplayTitle":"2160p Dolby Vision profile 8 with an HDR10 base layer (HEVC 10-bit)","forced":true,"format":"srt","frameRate":23.976,"hasScalingMatrix":false,"headerCompression":true,"hearingImpaired":true,"height":1602,"id":1002625,"index":0,"key":"/library/streams/216389","language":"English","languageCode":"eng","languageTag":"en","level":150,"original":true,"profile":"main 10","refFrames":1,"samplingRate":48000,"scanType":"progressive","selected":true,"streamIdentifier":1,"streamType":1,"title":"SDH","width":3840}],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}],"aspectRatio":2.35,"audioChannels":2,"audioCodec":"aac","audioProfile":"lc","bitrate":5612,"container":"mov","duration":150192,"has64bitOffsets":false,"hasVoiceActivity":true,"height":544,"id":1,"optimizedForStreaming":false,"videoCodec":"h264","videoFrameRate":"24p","videoProfile":"main","videoResolution":"720","width":1280}],"Rating":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Role":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"Sort":[{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}],"Writer":[{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}"#;
+
 impl crate::Example for models::Metadata {
     fn example() -> Self {
         crate::example::decode("Metadata", METADATA)
     }
 }
 
-///The example of [`models::ModifyDeviceResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::ModifyDeviceResponse`]: made from its schema (the document gives no example of it).
 const MODIFY_DEVICE_RESPONSE: &str = r#"{"MediaContainer":{"identifier":"text","message":"text","offset":1,"size":1,"status":1,"totalSize":1}}"#;
+
 impl crate::Example for models::ModifyDeviceResponse {
     fn example() -> Self {
         crate::example::decode("ModifyDeviceResponse", MODIFY_DEVICE_RESPONSE)
     }
 }
 
-///The example of [`models::ModifyPlaylistGeneratorItem`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::ModifyPlaylistGeneratorItem`]: built from its schema and the document's examples of its properties.
 const MODIFY_PLAYLIST_GENERATOR_ITEM: &str = r#"{"Location":{"uri":"text"},"Policy":{"scope":"all","unwatched":1,"value":1},"locationID":1,"target":"text","targetTagID":1,"title":"text","type":1}"#;
+
 impl crate::Example for models::ModifyPlaylistGeneratorItem {
     fn example() -> Self {
         crate::example::decode(
@@ -862,56 +961,63 @@ impl crate::Example for models::ModifyPlaylistGeneratorItem {
     }
 }
 
-///The example of [`models::Part`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Part`]: built from its schema and the document's examples of its properties.
 const PART: &str = r#"{"Stream":[{"DOVIBLCompatID":1,"DOVIBLPresent":true,"DOVIELPresent":false,"DOVILevel":6,"DOVIPresent":true,"DOVIProfile":8,"DOVIRPUPresent":true,"DOVIVersion":"1.0","audioChannelLayout":"5.1(side)","bitDepth":10,"bitrate":24743,"canAutoSync":false,"channels":6,"chromaLocation":"topleft","chromaSubsampling":"4:2:0","closedCaptions":true,"codec":"hevc","codedHeight":1608,"codedWidth":3840,"colorPrimaries":"bt2020","colorRange":"tv","colorSpace":"bt2020nc","colorTrc":"smpte2084","default":true,"displayTitle":"2160p Dolby Vision (HEVC 10-bit)","dub":true,"embeddedInVideo":"progressive","extendedDisplayTitle":"2160p Dolby Vision profile 8 with an HDR10 base layer (HEVC 10-bit)","forced":true,"format":"srt","frameRate":23.976,"hasScalingMatrix":false,"headerCompression":true,"hearingImpaired":true,"height":1602,"id":1002625,"index":0,"key":"/library/streams/216389","language":"English","languageCode":"eng","languageTag":"en","level":150,"original":true,"profile":"main 10","refFrames":1,"samplingRate":48000,"scanType":"progressive","selected":true,"streamIdentifier":1,"streamType":1,"title":"SDH","width":3840}],"accessible":true,"audioProfile":"lc","container":"mov","duration":150192,"exists":true,"file":"/home/schuyler/Videos/Trailers/Cloud Atlas (2012).mov","has64bitOffsets":false,"id":1,"indexes":"sd","key":"/library/parts/1/1531779263/file.mov","optimizedForStreaming":false,"size":105355654,"videoProfile":"main"}"#;
+
 impl crate::Example for models::Part {
     fn example() -> Self {
         crate::example::decode("Part", PART)
     }
 }
 
-///The example of [`models::Player`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Player`]: made from its schema (the document gives no example of it).
 const PLAYER: &str = r#"{"address":"text","local":true,"machineIdentifier":"text","model":"text","platform":"text","platformVersion":"text","product":"text","relayed":true,"remotePublicAddress":"text","secure":true,"state":"text","title":"text","userID":1,"vendor":"text","version":"text"}"#;
+
 impl crate::Example for models::Player {
     fn example() -> Self {
         crate::example::decode("Player", PLAYER)
     }
 }
 
-///The example of [`models::PlaylistType`]: made from its schema (the document gives no example of it).
+/// The example of [`models::PlaylistType`]: made from its schema (the document gives no example of it).
 const PLAYLIST_TYPE: &str = r#""audio""#;
+
 impl crate::Example for models::PlaylistType {
     fn example() -> Self {
         crate::example::decode("PlaylistType", PLAYLIST_TYPE)
     }
 }
 
-///The example of [`models::PlexDateTime`]: the document's example (its `example`).
+/// The example of [`models::PlexDateTime`]: the document's example (its `example`).
 const PLEX_DATE_TIME: &str = r#"1556281940"#;
+
 impl crate::Example for models::PlexDateTime {
     fn example() -> Self {
         crate::example::decode("PlexDateTime", PLEX_DATE_TIME)
     }
 }
 
-///The example of [`models::PlexDateTimeIso`]: the document's example (its `example`).
+/// The example of [`models::PlexDateTimeIso`]: the document's example (its `example`).
 const PLEX_DATE_TIME_ISO: &str = r#""2019-06-24T11:38:02Z""#;
+
 impl crate::Example for models::PlexDateTimeIso {
     fn example() -> Self {
         crate::example::decode("PlexDateTimeIso", PLEX_DATE_TIME_ISO)
     }
 }
 
-///The example of [`models::PlexDevice`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::PlexDevice`]: built from its schema and the document's examples of its properties.
 const PLEX_DEVICE: &str = r#"{"accessToken":"text","clientIdentifier":"text","connections":[{"IPv6":true,"address":"text","local":true,"port":1,"protocol":"http","relay":true,"uri":"text"}],"createdAt":"2019-06-24T11:38:02Z","device":"text","dnsRebindingProtection":true,"home":true,"httpsRequired":true,"lastSeenAt":"2019-06-24T11:38:02Z","name":"text","natLoopbackSupported":true,"owned":true,"ownerId":1,"platform":"text","platformVersion":"text","presence":true,"product":"text","productVersion":"text","provides":"text","publicAddress":"text","publicAddressMatches":true,"relay":true,"sourceTitle":"text","synced":true}"#;
+
 impl crate::Example for models::PlexDevice {
     fn example() -> Self {
         crate::example::decode("PlexDevice", PLEX_DEVICE)
     }
 }
 
-///The example of [`models::PostUsersSignInDataResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::PostUsersSignInDataResponse`]: built from its schema and the document's examples of its properties.
 const POST_USERS_SIGN_IN_DATA_RESPONSE: &str = r#"{"adsConsent":true,"adsConsentReminderAt":1556281940,"adsConsentSetAt":1556281940,"anonymous":true,"attributionPartner":"text","authToken":"CxoUzBTSV5hsxjTpFKaf","backupCodesCreated":true,"confirmed":true,"country":"US","email":"username@email.com","emailOnlyAuth":true,"entitlements":["text"],"experimentalFeatures":true,"friendlyName":"friendlyUsername","guest":true,"hasPassword":true,"home":true,"homeAdmin":true,"homeSize":1,"id":13692262,"joinedAt":1556281940,"locale":"text","mailingListActive":true,"mailingListStatus":"active","maxHomeSize":15,"pastSubscriptions":[{"billing":{"internalPaymentMethod":{},"paymentMethodId":1},"canConvert":false,"canDowngrade":false,"canReactivate":false,"canUpgrade":false,"canceled":false,"endsAt":1556281940,"gracePeriod":false,"id":"text","mode":"text","onHold":false,"renewsAt":1556281940,"state":"ended","transfer":"text","type":"plexpass"}],"pin":"text","profile":{"autoSelectAudio":true,"autoSelectSubtitle":1,"defaultAudioAccessibility":0,"defaultAudioLanguage":"ja","defaultAudioLanguages":["text"],"defaultSubtitleAccessibility":1,"defaultSubtitleForced":1,"defaultSubtitleLanguage":"en","defaultSubtitleLanguages":["text"],"mediaReviewsLanguages":["text"],"mediaReviewsVisibility":1,"watchedIndicator":1},"protected":true,"rememberExpiresAt":1556281940,"restricted":true,"roles":["text"],"scrobbleTypes":"text","services":[{"endpoint":"https://epg.provider.plex.tv","identifier":"metadata-dev","secret":"text","status":"online","token":"DjoMtqFAGRL1uVtCyF1dKIorTbShJeqv"}],"subscription":{"active":true,"features":["text"],"paymentService":"text","plan":"text","status":"Inactive","subscribedAt":"2021-04-12T18:21:12Z"},"subscriptionDescription":"text","subscriptions":[{"active":true,"features":["text"],"paymentService":"text","plan":"text","status":"Inactive","subscribedAt":"2021-04-12T18:21:12Z"}],"thumb":"https://plex.tv/users/a4f43c1ebfde43a5/avatar?c=8372075101","title":"UsernameTitle","trials":[{}],"twoFactorEnabled":true,"username":"Username","uuid":"dae343c1f45beb4f"}"#;
+
 impl crate::Example for models::PostUsersSignInDataResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -921,16 +1027,18 @@ impl crate::Example for models::PostUsersSignInDataResponse {
     }
 }
 
-///The example of [`models::Protocol`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Protocol`]: made from its schema (the document gives no example of it).
 const PROTOCOL: &str = r#""http""#;
+
 impl crate::Example for models::Protocol {
     fn example() -> Self {
         crate::example::decode("Protocol", PROTOCOL)
     }
 }
 
-///The example of [`models::RemoveDeviceFromDvrResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::RemoveDeviceFromDvrResponse`]: made from its schema (the document gives no example of it).
 const REMOVE_DEVICE_FROM_DVR_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::RemoveDeviceFromDvrResponse {
     fn example() -> Self {
         crate::example::decode(
@@ -940,152 +1048,171 @@ impl crate::Example for models::RemoveDeviceFromDvrResponse {
     }
 }
 
-///The example of [`models::RemoveDeviceResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::RemoveDeviceResponse`]: made from its schema (the document gives no example of it).
 const REMOVE_DEVICE_RESPONSE: &str = r#"{"MediaContainer":{"identifier":"text","message":"text","offset":1,"size":1,"status":1,"totalSize":1}}"#;
+
 impl crate::Example for models::RemoveDeviceResponse {
     fn example() -> Self {
         crate::example::decode("RemoveDeviceResponse", REMOVE_DEVICE_RESPONSE)
     }
 }
 
-///The example of [`models::ReportResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::ReportResponse`]: built from its schema and the document's examples of its properties.
 const REPORT_RESPONSE: &str = r#"{"MediaContainer":{"Bandwidths":{"Bandwidth":[{"bandwidth":1,"resolution":"text","time":1}]},"allowCameraUpload":true,"allowChannelAccess":true,"allowMediaDeletion":true,"allowSharing":true,"allowSync":true,"allowTuners":true,"backgroundProcessing":true,"certificate":true,"companionProxy":true,"countryCode":"text","diagnostics":"text","eventStream":true,"friendlyName":"text","hubSearch":true,"identifier":"text","itemClusters":true,"livetv":7,"machineIdentifier":"0123456789abcdef0123456789abcdef012345678","mediaProviders":true,"multiuser":true,"musicAnalysis":2,"myPlex":true,"myPlexMappingState":"mapped","myPlexSigninState":"ok","myPlexSubscription":true,"myPlexUsername":"text","offlineTranscode":1,"offset":1,"ownerFeatures":"text","platform":"text","platformVersion":"text","pluginHost":true,"pushNotifications":true,"readOnlyLibraries":true,"size":1,"streamingBrainABRVersion":1,"streamingBrainVersion":1,"sync":true,"terminationCode":1,"terminationText":"text","totalSize":1,"transcoderActiveVideoSessions":1,"transcoderAudio":true,"transcoderLyrics":true,"transcoderPhoto":true,"transcoderSubtitles":true,"transcoderVideo":true,"transcoderVideoQualities":"text","updatedAt":1,"updater":true,"version":"text","voiceSearch":true}}"#;
+
 impl crate::Example for models::ReportResponse {
     fn example() -> Self {
         crate::example::decode("ReportResponse", REPORT_RESPONSE)
     }
 }
 
-///The example of [`models::Scope`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Scope`]: made from its schema (the document gives no example of it).
 const SCOPE: &str = r#""all""#;
+
 impl crate::Example for models::Scope {
     fn example() -> Self {
         crate::example::decode("Scope", SCOPE)
     }
 }
 
-///The example of [`models::SearchHubsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::SearchHubsResponse`]: built from its schema and the document's examples of its properties.
 const SEARCH_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::SearchHubsResponse {
     fn example() -> Self {
         crate::example::decode("SearchHubsResponse", SEARCH_HUBS_RESPONSE)
     }
 }
 
-///The example of [`models::ServerConfiguration`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::ServerConfiguration`]: built from its schema and the document's examples of its properties.
 const SERVER_CONFIGURATION: &str = r#"{"allowCameraUpload":true,"allowChannelAccess":true,"allowMediaDeletion":true,"allowSharing":true,"allowSync":true,"allowTuners":true,"backgroundProcessing":true,"certificate":true,"companionProxy":true,"countryCode":"text","diagnostics":"text","eventStream":true,"friendlyName":"text","hubSearch":true,"identifier":"text","itemClusters":true,"livetv":7,"machineIdentifier":"0123456789abcdef0123456789abcdef012345678","mediaProviders":true,"multiuser":true,"musicAnalysis":2,"myPlex":true,"myPlexMappingState":"mapped","myPlexSigninState":"ok","myPlexSubscription":true,"myPlexUsername":"text","offlineTranscode":1,"offset":1,"ownerFeatures":"text","platform":"text","platformVersion":"text","pluginHost":true,"pushNotifications":true,"readOnlyLibraries":true,"size":1,"streamingBrainABRVersion":1,"streamingBrainVersion":1,"sync":true,"totalSize":1,"transcoderActiveVideoSessions":1,"transcoderAudio":true,"transcoderLyrics":true,"transcoderPhoto":true,"transcoderSubtitles":true,"transcoderVideo":true,"transcoderVideoQualities":"text","updatedAt":1,"updater":true,"version":"text","voiceSearch":true}"#;
+
 impl crate::Example for models::ServerConfiguration {
     fn example() -> Self {
         crate::example::decode("ServerConfiguration", SERVER_CONFIGURATION)
     }
 }
 
-///The example of [`models::Session`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Session`]: made from its schema (the document gives no example of it).
 const SESSION: &str = r#"{"bandwidth":1,"id":"text","location":"lan"}"#;
+
 impl crate::Example for models::Session {
     fn example() -> Self {
         crate::example::decode("Session", SESSION)
     }
 }
 
-///The example of [`models::SetDvrPreferencesResponse`]: made from its schema (the document gives no example of it).
+/// The example of [`models::SetDvrPreferencesResponse`]: made from its schema (the document gives no example of it).
 const SET_DVR_PREFERENCES_RESPONSE: &str = r#"{"MediaContainer":{"DVR":[{"Device":[{"ChannelMapping":[],"key":"text","lastSeenAt":1,"make":"text","model":"text","modelNumber":"text","protocol":"text","sources":"text","state":"text","status":"text","tuners":"text","uri":"text","uuid":"text"}],"key":"text","language":"text","lineup":"text","uuid":"text"}],"MediaContainer":{"identifier":"text","offset":1,"size":1,"status":1,"totalSize":1}}}"#;
+
 impl crate::Example for models::SetDvrPreferencesResponse {
     fn example() -> Self {
         crate::example::decode("SetDvrPreferencesResponse", SET_DVR_PREFERENCES_RESPONSE)
     }
 }
 
-///The example of [`models::Setting`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Setting`]: made from its schema (the document gives no example of it).
 const SETTING: &str = r#"{"advanced":true,"default":"text","enumValues":"text","group":"text","hidden":true,"id":"text","label":"text","summary":"text","type":"bool","value":"text"}"#;
+
 impl crate::Example for models::Setting {
     fn example() -> Self {
         crate::example::decode("Setting", SETTING)
     }
 }
 
-///The example of [`models::Sort`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Sort`]: made from its schema (the document gives no example of it).
 const SORT: &str = r#"{"Pivot":[{"context":"text","id":"text","key":"text","symbol":"text","title":"text","type":"text"}],"art":"text","content":true,"default":"asc","defaultDirection":"asc","descKey":"text","filter":"text","firstCharacterKey":"text","hasPrefs":true,"hasStoreServices":true,"hubKey":"text","identifier":"text","key":"text","lastAccessedAt":1,"share":1,"thumb":"text","title":"text","titleBar":"text","type":"text"}"#;
+
 impl crate::Example for models::Sort {
     fn example() -> Self {
         crate::example::decode("Sort", SORT)
     }
 }
 
-///The example of [`models::State`]: made from its schema (the document gives no example of it).
+/// The example of [`models::State`]: made from its schema (the document gives no example of it).
 const STATE: &str = r#""stopped""#;
+
 impl crate::Example for models::State {
     fn example() -> Self {
         crate::example::decode("State", STATE)
     }
 }
 
-///The example of [`models::Stream`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Stream`]: built from its schema and the document's examples of its properties.
 const STREAM: &str = r#"{"DOVIBLCompatID":1,"DOVIBLPresent":true,"DOVIELPresent":false,"DOVILevel":6,"DOVIPresent":true,"DOVIProfile":8,"DOVIRPUPresent":true,"DOVIVersion":"1.0","audioChannelLayout":"5.1(side)","bitDepth":10,"bitrate":24743,"canAutoSync":false,"channels":6,"chromaLocation":"topleft","chromaSubsampling":"4:2:0","closedCaptions":true,"codec":"hevc","codedHeight":1608,"codedWidth":3840,"colorPrimaries":"bt2020","colorRange":"tv","colorSpace":"bt2020nc","colorTrc":"smpte2084","default":true,"displayTitle":"2160p Dolby Vision (HEVC 10-bit)","dub":true,"embeddedInVideo":"progressive","extendedDisplayTitle":"2160p Dolby Vision profile 8 with an HDR10 base layer (HEVC 10-bit)","forced":true,"format":"srt","frameRate":23.976,"hasScalingMatrix":false,"headerCompression":true,"hearingImpaired":true,"height":1602,"id":1002625,"index":0,"key":"/library/streams/216389","language":"English","languageCode":"eng","languageTag":"en","level":150,"original":true,"profile":"main 10","refFrames":1,"samplingRate":48000,"scanType":"progressive","selected":true,"streamIdentifier":1,"streamType":1,"title":"SDH","width":3840}"#;
+
 impl crate::Example for models::Stream {
     fn example() -> Self {
         crate::example::decode("Stream", STREAM)
     }
 }
 
-///The example of [`models::Subtitles`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Subtitles`]: made from its schema (the document gives no example of it).
 const SUBTITLES: &str = r#""auto""#;
+
 impl crate::Example for models::Subtitles {
     fn example() -> Self {
         crate::example::decode("Subtitles", SUBTITLES)
     }
 }
 
-///The example of [`models::Tag`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::Tag`]: built from its schema and the document's examples of its properties.
 const TAG: &str = r#"{"confidence":1.5,"context":"text","filter":"actor=49","id":1,"ratingKey":"58683","role":"Secretary","tag":"Shaun Lawton","tagKey":"5d3ee12c4cde6a001c3e0b27","tagType":1,"thumb":"http://image.tmdb.org/t/p/original/lcJ8qM51ClAR2UzXU1mkZGfnn3o.jpg"}"#;
+
 impl crate::Example for models::Tag {
     fn example() -> Self {
         crate::example::decode("Tag", TAG)
     }
 }
 
-///The example of [`models::Thumb`]: made from its schema (the document gives no example of it).
+/// The example of [`models::Thumb`]: made from its schema (the document gives no example of it).
 const THUMB: &str = r#""text""#;
+
 impl crate::Example for models::Thumb {
     fn example() -> Self {
         crate::example::decode("Thumb", THUMB)
     }
 }
 
-///The example of [`models::TranscodeSession`]: made from its schema (the document gives no example of it).
+/// The example of [`models::TranscodeSession`]: made from its schema (the document gives no example of it).
 const TRANSCODE_SESSION: &str = r#"{"complete":true,"context":"text","duration":1,"error":true,"key":"text","progress":1.5,"protocol":"text","size":1,"sourceAudioCodec":"text","sourceVideoCodec":"text","speed":1.5,"throttled":true,"transcodeHwFullPipeline":true,"transcodeHwRequested":true}"#;
+
 impl crate::Example for models::TranscodeSession {
     fn example() -> Self {
         crate::example::decode("TranscodeSession", TRANSCODE_SESSION)
     }
 }
 
-///The example of [`models::User`]: made from its schema (the document gives no example of it).
+/// The example of [`models::User`]: made from its schema (the document gives no example of it).
 const USER: &str = r#"{"id":"text","thumb":"text","title":"text"}"#;
+
 impl crate::Example for models::User {
     fn example() -> Self {
         crate::example::decode("User", USER)
     }
 }
 
-///The example of [`models::UserPlexAccount`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::UserPlexAccount`]: built from its schema and the document's examples of its properties.
 const USER_PLEX_ACCOUNT: &str = r#"{"adsConsent":true,"adsConsentReminderAt":1556281940,"adsConsentSetAt":1556281940,"anonymous":true,"attributionPartner":"text","authToken":"CxoUzBTSV5hsxjTpFKaf","backupCodesCreated":true,"confirmed":true,"country":"US","email":"username@email.com","emailOnlyAuth":true,"entitlements":["text"],"experimentalFeatures":true,"friendlyName":"friendlyUsername","guest":true,"hasPassword":true,"home":true,"homeAdmin":true,"homeSize":1,"id":13692262,"joinedAt":1556281940,"locale":"text","mailingListActive":true,"mailingListStatus":"active","maxHomeSize":15,"pin":"text","profile":{"autoSelectAudio":true,"autoSelectSubtitle":1,"defaultAudioAccessibility":0,"defaultAudioLanguage":"ja","defaultAudioLanguages":["text"],"defaultSubtitleAccessibility":1,"defaultSubtitleForced":1,"defaultSubtitleLanguage":"en","defaultSubtitleLanguages":["text"],"mediaReviewsLanguages":["text"],"mediaReviewsVisibility":1,"watchedIndicator":1},"protected":true,"rememberExpiresAt":1556281940,"restricted":true,"roles":["text"],"scrobbleTypes":"text","services":[{"endpoint":"https://epg.provider.plex.tv","identifier":"metadata-dev","secret":"text","status":"online","token":"DjoMtqFAGRL1uVtCyF1dKIorTbShJeqv"}],"subscription":{"active":true,"features":["text"],"paymentService":"text","plan":"text","status":"Inactive","subscribedAt":"2021-04-12T18:21:12Z"},"subscriptionDescription":"text","subscriptions":[{"active":true,"features":["text"],"paymentService":"text","plan":"text","status":"Inactive","subscribedAt":"2021-04-12T18:21:12Z"}],"thumb":"https://plex.tv/users/a4f43c1ebfde43a5/avatar?c=8372075101","title":"UsernameTitle","twoFactorEnabled":true,"username":"Username","uuid":"dae343c1f45beb4f"}"#;
+
 impl crate::Example for models::UserPlexAccount {
     fn example() -> Self {
         crate::example::decode("UserPlexAccount", USER_PLEX_ACCOUNT)
     }
 }
 
-///The example of [`models::UserProfile`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::UserProfile`]: built from its schema and the document's examples of its properties.
 const USER_PROFILE: &str = r#"{"autoSelectAudio":true,"autoSelectSubtitle":1,"defaultAudioAccessibility":0,"defaultAudioLanguage":"ja","defaultAudioLanguages":["text"],"defaultSubtitleAccessibility":1,"defaultSubtitleForced":1,"defaultSubtitleLanguage":"en","defaultSubtitleLanguages":["text"],"mediaReviewsLanguages":["text"],"mediaReviewsVisibility":1,"watchedIndicator":1}"#;
+
 impl crate::Example for models::UserProfile {
     fn example() -> Self {
         crate::example::decode("UserProfile", USER_PROFILE)
     }
 }
 
-///The example of [`models::VoiceSearchHubsResponse`]: built from its schema and the document's examples of its properties.
+/// The example of [`models::VoiceSearchHubsResponse`]: built from its schema and the document's examples of its properties.
 const VOICE_SEARCH_HUBS_RESPONSE: &str = r#"{"MediaContainer":{"Hub":[{"Metadata":[{"Autotag":[],"Country":[],"Director":[],"Filter":[],"Genre":[],"Guid":[],"Image":[],"Media":[],"Rating":[],"Role":[],"Sort":[],"Writer":[],"absoluteIndex":1,"addedAt":1,"art":"/library/metadata/58683/art/1703239236","audienceRating":1.5,"audienceRatingImage":"text","banner":"text","chapterSource":"media","childCount":1,"composite":"text","contentRating":"text","duration":1,"grandparentArt":"text","grandparentGuid":"plex://show/5d9c081b170e24001f2a7be4","grandparentHero":"text","grandparentKey":"text","grandparentRatingKey":"text","grandparentTheme":"text","grandparentThumb":"text","grandparentTitle":"text","guid":"plex://movie/5d7768ba96b655001fdc0408","hero":"text","index":1,"key":"text","lastViewedAt":1556281940,"leafCount":1,"originalTitle":"text","originallyAvailableAt":"2022-12-14","parentGuid":"plex://show/5d9c081b170e24001f2a7be4","parentHero":"text","parentIndex":1,"parentKey":"text","parentRatingKey":"text","parentThumb":"text","parentTitle":"text","primaryExtraKey":"text","prompt":"text","rating":1.5,"ratingCount":1,"ratingImage":"text","ratingKey":"text","search":true,"secondary":true,"skipChildren":true,"skipParent":true,"studio":"text","subtype":"text","summary":"text","tagline":"text","theme":"/library/metadata/1/theme/1705636920","thumb":"/library/metadata/58683/thumb/1703239236","title":"text","titleSort":"text","type":"text","updatedAt":1,"userRating":1.5,"viewCount":1,"viewOffset":1,"viewedLeafCount":1,"year":1}],"context":"hub.home.onDeck","hubIdentifier":"home.onDeck","hubKey":"text","key":"/hubs/sections/home/onDeck","more":true,"promoted":true,"random":true,"size":1,"style":"text","subtype":"podcast","title":"text","totalSize":8,"type":"track"}],"identifier":"text","offset":1,"size":1,"totalSize":1}}"#;
+
 impl crate::Example for models::VoiceSearchHubsResponse {
     fn example() -> Self {
         crate::example::decode("VoiceSearchHubsResponse", VOICE_SEARCH_HUBS_RESPONSE)
@@ -1562,5 +1689,6 @@ pub(crate) const ALL: &[(&str, &str, fn(&str) -> Result<(), String>)] = &[
         crate::example::check::<models::VoiceSearchHubsResponse>,
     ),
 ];
+
 /// The document's examples that do not fit their schemas: the model and why.
 pub(crate) const SKIPPED: &[(&str, &str)] = &[];

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `General` operations, as the SDK's `client.general()` calls them.
+    /// Mocks of the `General` operations, as the SDK's `client.general()` calls them.
     pub fn general(&self) -> General<'_> {
         General(self)
     }
 }
 
-///The `General` operations to mock: one method per operation of `plex_sdk::general::General`.
+/// The `General` operations to mock: one method per operation of `plex_sdk::general::General`.
 #[derive(Debug, Clone, Copy)]
 pub struct General<'m>(&'m PlexMock);
+
 impl<'m> General<'m> {
     /// Get server information
     ///
@@ -45,9 +47,10 @@ impl<'m> General<'m> {
     }
 }
 
-///The `getServerInfo` operation (`GET /`): the type of its mocks, [`When<GetServerInfo>`](crate::When).
+/// The `getServerInfo` operation (`GET /`): the type of its mocks, [`When<GetServerInfo>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerInfo;
+
 impl crate::Operation for GetServerInfo {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "general",
@@ -66,9 +69,10 @@ impl<'m> When<'m, GetServerInfo> {
     }
 }
 
-///The `getIdentity` operation (`GET /identity`): the type of its mocks, [`When<GetIdentity>`](crate::When).
+/// The `getIdentity` operation (`GET /identity`): the type of its mocks, [`When<GetIdentity>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetIdentity;
+
 impl crate::Operation for GetIdentity {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "general",
@@ -87,9 +91,10 @@ impl<'m> When<'m, GetIdentity> {
     }
 }
 
-///The `getSourceConnectionInformation` operation (`GET /security/resources`): the type of its mocks, [`When<GetSourceConnectionInformation>`](crate::When).
+/// The `getSourceConnectionInformation` operation (`GET /security/resources`): the type of its mocks, [`When<GetSourceConnectionInformation>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSourceConnectionInformation;
+
 impl crate::Operation for GetSourceConnectionInformation {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "general",
@@ -131,9 +136,10 @@ impl<'m> When<'m, GetSourceConnectionInformation> {
     }
 }
 
-///The `getTransientToken` operation (`POST /security/token`): the type of its mocks, [`When<GetTransientToken>`](crate::When).
+/// The `getTransientToken` operation (`POST /security/token`): the type of its mocks, [`When<GetTransientToken>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTransientToken;
+
 impl crate::Operation for GetTransientToken {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "general",

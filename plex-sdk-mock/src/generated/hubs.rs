@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Hubs` operations, as the SDK's `client.hubs()` calls them.
+    /// Mocks of the `Hubs` operations, as the SDK's `client.hubs()` calls them.
     pub fn hubs(&self) -> Hubs<'_> {
         Hubs(self)
     }
 }
 
-///The `Hubs` operations to mock: one method per operation of `plex_sdk::hubs::Hubs`.
+/// The `Hubs` operations to mock: one method per operation of `plex_sdk::hubs::Hubs`.
 #[derive(Debug, Clone, Copy)]
 pub struct Hubs<'m>(&'m PlexMock);
+
 impl<'m> Hubs<'m> {
     /// List the global hubs
     ///
@@ -113,9 +115,10 @@ impl<'m> Hubs<'m> {
     }
 }
 
-///The `getAllHubs` operation (`GET /hubs`): the type of its mocks, [`When<GetAllHubs>`](crate::When).
+/// The `getAllHubs` operation (`GET /hubs`): the type of its mocks, [`When<GetAllHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllHubs;
+
 impl crate::Operation for GetAllHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -149,9 +152,10 @@ impl<'m> When<'m, GetAllHubs> {
     }
 }
 
-///The `getContinueWatching` operation (`GET /hubs/continueWatching`): the type of its mocks, [`When<GetContinueWatching>`](crate::When).
+/// The `getContinueWatching` operation (`GET /hubs/continueWatching`): the type of its mocks, [`When<GetContinueWatching>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetContinueWatching;
+
 impl crate::Operation for GetContinueWatching {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -175,9 +179,10 @@ impl<'m> When<'m, GetContinueWatching> {
     }
 }
 
-///The `getHubItems` operation (`GET /hubs/items`): the type of its mocks, [`When<GetHubItems>`](crate::When).
+/// The `getHubItems` operation (`GET /hubs/items`): the type of its mocks, [`When<GetHubItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHubItems;
+
 impl crate::Operation for GetHubItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -211,9 +216,10 @@ impl<'m> When<'m, GetHubItems> {
     }
 }
 
-///The `getMetadataHubs` operation (`GET /hubs/metadata/{metadataId}`): the type of its mocks, [`When<GetMetadataHubs>`](crate::When).
+/// The `getMetadataHubs` operation (`GET /hubs/metadata/{metadataId}`): the type of its mocks, [`When<GetMetadataHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataHubs;
+
 impl crate::Operation for GetMetadataHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -252,9 +258,10 @@ impl<'m> When<'m, GetMetadataHubs> {
     }
 }
 
-///The `getPostplayHubs` operation (`GET /hubs/metadata/{metadataId}/postplay`): the type of its mocks, [`When<GetPostplayHubs>`](crate::When).
+/// The `getPostplayHubs` operation (`GET /hubs/metadata/{metadataId}/postplay`): the type of its mocks, [`When<GetPostplayHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPostplayHubs;
+
 impl crate::Operation for GetPostplayHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -293,9 +300,10 @@ impl<'m> When<'m, GetPostplayHubs> {
     }
 }
 
-///The `getRelatedHubs` operation (`GET /hubs/metadata/{metadataId}/related`): the type of its mocks, [`When<GetRelatedHubs>`](crate::When).
+/// The `getRelatedHubs` operation (`GET /hubs/metadata/{metadataId}/related`): the type of its mocks, [`When<GetRelatedHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedHubs;
+
 impl crate::Operation for GetRelatedHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -334,9 +342,10 @@ impl<'m> When<'m, GetRelatedHubs> {
     }
 }
 
-///The `getPromotedHubs` operation (`GET /hubs/promoted`): the type of its mocks, [`When<GetPromotedHubs>`](crate::When).
+/// The `getPromotedHubs` operation (`GET /hubs/promoted`): the type of its mocks, [`When<GetPromotedHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPromotedHubs;
+
 impl crate::Operation for GetPromotedHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -360,9 +369,10 @@ impl<'m> When<'m, GetPromotedHubs> {
     }
 }
 
-///The `getSectionHubs` operation (`GET /hubs/sections/{sectionId}`): the type of its mocks, [`When<GetSectionHubs>`](crate::When).
+/// The `getSectionHubs` operation (`GET /hubs/sections/{sectionId}`): the type of its mocks, [`When<GetSectionHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionHubs;
+
 impl crate::Operation for GetSectionHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -401,9 +411,10 @@ impl<'m> When<'m, GetSectionHubs> {
     }
 }
 
-///The `listHubs` operation (`GET /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<ListHubs>`](crate::When).
+/// The `listHubs` operation (`GET /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<ListHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListHubs;
+
 impl crate::Operation for ListHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -442,9 +453,10 @@ impl<'m> When<'m, ListHubs> {
     }
 }
 
-///The `createCustomHub` operation (`POST /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<CreateCustomHub>`](crate::When).
+/// The `createCustomHub` operation (`POST /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<CreateCustomHub>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCustomHub;
+
 impl crate::Operation for CreateCustomHub {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -503,9 +515,10 @@ impl<'m> When<'m, CreateCustomHub> {
     }
 }
 
-///The `resetSectionDefaults` operation (`DELETE /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<ResetSectionDefaults>`](crate::When).
+/// The `resetSectionDefaults` operation (`DELETE /hubs/sections/{sectionId}/manage`): the type of its mocks, [`When<ResetSectionDefaults>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetSectionDefaults;
+
 impl crate::Operation for ResetSectionDefaults {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -539,9 +552,10 @@ impl<'m> When<'m, ResetSectionDefaults> {
     }
 }
 
-///The `moveHub` operation (`PUT /hubs/sections/{sectionId}/manage/move`): the type of its mocks, [`When<MoveHub>`](crate::When).
+/// The `moveHub` operation (`PUT /hubs/sections/{sectionId}/manage/move`): the type of its mocks, [`When<MoveHub>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveHub;
+
 impl crate::Operation for MoveHub {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -585,9 +599,10 @@ impl<'m> When<'m, MoveHub> {
     }
 }
 
-///The `updateHubVisibility` operation (`PUT /hubs/sections/{sectionId}/manage/{identifier}`): the type of its mocks, [`When<UpdateHubVisibility>`](crate::When).
+/// The `updateHubVisibility` operation (`PUT /hubs/sections/{sectionId}/manage/{identifier}`): the type of its mocks, [`When<UpdateHubVisibility>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateHubVisibility;
+
 impl crate::Operation for UpdateHubVisibility {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",
@@ -641,9 +656,10 @@ impl<'m> When<'m, UpdateHubVisibility> {
     }
 }
 
-///The `deleteCustomHub` operation (`DELETE /hubs/sections/{sectionId}/manage/{identifier}`): the type of its mocks, [`When<DeleteCustomHub>`](crate::When).
+/// The `deleteCustomHub` operation (`DELETE /hubs/sections/{sectionId}/manage/{identifier}`): the type of its mocks, [`When<DeleteCustomHub>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCustomHub;
+
 impl crate::Operation for DeleteCustomHub {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "hubs",

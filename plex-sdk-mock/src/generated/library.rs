@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Library` operations, as the SDK's `client.library()` calls them.
+    /// Mocks of the `Library` operations, as the SDK's `client.library()` calls them.
     pub fn library(&self) -> Library<'_> {
         Library(self)
     }
 }
 
-///The `Library` operations to mock: one method per operation of `plex_sdk::library::Library`.
+/// The `Library` operations to mock: one method per operation of `plex_sdk::library::Library`.
 #[derive(Debug, Clone, Copy)]
 pub struct Library<'m>(&'m PlexMock);
+
 impl<'m> Library<'m> {
     /// List library items matching a query
     ///
@@ -568,9 +570,10 @@ impl<'m> Library<'m> {
     }
 }
 
-///The `getLibraryItems` operation (`GET /library/all`): the type of its mocks, [`When<GetLibraryItems>`](crate::When).
+/// The `getLibraryItems` operation (`GET /library/all`): the type of its mocks, [`When<GetLibraryItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryItems;
+
 impl crate::Operation for GetLibraryItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -609,9 +612,10 @@ impl<'m> When<'m, GetLibraryItems> {
     }
 }
 
-///The `deleteCaches` operation (`DELETE /library/caches`): the type of its mocks, [`When<DeleteCaches>`](crate::When).
+/// The `deleteCaches` operation (`DELETE /library/caches`): the type of its mocks, [`When<DeleteCaches>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCaches;
+
 impl crate::Operation for DeleteCaches {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -630,9 +634,10 @@ impl<'m> When<'m, DeleteCaches> {
     }
 }
 
-///The `cleanBundles` operation (`PUT /library/clean/bundles`): the type of its mocks, [`When<CleanBundles>`](crate::When).
+/// The `cleanBundles` operation (`PUT /library/clean/bundles`): the type of its mocks, [`When<CleanBundles>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CleanBundles;
+
 impl crate::Operation for CleanBundles {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -651,9 +656,10 @@ impl<'m> When<'m, CleanBundles> {
     }
 }
 
-///The `ingestTransientItem` operation (`POST /library/file`): the type of its mocks, [`When<IngestTransientItem>`](crate::When).
+/// The `ingestTransientItem` operation (`POST /library/file`): the type of its mocks, [`When<IngestTransientItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct IngestTransientItem;
+
 impl crate::Operation for IngestTransientItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -692,9 +698,10 @@ impl<'m> When<'m, IngestTransientItem> {
     }
 }
 
-///The `getLibraryMatches` operation (`GET /library/matches`): the type of its mocks, [`When<GetLibraryMatches>`](crate::When).
+/// The `getLibraryMatches` operation (`GET /library/matches`): the type of its mocks, [`When<GetLibraryMatches>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryMatches;
+
 impl crate::Operation for GetLibraryMatches {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -805,9 +812,10 @@ impl<'m> When<'m, GetLibraryMatches> {
     }
 }
 
-///The `getChapterImage` operation (`GET /library/media/{mediaId}/chapterImages/{chapter}`): the type of its mocks, [`When<GetChapterImage>`](crate::When).
+/// The `getChapterImage` operation (`GET /library/media/{mediaId}/chapterImages/{chapter}`): the type of its mocks, [`When<GetChapterImage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChapterImage;
+
 impl crate::Operation for GetChapterImage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -841,9 +849,10 @@ impl<'m> When<'m, GetChapterImage> {
     }
 }
 
-///The `getAugmentationStatus` operation (`GET /library/metadata/augmentations/{augmentationId}`): the type of its mocks, [`When<GetAugmentationStatus>`](crate::When).
+/// The `getAugmentationStatus` operation (`GET /library/metadata/augmentations/{augmentationId}`): the type of its mocks, [`When<GetAugmentationStatus>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAugmentationStatus;
+
 impl crate::Operation for GetAugmentationStatus {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -882,9 +891,10 @@ impl<'m> When<'m, GetAugmentationStatus> {
     }
 }
 
-///The `editMetadataItem` operation (`PUT /library/metadata/{ids}`): the type of its mocks, [`When<EditMetadataItem>`](crate::When).
+/// The `editMetadataItem` operation (`PUT /library/metadata/{ids}`): the type of its mocks, [`When<EditMetadataItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMetadataItem;
+
 impl crate::Operation for EditMetadataItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -918,9 +928,10 @@ impl<'m> When<'m, EditMetadataItem> {
     }
 }
 
-///The `deleteMetadataItem` operation (`DELETE /library/metadata/{ids}`): the type of its mocks, [`When<DeleteMetadataItem>`](crate::When).
+/// The `deleteMetadataItem` operation (`DELETE /library/metadata/{ids}`): the type of its mocks, [`When<DeleteMetadataItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMetadataItem;
+
 impl crate::Operation for DeleteMetadataItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -954,9 +965,10 @@ impl<'m> When<'m, DeleteMetadataItem> {
     }
 }
 
-///The `detectAds` operation (`PUT /library/metadata/{ids}/addetect`): the type of its mocks, [`When<DetectAds>`](crate::When).
+/// The `detectAds` operation (`PUT /library/metadata/{ids}/addetect`): the type of its mocks, [`When<DetectAds>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectAds;
+
 impl crate::Operation for DetectAds {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -980,9 +992,10 @@ impl<'m> When<'m, DetectAds> {
     }
 }
 
-///The `getAllItemLeaves` operation (`GET /library/metadata/{ids}/allLeaves`): the type of its mocks, [`When<GetAllItemLeaves>`](crate::When).
+/// The `getAllItemLeaves` operation (`GET /library/metadata/{ids}/allLeaves`): the type of its mocks, [`When<GetAllItemLeaves>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllItemLeaves;
+
 impl crate::Operation for GetAllItemLeaves {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1006,9 +1019,10 @@ impl<'m> When<'m, GetAllItemLeaves> {
     }
 }
 
-///The `analyzeMetadata` operation (`PUT /library/metadata/{ids}/analyze`): the type of its mocks, [`When<AnalyzeMetadata>`](crate::When).
+/// The `analyzeMetadata` operation (`PUT /library/metadata/{ids}/analyze`): the type of its mocks, [`When<AnalyzeMetadata>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeMetadata;
+
 impl crate::Operation for AnalyzeMetadata {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1042,9 +1056,10 @@ impl<'m> When<'m, AnalyzeMetadata> {
     }
 }
 
-///The `generateThumbs` operation (`PUT /library/metadata/{ids}/chapterThumbs`): the type of its mocks, [`When<GenerateThumbs>`](crate::When).
+/// The `generateThumbs` operation (`PUT /library/metadata/{ids}/chapterThumbs`): the type of its mocks, [`When<GenerateThumbs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GenerateThumbs;
+
 impl crate::Operation for GenerateThumbs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1073,9 +1088,10 @@ impl<'m> When<'m, GenerateThumbs> {
     }
 }
 
-///The `detectCredits` operation (`PUT /library/metadata/{ids}/credits`): the type of its mocks, [`When<DetectCredits>`](crate::When).
+/// The `detectCredits` operation (`PUT /library/metadata/{ids}/credits`): the type of its mocks, [`When<DetectCredits>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectCredits;
+
 impl crate::Operation for DetectCredits {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1109,9 +1125,10 @@ impl<'m> When<'m, DetectCredits> {
     }
 }
 
-///The `getExtras` operation (`GET /library/metadata/{ids}/extras`): the type of its mocks, [`When<GetExtras>`](crate::When).
+/// The `getExtras` operation (`GET /library/metadata/{ids}/extras`): the type of its mocks, [`When<GetExtras>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetExtras;
+
 impl crate::Operation for GetExtras {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1135,9 +1152,10 @@ impl<'m> When<'m, GetExtras> {
     }
 }
 
-///The `addExtras` operation (`POST /library/metadata/{ids}/extras`): the type of its mocks, [`When<AddExtras>`](crate::When).
+/// The `addExtras` operation (`POST /library/metadata/{ids}/extras`): the type of its mocks, [`When<AddExtras>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddExtras;
+
 impl crate::Operation for AddExtras {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1181,9 +1199,10 @@ impl<'m> When<'m, AddExtras> {
     }
 }
 
-///The `getFile` operation (`GET /library/metadata/{ids}/file`): the type of its mocks, [`When<GetFile>`](crate::When).
+/// The `getFile` operation (`GET /library/metadata/{ids}/file`): the type of its mocks, [`When<GetFile>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFile;
+
 impl crate::Operation for GetFile {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1212,9 +1231,10 @@ impl<'m> When<'m, GetFile> {
     }
 }
 
-///The `startBifGeneration` operation (`PUT /library/metadata/{ids}/index`): the type of its mocks, [`When<StartBifGeneration>`](crate::When).
+/// The `startBifGeneration` operation (`PUT /library/metadata/{ids}/index`): the type of its mocks, [`When<StartBifGeneration>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StartBifGeneration;
+
 impl crate::Operation for StartBifGeneration {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1243,9 +1263,10 @@ impl<'m> When<'m, StartBifGeneration> {
     }
 }
 
-///The `detectIntros` operation (`PUT /library/metadata/{ids}/intro`): the type of its mocks, [`When<DetectIntros>`](crate::When).
+/// The `detectIntros` operation (`PUT /library/metadata/{ids}/intro`): the type of its mocks, [`When<DetectIntros>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectIntros;
+
 impl crate::Operation for DetectIntros {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1279,9 +1300,10 @@ impl<'m> When<'m, DetectIntros> {
     }
 }
 
-///The `createMarker` operation (`POST /library/metadata/{ids}/marker`): the type of its mocks, [`When<CreateMarker>`](crate::When).
+/// The `createMarker` operation (`POST /library/metadata/{ids}/marker`): the type of its mocks, [`When<CreateMarker>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateMarker;
+
 impl crate::Operation for CreateMarker {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1333,9 +1355,10 @@ impl<'m> When<'m, CreateMarker> {
     }
 }
 
-///The `editMarker` operation (`PUT /library/metadata/{ids}/marker/{marker}`): the type of its mocks, [`When<EditMarker>`](crate::When).
+/// The `editMarker` operation (`PUT /library/metadata/{ids}/marker/{marker}`): the type of its mocks, [`When<EditMarker>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMarker;
+
 impl crate::Operation for EditMarker {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1397,9 +1420,10 @@ impl<'m> When<'m, EditMarker> {
     }
 }
 
-///The `deleteMarker` operation (`DELETE /library/metadata/{ids}/marker/{marker}`): the type of its mocks, [`When<DeleteMarker>`](crate::When).
+/// The `deleteMarker` operation (`DELETE /library/metadata/{ids}/marker/{marker}`): the type of its mocks, [`When<DeleteMarker>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMarker;
+
 impl crate::Operation for DeleteMarker {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1438,9 +1462,10 @@ impl<'m> When<'m, DeleteMarker> {
     }
 }
 
-///The `matchItem` operation (`PUT /library/metadata/{ids}/match`): the type of its mocks, [`When<MatchItem>`](crate::When).
+/// The `matchItem` operation (`PUT /library/metadata/{ids}/match`): the type of its mocks, [`When<MatchItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MatchItem;
+
 impl crate::Operation for MatchItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1479,9 +1504,10 @@ impl<'m> When<'m, MatchItem> {
     }
 }
 
-///The `listMatches` operation (`PUT /library/metadata/{ids}/matches`): the type of its mocks, [`When<ListMatches>`](crate::When).
+/// The `listMatches` operation (`PUT /library/metadata/{ids}/matches`): the type of its mocks, [`When<ListMatches>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMatches;
+
 impl crate::Operation for ListMatches {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1535,9 +1561,10 @@ impl<'m> When<'m, ListMatches> {
     }
 }
 
-///The `deleteMediaItem` operation (`DELETE /library/metadata/{ids}/media/{mediaItem}`): the type of its mocks, [`When<DeleteMediaItem>`](crate::When).
+/// The `deleteMediaItem` operation (`DELETE /library/metadata/{ids}/media/{mediaItem}`): the type of its mocks, [`When<DeleteMediaItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaItem;
+
 impl crate::Operation for DeleteMediaItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1581,9 +1608,10 @@ impl<'m> When<'m, DeleteMediaItem> {
     }
 }
 
-///The `mergeItems` operation (`PUT /library/metadata/{ids}/merge`): the type of its mocks, [`When<MergeItems>`](crate::When).
+/// The `mergeItems` operation (`PUT /library/metadata/{ids}/merge`): the type of its mocks, [`When<MergeItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MergeItems;
+
 impl crate::Operation for MergeItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1612,9 +1640,10 @@ impl<'m> When<'m, MergeItems> {
     }
 }
 
-///The `listSonicallySimilar` operation (`GET /library/metadata/{ids}/nearest`): the type of its mocks, [`When<ListSonicallySimilar>`](crate::When).
+/// The `listSonicallySimilar` operation (`GET /library/metadata/{ids}/nearest`): the type of its mocks, [`When<ListSonicallySimilar>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSonicallySimilar;
+
 impl crate::Operation for ListSonicallySimilar {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1658,9 +1687,10 @@ impl<'m> When<'m, ListSonicallySimilar> {
     }
 }
 
-///The `setItemPreferences` operation (`PUT /library/metadata/{ids}/prefs`): the type of its mocks, [`When<SetItemPreferences>`](crate::When).
+/// The `setItemPreferences` operation (`PUT /library/metadata/{ids}/prefs`): the type of its mocks, [`When<SetItemPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemPreferences;
+
 impl crate::Operation for SetItemPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1689,9 +1719,10 @@ impl<'m> When<'m, SetItemPreferences> {
     }
 }
 
-///The `refreshItemsMetadata` operation (`PUT /library/metadata/{ids}/refresh`): the type of its mocks, [`When<RefreshItemsMetadata>`](crate::When).
+/// The `refreshItemsMetadata` operation (`PUT /library/metadata/{ids}/refresh`): the type of its mocks, [`When<RefreshItemsMetadata>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshItemsMetadata;
+
 impl crate::Operation for RefreshItemsMetadata {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1725,9 +1756,10 @@ impl<'m> When<'m, RefreshItemsMetadata> {
     }
 }
 
-///The `getRelatedItems` operation (`GET /library/metadata/{ids}/related`): the type of its mocks, [`When<GetRelatedItems>`](crate::When).
+/// The `getRelatedItems` operation (`GET /library/metadata/{ids}/related`): the type of its mocks, [`When<GetRelatedItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedItems;
+
 impl crate::Operation for GetRelatedItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1751,9 +1783,10 @@ impl<'m> When<'m, GetRelatedItems> {
     }
 }
 
-///The `listSimilar` operation (`GET /library/metadata/{ids}/similar`): the type of its mocks, [`When<ListSimilar>`](crate::When).
+/// The `listSimilar` operation (`GET /library/metadata/{ids}/similar`): the type of its mocks, [`When<ListSimilar>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSimilar;
+
 impl crate::Operation for ListSimilar {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1782,9 +1815,10 @@ impl<'m> When<'m, ListSimilar> {
     }
 }
 
-///The `splitItem` operation (`PUT /library/metadata/{ids}/split`): the type of its mocks, [`When<SplitItem>`](crate::When).
+/// The `splitItem` operation (`PUT /library/metadata/{ids}/split`): the type of its mocks, [`When<SplitItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SplitItem;
+
 impl crate::Operation for SplitItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1808,9 +1842,10 @@ impl<'m> When<'m, SplitItem> {
     }
 }
 
-///The `addSubtitles` operation (`GET /library/metadata/{ids}/subtitles`): the type of its mocks, [`When<AddSubtitles>`](crate::When).
+/// The `addSubtitles` operation (`GET /library/metadata/{ids}/subtitles`): the type of its mocks, [`When<AddSubtitles>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSubtitles;
+
 impl crate::Operation for AddSubtitles {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1869,9 +1904,10 @@ impl<'m> When<'m, AddSubtitles> {
     }
 }
 
-///The `getItemTree` operation (`GET /library/metadata/{ids}/tree`): the type of its mocks, [`When<GetItemTree>`](crate::When).
+/// The `getItemTree` operation (`GET /library/metadata/{ids}/tree`): the type of its mocks, [`When<GetItemTree>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemTree;
+
 impl crate::Operation for GetItemTree {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1895,9 +1931,10 @@ impl<'m> When<'m, GetItemTree> {
     }
 }
 
-///The `unmatch` operation (`PUT /library/metadata/{ids}/unmatch`): the type of its mocks, [`When<Unmatch>`](crate::When).
+/// The `unmatch` operation (`PUT /library/metadata/{ids}/unmatch`): the type of its mocks, [`When<Unmatch>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Unmatch;
+
 impl crate::Operation for Unmatch {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1921,9 +1958,10 @@ impl<'m> When<'m, Unmatch> {
     }
 }
 
-///The `listTopUsers` operation (`GET /library/metadata/{ids}/users/top`): the type of its mocks, [`When<ListTopUsers>`](crate::When).
+/// The `listTopUsers` operation (`GET /library/metadata/{ids}/users/top`): the type of its mocks, [`When<ListTopUsers>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListTopUsers;
+
 impl crate::Operation for ListTopUsers {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1947,9 +1985,10 @@ impl<'m> When<'m, ListTopUsers> {
     }
 }
 
-///The `detectVoiceActivity` operation (`PUT /library/metadata/{ids}/voiceActivity`): the type of its mocks, [`When<DetectVoiceActivity>`](crate::When).
+/// The `detectVoiceActivity` operation (`PUT /library/metadata/{ids}/voiceActivity`): the type of its mocks, [`When<DetectVoiceActivity>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectVoiceActivity;
+
 impl crate::Operation for DetectVoiceActivity {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -1983,9 +2022,10 @@ impl<'m> When<'m, DetectVoiceActivity> {
     }
 }
 
-///The `updateItemArtwork` operation (`PUT /library/metadata/{ids}/{element}`): the type of its mocks, [`When<UpdateItemArtwork>`](crate::When).
+/// The `updateItemArtwork` operation (`PUT /library/metadata/{ids}/{element}`): the type of its mocks, [`When<UpdateItemArtwork>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItemArtwork;
+
 impl crate::Operation for UpdateItemArtwork {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2019,9 +2059,10 @@ impl<'m> When<'m, UpdateItemArtwork> {
     }
 }
 
-///The `setItemArtwork` operation (`POST /library/metadata/{ids}/{element}`): the type of its mocks, [`When<SetItemArtwork>`](crate::When).
+/// The `setItemArtwork` operation (`POST /library/metadata/{ids}/{element}`): the type of its mocks, [`When<SetItemArtwork>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemArtwork;
+
 impl crate::Operation for SetItemArtwork {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2055,9 +2096,10 @@ impl<'m> When<'m, SetItemArtwork> {
     }
 }
 
-///The `getItemArtwork` operation (`GET /library/metadata/{ids}/{element}/{timestamp}`): the type of its mocks, [`When<GetItemArtwork>`](crate::When).
+/// The `getItemArtwork` operation (`GET /library/metadata/{ids}/{element}/{timestamp}`): the type of its mocks, [`When<GetItemArtwork>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemArtwork;
+
 impl crate::Operation for GetItemArtwork {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2091,9 +2133,10 @@ impl<'m> When<'m, GetItemArtwork> {
     }
 }
 
-///The `optimizeDatabase` operation (`PUT /library/optimize`): the type of its mocks, [`When<OptimizeDatabase>`](crate::When).
+/// The `optimizeDatabase` operation (`PUT /library/optimize`): the type of its mocks, [`When<OptimizeDatabase>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct OptimizeDatabase;
+
 impl crate::Operation for OptimizeDatabase {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2117,9 +2160,10 @@ impl<'m> When<'m, OptimizeDatabase> {
     }
 }
 
-///The `setStreamSelection` operation (`PUT /library/parts/{partId}`): the type of its mocks, [`When<SetStreamSelection>`](crate::When).
+/// The `setStreamSelection` operation (`PUT /library/parts/{partId}`): the type of its mocks, [`When<SetStreamSelection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamSelection;
+
 impl crate::Operation for SetStreamSelection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2163,9 +2207,10 @@ impl<'m> When<'m, SetStreamSelection> {
     }
 }
 
-///The `getPartIndex` operation (`GET /library/parts/{partId}/indexes/{index}`): the type of its mocks, [`When<GetPartIndex>`](crate::When).
+/// The `getPartIndex` operation (`GET /library/parts/{partId}/indexes/{index}`): the type of its mocks, [`When<GetPartIndex>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPartIndex;
+
 impl crate::Operation for GetPartIndex {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2204,9 +2249,10 @@ impl<'m> When<'m, GetPartIndex> {
     }
 }
 
-///The `getImageFromBif` operation (`GET /library/parts/{partId}/indexes/{index}/{offset}`): the type of its mocks, [`When<GetImageFromBif>`](crate::When).
+/// The `getImageFromBif` operation (`GET /library/parts/{partId}/indexes/{index}/{offset}`): the type of its mocks, [`When<GetImageFromBif>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImageFromBif;
+
 impl crate::Operation for GetImageFromBif {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2245,9 +2291,10 @@ impl<'m> When<'m, GetImageFromBif> {
     }
 }
 
-///The `getMediaPart` operation (`GET /library/parts/{partId}/{changestamp}/{filename}`): the type of its mocks, [`When<GetMediaPart>`](crate::When).
+/// The `getMediaPart` operation (`GET /library/parts/{partId}/{changestamp}/{filename}`): the type of its mocks, [`When<GetMediaPart>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMediaPart;
+
 impl crate::Operation for GetMediaPart {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2306,9 +2353,10 @@ impl<'m> When<'m, GetMediaPart> {
     }
 }
 
-///The `getPerson` operation (`GET /library/people/{personId}`): the type of its mocks, [`When<GetPerson>`](crate::When).
+/// The `getPerson` operation (`GET /library/people/{personId}`): the type of its mocks, [`When<GetPerson>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPerson;
+
 impl crate::Operation for GetPerson {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2337,9 +2385,10 @@ impl<'m> When<'m, GetPerson> {
     }
 }
 
-///The `listPersonMedia` operation (`GET /library/people/{personId}/media`): the type of its mocks, [`When<ListPersonMedia>`](crate::When).
+/// The `listPersonMedia` operation (`GET /library/people/{personId}/media`): the type of its mocks, [`When<ListPersonMedia>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPersonMedia;
+
 impl crate::Operation for ListPersonMedia {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2368,9 +2417,10 @@ impl<'m> When<'m, ListPersonMedia> {
     }
 }
 
-///The `getRandomArtwork` operation (`GET /library/randomArtwork`): the type of its mocks, [`When<GetRandomArtwork>`](crate::When).
+/// The `getRandomArtwork` operation (`GET /library/randomArtwork`): the type of its mocks, [`When<GetRandomArtwork>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRandomArtwork;
+
 impl crate::Operation for GetRandomArtwork {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2394,9 +2444,10 @@ impl<'m> When<'m, GetRandomArtwork> {
     }
 }
 
-///The `getSections` operation (`GET /library/sections/all`): the type of its mocks, [`When<GetSections>`](crate::When).
+/// The `getSections` operation (`GET /library/sections/all`): the type of its mocks, [`When<GetSections>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSections;
+
 impl crate::Operation for GetSections {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2415,9 +2466,10 @@ impl<'m> When<'m, GetSections> {
     }
 }
 
-///The `addSection` operation (`POST /library/sections/all`): the type of its mocks, [`When<AddSection>`](crate::When).
+/// The `addSection` operation (`POST /library/sections/all`): the type of its mocks, [`When<AddSection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSection;
+
 impl crate::Operation for AddSection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2496,9 +2548,10 @@ impl<'m> When<'m, AddSection> {
     }
 }
 
-///The `stopAllRefreshes` operation (`DELETE /library/sections/all/refresh`): the type of its mocks, [`When<StopAllRefreshes>`](crate::When).
+/// The `stopAllRefreshes` operation (`DELETE /library/sections/all/refresh`): the type of its mocks, [`When<StopAllRefreshes>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StopAllRefreshes;
+
 impl crate::Operation for StopAllRefreshes {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2517,9 +2570,10 @@ impl<'m> When<'m, StopAllRefreshes> {
     }
 }
 
-///The `getSectionsPrefs` operation (`GET /library/sections/prefs`): the type of its mocks, [`When<GetSectionsPrefs>`](crate::When).
+/// The `getSectionsPrefs` operation (`GET /library/sections/prefs`): the type of its mocks, [`When<GetSectionsPrefs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionsPrefs;
+
 impl crate::Operation for GetSectionsPrefs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2553,9 +2607,10 @@ impl<'m> When<'m, GetSectionsPrefs> {
     }
 }
 
-///The `refreshSectionsMetadata` operation (`POST /library/sections/refresh`): the type of its mocks, [`When<RefreshSectionsMetadata>`](crate::When).
+/// The `refreshSectionsMetadata` operation (`POST /library/sections/refresh`): the type of its mocks, [`When<RefreshSectionsMetadata>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSectionsMetadata;
+
 impl crate::Operation for RefreshSectionsMetadata {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2584,9 +2639,10 @@ impl<'m> When<'m, RefreshSectionsMetadata> {
     }
 }
 
-///The `getLibraryDetails` operation (`GET /library/sections/{sectionId}`): the type of its mocks, [`When<GetLibraryDetails>`](crate::When).
+/// The `getLibraryDetails` operation (`GET /library/sections/{sectionId}`): the type of its mocks, [`When<GetLibraryDetails>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryDetails;
+
 impl crate::Operation for GetLibraryDetails {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2615,9 +2671,10 @@ impl<'m> When<'m, GetLibraryDetails> {
     }
 }
 
-///The `editSection` operation (`PUT /library/sections/{sectionId}`): the type of its mocks, [`When<EditSection>`](crate::When).
+/// The `editSection` operation (`PUT /library/sections/{sectionId}`): the type of its mocks, [`When<EditSection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSection;
+
 impl crate::Operation for EditSection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2686,9 +2743,10 @@ impl<'m> When<'m, EditSection> {
     }
 }
 
-///The `deleteLibrarySection` operation (`DELETE /library/sections/{sectionId}`): the type of its mocks, [`When<DeleteLibrarySection>`](crate::When).
+/// The `deleteLibrarySection` operation (`DELETE /library/sections/{sectionId}`): the type of its mocks, [`When<DeleteLibrarySection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLibrarySection;
+
 impl crate::Operation for DeleteLibrarySection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2717,9 +2775,10 @@ impl<'m> When<'m, DeleteLibrarySection> {
     }
 }
 
-///The `updateItems` operation (`PUT /library/sections/{sectionId}/all`): the type of its mocks, [`When<UpdateItems>`](crate::When).
+/// The `updateItems` operation (`PUT /library/sections/{sectionId}/all`): the type of its mocks, [`When<UpdateItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItems;
+
 impl crate::Operation for UpdateItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2833,9 +2892,10 @@ impl<'m> When<'m, UpdateItems> {
     }
 }
 
-///The `startAnalysis` operation (`PUT /library/sections/{sectionId}/analyze`): the type of its mocks, [`When<StartAnalysis>`](crate::When).
+/// The `startAnalysis` operation (`PUT /library/sections/{sectionId}/analyze`): the type of its mocks, [`When<StartAnalysis>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StartAnalysis;
+
 impl crate::Operation for StartAnalysis {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2859,9 +2919,10 @@ impl<'m> When<'m, StartAnalysis> {
     }
 }
 
-///The `autocomplete` operation (`GET /library/sections/{sectionId}/autocomplete`): the type of its mocks, [`When<Autocomplete>`](crate::When).
+/// The `autocomplete` operation (`GET /library/sections/{sectionId}/autocomplete`): the type of its mocks, [`When<Autocomplete>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Autocomplete;
+
 impl crate::Operation for Autocomplete {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2920,9 +2981,10 @@ impl<'m> When<'m, Autocomplete> {
     }
 }
 
-///The `deleteCollection` operation (`DELETE /library/sections/{sectionId}/collection/{collectionId}`): the type of its mocks, [`When<DeleteCollection>`](crate::When).
+/// The `deleteCollection` operation (`DELETE /library/sections/{sectionId}/collection/{collectionId}`): the type of its mocks, [`When<DeleteCollection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollection;
+
 impl crate::Operation for DeleteCollection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -2956,9 +3018,10 @@ impl<'m> When<'m, DeleteCollection> {
     }
 }
 
-///The `getCollections` operation (`GET /library/sections/{sectionId}/collections`): the type of its mocks, [`When<GetCollections>`](crate::When).
+/// The `getCollections` operation (`GET /library/sections/{sectionId}/collections`): the type of its mocks, [`When<GetCollections>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollections;
+
 impl crate::Operation for GetCollections {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3002,9 +3065,10 @@ impl<'m> When<'m, GetCollections> {
     }
 }
 
-///The `getCommon` operation (`GET /library/sections/{sectionId}/common`): the type of its mocks, [`When<GetCommon>`](crate::When).
+/// The `getCommon` operation (`GET /library/sections/{sectionId}/common`): the type of its mocks, [`When<GetCommon>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCommon;
+
 impl crate::Operation for GetCommon {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3063,9 +3127,10 @@ impl<'m> When<'m, GetCommon> {
     }
 }
 
-///The `getSectionImage` operation (`GET /library/sections/{sectionId}/composite/{updatedAt}`): the type of its mocks, [`When<GetSectionImage>`](crate::When).
+/// The `getSectionImage` operation (`GET /library/sections/{sectionId}/composite/{updatedAt}`): the type of its mocks, [`When<GetSectionImage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionImage;
+
 impl crate::Operation for GetSectionImage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3119,9 +3184,10 @@ impl<'m> When<'m, GetSectionImage> {
     }
 }
 
-///The `emptyTrash` operation (`PUT /library/sections/{sectionId}/emptyTrash`): the type of its mocks, [`When<EmptyTrash>`](crate::When).
+/// The `emptyTrash` operation (`PUT /library/sections/{sectionId}/emptyTrash`): the type of its mocks, [`When<EmptyTrash>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EmptyTrash;
+
 impl crate::Operation for EmptyTrash {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3145,9 +3211,10 @@ impl<'m> When<'m, EmptyTrash> {
     }
 }
 
-///The `getSectionFilters` operation (`GET /library/sections/{sectionId}/filters`): the type of its mocks, [`When<GetSectionFilters>`](crate::When).
+/// The `getSectionFilters` operation (`GET /library/sections/{sectionId}/filters`): the type of its mocks, [`When<GetSectionFilters>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionFilters;
+
 impl crate::Operation for GetSectionFilters {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3171,9 +3238,10 @@ impl<'m> When<'m, GetSectionFilters> {
     }
 }
 
-///The `getFirstCharacters` operation (`GET /library/sections/{sectionId}/firstCharacters`): the type of its mocks, [`When<GetFirstCharacters>`](crate::When).
+/// The `getFirstCharacters` operation (`GET /library/sections/{sectionId}/firstCharacters`): the type of its mocks, [`When<GetFirstCharacters>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFirstCharacters;
+
 impl crate::Operation for GetFirstCharacters {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3227,9 +3295,10 @@ impl<'m> When<'m, GetFirstCharacters> {
     }
 }
 
-///The `deleteIndexes` operation (`DELETE /library/sections/{sectionId}/indexes`): the type of its mocks, [`When<DeleteIndexes>`](crate::When).
+/// The `deleteIndexes` operation (`DELETE /library/sections/{sectionId}/indexes`): the type of its mocks, [`When<DeleteIndexes>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIndexes;
+
 impl crate::Operation for DeleteIndexes {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3253,9 +3322,10 @@ impl<'m> When<'m, DeleteIndexes> {
     }
 }
 
-///The `deleteIntros` operation (`DELETE /library/sections/{sectionId}/intros`): the type of its mocks, [`When<DeleteIntros>`](crate::When).
+/// The `deleteIntros` operation (`DELETE /library/sections/{sectionId}/intros`): the type of its mocks, [`When<DeleteIntros>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIntros;
+
 impl crate::Operation for DeleteIntros {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3279,9 +3349,10 @@ impl<'m> When<'m, DeleteIntros> {
     }
 }
 
-///The `getSectionPreferences` operation (`GET /library/sections/{sectionId}/prefs`): the type of its mocks, [`When<GetSectionPreferences>`](crate::When).
+/// The `getSectionPreferences` operation (`GET /library/sections/{sectionId}/prefs`): the type of its mocks, [`When<GetSectionPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionPreferences;
+
 impl crate::Operation for GetSectionPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3310,9 +3381,10 @@ impl<'m> When<'m, GetSectionPreferences> {
     }
 }
 
-///The `setSectionPreferences` operation (`PUT /library/sections/{sectionId}/prefs`): the type of its mocks, [`When<SetSectionPreferences>`](crate::When).
+/// The `setSectionPreferences` operation (`PUT /library/sections/{sectionId}/prefs`): the type of its mocks, [`When<SetSectionPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetSectionPreferences;
+
 impl crate::Operation for SetSectionPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3341,9 +3413,10 @@ impl<'m> When<'m, SetSectionPreferences> {
     }
 }
 
-///The `refreshSection` operation (`POST /library/sections/{sectionId}/refresh`): the type of its mocks, [`When<RefreshSection>`](crate::When).
+/// The `refreshSection` operation (`POST /library/sections/{sectionId}/refresh`): the type of its mocks, [`When<RefreshSection>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSection;
+
 impl crate::Operation for RefreshSection {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3377,9 +3450,10 @@ impl<'m> When<'m, RefreshSection> {
     }
 }
 
-///The `cancelRefresh` operation (`DELETE /library/sections/{sectionId}/refresh`): the type of its mocks, [`When<CancelRefresh>`](crate::When).
+/// The `cancelRefresh` operation (`DELETE /library/sections/{sectionId}/refresh`): the type of its mocks, [`When<CancelRefresh>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelRefresh;
+
 impl crate::Operation for CancelRefresh {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3403,9 +3477,10 @@ impl<'m> When<'m, CancelRefresh> {
     }
 }
 
-///The `getAvailableSorts` operation (`GET /library/sections/{sectionId}/sorts`): the type of its mocks, [`When<GetAvailableSorts>`](crate::When).
+/// The `getAvailableSorts` operation (`GET /library/sections/{sectionId}/sorts`): the type of its mocks, [`When<GetAvailableSorts>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableSorts;
+
 impl crate::Operation for GetAvailableSorts {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3429,9 +3504,10 @@ impl<'m> When<'m, GetAvailableSorts> {
     }
 }
 
-///The `getStream` operation (`GET /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<GetStream>`](crate::When).
+/// The `getStream` operation (`GET /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<GetStream>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStream;
+
 impl crate::Operation for GetStream {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3490,9 +3566,10 @@ impl<'m> When<'m, GetStream> {
     }
 }
 
-///The `setStreamOffset` operation (`PUT /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<SetStreamOffset>`](crate::When).
+/// The `setStreamOffset` operation (`PUT /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<SetStreamOffset>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamOffset;
+
 impl crate::Operation for SetStreamOffset {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3531,9 +3608,10 @@ impl<'m> When<'m, SetStreamOffset> {
     }
 }
 
-///The `deleteStream` operation (`DELETE /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<DeleteStream>`](crate::When).
+/// The `deleteStream` operation (`DELETE /library/streams/{streamId}.{ext}`): the type of its mocks, [`When<DeleteStream>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteStream;
+
 impl crate::Operation for DeleteStream {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3572,9 +3650,10 @@ impl<'m> When<'m, DeleteStream> {
     }
 }
 
-///The `getStreamLevels` operation (`GET /library/streams/{streamId}/levels`): the type of its mocks, [`When<GetStreamLevels>`](crate::When).
+/// The `getStreamLevels` operation (`GET /library/streams/{streamId}/levels`): the type of its mocks, [`When<GetStreamLevels>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLevels;
+
 impl crate::Operation for GetStreamLevels {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3613,9 +3692,10 @@ impl<'m> When<'m, GetStreamLevels> {
     }
 }
 
-///The `getStreamLoudness` operation (`GET /library/streams/{streamId}/loudness`): the type of its mocks, [`When<GetStreamLoudness>`](crate::When).
+/// The `getStreamLoudness` operation (`GET /library/streams/{streamId}/loudness`): the type of its mocks, [`When<GetStreamLoudness>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLoudness;
+
 impl crate::Operation for GetStreamLoudness {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",
@@ -3654,9 +3734,10 @@ impl<'m> When<'m, GetStreamLoudness> {
     }
 }
 
-///The `getTags` operation (`GET /library/tags`): the type of its mocks, [`When<GetTags>`](crate::When).
+/// The `getTags` operation (`GET /library/tags`): the type of its mocks, [`When<GetTags>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTags;
+
 impl crate::Operation for GetTags {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library",

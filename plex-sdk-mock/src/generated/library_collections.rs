@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Library Collections` operations, as the SDK's `client.library_collections()` calls them.
+    /// Mocks of the `Library Collections` operations, as the SDK's `client.library_collections()` calls them.
     pub fn library_collections(&self) -> LibraryCollections<'_> {
         LibraryCollections(self)
     }
 }
 
-///The `Library Collections` operations to mock: one method per operation of `plex_sdk::library_collections::LibraryCollections`.
+/// The `Library Collections` operations to mock: one method per operation of `plex_sdk::library_collections::LibraryCollections`.
 #[derive(Debug, Clone, Copy)]
 pub struct LibraryCollections<'m>(&'m PlexMock);
+
 impl<'m> LibraryCollections<'m> {
     /// Add items to a collection
     ///
@@ -36,9 +38,10 @@ impl<'m> LibraryCollections<'m> {
     }
 }
 
-///The `addCollectionItems` operation (`PUT /library/collections/{collectionId}/items`): the type of its mocks, [`When<AddCollectionItems>`](crate::When).
+/// The `addCollectionItems` operation (`PUT /library/collections/{collectionId}/items`): the type of its mocks, [`When<AddCollectionItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddCollectionItems;
+
 impl crate::Operation for AddCollectionItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_collections",
@@ -72,9 +75,10 @@ impl<'m> When<'m, AddCollectionItems> {
     }
 }
 
-///The `deleteCollectionItem` operation (`PUT /library/collections/{collectionId}/items/{itemId}`): the type of its mocks, [`When<DeleteCollectionItem>`](crate::When).
+/// The `deleteCollectionItem` operation (`PUT /library/collections/{collectionId}/items/{itemId}`): the type of its mocks, [`When<DeleteCollectionItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollectionItem;
+
 impl crate::Operation for DeleteCollectionItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_collections",
@@ -113,9 +117,10 @@ impl<'m> When<'m, DeleteCollectionItem> {
     }
 }
 
-///The `moveCollectionItem` operation (`PUT /library/collections/{collectionId}/items/{itemId}/move`): the type of its mocks, [`When<MoveCollectionItem>`](crate::When).
+/// The `moveCollectionItem` operation (`PUT /library/collections/{collectionId}/items/{itemId}/move`): the type of its mocks, [`When<MoveCollectionItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveCollectionItem;
+
 impl crate::Operation for MoveCollectionItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_collections",

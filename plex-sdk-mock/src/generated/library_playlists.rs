@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Library Playlists` operations, as the SDK's `client.library_playlists()` calls them.
+    /// Mocks of the `Library Playlists` operations, as the SDK's `client.library_playlists()` calls them.
     pub fn library_playlists(&self) -> LibraryPlaylists<'_> {
         LibraryPlaylists(self)
     }
 }
 
-///The `Library Playlists` operations to mock: one method per operation of `plex_sdk::library_playlists::LibraryPlaylists`.
+/// The `Library Playlists` operations to mock: one method per operation of `plex_sdk::library_playlists::LibraryPlaylists`.
 #[derive(Debug, Clone, Copy)]
 pub struct LibraryPlaylists<'m>(&'m PlexMock);
+
 impl<'m> LibraryPlaylists<'m> {
     /// Make a new playlist
     ///
@@ -106,9 +108,10 @@ impl<'m> LibraryPlaylists<'m> {
     }
 }
 
-///The `createPlaylist` operation (`POST /playlists`): the type of its mocks, [`When<CreatePlaylist>`](crate::When).
+/// The `createPlaylist` operation (`POST /playlists`): the type of its mocks, [`When<CreatePlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlaylist;
+
 impl crate::Operation for CreatePlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -145,9 +148,10 @@ impl<'m> When<'m, CreatePlaylist> {
     }
 }
 
-///The `uploadPlaylist` operation (`POST /playlists/upload`): the type of its mocks, [`When<UploadPlaylist>`](crate::When).
+/// The `uploadPlaylist` operation (`POST /playlists/upload`): the type of its mocks, [`When<UploadPlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct UploadPlaylist;
+
 impl crate::Operation for UploadPlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -186,9 +190,10 @@ impl<'m> When<'m, UploadPlaylist> {
     }
 }
 
-///The `updatePlaylist` operation (`PUT /playlists/{playlistId}`): the type of its mocks, [`When<UpdatePlaylist>`](crate::When).
+/// The `updatePlaylist` operation (`PUT /playlists/{playlistId}`): the type of its mocks, [`When<UpdatePlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdatePlaylist;
+
 impl crate::Operation for UpdatePlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -217,9 +222,10 @@ impl<'m> When<'m, UpdatePlaylist> {
     }
 }
 
-///The `deletePlaylist` operation (`DELETE /playlists/{playlistId}`): the type of its mocks, [`When<DeletePlaylist>`](crate::When).
+/// The `deletePlaylist` operation (`DELETE /playlists/{playlistId}`): the type of its mocks, [`When<DeletePlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylist;
+
 impl crate::Operation for DeletePlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -248,9 +254,10 @@ impl<'m> When<'m, DeletePlaylist> {
     }
 }
 
-///The `getPlaylistGenerators` operation (`GET /playlists/{playlistId}/generators`): the type of its mocks, [`When<GetPlaylistGenerators>`](crate::When).
+/// The `getPlaylistGenerators` operation (`GET /playlists/{playlistId}/generators`): the type of its mocks, [`When<GetPlaylistGenerators>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGenerators;
+
 impl crate::Operation for GetPlaylistGenerators {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -279,9 +286,10 @@ impl<'m> When<'m, GetPlaylistGenerators> {
     }
 }
 
-///The `addPlaylistItems` operation (`PUT /playlists/{playlistId}/items`): the type of its mocks, [`When<AddPlaylistItems>`](crate::When).
+/// The `addPlaylistItems` operation (`PUT /playlists/{playlistId}/items`): the type of its mocks, [`When<AddPlaylistItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddPlaylistItems;
+
 impl crate::Operation for AddPlaylistItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -328,9 +336,10 @@ impl<'m> When<'m, AddPlaylistItems> {
     }
 }
 
-///The `clearPlaylistItems` operation (`DELETE /playlists/{playlistId}/items`): the type of its mocks, [`When<ClearPlaylistItems>`](crate::When).
+/// The `clearPlaylistItems` operation (`DELETE /playlists/{playlistId}/items`): the type of its mocks, [`When<ClearPlaylistItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlaylistItems;
+
 impl crate::Operation for ClearPlaylistItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -367,9 +376,10 @@ impl<'m> When<'m, ClearPlaylistItems> {
     }
 }
 
-///The `getPlaylistGenerator` operation (`GET /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<GetPlaylistGenerator>`](crate::When).
+/// The `getPlaylistGenerator` operation (`GET /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<GetPlaylistGenerator>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGenerator;
+
 impl crate::Operation for GetPlaylistGenerator {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -408,9 +418,10 @@ impl<'m> When<'m, GetPlaylistGenerator> {
     }
 }
 
-///The `modifyPlaylistGenerator` operation (`PUT /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<ModifyPlaylistGenerator>`](crate::When).
+/// The `modifyPlaylistGenerator` operation (`PUT /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<ModifyPlaylistGenerator>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyPlaylistGenerator;
+
 impl crate::Operation for ModifyPlaylistGenerator {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -459,9 +470,10 @@ impl<'m> When<'m, ModifyPlaylistGenerator> {
     }
 }
 
-///The `deletePlaylistItem` operation (`DELETE /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<DeletePlaylistItem>`](crate::When).
+/// The `deletePlaylistItem` operation (`DELETE /playlists/{playlistId}/items/{generatorId}`): the type of its mocks, [`When<DeletePlaylistItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylistItem;
+
 impl crate::Operation for DeletePlaylistItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -503,9 +515,10 @@ impl<'m> When<'m, DeletePlaylistItem> {
     }
 }
 
-///The `getPlaylistGeneratorItems` operation (`GET /playlists/{playlistId}/items/{generatorId}/items`): the type of its mocks, [`When<GetPlaylistGeneratorItems>`](crate::When).
+/// The `getPlaylistGeneratorItems` operation (`GET /playlists/{playlistId}/items/{generatorId}/items`): the type of its mocks, [`When<GetPlaylistGeneratorItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorItems;
+
 impl crate::Operation for GetPlaylistGeneratorItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -547,9 +560,10 @@ impl<'m> When<'m, GetPlaylistGeneratorItems> {
     }
 }
 
-///The `refreshPlaylist` operation (`PUT /playlists/{playlistId}/items/{generatorId}/{metadataId}/{action}`): the type of its mocks, [`When<RefreshPlaylist>`](crate::When).
+/// The `refreshPlaylist` operation (`PUT /playlists/{playlistId}/items/{generatorId}/{metadataId}/{action}`): the type of its mocks, [`When<RefreshPlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshPlaylist;
+
 impl crate::Operation for RefreshPlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",
@@ -598,9 +612,10 @@ impl<'m> When<'m, RefreshPlaylist> {
     }
 }
 
-///The `movePlaylistItem` operation (`PUT /playlists/{playlistId}/items/{playlistItemId}/move`): the type of its mocks, [`When<MovePlaylistItem>`](crate::When).
+/// The `movePlaylistItem` operation (`PUT /playlists/{playlistId}/items/{playlistItemId}/move`): the type of its mocks, [`When<MovePlaylistItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlaylistItem;
+
 impl crate::Operation for MovePlaylistItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "library_playlists",

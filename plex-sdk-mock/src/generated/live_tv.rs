@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Live TV` operations, as the SDK's `client.live_tv()` calls them.
+    /// Mocks of the `Live TV` operations, as the SDK's `client.live_tv()` calls them.
     pub fn live_tv(&self) -> LiveTv<'_> {
         LiveTv(self)
     }
 }
 
-///The `Live TV` operations to mock: one method per operation of `plex_sdk::live_tv::LiveTv`.
+/// The `Live TV` operations to mock: one method per operation of `plex_sdk::live_tv::LiveTv`.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveTv<'m>(&'m PlexMock);
+
 impl<'m> LiveTv<'m> {
     /// List Live TV sessions
     ///
@@ -43,9 +45,10 @@ impl<'m> LiveTv<'m> {
     }
 }
 
-///The `getSessions` operation (`GET /livetv/sessions`): the type of its mocks, [`When<GetSessions>`](crate::When).
+/// The `getSessions` operation (`GET /livetv/sessions`): the type of its mocks, [`When<GetSessions>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessions;
+
 impl crate::Operation for GetSessions {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "live_tv",
@@ -64,9 +67,10 @@ impl<'m> When<'m, GetSessions> {
     }
 }
 
-///The `getLiveTVSession` operation (`GET /livetv/sessions/{sessionId}`): the type of its mocks, [`When<GetLiveTvSession>`](crate::When).
+/// The `getLiveTVSession` operation (`GET /livetv/sessions/{sessionId}`): the type of its mocks, [`When<GetLiveTvSession>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLiveTvSession;
+
 impl crate::Operation for GetLiveTvSession {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "live_tv",
@@ -90,9 +94,10 @@ impl<'m> When<'m, GetLiveTvSession> {
     }
 }
 
-///The `getSessionPlaylistIndex` operation (`GET /livetv/sessions/{sessionId}/{consumerId}/index.m3u8`): the type of its mocks, [`When<GetSessionPlaylistIndex>`](crate::When).
+/// The `getSessionPlaylistIndex` operation (`GET /livetv/sessions/{sessionId}/{consumerId}/index.m3u8`): the type of its mocks, [`When<GetSessionPlaylistIndex>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionPlaylistIndex;
+
 impl crate::Operation for GetSessionPlaylistIndex {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "live_tv",
@@ -126,9 +131,10 @@ impl<'m> When<'m, GetSessionPlaylistIndex> {
     }
 }
 
-///The `getSessionSegment` operation (`GET /livetv/sessions/{sessionId}/{consumerId}/{segmentId}`): the type of its mocks, [`When<GetSessionSegment>`](crate::When).
+/// The `getSessionSegment` operation (`GET /livetv/sessions/{sessionId}/{consumerId}/{segmentId}`): the type of its mocks, [`When<GetSessionSegment>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionSegment;
+
 impl crate::Operation for GetSessionSegment {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "live_tv",

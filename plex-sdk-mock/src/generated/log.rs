@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Log` operations, as the SDK's `client.log()` calls them.
+    /// Mocks of the `Log` operations, as the SDK's `client.log()` calls them.
     pub fn log(&self) -> Log<'_> {
         Log(self)
     }
 }
 
-///The `Log` operations to mock: one method per operation of `plex_sdk::log::Log`.
+/// The `Log` operations to mock: one method per operation of `plex_sdk::log::Log`.
 #[derive(Debug, Clone, Copy)]
 pub struct Log<'m>(&'m PlexMock);
+
 impl<'m> Log<'m> {
     /// Write one line to the server log
     ///
@@ -36,9 +38,10 @@ impl<'m> Log<'m> {
     }
 }
 
-///The `writeMessage` operation (`PUT /log`): the type of its mocks, [`When<WriteMessage>`](crate::When).
+/// The `writeMessage` operation (`PUT /log`): the type of its mocks, [`When<WriteMessage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteMessage;
+
 impl crate::Operation for WriteMessage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "log",
@@ -77,9 +80,10 @@ impl<'m> When<'m, WriteMessage> {
     }
 }
 
-///The `writeLog` operation (`POST /log`): the type of its mocks, [`When<WriteLog>`](crate::When).
+/// The `writeLog` operation (`POST /log`): the type of its mocks, [`When<WriteLog>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteLog;
+
 impl crate::Operation for WriteLog {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "log",
@@ -92,7 +96,7 @@ impl crate::Operation for WriteLog {
 }
 
 impl<'m> When<'m, WriteLog> {
-    ///Matches only requests whose body (`text/plain`) is `value`.
+    /// Matches only requests whose body (`text/plain`) is `value`.
     pub fn body(self, value: impl Into<String>) -> Self {
         self.text_body("text/plain", value.into())
     }
@@ -108,9 +112,10 @@ impl<'m> When<'m, WriteLog> {
     }
 }
 
-///The `enablePapertrail` operation (`POST /log/networked`): the type of its mocks, [`When<EnablePapertrail>`](crate::When).
+/// The `enablePapertrail` operation (`POST /log/networked`): the type of its mocks, [`When<EnablePapertrail>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EnablePapertrail;
+
 impl crate::Operation for EnablePapertrail {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "log",

@@ -5,67 +5,98 @@
 //! the models. The hand-written runtime (server, matching, expectations) is beside it.
 /// Mocks of the `Activities` operations: `plex.activities()`.
 pub mod activities;
+
 /// Mocks of the `Authentication` operations: `plex.authentication()`.
 pub mod authentication;
+
 /// Mocks of the `Butler` operations: `plex.butler()`.
 pub mod butler;
+
 /// Mocks of the `Collections` operations: `plex.collections()`.
 pub mod collections;
+
 /// Mocks of the `Content` operations: `plex.content()`.
 pub mod content;
+
 /// Mocks of the `DVRs` operations: `plex.dv_rs()`.
 pub mod dv_rs;
+
 /// Mocks of the `Devices` operations: `plex.devices()`.
 pub mod devices;
+
 /// Mocks of the `Download Queue` operations: `plex.download_queue()`.
 pub mod download_queue;
+
 /// Mocks of the `EPG` operations: `plex.epg()`.
 pub mod epg;
+
 /// Mocks of the `Events` operations: `plex.events()`.
 pub mod events;
+
 /// Mocks of the `General` operations: `plex.general()`.
 pub mod general;
+
 /// Mocks of the `Hubs` operations: `plex.hubs()`.
 pub mod hubs;
+
 /// Mocks of the `Library` operations: `plex.library()`.
 pub mod library;
+
 /// Mocks of the `Library Collections` operations: `plex.library_collections()`.
 pub mod library_collections;
+
 /// Mocks of the `Library Playlists` operations: `plex.library_playlists()`.
 pub mod library_playlists;
+
 /// Mocks of the `Live TV` operations: `plex.live_tv()`.
 pub mod live_tv;
+
 /// Mocks of the `Log` operations: `plex.log()`.
 pub mod log;
+
 /// Mocks of the `Play Queue` operations: `plex.play_queue()`.
 pub mod play_queue;
+
 /// Mocks of the `Playlist` operations: `plex.playlist()`.
 pub mod playlist;
+
 /// Mocks of the `Plex` operations: `plex.plex()`.
 pub mod plex;
+
 /// Mocks of the `Preferences` operations: `plex.preferences()`.
 pub mod preferences;
+
 /// Mocks of the `Provider` operations: `plex.provider()`.
 pub mod provider;
+
 /// Mocks of the `Rate` operations: `plex.rate()`.
 pub mod rate;
+
 /// Mocks of the `Search` operations: `plex.search()`.
 pub mod search;
+
 /// Mocks of the `Status` operations: `plex.status()`.
 pub mod status;
+
 /// Mocks of the `Subscriptions` operations: `plex.subscriptions()`.
 pub mod subscriptions;
+
 /// Mocks of the `Timeline` operations: `plex.timeline()`.
 pub mod timeline;
+
 /// Mocks of the `Transcoder` operations: `plex.transcoder()`.
 pub mod transcoder;
+
 /// Mocks of the `UltraBlur` operations: `plex.ultra_blur()`.
 pub mod ultra_blur;
+
 /// Mocks of the `Updater` operations: `plex.updater()`.
 pub mod updater;
+
 /// Mocks of the `Users` operations: `plex.users()`.
 pub mod users;
 pub(crate) mod examples;
+
 /// The route of every operation, for the messages about requests no mock matched.
 pub(crate) const ROUTES: &[&crate::Route] = &[
     <activities::ListActivities as crate::Operation>::ROUTE,

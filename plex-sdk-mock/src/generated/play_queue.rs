@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Play Queue` operations, as the SDK's `client.play_queue()` calls them.
+    /// Mocks of the `Play Queue` operations, as the SDK's `client.play_queue()` calls them.
     pub fn play_queue(&self) -> PlayQueue<'_> {
         PlayQueue(self)
     }
 }
 
-///The `Play Queue` operations to mock: one method per operation of `plex_sdk::play_queue::PlayQueue`.
+/// The `Play Queue` operations to mock: one method per operation of `plex_sdk::play_queue::PlayQueue`.
 #[derive(Debug, Clone, Copy)]
 pub struct PlayQueue<'m>(&'m PlexMock);
+
 impl<'m> PlayQueue<'m> {
     /// Start a new play queue
     ///
@@ -78,9 +80,10 @@ impl<'m> PlayQueue<'m> {
     }
 }
 
-///The `createPlayQueue` operation (`POST /playQueues`): the type of its mocks, [`When<CreatePlayQueue>`](crate::When).
+/// The `createPlayQueue` operation (`POST /playQueues`): the type of its mocks, [`When<CreatePlayQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlayQueue;
+
 impl crate::Operation for CreatePlayQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -154,9 +157,10 @@ impl<'m> When<'m, CreatePlayQueue> {
     }
 }
 
-///The `getPlayQueue` operation (`GET /playQueues/{playQueueId}`): the type of its mocks, [`When<GetPlayQueue>`](crate::When).
+/// The `getPlayQueue` operation (`GET /playQueues/{playQueueId}`): the type of its mocks, [`When<GetPlayQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlayQueue;
+
 impl crate::Operation for GetPlayQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -218,9 +222,10 @@ impl<'m> When<'m, GetPlayQueue> {
     }
 }
 
-///The `addToPlayQueue` operation (`PUT /playQueues/{playQueueId}`): the type of its mocks, [`When<AddToPlayQueue>`](crate::When).
+/// The `addToPlayQueue` operation (`PUT /playQueues/{playQueueId}`): the type of its mocks, [`When<AddToPlayQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddToPlayQueue;
+
 impl crate::Operation for AddToPlayQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -272,9 +277,10 @@ impl<'m> When<'m, AddToPlayQueue> {
     }
 }
 
-///The `clearPlayQueue` operation (`DELETE /playQueues/{playQueueId}/items`): the type of its mocks, [`When<ClearPlayQueue>`](crate::When).
+/// The `clearPlayQueue` operation (`DELETE /playQueues/{playQueueId}/items`): the type of its mocks, [`When<ClearPlayQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlayQueue;
+
 impl crate::Operation for ClearPlayQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -301,9 +307,10 @@ impl<'m> When<'m, ClearPlayQueue> {
     }
 }
 
-///The `deletePlayQueueItem` operation (`DELETE /playQueues/{playQueueId}/items/{playQueueItemId}`): the type of its mocks, [`When<DeletePlayQueueItem>`](crate::When).
+/// The `deletePlayQueueItem` operation (`DELETE /playQueues/{playQueueId}/items/{playQueueItemId}`): the type of its mocks, [`When<DeletePlayQueueItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlayQueueItem;
+
 impl crate::Operation for DeletePlayQueueItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -345,9 +352,10 @@ impl<'m> When<'m, DeletePlayQueueItem> {
     }
 }
 
-///The `movePlayQueueItem` operation (`PUT /playQueues/{playQueueId}/items/{playQueueItemId}/move`): the type of its mocks, [`When<MovePlayQueueItem>`](crate::When).
+/// The `movePlayQueueItem` operation (`PUT /playQueues/{playQueueId}/items/{playQueueItemId}/move`): the type of its mocks, [`When<MovePlayQueueItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlayQueueItem;
+
 impl crate::Operation for MovePlayQueueItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -394,9 +402,10 @@ impl<'m> When<'m, MovePlayQueueItem> {
     }
 }
 
-///The `resetPlayQueue` operation (`PUT /playQueues/{playQueueId}/reset`): the type of its mocks, [`When<ResetPlayQueue>`](crate::When).
+/// The `resetPlayQueue` operation (`PUT /playQueues/{playQueueId}/reset`): the type of its mocks, [`When<ResetPlayQueue>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetPlayQueue;
+
 impl crate::Operation for ResetPlayQueue {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -433,9 +442,10 @@ impl<'m> When<'m, ResetPlayQueue> {
     }
 }
 
-///The `shuffle` operation (`PUT /playQueues/{playQueueId}/shuffle`): the type of its mocks, [`When<Shuffle>`](crate::When).
+/// The `shuffle` operation (`PUT /playQueues/{playQueueId}/shuffle`): the type of its mocks, [`When<Shuffle>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Shuffle;
+
 impl crate::Operation for Shuffle {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",
@@ -472,9 +482,10 @@ impl<'m> When<'m, Shuffle> {
     }
 }
 
-///The `unshuffle` operation (`PUT /playQueues/{playQueueId}/unshuffle`): the type of its mocks, [`When<Unshuffle>`](crate::When).
+/// The `unshuffle` operation (`PUT /playQueues/{playQueueId}/unshuffle`): the type of its mocks, [`When<Unshuffle>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Unshuffle;
+
 impl crate::Operation for Unshuffle {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "play_queue",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Playlist` operations, as the SDK's `client.playlist()` calls them.
+    /// Mocks of the `Playlist` operations, as the SDK's `client.playlist()` calls them.
     pub fn playlist(&self) -> Playlist<'_> {
         Playlist(self)
     }
 }
 
-///The `Playlist` operations to mock: one method per operation of `plex_sdk::playlist::Playlist`.
+/// The `Playlist` operations to mock: one method per operation of `plex_sdk::playlist::Playlist`.
 #[derive(Debug, Clone, Copy)]
 pub struct Playlist<'m>(&'m PlexMock);
+
 impl<'m> Playlist<'m> {
     /// List playlists
     ///
@@ -36,9 +38,10 @@ impl<'m> Playlist<'m> {
     }
 }
 
-///The `listPlaylists` operation (`GET /playlists`): the type of its mocks, [`When<ListPlaylists>`](crate::When).
+/// The `listPlaylists` operation (`GET /playlists`): the type of its mocks, [`When<ListPlaylists>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaylists;
+
 impl crate::Operation for ListPlaylists {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "playlist",
@@ -70,9 +73,10 @@ impl<'m> When<'m, ListPlaylists> {
     }
 }
 
-///The `getPlaylist` operation (`GET /playlists/{playlistId}`): the type of its mocks, [`When<GetPlaylist>`](crate::When).
+/// The `getPlaylist` operation (`GET /playlists/{playlistId}`): the type of its mocks, [`When<GetPlaylist>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylist;
+
 impl crate::Operation for GetPlaylist {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "playlist",
@@ -104,9 +108,10 @@ impl<'m> When<'m, GetPlaylist> {
     }
 }
 
-///The `getPlaylistItems` operation (`GET /playlists/{playlistId}/items`): the type of its mocks, [`When<GetPlaylistItems>`](crate::When).
+/// The `getPlaylistItems` operation (`GET /playlists/{playlistId}/items`): the type of its mocks, [`When<GetPlaylistItems>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistItems;
+
 impl crate::Operation for GetPlaylistItems {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "playlist",

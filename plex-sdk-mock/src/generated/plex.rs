@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Plex` operations, as the SDK's `client.plex()` calls them.
+    /// Mocks of the `Plex` operations, as the SDK's `client.plex()` calls them.
     pub fn plex(&self) -> Plex<'_> {
         Plex(self)
     }
 }
 
-///The `Plex` operations to mock: one method per operation of `plex_sdk::plex::Plex`.
+/// The `Plex` operations to mock: one method per operation of `plex_sdk::plex::Plex`.
 #[derive(Debug, Clone, Copy)]
 pub struct Plex<'m>(&'m PlexMock);
+
 impl<'m> Plex<'m> {
     /// List server resources
     ///
@@ -22,9 +24,10 @@ impl<'m> Plex<'m> {
     }
 }
 
-///The `get-server-resources` operation (`GET /api/v2/resources`): the type of its mocks, [`When<GetServerResources>`](crate::When).
+/// The `get-server-resources` operation (`GET /api/v2/resources`): the type of its mocks, [`When<GetServerResources>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerResources;
+
 impl crate::Operation for GetServerResources {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "plex",

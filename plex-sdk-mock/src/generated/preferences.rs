@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Preferences` operations, as the SDK's `client.preferences()` calls them.
+    /// Mocks of the `Preferences` operations, as the SDK's `client.preferences()` calls them.
     pub fn preferences(&self) -> Preferences<'_> {
         Preferences(self)
     }
 }
 
-///The `Preferences` operations to mock: one method per operation of `plex_sdk::preferences::Preferences`.
+/// The `Preferences` operations to mock: one method per operation of `plex_sdk::preferences::Preferences`.
 #[derive(Debug, Clone, Copy)]
 pub struct Preferences<'m>(&'m PlexMock);
+
 impl<'m> Preferences<'m> {
     /// List all preferences
     ///
@@ -36,9 +38,10 @@ impl<'m> Preferences<'m> {
     }
 }
 
-///The `getAllPreferences` operation (`GET /:/prefs`): the type of its mocks, [`When<GetAllPreferences>`](crate::When).
+/// The `getAllPreferences` operation (`GET /:/prefs`): the type of its mocks, [`When<GetAllPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllPreferences;
+
 impl crate::Operation for GetAllPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "preferences",
@@ -57,9 +60,10 @@ impl<'m> When<'m, GetAllPreferences> {
     }
 }
 
-///The `setPreferences` operation (`PUT /:/prefs`): the type of its mocks, [`When<SetPreferences>`](crate::When).
+/// The `setPreferences` operation (`PUT /:/prefs`): the type of its mocks, [`When<SetPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetPreferences;
+
 impl crate::Operation for SetPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "preferences",
@@ -93,9 +97,10 @@ impl<'m> When<'m, SetPreferences> {
     }
 }
 
-///The `getPreference` operation (`GET /:/prefs/get`): the type of its mocks, [`When<GetPreference>`](crate::When).
+/// The `getPreference` operation (`GET /:/prefs/get`): the type of its mocks, [`When<GetPreference>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPreference;
+
 impl crate::Operation for GetPreference {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "preferences",

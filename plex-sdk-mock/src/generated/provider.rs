@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Provider` operations, as the SDK's `client.provider()` calls them.
+    /// Mocks of the `Provider` operations, as the SDK's `client.provider()` calls them.
     pub fn provider(&self) -> Provider<'_> {
         Provider(self)
     }
 }
 
-///The `Provider` operations to mock: one method per operation of `plex_sdk::provider::Provider`.
+/// The `Provider` operations to mock: one method per operation of `plex_sdk::provider::Provider`.
 #[derive(Debug, Clone, Copy)]
 pub struct Provider<'m>(&'m PlexMock);
+
 impl<'m> Provider<'m> {
     /// List media providers
     ///
@@ -43,9 +45,10 @@ impl<'m> Provider<'m> {
     }
 }
 
-///The `listProviders` operation (`GET /media/providers`): the type of its mocks, [`When<ListProviders>`](crate::When).
+/// The `listProviders` operation (`GET /media/providers`): the type of its mocks, [`When<ListProviders>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListProviders;
+
 impl crate::Operation for ListProviders {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "provider",
@@ -64,9 +67,10 @@ impl<'m> When<'m, ListProviders> {
     }
 }
 
-///The `addProvider` operation (`POST /media/providers`): the type of its mocks, [`When<AddProvider>`](crate::When).
+/// The `addProvider` operation (`POST /media/providers`): the type of its mocks, [`When<AddProvider>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct AddProvider;
+
 impl crate::Operation for AddProvider {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "provider",
@@ -95,9 +99,10 @@ impl<'m> When<'m, AddProvider> {
     }
 }
 
-///The `refreshProviders` operation (`POST /media/providers/refresh`): the type of its mocks, [`When<RefreshProviders>`](crate::When).
+/// The `refreshProviders` operation (`POST /media/providers/refresh`): the type of its mocks, [`When<RefreshProviders>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshProviders;
+
 impl crate::Operation for RefreshProviders {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "provider",
@@ -116,9 +121,10 @@ impl<'m> When<'m, RefreshProviders> {
     }
 }
 
-///The `deleteMediaProvider` operation (`DELETE /media/providers/{provider}`): the type of its mocks, [`When<DeleteMediaProvider>`](crate::When).
+/// The `deleteMediaProvider` operation (`DELETE /media/providers/{provider}`): the type of its mocks, [`When<DeleteMediaProvider>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaProvider;
+
 impl crate::Operation for DeleteMediaProvider {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "provider",

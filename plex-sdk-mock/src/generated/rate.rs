@@ -2,16 +2,18 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Rate` operations, as the SDK's `client.rate()` calls them.
+    /// Mocks of the `Rate` operations, as the SDK's `client.rate()` calls them.
     pub fn rate(&self) -> Rate<'_> {
         Rate(self)
     }
 }
 
-///The `Rate` operations to mock: one method per operation of `plex_sdk::rate::Rate`.
+/// The `Rate` operations to mock: one method per operation of `plex_sdk::rate::Rate`.
 #[derive(Debug, Clone, Copy)]
 pub struct Rate<'m>(&'m PlexMock);
+
 impl<'m> Rate<'m> {
     /// Rate an item
     ///
@@ -21,9 +23,10 @@ impl<'m> Rate<'m> {
     }
 }
 
-///The `setRating` operation (`PUT /:/rate`): the type of its mocks, [`When<SetRating>`](crate::When).
+/// The `setRating` operation (`PUT /:/rate`): the type of its mocks, [`When<SetRating>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SetRating;
+
 impl crate::Operation for SetRating {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "rate",

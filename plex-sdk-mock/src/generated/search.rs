@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Search` operations, as the SDK's `client.search()` calls them.
+    /// Mocks of the `Search` operations, as the SDK's `client.search()` calls them.
     pub fn search(&self) -> Search<'_> {
         Search(self)
     }
 }
 
-///The `Search` operations to mock: one method per operation of `plex_sdk::search::Search`.
+/// The `Search` operations to mock: one method per operation of `plex_sdk::search::Search`.
 #[derive(Debug, Clone, Copy)]
 pub struct Search<'m>(&'m PlexMock);
+
 impl<'m> Search<'m> {
     /// Search the libraries, results as hubs
     ///
@@ -29,9 +31,10 @@ impl<'m> Search<'m> {
     }
 }
 
-///The `searchHubs` operation (`GET /hubs/search`): the type of its mocks, [`When<SearchHubs>`](crate::When).
+/// The `searchHubs` operation (`GET /hubs/search`): the type of its mocks, [`When<SearchHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct SearchHubs;
+
 impl crate::Operation for SearchHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "search",
@@ -75,9 +78,10 @@ impl<'m> When<'m, SearchHubs> {
     }
 }
 
-///The `voiceSearchHubs` operation (`GET /hubs/search/voice`): the type of its mocks, [`When<VoiceSearchHubs>`](crate::When).
+/// The `voiceSearchHubs` operation (`GET /hubs/search/voice`): the type of its mocks, [`When<VoiceSearchHubs>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct VoiceSearchHubs;
+
 impl crate::Operation for VoiceSearchHubs {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "search",

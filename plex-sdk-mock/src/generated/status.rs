@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Status` operations, as the SDK's `client.status()` calls them.
+    /// Mocks of the `Status` operations, as the SDK's `client.status()` calls them.
     pub fn status(&self) -> Status<'_> {
         Status(self)
     }
 }
 
-///The `Status` operations to mock: one method per operation of `plex_sdk::status::Status`.
+/// The `Status` operations to mock: one method per operation of `plex_sdk::status::Status`.
 #[derive(Debug, Clone, Copy)]
 pub struct Status<'m>(&'m PlexMock);
+
 impl<'m> Status<'m> {
     /// List playback sessions
     ///
@@ -57,9 +59,10 @@ impl<'m> Status<'m> {
     }
 }
 
-///The `listSessions` operation (`GET /status/sessions`): the type of its mocks, [`When<ListSessions>`](crate::When).
+/// The `listSessions` operation (`GET /status/sessions`): the type of its mocks, [`When<ListSessions>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSessions;
+
 impl crate::Operation for ListSessions {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",
@@ -78,9 +81,10 @@ impl<'m> When<'m, ListSessions> {
     }
 }
 
-///The `getBackgroundTasks` operation (`GET /status/sessions/background`): the type of its mocks, [`When<GetBackgroundTasks>`](crate::When).
+/// The `getBackgroundTasks` operation (`GET /status/sessions/background`): the type of its mocks, [`When<GetBackgroundTasks>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetBackgroundTasks;
+
 impl crate::Operation for GetBackgroundTasks {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",
@@ -99,9 +103,10 @@ impl<'m> When<'m, GetBackgroundTasks> {
     }
 }
 
-///The `listPlaybackHistory` operation (`GET /status/sessions/history/all`): the type of its mocks, [`When<ListPlaybackHistory>`](crate::When).
+/// The `listPlaybackHistory` operation (`GET /status/sessions/history/all`): the type of its mocks, [`When<ListPlaybackHistory>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaybackHistory;
+
 impl crate::Operation for ListPlaybackHistory {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",
@@ -145,9 +150,10 @@ impl<'m> When<'m, ListPlaybackHistory> {
     }
 }
 
-///The `getHistoryItem` operation (`GET /status/sessions/history/{historyId}`): the type of its mocks, [`When<GetHistoryItem>`](crate::When).
+/// The `getHistoryItem` operation (`GET /status/sessions/history/{historyId}`): the type of its mocks, [`When<GetHistoryItem>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHistoryItem;
+
 impl crate::Operation for GetHistoryItem {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",
@@ -176,9 +182,10 @@ impl<'m> When<'m, GetHistoryItem> {
     }
 }
 
-///The `deleteHistory` operation (`DELETE /status/sessions/history/{historyId}`): the type of its mocks, [`When<DeleteHistory>`](crate::When).
+/// The `deleteHistory` operation (`DELETE /status/sessions/history/{historyId}`): the type of its mocks, [`When<DeleteHistory>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteHistory;
+
 impl crate::Operation for DeleteHistory {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",
@@ -207,9 +214,10 @@ impl<'m> When<'m, DeleteHistory> {
     }
 }
 
-///The `terminateSession` operation (`POST /status/sessions/terminate`): the type of its mocks, [`When<TerminateSession>`](crate::When).
+/// The `terminateSession` operation (`POST /status/sessions/terminate`): the type of its mocks, [`When<TerminateSession>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct TerminateSession;
+
 impl crate::Operation for TerminateSession {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "status",

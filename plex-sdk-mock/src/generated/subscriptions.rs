@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Subscriptions` operations, as the SDK's `client.subscriptions()` calls them.
+    /// Mocks of the `Subscriptions` operations, as the SDK's `client.subscriptions()` calls them.
     pub fn subscriptions(&self) -> Subscriptions<'_> {
         Subscriptions(self)
     }
 }
 
-///The `Subscriptions` operations to mock: one method per operation of `plex_sdk::subscriptions::Subscriptions`.
+/// The `Subscriptions` operations to mock: one method per operation of `plex_sdk::subscriptions::Subscriptions`.
 #[derive(Debug, Clone, Copy)]
 pub struct Subscriptions<'m>(&'m PlexMock);
+
 impl<'m> Subscriptions<'m> {
     /// Cancel a grab
     ///
@@ -87,9 +89,10 @@ impl<'m> Subscriptions<'m> {
     }
 }
 
-///The `cancelGrab` operation (`DELETE /media/grabbers/operations/{operationId}`): the type of its mocks, [`When<CancelGrab>`](crate::When).
+/// The `cancelGrab` operation (`DELETE /media/grabbers/operations/{operationId}`): the type of its mocks, [`When<CancelGrab>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelGrab;
+
 impl crate::Operation for CancelGrab {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -123,9 +126,10 @@ impl<'m> When<'m, CancelGrab> {
     }
 }
 
-///The `getAllSubscriptions` operation (`GET /media/subscriptions`): the type of its mocks, [`When<GetAllSubscriptions>`](crate::When).
+/// The `getAllSubscriptions` operation (`GET /media/subscriptions`): the type of its mocks, [`When<GetAllSubscriptions>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllSubscriptions;
+
 impl crate::Operation for GetAllSubscriptions {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -159,9 +163,10 @@ impl<'m> When<'m, GetAllSubscriptions> {
     }
 }
 
-///The `createSubscription` operation (`POST /media/subscriptions`): the type of its mocks, [`When<CreateSubscription>`](crate::When).
+/// The `createSubscription` operation (`POST /media/subscriptions`): the type of its mocks, [`When<CreateSubscription>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateSubscription;
+
 impl crate::Operation for CreateSubscription {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -227,9 +232,10 @@ impl<'m> When<'m, CreateSubscription> {
     }
 }
 
-///The `processSubscriptions` operation (`POST /media/subscriptions/process`): the type of its mocks, [`When<ProcessSubscriptions>`](crate::When).
+/// The `processSubscriptions` operation (`POST /media/subscriptions/process`): the type of its mocks, [`When<ProcessSubscriptions>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessSubscriptions;
+
 impl crate::Operation for ProcessSubscriptions {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -253,9 +259,10 @@ impl<'m> When<'m, ProcessSubscriptions> {
     }
 }
 
-///The `getScheduledRecordings` operation (`GET /media/subscriptions/scheduled`): the type of its mocks, [`When<GetScheduledRecordings>`](crate::When).
+/// The `getScheduledRecordings` operation (`GET /media/subscriptions/scheduled`): the type of its mocks, [`When<GetScheduledRecordings>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetScheduledRecordings;
+
 impl crate::Operation for GetScheduledRecordings {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -279,9 +286,10 @@ impl<'m> When<'m, GetScheduledRecordings> {
     }
 }
 
-///The `getTemplate` operation (`GET /media/subscriptions/template`): the type of its mocks, [`When<GetTemplate>`](crate::When).
+/// The `getTemplate` operation (`GET /media/subscriptions/template`): the type of its mocks, [`When<GetTemplate>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTemplate;
+
 impl crate::Operation for GetTemplate {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -310,9 +318,10 @@ impl<'m> When<'m, GetTemplate> {
     }
 }
 
-///The `getSubscription` operation (`GET /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<GetSubscription>`](crate::When).
+/// The `getSubscription` operation (`GET /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<GetSubscription>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSubscription;
+
 impl crate::Operation for GetSubscription {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -361,9 +370,10 @@ impl<'m> When<'m, GetSubscription> {
     }
 }
 
-///The `editSubscriptionPreferences` operation (`PUT /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<EditSubscriptionPreferences>`](crate::When).
+/// The `editSubscriptionPreferences` operation (`PUT /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<EditSubscriptionPreferences>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSubscriptionPreferences;
+
 impl crate::Operation for EditSubscriptionPreferences {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -407,9 +417,10 @@ impl<'m> When<'m, EditSubscriptionPreferences> {
     }
 }
 
-///The `deleteSubscription` operation (`DELETE /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<DeleteSubscription>`](crate::When).
+/// The `deleteSubscription` operation (`DELETE /media/subscriptions/{subscriptionId}`): the type of its mocks, [`When<DeleteSubscription>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteSubscription;
+
 impl crate::Operation for DeleteSubscription {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",
@@ -448,9 +459,10 @@ impl<'m> When<'m, DeleteSubscription> {
     }
 }
 
-///The `reorderSubscription` operation (`PUT /media/subscriptions/{subscriptionId}/move`): the type of its mocks, [`When<ReorderSubscription>`](crate::When).
+/// The `reorderSubscription` operation (`PUT /media/subscriptions/{subscriptionId}/move`): the type of its mocks, [`When<ReorderSubscription>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ReorderSubscription;
+
 impl crate::Operation for ReorderSubscription {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "subscriptions",

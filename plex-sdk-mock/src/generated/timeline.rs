@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Timeline` operations, as the SDK's `client.timeline()` calls them.
+    /// Mocks of the `Timeline` operations, as the SDK's `client.timeline()` calls them.
     pub fn timeline(&self) -> Timeline<'_> {
         Timeline(self)
     }
 }
 
-///The `Timeline` operations to mock: one method per operation of `plex_sdk::timeline::Timeline`.
+/// The `Timeline` operations to mock: one method per operation of `plex_sdk::timeline::Timeline`.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeline<'m>(&'m PlexMock);
+
 impl<'m> Timeline<'m> {
     /// Mark an item as played
     ///
@@ -36,9 +38,10 @@ impl<'m> Timeline<'m> {
     }
 }
 
-///The `markPlayed` operation (`PUT /:/scrobble`): the type of its mocks, [`When<MarkPlayed>`](crate::When).
+/// The `markPlayed` operation (`PUT /:/scrobble`): the type of its mocks, [`When<MarkPlayed>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MarkPlayed;
+
 impl crate::Operation for MarkPlayed {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "timeline",
@@ -82,9 +85,10 @@ impl<'m> When<'m, MarkPlayed> {
     }
 }
 
-///The `report` operation (`POST /:/timeline`): the type of its mocks, [`When<Report>`](crate::When).
+/// The `report` operation (`POST /:/timeline`): the type of its mocks, [`When<Report>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Report;
+
 impl crate::Operation for Report {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "timeline",
@@ -183,9 +187,10 @@ impl<'m> When<'m, Report> {
     }
 }
 
-///The `unscrobble` operation (`PUT /:/unscrobble`): the type of its mocks, [`When<Unscrobble>`](crate::When).
+/// The `unscrobble` operation (`PUT /:/unscrobble`): the type of its mocks, [`When<Unscrobble>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct Unscrobble;
+
 impl crate::Operation for Unscrobble {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "timeline",

@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Transcoder` operations, as the SDK's `client.transcoder()` calls them.
+    /// Mocks of the `Transcoder` operations, as the SDK's `client.transcoder()` calls them.
     pub fn transcoder(&self) -> Transcoder<'_> {
         Transcoder(self)
     }
 }
 
-///The `Transcoder` operations to mock: one method per operation of `plex_sdk::transcoder::Transcoder`.
+/// The `Transcoder` operations to mock: one method per operation of `plex_sdk::transcoder::Transcoder`.
 #[derive(Debug, Clone, Copy)]
 pub struct Transcoder<'m>(&'m PlexMock);
+
 impl<'m> Transcoder<'m> {
     /// Convert an image
     ///
@@ -50,9 +52,10 @@ impl<'m> Transcoder<'m> {
     }
 }
 
-///The `transcodeImage` operation (`GET /photo/:/transcode`): the type of its mocks, [`When<TranscodeImage>`](crate::When).
+/// The `transcodeImage` operation (`GET /photo/:/transcode`): the type of its mocks, [`When<TranscodeImage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeImage;
+
 impl crate::Operation for TranscodeImage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "transcoder",
@@ -161,9 +164,10 @@ impl<'m> When<'m, TranscodeImage> {
     }
 }
 
-///The `makeDecision` operation (`GET /{transcodeType}/:/transcode/universal/decision`): the type of its mocks, [`When<MakeDecision>`](crate::When).
+/// The `makeDecision` operation (`GET /{transcodeType}/:/transcode/universal/decision`): the type of its mocks, [`When<MakeDecision>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct MakeDecision;
+
 impl crate::Operation for MakeDecision {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "transcoder",
@@ -340,9 +344,10 @@ impl<'m> When<'m, MakeDecision> {
     }
 }
 
-///The `triggerFallback` operation (`POST /{transcodeType}/:/transcode/universal/fallback`): the type of its mocks, [`When<TriggerFallback>`](crate::When).
+/// The `triggerFallback` operation (`POST /{transcodeType}/:/transcode/universal/fallback`): the type of its mocks, [`When<TriggerFallback>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct TriggerFallback;
+
 impl crate::Operation for TriggerFallback {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "transcoder",
@@ -386,9 +391,10 @@ impl<'m> When<'m, TriggerFallback> {
     }
 }
 
-///The `startTranscodeSession` operation (`GET /{transcodeType}/:/transcode/universal/start.{extension}`): the type of its mocks, [`When<StartTranscodeSession>`](crate::When).
+/// The `startTranscodeSession` operation (`GET /{transcodeType}/:/transcode/universal/start.{extension}`): the type of its mocks, [`When<StartTranscodeSession>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTranscodeSession;
+
 impl crate::Operation for StartTranscodeSession {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "transcoder",
@@ -588,9 +594,10 @@ impl<'m> When<'m, StartTranscodeSession> {
     }
 }
 
-///The `transcodeSubtitles` operation (`GET /{transcodeType}/:/transcode/universal/subtitles`): the type of its mocks, [`When<TranscodeSubtitles>`](crate::When).
+/// The `transcodeSubtitles` operation (`GET /{transcodeType}/:/transcode/universal/subtitles`): the type of its mocks, [`When<TranscodeSubtitles>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeSubtitles;
+
 impl crate::Operation for TranscodeSubtitles {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "transcoder",

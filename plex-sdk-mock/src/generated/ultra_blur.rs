@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `UltraBlur` operations, as the SDK's `client.ultra_blur()` calls them.
+    /// Mocks of the `UltraBlur` operations, as the SDK's `client.ultra_blur()` calls them.
     pub fn ultra_blur(&self) -> UltraBlur<'_> {
         UltraBlur(self)
     }
 }
 
-///The `UltraBlur` operations to mock: one method per operation of `plex_sdk::ultra_blur::UltraBlur`.
+/// The `UltraBlur` operations to mock: one method per operation of `plex_sdk::ultra_blur::UltraBlur`.
 #[derive(Debug, Clone, Copy)]
 pub struct UltraBlur<'m>(&'m PlexMock);
+
 impl<'m> UltraBlur<'m> {
     /// Get UltraBlur colors
     ///
@@ -29,9 +31,10 @@ impl<'m> UltraBlur<'m> {
     }
 }
 
-///The `getColors` operation (`GET /services/ultrablur/colors`): the type of its mocks, [`When<GetColors>`](crate::When).
+/// The `getColors` operation (`GET /services/ultrablur/colors`): the type of its mocks, [`When<GetColors>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetColors;
+
 impl crate::Operation for GetColors {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "ultra_blur",
@@ -65,9 +68,10 @@ impl<'m> When<'m, GetColors> {
     }
 }
 
-///The `getImage` operation (`GET /services/ultrablur/image`): the type of its mocks, [`When<GetImage>`](crate::When).
+/// The `getImage` operation (`GET /services/ultrablur/image`): the type of its mocks, [`When<GetImage>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImage;
+
 impl crate::Operation for GetImage {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "ultra_blur",

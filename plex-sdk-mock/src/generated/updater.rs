@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Updater` operations, as the SDK's `client.updater()` calls them.
+    /// Mocks of the `Updater` operations, as the SDK's `client.updater()` calls them.
     pub fn updater(&self) -> Updater<'_> {
         Updater(self)
     }
 }
 
-///The `Updater` operations to mock: one method per operation of `plex_sdk::updater::Updater`.
+/// The `Updater` operations to mock: one method per operation of `plex_sdk::updater::Updater`.
 #[derive(Debug, Clone, Copy)]
 pub struct Updater<'m>(&'m PlexMock);
+
 impl<'m> Updater<'m> {
     /// Apply updates
     ///
@@ -36,9 +38,10 @@ impl<'m> Updater<'m> {
     }
 }
 
-///The `applyUpdates` operation (`PUT /updater/apply`): the type of its mocks, [`When<ApplyUpdates>`](crate::When).
+/// The `applyUpdates` operation (`PUT /updater/apply`): the type of its mocks, [`When<ApplyUpdates>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyUpdates;
+
 impl crate::Operation for ApplyUpdates {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "updater",
@@ -77,9 +80,10 @@ impl<'m> When<'m, ApplyUpdates> {
     }
 }
 
-///The `checkUpdates` operation (`PUT /updater/check`): the type of its mocks, [`When<CheckUpdates>`](crate::When).
+/// The `checkUpdates` operation (`PUT /updater/check`): the type of its mocks, [`When<CheckUpdates>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct CheckUpdates;
+
 impl crate::Operation for CheckUpdates {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "updater",
@@ -103,9 +107,10 @@ impl<'m> When<'m, CheckUpdates> {
     }
 }
 
-///The `getUpdatesStatus` operation (`GET /updater/status`): the type of its mocks, [`When<GetUpdatesStatus>`](crate::When).
+/// The `getUpdatesStatus` operation (`GET /updater/status`): the type of its mocks, [`When<GetUpdatesStatus>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUpdatesStatus;
+
 impl crate::Operation for GetUpdatesStatus {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "updater",

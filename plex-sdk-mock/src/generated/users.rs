@@ -3,16 +3,18 @@
 
 use plex_sdk::models;
 use crate::{PlexMock, Then, When};
+
 impl PlexMock {
-    ///Mocks of the `Users` operations, as the SDK's `client.users()` calls them.
+    /// Mocks of the `Users` operations, as the SDK's `client.users()` calls them.
     pub fn users(&self) -> Users<'_> {
         Users(self)
     }
 }
 
-///The `Users` operations to mock: one method per operation of `plex_sdk::users::Users`.
+/// The `Users` operations to mock: one method per operation of `plex_sdk::users::Users`.
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'m>(&'m PlexMock);
+
 impl<'m> Users<'m> {
     /// List connected users
     ///
@@ -22,9 +24,10 @@ impl<'m> Users<'m> {
     }
 }
 
-///The `get-users` operation (`GET /api/users`): the type of its mocks, [`When<GetUsers>`](crate::When).
+/// The `get-users` operation (`GET /api/users`): the type of its mocks, [`When<GetUsers>`](crate::When).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUsers;
+
 impl crate::Operation for GetUsers {
     const ROUTE: &'static crate::Route = &crate::Route {
         group: "users",

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Activities` operations of this server.
+    /// The `Activities` operations of this server.
     pub fn activities(&self) -> Activities<'_> {
         Activities { client: self }
     }
@@ -26,21 +27,14 @@ impl<'a> Activities<'a> {
     /// Returns the activities running on the server. Administrators see every activity; other users see only their own.
     ///
     /// `GET /activities` (operation `listActivities`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::ListActivitiesResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_activities(&self) -> ListActivities<'a> {
         crate::contract::Request::new(self.client, "/activities".to_string())
     }
@@ -50,10 +44,8 @@ impl<'a> Activities<'a> {
     /// Cancels an activity that is running. Administrators can cancel any activity; other users only their own.
     ///
     /// `DELETE /activities/{activityId}` (operation `cancelActivity`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -63,11 +55,6 @@ impl<'a> Activities<'a> {
     /// | 400 | This activity cannot be cancelled. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No activity has that ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `activity_id`: UUID of the activity to cancel. (`activityId`, path parameter)
@@ -75,16 +62,18 @@ impl<'a> Activities<'a> {
         &self,
         activity_id: ::std::string::String,
     ) -> CancelActivity<'a> {
+        let activity_id = crate::contract::path_value(&activity_id);
         crate::contract::Request::new(
             self.client,
-            format!("/activities/{}", crate ::contract::path_value(& activity_id)),
+            format!("/activities/{}", activity_id),
         )
     }
 }
 
-///The `listActivities` operation (see [`Activities::list_activities`]).
+/// The `listActivities` operation (see [`Activities::list_activities`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListActivitiesOp;
+
 impl crate::contract::Operation for ListActivitiesOp {
     type Decode = crate::contract::Json<models::ListActivitiesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -97,11 +86,13 @@ impl crate::contract::Operation for ListActivitiesOp {
     };
 }
 
-///A `listActivities` request (see [`Activities::list_activities`]). `.await` it to send it.
+/// A `listActivities` request (see [`Activities::list_activities`]). `.await` it to send it.
 pub type ListActivities<'a> = crate::contract::Request<'a, ListActivitiesOp>;
-///The `cancelActivity` operation (see [`Activities::cancel_activity`]).
+
+/// The `cancelActivity` operation (see [`Activities::cancel_activity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelActivityOp;
+
 impl crate::contract::Operation for CancelActivityOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -114,5 +105,5 @@ impl crate::contract::Operation for CancelActivityOp {
     };
 }
 
-///A `cancelActivity` request (see [`Activities::cancel_activity`]). `.await` it to send it.
+/// A `cancelActivity` request (see [`Activities::cancel_activity`]). `.await` it to send it.
 pub type CancelActivity<'a> = crate::contract::Request<'a, CancelActivityOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Authentication` operations of this server.
+    /// The `Authentication` operations of this server.
     pub fn authentication(&self) -> Authentication<'_> {
         Authentication { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Authentication<'a> {
     /// Returns the user account that the given `X-Plex-Token` belongs to.
     ///
     /// `GET /user` (operation `getTokenDetails`), served by `https://plex.tv/api/v2`.
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,11 +33,6 @@ impl<'a> Authentication<'a> {
     /// | 200 | Details of the signed-in user. | `Ok(models::UserPlexAccount)` |
     /// | 400 | Bad request: a parameter is missing or has an invalid value. | `Err(Error::Api { status: 400, .. })` |
     /// | 401 | Unauthorized: no `X-Plex-Token` was sent, neither as a header nor as a query parameter. | `Err(Error::Api { status: 401, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_token_details(&self) -> GetTokenDetails<'a> {
         crate::contract::Request::new(self.client, "/user".to_string())
     }
@@ -48,10 +42,8 @@ impl<'a> Authentication<'a> {
     /// Signs a user in with username and password and returns the account data, including a Plex authentication token.
     ///
     /// `POST /users/signin` (operation `post-users-sign-in-data`), served by `https://plex.tv/api/v2`, sent without the token.
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -60,19 +52,15 @@ impl<'a> Authentication<'a> {
     /// | 201 | Account data of the user, including a valid authentication token. | `Ok(models::PostUsersSignInDataResponse)` |
     /// | 400 | Bad request: a parameter is missing or has an invalid value. | `Err(Error::Api { status: 400, .. })` |
     /// | 401 | Unauthorized: no `X-Plex-Token` was sent, neither as a header nor as a query parameter. | `Err(Error::Api { status: 401, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn post_users_sign_in_data(&self) -> PostUsersSignInData<'a> {
         crate::contract::Request::new(self.client, "/users/signin".to_string())
     }
 }
 
-///The `getTokenDetails` operation (see [`Authentication::get_token_details`]).
+/// The `getTokenDetails` operation (see [`Authentication::get_token_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTokenDetailsOp;
+
 impl crate::contract::Operation for GetTokenDetailsOp {
     type Decode = crate::contract::Json<models::UserPlexAccount>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -85,11 +73,13 @@ impl crate::contract::Operation for GetTokenDetailsOp {
     };
 }
 
-///A `getTokenDetails` request (see [`Authentication::get_token_details`]). `.await` it to send it.
+/// A `getTokenDetails` request (see [`Authentication::get_token_details`]). `.await` it to send it.
 pub type GetTokenDetails<'a> = crate::contract::Request<'a, GetTokenDetailsOp>;
-///The `post-users-sign-in-data` operation (see [`Authentication::post_users_sign_in_data`]).
+
+/// The `post-users-sign-in-data` operation (see [`Authentication::post_users_sign_in_data`]).
 #[derive(Debug, Clone, Copy)]
 pub struct PostUsersSignInDataOp;
+
 impl crate::contract::Operation for PostUsersSignInDataOp {
     type Decode = crate::contract::Json<models::PostUsersSignInDataResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -102,10 +92,11 @@ impl crate::contract::Operation for PostUsersSignInDataOp {
     };
 }
 
-///A `post-users-sign-in-data` request (see [`Authentication::post_users_sign_in_data`]). `.await` it to send it.
+/// A `post-users-sign-in-data` request (see [`Authentication::post_users_sign_in_data`]). `.await` it to send it.
 pub type PostUsersSignInData<'a> = crate::contract::Request<'a, PostUsersSignInDataOp>;
+
 impl PostUsersSignInData<'_> {
-    ///The request body, sent as `application/x-www-form-urlencoded`. The user's sign-in credentials.
+    /// The request body, sent as `application/x-www-form-urlencoded`. The user's sign-in credentials.
     pub fn body(self, value: models::PostUsersSignInDataBody) -> Self {
         self.with(|r| {
             r.form_body(&value);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Butler` operations of this server.
+    /// The `Butler` operations of this server.
     pub fn butler(&self) -> Butler<'_> {
         Butler { client: self }
     }
@@ -30,21 +31,14 @@ impl<'a> Butler<'a> {
     /// administrator token.
     ///
     /// `GET /butler` (operation `getTasks`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The server's Butler tasks and their schedule settings. | `Ok(models::GetTasksResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_tasks(&self) -> GetTasks<'a> {
         crate::contract::Request::new(self.client, "/butler".to_string())
     }
@@ -69,21 +63,14 @@ impl<'a> Butler<'a> {
     /// body.
     ///
     /// `POST /butler` (operation `startTasks`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn start_tasks(&self) -> StartTasks<'a> {
         crate::contract::Request::new(self.client, "/butler".to_string())
     }
@@ -96,21 +83,14 @@ impl<'a> Butler<'a> {
     /// is meaningful.
     ///
     /// `DELETE /butler` (operation `stopTasks`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn stop_tasks(&self) -> StopTasks<'a> {
         crate::contract::Request::new(self.client, "/butler".to_string())
     }
@@ -123,10 +103,8 @@ impl<'a> Butler<'a> {
     /// is unknown.
     ///
     /// `POST /butler/{butlerTask}` (operation `startTask`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -136,19 +114,12 @@ impl<'a> Butler<'a> {
     /// | 202 | The task was already in progress, so nothing new was launched. | `Ok(StartTaskStatus::Accepted)` |
     /// | 404 | The server has no task by that name. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `butler_task`: Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises. (`butlerTask`, path parameter)
     pub fn start_task(&self, butler_task: models::ButlerTask) -> StartTask<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/butler/{}", crate ::contract::path_value(& butler_task)),
-        )
+        let butler_task = crate::contract::path_value(&butler_task);
+        crate::contract::Request::new(self.client, format!("/butler/{}", butler_task))
     }
 
     /// Cancel one Butler task
@@ -158,10 +129,8 @@ impl<'a> Butler<'a> {
     /// token.
     ///
     /// `DELETE /butler/{butlerTask}` (operation `stopTask`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -170,25 +139,19 @@ impl<'a> Butler<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 404 | The server has no task by that name, or the task was neither running nor queued. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `butler_task`: Identifier of the Butler task to cancel, taken from the fixed set of task names the server recognises. (`butlerTask`, path parameter)
     pub fn stop_task(&self, butler_task: models::ButlerTask) -> StopTask<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/butler/{}", crate ::contract::path_value(& butler_task)),
-        )
+        let butler_task = crate::contract::path_value(&butler_task);
+        crate::contract::Request::new(self.client, format!("/butler/{}", butler_task))
     }
 }
 
-///The `getTasks` operation (see [`Butler::get_tasks`]).
+/// The `getTasks` operation (see [`Butler::get_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTasksOp;
+
 impl crate::contract::Operation for GetTasksOp {
     type Decode = crate::contract::Json<models::GetTasksResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -201,11 +164,13 @@ impl crate::contract::Operation for GetTasksOp {
     };
 }
 
-///A `getTasks` request (see [`Butler::get_tasks`]). `.await` it to send it.
+/// A `getTasks` request (see [`Butler::get_tasks`]). `.await` it to send it.
 pub type GetTasks<'a> = crate::contract::Request<'a, GetTasksOp>;
-///The `startTasks` operation (see [`Butler::start_tasks`]).
+
+/// The `startTasks` operation (see [`Butler::start_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTasksOp;
+
 impl crate::contract::Operation for StartTasksOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -218,11 +183,13 @@ impl crate::contract::Operation for StartTasksOp {
     };
 }
 
-///A `startTasks` request (see [`Butler::start_tasks`]). `.await` it to send it.
+/// A `startTasks` request (see [`Butler::start_tasks`]). `.await` it to send it.
 pub type StartTasks<'a> = crate::contract::Request<'a, StartTasksOp>;
-///The `stopTasks` operation (see [`Butler::stop_tasks`]).
+
+/// The `stopTasks` operation (see [`Butler::stop_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTasksOp;
+
 impl crate::contract::Operation for StopTasksOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -235,14 +202,15 @@ impl crate::contract::Operation for StopTasksOp {
     };
 }
 
-///A `stopTasks` request (see [`Butler::stop_tasks`]). `.await` it to send it.
+/// A `stopTasks` request (see [`Butler::stop_tasks`]). `.await` it to send it.
 pub type StopTasks<'a> = crate::contract::Request<'a, StopTasksOp>;
-///Which success status `startTask` answered with.
+
+/// Which success status `startTask` answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StartTaskStatus {
-    ///200: The task has been launched.
+    /// 200: The task has been launched.
     Ok,
-    ///202: The task was already in progress, so nothing new was launched.
+    /// 202: The task was already in progress, so nothing new was launched.
     Accepted,
     /// Another 2XX status, which the document does not list.
     Other(u16),
@@ -251,8 +219,8 @@ pub enum StartTaskStatus {
 impl crate::contract::FromStatus for StartTaskStatus {
     fn from_status(status: u16) -> Self {
         match status {
-            200u16 => Self::Ok,
-            202u16 => Self::Accepted,
+            200 => Self::Ok,
+            202 => Self::Accepted,
             other => Self::Other(other),
         }
     }
@@ -262,16 +230,17 @@ impl StartTaskStatus {
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Ok => 200u16,
-            Self::Accepted => 202u16,
+            Self::Ok => 200,
+            Self::Accepted => 202,
             Self::Other(status) => *status,
         }
     }
 }
 
-///The `startTask` operation (see [`Butler::start_task`]).
+/// The `startTask` operation (see [`Butler::start_task`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTaskOp;
+
 impl crate::contract::Operation for StartTaskOp {
     type Decode = crate::contract::Status<StartTaskStatus>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -284,11 +253,13 @@ impl crate::contract::Operation for StartTaskOp {
     };
 }
 
-///A `startTask` request (see [`Butler::start_task`]). `.await` it to send it.
+/// A `startTask` request (see [`Butler::start_task`]). `.await` it to send it.
 pub type StartTask<'a> = crate::contract::Request<'a, StartTaskOp>;
-///The `stopTask` operation (see [`Butler::stop_task`]).
+
+/// The `stopTask` operation (see [`Butler::stop_task`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopTaskOp;
+
 impl crate::contract::Operation for StopTaskOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -301,5 +272,5 @@ impl crate::contract::Operation for StopTaskOp {
     };
 }
 
-///A `stopTask` request (see [`Butler::stop_task`]). `.await` it to send it.
+/// A `stopTask` request (see [`Butler::stop_task`]). `.await` it to send it.
 pub type StopTask<'a> = crate::contract::Request<'a, StopTaskOp>;

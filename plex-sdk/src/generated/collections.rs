@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Collections` operations of this server.
+    /// The `Collections` operations of this server.
     pub fn collections(&self) -> Collections<'_> {
         Collections { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Collections<'a> {
     /// Creates a new collection in a library section.
     ///
     /// `POST /library/collections` (operation `createCollection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -33,11 +32,6 @@ impl<'a> Collections<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 400 | A smart collection was requested without `uri`, or the section does not exist. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -53,9 +47,10 @@ impl<'a> Collections<'a> {
     }
 }
 
-///The `createCollection` operation (see [`Collections::create_collection`]).
+/// The `createCollection` operation (see [`Collections::create_collection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCollectionOp;
+
 impl crate::contract::Operation for CreateCollectionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -68,43 +63,44 @@ impl crate::contract::Operation for CreateCollectionOp {
     };
 }
 
-///A `createCollection` request (see [`Collections::create_collection`]). `.await` it to send it.
+/// A `createCollection` request (see [`Collections::create_collection`]). `.await` it to send it.
 pub type CreateCollection<'a> = crate::contract::Request<'a, CreateCollectionOp>;
+
 impl CreateCollection<'_> {
-    ///Title used as a filter, or as the value to set. (`title`, query parameter)
+    /// Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Whether the collection or playlist is a smart one. (`smart`, query parameter)
+    /// Whether the collection or playlist is a smart one. (`smart`, query parameter)
     pub fn smart(self, value: bool) -> Self {
         self.with(|r| {
             r.query("smart", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///URI that defines the contents of a smart collection. Needed when creating a smart collection. (`uri`, query parameter)
+    /// URI that defines the contents of a smart collection. Needed when creating a smart collection. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
-    /**Media type to fetch or filter on.
-
-1 = movie
-2 = show
-3 = season
-4 = episode
-5 = artist
-6 = album
-7 = track
-8 = photo_album
-9 = photo
-
-For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
+    /// Media type to fetch or filter on.
+    ///
+    /// 1 = movie
+    /// 2 = show
+    /// 3 = season
+    /// 4 = episode
+    /// 5 = artist
+    /// 6 = album
+    /// 7 = track
+    /// 8 = photo_album
+    /// 9 = photo
+    ///
+    /// For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Content` operations of this server.
+    /// The `Content` operations of this server.
     pub fn content(&self) -> Content<'_> {
         Content { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Content<'a> {
     /// Return an image for the collection that is composed from the items it contains.
     ///
     /// `GET /library/collections/{collectionId}/composite/{updatedAt}` (operation `getCollectionImage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -33,11 +32,6 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(Binary)` |
     /// | 404 | No collection exists with this ID. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -48,12 +42,11 @@ impl<'a> Content<'a> {
         collection_id: i64,
         updated_at: i64,
     ) -> GetCollectionImage<'a> {
+        let collection_id = crate::contract::path_value(&collection_id);
+        let updated_at = crate::contract::path_value(&updated_at);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/collections/{}/composite/{}", crate ::contract::path_value(&
-                collection_id), crate ::contract::path_value(& updated_at)
-            ),
+            format!("/library/collections/{}/composite/{}", collection_id, updated_at),
         )
     }
 
@@ -62,10 +55,8 @@ impl<'a> Content<'a> {
     /// Return the items contained in a collection. Collections with more than 100 items must be read in pages.
     ///
     /// `GET /library/collections/{collectionId}/items` (operation `getCollectionItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -74,21 +65,14 @@ impl<'a> Content<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 404 | No collection exists with this ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `collection_id`: ID of the collection. (`collectionId`, path parameter)
     pub fn get_collection_items(&self, collection_id: i64) -> GetCollectionItems<'a> {
+        let collection_id = crate::contract::path_value(&collection_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/collections/{}/items", crate ::contract::path_value(&
-                collection_id)
-            ),
+            format!("/library/collections/{}/items", collection_id),
         )
     }
 
@@ -97,10 +81,8 @@ impl<'a> Content<'a> {
     /// Return one metadata item, or several when more than one ID is given.
     ///
     /// `GET /library/metadata/{ids}` (operation `getMetadataItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -113,11 +95,6 @@ impl<'a> Content<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first item in this page of results; every MediaContainer response carries it.
     /// - `X-Plex-Container-Total-Size`: Total number of items available across all pages; every MediaContainer response carries it.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
@@ -125,10 +102,8 @@ impl<'a> Content<'a> {
         &self,
         ids: ::std::vec::Vec<::std::string::String>,
     ) -> GetMetadataItem<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
-        )
+        let ids = crate::contract::path_value(&ids);
+        crate::contract::Request::new(self.client, format!("/library/metadata/{}", ids))
     }
 
     /// List the albums of a section
@@ -136,10 +111,8 @@ impl<'a> Content<'a> {
     /// Return every album in a music section.
     ///
     /// `GET /library/sections/{sectionId}/albums` (operation `getAlbums`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -147,20 +120,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_albums(&self, section_id: i64) -> GetAlbums<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/albums", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/albums", section_id),
         )
     }
 
@@ -169,10 +136,8 @@ impl<'a> Content<'a> {
     /// Return the items of a library section, optionally narrowed by filters.
     ///
     /// `GET /library/sections/{sectionId}/all` (operation `listContent`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -185,20 +150,14 @@ impl<'a> Content<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn list_content(&self, section_id: ::std::string::String) -> ListContent<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/all", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/all", section_id),
         )
     }
 
@@ -207,10 +166,8 @@ impl<'a> Content<'a> {
     /// Return every leaf item of a section, for example all episodes of a TV show section.
     ///
     /// `GET /library/sections/{sectionId}/allLeaves` (operation `getAllLeaves`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -218,21 +175,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_all_leaves(&self, section_id: i64) -> GetAllLeaves<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/allLeaves", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/allLeaves", section_id),
         )
     }
 
@@ -241,10 +191,8 @@ impl<'a> Content<'a> {
     /// Return the artwork of a library section.
     ///
     /// `GET /library/sections/{sectionId}/arts` (operation `getArts`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -252,20 +200,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithArtwork)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_arts(&self, section_id: i64) -> GetArts<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/arts", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/arts", section_id),
         )
     }
 
@@ -274,10 +216,8 @@ impl<'a> Content<'a> {
     /// Return the categories of a library section.
     ///
     /// `GET /library/sections/{sectionId}/categories` (operation `getCategories`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -285,21 +225,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithArtwork)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_categories(&self, section_id: i64) -> GetCategories<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/categories", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/categories", section_id),
         )
     }
 
@@ -308,10 +241,8 @@ impl<'a> Content<'a> {
     /// Return the clusters of a library section, mostly used for photos.
     ///
     /// `GET /library/sections/{sectionId}/cluster` (operation `getCluster`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -319,21 +250,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithArtwork)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_cluster(&self, section_id: i64) -> GetCluster<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/cluster", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/cluster", section_id),
         )
     }
 
@@ -342,21 +266,14 @@ impl<'a> Content<'a> {
     /// Return a sequence of audio tracks that leads from a start track to an end track, with each step staying similar to its neighbours.
     ///
     /// `GET /library/sections/{sectionId}/computePath` (operation `getSonicPath`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -369,12 +286,10 @@ impl<'a> Content<'a> {
         start_id: i64,
         end_id: i64,
     ) -> GetSonicPath<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/sections/{}/computePath", crate ::contract::path_value(&
-                    section_id)
-                ),
+                format!("/library/sections/{}/computePath", section_id),
             )
             .with(|r| {
                 r.query("startID", &start_id, crate::contract::Style::Form, false);
@@ -387,10 +302,8 @@ impl<'a> Content<'a> {
     /// Return every folder location that holds media of a library section.
     ///
     /// `GET /library/sections/{sectionId}/location` (operation `getFolders`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -398,21 +311,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetFoldersResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn get_folders(&self, section_id: i64) -> GetFolders<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/location", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/location", section_id),
         )
     }
 
@@ -421,10 +327,8 @@ impl<'a> Content<'a> {
     /// Return the moments of a library section, mostly used for photos.
     ///
     /// `GET /library/sections/{sectionId}/moment` (operation `listMoments`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -432,20 +336,14 @@ impl<'a> Content<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithArtwork)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section. (`sectionId`, path parameter)
     pub fn list_moments(&self, section_id: i64) -> ListMoments<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/moment", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/moment", section_id),
         )
     }
 
@@ -454,21 +352,14 @@ impl<'a> Content<'a> {
     /// Return the audio tracks that lie closest to a given music analysis.
     ///
     /// `GET /library/sections/{sectionId}/nearest` (operation `getSonicallySimilar`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -479,12 +370,10 @@ impl<'a> Content<'a> {
         section_id: i64,
         values: ::std::vec::Vec<i64>,
     ) -> GetSonicallySimilar<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/sections/{}/nearest", crate ::contract::path_value(&
-                    section_id)
-                ),
+                format!("/library/sections/{}/nearest", section_id),
             )
             .with(|r| {
                 r.query("values", &values, crate::contract::Style::FormFlat, false);
@@ -492,9 +381,10 @@ impl<'a> Content<'a> {
     }
 }
 
-///The `getCollectionImage` operation (see [`Content::get_collection_image`]).
+/// The `getCollectionImage` operation (see [`Content::get_collection_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionImageOp;
+
 impl crate::contract::Operation for GetCollectionImageOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -507,10 +397,11 @@ impl crate::contract::Operation for GetCollectionImageOp {
     };
 }
 
-///A `getCollectionImage` request (see [`Content::get_collection_image`]). `.await` it to send it.
+/// A `getCollectionImage` request (see [`Content::get_collection_image`]). `.await` it to send it.
 pub type GetCollectionImage<'a> = crate::contract::Request<'a, GetCollectionImageOp>;
+
 impl GetCollectionImage<'_> {
-    ///Parameter (`composite`, query parameter)
+    /// Parameter (`composite`, query parameter)
     pub fn composite(self, value: models::GetCollectionImageComposite) -> Self {
         self.with(|r| {
             r.query("composite", &value, crate::contract::Style::Form, false);
@@ -518,9 +409,10 @@ impl GetCollectionImage<'_> {
     }
 }
 
-///The `getCollectionItems` operation (see [`Content::get_collection_items`]).
+/// The `getCollectionItems` operation (see [`Content::get_collection_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionItemsOp;
+
 impl crate::contract::Operation for GetCollectionItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -533,11 +425,13 @@ impl crate::contract::Operation for GetCollectionItemsOp {
     };
 }
 
-///A `getCollectionItems` request (see [`Content::get_collection_items`]). `.await` it to send it.
+/// A `getCollectionItems` request (see [`Content::get_collection_items`]). `.await` it to send it.
 pub type GetCollectionItems<'a> = crate::contract::Request<'a, GetCollectionItemsOp>;
-///The `getMetadataItem` operation (see [`Content::get_metadata_item`]).
+
+/// The `getMetadataItem` operation (see [`Content::get_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataItemOp;
+
 impl crate::contract::Operation for GetMetadataItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -550,17 +444,18 @@ impl crate::contract::Operation for GetMetadataItemOp {
     };
 }
 
-///A `getMetadataItem` request (see [`Content::get_metadata_item`]). `.await` it to send it.
+/// A `getMetadataItem` request (see [`Content::get_metadata_item`]). `.await` it to send it.
 pub type GetMetadataItem<'a> = crate::contract::Request<'a, GetMetadataItemOp>;
+
 impl GetMetadataItem<'_> {
-    ///Check the files in the background; progress is reported through an activity. Defaults to false. (`asyncCheckFiles`, query parameter)
+    /// Check the files in the background; progress is reported through an activity. Defaults to false. (`asyncCheckFiles`, query parameter)
     pub fn async_check_files(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncCheckFiles", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Refresh from the local media agent in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshLocalMediaAgent`, query parameter)
+    /// Refresh from the local media agent in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshLocalMediaAgent`, query parameter)
     pub fn async_refresh_local_media_agent(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -572,42 +467,42 @@ impl GetMetadataItem<'_> {
         })
     }
 
-    ///Refresh the media analysis in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshAnalysis`, query parameter)
+    /// Refresh the media analysis in the background; progress is reported through an activity. Defaults to false. (`asyncRefreshAnalysis`, query parameter)
     pub fn async_refresh_analysis(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncRefreshAnalysis", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Check the files before responding. Ignored when `asyncCheckFiles` is set. Defaults to false. (`checkFiles`, query parameter)
+    /// Check the files before responding. Ignored when `asyncCheckFiles` is set. Defaults to false. (`checkFiles`, query parameter)
     pub fn check_files(self, value: bool) -> Self {
         self.with(|r| {
             r.query("checkFiles", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Skip the local media agent refresh and the analysis refresh that would otherwise run before responding. Setting the asynchronous variants skips the synchronous ones anyway. Defaults to false. (`skipRefresh`, query parameter)
+    /// Skip the local media agent refresh and the analysis refresh that would otherwise run before responding. Setting the asynchronous variants skips the synchronous ones anyway. Defaults to false. (`skipRefresh`, query parameter)
     pub fn skip_refresh(self, value: bool) -> Self {
         self.with(|r| {
             r.query("skipRefresh", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Check that the files exist before responding. Implied by `checkFiles`. Defaults to false. (`checkFileAvailability`, query parameter)
+    /// Check that the files exist before responding. Implied by `checkFiles`. Defaults to false. (`checkFileAvailability`, query parameter)
     pub fn check_file_availability(self, value: bool) -> Self {
         self.with(|r| {
             r.query("checkFileAvailability", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Add metadata augmentations in the background; progress is reported through an activity. Ignored for non-admin users and when more than one item is requested. Defaults to false. (`asyncAugmentMetadata`, query parameter)
+    /// Add metadata augmentations in the background; progress is reported through an activity. Ignored for non-admin users and when more than one item is requested. Defaults to false. (`asyncAugmentMetadata`, query parameter)
     pub fn async_augment_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query("asyncAugmentMetadata", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///How many augmentations to add; only used together with `asyncAugmentMetadata`. (`augmentCount`, query parameter)
+    /// How many augmentations to add; only used together with `asyncAugmentMetadata`. (`augmentCount`, query parameter)
     pub fn augment_count(self, value: bool) -> Self {
         self.with(|r| {
             r.query("augmentCount", &value, crate::contract::Style::Form, true);
@@ -615,9 +510,10 @@ impl GetMetadataItem<'_> {
     }
 }
 
-///The `getAlbums` operation (see [`Content::get_albums`]).
+/// The `getAlbums` operation (see [`Content::get_albums`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAlbumsOp;
+
 impl crate::contract::Operation for GetAlbumsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -630,11 +526,13 @@ impl crate::contract::Operation for GetAlbumsOp {
     };
 }
 
-///A `getAlbums` request (see [`Content::get_albums`]). `.await` it to send it.
+/// A `getAlbums` request (see [`Content::get_albums`]). `.await` it to send it.
 pub type GetAlbums<'a> = crate::contract::Request<'a, GetAlbumsOp>;
-///The `listContent` operation (see [`Content::list_content`]).
+
+/// The `listContent` operation (see [`Content::list_content`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListContentOp;
+
 impl crate::contract::Operation for ListContentOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -647,11 +545,12 @@ impl crate::contract::Operation for ListContentOp {
     };
 }
 
-///A `listContent` request (see [`Content::list_content`]). `.await` it to send it.
+/// A `listContent` request (see [`Content::list_content`]). `.await` it to send it.
 pub type ListContent<'a> = crate::contract::Request<'a, ListContentOp>;
+
 impl ListContent<'_> {
-    /**Position of the first item to return; defaults to 0, which is the first item.
-When more items match than fit on one page, the response is split into pages. (`X-Plex-Container-Start`, query parameter)*/
+    /// Position of the first item to return; defaults to 0, which is the first item.
+    /// When more items match than fit on one page, the response is split into pages. (`X-Plex-Container-Start`, query parameter)
     pub fn x_plex_container_start(self, value: i32) -> Self {
         self.with(|r| {
             r.query(
@@ -663,8 +562,8 @@ When more items match than fit on one page, the response is split into pages. (`
         })
     }
 
-    /**Maximum number of items to return; defaults to 50.
-When more items match than this limit, the response is split into pages. (`X-Plex-Container-Size`, query parameter)*/
+    /// Maximum number of items to return; defaults to 50.
+    /// When more items match than this limit, the response is split into pages. (`X-Plex-Container-Size`, query parameter)
     pub fn x_plex_container_size(self, value: i32) -> Self {
         self.with(|r| {
             r.query(
@@ -676,36 +575,36 @@ When more items match than this limit, the response is split into pages. (`X-Ple
         })
     }
 
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Include the `Meta` object in the response. (`includeMeta`, query parameter)
+    /// Include the `Meta` object in the response. (`includeMeta`, query parameter)
     pub fn include_meta(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeMeta", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Include the `Guid` objects in the response. (`includeGuids`, query parameter)
+    /// Include the `Guid` objects in the response. (`includeGuids`, query parameter)
     pub fn include_guids(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGuids", &value, crate::contract::Style::Form, true);
@@ -713,9 +612,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `getAllLeaves` operation (see [`Content::get_all_leaves`]).
+/// The `getAllLeaves` operation (see [`Content::get_all_leaves`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLeavesOp;
+
 impl crate::contract::Operation for GetAllLeavesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -728,11 +628,13 @@ impl crate::contract::Operation for GetAllLeavesOp {
     };
 }
 
-///A `getAllLeaves` request (see [`Content::get_all_leaves`]). `.await` it to send it.
+/// A `getAllLeaves` request (see [`Content::get_all_leaves`]). `.await` it to send it.
 pub type GetAllLeaves<'a> = crate::contract::Request<'a, GetAllLeavesOp>;
-///The `getArts` operation (see [`Content::get_arts`]).
+
+/// The `getArts` operation (see [`Content::get_arts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetArtsOp;
+
 impl crate::contract::Operation for GetArtsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -745,11 +647,13 @@ impl crate::contract::Operation for GetArtsOp {
     };
 }
 
-///A `getArts` request (see [`Content::get_arts`]). `.await` it to send it.
+/// A `getArts` request (see [`Content::get_arts`]). `.await` it to send it.
 pub type GetArts<'a> = crate::contract::Request<'a, GetArtsOp>;
-///The `getCategories` operation (see [`Content::get_categories`]).
+
+/// The `getCategories` operation (see [`Content::get_categories`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCategoriesOp;
+
 impl crate::contract::Operation for GetCategoriesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -762,11 +666,13 @@ impl crate::contract::Operation for GetCategoriesOp {
     };
 }
 
-///A `getCategories` request (see [`Content::get_categories`]). `.await` it to send it.
+/// A `getCategories` request (see [`Content::get_categories`]). `.await` it to send it.
 pub type GetCategories<'a> = crate::contract::Request<'a, GetCategoriesOp>;
-///The `getCluster` operation (see [`Content::get_cluster`]).
+
+/// The `getCluster` operation (see [`Content::get_cluster`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetClusterOp;
+
 impl crate::contract::Operation for GetClusterOp {
     type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -779,11 +685,13 @@ impl crate::contract::Operation for GetClusterOp {
     };
 }
 
-///A `getCluster` request (see [`Content::get_cluster`]). `.await` it to send it.
+/// A `getCluster` request (see [`Content::get_cluster`]). `.await` it to send it.
 pub type GetCluster<'a> = crate::contract::Request<'a, GetClusterOp>;
-///The `getSonicPath` operation (see [`Content::get_sonic_path`]).
+
+/// The `getSonicPath` operation (see [`Content::get_sonic_path`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicPathOp;
+
 impl crate::contract::Operation for GetSonicPathOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -796,17 +704,18 @@ impl crate::contract::Operation for GetSonicPathOp {
     };
 }
 
-///A `getSonicPath` request (see [`Content::get_sonic_path`]). `.await` it to send it.
+/// A `getSonicPath` request (see [`Content::get_sonic_path`]). `.await` it to send it.
 pub type GetSonicPath<'a> = crate::contract::Request<'a, GetSonicPathOp>;
+
 impl GetSonicPath<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Largest distance permitted between steps of the path; 0.25 when omitted. (`maxDistance`, query parameter)
+    /// Largest distance permitted between steps of the path; 0.25 when omitted. (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
             r.query("maxDistance", &value, crate::contract::Style::Form, false);
@@ -814,9 +723,10 @@ impl GetSonicPath<'_> {
     }
 }
 
-///The `getFolders` operation (see [`Content::get_folders`]).
+/// The `getFolders` operation (see [`Content::get_folders`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFoldersOp;
+
 impl crate::contract::Operation for GetFoldersOp {
     type Decode = crate::contract::Json<models::GetFoldersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -829,11 +739,13 @@ impl crate::contract::Operation for GetFoldersOp {
     };
 }
 
-///A `getFolders` request (see [`Content::get_folders`]). `.await` it to send it.
+/// A `getFolders` request (see [`Content::get_folders`]). `.await` it to send it.
 pub type GetFolders<'a> = crate::contract::Request<'a, GetFoldersOp>;
-///The `listMoments` operation (see [`Content::list_moments`]).
+
+/// The `listMoments` operation (see [`Content::list_moments`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMomentsOp;
+
 impl crate::contract::Operation for ListMomentsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -846,11 +758,13 @@ impl crate::contract::Operation for ListMomentsOp {
     };
 }
 
-///A `listMoments` request (see [`Content::list_moments`]). `.await` it to send it.
+/// A `listMoments` request (see [`Content::list_moments`]). `.await` it to send it.
 pub type ListMoments<'a> = crate::contract::Request<'a, ListMomentsOp>;
-///The `getSonicallySimilar` operation (see [`Content::get_sonically_similar`]).
+
+/// The `getSonicallySimilar` operation (see [`Content::get_sonically_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSonicallySimilarOp;
+
 impl crate::contract::Operation for GetSonicallySimilarOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -863,24 +777,25 @@ impl crate::contract::Operation for GetSonicallySimilarOp {
     };
 }
 
-///A `getSonicallySimilar` request (see [`Content::get_sonically_similar`]). `.await` it to send it.
+/// A `getSonicallySimilar` request (see [`Content::get_sonically_similar`]). `.await` it to send it.
 pub type GetSonicallySimilar<'a> = crate::contract::Request<'a, GetSonicallySimilarOp>;
+
 impl GetSonicallySimilar<'_> {
-    ///Metadata type to return; use 10 (audio track). (`type`, query parameter)
+    /// Metadata type to return; use 10 (audio track). (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Maximum number of items to return; 50 when omitted. (`limit`, query parameter)
+    /// Maximum number of items to return; 50 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
             r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Largest distance to search within; 0.25 when omitted. (`maxDistance`, query parameter)
+    /// Largest distance to search within; 0.25 when omitted. (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
             r.query("maxDistance", &value, crate::contract::Style::Form, false);

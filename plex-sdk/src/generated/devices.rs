@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Devices` operations of this server.
+    /// The `Devices` operations of this server.
     pub fn devices(&self) -> Devices<'_> {
         Devices { client: self }
     }
@@ -55,10 +56,8 @@ impl<'a> Devices<'a> {
     /// Returns the media grabbers the server can see.
     ///
     /// `GET /media/grabbers` (operation `getAvailableGrabbers`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -70,11 +69,6 @@ impl<'a> Devices<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_available_grabbers(&self) -> GetAvailableGrabbers<'a> {
         crate::contract::Request::new(self.client, "/media/grabbers".to_string())
     }
@@ -84,10 +78,8 @@ impl<'a> Devices<'a> {
     /// Returns every tuner device known to the server.
     ///
     /// `GET /media/grabbers/devices` (operation `listDevices`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -99,11 +91,6 @@ impl<'a> Devices<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_devices(&self) -> ListDevices<'a> {
         crate::contract::Request::new(self.client, "/media/grabbers/devices".to_string())
     }
@@ -113,10 +100,8 @@ impl<'a> Devices<'a> {
     /// Adds a device to a grabber. The server identifies the device and attaches it to the matching grabber.
     ///
     /// `POST /media/grabbers/devices` (operation `addDevice`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -124,11 +109,6 @@ impl<'a> Devices<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDevice)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn add_device(&self) -> AddDevice<'a> {
         crate::contract::Request::new(self.client, "/media/grabbers/devices".to_string())
     }
@@ -138,21 +118,14 @@ impl<'a> Devices<'a> {
     /// Asks the grabbers to look for new devices.
     ///
     /// `POST /media/grabbers/devices/discover` (operation `discoverDevices`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDevice)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn discover_devices(&self) -> DiscoverDevices<'a> {
         crate::contract::Request::new(
             self.client,
@@ -165,10 +138,8 @@ impl<'a> Devices<'a> {
     /// Returns the details of one device, identified by its ID.
     ///
     /// `GET /media/grabbers/devices/{deviceId}` (operation `getDeviceDetails`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -177,20 +148,14 @@ impl<'a> Devices<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDevice)` |
     /// | 404 | No device has that identifier. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn get_device_details(&self, device_id: i64) -> GetDeviceDetails<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
-            ),
+            format!("/media/grabbers/devices/{}", device_id),
         )
     }
 
@@ -199,10 +164,8 @@ impl<'a> Devices<'a> {
     /// Switches a device, identified by its ID, on or off.
     ///
     /// `PUT /media/grabbers/devices/{deviceId}` (operation `modifyDevice`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -216,20 +179,14 @@ impl<'a> Devices<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn modify_device(&self, device_id: i64) -> ModifyDevice<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
-            ),
+            format!("/media/grabbers/devices/{}", device_id),
         )
     }
 
@@ -238,10 +195,8 @@ impl<'a> Devices<'a> {
     /// Removes a device, identified by its ID, together with its channel mappings.
     ///
     /// `DELETE /media/grabbers/devices/{deviceId}` (operation `removeDevice`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -255,20 +210,14 @@ impl<'a> Devices<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn remove_device(&self, device_id: i64) -> RemoveDevice<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}", crate ::contract::path_value(& device_id)
-            ),
+            format!("/media/grabbers/devices/{}", device_id),
         )
     }
 
@@ -277,10 +226,8 @@ impl<'a> Devices<'a> {
     /// Updates how the channels of a device map to lineup channels.
     ///
     /// `PUT /media/grabbers/devices/{deviceId}/channelmap` (operation `setChannelmap`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -288,21 +235,14 @@ impl<'a> Devices<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDevice)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn set_channelmap(&self, device_id: i64) -> SetChannelmap<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/channelmap", crate ::contract::path_value(&
-                device_id)
-            ),
+            format!("/media/grabbers/devices/{}/channelmap", device_id),
         )
     }
 
@@ -311,10 +251,8 @@ impl<'a> Devices<'a> {
     /// Returns the channels of one device, identified by its ID.
     ///
     /// `GET /media/grabbers/devices/{deviceId}/channels` (operation `getDevicesChannels`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -328,21 +266,14 @@ impl<'a> Devices<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn get_devices_channels(&self, device_id: i64) -> GetDevicesChannels<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/channels", crate ::contract::path_value(&
-                device_id)
-            ),
+            format!("/media/grabbers/devices/{}/channels", device_id),
         )
     }
 
@@ -351,10 +282,8 @@ impl<'a> Devices<'a> {
     /// Changes preferences of one device, identified by its ID.
     ///
     /// `PUT /media/grabbers/devices/{deviceId}/prefs` (operation `setDevicePreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -362,21 +291,14 @@ impl<'a> Devices<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn set_device_preferences(&self, device_id: i64) -> SetDevicePreferences<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/prefs", crate ::contract::path_value(&
-                device_id)
-            ),
+            format!("/media/grabbers/devices/{}/prefs", device_id),
         )
     }
 
@@ -385,10 +307,8 @@ impl<'a> Devices<'a> {
     /// Asks a device to scan for channels.
     ///
     /// `POST /media/grabbers/devices/{deviceId}/scan` (operation `scan`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -400,21 +320,14 @@ impl<'a> Devices<'a> {
     ///
     /// - `X-Plex-Activity`: Activity that tracks the scan.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn scan(&self, device_id: i64) -> Scan<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/scan", crate ::contract::path_value(&
-                device_id)
-            ),
+            format!("/media/grabbers/devices/{}/scan", device_id),
         )
     }
 
@@ -423,10 +336,8 @@ impl<'a> Devices<'a> {
     /// Asks a device to stop scanning for channels.
     ///
     /// `DELETE /media/grabbers/devices/{deviceId}/scan` (operation `stopScan`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -434,21 +345,14 @@ impl<'a> Devices<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDevice)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     pub fn stop_scan(&self, device_id: i64) -> StopScan<'a> {
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/scan", crate ::contract::path_value(&
-                device_id)
-            ),
+            format!("/media/grabbers/devices/{}/scan", device_id),
         )
     }
 
@@ -457,10 +361,8 @@ impl<'a> Devices<'a> {
     /// Returns the image of a device, for display to the user.
     ///
     /// `GET /media/grabbers/devices/{deviceId}/thumb/{version}` (operation `getThumb`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -470,29 +372,24 @@ impl<'a> Devices<'a> {
     /// | 301 | Redirect to the thumbnail URL on the device itself. | `Err(Error::Api { status: 301, .. })` |
     /// | 404 | The device has no thumbnail. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `device_id`: Numeric identifier of the tuner device. (`deviceId`, path parameter)
     /// - `version`: Version of the thumbnail; changing it bypasses caches. (`version`, path parameter)
     pub fn get_thumb(&self, device_id: i64, version: i64) -> GetThumb<'a> {
+        let device_id = crate::contract::path_value(&device_id);
+        let version = crate::contract::path_value(&version);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/devices/{}/thumb/{}", crate ::contract::path_value(&
-                device_id), crate ::contract::path_value(& version)
-            ),
+            format!("/media/grabbers/devices/{}/thumb/{}", device_id, version),
         )
     }
 }
 
-///The `getAvailableGrabbers` operation (see [`Devices::get_available_grabbers`]).
+/// The `getAvailableGrabbers` operation (see [`Devices::get_available_grabbers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableGrabbersOp;
+
 impl crate::contract::Operation for GetAvailableGrabbersOp {
     type Decode = crate::contract::Json<models::GetAvailableGrabbersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -505,10 +402,11 @@ impl crate::contract::Operation for GetAvailableGrabbersOp {
     };
 }
 
-///A `getAvailableGrabbers` request (see [`Devices::get_available_grabbers`]). `.await` it to send it.
+/// A `getAvailableGrabbers` request (see [`Devices::get_available_grabbers`]). `.await` it to send it.
 pub type GetAvailableGrabbers<'a> = crate::contract::Request<'a, GetAvailableGrabbersOp>;
+
 impl GetAvailableGrabbers<'_> {
-    ///Restricts the result to grabbers that offer this protocol. (`protocol`, query parameter)
+    /// Restricts the result to grabbers that offer this protocol. (`protocol`, query parameter)
     pub fn protocol(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("protocol", &value, crate::contract::Style::Form, false);
@@ -516,9 +414,10 @@ impl GetAvailableGrabbers<'_> {
     }
 }
 
-///The `listDevices` operation (see [`Devices::list_devices`]).
+/// The `listDevices` operation (see [`Devices::list_devices`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDevicesOp;
+
 impl crate::contract::Operation for ListDevicesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -531,11 +430,13 @@ impl crate::contract::Operation for ListDevicesOp {
     };
 }
 
-///A `listDevices` request (see [`Devices::list_devices`]). `.await` it to send it.
+/// A `listDevices` request (see [`Devices::list_devices`]). `.await` it to send it.
 pub type ListDevices<'a> = crate::contract::Request<'a, ListDevicesOp>;
-///The `addDevice` operation (see [`Devices::add_device`]).
+
+/// The `addDevice` operation (see [`Devices::add_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDeviceOp;
+
 impl crate::contract::Operation for AddDeviceOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -548,10 +449,11 @@ impl crate::contract::Operation for AddDeviceOp {
     };
 }
 
-///A `addDevice` request (see [`Devices::add_device`]). `.await` it to send it.
+/// A `addDevice` request (see [`Devices::add_device`]). `.await` it to send it.
 pub type AddDevice<'a> = crate::contract::Request<'a, AddDeviceOp>;
+
 impl AddDevice<'_> {
-    ///URI of the device to add. (`uri`, query parameter)
+    /// URI of the device to add. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
@@ -559,9 +461,10 @@ impl AddDevice<'_> {
     }
 }
 
-///The `discoverDevices` operation (see [`Devices::discover_devices`]).
+/// The `discoverDevices` operation (see [`Devices::discover_devices`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DiscoverDevicesOp;
+
 impl crate::contract::Operation for DiscoverDevicesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -574,11 +477,13 @@ impl crate::contract::Operation for DiscoverDevicesOp {
     };
 }
 
-///A `discoverDevices` request (see [`Devices::discover_devices`]). `.await` it to send it.
+/// A `discoverDevices` request (see [`Devices::discover_devices`]). `.await` it to send it.
 pub type DiscoverDevices<'a> = crate::contract::Request<'a, DiscoverDevicesOp>;
-///The `getDeviceDetails` operation (see [`Devices::get_device_details`]).
+
+/// The `getDeviceDetails` operation (see [`Devices::get_device_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDeviceDetailsOp;
+
 impl crate::contract::Operation for GetDeviceDetailsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -591,11 +496,13 @@ impl crate::contract::Operation for GetDeviceDetailsOp {
     };
 }
 
-///A `getDeviceDetails` request (see [`Devices::get_device_details`]). `.await` it to send it.
+/// A `getDeviceDetails` request (see [`Devices::get_device_details`]). `.await` it to send it.
 pub type GetDeviceDetails<'a> = crate::contract::Request<'a, GetDeviceDetailsOp>;
-///The `modifyDevice` operation (see [`Devices::modify_device`]).
+
+/// The `modifyDevice` operation (see [`Devices::modify_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyDeviceOp;
+
 impl crate::contract::Operation for ModifyDeviceOp {
     type Decode = crate::contract::Json<models::ModifyDeviceResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -608,10 +515,11 @@ impl crate::contract::Operation for ModifyDeviceOp {
     };
 }
 
-///A `modifyDevice` request (see [`Devices::modify_device`]). `.await` it to send it.
+/// A `modifyDevice` request (see [`Devices::modify_device`]). `.await` it to send it.
 pub type ModifyDevice<'a> = crate::contract::Request<'a, ModifyDeviceOp>;
+
 impl ModifyDevice<'_> {
-    ///`1` enables the device, `0` disables it. (`enabled`, query parameter)
+    /// `1` enables the device, `0` disables it. (`enabled`, query parameter)
     pub fn enabled(self, value: bool) -> Self {
         self.with(|r| {
             r.query("enabled", &value, crate::contract::Style::Form, true);
@@ -619,9 +527,10 @@ impl ModifyDevice<'_> {
     }
 }
 
-///The `removeDevice` operation (see [`Devices::remove_device`]).
+/// The `removeDevice` operation (see [`Devices::remove_device`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDeviceOp;
+
 impl crate::contract::Operation for RemoveDeviceOp {
     type Decode = crate::contract::Json<models::RemoveDeviceResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -634,11 +543,13 @@ impl crate::contract::Operation for RemoveDeviceOp {
     };
 }
 
-///A `removeDevice` request (see [`Devices::remove_device`]). `.await` it to send it.
+/// A `removeDevice` request (see [`Devices::remove_device`]). `.await` it to send it.
 pub type RemoveDevice<'a> = crate::contract::Request<'a, RemoveDeviceOp>;
-///The `setChannelmap` operation (see [`Devices::set_channelmap`]).
+
+/// The `setChannelmap` operation (see [`Devices::set_channelmap`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetChannelmapOp;
+
 impl crate::contract::Operation for SetChannelmapOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -651,10 +562,11 @@ impl crate::contract::Operation for SetChannelmapOp {
     };
 }
 
-///A `setChannelmap` request (see [`Devices::set_channelmap`]). `.await` it to send it.
+/// A `setChannelmap` request (see [`Devices::set_channelmap`]). `.await` it to send it.
 pub type SetChannelmap<'a> = crate::contract::Request<'a, SetChannelmapOp>;
+
 impl SetChannelmap<'_> {
-    ///Changes to apply, as a map from device channel to lineup VCN. (`channelMapping`, query parameter)
+    /// Changes to apply, as a map from device channel to lineup VCN. (`channelMapping`, query parameter)
     pub fn channel_mapping(
         self,
         value: ::std::collections::BTreeMap<String, String>,
@@ -664,7 +576,7 @@ impl SetChannelmap<'_> {
         })
     }
 
-    ///Changes to apply, as a map from device channel to lineup key. (`channelMappingByKey`, query parameter)
+    /// Changes to apply, as a map from device channel to lineup key. (`channelMappingByKey`, query parameter)
     pub fn channel_mapping_by_key(
         self,
         value: ::std::collections::BTreeMap<String, String>,
@@ -679,7 +591,7 @@ impl SetChannelmap<'_> {
         })
     }
 
-    ///Channels to enable. (`channelsEnabled`, query parameter)
+    /// Channels to enable. (`channelsEnabled`, query parameter)
     pub fn channels_enabled(
         self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -690,9 +602,10 @@ impl SetChannelmap<'_> {
     }
 }
 
-///The `getDevicesChannels` operation (see [`Devices::get_devices_channels`]).
+/// The `getDevicesChannels` operation (see [`Devices::get_devices_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDevicesChannelsOp;
+
 impl crate::contract::Operation for GetDevicesChannelsOp {
     type Decode = crate::contract::Json<models::GetDevicesChannelsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -705,11 +618,13 @@ impl crate::contract::Operation for GetDevicesChannelsOp {
     };
 }
 
-///A `getDevicesChannels` request (see [`Devices::get_devices_channels`]). `.await` it to send it.
+/// A `getDevicesChannels` request (see [`Devices::get_devices_channels`]). `.await` it to send it.
 pub type GetDevicesChannels<'a> = crate::contract::Request<'a, GetDevicesChannelsOp>;
-///The `setDevicePreferences` operation (see [`Devices::set_device_preferences`]).
+
+/// The `setDevicePreferences` operation (see [`Devices::set_device_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDevicePreferencesOp;
+
 impl crate::contract::Operation for SetDevicePreferencesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -722,10 +637,11 @@ impl crate::contract::Operation for SetDevicePreferencesOp {
     };
 }
 
-///A `setDevicePreferences` request (see [`Devices::set_device_preferences`]). `.await` it to send it.
+/// A `setDevicePreferences` request (see [`Devices::set_device_preferences`]). `.await` it to send it.
 pub type SetDevicePreferences<'a> = crate::contract::Request<'a, SetDevicePreferencesOp>;
+
 impl SetDevicePreferences<'_> {
-    ///Preference names with their new values. (`name`, query parameter)
+    /// Preference names with their new values. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("name", &value, crate::contract::Style::Form, false);
@@ -733,9 +649,10 @@ impl SetDevicePreferences<'_> {
     }
 }
 
-///The `scan` operation (see [`Devices::scan`]).
+/// The `scan` operation (see [`Devices::scan`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOp;
+
 impl crate::contract::Operation for ScanOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -748,10 +665,11 @@ impl crate::contract::Operation for ScanOp {
     };
 }
 
-///A `scan` request (see [`Devices::scan`]). `.await` it to send it.
+/// A `scan` request (see [`Devices::scan`]). `.await` it to send it.
 pub type Scan<'a> = crate::contract::Request<'a, ScanOp>;
+
 impl Scan<'_> {
-    ///Source to scan; must be one the device supports. (`source`, query parameter)
+    /// Source to scan; must be one the device supports. (`source`, query parameter)
     pub fn source(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("source", &value, crate::contract::Style::Form, false);
@@ -759,9 +677,10 @@ impl Scan<'_> {
     }
 }
 
-///The `stopScan` operation (see [`Devices::stop_scan`]).
+/// The `stopScan` operation (see [`Devices::stop_scan`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopScanOp;
+
 impl crate::contract::Operation for StopScanOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDevice>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -774,11 +693,13 @@ impl crate::contract::Operation for StopScanOp {
     };
 }
 
-///A `stopScan` request (see [`Devices::stop_scan`]). `.await` it to send it.
+/// A `stopScan` request (see [`Devices::stop_scan`]). `.await` it to send it.
 pub type StopScan<'a> = crate::contract::Request<'a, StopScanOp>;
-///The `getThumb` operation (see [`Devices::get_thumb`]).
+
+/// The `getThumb` operation (see [`Devices::get_thumb`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetThumbOp;
+
 impl crate::contract::Operation for GetThumbOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -791,5 +712,5 @@ impl crate::contract::Operation for GetThumbOp {
     };
 }
 
-///A `getThumb` request (see [`Devices::get_thumb`]). `.await` it to send it.
+/// A `getThumb` request (see [`Devices::get_thumb`]). `.await` it to send it.
 pub type GetThumb<'a> = crate::contract::Request<'a, GetThumbOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Download Queue` operations of this server.
+    /// The `Download Queue` operations of this server.
     pub fn download_queue(&self) -> DownloadQueue<'_> {
         DownloadQueue { client: self }
     }
@@ -24,21 +25,14 @@ impl<'a> DownloadQueue<'a> {
     /// Returns the download queue of the calling client and user, creating it first when it does not exist yet.
     ///
     /// `POST /downloadQueue` (operation `createDownloadQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::CreateDownloadQueueResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_download_queue(&self) -> CreateDownloadQueue<'a> {
         crate::contract::Request::new(self.client, "/downloadQueue".to_string())
     }
@@ -50,10 +44,8 @@ impl<'a> DownloadQueue<'a> {
     /// Returns one download queue, looked up by its ID.
     ///
     /// `GET /downloadQueue/{queueId}` (operation `getDownloadQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -61,18 +53,14 @@ impl<'a> DownloadQueue<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetDownloadQueueResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `queue_id`: Identifier of the download queue. (`queueId`, path parameter)
     pub fn get_download_queue(&self, queue_id: i64) -> GetDownloadQueue<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
         crate::contract::Request::new(
             self.client,
-            format!("/downloadQueue/{}", crate ::contract::path_value(& queue_id)),
+            format!("/downloadQueue/{}", queue_id),
         )
     }
 
@@ -83,21 +71,14 @@ impl<'a> DownloadQueue<'a> {
     /// Puts one or more items into the download queue.
     ///
     /// `POST /downloadQueue/{queueId}/add` (operation `addDownloadQueueItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::AddDownloadQueueItemsResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -108,11 +89,10 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         keys: ::std::vec::Vec<::std::string::String>,
     ) -> AddDownloadQueueItems<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/downloadQueue/{}/add", crate ::contract::path_value(& queue_id)
-                ),
+                format!("/downloadQueue/{}/add", queue_id),
             )
             .with(|r| {
                 r.query("keys", &keys, crate::contract::Style::FormFlat, false);
@@ -126,10 +106,8 @@ impl<'a> DownloadQueue<'a> {
     /// Returns the playback decision made for one item of a download queue.
     ///
     /// `GET /downloadQueue/{queueId}/item/{itemId}/decision` (operation `getItemDecision`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -138,22 +116,16 @@ impl<'a> DownloadQueue<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDecision)` |
     /// | 400 | No decision is available for the item in its current state. | `Err(Error::Api { status: 400, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `queue_id`: Identifier of the download queue. (`queueId`, path parameter)
     /// - `item_id`: Identifier of the queue item. (`itemId`, path parameter)
     pub fn get_item_decision(&self, queue_id: i64, item_id: i64) -> GetItemDecision<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/downloadQueue/{}/item/{}/decision", crate ::contract::path_value(&
-                queue_id), crate ::contract::path_value(& item_id)
-            ),
+            format!("/downloadQueue/{}/item/{}/decision", queue_id, item_id),
         )
     }
 
@@ -164,10 +136,8 @@ impl<'a> DownloadQueue<'a> {
     /// Returns the media file produced for one item of a download queue.
     ///
     /// `GET /downloadQueue/{queueId}/item/{itemId}/media` (operation `getDownloadQueueMedia`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -175,11 +145,6 @@ impl<'a> DownloadQueue<'a> {
     /// | --- | --- | --- |
     /// | 200 | The media file itself. | `Ok(())` |
     /// | 503 | ![503](https://http.cat/503.jpg)  The item is not finished yet: it is being transcoded or waits for its transcode. | `Err(Error::Api { status: 503, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -190,12 +155,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: i64,
     ) -> GetDownloadQueueMedia<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/downloadQueue/{}/item/{}/media", crate ::contract::path_value(&
-                queue_id), crate ::contract::path_value(& item_id)
-            ),
+            format!("/downloadQueue/{}/item/{}/media", queue_id, item_id),
         )
     }
 
@@ -206,21 +170,14 @@ impl<'a> DownloadQueue<'a> {
     /// Returns the items in a download queue.
     ///
     /// `GET /downloadQueue/{queueId}/items` (operation `listDownloadQueueItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::ListDownloadQueueItemsResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -229,9 +186,10 @@ impl<'a> DownloadQueue<'a> {
         &self,
         queue_id: i64,
     ) -> ListDownloadQueueItems<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
         crate::contract::Request::new(
             self.client,
-            format!("/downloadQueue/{}/items", crate ::contract::path_value(& queue_id)),
+            format!("/downloadQueue/{}/items", queue_id),
         )
     }
 
@@ -242,21 +200,14 @@ impl<'a> DownloadQueue<'a> {
     /// Returns the named items of a download queue.
     ///
     /// `GET /downloadQueue/{queueId}/items/{itemId}` (operation `getDownloadQueueItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetDownloadQueueItemsResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -267,12 +218,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> GetDownloadQueueItems<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/downloadQueue/{}/items/{}", crate ::contract::path_value(& queue_id),
-                crate ::contract::path_value(& item_id)
-            ),
+            format!("/downloadQueue/{}/items/{}", queue_id, item_id),
         )
     }
 
@@ -281,21 +231,14 @@ impl<'a> DownloadQueue<'a> {
     /// Removes one or more items from a download queue.
     ///
     /// `DELETE /downloadQueue/{queueId}/items/{itemId}` (operation `removeDownloadQueueItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -306,12 +249,11 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> RemoveDownloadQueueItems<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/downloadQueue/{}/items/{}", crate ::contract::path_value(& queue_id),
-                crate ::contract::path_value(& item_id)
-            ),
+            format!("/downloadQueue/{}/items/{}", queue_id, item_id),
         )
     }
 
@@ -322,21 +264,14 @@ impl<'a> DownloadQueue<'a> {
     /// Processes download queue items again, using the parameters of their earlier decision.
     ///
     /// `POST /downloadQueue/{queueId}/items/{itemId}/restart` (operation `restartProcessingDownloadQueueItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -347,19 +282,19 @@ impl<'a> DownloadQueue<'a> {
         queue_id: i64,
         item_id: ::std::vec::Vec<i64>,
     ) -> RestartProcessingDownloadQueueItems<'a> {
+        let queue_id = crate::contract::path_value(&queue_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/downloadQueue/{}/items/{}/restart", crate ::contract::path_value(&
-                queue_id), crate ::contract::path_value(& item_id)
-            ),
+            format!("/downloadQueue/{}/items/{}/restart", queue_id, item_id),
         )
     }
 }
 
-///The `createDownloadQueue` operation (see [`DownloadQueue::create_download_queue`]).
+/// The `createDownloadQueue` operation (see [`DownloadQueue::create_download_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDownloadQueueOp;
+
 impl crate::contract::Operation for CreateDownloadQueueOp {
     type Decode = crate::contract::Json<models::CreateDownloadQueueResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -372,11 +307,13 @@ impl crate::contract::Operation for CreateDownloadQueueOp {
     };
 }
 
-///A `createDownloadQueue` request (see [`DownloadQueue::create_download_queue`]). `.await` it to send it.
+/// A `createDownloadQueue` request (see [`DownloadQueue::create_download_queue`]). `.await` it to send it.
 pub type CreateDownloadQueue<'a> = crate::contract::Request<'a, CreateDownloadQueueOp>;
-///The `getDownloadQueue` operation (see [`DownloadQueue::get_download_queue`]).
+
+/// The `getDownloadQueue` operation (see [`DownloadQueue::get_download_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueOp;
+
 impl crate::contract::Operation for GetDownloadQueueOp {
     type Decode = crate::contract::Json<models::GetDownloadQueueResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -389,11 +326,13 @@ impl crate::contract::Operation for GetDownloadQueueOp {
     };
 }
 
-///A `getDownloadQueue` request (see [`DownloadQueue::get_download_queue`]). `.await` it to send it.
+/// A `getDownloadQueue` request (see [`DownloadQueue::get_download_queue`]). `.await` it to send it.
 pub type GetDownloadQueue<'a> = crate::contract::Request<'a, GetDownloadQueueOp>;
-///The `addDownloadQueueItems` operation (see [`DownloadQueue::add_download_queue_items`]).
+
+/// The `addDownloadQueueItems` operation (see [`DownloadQueue::add_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDownloadQueueItemsOp;
+
 impl crate::contract::Operation for AddDownloadQueueItemsOp {
     type Decode = crate::contract::Json<models::AddDownloadQueueItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -406,13 +345,14 @@ impl crate::contract::Operation for AddDownloadQueueItemsOp {
     };
 }
 
-///A `addDownloadQueueItems` request (see [`DownloadQueue::add_download_queue_items`]). `.await` it to send it.
+/// A `addDownloadQueueItems` request (see [`DownloadQueue::add_download_queue_items`]). `.await` it to send it.
 pub type AddDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     AddDownloadQueueItemsOp,
 >;
+
 impl AddDownloadQueueItems<'_> {
-    ///How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
+    /// How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
     pub fn advanced_subtitles(
         self,
         value: models::AddDownloadQueueItemsAdvancedSubtitles,
@@ -422,56 +362,56 @@ impl AddDownloadQueueItems<'_> {
         })
     }
 
-    ///Loudness of the transcoded audio as a percentage of the original (100 keeps the original volume, 50 halves it, 200 doubles it, and so on). (`audioBoost`, query parameter)
+    /// Loudness of the transcoded audio as a percentage of the original (100 keeps the original volume, 50 halves it, 200 doubles it, and so on). (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Number of audio channels the transcode should produce (1 to 8). (`audioChannelCount`, query parameter)
+    /// Number of audio channels the transcode should produce (1 to 8). (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Set when the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
+    /// Set when the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Whether the server should adjust subtitle timing using voice activity data. (`autoAdjustSubtitle`, query parameter)
+    /// Whether the server should adjust subtitle timing using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Set when the client can play the content directly. (`directPlay`, query parameter)
+    /// Set when the client can play the content directly. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Set when the client can direct stream the content's video. (`directStream`, query parameter)
+    /// Set when the client can direct stream the content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Set when the client can direct stream the content's audio. (`directStreamAudio`, query parameter)
+    /// Set when the client can direct stream the content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Whether the resolution is adjusted to match the device orientation. (`disableResolutionRotation`, query parameter)
+    /// Whether the resolution is adjusted to match the device orientation. (`disableResolutionRotation`, query parameter)
     pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -483,119 +423,119 @@ impl AddDownloadQueueItems<'_> {
         })
     }
 
-    ///Skip the client profiles when deciding whether direct play is possible. Takes effect only together with directPlay=1, and only when mediaIndex and partIndex are both given and neither is -1. (`hasMDE`, query parameter)
+    /// Skip the client profiles when deciding whether direct play is possible. Takes effect only together with directPlay=1, and only when mediaIndex and partIndex are both given and neither is -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Kind of network the client is on (`lan`, `wan` or `cellular`); the server uses it when choosing a target bitrate. (`location`, query parameter)
+    /// Kind of network the client is on (`lan`, `wan` or `cellular`); the server uses it when choosing a target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::AddDownloadQueueItemsLocation) -> Self {
         self.with(|r| {
             r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of the client's playback buffer in KB. When the exact size is unknown, give a lower bound. On networks with limited bandwidth this value can decide between transcoding and direct play. (`mediaBufferSize`, query parameter)
+    /// Size of the client's playback buffer in KB. When the exact size is unknown, give a lower bound. On networks with limited bandwidth this value can decide between transcoding and direct play. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Which media item to transcode, given by index. Omit it or pass -1 to let the server pick. (`mediaIndex`, query parameter)
+    /// Which media item to transcode, given by index. Omit it or pass -1 to let the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate in kbps to which audio-only files are transcoded. (`musicBitrate`, query parameter)
+    /// Bitrate in kbps to which audio-only files are transcoded. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Position in the media to start from, in seconds. (`offset`, query parameter)
+    /// Position in the media to start from, in seconds. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Which part to transcode, given by index. Omit it or pass -1 to have the server join all parts into a single transcode. (`partIndex`, query parameter)
+    /// Which part to transcode, given by index. Omit it or pass -1 to have the server join all parts into a single transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Path, internal to the server, of the media to be transcoded. (`path`, query parameter)
+    /// Path, internal to the server, of the media to be transcoded. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Upper bitrate limit in kbps for adaptive bitrate (ABR) streaming. (`peakBitrate`, query parameter)
+    /// Upper bitrate limit in kbps for adaptive bitrate (ABR) streaming. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Resolution to scale photos to. (`photoResolution`, query parameter)
+    /// Resolution to scale photos to. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Streaming protocol for the transcode session: * 'http' - the file is sent in the HTTP response body, as with MKV streaming * 'hls' - HTTP Live Streaming (RFC 8216) * 'dash' - MPEG-DASH (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
+    /// Streaming protocol for the transcode session: * 'http' - the file is sent in the HTTP response body, as with MKV streaming * 'hls' - HTTP Live Streaming (RFC 8216) * 'dash' - MPEG-DASH (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::AddDownloadQueueItemsProtocol) -> Self {
         self.with(|r| {
             r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
+    /// Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
             r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of burned-in subtitles as a percentage of their original size (100 keeps the original size, 50 halves it, and so on). (`subtitleSize`, query parameter)
+    /// Size of burned-in subtitles as a percentage of their original size (100 keeps the original size, 50 halves it, and so on). (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How subtitles are delivered: * 'auto' - let the server work out the right setting * 'burn' - render the selected subtitle into the video, falling back to auto when none is selected * 'none' - leave out every subtitle stream * 'sidecar' - deliver the selected subtitle as a separate sidecar * 'embedded' - deliver the selected subtitle as a stream embedded in the output * 'segmented' - deliver the selected subtitle as a segmented stream (`subtitles`, query parameter)
+    /// How subtitles are delivered: * 'auto' - let the server work out the right setting * 'burn' - render the selected subtitle into the video, falling back to auto when none is selected * 'none' - leave out every subtitle stream * 'sidecar' - deliver the selected subtitle as a separate sidecar * 'embedded' - deliver the selected subtitle as a stream embedded in the output * 'segmented' - deliver the selected subtitle as a segmented stream (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::AddDownloadQueueItemsSubtitles) -> Self {
         self.with(|r| {
             r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Video bitrate to aim for, in kbps. (`videoBitrate`, query parameter)
+    /// Video bitrate to aim for, in kbps. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Target quality of the output, from 0 to 99. (`videoQuality`, query parameter)
+    /// Target quality of the output, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
             r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest video resolution the transcode should produce. (`videoResolution`, query parameter)
+    /// Highest video resolution the transcode should produce. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("videoResolution", &value, crate::contract::Style::Form, false);
@@ -603,9 +543,10 @@ impl AddDownloadQueueItems<'_> {
     }
 }
 
-///The `getItemDecision` operation (see [`DownloadQueue::get_item_decision`]).
+/// The `getItemDecision` operation (see [`DownloadQueue::get_item_decision`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemDecisionOp;
+
 impl crate::contract::Operation for GetItemDecisionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDecision>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -618,11 +559,13 @@ impl crate::contract::Operation for GetItemDecisionOp {
     };
 }
 
-///A `getItemDecision` request (see [`DownloadQueue::get_item_decision`]). `.await` it to send it.
+/// A `getItemDecision` request (see [`DownloadQueue::get_item_decision`]). `.await` it to send it.
 pub type GetItemDecision<'a> = crate::contract::Request<'a, GetItemDecisionOp>;
-///The `getDownloadQueueMedia` operation (see [`DownloadQueue::get_download_queue_media`]).
+
+/// The `getDownloadQueueMedia` operation (see [`DownloadQueue::get_download_queue_media`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueMediaOp;
+
 impl crate::contract::Operation for GetDownloadQueueMediaOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -635,14 +578,16 @@ impl crate::contract::Operation for GetDownloadQueueMediaOp {
     };
 }
 
-///A `getDownloadQueueMedia` request (see [`DownloadQueue::get_download_queue_media`]). `.await` it to send it.
+/// A `getDownloadQueueMedia` request (see [`DownloadQueue::get_download_queue_media`]). `.await` it to send it.
 pub type GetDownloadQueueMedia<'a> = crate::contract::Request<
     'a,
     GetDownloadQueueMediaOp,
 >;
-///The `listDownloadQueueItems` operation (see [`DownloadQueue::list_download_queue_items`]).
+
+/// The `listDownloadQueueItems` operation (see [`DownloadQueue::list_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDownloadQueueItemsOp;
+
 impl crate::contract::Operation for ListDownloadQueueItemsOp {
     type Decode = crate::contract::Json<models::ListDownloadQueueItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -655,14 +600,16 @@ impl crate::contract::Operation for ListDownloadQueueItemsOp {
     };
 }
 
-///A `listDownloadQueueItems` request (see [`DownloadQueue::list_download_queue_items`]). `.await` it to send it.
+/// A `listDownloadQueueItems` request (see [`DownloadQueue::list_download_queue_items`]). `.await` it to send it.
 pub type ListDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     ListDownloadQueueItemsOp,
 >;
-///The `getDownloadQueueItems` operation (see [`DownloadQueue::get_download_queue_items`]).
+
+/// The `getDownloadQueueItems` operation (see [`DownloadQueue::get_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDownloadQueueItemsOp;
+
 impl crate::contract::Operation for GetDownloadQueueItemsOp {
     type Decode = crate::contract::Json<models::GetDownloadQueueItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -675,14 +622,16 @@ impl crate::contract::Operation for GetDownloadQueueItemsOp {
     };
 }
 
-///A `getDownloadQueueItems` request (see [`DownloadQueue::get_download_queue_items`]). `.await` it to send it.
+/// A `getDownloadQueueItems` request (see [`DownloadQueue::get_download_queue_items`]). `.await` it to send it.
 pub type GetDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     GetDownloadQueueItemsOp,
 >;
-///The `removeDownloadQueueItems` operation (see [`DownloadQueue::remove_download_queue_items`]).
+
+/// The `removeDownloadQueueItems` operation (see [`DownloadQueue::remove_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDownloadQueueItemsOp;
+
 impl crate::contract::Operation for RemoveDownloadQueueItemsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -695,14 +644,16 @@ impl crate::contract::Operation for RemoveDownloadQueueItemsOp {
     };
 }
 
-///A `removeDownloadQueueItems` request (see [`DownloadQueue::remove_download_queue_items`]). `.await` it to send it.
+/// A `removeDownloadQueueItems` request (see [`DownloadQueue::remove_download_queue_items`]). `.await` it to send it.
 pub type RemoveDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     RemoveDownloadQueueItemsOp,
 >;
-///The `restartProcessingDownloadQueueItems` operation (see [`DownloadQueue::restart_processing_download_queue_items`]).
+
+/// The `restartProcessingDownloadQueueItems` operation (see [`DownloadQueue::restart_processing_download_queue_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RestartProcessingDownloadQueueItemsOp;
+
 impl crate::contract::Operation for RestartProcessingDownloadQueueItemsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -715,7 +666,7 @@ impl crate::contract::Operation for RestartProcessingDownloadQueueItemsOp {
     };
 }
 
-///A `restartProcessingDownloadQueueItems` request (see [`DownloadQueue::restart_processing_download_queue_items`]). `.await` it to send it.
+/// A `restartProcessingDownloadQueueItems` request (see [`DownloadQueue::restart_processing_download_queue_items`]). `.await` it to send it.
 pub type RestartProcessingDownloadQueueItems<'a> = crate::contract::Request<
     'a,
     RestartProcessingDownloadQueueItemsOp,

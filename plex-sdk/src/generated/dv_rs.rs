@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `DVRs` operations of this server.
+    /// The `DVRs` operations of this server.
     pub fn dv_rs(&self) -> DvRs<'_> {
         DvRs { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> DvRs<'a> {
     /// Returns every DVR configured on the server.
     ///
     /// `GET /livetv/dvrs` (operation `listDVRs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> DvRs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_dv_rs(&self) -> ListDvRs<'a> {
         crate::contract::Request::new(self.client, "/livetv/dvrs".to_string())
     }
@@ -51,10 +45,8 @@ impl<'a> DvRs<'a> {
     /// Creates a DVR from an already added device and a chosen lineup.
     ///
     /// `POST /livetv/dvrs` (operation `createDVR`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -66,11 +58,6 @@ impl<'a> DvRs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_dvr(&self) -> CreateDvr<'a> {
         crate::contract::Request::new(self.client, "/livetv/dvrs".to_string())
     }
@@ -80,10 +67,8 @@ impl<'a> DvRs<'a> {
     /// Returns one DVR, identified by its ID (key).
     ///
     /// `GET /livetv/dvrs/{dvrId}` (operation `getDVR`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -96,19 +81,12 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn get_dvr(&self, dvr_id: i64) -> GetDvr<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/livetv/dvrs/{}", crate ::contract::path_value(& dvr_id)),
-        )
+        let dvr_id = crate::contract::path_value(&dvr_id);
+        crate::contract::Request::new(self.client, format!("/livetv/dvrs/{}", dvr_id))
     }
 
     /// Delete a DVR
@@ -116,10 +94,8 @@ impl<'a> DvRs<'a> {
     /// Removes one DVR, identified by its ID (key).
     ///
     /// `DELETE /livetv/dvrs/{dvrId}` (operation `deleteDVR`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -127,19 +103,12 @@ impl<'a> DvRs<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn delete_dvr(&self, dvr_id: i64) -> DeleteDvr<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/livetv/dvrs/{}", crate ::contract::path_value(& dvr_id)),
-        )
+        let dvr_id = crate::contract::path_value(&dvr_id);
+        crate::contract::Request::new(self.client, format!("/livetv/dvrs/{}", dvr_id))
     }
 
     /// Tune a DVR channel
@@ -147,10 +116,8 @@ impl<'a> DvRs<'a> {
     /// Makes a DVR tune to the given channel.
     ///
     /// `POST /livetv/dvrs/{dvrId}/channels/{channel}/tune` (operation `tuneChannel`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -164,11 +131,6 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
@@ -178,12 +140,11 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         channel: ::std::string::String,
     ) -> TuneChannel<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
+        let channel = crate::contract::path_value(&channel);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/dvrs/{}/channels/{}/tune", crate ::contract::path_value(&
-                dvr_id), crate ::contract::path_value(& channel)
-            ),
+            format!("/livetv/dvrs/{}/channels/{}/tune", dvr_id, channel),
         )
     }
 
@@ -192,10 +153,8 @@ impl<'a> DvRs<'a> {
     /// Attaches a device to a DVR that already exists.
     ///
     /// `PUT /livetv/dvrs/{dvrId}/devices/{deviceId}` (operation `addDeviceToDVR`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -208,22 +167,16 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     /// - `device_id`: ID of the device to attach. (`deviceId`, path parameter)
     pub fn add_device_to_dvr(&self, dvr_id: i64, device_id: i64) -> AddDeviceToDvr<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/dvrs/{}/devices/{}", crate ::contract::path_value(& dvr_id),
-                crate ::contract::path_value(& device_id)
-            ),
+            format!("/livetv/dvrs/{}/devices/{}", dvr_id, device_id),
         )
     }
 
@@ -232,10 +185,8 @@ impl<'a> DvRs<'a> {
     /// Detaches a device from a DVR that already exists.
     ///
     /// `DELETE /livetv/dvrs/{dvrId}/devices/{deviceId}` (operation `removeDeviceFromDVR`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -248,11 +199,6 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
@@ -262,12 +208,11 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         device_id: i64,
     ) -> RemoveDeviceFromDvr<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
+        let device_id = crate::contract::path_value(&device_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/dvrs/{}/devices/{}", crate ::contract::path_value(& dvr_id),
-                crate ::contract::path_value(& device_id)
-            ),
+            format!("/livetv/dvrs/{}/devices/{}", dvr_id, device_id),
         )
     }
 
@@ -276,10 +221,8 @@ impl<'a> DvRs<'a> {
     /// Appends a lineup to the DVR's list of lineups.
     ///
     /// `PUT /livetv/dvrs/{dvrId}/lineups` (operation `addLineup`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -292,11 +235,6 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
@@ -306,11 +244,10 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         lineup: ::std::string::String,
     ) -> AddLineup<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/livetv/dvrs/{}/lineups", crate ::contract::path_value(& dvr_id)
-                ),
+                format!("/livetv/dvrs/{}/lineups", dvr_id),
             )
             .with(|r| {
                 r.query("lineup", &lineup, crate::contract::Style::Form, false);
@@ -322,10 +259,8 @@ impl<'a> DvRs<'a> {
     /// Takes a lineup off the DVR's list of lineups.
     ///
     /// `DELETE /livetv/dvrs/{dvrId}/lineups` (operation `deleteLineup`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -338,11 +273,6 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
@@ -352,11 +282,10 @@ impl<'a> DvRs<'a> {
         dvr_id: i64,
         lineup: ::std::string::String,
     ) -> DeleteLineup<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/livetv/dvrs/{}/lineups", crate ::contract::path_value(& dvr_id)
-                ),
+                format!("/livetv/dvrs/{}/lineups", dvr_id),
             )
             .with(|r| {
                 r.query("lineup", &lineup, crate::contract::Style::Form, false);
@@ -368,10 +297,8 @@ impl<'a> DvRs<'a> {
     /// Changes DVR preferences, given as names and values.
     ///
     /// `PUT /livetv/dvrs/{dvrId}/prefs` (operation `setDVRPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -384,18 +311,14 @@ impl<'a> DvRs<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn set_dvr_preferences(&self, dvr_id: i64) -> SetDvrPreferences<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
         crate::contract::Request::new(
             self.client,
-            format!("/livetv/dvrs/{}/prefs", crate ::contract::path_value(& dvr_id)),
+            format!("/livetv/dvrs/{}/prefs", dvr_id),
         )
     }
 
@@ -404,10 +327,8 @@ impl<'a> DvRs<'a> {
     /// Asks a DVR to reload its program guide.
     ///
     /// `POST /livetv/dvrs/{dvrId}/reloadGuide` (operation `reloadGuide`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -419,20 +340,14 @@ impl<'a> DvRs<'a> {
     ///
     /// - `X-Plex-Activity`: Activity that tracks the reload.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn reload_guide(&self, dvr_id: i64) -> ReloadGuide<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/dvrs/{}/reloadGuide", crate ::contract::path_value(& dvr_id)
-            ),
+            format!("/livetv/dvrs/{}/reloadGuide", dvr_id),
         )
     }
 
@@ -441,10 +356,8 @@ impl<'a> DvRs<'a> {
     /// Asks a DVR to stop reloading its program guide.
     ///
     /// `DELETE /livetv/dvrs/{dvrId}/reloadGuide` (operation `stopDVRReload`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -452,27 +365,22 @@ impl<'a> DvRs<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `dvr_id`: Numeric identifier (key) of the DVR. (`dvrId`, path parameter)
     pub fn stop_dvr_reload(&self, dvr_id: i64) -> StopDvrReload<'a> {
+        let dvr_id = crate::contract::path_value(&dvr_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/dvrs/{}/reloadGuide", crate ::contract::path_value(& dvr_id)
-            ),
+            format!("/livetv/dvrs/{}/reloadGuide", dvr_id),
         )
     }
 }
 
-///The `listDVRs` operation (see [`DvRs::list_dv_rs`]).
+/// The `listDVRs` operation (see [`DvRs::list_dv_rs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListDvRsOp;
+
 impl crate::contract::Operation for ListDvRsOp {
     type Decode = crate::contract::Json<models::ListDvRsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -485,11 +393,13 @@ impl crate::contract::Operation for ListDvRsOp {
     };
 }
 
-///A `listDVRs` request (see [`DvRs::list_dv_rs`]). `.await` it to send it.
+/// A `listDVRs` request (see [`DvRs::list_dv_rs`]). `.await` it to send it.
 pub type ListDvRs<'a> = crate::contract::Request<'a, ListDvRsOp>;
-///The `createDVR` operation (see [`DvRs::create_dvr`]).
+
+/// The `createDVR` operation (see [`DvRs::create_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateDvrOp;
+
 impl crate::contract::Operation for CreateDvrOp {
     type Decode = crate::contract::Json<models::CreateDvrResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -502,24 +412,25 @@ impl crate::contract::Operation for CreateDvrOp {
     };
 }
 
-///A `createDVR` request (see [`DvRs::create_dvr`]). `.await` it to send it.
+/// A `createDVR` request (see [`DvRs::create_dvr`]). `.await` it to send it.
 pub type CreateDvr<'a> = crate::contract::Request<'a, CreateDvrOp>;
+
 impl CreateDvr<'_> {
-    ///EPG lineup to use. (`lineup`, query parameter)
+    /// EPG lineup to use. (`lineup`, query parameter)
     pub fn lineup(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("lineup", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Device or devices to attach. (`device`, query parameter)
+    /// Device or devices to attach. (`device`, query parameter)
     pub fn device(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("device", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Language of the guide data. (`language`, query parameter)
+    /// Language of the guide data. (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("language", &value, crate::contract::Style::Form, false);
@@ -527,9 +438,10 @@ impl CreateDvr<'_> {
     }
 }
 
-///The `getDVR` operation (see [`DvRs::get_dvr`]).
+/// The `getDVR` operation (see [`DvRs::get_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetDvrOp;
+
 impl crate::contract::Operation for GetDvrOp {
     type Decode = crate::contract::Json<models::GetDvrResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -542,11 +454,13 @@ impl crate::contract::Operation for GetDvrOp {
     };
 }
 
-///A `getDVR` request (see [`DvRs::get_dvr`]). `.await` it to send it.
+/// A `getDVR` request (see [`DvRs::get_dvr`]). `.await` it to send it.
 pub type GetDvr<'a> = crate::contract::Request<'a, GetDvrOp>;
-///The `deleteDVR` operation (see [`DvRs::delete_dvr`]).
+
+/// The `deleteDVR` operation (see [`DvRs::delete_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteDvrOp;
+
 impl crate::contract::Operation for DeleteDvrOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -559,11 +473,13 @@ impl crate::contract::Operation for DeleteDvrOp {
     };
 }
 
-///A `deleteDVR` request (see [`DvRs::delete_dvr`]). `.await` it to send it.
+/// A `deleteDVR` request (see [`DvRs::delete_dvr`]). `.await` it to send it.
 pub type DeleteDvr<'a> = crate::contract::Request<'a, DeleteDvrOp>;
-///The `tuneChannel` operation (see [`DvRs::tune_channel`]).
+
+/// The `tuneChannel` operation (see [`DvRs::tune_channel`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TuneChannelOp;
+
 impl crate::contract::Operation for TuneChannelOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -576,11 +492,13 @@ impl crate::contract::Operation for TuneChannelOp {
     };
 }
 
-///A `tuneChannel` request (see [`DvRs::tune_channel`]). `.await` it to send it.
+/// A `tuneChannel` request (see [`DvRs::tune_channel`]). `.await` it to send it.
 pub type TuneChannel<'a> = crate::contract::Request<'a, TuneChannelOp>;
-///The `addDeviceToDVR` operation (see [`DvRs::add_device_to_dvr`]).
+
+/// The `addDeviceToDVR` operation (see [`DvRs::add_device_to_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddDeviceToDvrOp;
+
 impl crate::contract::Operation for AddDeviceToDvrOp {
     type Decode = crate::contract::Json<models::AddDeviceToDvrResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -593,11 +511,13 @@ impl crate::contract::Operation for AddDeviceToDvrOp {
     };
 }
 
-///A `addDeviceToDVR` request (see [`DvRs::add_device_to_dvr`]). `.await` it to send it.
+/// A `addDeviceToDVR` request (see [`DvRs::add_device_to_dvr`]). `.await` it to send it.
 pub type AddDeviceToDvr<'a> = crate::contract::Request<'a, AddDeviceToDvrOp>;
-///The `removeDeviceFromDVR` operation (see [`DvRs::remove_device_from_dvr`]).
+
+/// The `removeDeviceFromDVR` operation (see [`DvRs::remove_device_from_dvr`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoveDeviceFromDvrOp;
+
 impl crate::contract::Operation for RemoveDeviceFromDvrOp {
     type Decode = crate::contract::Json<models::RemoveDeviceFromDvrResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -610,11 +530,13 @@ impl crate::contract::Operation for RemoveDeviceFromDvrOp {
     };
 }
 
-///A `removeDeviceFromDVR` request (see [`DvRs::remove_device_from_dvr`]). `.await` it to send it.
+/// A `removeDeviceFromDVR` request (see [`DvRs::remove_device_from_dvr`]). `.await` it to send it.
 pub type RemoveDeviceFromDvr<'a> = crate::contract::Request<'a, RemoveDeviceFromDvrOp>;
-///The `addLineup` operation (see [`DvRs::add_lineup`]).
+
+/// The `addLineup` operation (see [`DvRs::add_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddLineupOp;
+
 impl crate::contract::Operation for AddLineupOp {
     type Decode = crate::contract::Json<models::AddLineupResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -627,11 +549,13 @@ impl crate::contract::Operation for AddLineupOp {
     };
 }
 
-///A `addLineup` request (see [`DvRs::add_lineup`]). `.await` it to send it.
+/// A `addLineup` request (see [`DvRs::add_lineup`]). `.await` it to send it.
 pub type AddLineup<'a> = crate::contract::Request<'a, AddLineupOp>;
-///The `deleteLineup` operation (see [`DvRs::delete_lineup`]).
+
+/// The `deleteLineup` operation (see [`DvRs::delete_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLineupOp;
+
 impl crate::contract::Operation for DeleteLineupOp {
     type Decode = crate::contract::Json<models::DeleteLineupResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -644,11 +568,13 @@ impl crate::contract::Operation for DeleteLineupOp {
     };
 }
 
-///A `deleteLineup` request (see [`DvRs::delete_lineup`]). `.await` it to send it.
+/// A `deleteLineup` request (see [`DvRs::delete_lineup`]). `.await` it to send it.
 pub type DeleteLineup<'a> = crate::contract::Request<'a, DeleteLineupOp>;
-///The `setDVRPreferences` operation (see [`DvRs::set_dvr_preferences`]).
+
+/// The `setDVRPreferences` operation (see [`DvRs::set_dvr_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetDvrPreferencesOp;
+
 impl crate::contract::Operation for SetDvrPreferencesOp {
     type Decode = crate::contract::Json<models::SetDvrPreferencesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -661,10 +587,11 @@ impl crate::contract::Operation for SetDvrPreferencesOp {
     };
 }
 
-///A `setDVRPreferences` request (see [`DvRs::set_dvr_preferences`]). `.await` it to send it.
+/// A `setDVRPreferences` request (see [`DvRs::set_dvr_preferences`]). `.await` it to send it.
 pub type SetDvrPreferences<'a> = crate::contract::Request<'a, SetDvrPreferencesOp>;
+
 impl SetDvrPreferences<'_> {
-    ///Sets the preference called `name` to the given value. (`name`, query parameter)
+    /// Sets the preference called `name` to the given value. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("name", &value, crate::contract::Style::Form, false);
@@ -672,9 +599,10 @@ impl SetDvrPreferences<'_> {
     }
 }
 
-///The `reloadGuide` operation (see [`DvRs::reload_guide`]).
+/// The `reloadGuide` operation (see [`DvRs::reload_guide`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReloadGuideOp;
+
 impl crate::contract::Operation for ReloadGuideOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -687,11 +615,13 @@ impl crate::contract::Operation for ReloadGuideOp {
     };
 }
 
-///A `reloadGuide` request (see [`DvRs::reload_guide`]). `.await` it to send it.
+/// A `reloadGuide` request (see [`DvRs::reload_guide`]). `.await` it to send it.
 pub type ReloadGuide<'a> = crate::contract::Request<'a, ReloadGuideOp>;
-///The `stopDVRReload` operation (see [`DvRs::stop_dvr_reload`]).
+
+/// The `stopDVRReload` operation (see [`DvRs::stop_dvr_reload`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopDvrReloadOp;
+
 impl crate::contract::Operation for StopDvrReloadOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -704,5 +634,5 @@ impl crate::contract::Operation for StopDvrReloadOp {
     };
 }
 
-///A `stopDVRReload` request (see [`DvRs::stop_dvr_reload`]). `.await` it to send it.
+/// A `stopDVRReload` request (see [`DvRs::stop_dvr_reload`]). `.await` it to send it.
 pub type StopDvrReload<'a> = crate::contract::Request<'a, StopDvrReloadOp>;

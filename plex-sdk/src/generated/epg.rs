@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `EPG` operations of this server.
+    /// The `EPG` operations of this server.
     pub fn epg(&self) -> Epg<'_> {
         Epg { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Epg<'a> {
     /// Works out the best mapping between a device's channels and a lineup's channels.
     ///
     /// `GET /livetv/epg/channelmap` (operation `computeChannelMap`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -39,11 +38,6 @@ impl<'a> Epg<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -66,10 +60,8 @@ impl<'a> Epg<'a> {
     /// Returns the channels of one lineup of an EPG provider.
     ///
     /// `GET /livetv/epg/channels` (operation `getChannels`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -82,11 +74,6 @@ impl<'a> Epg<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -103,10 +90,8 @@ impl<'a> Epg<'a> {
     /// Returns the countries for which guide data exists. Each entry has a `flavor` attribute, one of three values, that tells how the country is subdivided.
     ///
     /// `GET /livetv/epg/countries` (operation `getCountries`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -118,11 +103,6 @@ impl<'a> Epg<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_countries(&self) -> GetCountries<'a> {
         crate::contract::Request::new(self.client, "/livetv/epg/countries".to_string())
     }
@@ -132,10 +112,8 @@ impl<'a> Epg<'a> {
     /// Returns the lineups offered in a country by an EPG provider for a postal code.
     ///
     /// `GET /livetv/epg/countries/{country}/{epgId}/lineups` (operation `getCountriesLineups`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -143,11 +121,6 @@ impl<'a> Epg<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithLineup)` |
     /// | 404 | The server knows no EPG provider with that identifier. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -158,12 +131,11 @@ impl<'a> Epg<'a> {
         country: ::std::string::String,
         epg_id: ::std::string::String,
     ) -> GetCountriesLineups<'a> {
+        let country = crate::contract::path_value(&country);
+        let epg_id = crate::contract::path_value(&epg_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/epg/countries/{}/{}/lineups", crate ::contract::path_value(&
-                country), crate ::contract::path_value(& epg_id)
-            ),
+            format!("/livetv/epg/countries/{}/{}/lineups", country, epg_id),
         )
     }
 
@@ -172,10 +144,8 @@ impl<'a> Epg<'a> {
     /// Returns the regions into which an EPG provider divides a country.
     ///
     /// `GET /livetv/epg/countries/{country}/{epgId}/regions` (operation `getCountryRegions`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -189,11 +159,6 @@ impl<'a> Epg<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `country`: Country, as a three-letter code. (`country`, path parameter)
@@ -203,12 +168,11 @@ impl<'a> Epg<'a> {
         country: ::std::string::String,
         epg_id: ::std::string::String,
     ) -> GetCountryRegions<'a> {
+        let country = crate::contract::path_value(&country);
+        let epg_id = crate::contract::path_value(&epg_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/epg/countries/{}/{}/regions", crate ::contract::path_value(&
-                country), crate ::contract::path_value(& epg_id)
-            ),
+            format!("/livetv/epg/countries/{}/{}/regions", country, epg_id),
         )
     }
 
@@ -217,10 +181,8 @@ impl<'a> Epg<'a> {
     /// Returns the lineups an EPG provider offers in one region of a country.
     ///
     /// `GET /livetv/epg/countries/{country}/{epgId}/regions/{region}/lineups` (operation `listLineups`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -234,11 +196,6 @@ impl<'a> Epg<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `country`: Country, as a three-letter code. (`country`, path parameter)
@@ -250,12 +207,13 @@ impl<'a> Epg<'a> {
         epg_id: ::std::string::String,
         region: ::std::string::String,
     ) -> ListLineups<'a> {
+        let country = crate::contract::path_value(&country);
+        let epg_id = crate::contract::path_value(&epg_id);
+        let region = crate::contract::path_value(&region);
         crate::contract::Request::new(
             self.client,
             format!(
-                "/livetv/epg/countries/{}/{}/regions/{}/lineups", crate
-                ::contract::path_value(& country), crate ::contract::path_value(&
-                epg_id), crate ::contract::path_value(& region)
+                "/livetv/epg/countries/{}/{}/regions/{}/lineups", country, epg_id, region
             ),
         )
     }
@@ -265,10 +223,8 @@ impl<'a> Epg<'a> {
     /// Returns every language in which guide data may be provided.
     ///
     /// `GET /livetv/epg/languages` (operation `getAllLanguages`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -280,11 +236,6 @@ impl<'a> Epg<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_languages(&self) -> GetAllLanguages<'a> {
         crate::contract::Request::new(self.client, "/livetv/epg/languages".to_string())
     }
@@ -294,10 +245,8 @@ impl<'a> Epg<'a> {
     /// Works out the best lineup for a device within a lineup group.
     ///
     /// `GET /livetv/epg/lineup` (operation `getLineup`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -310,11 +259,6 @@ impl<'a> Epg<'a> {
     /// Documented response headers (read them from `send_with_response()`):
     ///
     /// - `X-Plex-Activity`: Activity that tracks the reload.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -342,10 +286,8 @@ impl<'a> Epg<'a> {
     /// Returns the channels of several lineups in one response.
     ///
     /// `GET /livetv/epg/lineupchannels` (operation `getLineupChannels`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -353,11 +295,6 @@ impl<'a> Epg<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetLineupChannelsResponse)` |
     /// | 404 | The server knows no EPG provider with that identifier. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -376,9 +313,10 @@ impl<'a> Epg<'a> {
     }
 }
 
-///The `computeChannelMap` operation (see [`Epg::compute_channel_map`]).
+/// The `computeChannelMap` operation (see [`Epg::compute_channel_map`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ComputeChannelMapOp;
+
 impl crate::contract::Operation for ComputeChannelMapOp {
     type Decode = crate::contract::Json<models::ComputeChannelMapResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -391,11 +329,13 @@ impl crate::contract::Operation for ComputeChannelMapOp {
     };
 }
 
-///A `computeChannelMap` request (see [`Epg::compute_channel_map`]). `.await` it to send it.
+/// A `computeChannelMap` request (see [`Epg::compute_channel_map`]). `.await` it to send it.
 pub type ComputeChannelMap<'a> = crate::contract::Request<'a, ComputeChannelMapOp>;
-///The `getChannels` operation (see [`Epg::get_channels`]).
+
+/// The `getChannels` operation (see [`Epg::get_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChannelsOp;
+
 impl crate::contract::Operation for GetChannelsOp {
     type Decode = crate::contract::Json<models::GetChannelsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -408,11 +348,13 @@ impl crate::contract::Operation for GetChannelsOp {
     };
 }
 
-///A `getChannels` request (see [`Epg::get_channels`]). `.await` it to send it.
+/// A `getChannels` request (see [`Epg::get_channels`]). `.await` it to send it.
 pub type GetChannels<'a> = crate::contract::Request<'a, GetChannelsOp>;
-///The `getCountries` operation (see [`Epg::get_countries`]).
+
+/// The `getCountries` operation (see [`Epg::get_countries`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountriesOp;
+
 impl crate::contract::Operation for GetCountriesOp {
     type Decode = crate::contract::Json<models::GetCountriesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -425,11 +367,13 @@ impl crate::contract::Operation for GetCountriesOp {
     };
 }
 
-///A `getCountries` request (see [`Epg::get_countries`]). `.await` it to send it.
+/// A `getCountries` request (see [`Epg::get_countries`]). `.await` it to send it.
 pub type GetCountries<'a> = crate::contract::Request<'a, GetCountriesOp>;
-///The `getCountriesLineups` operation (see [`Epg::get_countries_lineups`]).
+
+/// The `getCountriesLineups` operation (see [`Epg::get_countries_lineups`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountriesLineupsOp;
+
 impl crate::contract::Operation for GetCountriesLineupsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithLineup>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -442,10 +386,11 @@ impl crate::contract::Operation for GetCountriesLineupsOp {
     };
 }
 
-///A `getCountriesLineups` request (see [`Epg::get_countries_lineups`]). `.await` it to send it.
+/// A `getCountriesLineups` request (see [`Epg::get_countries_lineups`]). `.await` it to send it.
 pub type GetCountriesLineups<'a> = crate::contract::Request<'a, GetCountriesLineupsOp>;
+
 impl GetCountriesLineups<'_> {
-    ///Postal code to look up lineups for. (`postalCode`, query parameter)
+    /// Postal code to look up lineups for. (`postalCode`, query parameter)
     pub fn postal_code(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("postalCode", &value, crate::contract::Style::Form, false);
@@ -453,9 +398,10 @@ impl GetCountriesLineups<'_> {
     }
 }
 
-///The `getCountryRegions` operation (see [`Epg::get_country_regions`]).
+/// The `getCountryRegions` operation (see [`Epg::get_country_regions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCountryRegionsOp;
+
 impl crate::contract::Operation for GetCountryRegionsOp {
     type Decode = crate::contract::Json<models::GetCountryRegionsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -468,11 +414,13 @@ impl crate::contract::Operation for GetCountryRegionsOp {
     };
 }
 
-///A `getCountryRegions` request (see [`Epg::get_country_regions`]). `.await` it to send it.
+/// A `getCountryRegions` request (see [`Epg::get_country_regions`]). `.await` it to send it.
 pub type GetCountryRegions<'a> = crate::contract::Request<'a, GetCountryRegionsOp>;
-///The `listLineups` operation (see [`Epg::list_lineups`]).
+
+/// The `listLineups` operation (see [`Epg::list_lineups`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListLineupsOp;
+
 impl crate::contract::Operation for ListLineupsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithLineup>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -485,11 +433,13 @@ impl crate::contract::Operation for ListLineupsOp {
     };
 }
 
-///A `listLineups` request (see [`Epg::list_lineups`]). `.await` it to send it.
+/// A `listLineups` request (see [`Epg::list_lineups`]). `.await` it to send it.
 pub type ListLineups<'a> = crate::contract::Request<'a, ListLineupsOp>;
-///The `getAllLanguages` operation (see [`Epg::get_all_languages`]).
+
+/// The `getAllLanguages` operation (see [`Epg::get_all_languages`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllLanguagesOp;
+
 impl crate::contract::Operation for GetAllLanguagesOp {
     type Decode = crate::contract::Json<models::GetAllLanguagesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -502,11 +452,13 @@ impl crate::contract::Operation for GetAllLanguagesOp {
     };
 }
 
-///A `getAllLanguages` request (see [`Epg::get_all_languages`]). `.await` it to send it.
+/// A `getAllLanguages` request (see [`Epg::get_all_languages`]). `.await` it to send it.
 pub type GetAllLanguages<'a> = crate::contract::Request<'a, GetAllLanguagesOp>;
-///The `getLineup` operation (see [`Epg::get_lineup`]).
+
+/// The `getLineup` operation (see [`Epg::get_lineup`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineupOp;
+
 impl crate::contract::Operation for GetLineupOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -519,11 +471,13 @@ impl crate::contract::Operation for GetLineupOp {
     };
 }
 
-///A `getLineup` request (see [`Epg::get_lineup`]). `.await` it to send it.
+/// A `getLineup` request (see [`Epg::get_lineup`]). `.await` it to send it.
 pub type GetLineup<'a> = crate::contract::Request<'a, GetLineupOp>;
-///The `getLineupChannels` operation (see [`Epg::get_lineup_channels`]).
+
+/// The `getLineupChannels` operation (see [`Epg::get_lineup_channels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLineupChannelsOp;
+
 impl crate::contract::Operation for GetLineupChannelsOp {
     type Decode = crate::contract::Json<models::GetLineupChannelsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -536,5 +490,5 @@ impl crate::contract::Operation for GetLineupChannelsOp {
     };
 }
 
-///A `getLineupChannels` request (see [`Epg::get_lineup_channels`]). `.await` it to send it.
+/// A `getLineupChannels` request (see [`Epg::get_lineup_channels`]). `.await` it to send it.
 pub type GetLineupChannels<'a> = crate::contract::Request<'a, GetLineupChannelsOp>;

@@ -2,8 +2,9 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Events` operations of this server.
+    /// The `Events` operations of this server.
     pub fn events(&self) -> Events<'_> {
         Events { client: self }
     }
@@ -23,21 +24,14 @@ impl<'a> Events<'a> {
     /// Opens a Server-Sent Events connection on which the server pushes notifications as they happen.
     ///
     /// `GET /:/eventsource/notifications` (operation `getNotifications`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(Binary)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn get_notifications(&self) -> GetNotifications<'a> {
         crate::contract::Request::new(
             self.client,
@@ -50,21 +44,14 @@ impl<'a> Events<'a> {
     /// Opens a WebSocket connection on which the server pushes notifications as they happen.
     ///
     /// `GET /:/websocket/notifications` (operation `connectWebSocket`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(Binary)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn connect_web_socket(&self) -> ConnectWebSocket<'a> {
         crate::contract::Request::new(
             self.client,
@@ -73,9 +60,10 @@ impl<'a> Events<'a> {
     }
 }
 
-///The `getNotifications` operation (see [`Events::get_notifications`]).
+/// The `getNotifications` operation (see [`Events::get_notifications`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetNotificationsOp;
+
 impl crate::contract::Operation for GetNotificationsOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -88,15 +76,16 @@ impl crate::contract::Operation for GetNotificationsOp {
     };
 }
 
-///A `getNotifications` request (see [`Events::get_notifications`]). `.await` it to send it.
+/// A `getNotifications` request (see [`Events::get_notifications`]). `.await` it to send it.
 pub type GetNotifications<'a> = crate::contract::Request<'a, GetNotificationsOp>;
-impl GetNotifications<'_> {
-    /**Selects which event types are delivered. Without it, every type except `log` is sent. The value is a comma-separated list of type names; a leading `-` excludes instead of includes:
 
-- `-log`: everything but log events (same as omitting the parameter).
-- `foo,bar`: only the `foo` and `bar` types.
-- empty value: every type, logs included.
-- `-foo,bar`: everything except `foo` and `bar`. (`filter`, query parameter)*/
+impl GetNotifications<'_> {
+    /// Selects which event types are delivered. Without it, every type except `log` is sent. The value is a comma-separated list of type names; a leading `-` excludes instead of includes:
+    ///
+    /// - `-log`: everything but log events (same as omitting the parameter).
+    /// - `foo,bar`: only the `foo` and `bar` types.
+    /// - empty value: every type, logs included.
+    /// - `-foo,bar`: everything except `foo` and `bar`. (`filter`, query parameter)
     pub fn filter(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("filter", &value, crate::contract::Style::Form, false);
@@ -104,9 +93,10 @@ impl GetNotifications<'_> {
     }
 }
 
-///The `connectWebSocket` operation (see [`Events::connect_web_socket`]).
+/// The `connectWebSocket` operation (see [`Events::connect_web_socket`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectWebSocketOp;
+
 impl crate::contract::Operation for ConnectWebSocketOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -119,15 +109,16 @@ impl crate::contract::Operation for ConnectWebSocketOp {
     };
 }
 
-///A `connectWebSocket` request (see [`Events::connect_web_socket`]). `.await` it to send it.
+/// A `connectWebSocket` request (see [`Events::connect_web_socket`]). `.await` it to send it.
 pub type ConnectWebSocket<'a> = crate::contract::Request<'a, ConnectWebSocketOp>;
-impl ConnectWebSocket<'_> {
-    /**Selects which event types are delivered. Without it, every type except `log` is sent. The value is a comma-separated list of type names; a leading `-` excludes instead of includes:
 
-- `-log`: everything but log events (same as omitting the parameter).
-- `foo,bar`: only the `foo` and `bar` types.
-- empty value: every type, logs included.
-- `-foo,bar`: everything except `foo` and `bar`. (`filter`, query parameter)*/
+impl ConnectWebSocket<'_> {
+    /// Selects which event types are delivered. Without it, every type except `log` is sent. The value is a comma-separated list of type names; a leading `-` excludes instead of includes:
+    ///
+    /// - `-log`: everything but log events (same as omitting the parameter).
+    /// - `foo,bar`: only the `foo` and `bar` types.
+    /// - empty value: every type, logs included.
+    /// - `-foo,bar`: everything except `foo` and `bar`. (`filter`, query parameter)
     pub fn filter(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("filter", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `General` operations of this server.
+    /// The `General` operations of this server.
     pub fn general(&self) -> General<'_> {
         General { client: self }
     }
@@ -22,21 +23,14 @@ impl<'a> General<'a> {
     /// Returns an overview of this Plex Media Server: its configuration, capabilities and version details.
     ///
     /// `GET /` (operation `getServerInfo`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDirectory)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_server_info(&self) -> GetServerInfo<'a> {
         crate::contract::Request::new(self.client, "/".to_string())
     }
@@ -46,21 +40,14 @@ impl<'a> General<'a> {
     /// Returns the identifying details of this server.
     ///
     /// `GET /identity` (operation `getIdentity`), sent without the token.
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetIdentityResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_identity(&self) -> GetIdentity<'a> {
         crate::contract::Request::new(self.client, "/identity".to_string())
     }
@@ -70,10 +57,8 @@ impl<'a> General<'a> {
     /// Returns connection details and a transient token for a source the server knows, such as a cloud media provider or a shared server. Only an administrator token, or a transient token derived from one, may call it.
     ///
     /// `GET /security/resources` (operation `getSourceConnectionInformation`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -82,11 +67,6 @@ impl<'a> General<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetSourceConnectionInformationResponse)` |
     /// | 400 | A query parameter is missing or has an invalid value. | `Err(Error::Api { status: 400, .. })` |
     /// | 403 | The token is missing or invalid, or no transient token could be issued. | `Err(Error::Api { status: 403, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -107,10 +87,8 @@ impl<'a> General<'a> {
     /// Note: any HTTP method reaches this endpoint; POST is the preferred one.
     ///
     /// `POST /security/token` (operation `getTransientToken`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -119,11 +97,6 @@ impl<'a> General<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetTransientTokenResponse)` |
     /// | 400 | A query parameter is missing or has an invalid value. | `Err(Error::Api { status: 400, .. })` |
     /// | 403 | The token is missing or invalid, or no transient token could be issued. | `Err(Error::Api { status: 403, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -142,9 +115,10 @@ impl<'a> General<'a> {
     }
 }
 
-///The `getServerInfo` operation (see [`General::get_server_info`]).
+/// The `getServerInfo` operation (see [`General::get_server_info`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerInfoOp;
+
 impl crate::contract::Operation for GetServerInfoOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDirectory>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -157,11 +131,13 @@ impl crate::contract::Operation for GetServerInfoOp {
     };
 }
 
-///A `getServerInfo` request (see [`General::get_server_info`]). `.await` it to send it.
+/// A `getServerInfo` request (see [`General::get_server_info`]). `.await` it to send it.
 pub type GetServerInfo<'a> = crate::contract::Request<'a, GetServerInfoOp>;
-///The `getIdentity` operation (see [`General::get_identity`]).
+
+/// The `getIdentity` operation (see [`General::get_identity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetIdentityOp;
+
 impl crate::contract::Operation for GetIdentityOp {
     type Decode = crate::contract::Json<models::GetIdentityResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -174,11 +150,13 @@ impl crate::contract::Operation for GetIdentityOp {
     };
 }
 
-///A `getIdentity` request (see [`General::get_identity`]). `.await` it to send it.
+/// A `getIdentity` request (see [`General::get_identity`]). `.await` it to send it.
 pub type GetIdentity<'a> = crate::contract::Request<'a, GetIdentityOp>;
-///The `getSourceConnectionInformation` operation (see [`General::get_source_connection_information`]).
+
+/// The `getSourceConnectionInformation` operation (see [`General::get_source_connection_information`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSourceConnectionInformationOp;
+
 impl crate::contract::Operation for GetSourceConnectionInformationOp {
     type Decode = crate::contract::Json<models::GetSourceConnectionInformationResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -191,13 +169,14 @@ impl crate::contract::Operation for GetSourceConnectionInformationOp {
     };
 }
 
-///A `getSourceConnectionInformation` request (see [`General::get_source_connection_information`]). `.await` it to send it.
+/// A `getSourceConnectionInformation` request (see [`General::get_source_connection_information`]). `.await` it to send it.
 pub type GetSourceConnectionInformation<'a> = crate::contract::Request<
     'a,
     GetSourceConnectionInformationOp,
 >;
+
 impl GetSourceConnectionInformation<'_> {
-    ///Refresh the details instead of using cached ones. (`refresh`, query parameter)
+    /// Refresh the details instead of using cached ones. (`refresh`, query parameter)
     pub fn refresh(self, value: bool) -> Self {
         self.with(|r| {
             r.query("refresh", &value, crate::contract::Style::Form, true);
@@ -205,9 +184,10 @@ impl GetSourceConnectionInformation<'_> {
     }
 }
 
-///The `getTransientToken` operation (see [`General::get_transient_token`]).
+/// The `getTransientToken` operation (see [`General::get_transient_token`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTransientTokenOp;
+
 impl crate::contract::Operation for GetTransientTokenOp {
     type Decode = crate::contract::Json<models::GetTransientTokenResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -220,5 +200,5 @@ impl crate::contract::Operation for GetTransientTokenOp {
     };
 }
 
-///A `getTransientToken` request (see [`General::get_transient_token`]). `.await` it to send it.
+/// A `getTransientToken` request (see [`General::get_transient_token`]). `.await` it to send it.
 pub type GetTransientToken<'a> = crate::contract::Request<'a, GetTransientTokenOp>;

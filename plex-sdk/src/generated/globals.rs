@@ -5,30 +5,31 @@
 /// Values of the client-wide headers; `None` is not sent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Globals {
-    ///`X-Plex-Client-Identifier`
+    /// `X-Plex-Client-Identifier`
     pub(crate) client_identifier: Option<String>,
-    ///`X-Plex-Product`
+    /// `X-Plex-Product`
     pub(crate) product: Option<String>,
-    ///`X-Plex-Version`
+    /// `X-Plex-Version`
     pub(crate) version: Option<String>,
-    ///`X-Plex-Platform`
+    /// `X-Plex-Platform`
     pub(crate) platform: Option<String>,
-    ///`X-Plex-Platform-Version`
+    /// `X-Plex-Platform-Version`
     pub(crate) platform_version: Option<String>,
-    ///`X-Plex-Device`
+    /// `X-Plex-Device`
     pub(crate) device: Option<String>,
-    ///`X-Plex-Model`
+    /// `X-Plex-Model`
     pub(crate) model: Option<String>,
-    ///`X-Plex-Device-Vendor`
+    /// `X-Plex-Device-Vendor`
     pub(crate) device_vendor: Option<String>,
-    ///`X-Plex-Device-Name`
+    /// `X-Plex-Device-Name`
     pub(crate) device_name: Option<String>,
-    ///`X-Plex-Marketplace`
+    /// `X-Plex-Marketplace`
     pub(crate) marketplace: Option<String>,
 }
 
 /// The header that carries the token (the document's `apiKey` scheme), in lower case.
 pub(crate) const TOKEN_HEADER: &str = "x-plex-token";
+
 impl Globals {
     /// The value of the header that identifies this client to the server, when the
     /// document has one (a random one is made when it is not set).

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Hubs` operations of this server.
+    /// The `Hubs` operations of this server.
     pub fn hubs(&self) -> Hubs<'_> {
         Hubs { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Hubs<'a> {
     /// Return the hubs that span the whole server rather than a single section.
     ///
     /// `GET /hubs` (operation `getAllHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> Hubs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_hubs(&self) -> GetAllHubs<'a> {
         crate::contract::Request::new(self.client, "/hubs".to_string())
     }
@@ -51,10 +45,8 @@ impl<'a> Hubs<'a> {
     /// Return the server-wide Continue Watching hub.
     ///
     /// `GET /hubs/continueWatching` (operation `getContinueWatching`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -66,11 +58,6 @@ impl<'a> Hubs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_continue_watching(&self) -> GetContinueWatching<'a> {
         crate::contract::Request::new(self.client, "/hubs/continueWatching".to_string())
     }
@@ -80,10 +67,8 @@ impl<'a> Hubs<'a> {
     /// Return the contents of one hub, selected by its identifier.
     ///
     /// `GET /hubs/items` (operation `getHubItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -96,11 +81,6 @@ impl<'a> Hubs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -120,10 +100,8 @@ impl<'a> Hubs<'a> {
     /// Return the hubs of a section that belong to a metadata item. Only music sections support this at present.
     ///
     /// `GET /hubs/metadata/{metadataId}` (operation `getMetadataHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -137,18 +115,14 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_metadata_hubs(&self, metadata_id: i64) -> GetMetadataHubs<'a> {
+        let metadata_id = crate::contract::path_value(&metadata_id);
         crate::contract::Request::new(
             self.client,
-            format!("/hubs/metadata/{}", crate ::contract::path_value(& metadata_id)),
+            format!("/hubs/metadata/{}", metadata_id),
         )
     }
 
@@ -157,10 +131,8 @@ impl<'a> Hubs<'a> {
     /// Return the hubs to show for a metadata item once its playback has finished.
     ///
     /// `GET /hubs/metadata/{metadataId}/postplay` (operation `getPostplayHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -174,20 +146,14 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_postplay_hubs(&self, metadata_id: i64) -> GetPostplayHubs<'a> {
+        let metadata_id = crate::contract::path_value(&metadata_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/metadata/{}/postplay", crate ::contract::path_value(& metadata_id)
-            ),
+            format!("/hubs/metadata/{}/postplay", metadata_id),
         )
     }
 
@@ -196,10 +162,8 @@ impl<'a> Hubs<'a> {
     /// Return hubs with content related to the given metadata item.
     ///
     /// `GET /hubs/metadata/{metadataId}/related` (operation `getRelatedHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -213,20 +177,14 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `metadata_id`: Metadata ID of the item whose hubs are requested. (`metadataId`, path parameter)
     pub fn get_related_hubs(&self, metadata_id: i64) -> GetRelatedHubs<'a> {
+        let metadata_id = crate::contract::path_value(&metadata_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/metadata/{}/related", crate ::contract::path_value(& metadata_id)
-            ),
+            format!("/hubs/metadata/{}/related", metadata_id),
         )
     }
 
@@ -235,10 +193,8 @@ impl<'a> Hubs<'a> {
     /// Return the global hubs marked as promoted, which clients are expected to show on the home screen.
     ///
     /// `GET /hubs/promoted` (operation `getPromotedHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -250,11 +206,6 @@ impl<'a> Hubs<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_promoted_hubs(&self) -> GetPromotedHubs<'a> {
         crate::contract::Request::new(self.client, "/hubs/promoted".to_string())
     }
@@ -264,10 +215,8 @@ impl<'a> Hubs<'a> {
     /// Return the hubs that belong to one library section.
     ///
     /// `GET /hubs/sections/{sectionId}` (operation `getSectionHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -281,18 +230,14 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first item in this page of results; every MediaContainer response carries it.
     /// - `X-Plex-Container-Total-Size`: Total number of items available across all pages; every MediaContainer response carries it.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are requested. (`sectionId`, path parameter)
     pub fn get_section_hubs(&self, section_id: i64) -> GetSectionHubs<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!("/hubs/sections/{}", crate ::contract::path_value(& section_id)),
+            format!("/hubs/sections/{}", section_id),
         )
     }
 
@@ -301,10 +246,8 @@ impl<'a> Hubs<'a> {
     /// Return all hubs of the section, built-in ones and custom ones alike.
     ///
     /// `GET /hubs/sections/{sectionId}/manage` (operation `listHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -319,20 +262,14 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first item in this page of results; every MediaContainer response carries it.
     /// - `X-Plex-Container-Total-Size`: Total number of items available across all pages; every MediaContainer response carries it.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
     pub fn list_hubs(&self, section_id: i64) -> ListHubs<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/sections/{}/manage", crate ::contract::path_value(& section_id)
-            ),
+            format!("/hubs/sections/{}/manage", section_id),
         )
     }
 
@@ -341,10 +278,8 @@ impl<'a> Hubs<'a> {
     /// Create a custom hub in the section, built from a metadata item.
     ///
     /// `POST /hubs/sections/{sectionId}/manage` (operation `createCustomHub`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -355,11 +290,6 @@ impl<'a> Hubs<'a> {
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The section or the metadata item does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
@@ -369,12 +299,10 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         metadata_item_id: i64,
     ) -> CreateCustomHub<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/hubs/sections/{}/manage", crate ::contract::path_value(&
-                    section_id)
-                ),
+                format!("/hubs/sections/{}/manage", section_id),
             )
             .with(|r| {
                 r.query(
@@ -391,10 +319,8 @@ impl<'a> Hubs<'a> {
     /// Return the hub configuration of this section to its defaults, removing every custom hub.
     ///
     /// `DELETE /hubs/sections/{sectionId}/manage` (operation `resetSectionDefaults`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -404,20 +330,14 @@ impl<'a> Hubs<'a> {
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | No section exists with this ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
     pub fn reset_section_defaults(&self, section_id: i64) -> ResetSectionDefaults<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/sections/{}/manage", crate ::contract::path_value(& section_id)
-            ),
+            format!("/hubs/sections/{}/manage", section_id),
         )
     }
 
@@ -426,10 +346,8 @@ impl<'a> Hubs<'a> {
     /// Change the position of a hub relative to the other hubs of the section.
     ///
     /// `PUT /hubs/sections/{sectionId}/manage/move` (operation `moveHub`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -444,11 +362,6 @@ impl<'a> Hubs<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
@@ -458,12 +371,10 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> MoveHub<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/hubs/sections/{}/manage/move", crate ::contract::path_value(&
-                    section_id)
-                ),
+                format!("/hubs/sections/{}/manage/move", section_id),
             )
             .with(|r| {
                 r.query("identifier", &identifier, crate::contract::Style::Form, false);
@@ -475,10 +386,8 @@ impl<'a> Hubs<'a> {
     /// Change where a hub is shown, for the admin user as well as for shared users.
     ///
     /// `PUT /hubs/sections/{sectionId}/manage/{identifier}` (operation `updateHubVisibility`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -487,11 +396,6 @@ impl<'a> Hubs<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | No section exists with this ID. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -502,12 +406,11 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> UpdateHubVisibility<'a> {
+        let section_id = crate::contract::path_value(&section_id);
+        let identifier = crate::contract::path_value(&identifier);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/sections/{}/manage/{}", crate ::contract::path_value(&
-                section_id), crate ::contract::path_value(& identifier)
-            ),
+            format!("/hubs/sections/{}/manage/{}", section_id, identifier),
         )
     }
 
@@ -516,10 +419,8 @@ impl<'a> Hubs<'a> {
     /// Delete the custom hub with the given identifier from the section.
     ///
     /// `DELETE /hubs/sections/{sectionId}/manage/{identifier}` (operation `deleteCustomHub`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -530,11 +431,6 @@ impl<'a> Hubs<'a> {
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The section or the hub does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: ID of the library section whose hubs are managed. (`sectionId`, path parameter)
@@ -544,19 +440,19 @@ impl<'a> Hubs<'a> {
         section_id: i64,
         identifier: ::std::string::String,
     ) -> DeleteCustomHub<'a> {
+        let section_id = crate::contract::path_value(&section_id);
+        let identifier = crate::contract::path_value(&identifier);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/hubs/sections/{}/manage/{}", crate ::contract::path_value(&
-                section_id), crate ::contract::path_value(& identifier)
-            ),
+            format!("/hubs/sections/{}/manage/{}", section_id, identifier),
         )
     }
 }
 
-///The `getAllHubs` operation (see [`Hubs::get_all_hubs`]).
+/// The `getAllHubs` operation (see [`Hubs::get_all_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllHubsOp;
+
 impl crate::contract::Operation for GetAllHubsOp {
     type Decode = crate::contract::Json<models::GetAllHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -569,24 +465,25 @@ impl crate::contract::Operation for GetAllHubsOp {
     };
 }
 
-///A `getAllHubs` request (see [`Hubs::get_all_hubs`]). `.await` it to send it.
+/// A `getAllHubs` request (see [`Hubs::get_all_hubs`]). `.await` it to send it.
 pub type GetAllHubs<'a> = crate::contract::Request<'a, GetAllHubsOp>;
+
 impl GetAllHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
+    /// Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Hub identifiers to restrict the result to; when given, only these hubs are returned. (`identifier`, query parameter)
+    /// Hub identifiers to restrict the result to; when given, only these hubs are returned. (`identifier`, query parameter)
     pub fn identifier(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("identifier", &value, crate::contract::Style::Form, false);
@@ -594,9 +491,10 @@ impl GetAllHubs<'_> {
     }
 }
 
-///The `getContinueWatching` operation (see [`Hubs::get_continue_watching`]).
+/// The `getContinueWatching` operation (see [`Hubs::get_continue_watching`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetContinueWatchingOp;
+
 impl crate::contract::Operation for GetContinueWatchingOp {
     type Decode = crate::contract::Json<models::GetContinueWatchingResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -609,10 +507,11 @@ impl crate::contract::Operation for GetContinueWatchingOp {
     };
 }
 
-///A `getContinueWatching` request (see [`Hubs::get_continue_watching`]). `.await` it to send it.
+/// A `getContinueWatching` request (see [`Hubs::get_continue_watching`]). `.await` it to send it.
 pub type GetContinueWatching<'a> = crate::contract::Request<'a, GetContinueWatchingOp>;
+
 impl GetContinueWatching<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
@@ -620,9 +519,10 @@ impl GetContinueWatching<'_> {
     }
 }
 
-///The `getHubItems` operation (see [`Hubs::get_hub_items`]).
+/// The `getHubItems` operation (see [`Hubs::get_hub_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHubItemsOp;
+
 impl crate::contract::Operation for GetHubItemsOp {
     type Decode = crate::contract::Json<models::GetHubItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -635,10 +535,11 @@ impl crate::contract::Operation for GetHubItemsOp {
     };
 }
 
-///A `getHubItems` request (see [`Hubs::get_hub_items`]). `.await` it to send it.
+/// A `getHubItems` request (see [`Hubs::get_hub_items`]). `.await` it to send it.
 pub type GetHubItems<'a> = crate::contract::Request<'a, GetHubItemsOp>;
+
 impl GetHubItems<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
@@ -646,9 +547,10 @@ impl GetHubItems<'_> {
     }
 }
 
-///The `getMetadataHubs` operation (see [`Hubs::get_metadata_hubs`]).
+/// The `getMetadataHubs` operation (see [`Hubs::get_metadata_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMetadataHubsOp;
+
 impl crate::contract::Operation for GetMetadataHubsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -661,17 +563,18 @@ impl crate::contract::Operation for GetMetadataHubsOp {
     };
 }
 
-///A `getMetadataHubs` request (see [`Hubs::get_metadata_hubs`]). `.await` it to send it.
+/// A `getMetadataHubs` request (see [`Hubs::get_metadata_hubs`]). `.await` it to send it.
 pub type GetMetadataHubs<'a> = crate::contract::Request<'a, GetMetadataHubsOp>;
+
 impl GetMetadataHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
+    /// Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::contract::Style::Form, true);
@@ -679,9 +582,10 @@ impl GetMetadataHubs<'_> {
     }
 }
 
-///The `getPostplayHubs` operation (see [`Hubs::get_postplay_hubs`]).
+/// The `getPostplayHubs` operation (see [`Hubs::get_postplay_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPostplayHubsOp;
+
 impl crate::contract::Operation for GetPostplayHubsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -694,17 +598,18 @@ impl crate::contract::Operation for GetPostplayHubsOp {
     };
 }
 
-///A `getPostplayHubs` request (see [`Hubs::get_postplay_hubs`]). `.await` it to send it.
+/// A `getPostplayHubs` request (see [`Hubs::get_postplay_hubs`]). `.await` it to send it.
 pub type GetPostplayHubs<'a> = crate::contract::Request<'a, GetPostplayHubsOp>;
+
 impl GetPostplayHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
+    /// Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::contract::Style::Form, true);
@@ -712,9 +617,10 @@ impl GetPostplayHubs<'_> {
     }
 }
 
-///The `getRelatedHubs` operation (see [`Hubs::get_related_hubs`]).
+/// The `getRelatedHubs` operation (see [`Hubs::get_related_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedHubsOp;
+
 impl crate::contract::Operation for GetRelatedHubsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithHubs>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -727,17 +633,18 @@ impl crate::contract::Operation for GetRelatedHubsOp {
     };
 }
 
-///A `getRelatedHubs` request (see [`Hubs::get_related_hubs`]). `.await` it to send it.
+/// A `getRelatedHubs` request (see [`Hubs::get_related_hubs`]). `.await` it to send it.
 pub type GetRelatedHubs<'a> = crate::contract::Request<'a, GetRelatedHubsOp>;
+
 impl GetRelatedHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
+    /// Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::contract::Style::Form, true);
@@ -745,9 +652,10 @@ impl GetRelatedHubs<'_> {
     }
 }
 
-///The `getPromotedHubs` operation (see [`Hubs::get_promoted_hubs`]).
+/// The `getPromotedHubs` operation (see [`Hubs::get_promoted_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPromotedHubsOp;
+
 impl crate::contract::Operation for GetPromotedHubsOp {
     type Decode = crate::contract::Json<models::GetPromotedHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -760,10 +668,11 @@ impl crate::contract::Operation for GetPromotedHubsOp {
     };
 }
 
-///A `getPromotedHubs` request (see [`Hubs::get_promoted_hubs`]). `.await` it to send it.
+/// A `getPromotedHubs` request (see [`Hubs::get_promoted_hubs`]). `.await` it to send it.
 pub type GetPromotedHubs<'a> = crate::contract::Request<'a, GetPromotedHubsOp>;
+
 impl GetPromotedHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
@@ -771,9 +680,10 @@ impl GetPromotedHubs<'_> {
     }
 }
 
-///The `getSectionHubs` operation (see [`Hubs::get_section_hubs`]).
+/// The `getSectionHubs` operation (see [`Hubs::get_section_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionHubsOp;
+
 impl crate::contract::Operation for GetSectionHubsOp {
     type Decode = crate::contract::Json<models::GetSectionHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -786,17 +696,18 @@ impl crate::contract::Operation for GetSectionHubsOp {
     };
 }
 
-///A `getSectionHubs` request (see [`Hubs::get_section_hubs`]). `.await` it to send it.
+/// A `getSectionHubs` request (see [`Hubs::get_section_hubs`]). `.await` it to send it.
 pub type GetSectionHubs<'a> = crate::contract::Request<'a, GetSectionHubsOp>;
+
 impl GetSectionHubs<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
+    /// Return only "transient" hubs, whose contents tend to change when media is played or added (for example On Deck or Recently Added). (`onlyTransient`, query parameter)
     pub fn only_transient(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onlyTransient", &value, crate::contract::Style::Form, true);
@@ -804,9 +715,10 @@ impl GetSectionHubs<'_> {
     }
 }
 
-///The `listHubs` operation (see [`Hubs::list_hubs`]).
+/// The `listHubs` operation (see [`Hubs::list_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListHubsOp;
+
 impl crate::contract::Operation for ListHubsOp {
     type Decode = crate::contract::Json<models::ListHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -819,10 +731,11 @@ impl crate::contract::Operation for ListHubsOp {
     };
 }
 
-///A `listHubs` request (see [`Hubs::list_hubs`]). `.await` it to send it.
+/// A `listHubs` request (see [`Hubs::list_hubs`]). `.await` it to send it.
 pub type ListHubs<'a> = crate::contract::Request<'a, ListHubsOp>;
+
 impl ListHubs<'_> {
-    ///Limit the list to hubs that relate to this metadata item. (`metadataItemId`, query parameter)
+    /// Limit the list to hubs that relate to this metadata item. (`metadataItemId`, query parameter)
     pub fn metadata_item_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("metadataItemId", &value, crate::contract::Style::Form, false);
@@ -830,9 +743,10 @@ impl ListHubs<'_> {
     }
 }
 
-///The `createCustomHub` operation (see [`Hubs::create_custom_hub`]).
+/// The `createCustomHub` operation (see [`Hubs::create_custom_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateCustomHubOp;
+
 impl crate::contract::Operation for CreateCustomHubOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -845,24 +759,25 @@ impl crate::contract::Operation for CreateCustomHubOp {
     };
 }
 
-///A `createCustomHub` request (see [`Hubs::create_custom_hub`]). `.await` it to send it.
+/// A `createCustomHub` request (see [`Hubs::create_custom_hub`]). `.await` it to send it.
 pub type CreateCustomHub<'a> = crate::contract::Request<'a, CreateCustomHubOp>;
+
 impl CreateCustomHub<'_> {
-    ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
+    /// Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
     pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToRecommended", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
+    /// Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
     pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToOwnHome", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
+    /// Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
     pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToSharedHome", &value, crate::contract::Style::Form, true);
@@ -870,9 +785,10 @@ impl CreateCustomHub<'_> {
     }
 }
 
-///The `resetSectionDefaults` operation (see [`Hubs::reset_section_defaults`]).
+/// The `resetSectionDefaults` operation (see [`Hubs::reset_section_defaults`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetSectionDefaultsOp;
+
 impl crate::contract::Operation for ResetSectionDefaultsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -885,11 +801,13 @@ impl crate::contract::Operation for ResetSectionDefaultsOp {
     };
 }
 
-///A `resetSectionDefaults` request (see [`Hubs::reset_section_defaults`]). `.await` it to send it.
+/// A `resetSectionDefaults` request (see [`Hubs::reset_section_defaults`]). `.await` it to send it.
 pub type ResetSectionDefaults<'a> = crate::contract::Request<'a, ResetSectionDefaultsOp>;
-///The `moveHub` operation (see [`Hubs::move_hub`]).
+
+/// The `moveHub` operation (see [`Hubs::move_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveHubOp;
+
 impl crate::contract::Operation for MoveHubOp {
     type Decode = crate::contract::Json<models::MoveHubResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -902,10 +820,11 @@ impl crate::contract::Operation for MoveHubOp {
     };
 }
 
-///A `moveHub` request (see [`Hubs::move_hub`]). `.await` it to send it.
+/// A `moveHub` request (see [`Hubs::move_hub`]). `.await` it to send it.
 pub type MoveHub<'a> = crate::contract::Request<'a, MoveHubOp>;
+
 impl MoveHub<'_> {
-    ///Identifier of the hub that the moved hub is placed after; leave it empty or omit it to make the moved hub the first. (`after`, query parameter)
+    /// Identifier of the hub that the moved hub is placed after; leave it empty or omit it to make the moved hub the first. (`after`, query parameter)
     pub fn after(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("after", &value, crate::contract::Style::Form, false);
@@ -913,9 +832,10 @@ impl MoveHub<'_> {
     }
 }
 
-///The `updateHubVisibility` operation (see [`Hubs::update_hub_visibility`]).
+/// The `updateHubVisibility` operation (see [`Hubs::update_hub_visibility`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateHubVisibilityOp;
+
 impl crate::contract::Operation for UpdateHubVisibilityOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -928,24 +848,25 @@ impl crate::contract::Operation for UpdateHubVisibilityOp {
     };
 }
 
-///A `updateHubVisibility` request (see [`Hubs::update_hub_visibility`]). `.await` it to send it.
+/// A `updateHubVisibility` request (see [`Hubs::update_hub_visibility`]). `.await` it to send it.
 pub type UpdateHubVisibility<'a> = crate::contract::Request<'a, UpdateHubVisibilityOp>;
+
 impl UpdateHubVisibility<'_> {
-    ///Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
+    /// Show this hub among the recommendations. (`promotedToRecommended`, query parameter)
     pub fn promoted_to_recommended(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToRecommended", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
+    /// Show this hub on the admin user's home screen. (`promotedToOwnHome`, query parameter)
     pub fn promoted_to_own_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToOwnHome", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
+    /// Show this hub on the home screens of shared users. (`promotedToSharedHome`, query parameter)
     pub fn promoted_to_shared_home(self, value: bool) -> Self {
         self.with(|r| {
             r.query("promotedToSharedHome", &value, crate::contract::Style::Form, true);
@@ -953,9 +874,10 @@ impl UpdateHubVisibility<'_> {
     }
 }
 
-///The `deleteCustomHub` operation (see [`Hubs::delete_custom_hub`]).
+/// The `deleteCustomHub` operation (see [`Hubs::delete_custom_hub`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCustomHubOp;
+
 impl crate::contract::Operation for DeleteCustomHubOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -968,5 +890,5 @@ impl crate::contract::Operation for DeleteCustomHubOp {
     };
 }
 
-///A `deleteCustomHub` request (see [`Hubs::delete_custom_hub`]). `.await` it to send it.
+/// A `deleteCustomHub` request (see [`Hubs::delete_custom_hub`]). `.await` it to send it.
 pub type DeleteCustomHub<'a> = crate::contract::Request<'a, DeleteCustomHubOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Library` operations of this server.
+    /// The `Library` operations of this server.
     pub fn library(&self) -> Library<'_> {
         Library { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Library<'a> {
     /// Returns the metadata items from across the library that satisfy the supplied media query.
     ///
     /// `GET /library/all` (operation `getLibraryItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> Library<'a> {
     ///
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_library_items(&self) -> GetLibraryItems<'a> {
         crate::contract::Request::new(self.client, "/library/all".to_string())
     }
@@ -51,21 +45,14 @@ impl<'a> Library<'a> {
     /// Drops the cached hub data so that the hubs are rebuilt the next time they are requested.
     ///
     /// `DELETE /library/caches` (operation `deleteCaches`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn delete_caches(&self) -> DeleteCaches<'a> {
         crate::contract::Request::new(self.client, "/library/caches".to_string())
     }
@@ -75,21 +62,14 @@ impl<'a> Library<'a> {
     /// Deletes metadata bundles that nothing refers to any more; bundles end up orphaned, for example, once their media has been removed.
     ///
     /// `PUT /library/clean/bundles` (operation `cleanBundles`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn clean_bundles(&self) -> CleanBundles<'a> {
         crate::contract::Request::new(self.client, "/library/clean/bundles".to_string())
     }
@@ -100,10 +80,8 @@ impl<'a> Library<'a> {
     /// Parameters accepted by the metadata details endpoint (for example `includeExtras=1`) can be passed here as well.
     ///
     /// `POST /library/file` (operation `ingestTransientItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -115,11 +93,6 @@ impl<'a> Library<'a> {
     ///
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn ingest_transient_item(&self) -> IngestTransientItem<'a> {
         crate::contract::Request::new(self.client, "/library/file".to_string())
     }
@@ -133,10 +106,8 @@ impl<'a> Library<'a> {
     /// Episodes need a season/episode pair, an air date, or both. In addition, either the path or the show title has to be sent.
     ///
     /// `GET /library/matches` (operation `getLibraryMatches`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -148,11 +119,6 @@ impl<'a> Library<'a> {
     ///
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_library_matches(&self) -> GetLibraryMatches<'a> {
         crate::contract::Request::new(self.client, "/library/matches".to_string())
     }
@@ -162,10 +128,8 @@ impl<'a> Library<'a> {
     /// Returns the image of one chapter of a media item.
     ///
     /// `GET /library/media/{mediaId}/chapterImages/{chapter}` (operation `getChapterImage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -174,22 +138,16 @@ impl<'a> Library<'a> {
     /// | 200 | The chapter image. | `Ok(Binary)` |
     /// | 404 | The media item or its chapter image was not found. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `media_id`: Identifier of the media item. (`mediaId`, path parameter)
     /// - `chapter`: Index of the chapter. (`chapter`, path parameter)
     pub fn get_chapter_image(&self, media_id: i64, chapter: i64) -> GetChapterImage<'a> {
+        let media_id = crate::contract::path_value(&media_id);
+        let chapter = crate::contract::path_value(&chapter);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/media/{}/chapterImages/{}", crate ::contract::path_value(&
-                media_id), crate ::contract::path_value(& chapter)
-            ),
+            format!("/library/media/{}/chapterImages/{}", media_id, chapter),
         )
     }
 
@@ -198,10 +156,8 @@ impl<'a> Library<'a> {
     /// Returns the status of an augmentation, optionally waiting until it has completed.
     ///
     /// `GET /library/metadata/augmentations/{augmentationId}` (operation `getAugmentationStatus`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -211,11 +167,6 @@ impl<'a> Library<'a> {
     /// | 401 | The augmentation belongs to a different user. | `Err(Error::Api { status: 401, .. })` |
     /// | 404 | There is no augmentation with this id. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `augmentation_id`: Identifier of the augmentation. (`augmentationId`, path parameter)
@@ -223,12 +174,10 @@ impl<'a> Library<'a> {
         &self,
         augmentation_id: ::std::string::String,
     ) -> GetAugmentationStatus<'a> {
+        let augmentation_id = crate::contract::path_value(&augmentation_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/augmentations/{}", crate ::contract::path_value(&
-                augmentation_id)
-            ),
+            format!("/library/metadata/augmentations/{}", augmentation_id),
         )
     }
 
@@ -237,10 +186,8 @@ impl<'a> Library<'a> {
     /// Sets field values on metadata items.
     ///
     /// `PUT /library/metadata/{ids}` (operation `editMetadataItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -249,11 +196,6 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The metadata items could not be modified. | `Err(Error::Api { status: 400, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
@@ -261,10 +203,8 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::vec::Vec<::std::string::String>,
     ) -> EditMetadataItem<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
-        )
+        let ids = crate::contract::path_value(&ids);
+        crate::contract::Request::new(self.client, format!("/library/metadata/{}", ids))
     }
 
     /// Delete a metadata item
@@ -272,10 +212,8 @@ impl<'a> Library<'a> {
     /// Removes one metadata item from the library together with its media.
     ///
     /// `DELETE /library/metadata/{ids}` (operation `deleteMetadataItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -284,11 +222,6 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The media items could not be removed. | `Err(Error::Api { status: 400, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
@@ -296,10 +229,8 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> DeleteMetadataItem<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/library/metadata/{}", crate ::contract::path_value(& ids)),
-        )
+        let ids = crate::contract::path_value(&ids);
+        crate::contract::Request::new(self.client, format!("/library/metadata/{}", ids))
     }
 
     /// Detect ads in an item
@@ -307,10 +238,8 @@ impl<'a> Library<'a> {
     /// Starts ad detection on a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/addetect` (operation `detectAds`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -318,18 +247,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_ads(&self, ids: ::std::string::String) -> DetectAds<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/addetect", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/addetect", ids),
         )
     }
 
@@ -338,10 +263,8 @@ impl<'a> Library<'a> {
     /// Returns the leaf items below a metadata item, for example every episode of a show.
     ///
     /// `GET /library/metadata/{ids}/allLeaves` (operation `getAllItemLeaves`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -354,11 +277,6 @@ impl<'a> Library<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
@@ -366,11 +284,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> GetAllItemLeaves<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/allLeaves", crate ::contract::path_value(& ids)
-            ),
+            format!("/library/metadata/{}/allLeaves", ids),
         )
     }
 
@@ -379,10 +296,8 @@ impl<'a> Library<'a> {
     /// Starts media analysis of a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/analyze` (operation `analyzeMetadata`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -390,18 +305,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn analyze_metadata(&self, ids: ::std::string::String) -> AnalyzeMetadata<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/analyze", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/analyze", ids),
         )
     }
 
@@ -410,10 +321,8 @@ impl<'a> Library<'a> {
     /// Starts generating chapter thumbnail images for an item.
     ///
     /// `PUT /library/metadata/{ids}/chapterThumbs` (operation `generateThumbs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -421,20 +330,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn generate_thumbs(&self, ids: ::std::string::String) -> GenerateThumbs<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/chapterThumbs", crate ::contract::path_value(& ids)
-            ),
+            format!("/library/metadata/{}/chapterThumbs", ids),
         )
     }
 
@@ -443,10 +346,8 @@ impl<'a> Library<'a> {
     /// Starts credit detection on a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/credits` (operation `detectCredits`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -454,18 +355,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_credits(&self, ids: ::std::string::String) -> DetectCredits<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/credits", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/credits", ids),
         )
     }
 
@@ -474,10 +371,8 @@ impl<'a> Library<'a> {
     /// Returns the extras attached to a metadata item.
     ///
     /// `GET /library/metadata/{ids}/extras` (operation `getExtras`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -490,18 +385,14 @@ impl<'a> Library<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_extras(&self, ids: ::std::string::String) -> GetExtras<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/extras", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/extras", ids),
         )
     }
 
@@ -510,10 +401,8 @@ impl<'a> Library<'a> {
     /// Attaches an extra to a metadata item.
     ///
     /// `POST /library/metadata/{ids}/extras` (operation `addExtras`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -521,11 +410,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 404 | The metadata item does not exist, or the extra could not be attached. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -536,11 +420,10 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         url: ::std::string::String,
     ) -> AddExtras<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/metadata/{}/extras", crate ::contract::path_value(& ids)
-                ),
+                format!("/library/metadata/{}/extras", ids),
             )
             .with(|r| {
                 r.query("url", &url, crate::contract::Style::Form, false);
@@ -552,10 +435,8 @@ impl<'a> Library<'a> {
     /// Returns a file stored in the bundle of a metadata or media item: an image, or an MP3 holding a show's theme music.
     ///
     /// `GET /library/metadata/{ids}/file` (operation `getFile`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -563,18 +444,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The bundle file. | `Ok(Binary)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_file(&self, ids: ::std::string::String) -> GetFile<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/file", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/file", ids),
         )
     }
 
@@ -583,21 +460,14 @@ impl<'a> Library<'a> {
     /// Starts indexing an item, that is, generating its BIF file.
     ///
     /// `PUT /library/metadata/{ids}/index` (operation `startBifGeneration`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -606,9 +476,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> StartBifGeneration<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/index", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/index", ids),
         )
     }
 
@@ -617,10 +488,8 @@ impl<'a> Library<'a> {
     /// Starts intro detection on a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/intro` (operation `detectIntros`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -628,18 +497,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn detect_intros(&self, ids: ::std::string::String) -> DetectIntros<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/intro", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/intro", ids),
         )
     }
 
@@ -648,10 +513,8 @@ impl<'a> Library<'a> {
     /// Adds a marker owned by the current user to the metadata item.
     ///
     /// `POST /library/metadata/{ids}/marker` (operation `createMarker`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -659,11 +522,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The marker that was created. | `Ok(models::CreateMarkerResponse)` |
     /// | 400 | The parameters are invalid, for example `endTimeOffset` lies before `startTimeOffset`. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -676,11 +534,10 @@ impl<'a> Library<'a> {
         r#type: i64,
         start_time_offset: i64,
     ) -> CreateMarker<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/metadata/{}/marker", crate ::contract::path_value(& ids)
-                ),
+                format!("/library/metadata/{}/marker", ids),
             )
             .with(|r| {
                 r.query("type", &r#type, crate::contract::Style::Form, false);
@@ -698,10 +555,8 @@ impl<'a> Library<'a> {
     /// Changes one of the current user's markers on the metadata item.
     ///
     /// `PUT /library/metadata/{ids}/marker/{marker}` (operation `editMarker`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -710,11 +565,6 @@ impl<'a> Library<'a> {
     /// | 200 | The request succeeded; the body describes the marker. | `Ok(models::EditMarkerResponse)` |
     /// | 400 | The request parameters are invalid, for example an `endTimeOffset` that comes before the `startTimeOffset`. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The marker was not found. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -729,12 +579,11 @@ impl<'a> Library<'a> {
         r#type: i64,
         start_time_offset: i64,
     ) -> EditMarker<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let marker = crate::contract::path_value(&marker);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/metadata/{}/marker/{}", crate ::contract::path_value(&
-                    ids), crate ::contract::path_value(& marker)
-                ),
+                format!("/library/metadata/{}/marker/{}", ids, marker),
             )
             .with(|r| {
                 r.query("type", &r#type, crate::contract::Style::Form, false);
@@ -752,10 +601,8 @@ impl<'a> Library<'a> {
     /// Removes one of the current user's markers from the metadata item.
     ///
     /// `DELETE /library/metadata/{ids}/marker/{marker}` (operation `deleteMarker`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -764,11 +611,6 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The marker is not a bookmark. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The marker was not found. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -779,12 +621,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         marker: ::std::string::String,
     ) -> DeleteMarker<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let marker = crate::contract::path_value(&marker);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/marker/{}", crate ::contract::path_value(& ids),
-                crate ::contract::path_value(& marker)
-            ),
+            format!("/library/metadata/{}/marker/{}", ids, marker),
         )
     }
 
@@ -793,10 +634,8 @@ impl<'a> Library<'a> {
     /// Associates a metadata item with the given guid.
     ///
     /// `PUT /library/metadata/{ids}/match` (operation `matchItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -804,18 +643,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn match_item(&self, ids: ::std::string::String) -> MatchItem<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/match", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/match", ids),
         )
     }
 
@@ -824,10 +659,8 @@ impl<'a> Library<'a> {
     /// Returns the candidate metadata matches for a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/matches` (operation `listMatches`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -835,18 +668,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The candidate matches. | `Ok(models::MediaContainerWithMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_matches(&self, ids: ::std::string::String) -> ListMatches<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/matches", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/matches", ids),
         )
     }
 
@@ -855,10 +684,8 @@ impl<'a> Library<'a> {
     /// Removes one media entry from a metadata item in the library.
     ///
     /// `DELETE /library/metadata/{ids}/media/{mediaItem}` (operation `deleteMediaItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -867,11 +694,6 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The media item could not be removed. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The media item was not found. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -882,12 +704,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         media_item: ::std::string::String,
     ) -> DeleteMediaItem<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let media_item = crate::contract::path_value(&media_item);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/media/{}", crate ::contract::path_value(& ids),
-                crate ::contract::path_value(& media_item)
-            ),
+            format!("/library/metadata/{}/media/{}", ids, media_item),
         )
     }
 
@@ -896,10 +717,8 @@ impl<'a> Library<'a> {
     /// Combines a metadata item with the other items given in `ids`.
     ///
     /// `PUT /library/metadata/{ids}/merge` (operation `mergeItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -907,18 +726,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn merge_items(&self, ids: ::std::string::String) -> MergeItems<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/merge", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/merge", ids),
         )
     }
 
@@ -927,21 +742,14 @@ impl<'a> Library<'a> {
     /// Returns the tracks that sound most like the given track.
     ///
     /// `GET /library/metadata/{ids}/nearest` (operation `listSonicallySimilar`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The sonically similar tracks. | `Ok(models::MediaContainerWithMetadata)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -950,9 +758,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> ListSonicallySimilar<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/nearest", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/nearest", ids),
         )
     }
 
@@ -961,21 +770,14 @@ impl<'a> Library<'a> {
     /// Updates the preferences of a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/prefs` (operation `setItemPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -984,9 +786,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> SetItemPreferences<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/prefs", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/prefs", ids),
         )
     }
 
@@ -995,21 +798,14 @@ impl<'a> Library<'a> {
     /// Fetches the metadata of an item again from its agent.
     ///
     /// `PUT /library/metadata/{ids}/refresh` (operation `refreshItemsMetadata`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1018,9 +814,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> RefreshItemsMetadata<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/refresh", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/refresh", ids),
         )
     }
 
@@ -1029,10 +826,8 @@ impl<'a> Library<'a> {
     /// Returns a hub of items related to a metadata item.
     ///
     /// `GET /library/metadata/{ids}/related` (operation `getRelatedItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1040,18 +835,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The related items. | `Ok(models::GetRelatedItemsResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_related_items(&self, ids: ::std::string::String) -> GetRelatedItems<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/related", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/related", ids),
         )
     }
 
@@ -1060,10 +851,8 @@ impl<'a> Library<'a> {
     /// Returns items that resemble a metadata item.
     ///
     /// `GET /library/metadata/{ids}/similar` (operation `listSimilar`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1071,18 +860,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The similar items. | `Ok(models::MediaContainerWithMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_similar(&self, ids: ::std::string::String) -> ListSimilar<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/similar", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/similar", ids),
         )
     }
 
@@ -1091,10 +876,8 @@ impl<'a> Library<'a> {
     /// Separates a metadata item into several items.
     ///
     /// `PUT /library/metadata/{ids}/split` (operation `splitItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1102,18 +885,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn split_item(&self, ids: ::std::string::String) -> SplitItem<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/split", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/split", ids),
         )
     }
 
@@ -1122,10 +901,8 @@ impl<'a> Library<'a> {
     /// Attaches a subtitle to a metadata item.
     ///
     /// `GET /library/metadata/{ids}/subtitles` (operation `addSubtitles`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1133,20 +910,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn add_subtitles(&self, ids: ::std::string::String) -> AddSubtitles<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/subtitles", crate ::contract::path_value(& ids)
-            ),
+            format!("/library/metadata/{}/subtitles", ids),
         )
     }
 
@@ -1155,10 +926,8 @@ impl<'a> Library<'a> {
     /// Returns a metadata item and its descendants as a tree, such as a show's seasons and episodes.
     ///
     /// `GET /library/metadata/{ids}/tree` (operation `getItemTree`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1166,18 +935,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The metadata tree. | `Ok(models::MediaContainerWithNestedMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn get_item_tree(&self, ids: ::std::string::String) -> GetItemTree<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/tree", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/tree", ids),
         )
     }
 
@@ -1186,10 +951,8 @@ impl<'a> Library<'a> {
     /// Removes the link between a metadata item and the information its agent supplied.
     ///
     /// `PUT /library/metadata/{ids}/unmatch` (operation `unmatch`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1197,18 +960,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn unmatch(&self, ids: ::std::string::String) -> Unmatch<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!("/library/metadata/{}/unmatch", crate ::contract::path_value(& ids)),
+            format!("/library/metadata/{}/unmatch", ids),
         )
     }
 
@@ -1217,10 +976,8 @@ impl<'a> Library<'a> {
     /// Returns the users who have played this item, ordered from most plays to fewest.
     ///
     /// `GET /library/metadata/{ids}/users/top` (operation `listTopUsers`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1228,20 +985,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The users, most frequent first. | `Ok(models::ListTopUsersResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `ids`: Parameter (`ids`, path parameter)
     pub fn list_top_users(&self, ids: ::std::string::String) -> ListTopUsers<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/users/top", crate ::contract::path_value(& ids)
-            ),
+            format!("/library/metadata/{}/users/top", ids),
         )
     }
 
@@ -1250,21 +1001,14 @@ impl<'a> Library<'a> {
     /// Starts voice activity detection on a metadata item.
     ///
     /// `PUT /library/metadata/{ids}/voiceActivity` (operation `detectVoiceActivity`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1273,11 +1017,10 @@ impl<'a> Library<'a> {
         &self,
         ids: ::std::string::String,
     ) -> DetectVoiceActivity<'a> {
+        let ids = crate::contract::path_value(&ids);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/voiceActivity", crate ::contract::path_value(& ids)
-            ),
+            format!("/library/metadata/{}/voiceActivity", ids),
         )
     }
 
@@ -1287,21 +1030,14 @@ impl<'a> Library<'a> {
     /// Usually only the server admin may do this; the exception is a playlist the user created.
     ///
     /// `PUT /library/metadata/{ids}/{element}` (operation `updateItemArtwork`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1312,12 +1048,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         element: models::Element,
     ) -> UpdateItemArtwork<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let element = crate::contract::path_value(&element);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/{}", crate ::contract::path_value(& ids), crate
-                ::contract::path_value(& element)
-            ),
+            format!("/library/metadata/{}/{}", ids, element),
         )
     }
 
@@ -1327,21 +1062,14 @@ impl<'a> Library<'a> {
     /// Usually only the server admin may do this; the exception is a playlist the user created.
     ///
     /// `POST /library/metadata/{ids}/{element}` (operation `setItemArtwork`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1352,12 +1080,11 @@ impl<'a> Library<'a> {
         ids: ::std::string::String,
         element: models::Element,
     ) -> SetItemArtwork<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let element = crate::contract::path_value(&element);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/{}", crate ::contract::path_value(& ids), crate
-                ::contract::path_value(& element)
-            ),
+            format!("/library/metadata/{}/{}", ids, element),
         )
     }
 
@@ -1366,21 +1093,14 @@ impl<'a> Library<'a> {
     /// Returns an asset (artwork, thumbnail and so on) of a metadata item.
     ///
     /// `GET /library/metadata/{ids}/{element}/{timestamp}` (operation `getItemArtwork`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The requested asset. | `Ok(Binary)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1393,13 +1113,12 @@ impl<'a> Library<'a> {
         element: models::Element,
         timestamp: i64,
     ) -> GetItemArtwork<'a> {
+        let ids = crate::contract::path_value(&ids);
+        let element = crate::contract::path_value(&element);
+        let timestamp = crate::contract::path_value(&timestamp);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/metadata/{}/{}/{}", crate ::contract::path_value(& ids), crate
-                ::contract::path_value(& element), crate ::contract::path_value(&
-                timestamp)
-            ),
+            format!("/library/metadata/{}/{}/{}", ids, element, timestamp),
         )
     }
 
@@ -1408,21 +1127,14 @@ impl<'a> Library<'a> {
     /// Starts an optimization pass over the server's database.
     ///
     /// `PUT /library/optimize` (operation `optimizeDatabase`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn optimize_database(&self) -> OptimizeDatabase<'a> {
         crate::contract::Request::new(self.client, "/library/optimize".to_string())
     }
@@ -1432,10 +1144,8 @@ impl<'a> Library<'a> {
     /// Chooses which audio and subtitle streams are selected for the current user.
     ///
     /// `PUT /library/parts/{partId}` (operation `setStreamSelection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1444,19 +1154,12 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | One of the given audio or subtitle streams does not belong to this part. | `Err(Error::Api { status: 400, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `part_id`: Identifier of the part whose streams are selected. (`partId`, path parameter)
     pub fn set_stream_selection(&self, part_id: i64) -> SetStreamSelection<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/library/parts/{}", crate ::contract::path_value(& part_id)),
-        )
+        let part_id = crate::contract::path_value(&part_id);
+        crate::contract::Request::new(self.client, format!("/library/parts/{}", part_id))
     }
 
     /// Get a part's BIF index
@@ -1464,10 +1167,8 @@ impl<'a> Library<'a> {
     /// Returns the BIF index of a part for the given index type.
     ///
     /// `GET /library/parts/{partId}/indexes/{index}` (operation `getPartIndex`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1475,11 +1176,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The BIF index. | `Ok(Binary)` |
     /// | 404 | The part or index does not exist, or the interval is too small. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1490,12 +1186,11 @@ impl<'a> Library<'a> {
         part_id: i64,
         index: models::Index,
     ) -> GetPartIndex<'a> {
+        let part_id = crate::contract::path_value(&part_id);
+        let index = crate::contract::path_value(&index);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/parts/{}/indexes/{}", crate ::contract::path_value(& part_id),
-                crate ::contract::path_value(& index)
-            ),
+            format!("/library/parts/{}/indexes/{}", part_id, index),
         )
     }
 
@@ -1504,10 +1199,8 @@ impl<'a> Library<'a> {
     /// Returns the image at a given offset from the BIF of a part.
     ///
     /// `GET /library/parts/{partId}/indexes/{index}/{offset}` (operation `getImageFromBif`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1515,11 +1208,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The image. | `Ok(Binary)` |
     /// | 404 | The part or index does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1532,13 +1220,12 @@ impl<'a> Library<'a> {
         index: models::Index,
         offset: i64,
     ) -> GetImageFromBif<'a> {
+        let part_id = crate::contract::path_value(&part_id);
+        let index = crate::contract::path_value(&index);
+        let offset = crate::contract::path_value(&offset);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/parts/{}/indexes/{}/{}", crate ::contract::path_value(&
-                part_id), crate ::contract::path_value(& index), crate
-                ::contract::path_value(& offset)
-            ),
+            format!("/library/parts/{}/indexes/{}/{}", part_id, index, offset),
         )
     }
 
@@ -1549,10 +1236,8 @@ impl<'a> Library<'a> {
     ///   - download: applies when the query parameters mark the request as a download. Downloads rank behind playbacks for bandwidth and receive a fair share of what is left.
     ///
     /// `GET /library/parts/{partId}/{changestamp}/{filename}` (operation `getMediaPart`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1568,11 +1253,6 @@ impl<'a> Library<'a> {
     ///
     /// - `Content-Disposition`: Only sent for download requests.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `part_id`: Identifier of the part to fetch. (`partId`, path parameter)
@@ -1584,13 +1264,12 @@ impl<'a> Library<'a> {
         changestamp: i64,
         filename: ::std::string::String,
     ) -> GetMediaPart<'a> {
+        let part_id = crate::contract::path_value(&part_id);
+        let changestamp = crate::contract::path_value(&changestamp);
+        let filename = crate::contract::path_value(&filename);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/parts/{}/{}/{}", crate ::contract::path_value(& part_id), crate
-                ::contract::path_value(& changestamp), crate ::contract::path_value(&
-                filename)
-            ),
+            format!("/library/parts/{}/{}/{}", part_id, changestamp, filename),
         )
     }
 
@@ -1599,10 +1278,8 @@ impl<'a> Library<'a> {
     /// Returns details about one actor.
     ///
     /// `GET /library/people/{personId}` (operation `getPerson`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1611,18 +1288,14 @@ impl<'a> Library<'a> {
     /// | 200 | The person's details. | `Ok(models::GetPersonResponse)` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `person_id`: The person's PMS tag `id`, or the actor's `tagKey`. The `tagKey` is the hexadecimal part of the actor's Plex guid. (`personId`, path parameter)
     pub fn get_person(&self, person_id: ::std::string::String) -> GetPerson<'a> {
+        let person_id = crate::contract::path_value(&person_id);
         crate::contract::Request::new(
             self.client,
-            format!("/library/people/{}", crate ::contract::path_value(& person_id)),
+            format!("/library/people/{}", person_id),
         )
     }
 
@@ -1631,10 +1304,8 @@ impl<'a> Library<'a> {
     /// Returns all media in which one actor appears.
     ///
     /// `GET /library/people/{personId}/media` (operation `listPersonMedia`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1643,11 +1314,6 @@ impl<'a> Library<'a> {
     /// | 200 | The media featuring the person. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `person_id`: The person's PMS tag `id`, or the actor's `tagKey`. The `tagKey` is the hexadecimal part of the actor's Plex guid. (`personId`, path parameter)
@@ -1655,11 +1321,10 @@ impl<'a> Library<'a> {
         &self,
         person_id: ::std::string::String,
     ) -> ListPersonMedia<'a> {
+        let person_id = crate::contract::path_value(&person_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/people/{}/media", crate ::contract::path_value(& person_id)
-            ),
+            format!("/library/people/{}/media", person_id),
         )
     }
 
@@ -1670,21 +1335,14 @@ impl<'a> Library<'a> {
     /// The server picks 100 random artwork paths from the given sections. Items the user may not access are skipped, and only movies, shows and artists contribute artwork.
     ///
     /// `GET /library/randomArtwork` (operation `getRandomArtwork`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The randomly chosen artwork. | `Ok(models::MediaContainerWithArtwork)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_random_artwork(&self) -> GetRandomArtwork<'a> {
         crate::contract::Request::new(self.client, "/library/randomArtwork".to_string())
     }
@@ -1695,10 +1353,8 @@ impl<'a> Library<'a> {
     /// A library is more than a container of media: it also describes the types, filters and sorts it supports, so that a client can build a rich interface on top of it (for example sorting movies by release year).
     ///
     /// `GET /library/sections/all` (operation `getSections`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1710,11 +1366,6 @@ impl<'a> Library<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_sections(&self) -> GetSections<'a> {
         crate::contract::Request::new(self.client, "/library/sections/all".to_string())
     }
@@ -1724,10 +1375,8 @@ impl<'a> Library<'a> {
     /// Adds a new library section to the server.
     ///
     /// `POST /library/sections/all` (operation `addSection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1735,11 +1384,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded; the body holds the directories available at this location. | `Ok(models::AddSectionResponse)` |
     /// | 400 | The section was not created because the request contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -1768,21 +1412,14 @@ impl<'a> Library<'a> {
     /// Cancels every refresh currently running in any section.
     ///
     /// `DELETE /library/sections/all/refresh` (operation `stopAllRefreshes`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded; the body holds the server configuration along with a list of directories. | `Ok(models::StopAllRefreshesResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn stop_all_refreshes(&self) -> StopAllRefreshes<'a> {
         crate::contract::Request::new(
             self.client,
@@ -1795,10 +1432,8 @@ impl<'a> Library<'a> {
     /// Returns the section preferences that apply to one metadata type.
     ///
     /// `GET /library/sections/prefs` (operation `getSectionsPrefs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1806,11 +1441,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded; the body holds the server configuration along with a list of directories. | `Ok(models::GetSectionsPrefsResponse)` |
     /// | 400 | `type` is missing or is not an integer. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -1827,10 +1457,8 @@ impl<'a> Library<'a> {
     /// Asks the server to refresh the metadata of every library section.
     ///
     /// `POST /library/sections/refresh` (operation `refreshSectionsMetadata`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1838,11 +1466,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 503 | A music library cannot be refreshed while the server is not signed in. | `Err(Error::Api { status: 503, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn refresh_sections_metadata(&self) -> RefreshSectionsMetadata<'a> {
         crate::contract::Request::new(
             self.client,
@@ -1855,21 +1478,14 @@ impl<'a> Library<'a> {
     /// Returns details about the library section itself rather than its content, which makes it an intermediate (interstitial) endpoint. The response often includes `Directory` metadata objects, which clients used in the past to build their menus.
     ///
     /// `GET /library/sections/{sectionId}` (operation `getLibraryDetails`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The section's details. | `Ok(models::GetLibraryDetailsResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -1878,9 +1494,10 @@ impl<'a> Library<'a> {
         &self,
         section_id: ::std::string::String,
     ) -> GetLibraryDetails<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!("/library/sections/{}", crate ::contract::path_value(& section_id)),
+            format!("/library/sections/{}", section_id),
         )
     }
 
@@ -1889,10 +1506,8 @@ impl<'a> Library<'a> {
     /// Updates the settings of the library section with the given id.
     ///
     /// `PUT /library/sections/{sectionId}` (operation `editSection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -1900,11 +1515,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The section was not changed because the request contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1915,11 +1525,10 @@ impl<'a> Library<'a> {
         section_id: ::std::string::String,
         agent: ::std::string::String,
     ) -> EditSection<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/sections/{}", crate ::contract::path_value(& section_id)
-                ),
+                format!("/library/sections/{}", section_id),
             )
             .with(|r| {
                 r.query("agent", &agent, crate::contract::Style::Form, false);
@@ -1931,21 +1540,14 @@ impl<'a> Library<'a> {
     /// Removes the library section with the given id.
     ///
     /// `DELETE /library/sections/{sectionId}` (operation `deleteLibrarySection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -1954,9 +1556,10 @@ impl<'a> Library<'a> {
         &self,
         section_id: ::std::string::String,
     ) -> DeleteLibrarySection<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!("/library/sections/{}", crate ::contract::path_value(& section_id)),
+            format!("/library/sections/{}", section_id),
         )
     }
 
@@ -2009,10 +1612,8 @@ impl<'a> Library<'a> {
     ///     - Percent-encoded square brackets are accepted but are hard to read
     ///
     /// `PUT /library/sections/{sectionId}/all` (operation `updateItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2023,20 +1624,14 @@ impl<'a> Library<'a> {
     /// | 404 | An item the request depends on was not found. | `Err(Error::Api { status: 404, .. })` |
     /// | 409 | A collection cannot be renamed to a name that is already in use. | `Err(Error::Api { status: 409, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn update_items(&self, section_id: ::std::string::String) -> UpdateItems<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/all", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/all", section_id),
         )
     }
 
@@ -2045,10 +1640,8 @@ impl<'a> Library<'a> {
     /// Starts analysis of every item in the section, plus BIF generation when that is enabled.
     ///
     /// `PUT /library/sections/{sectionId}/analyze` (operation `startAnalysis`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2056,21 +1649,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn start_analysis(&self, section_id: i64) -> StartAnalysis<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/analyze", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/analyze", section_id),
         )
     }
 
@@ -2080,10 +1666,8 @@ impl<'a> Library<'a> {
     /// The response lists the filtered items whose `{field}` begins with the value of `{field}.query`; each result carries a `{field}.queryRange` describing which part matched.
     ///
     /// `GET /library/sections/{sectionId}/autocomplete` (operation `autocomplete`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2097,21 +1681,14 @@ impl<'a> Library<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn autocomplete(&self, section_id: i64) -> Autocomplete<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/autocomplete", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/autocomplete", section_id),
         )
     }
 
@@ -2120,10 +1697,8 @@ impl<'a> Library<'a> {
     /// Removes a collection from the library on the server.
     ///
     /// `DELETE /library/sections/{sectionId}/collection/{collectionId}` (operation `deleteCollection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2131,11 +1706,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 404 | The collection was not found. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -2146,12 +1716,11 @@ impl<'a> Library<'a> {
         section_id: i64,
         collection_id: i64,
     ) -> DeleteCollection<'a> {
+        let section_id = crate::contract::path_value(&section_id);
+        let collection_id = crate::contract::path_value(&collection_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/collection/{}", crate ::contract::path_value(&
-                section_id), crate ::contract::path_value(& collection_id)
-            ),
+            format!("/library/sections/{}/collection/{}", section_id, collection_id),
         )
     }
 
@@ -2160,10 +1729,8 @@ impl<'a> Library<'a> {
     /// Returns every collection in the section.
     ///
     /// `GET /library/sections/{sectionId}/collections` (operation `getCollections`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2176,21 +1743,14 @@ impl<'a> Library<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_collections(&self, section_id: i64) -> GetCollections<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/collections", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/collections", section_id),
         )
     }
 
@@ -2200,10 +1760,8 @@ impl<'a> Library<'a> {
     /// Attributes that differ between those items are listed in `mixedFields`.
     ///
     /// `GET /library/sections/{sectionId}/common` (operation `getCommon`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2218,20 +1776,14 @@ impl<'a> Library<'a> {
     /// - `X-Plex-Container-Start`: Offset of the first element of this page within the full result set (sent on every MediaContainer).
     /// - `X-Plex-Container-Total-Size`: Total number of elements available across all pages (sent on every MediaContainer).
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_common(&self, section_id: i64) -> GetCommon<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/common", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/common", section_id),
         )
     }
 
@@ -2240,21 +1792,14 @@ impl<'a> Library<'a> {
     /// Returns an image composed from images of the items in this section.
     ///
     /// `GET /library/sections/{sectionId}/composite/{updatedAt}` (operation `getSectionImage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -2265,12 +1810,11 @@ impl<'a> Library<'a> {
         section_id: i64,
         updated_at: i64,
     ) -> GetSectionImage<'a> {
+        let section_id = crate::contract::path_value(&section_id);
+        let updated_at = crate::contract::path_value(&updated_at);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/composite/{}", crate ::contract::path_value(&
-                section_id), crate ::contract::path_value(& updated_at)
-            ),
+            format!("/library/sections/{}/composite/{}", section_id, updated_at),
         )
     }
 
@@ -2279,10 +1823,8 @@ impl<'a> Library<'a> {
     /// Empties the section's trash, permanently removing media and metadata whose files are missing.
     ///
     /// `PUT /library/sections/{sectionId}/emptyTrash` (operation `emptyTrash`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2290,21 +1832,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn empty_trash(&self, section_id: i64) -> EmptyTrash<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/emptyTrash", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/emptyTrash", section_id),
         )
     }
 
@@ -2313,10 +1848,8 @@ impl<'a> Library<'a> {
     /// Returns the filters commonly available in a section.
     ///
     /// `GET /library/sections/{sectionId}/filters` (operation `getSectionFilters`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2324,21 +1857,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The section's filters. | `Ok(models::GetSectionFiltersResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_section_filters(&self, section_id: i64) -> GetSectionFilters<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/filters", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/filters", section_id),
         )
     }
 
@@ -2347,10 +1873,8 @@ impl<'a> Library<'a> {
     /// Returns the first characters of the items in this section.
     ///
     /// `GET /library/sections/{sectionId}/firstCharacters` (operation `getFirstCharacters`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2358,21 +1882,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The first characters and their item counts. | `Ok(models::GetFirstCharactersResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_first_characters(&self, section_id: i64) -> GetFirstCharacters<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/firstCharacters", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/firstCharacters", section_id),
         )
     }
 
@@ -2381,10 +1898,8 @@ impl<'a> Library<'a> {
     /// Removes every index in the section.
     ///
     /// `DELETE /library/sections/{sectionId}/indexes` (operation `deleteIndexes`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2392,21 +1907,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn delete_indexes(&self, section_id: i64) -> DeleteIndexes<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/indexes", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/indexes", section_id),
         )
     }
 
@@ -2415,10 +1923,8 @@ impl<'a> Library<'a> {
     /// Removes every intro marker in the section.
     ///
     /// `DELETE /library/sections/{sectionId}/intros` (operation `deleteIntros`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2426,20 +1932,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn delete_intros(&self, section_id: i64) -> DeleteIntros<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/intros", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/intros", section_id),
         )
     }
 
@@ -2448,10 +1948,8 @@ impl<'a> Library<'a> {
     /// Returns the preferences of a section, optionally as they apply to a different agent.
     ///
     /// `GET /library/sections/{sectionId}/prefs` (operation `getSectionPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2459,20 +1957,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The section's preferences. | `Ok(models::MediaContainerWithSettings)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_section_preferences(&self, section_id: i64) -> GetSectionPreferences<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/prefs", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/prefs", section_id),
         )
     }
 
@@ -2481,21 +1973,14 @@ impl<'a> Library<'a> {
     /// Updates the preferences of the section with the given id.
     ///
     /// `PUT /library/sections/{sectionId}/prefs` (operation `setSectionPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -2506,12 +1991,10 @@ impl<'a> Library<'a> {
         section_id: i64,
         prefs: ::std::collections::BTreeMap<String, String>,
     ) -> SetSectionPreferences<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/sections/{}/prefs", crate ::contract::path_value(&
-                    section_id)
-                ),
+                format!("/library/sections/{}/prefs", section_id),
             )
             .with(|r| {
                 r.query("prefs", &prefs, crate::contract::Style::Form, false);
@@ -2523,10 +2006,8 @@ impl<'a> Library<'a> {
     /// Starts a refresh of this section.
     ///
     /// `POST /library/sections/{sectionId}/refresh` (operation `refreshSection`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2534,21 +2015,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn refresh_section(&self, section_id: i64) -> RefreshSection<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/refresh", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/refresh", section_id),
         )
     }
 
@@ -2557,10 +2031,8 @@ impl<'a> Library<'a> {
     /// Stops the refresh running in this section.
     ///
     /// `DELETE /library/sections/{sectionId}/refresh` (operation `cancelRefresh`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2568,21 +2040,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn cancel_refresh(&self, section_id: i64) -> CancelRefresh<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/refresh", crate ::contract::path_value(&
-                section_id)
-            ),
+            format!("/library/sections/{}/refresh", section_id),
         )
     }
 
@@ -2591,10 +2056,8 @@ impl<'a> Library<'a> {
     /// Returns the sort options available in a section.
     ///
     /// `GET /library/sections/{sectionId}/sorts` (operation `getAvailableSorts`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2602,20 +2065,14 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The section's sort options. | `Ok(models::GetAvailableSortsResponse)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `section_id`: Identifier of the section. (`sectionId`, path parameter)
     pub fn get_available_sorts(&self, section_id: i64) -> GetAvailableSorts<'a> {
+        let section_id = crate::contract::path_value(&section_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/sections/{}/sorts", crate ::contract::path_value(& section_id)
-            ),
+            format!("/library/sections/{}/sorts", section_id),
         )
     }
 
@@ -2624,10 +2081,8 @@ impl<'a> Library<'a> {
     /// Returns a stream's data, for example a sidecar subtitle.
     ///
     /// `GET /library/streams/{streamId}.{ext}` (operation `getStream`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2638,11 +2093,6 @@ impl<'a> Library<'a> {
     /// | 404 | The stream does not exist or contains no data. | `Err(Error::Api { status: 404, .. })` |
     /// | 501 | The stream is not a sidecar subtitle. | `Err(Error::Api { status: 501, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `stream_id`: Identifier of the stream. (`streamId`, path parameter)
@@ -2652,12 +2102,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> GetStream<'a> {
+        let stream_id = crate::contract::path_value(&stream_id);
+        let ext = crate::contract::path_value(&ext);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
-                crate ::contract::path_value(& ext)
-            ),
+            format!("/library/streams/{}.{}", stream_id, ext),
         )
     }
 
@@ -2666,10 +2115,8 @@ impl<'a> Library<'a> {
     /// Sets an offset, in ms, for a stream. Some clients may ignore it.
     ///
     /// `PUT /library/streams/{streamId}.{ext}` (operation `setStreamOffset`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2677,11 +2124,6 @@ impl<'a> Library<'a> {
     /// | --- | --- | --- |
     /// | 200 | The stream, in the requested format. | `Ok(())` |
     /// | 400 | The stream does not exist. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -2692,12 +2134,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> SetStreamOffset<'a> {
+        let stream_id = crate::contract::path_value(&stream_id);
+        let ext = crate::contract::path_value(&ext);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
-                crate ::contract::path_value(& ext)
-            ),
+            format!("/library/streams/{}.{}", stream_id, ext),
         )
     }
 
@@ -2706,10 +2147,8 @@ impl<'a> Library<'a> {
     /// Removes a stream. This works only for downloaded subtitle streams, or for sidecar subtitles when media deletion is enabled.
     ///
     /// `DELETE /library/streams/{streamId}.{ext}` (operation `deleteStream`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2718,11 +2157,6 @@ impl<'a> Library<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 403 | This user is not allowed to delete the stream. | `Err(Error::Api { status: 403, .. })` |
     /// | 500 | The stream could not be deleted. | `Err(Error::Api { status: 500, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -2733,12 +2167,11 @@ impl<'a> Library<'a> {
         stream_id: i64,
         ext: ::std::string::String,
     ) -> DeleteStream<'a> {
+        let stream_id = crate::contract::path_value(&stream_id);
+        let ext = crate::contract::path_value(&ext);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/streams/{}.{}", crate ::contract::path_value(& stream_id),
-                crate ::contract::path_value(& ext)
-            ),
+            format!("/library/streams/{}.{}", stream_id, ext),
         )
     }
 
@@ -2747,10 +2180,8 @@ impl<'a> Library<'a> {
     /// Returns the loudness of a stream in dB, as one value for each 100 ms.
     ///
     /// `GET /library/streams/{streamId}/levels` (operation `getStreamLevels`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2760,20 +2191,14 @@ impl<'a> Library<'a> {
     /// | 403 | The user has no access to this media. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The stream does not exist, or this server does not offer the loudness feature. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `stream_id`: Identifier of the stream. (`streamId`, path parameter)
     pub fn get_stream_levels(&self, stream_id: i64) -> GetStreamLevels<'a> {
+        let stream_id = crate::contract::path_value(&stream_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/streams/{}/levels", crate ::contract::path_value(& stream_id)
-            ),
+            format!("/library/streams/{}/levels", stream_id),
         )
     }
 
@@ -2782,10 +2207,8 @@ impl<'a> Library<'a> {
     /// Returns the loudness of a stream in dB as plain text: one value per line, each covering 100 ms.
     ///
     /// `GET /library/streams/{streamId}/loudness` (operation `getStreamLoudness`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -2795,20 +2218,14 @@ impl<'a> Library<'a> {
     /// | 403 | The user has no access to this media. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The stream does not exist, or this server does not offer the loudness feature. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `stream_id`: Identifier of the stream. (`streamId`, path parameter)
     pub fn get_stream_loudness(&self, stream_id: i64) -> GetStreamLoudness<'a> {
+        let stream_id = crate::contract::path_value(&stream_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/streams/{}/loudness", crate ::contract::path_value(& stream_id)
-            ),
+            format!("/library/streams/{}/loudness", stream_id),
         )
     }
 
@@ -2817,29 +2234,23 @@ impl<'a> Library<'a> {
     /// Returns every tag of the requested type found in the library.
     ///
     /// `GET /library/tags` (operation `getTags`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The tags of the requested type. | `Ok(models::GetTagsResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_tags(&self) -> GetTags<'a> {
         crate::contract::Request::new(self.client, "/library/tags".to_string())
     }
 }
 
-///The `getLibraryItems` operation (see [`Library::get_library_items`]).
+/// The `getLibraryItems` operation (see [`Library::get_library_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryItemsOp;
+
 impl crate::contract::Operation for GetLibraryItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -2852,25 +2263,26 @@ impl crate::contract::Operation for GetLibraryItemsOp {
     };
 }
 
-///A `getLibraryItems` request (see [`Library::get_library_items`]). `.await` it to send it.
+/// A `getLibraryItems` request (see [`Library::get_library_items`]). `.await` it to send it.
 pub type GetLibraryItems<'a> = crate::contract::Request<'a, GetLibraryItemsOp>;
+
 impl GetLibraryItems<'_> {
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
@@ -2878,9 +2290,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `deleteCaches` operation (see [`Library::delete_caches`]).
+/// The `deleteCaches` operation (see [`Library::delete_caches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCachesOp;
+
 impl crate::contract::Operation for DeleteCachesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -2893,11 +2306,13 @@ impl crate::contract::Operation for DeleteCachesOp {
     };
 }
 
-///A `deleteCaches` request (see [`Library::delete_caches`]). `.await` it to send it.
+/// A `deleteCaches` request (see [`Library::delete_caches`]). `.await` it to send it.
 pub type DeleteCaches<'a> = crate::contract::Request<'a, DeleteCachesOp>;
-///The `cleanBundles` operation (see [`Library::clean_bundles`]).
+
+/// The `cleanBundles` operation (see [`Library::clean_bundles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CleanBundlesOp;
+
 impl crate::contract::Operation for CleanBundlesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -2910,11 +2325,13 @@ impl crate::contract::Operation for CleanBundlesOp {
     };
 }
 
-///A `cleanBundles` request (see [`Library::clean_bundles`]). `.await` it to send it.
+/// A `cleanBundles` request (see [`Library::clean_bundles`]). `.await` it to send it.
 pub type CleanBundles<'a> = crate::contract::Request<'a, CleanBundlesOp>;
-///The `ingestTransientItem` operation (see [`Library::ingest_transient_item`]).
+
+/// The `ingestTransientItem` operation (see [`Library::ingest_transient_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct IngestTransientItemOp;
+
 impl crate::contract::Operation for IngestTransientItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -2927,31 +2344,32 @@ impl crate::contract::Operation for IngestTransientItemOp {
     };
 }
 
-///A `ingestTransientItem` request (see [`Library::ingest_transient_item`]). `.await` it to send it.
+/// A `ingestTransientItem` request (see [`Library::ingest_transient_item`]). `.await` it to send it.
 pub type IngestTransientItem<'a> = crate::contract::Request<'a, IngestTransientItemOp>;
+
 impl IngestTransientItem<'_> {
-    ///Location of the file to import. (`url`, query parameter)
+    /// Location of the file to import. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Virtual path to use for the item when `url` is opaque. (`virtualFilePath`, query parameter)
+    /// Virtual path to use for the item when `url` is opaque. (`virtualFilePath`, query parameter)
     pub fn virtual_file_path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("virtualFilePath", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///When `1`, the server computes the Plex and OpenSubtitles hashes of the file. Default: `0`. (`computeHashes`, query parameter)
+    /// When `1`, the server computes the Plex and OpenSubtitles hashes of the file. Default: `0`. (`computeHashes`, query parameter)
     pub fn compute_hashes(self, value: bool) -> Self {
         self.with(|r| {
             r.query("computeHashes", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///When `1`, media that finds no match is stored anyway. Default: `0`. (`ingestNonMatches`, query parameter)
+    /// When `1`, media that finds no match is stored anyway. Default: `0`. (`ingestNonMatches`, query parameter)
     pub fn ingest_non_matches(self, value: bool) -> Self {
         self.with(|r| {
             r.query("ingestNonMatches", &value, crate::contract::Style::Form, true);
@@ -2959,9 +2377,10 @@ impl IngestTransientItem<'_> {
     }
 }
 
-///The `getLibraryMatches` operation (see [`Library::get_library_matches`]).
+/// The `getLibraryMatches` operation (see [`Library::get_library_matches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryMatchesOp;
+
 impl crate::contract::Operation for GetLibraryMatchesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -2974,36 +2393,37 @@ impl crate::contract::Operation for GetLibraryMatchesOp {
     };
 }
 
-///A `getLibraryMatches` request (see [`Library::get_library_matches`]). `.await` it to send it.
+/// A `getLibraryMatches` request (see [`Library::get_library_matches`]). `.await` it to send it.
 pub type GetLibraryMatches<'a> = crate::contract::Request<'a, GetLibraryMatchesOp>;
+
 impl GetLibraryMatches<'_> {
-    /**Media type to fetch or filter on.
-
-1 = movie
-2 = show
-3 = season
-4 = episode
-5 = artist
-6 = album
-7 = track
-8 = photo_album
-9 = photo
-
-For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
+    /// Media type to fetch or filter on.
+    ///
+    /// 1 = movie
+    /// 2 = show
+    /// 3 = season
+    /// 4 = episode
+    /// 5 = artist
+    /// 6 = album
+    /// 7 = track
+    /// 8 = photo_album
+    /// 9 = photo
+    ///
+    /// For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`includeFullMetadata`, query parameter)
+    /// Parameter (`includeFullMetadata`, query parameter)
     pub fn include_full_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeFullMetadata", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Parameter (`includeAncestorMetadata`, query parameter)
+    /// Parameter (`includeAncestorMetadata`, query parameter)
     pub fn include_ancestor_metadata(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -3015,7 +2435,7 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
         })
     }
 
-    ///Parameter (`includeAlternateMetadataSources`, query parameter)
+    /// Parameter (`includeAlternateMetadataSources`, query parameter)
     pub fn include_alternate_metadata_sources(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -3027,63 +2447,63 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
         })
     }
 
-    ///Applies to movies, shows, artists, albums and tracks. Several URI schemes are accepted; their exact set is still to be defined. (`guid`, query parameter)
+    /// Applies to movies, shows, artists, albums and tracks. Several URI schemes are accepted; their exact set is still to be defined. (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("guid", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Title used as a filter, or as the value to set. (`title`, query parameter)
+    /// Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to movies, shows and albums; optional. (`year`, query parameter)
+    /// Applies to movies, shows and albums; optional. (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
             r.query("year", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to movies, episodes and tracks: full path of the media file, used to "cloud-scan" the item. (`path`, query parameter)
+    /// Applies to movies, episodes and tracks: full path of the media file, used to "cloud-scan" the item. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to episodes and tracks: title of the show or artist. Needed when `path` is not sent. (`grandparentTitle`, query parameter)
+    /// Applies to episodes and tracks: title of the show or artist. Needed when `path` is not sent. (`grandparentTitle`, query parameter)
     pub fn grandparent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("grandparentTitle", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to episodes: the show's year. (`grandparentYear`, query parameter)
+    /// Applies to episodes: the show's year. (`grandparentYear`, query parameter)
     pub fn grandparent_year(self, value: i64) -> Self {
         self.with(|r| {
             r.query("grandparentYear", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to episodes and tracks: the season or album number. (`parentIndex`, query parameter)
+    /// Applies to episodes and tracks: the season or album number. (`parentIndex`, query parameter)
     pub fn parent_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("parentIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to episodes and tracks: the episode or track number within its season or album. (`index`, query parameter)
+    /// Applies to episodes and tracks: the episode or track number within its season or album. (`index`, query parameter)
     pub fn index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("index", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Applies to episodes: air date, formatted as `YYYY-MM-DD`. (`originallyAvailableAt`, query parameter)
+    /// Applies to episodes: air date, formatted as `YYYY-MM-DD`. (`originallyAvailableAt`, query parameter)
     pub fn originally_available_at(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query(
@@ -3095,7 +2515,7 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
         })
     }
 
-    ///Applies to albums and tracks: the artist name for an album, the album name for a track. (`parentTitle`, query parameter)
+    /// Applies to albums and tracks: the artist name for an album, the album name for a track. (`parentTitle`, query parameter)
     pub fn parent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("parentTitle", &value, crate::contract::Style::Form, false);
@@ -3103,9 +2523,10 @@ For example, asking a movie library for type 3 returns nothing, since movie libr
     }
 }
 
-///The `getChapterImage` operation (see [`Library::get_chapter_image`]).
+/// The `getChapterImage` operation (see [`Library::get_chapter_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetChapterImageOp;
+
 impl crate::contract::Operation for GetChapterImageOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3118,11 +2539,13 @@ impl crate::contract::Operation for GetChapterImageOp {
     };
 }
 
-///A `getChapterImage` request (see [`Library::get_chapter_image`]). `.await` it to send it.
+/// A `getChapterImage` request (see [`Library::get_chapter_image`]). `.await` it to send it.
 pub type GetChapterImage<'a> = crate::contract::Request<'a, GetChapterImageOp>;
-///The `getAugmentationStatus` operation (see [`Library::get_augmentation_status`]).
+
+/// The `getAugmentationStatus` operation (see [`Library::get_augmentation_status`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAugmentationStatusOp;
+
 impl crate::contract::Operation for GetAugmentationStatusOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3135,13 +2558,14 @@ impl crate::contract::Operation for GetAugmentationStatusOp {
     };
 }
 
-///A `getAugmentationStatus` request (see [`Library::get_augmentation_status`]). `.await` it to send it.
+/// A `getAugmentationStatus` request (see [`Library::get_augmentation_status`]). `.await` it to send it.
 pub type GetAugmentationStatus<'a> = crate::contract::Request<
     'a,
     GetAugmentationStatusOp,
 >;
+
 impl GetAugmentationStatus<'_> {
-    ///When set, the response is held back until the augmentation has finished. (`wait`, query parameter)
+    /// When set, the response is held back until the augmentation has finished. (`wait`, query parameter)
     pub fn wait(self, value: bool) -> Self {
         self.with(|r| {
             r.query("wait", &value, crate::contract::Style::Form, true);
@@ -3149,9 +2573,10 @@ impl GetAugmentationStatus<'_> {
     }
 }
 
-///The `editMetadataItem` operation (see [`Library::edit_metadata_item`]).
+/// The `editMetadataItem` operation (see [`Library::edit_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMetadataItemOp;
+
 impl crate::contract::Operation for EditMetadataItemOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3164,10 +2589,11 @@ impl crate::contract::Operation for EditMetadataItemOp {
     };
 }
 
-///A `editMetadataItem` request (see [`Library::edit_metadata_item`]). `.await` it to send it.
+/// A `editMetadataItem` request (see [`Library::edit_metadata_item`]). `.await` it to send it.
 pub type EditMetadataItem<'a> = crate::contract::Request<'a, EditMetadataItemOp>;
+
 impl EditMetadataItem<'_> {
-    ///New field values for the metadata item. (`args`, query parameter)
+    /// New field values for the metadata item. (`args`, query parameter)
     pub fn args(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("args", &value, crate::contract::Style::Form, false);
@@ -3175,9 +2601,10 @@ impl EditMetadataItem<'_> {
     }
 }
 
-///The `deleteMetadataItem` operation (see [`Library::delete_metadata_item`]).
+/// The `deleteMetadataItem` operation (see [`Library::delete_metadata_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMetadataItemOp;
+
 impl crate::contract::Operation for DeleteMetadataItemOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3190,10 +2617,11 @@ impl crate::contract::Operation for DeleteMetadataItemOp {
     };
 }
 
-///A `deleteMetadataItem` request (see [`Library::delete_metadata_item`]). `.await` it to send it.
+/// A `deleteMetadataItem` request (see [`Library::delete_metadata_item`]). `.await` it to send it.
 pub type DeleteMetadataItem<'a> = crate::contract::Request<'a, DeleteMetadataItemOp>;
+
 impl DeleteMetadataItem<'_> {
-    ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
+    /// When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
     pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
             r.query("proxy", &value, crate::contract::Style::Form, true);
@@ -3201,9 +2629,10 @@ impl DeleteMetadataItem<'_> {
     }
 }
 
-///The `detectAds` operation (see [`Library::detect_ads`]).
+/// The `detectAds` operation (see [`Library::detect_ads`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectAdsOp;
+
 impl crate::contract::Operation for DetectAdsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3216,11 +2645,13 @@ impl crate::contract::Operation for DetectAdsOp {
     };
 }
 
-///A `detectAds` request (see [`Library::detect_ads`]). `.await` it to send it.
+/// A `detectAds` request (see [`Library::detect_ads`]). `.await` it to send it.
 pub type DetectAds<'a> = crate::contract::Request<'a, DetectAdsOp>;
-///The `getAllItemLeaves` operation (see [`Library::get_all_item_leaves`]).
+
+/// The `getAllItemLeaves` operation (see [`Library::get_all_item_leaves`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllItemLeavesOp;
+
 impl crate::contract::Operation for GetAllItemLeavesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3233,11 +2664,13 @@ impl crate::contract::Operation for GetAllItemLeavesOp {
     };
 }
 
-///A `getAllItemLeaves` request (see [`Library::get_all_item_leaves`]). `.await` it to send it.
+/// A `getAllItemLeaves` request (see [`Library::get_all_item_leaves`]). `.await` it to send it.
 pub type GetAllItemLeaves<'a> = crate::contract::Request<'a, GetAllItemLeavesOp>;
-///The `analyzeMetadata` operation (see [`Library::analyze_metadata`]).
+
+/// The `analyzeMetadata` operation (see [`Library::analyze_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AnalyzeMetadataOp;
+
 impl crate::contract::Operation for AnalyzeMetadataOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3250,17 +2683,18 @@ impl crate::contract::Operation for AnalyzeMetadataOp {
     };
 }
 
-///A `analyzeMetadata` request (see [`Library::analyze_metadata`]). `.await` it to send it.
+/// A `analyzeMetadata` request (see [`Library::analyze_metadata`]). `.await` it to send it.
 pub type AnalyzeMetadata<'a> = crate::contract::Request<'a, AnalyzeMetadataOp>;
+
 impl AnalyzeMetadata<'_> {
-    ///Offset to use for the thumbnail. (`thumbOffset`, query parameter)
+    /// Offset to use for the thumbnail. (`thumbOffset`, query parameter)
     pub fn thumb_offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("thumbOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Offset to use for the artwork. (`artOffset`, query parameter)
+    /// Offset to use for the artwork. (`artOffset`, query parameter)
     pub fn art_offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("artOffset", &value, crate::contract::Style::Form, false);
@@ -3268,9 +2702,10 @@ impl AnalyzeMetadata<'_> {
     }
 }
 
-///The `generateThumbs` operation (see [`Library::generate_thumbs`]).
+/// The `generateThumbs` operation (see [`Library::generate_thumbs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GenerateThumbsOp;
+
 impl crate::contract::Operation for GenerateThumbsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3283,10 +2718,11 @@ impl crate::contract::Operation for GenerateThumbsOp {
     };
 }
 
-///A `generateThumbs` request (see [`Library::generate_thumbs`]). `.await` it to send it.
+/// A `generateThumbs` request (see [`Library::generate_thumbs`]). `.await` it to send it.
 pub type GenerateThumbs<'a> = crate::contract::Request<'a, GenerateThumbsOp>;
+
 impl GenerateThumbs<'_> {
-    ///Parameter (`force`, query parameter)
+    /// Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
@@ -3294,9 +2730,10 @@ impl GenerateThumbs<'_> {
     }
 }
 
-///The `detectCredits` operation (see [`Library::detect_credits`]).
+/// The `detectCredits` operation (see [`Library::detect_credits`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectCreditsOp;
+
 impl crate::contract::Operation for DetectCreditsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3309,17 +2746,18 @@ impl crate::contract::Operation for DetectCreditsOp {
     };
 }
 
-///A `detectCredits` request (see [`Library::detect_credits`]). `.await` it to send it.
+/// A `detectCredits` request (see [`Library::detect_credits`]). `.await` it to send it.
 pub type DetectCredits<'a> = crate::contract::Request<'a, DetectCreditsOp>;
+
 impl DetectCredits<'_> {
-    ///Parameter (`force`, query parameter)
+    /// Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Parameter (`manual`, query parameter)
+    /// Parameter (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::contract::Style::Form, true);
@@ -3327,9 +2765,10 @@ impl DetectCredits<'_> {
     }
 }
 
-///The `getExtras` operation (see [`Library::get_extras`]).
+/// The `getExtras` operation (see [`Library::get_extras`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetExtrasOp;
+
 impl crate::contract::Operation for GetExtrasOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3342,11 +2781,13 @@ impl crate::contract::Operation for GetExtrasOp {
     };
 }
 
-///A `getExtras` request (see [`Library::get_extras`]). `.await` it to send it.
+/// A `getExtras` request (see [`Library::get_extras`]). `.await` it to send it.
 pub type GetExtras<'a> = crate::contract::Request<'a, GetExtrasOp>;
-///The `addExtras` operation (see [`Library::add_extras`]).
+
+/// The `addExtras` operation (see [`Library::add_extras`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddExtrasOp;
+
 impl crate::contract::Operation for AddExtrasOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3359,17 +2800,18 @@ impl crate::contract::Operation for AddExtrasOp {
     };
 }
 
-///A `addExtras` request (see [`Library::add_extras`]). `.await` it to send it.
+/// A `addExtras` request (see [`Library::add_extras`]). `.await` it to send it.
 pub type AddExtras<'a> = crate::contract::Request<'a, AddExtrasOp>;
+
 impl AddExtras<'_> {
-    ///Metadata type of the extra. (`extraType`, query parameter)
+    /// Metadata type of the extra. (`extraType`, query parameter)
     pub fn extra_type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("extraType", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Title used as a filter, or as the value to set. (`title`, query parameter)
+    /// Title used as a filter, or as the value to set. (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title", &value, crate::contract::Style::Form, false);
@@ -3377,9 +2819,10 @@ impl AddExtras<'_> {
     }
 }
 
-///The `getFile` operation (see [`Library::get_file`]).
+/// The `getFile` operation (see [`Library::get_file`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFileOp;
+
 impl crate::contract::Operation for GetFileOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3392,10 +2835,11 @@ impl crate::contract::Operation for GetFileOp {
     };
 }
 
-///A `getFile` request (see [`Library::get_file`]). `.await` it to send it.
+/// A `getFile` request (see [`Library::get_file`]). `.await` it to send it.
 pub type GetFile<'a> = crate::contract::Request<'a, GetFileOp>;
+
 impl GetFile<'_> {
-    ///Bundle URL, usually beginning with `metadata://` or `media://`. (`url`, query parameter)
+    /// Bundle URL, usually beginning with `metadata://` or `media://`. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
@@ -3403,9 +2847,10 @@ impl GetFile<'_> {
     }
 }
 
-///The `startBifGeneration` operation (see [`Library::start_bif_generation`]).
+/// The `startBifGeneration` operation (see [`Library::start_bif_generation`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartBifGenerationOp;
+
 impl crate::contract::Operation for StartBifGenerationOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3418,10 +2863,11 @@ impl crate::contract::Operation for StartBifGenerationOp {
     };
 }
 
-///A `startBifGeneration` request (see [`Library::start_bif_generation`]). `.await` it to send it.
+/// A `startBifGeneration` request (see [`Library::start_bif_generation`]). `.await` it to send it.
 pub type StartBifGeneration<'a> = crate::contract::Request<'a, StartBifGenerationOp>;
+
 impl StartBifGeneration<'_> {
-    ///Parameter (`force`, query parameter)
+    /// Parameter (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
@@ -3429,9 +2875,10 @@ impl StartBifGeneration<'_> {
     }
 }
 
-///The `detectIntros` operation (see [`Library::detect_intros`]).
+/// The `detectIntros` operation (see [`Library::detect_intros`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectIntrosOp;
+
 impl crate::contract::Operation for DetectIntrosOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3444,17 +2891,18 @@ impl crate::contract::Operation for DetectIntrosOp {
     };
 }
 
-///A `detectIntros` request (see [`Library::detect_intros`]). `.await` it to send it.
+/// A `detectIntros` request (see [`Library::detect_intros`]). `.await` it to send it.
 pub type DetectIntros<'a> = crate::contract::Request<'a, DetectIntrosOp>;
+
 impl DetectIntros<'_> {
-    ///Run the detection again even if it has already been done. (`force`, query parameter)
+    /// Run the detection again even if it has already been done. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Threshold used to decide whether content counts as an intro. (`threshold`, query parameter)
+    /// Threshold used to decide whether content counts as an intro. (`threshold`, query parameter)
     pub fn threshold(self, value: f64) -> Self {
         self.with(|r| {
             r.query("threshold", &value, crate::contract::Style::Form, false);
@@ -3462,9 +2910,10 @@ impl DetectIntros<'_> {
     }
 }
 
-///The `createMarker` operation (see [`Library::create_marker`]).
+/// The `createMarker` operation (see [`Library::create_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateMarkerOp;
+
 impl crate::contract::Operation for CreateMarkerOp {
     type Decode = crate::contract::Json<models::CreateMarkerResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3477,17 +2926,18 @@ impl crate::contract::Operation for CreateMarkerOp {
     };
 }
 
-///A `createMarker` request (see [`Library::create_marker`]). `.await` it to send it.
+/// A `createMarker` request (see [`Library::create_marker`]). `.await` it to send it.
 pub type CreateMarker<'a> = crate::contract::Request<'a, CreateMarkerOp>;
+
 impl CreateMarker<'_> {
-    ///End time of the marker. (`endTimeOffset`, query parameter)
+    /// End time of the marker. (`endTimeOffset`, query parameter)
     pub fn end_time_offset(self, value: i64) -> Self {
         self.with(|r| {
             r.query("endTimeOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Attributes to set on the marker. (`attributes`, query parameter)
+    /// Attributes to set on the marker. (`attributes`, query parameter)
     pub fn attributes(
         self,
         value: ::std::collections::BTreeMap<String, String>,
@@ -3498,9 +2948,10 @@ impl CreateMarker<'_> {
     }
 }
 
-///The `editMarker` operation (see [`Library::edit_marker`]).
+/// The `editMarker` operation (see [`Library::edit_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditMarkerOp;
+
 impl crate::contract::Operation for EditMarkerOp {
     type Decode = crate::contract::Json<models::EditMarkerResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3513,17 +2964,18 @@ impl crate::contract::Operation for EditMarkerOp {
     };
 }
 
-///A `editMarker` request (see [`Library::edit_marker`]). `.await` it to send it.
+/// A `editMarker` request (see [`Library::edit_marker`]). `.await` it to send it.
 pub type EditMarker<'a> = crate::contract::Request<'a, EditMarkerOp>;
+
 impl EditMarker<'_> {
-    ///End time of the marker. (`endTimeOffset`, query parameter)
+    /// End time of the marker. (`endTimeOffset`, query parameter)
     pub fn end_time_offset(self, value: i64) -> Self {
         self.with(|r| {
             r.query("endTimeOffset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Attributes to set on the marker. (`attributes`, query parameter)
+    /// Attributes to set on the marker. (`attributes`, query parameter)
     pub fn attributes(
         self,
         value: ::std::collections::BTreeMap<String, String>,
@@ -3534,9 +2986,10 @@ impl EditMarker<'_> {
     }
 }
 
-///The `deleteMarker` operation (see [`Library::delete_marker`]).
+/// The `deleteMarker` operation (see [`Library::delete_marker`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMarkerOp;
+
 impl crate::contract::Operation for DeleteMarkerOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3549,11 +3002,13 @@ impl crate::contract::Operation for DeleteMarkerOp {
     };
 }
 
-///A `deleteMarker` request (see [`Library::delete_marker`]). `.await` it to send it.
+/// A `deleteMarker` request (see [`Library::delete_marker`]). `.await` it to send it.
 pub type DeleteMarker<'a> = crate::contract::Request<'a, DeleteMarkerOp>;
-///The `matchItem` operation (see [`Library::match_item`]).
+
+/// The `matchItem` operation (see [`Library::match_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MatchItemOp;
+
 impl crate::contract::Operation for MatchItemOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3566,24 +3021,25 @@ impl crate::contract::Operation for MatchItemOp {
     };
 }
 
-///A `matchItem` request (see [`Library::match_item`]). `.await` it to send it.
+/// A `matchItem` request (see [`Library::match_item`]). `.await` it to send it.
 pub type MatchItem<'a> = crate::contract::Request<'a, MatchItemOp>;
+
 impl MatchItem<'_> {
-    ///Parameter (`guid`, query parameter)
+    /// Parameter (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("guid", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`name`, query parameter)
+    /// Parameter (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`year`, query parameter)
+    /// Parameter (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
             r.query("year", &value, crate::contract::Style::Form, false);
@@ -3591,9 +3047,10 @@ impl MatchItem<'_> {
     }
 }
 
-///The `listMatches` operation (see [`Library::list_matches`]).
+/// The `listMatches` operation (see [`Library::list_matches`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListMatchesOp;
+
 impl crate::contract::Operation for ListMatchesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3606,45 +3063,46 @@ impl crate::contract::Operation for ListMatchesOp {
     };
 }
 
-///A `listMatches` request (see [`Library::list_matches`]). `.await` it to send it.
+/// A `listMatches` request (see [`Library::list_matches`]). `.await` it to send it.
 pub type ListMatches<'a> = crate::contract::Request<'a, ListMatchesOp>;
+
 impl ListMatches<'_> {
-    ///Parameter (`title`, query parameter)
+    /// Parameter (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`parentTitle`, query parameter)
+    /// Parameter (`parentTitle`, query parameter)
     pub fn parent_title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("parentTitle", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`agent`, query parameter)
+    /// Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`language`, query parameter)
+    /// Parameter (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`year`, query parameter)
+    /// Parameter (`year`, query parameter)
     pub fn year(self, value: i64) -> Self {
         self.with(|r| {
             r.query("year", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`manual`, query parameter)
+    /// Parameter (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::contract::Style::Form, true);
@@ -3652,9 +3110,10 @@ impl ListMatches<'_> {
     }
 }
 
-///The `deleteMediaItem` operation (see [`Library::delete_media_item`]).
+/// The `deleteMediaItem` operation (see [`Library::delete_media_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaItemOp;
+
 impl crate::contract::Operation for DeleteMediaItemOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3667,10 +3126,11 @@ impl crate::contract::Operation for DeleteMediaItemOp {
     };
 }
 
-///A `deleteMediaItem` request (see [`Library::delete_media_item`]). `.await` it to send it.
+/// A `deleteMediaItem` request (see [`Library::delete_media_item`]). `.await` it to send it.
 pub type DeleteMediaItem<'a> = crate::contract::Request<'a, DeleteMediaItemOp>;
+
 impl DeleteMediaItem<'_> {
-    ///When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
+    /// When set, proxy items such as optimized versions of the media are removed as well. Default: false. (`proxy`, query parameter)
     pub fn proxy(self, value: bool) -> Self {
         self.with(|r| {
             r.query("proxy", &value, crate::contract::Style::Form, true);
@@ -3678,9 +3138,10 @@ impl DeleteMediaItem<'_> {
     }
 }
 
-///The `mergeItems` operation (see [`Library::merge_items`]).
+/// The `mergeItems` operation (see [`Library::merge_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MergeItemsOp;
+
 impl crate::contract::Operation for MergeItemsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3693,10 +3154,11 @@ impl crate::contract::Operation for MergeItemsOp {
     };
 }
 
-///A `mergeItems` request (see [`Library::merge_items`]). `.await` it to send it.
+/// A `mergeItems` request (see [`Library::merge_items`]). `.await` it to send it.
 pub type MergeItems<'a> = crate::contract::Request<'a, MergeItemsOp>;
+
 impl MergeItems<'_> {
-    ///Parameter (`ids`, query parameter)
+    /// Parameter (`ids`, query parameter)
     pub fn ids_query(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("ids", &value, crate::contract::Style::FormFlat, false);
@@ -3704,9 +3166,10 @@ impl MergeItems<'_> {
     }
 }
 
-///The `listSonicallySimilar` operation (see [`Library::list_sonically_similar`]).
+/// The `listSonicallySimilar` operation (see [`Library::list_sonically_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSonicallySimilarOp;
+
 impl crate::contract::Operation for ListSonicallySimilarOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3719,31 +3182,32 @@ impl crate::contract::Operation for ListSonicallySimilarOp {
     };
 }
 
-///A `listSonicallySimilar` request (see [`Library::list_sonically_similar`]). `.await` it to send it.
+/// A `listSonicallySimilar` request (see [`Library::list_sonically_similar`]). `.await` it to send it.
 pub type ListSonicallySimilar<'a> = crate::contract::Request<'a, ListSonicallySimilarOp>;
+
 impl ListSonicallySimilar<'_> {
-    ///Parameter (`excludeParentID`, query parameter)
+    /// Parameter (`excludeParentID`, query parameter)
     pub fn exclude_parent_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("excludeParentID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`excludeGrandparentID`, query parameter)
+    /// Parameter (`excludeGrandparentID`, query parameter)
     pub fn exclude_grandparent_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("excludeGrandparentID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`limit`, query parameter)
+    /// Parameter (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
             r.query("limit", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`maxDistance`, query parameter)
+    /// Parameter (`maxDistance`, query parameter)
     pub fn max_distance(self, value: f64) -> Self {
         self.with(|r| {
             r.query("maxDistance", &value, crate::contract::Style::Form, false);
@@ -3751,9 +3215,10 @@ impl ListSonicallySimilar<'_> {
     }
 }
 
-///The `setItemPreferences` operation (see [`Library::set_item_preferences`]).
+/// The `setItemPreferences` operation (see [`Library::set_item_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemPreferencesOp;
+
 impl crate::contract::Operation for SetItemPreferencesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3766,10 +3231,11 @@ impl crate::contract::Operation for SetItemPreferencesOp {
     };
 }
 
-///A `setItemPreferences` request (see [`Library::set_item_preferences`]). `.await` it to send it.
+/// A `setItemPreferences` request (see [`Library::set_item_preferences`]). `.await` it to send it.
 pub type SetItemPreferences<'a> = crate::contract::Request<'a, SetItemPreferencesOp>;
+
 impl SetItemPreferences<'_> {
-    ///Parameter (`args`, query parameter)
+    /// Parameter (`args`, query parameter)
     pub fn args(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("args", &value, crate::contract::Style::Form, false);
@@ -3777,9 +3243,10 @@ impl SetItemPreferences<'_> {
     }
 }
 
-///The `refreshItemsMetadata` operation (see [`Library::refresh_items_metadata`]).
+/// The `refreshItemsMetadata` operation (see [`Library::refresh_items_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshItemsMetadataOp;
+
 impl crate::contract::Operation for RefreshItemsMetadataOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3792,17 +3259,18 @@ impl crate::contract::Operation for RefreshItemsMetadataOp {
     };
 }
 
-///A `refreshItemsMetadata` request (see [`Library::refresh_items_metadata`]). `.await` it to send it.
+/// A `refreshItemsMetadata` request (see [`Library::refresh_items_metadata`]). `.await` it to send it.
 pub type RefreshItemsMetadata<'a> = crate::contract::Request<'a, RefreshItemsMetadataOp>;
+
 impl RefreshItemsMetadata<'_> {
-    ///Parameter (`agent`, query parameter)
+    /// Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("agent", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`markUpdated`, query parameter)
+    /// Parameter (`markUpdated`, query parameter)
     pub fn mark_updated(self, value: bool) -> Self {
         self.with(|r| {
             r.query("markUpdated", &value, crate::contract::Style::Form, true);
@@ -3810,9 +3278,10 @@ impl RefreshItemsMetadata<'_> {
     }
 }
 
-///The `getRelatedItems` operation (see [`Library::get_related_items`]).
+/// The `getRelatedItems` operation (see [`Library::get_related_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRelatedItemsOp;
+
 impl crate::contract::Operation for GetRelatedItemsOp {
     type Decode = crate::contract::Json<models::GetRelatedItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3825,11 +3294,13 @@ impl crate::contract::Operation for GetRelatedItemsOp {
     };
 }
 
-///A `getRelatedItems` request (see [`Library::get_related_items`]). `.await` it to send it.
+/// A `getRelatedItems` request (see [`Library::get_related_items`]). `.await` it to send it.
 pub type GetRelatedItems<'a> = crate::contract::Request<'a, GetRelatedItemsOp>;
-///The `listSimilar` operation (see [`Library::list_similar`]).
+
+/// The `listSimilar` operation (see [`Library::list_similar`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSimilarOp;
+
 impl crate::contract::Operation for ListSimilarOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3842,10 +3313,11 @@ impl crate::contract::Operation for ListSimilarOp {
     };
 }
 
-///A `listSimilar` request (see [`Library::list_similar`]). `.await` it to send it.
+/// A `listSimilar` request (see [`Library::list_similar`]). `.await` it to send it.
 pub type ListSimilar<'a> = crate::contract::Request<'a, ListSimilarOp>;
+
 impl ListSimilar<'_> {
-    ///Maximum number of items to return. (`count`, query parameter)
+    /// Maximum number of items to return. (`count`, query parameter)
     pub fn count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("count", &value, crate::contract::Style::Form, false);
@@ -3853,9 +3325,10 @@ impl ListSimilar<'_> {
     }
 }
 
-///The `splitItem` operation (see [`Library::split_item`]).
+/// The `splitItem` operation (see [`Library::split_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SplitItemOp;
+
 impl crate::contract::Operation for SplitItemOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3868,11 +3341,13 @@ impl crate::contract::Operation for SplitItemOp {
     };
 }
 
-///A `splitItem` request (see [`Library::split_item`]). `.await` it to send it.
+/// A `splitItem` request (see [`Library::split_item`]). `.await` it to send it.
 pub type SplitItem<'a> = crate::contract::Request<'a, SplitItemOp>;
-///The `addSubtitles` operation (see [`Library::add_subtitles`]).
+
+/// The `addSubtitles` operation (see [`Library::add_subtitles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSubtitlesOp;
+
 impl crate::contract::Operation for AddSubtitlesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3885,52 +3360,53 @@ impl crate::contract::Operation for AddSubtitlesOp {
     };
 }
 
-///A `addSubtitles` request (see [`Library::add_subtitles`]). `.await` it to send it.
+/// A `addSubtitles` request (see [`Library::add_subtitles`]). `.await` it to send it.
 pub type AddSubtitles<'a> = crate::contract::Request<'a, AddSubtitlesOp>;
+
 impl AddSubtitles<'_> {
-    ///Parameter (`title`, query parameter)
+    /// Parameter (`title`, query parameter)
     pub fn title(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`language`, query parameter)
+    /// Parameter (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`mediaItemID`, query parameter)
+    /// Parameter (`mediaItemID`, query parameter)
     pub fn media_item_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///URL of the subtitle. When omitted, the subtitle content has to be sent in the request body. (`url`, query parameter)
+    /// URL of the subtitle. When omitted, the subtitle content has to be sent in the request body. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`format`, query parameter)
+    /// Parameter (`format`, query parameter)
     pub fn format(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`forced`, query parameter)
+    /// Parameter (`forced`, query parameter)
     pub fn forced(self, value: bool) -> Self {
         self.with(|r| {
             r.query("forced", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Parameter (`hearingImpaired`, query parameter)
+    /// Parameter (`hearingImpaired`, query parameter)
     pub fn hearing_impaired(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hearingImpaired", &value, crate::contract::Style::Form, true);
@@ -3938,9 +3414,10 @@ impl AddSubtitles<'_> {
     }
 }
 
-///The `getItemTree` operation (see [`Library::get_item_tree`]).
+/// The `getItemTree` operation (see [`Library::get_item_tree`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemTreeOp;
+
 impl crate::contract::Operation for GetItemTreeOp {
     type Decode = crate::contract::Json<models::MediaContainerWithNestedMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3953,11 +3430,13 @@ impl crate::contract::Operation for GetItemTreeOp {
     };
 }
 
-///A `getItemTree` request (see [`Library::get_item_tree`]). `.await` it to send it.
+/// A `getItemTree` request (see [`Library::get_item_tree`]). `.await` it to send it.
 pub type GetItemTree<'a> = crate::contract::Request<'a, GetItemTreeOp>;
-///The `unmatch` operation (see [`Library::unmatch`]).
+
+/// The `unmatch` operation (see [`Library::unmatch`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnmatchOp;
+
 impl crate::contract::Operation for UnmatchOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3970,11 +3449,13 @@ impl crate::contract::Operation for UnmatchOp {
     };
 }
 
-///A `unmatch` request (see [`Library::unmatch`]). `.await` it to send it.
+/// A `unmatch` request (see [`Library::unmatch`]). `.await` it to send it.
 pub type Unmatch<'a> = crate::contract::Request<'a, UnmatchOp>;
-///The `listTopUsers` operation (see [`Library::list_top_users`]).
+
+/// The `listTopUsers` operation (see [`Library::list_top_users`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListTopUsersOp;
+
 impl crate::contract::Operation for ListTopUsersOp {
     type Decode = crate::contract::Json<models::ListTopUsersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -3987,11 +3468,13 @@ impl crate::contract::Operation for ListTopUsersOp {
     };
 }
 
-///A `listTopUsers` request (see [`Library::list_top_users`]). `.await` it to send it.
+/// A `listTopUsers` request (see [`Library::list_top_users`]). `.await` it to send it.
 pub type ListTopUsers<'a> = crate::contract::Request<'a, ListTopUsersOp>;
-///The `detectVoiceActivity` operation (see [`Library::detect_voice_activity`]).
+
+/// The `detectVoiceActivity` operation (see [`Library::detect_voice_activity`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DetectVoiceActivityOp;
+
 impl crate::contract::Operation for DetectVoiceActivityOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4004,17 +3487,18 @@ impl crate::contract::Operation for DetectVoiceActivityOp {
     };
 }
 
-///A `detectVoiceActivity` request (see [`Library::detect_voice_activity`]). `.await` it to send it.
+/// A `detectVoiceActivity` request (see [`Library::detect_voice_activity`]). `.await` it to send it.
 pub type DetectVoiceActivity<'a> = crate::contract::Request<'a, DetectVoiceActivityOp>;
+
 impl DetectVoiceActivity<'_> {
-    ///Run the detection again even if it has already been done. (`force`, query parameter)
+    /// Run the detection again even if it has already been done. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Mark the detection run as manually requested. (`manual`, query parameter)
+    /// Mark the detection run as manually requested. (`manual`, query parameter)
     pub fn manual(self, value: bool) -> Self {
         self.with(|r| {
             r.query("manual", &value, crate::contract::Style::Form, true);
@@ -4022,9 +3506,10 @@ impl DetectVoiceActivity<'_> {
     }
 }
 
-///The `updateItemArtwork` operation (see [`Library::update_item_artwork`]).
+/// The `updateItemArtwork` operation (see [`Library::update_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItemArtworkOp;
+
 impl crate::contract::Operation for UpdateItemArtworkOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4037,10 +3522,11 @@ impl crate::contract::Operation for UpdateItemArtworkOp {
     };
 }
 
-///A `updateItemArtwork` request (see [`Library::update_item_artwork`]). `.await` it to send it.
+/// A `updateItemArtwork` request (see [`Library::update_item_artwork`]). `.await` it to send it.
 pub type UpdateItemArtwork<'a> = crate::contract::Request<'a, UpdateItemArtworkOp>;
+
 impl UpdateItemArtwork<'_> {
-    ///URL of the new asset. (`url`, query parameter)
+    /// URL of the new asset. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
@@ -4048,9 +3534,10 @@ impl UpdateItemArtwork<'_> {
     }
 }
 
-///The `setItemArtwork` operation (see [`Library::set_item_artwork`]).
+/// The `setItemArtwork` operation (see [`Library::set_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetItemArtworkOp;
+
 impl crate::contract::Operation for SetItemArtworkOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4063,10 +3550,11 @@ impl crate::contract::Operation for SetItemArtworkOp {
     };
 }
 
-///A `setItemArtwork` request (see [`Library::set_item_artwork`]). `.await` it to send it.
+/// A `setItemArtwork` request (see [`Library::set_item_artwork`]). `.await` it to send it.
 pub type SetItemArtwork<'a> = crate::contract::Request<'a, SetItemArtworkOp>;
+
 impl SetItemArtwork<'_> {
-    ///URL of the new asset. When omitted, the asset's binary data has to be sent in the request body. (`url`, query parameter)
+    /// URL of the new asset. When omitted, the asset's binary data has to be sent in the request body. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
@@ -4074,9 +3562,10 @@ impl SetItemArtwork<'_> {
     }
 }
 
-///The `getItemArtwork` operation (see [`Library::get_item_artwork`]).
+/// The `getItemArtwork` operation (see [`Library::get_item_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetItemArtworkOp;
+
 impl crate::contract::Operation for GetItemArtworkOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4089,11 +3578,13 @@ impl crate::contract::Operation for GetItemArtworkOp {
     };
 }
 
-///A `getItemArtwork` request (see [`Library::get_item_artwork`]). `.await` it to send it.
+/// A `getItemArtwork` request (see [`Library::get_item_artwork`]). `.await` it to send it.
 pub type GetItemArtwork<'a> = crate::contract::Request<'a, GetItemArtworkOp>;
-///The `optimizeDatabase` operation (see [`Library::optimize_database`]).
+
+/// The `optimizeDatabase` operation (see [`Library::optimize_database`]).
 #[derive(Debug, Clone, Copy)]
 pub struct OptimizeDatabaseOp;
+
 impl crate::contract::Operation for OptimizeDatabaseOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4106,10 +3597,11 @@ impl crate::contract::Operation for OptimizeDatabaseOp {
     };
 }
 
-///A `optimizeDatabase` request (see [`Library::optimize_database`]). `.await` it to send it.
+/// A `optimizeDatabase` request (see [`Library::optimize_database`]). `.await` it to send it.
 pub type OptimizeDatabase<'a> = crate::contract::Request<'a, OptimizeDatabaseOp>;
+
 impl OptimizeDatabase<'_> {
-    ///When set, the call returns an activity at once instead of waiting for the work to finish. (`async`, query parameter)
+    /// When set, the call returns an activity at once instead of waiting for the work to finish. (`async`, query parameter)
     pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
             r.query("async", &value, crate::contract::Style::Form, true);
@@ -4117,9 +3609,10 @@ impl OptimizeDatabase<'_> {
     }
 }
 
-///The `setStreamSelection` operation (see [`Library::set_stream_selection`]).
+/// The `setStreamSelection` operation (see [`Library::set_stream_selection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamSelectionOp;
+
 impl crate::contract::Operation for SetStreamSelectionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4132,24 +3625,25 @@ impl crate::contract::Operation for SetStreamSelectionOp {
     };
 }
 
-///A `setStreamSelection` request (see [`Library::set_stream_selection`]). `.await` it to send it.
+/// A `setStreamSelection` request (see [`Library::set_stream_selection`]). `.await` it to send it.
 pub type SetStreamSelection<'a> = crate::contract::Request<'a, SetStreamSelectionOp>;
+
 impl SetStreamSelection<'_> {
-    ///Identifier of the audio stream in this part to select. (`audioStreamID`, query parameter)
+    /// Identifier of the audio stream in this part to select. (`audioStreamID`, query parameter)
     pub fn audio_stream_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("audioStreamID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Identifier of the subtitle stream in this part to select; `0` selects no subtitle. (`subtitleStreamID`, query parameter)
+    /// Identifier of the subtitle stream in this part to select; `0` selects no subtitle. (`subtitleStreamID`, query parameter)
     pub fn subtitle_stream_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("subtitleStreamID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Apply the selection to every part of this media, picking comparable streams in each. (`allParts`, query parameter)
+    /// Apply the selection to every part of this media, picking comparable streams in each. (`allParts`, query parameter)
     pub fn all_parts(self, value: bool) -> Self {
         self.with(|r| {
             r.query("allParts", &value, crate::contract::Style::Form, true);
@@ -4157,9 +3651,10 @@ impl SetStreamSelection<'_> {
     }
 }
 
-///The `getPartIndex` operation (see [`Library::get_part_index`]).
+/// The `getPartIndex` operation (see [`Library::get_part_index`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPartIndexOp;
+
 impl crate::contract::Operation for GetPartIndexOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4172,10 +3667,11 @@ impl crate::contract::Operation for GetPartIndexOp {
     };
 }
 
-///A `getPartIndex` request (see [`Library::get_part_index`]). `.await` it to send it.
+/// A `getPartIndex` request (see [`Library::get_part_index`]). `.await` it to send it.
 pub type GetPartIndex<'a> = crate::contract::Request<'a, GetPartIndexOp>;
+
 impl GetPartIndex<'_> {
-    ///Interval, in ms, between the returned images. (`interval`, query parameter)
+    /// Interval, in ms, between the returned images. (`interval`, query parameter)
     pub fn interval(self, value: i64) -> Self {
         self.with(|r| {
             r.query("interval", &value, crate::contract::Style::Form, false);
@@ -4183,9 +3679,10 @@ impl GetPartIndex<'_> {
     }
 }
 
-///The `getImageFromBif` operation (see [`Library::get_image_from_bif`]).
+/// The `getImageFromBif` operation (see [`Library::get_image_from_bif`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImageFromBifOp;
+
 impl crate::contract::Operation for GetImageFromBifOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4198,11 +3695,13 @@ impl crate::contract::Operation for GetImageFromBifOp {
     };
 }
 
-///A `getImageFromBif` request (see [`Library::get_image_from_bif`]). `.await` it to send it.
+/// A `getImageFromBif` request (see [`Library::get_image_from_bif`]). `.await` it to send it.
 pub type GetImageFromBif<'a> = crate::contract::Request<'a, GetImageFromBifOp>;
-///The `getMediaPart` operation (see [`Library::get_media_part`]).
+
+/// The `getMediaPart` operation (see [`Library::get_media_part`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetMediaPartOp;
+
 impl crate::contract::Operation for GetMediaPartOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4215,10 +3714,11 @@ impl crate::contract::Operation for GetMediaPartOp {
     };
 }
 
-///A `getMediaPart` request (see [`Library::get_media_part`]). `.await` it to send it.
+/// A `getMediaPart` request (see [`Library::get_media_part`]). `.await` it to send it.
 pub type GetMediaPart<'a> = crate::contract::Request<'a, GetMediaPartOp>;
+
 impl GetMediaPart<'_> {
-    ///Request the part as a file download. (`download`, query parameter)
+    /// Request the part as a file download. (`download`, query parameter)
     pub fn download(self, value: bool) -> Self {
         self.with(|r| {
             r.query("download", &value, crate::contract::Style::Form, true);
@@ -4226,9 +3726,10 @@ impl GetMediaPart<'_> {
     }
 }
 
-///The `getPerson` operation (see [`Library::get_person`]).
+/// The `getPerson` operation (see [`Library::get_person`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPersonOp;
+
 impl crate::contract::Operation for GetPersonOp {
     type Decode = crate::contract::Json<models::GetPersonResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4241,11 +3742,13 @@ impl crate::contract::Operation for GetPersonOp {
     };
 }
 
-///A `getPerson` request (see [`Library::get_person`]). `.await` it to send it.
+/// A `getPerson` request (see [`Library::get_person`]). `.await` it to send it.
 pub type GetPerson<'a> = crate::contract::Request<'a, GetPersonOp>;
-///The `listPersonMedia` operation (see [`Library::list_person_media`]).
+
+/// The `listPersonMedia` operation (see [`Library::list_person_media`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPersonMediaOp;
+
 impl crate::contract::Operation for ListPersonMediaOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4258,11 +3761,13 @@ impl crate::contract::Operation for ListPersonMediaOp {
     };
 }
 
-///A `listPersonMedia` request (see [`Library::list_person_media`]). `.await` it to send it.
+/// A `listPersonMedia` request (see [`Library::list_person_media`]). `.await` it to send it.
 pub type ListPersonMedia<'a> = crate::contract::Request<'a, ListPersonMediaOp>;
-///The `getRandomArtwork` operation (see [`Library::get_random_artwork`]).
+
+/// The `getRandomArtwork` operation (see [`Library::get_random_artwork`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetRandomArtworkOp;
+
 impl crate::contract::Operation for GetRandomArtworkOp {
     type Decode = crate::contract::Json<models::MediaContainerWithArtwork>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4275,10 +3780,11 @@ impl crate::contract::Operation for GetRandomArtworkOp {
     };
 }
 
-///A `getRandomArtwork` request (see [`Library::get_random_artwork`]). `.await` it to send it.
+/// A `getRandomArtwork` request (see [`Library::get_random_artwork`]). `.await` it to send it.
 pub type GetRandomArtwork<'a> = crate::contract::Request<'a, GetRandomArtworkOp>;
+
 impl GetRandomArtwork<'_> {
-    ///Identifiers of the sections to take artwork from. (`sections`, query parameter)
+    /// Identifiers of the sections to take artwork from. (`sections`, query parameter)
     pub fn sections(self, value: ::std::vec::Vec<i64>) -> Self {
         self.with(|r| {
             r.query("sections", &value, crate::contract::Style::FormFlat, false);
@@ -4286,9 +3792,10 @@ impl GetRandomArtwork<'_> {
     }
 }
 
-///The `getSections` operation (see [`Library::get_sections`]).
+/// The `getSections` operation (see [`Library::get_sections`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionsOp;
+
 impl crate::contract::Operation for GetSectionsOp {
     type Decode = crate::contract::Json<models::GetSectionsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4301,11 +3808,13 @@ impl crate::contract::Operation for GetSectionsOp {
     };
 }
 
-///A `getSections` request (see [`Library::get_sections`]). `.await` it to send it.
+/// A `getSections` request (see [`Library::get_sections`]). `.await` it to send it.
 pub type GetSections<'a> = crate::contract::Request<'a, GetSectionsOp>;
-///The `addSection` operation (see [`Library::add_section`]).
+
+/// The `addSection` operation (see [`Library::add_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddSectionOp;
+
 impl crate::contract::Operation for AddSectionOp {
     type Decode = crate::contract::Json<models::AddSectionResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4318,17 +3827,18 @@ impl crate::contract::Operation for AddSectionOp {
     };
 }
 
-///A `addSection` request (see [`Library::add_section`]). `.await` it to send it.
+/// A `addSection` request (see [`Library::add_section`]). `.await` it to send it.
 pub type AddSection<'a> = crate::contract::Request<'a, AddSectionOp>;
+
 impl AddSection<'_> {
-    ///Scanner the section uses. (`scanner`, query parameter)
+    /// Scanner the section uses. (`scanner`, query parameter)
     pub fn scanner(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("scanner", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Identifier of the agent group the section uses. (`metadataAgentProviderGroupId`, query parameter)
+    /// Identifier of the agent group the section uses. (`metadataAgentProviderGroupId`, query parameter)
     pub fn metadata_agent_provider_group_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query(
@@ -4340,28 +3850,28 @@ impl AddSection<'_> {
         })
     }
 
-    ///Filesystem locations to include in the section. (`locations`, query parameter)
+    /// Filesystem locations to include in the section. (`locations`, query parameter)
     pub fn locations(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("locations", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Preferences to apply to the section. (`prefs`, query parameter)
+    /// Preferences to apply to the section. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
-    ///When set, the paths are taken as relative to the `Media Upload` path. (`relative`, query parameter)
+    /// When set, the paths are taken as relative to the `Media Upload` path. (`relative`, query parameter)
     pub fn relative(self, value: bool) -> Self {
         self.with(|r| {
             r.query("relative", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///When set, media is imported from iTunes. (`importFromiTunes`, query parameter)
+    /// When set, media is imported from iTunes. (`importFromiTunes`, query parameter)
     pub fn import_fromi_tunes(self, value: bool) -> Self {
         self.with(|r| {
             r.query("importFromiTunes", &value, crate::contract::Style::Form, true);
@@ -4369,9 +3879,10 @@ impl AddSection<'_> {
     }
 }
 
-///The `stopAllRefreshes` operation (see [`Library::stop_all_refreshes`]).
+/// The `stopAllRefreshes` operation (see [`Library::stop_all_refreshes`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StopAllRefreshesOp;
+
 impl crate::contract::Operation for StopAllRefreshesOp {
     type Decode = crate::contract::Json<models::StopAllRefreshesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4384,11 +3895,13 @@ impl crate::contract::Operation for StopAllRefreshesOp {
     };
 }
 
-///A `stopAllRefreshes` request (see [`Library::stop_all_refreshes`]). `.await` it to send it.
+/// A `stopAllRefreshes` request (see [`Library::stop_all_refreshes`]). `.await` it to send it.
 pub type StopAllRefreshes<'a> = crate::contract::Request<'a, StopAllRefreshesOp>;
-///The `getSectionsPrefs` operation (see [`Library::get_sections_prefs`]).
+
+/// The `getSectionsPrefs` operation (see [`Library::get_sections_prefs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionsPrefsOp;
+
 impl crate::contract::Operation for GetSectionsPrefsOp {
     type Decode = crate::contract::Json<models::GetSectionsPrefsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4401,10 +3914,11 @@ impl crate::contract::Operation for GetSectionsPrefsOp {
     };
 }
 
-///A `getSectionsPrefs` request (see [`Library::get_sections_prefs`]). `.await` it to send it.
+/// A `getSectionsPrefs` request (see [`Library::get_sections_prefs`]). `.await` it to send it.
 pub type GetSectionsPrefs<'a> = crate::contract::Request<'a, GetSectionsPrefsOp>;
+
 impl GetSectionsPrefs<'_> {
-    ///Metadata agent in use. (`agent`, query parameter)
+    /// Metadata agent in use. (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("agent", &value, crate::contract::Style::Form, false);
@@ -4412,9 +3926,10 @@ impl GetSectionsPrefs<'_> {
     }
 }
 
-///The `refreshSectionsMetadata` operation (see [`Library::refresh_sections_metadata`]).
+/// The `refreshSectionsMetadata` operation (see [`Library::refresh_sections_metadata`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSectionsMetadataOp;
+
 impl crate::contract::Operation for RefreshSectionsMetadataOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4427,13 +3942,14 @@ impl crate::contract::Operation for RefreshSectionsMetadataOp {
     };
 }
 
-///A `refreshSectionsMetadata` request (see [`Library::refresh_sections_metadata`]). `.await` it to send it.
+/// A `refreshSectionsMetadata` request (see [`Library::refresh_sections_metadata`]). `.await` it to send it.
 pub type RefreshSectionsMetadata<'a> = crate::contract::Request<
     'a,
     RefreshSectionsMetadataOp,
 >;
+
 impl RefreshSectionsMetadata<'_> {
-    ///Refresh the metadata even if it appears up to date. (`force`, query parameter)
+    /// Refresh the metadata even if it appears up to date. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, false);
@@ -4441,9 +3957,10 @@ impl RefreshSectionsMetadata<'_> {
     }
 }
 
-///The `getLibraryDetails` operation (see [`Library::get_library_details`]).
+/// The `getLibraryDetails` operation (see [`Library::get_library_details`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLibraryDetailsOp;
+
 impl crate::contract::Operation for GetLibraryDetailsOp {
     type Decode = crate::contract::Json<models::GetLibraryDetailsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4456,10 +3973,11 @@ impl crate::contract::Operation for GetLibraryDetailsOp {
     };
 }
 
-///A `getLibraryDetails` request (see [`Library::get_library_details`]). `.await` it to send it.
+/// A `getLibraryDetails` request (see [`Library::get_library_details`]). `.await` it to send it.
 pub type GetLibraryDetails<'a> = crate::contract::Request<'a, GetLibraryDetailsOp>;
+
 impl GetLibraryDetails<'_> {
-    ///Include the section's details (types, filters and sorts). Kept only for backwards compatibility; media providers other than the server's libraries always include them. (`includeDetails`, query parameter)
+    /// Include the section's details (types, filters and sorts). Kept only for backwards compatibility; media providers other than the server's libraries always include them. (`includeDetails`, query parameter)
     pub fn include_details(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeDetails", &value, crate::contract::Style::Form, true);
@@ -4467,9 +3985,10 @@ impl GetLibraryDetails<'_> {
     }
 }
 
-///The `editSection` operation (see [`Library::edit_section`]).
+/// The `editSection` operation (see [`Library::edit_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSectionOp;
+
 impl crate::contract::Operation for EditSectionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4482,24 +4001,25 @@ impl crate::contract::Operation for EditSectionOp {
     };
 }
 
-///A `editSection` request (see [`Library::edit_section`]). `.await` it to send it.
+/// A `editSection` request (see [`Library::edit_section`]). `.await` it to send it.
 pub type EditSection<'a> = crate::contract::Request<'a, EditSectionOp>;
+
 impl EditSection<'_> {
-    ///New name for the section. (`name`, query parameter)
+    /// New name for the section. (`name`, query parameter)
     pub fn name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("name", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Scanner the section uses. (`scanner`, query parameter)
+    /// Scanner the section uses. (`scanner`, query parameter)
     pub fn scanner(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("scanner", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Identifier of the agent group the section uses. (`metadataAgentProviderGroupId`, query parameter)
+    /// Identifier of the agent group the section uses. (`metadataAgentProviderGroupId`, query parameter)
     pub fn metadata_agent_provider_group_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query(
@@ -4511,21 +4031,21 @@ impl EditSection<'_> {
         })
     }
 
-    ///Language of the section. (`language`, query parameter)
+    /// Language of the section. (`language`, query parameter)
     pub fn language(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("language", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Filesystem locations to include in the section. (`locations`, query parameter)
+    /// Filesystem locations to include in the section. (`locations`, query parameter)
     pub fn locations(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("locations", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Preferences to apply to the section. (`prefs`, query parameter)
+    /// Preferences to apply to the section. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("prefs", &value, crate::contract::Style::DeepObject, false);
@@ -4533,9 +4053,10 @@ impl EditSection<'_> {
     }
 }
 
-///The `deleteLibrarySection` operation (see [`Library::delete_library_section`]).
+/// The `deleteLibrarySection` operation (see [`Library::delete_library_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteLibrarySectionOp;
+
 impl crate::contract::Operation for DeleteLibrarySectionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4548,10 +4069,11 @@ impl crate::contract::Operation for DeleteLibrarySectionOp {
     };
 }
 
-///A `deleteLibrarySection` request (see [`Library::delete_library_section`]). `.await` it to send it.
+/// A `deleteLibrarySection` request (see [`Library::delete_library_section`]). `.await` it to send it.
 pub type DeleteLibrarySection<'a> = crate::contract::Request<'a, DeleteLibrarySectionOp>;
+
 impl DeleteLibrarySection<'_> {
-    ///When set, the response is an activity tracking the deletion; otherwise the call returns once the deletion has finished. (`async`, query parameter)
+    /// When set, the response is an activity tracking the deletion; otherwise the call returns once the deletion has finished. (`async`, query parameter)
     pub fn r#async(self, value: bool) -> Self {
         self.with(|r| {
             r.query("async", &value, crate::contract::Style::Form, true);
@@ -4559,9 +4081,10 @@ impl DeleteLibrarySection<'_> {
     }
 }
 
-///The `updateItems` operation (see [`Library::update_items`]).
+/// The `updateItems` operation (see [`Library::update_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdateItemsOp;
+
 impl crate::contract::Operation for UpdateItemsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4574,80 +4097,81 @@ impl crate::contract::Operation for UpdateItemsOp {
     };
 }
 
-///A `updateItems` request (see [`Library::update_items`]). `.await` it to send it.
+/// A `updateItems` request (see [`Library::update_items`]). `.await` it to send it.
 pub type UpdateItems<'a> = crate::contract::Request<'a, UpdateItemsOp>;
+
 impl UpdateItems<'_> {
-    ///Parameter (`type`, query parameter)
+    /// Parameter (`type`, query parameter)
     pub fn r#type(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Filters selecting the items to modify. (`filters`, query parameter)
+    /// Filters selecting the items to modify. (`filters`, query parameter)
     pub fn filters(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("filters", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///New value for the given field (`field` stands for the field name). (`field.value`, query parameter)
+    /// New value for the given field (`field` stands for the field name). (`field.value`, query parameter)
     pub fn field_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("field.value", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Lock the given field (`1`) or unlock it (`0`). (`field.locked`, query parameter)
+    /// Lock the given field (`1`) or unlock it (`0`). (`field.locked`, query parameter)
     pub fn field_locked(self, value: bool) -> Self {
         self.with(|r| {
             r.query("field.locked", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Handled specially for albums and artists, where it can reparent items implicitly. (`title.value`, query parameter)
+    /// Handled specially for albums and artists, where it can reparent items implicitly. (`title.value`, query parameter)
     pub fn title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.value`, query parameter)
+    /// Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.value`, query parameter)
     pub fn artist_title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("artist.title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.id`, query parameter)
+    /// Moves a set of tracks or albums to another parent; for tracks it goes together with `album.title.*`. (`artist.title.id`, query parameter)
     pub fn artist_title_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("artist.title.id", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.value`, query parameter)
+    /// Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.value`, query parameter)
     pub fn album_title_value(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("album.title.value", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.id`, query parameter)
+    /// Moves a set of tracks to another album; requires `artist.title.value` or `id` alongside it. (`album.title.id`, query parameter)
     pub fn album_title_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("album.title.id", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype[idx].tag.tag`, query parameter)
+    /// Creates the tag and links it to every item in the set; `[idx]` ties this parameter to the ones that follow. (`tagtype[idx].tag.tag`, query parameter)
     pub fn tagtype_idx_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("tagtype[idx].tag.tag", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///`object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype[idx].tagging.object`, query parameter)
+    /// `object` can be text, thumb, art or theme. Can accompany `tag.tag` to update the association data across the set. (`tagtype[idx].tagging.object`, query parameter)
     pub fn tagtype_idx_tagging_object(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query(
@@ -4659,14 +4183,14 @@ impl UpdateItems<'_> {
         })
     }
 
-    ///Comma-separated tags to remove from the items in the set. (`tagtype[].tag.tag-`, query parameter)
+    /// Comma-separated tags to remove from the items in the set. (`tagtype[].tag.tag-`, query parameter)
     pub fn tagtype_tag_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("tagtype[].tag.tag-", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype[].tag`, query parameter)
+    /// Removes all associations of this tag type (for example genre) from the items in the set. (`tagtype[].tag`, query parameter)
     pub fn tagtype_tag(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("tagtype[].tag", &value, crate::contract::Style::Form, false);
@@ -4674,9 +4198,10 @@ impl UpdateItems<'_> {
     }
 }
 
-///The `startAnalysis` operation (see [`Library::start_analysis`]).
+/// The `startAnalysis` operation (see [`Library::start_analysis`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartAnalysisOp;
+
 impl crate::contract::Operation for StartAnalysisOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4689,11 +4214,13 @@ impl crate::contract::Operation for StartAnalysisOp {
     };
 }
 
-///A `startAnalysis` request (see [`Library::start_analysis`]). `.await` it to send it.
+/// A `startAnalysis` request (see [`Library::start_analysis`]). `.await` it to send it.
 pub type StartAnalysis<'a> = crate::contract::Request<'a, StartAnalysisOp>;
-///The `autocomplete` operation (see [`Library::autocomplete`]).
+
+/// The `autocomplete` operation (see [`Library::autocomplete`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AutocompleteOp;
+
 impl crate::contract::Operation for AutocompleteOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4706,39 +4233,40 @@ impl crate::contract::Operation for AutocompleteOp {
     };
 }
 
-///A `autocomplete` request (see [`Library::autocomplete`]). `.await` it to send it.
+/// A `autocomplete` request (see [`Library::autocomplete`]). `.await` it to send it.
 pub type Autocomplete<'a> = crate::contract::Request<'a, AutocompleteOp>;
+
 impl Autocomplete<'_> {
-    ///Metadata type of the items. (`type`, query parameter)
+    /// Metadata type of the items. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///`field` is a placeholder for any field name; the value is the partial text to match. (`field.query`, query parameter)
+    /// `field` is a placeholder for any field name; the value is the partial text to match. (`field.query`, query parameter)
     pub fn field_query(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("field.query", &value, crate::contract::Style::Form, false);
         })
     }
 
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
@@ -4746,9 +4274,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `deleteCollection` operation (see [`Library::delete_collection`]).
+/// The `deleteCollection` operation (see [`Library::delete_collection`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollectionOp;
+
 impl crate::contract::Operation for DeleteCollectionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4761,11 +4290,13 @@ impl crate::contract::Operation for DeleteCollectionOp {
     };
 }
 
-///A `deleteCollection` request (see [`Library::delete_collection`]). `.await` it to send it.
+/// A `deleteCollection` request (see [`Library::delete_collection`]). `.await` it to send it.
 pub type DeleteCollection<'a> = crate::contract::Request<'a, DeleteCollectionOp>;
-///The `getCollections` operation (see [`Library::get_collections`]).
+
+/// The `getCollections` operation (see [`Library::get_collections`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCollectionsOp;
+
 impl crate::contract::Operation for GetCollectionsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4778,25 +4309,26 @@ impl crate::contract::Operation for GetCollectionsOp {
     };
 }
 
-///A `getCollections` request (see [`Library::get_collections`]). `.await` it to send it.
+/// A `getCollections` request (see [`Library::get_collections`]). `.await` it to send it.
 pub type GetCollections<'a> = crate::contract::Request<'a, GetCollectionsOp>;
+
 impl GetCollections<'_> {
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
@@ -4804,9 +4336,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `getCommon` operation (see [`Library::get_common`]).
+/// The `getCommon` operation (see [`Library::get_common`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetCommonOp;
+
 impl crate::contract::Operation for GetCommonOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4819,32 +4352,33 @@ impl crate::contract::Operation for GetCommonOp {
     };
 }
 
-///A `getCommon` request (see [`Library::get_common`]). `.await` it to send it.
+/// A `getCommon` request (see [`Library::get_common`]). `.await` it to send it.
 pub type GetCommon<'a> = crate::contract::Request<'a, GetCommonOp>;
+
 impl GetCommon<'_> {
-    ///Metadata type of the items. (`type`, query parameter)
+    /// Metadata type of the items. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
@@ -4852,9 +4386,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `getSectionImage` operation (see [`Library::get_section_image`]).
+/// The `getSectionImage` operation (see [`Library::get_section_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionImageOp;
+
 impl crate::contract::Operation for GetSectionImageOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4867,32 +4402,33 @@ impl crate::contract::Operation for GetSectionImageOp {
     };
 }
 
-///A `getSectionImage` request (see [`Library::get_section_image`]). `.await` it to send it.
+/// A `getSectionImage` request (see [`Library::get_section_image`]). `.await` it to send it.
 pub type GetSectionImage<'a> = crate::contract::Request<'a, GetSectionImageOp>;
+
 impl GetSectionImage<'_> {
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Parameter (`composite`, query parameter)
+    /// Parameter (`composite`, query parameter)
     pub fn composite(self, value: models::GetSectionImageComposite) -> Self {
         self.with(|r| {
             r.query("composite", &value, crate::contract::Style::Form, false);
@@ -4900,9 +4436,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `emptyTrash` operation (see [`Library::empty_trash`]).
+/// The `emptyTrash` operation (see [`Library::empty_trash`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EmptyTrashOp;
+
 impl crate::contract::Operation for EmptyTrashOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4915,11 +4452,13 @@ impl crate::contract::Operation for EmptyTrashOp {
     };
 }
 
-///A `emptyTrash` request (see [`Library::empty_trash`]). `.await` it to send it.
+/// A `emptyTrash` request (see [`Library::empty_trash`]). `.await` it to send it.
 pub type EmptyTrash<'a> = crate::contract::Request<'a, EmptyTrashOp>;
-///The `getSectionFilters` operation (see [`Library::get_section_filters`]).
+
+/// The `getSectionFilters` operation (see [`Library::get_section_filters`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionFiltersOp;
+
 impl crate::contract::Operation for GetSectionFiltersOp {
     type Decode = crate::contract::Json<models::GetSectionFiltersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4932,11 +4471,13 @@ impl crate::contract::Operation for GetSectionFiltersOp {
     };
 }
 
-///A `getSectionFilters` request (see [`Library::get_section_filters`]). `.await` it to send it.
+/// A `getSectionFilters` request (see [`Library::get_section_filters`]). `.await` it to send it.
 pub type GetSectionFilters<'a> = crate::contract::Request<'a, GetSectionFiltersOp>;
-///The `getFirstCharacters` operation (see [`Library::get_first_characters`]).
+
+/// The `getFirstCharacters` operation (see [`Library::get_first_characters`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetFirstCharactersOp;
+
 impl crate::contract::Operation for GetFirstCharactersOp {
     type Decode = crate::contract::Json<models::GetFirstCharactersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -4949,39 +4490,40 @@ impl crate::contract::Operation for GetFirstCharactersOp {
     };
 }
 
-///A `getFirstCharacters` request (see [`Library::get_first_characters`]). `.await` it to send it.
+/// A `getFirstCharacters` request (see [`Library::get_first_characters`]). `.await` it to send it.
 pub type GetFirstCharacters<'a> = crate::contract::Request<'a, GetFirstCharactersOp>;
+
 impl GetFirstCharacters<'_> {
-    ///Metadata type to restrict the list to. (`type`, query parameter)
+    /// Metadata type to restrict the list to. (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Sort selector for the list, given as an integer. (`sort`, query parameter)
+    /// Sort selector for the list, given as an integer. (`sort`, query parameter)
     pub fn sort(self, value: i64) -> Self {
         self.with(|r| {
             r.query("sort", &value, crate::contract::Style::Form, false);
         })
     }
 
-    /**Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
-
-Supported elements:
-- Field types: integer, boolean, tag, string, date, language
-- Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
-- Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
-- Sorting: the sort parameter, with the :desc and :nullsLast modifiers
-- Grouping: the group parameter
-- Limiting: the limit parameter
-
-Examples:
-- As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
-- As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
-- Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
-
-The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)*/
+    /// Query-string based filter language for selecting a subset of media. Pass it either as an object with typed properties (type-safe), or as a raw string for complex queries that use operators and boolean logic.
+    ///
+    /// Supported elements:
+    /// - Field types: integer, boolean, tag, string, date, language
+    /// - Comparison operators: =, !=, ==, !==, <=, >=, >>=, <<= (availability depends on the field type)
+    /// - Boolean logic: & (AND), , (OR), push/pop (parentheses), or=1 (explicit OR)
+    /// - Sorting: the sort parameter, with the :desc and :nullsLast modifiers
+    /// - Grouping: the group parameter
+    /// - Limiting: the limit parameter
+    ///
+    /// Examples:
+    /// - As an object: `{type: 4, sourceType: 2, title: "24"}` → `type=4&sourceType=2&title=24`
+    /// - As a string: `type=4&sourceType=2&title==24` means type = 4 AND sourceType = 2 AND title = "24"
+    /// - Complex: `push=1&index=1&or=1&rating=2&pop=1&duration=10` means (index = 1 OR rating = 2) AND duration = 10
+    ///
+    /// The [API Info section](#section/API-Info/Media-Queries) explains in detail how media queries are built. (`mediaQuery`, query parameter)
     pub fn media_query(self, value: models::MediaQuery) -> Self {
         self.with(|r| {
             r.query("mediaQuery", &value, crate::contract::Style::Form, false);
@@ -4989,9 +4531,10 @@ The [API Info section](#section/API-Info/Media-Queries) explains in detail how m
     }
 }
 
-///The `deleteIndexes` operation (see [`Library::delete_indexes`]).
+/// The `deleteIndexes` operation (see [`Library::delete_indexes`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIndexesOp;
+
 impl crate::contract::Operation for DeleteIndexesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5004,11 +4547,13 @@ impl crate::contract::Operation for DeleteIndexesOp {
     };
 }
 
-///A `deleteIndexes` request (see [`Library::delete_indexes`]). `.await` it to send it.
+/// A `deleteIndexes` request (see [`Library::delete_indexes`]). `.await` it to send it.
 pub type DeleteIndexes<'a> = crate::contract::Request<'a, DeleteIndexesOp>;
-///The `deleteIntros` operation (see [`Library::delete_intros`]).
+
+/// The `deleteIntros` operation (see [`Library::delete_intros`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteIntrosOp;
+
 impl crate::contract::Operation for DeleteIntrosOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5021,11 +4566,13 @@ impl crate::contract::Operation for DeleteIntrosOp {
     };
 }
 
-///A `deleteIntros` request (see [`Library::delete_intros`]). `.await` it to send it.
+/// A `deleteIntros` request (see [`Library::delete_intros`]). `.await` it to send it.
 pub type DeleteIntros<'a> = crate::contract::Request<'a, DeleteIntrosOp>;
-///The `getSectionPreferences` operation (see [`Library::get_section_preferences`]).
+
+/// The `getSectionPreferences` operation (see [`Library::get_section_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSectionPreferencesOp;
+
 impl crate::contract::Operation for GetSectionPreferencesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5038,13 +4585,14 @@ impl crate::contract::Operation for GetSectionPreferencesOp {
     };
 }
 
-///A `getSectionPreferences` request (see [`Library::get_section_preferences`]). `.await` it to send it.
+/// A `getSectionPreferences` request (see [`Library::get_section_preferences`]). `.await` it to send it.
 pub type GetSectionPreferences<'a> = crate::contract::Request<
     'a,
     GetSectionPreferencesOp,
 >;
+
 impl GetSectionPreferences<'_> {
-    ///Parameter (`agent`, query parameter)
+    /// Parameter (`agent`, query parameter)
     pub fn agent(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("agent", &value, crate::contract::Style::Form, false);
@@ -5052,9 +4600,10 @@ impl GetSectionPreferences<'_> {
     }
 }
 
-///The `setSectionPreferences` operation (see [`Library::set_section_preferences`]).
+/// The `setSectionPreferences` operation (see [`Library::set_section_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetSectionPreferencesOp;
+
 impl crate::contract::Operation for SetSectionPreferencesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5067,14 +4616,16 @@ impl crate::contract::Operation for SetSectionPreferencesOp {
     };
 }
 
-///A `setSectionPreferences` request (see [`Library::set_section_preferences`]). `.await` it to send it.
+/// A `setSectionPreferences` request (see [`Library::set_section_preferences`]). `.await` it to send it.
 pub type SetSectionPreferences<'a> = crate::contract::Request<
     'a,
     SetSectionPreferencesOp,
 >;
-///The `refreshSection` operation (see [`Library::refresh_section`]).
+
+/// The `refreshSection` operation (see [`Library::refresh_section`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshSectionOp;
+
 impl crate::contract::Operation for RefreshSectionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5087,17 +4638,18 @@ impl crate::contract::Operation for RefreshSectionOp {
     };
 }
 
-///A `refreshSection` request (see [`Library::refresh_section`]). `.await` it to send it.
+/// A `refreshSection` request (see [`Library::refresh_section`]). `.await` it to send it.
 pub type RefreshSection<'a> = crate::contract::Request<'a, RefreshSectionOp>;
+
 impl RefreshSection<'_> {
-    ///Update metadata and items even when modification dates show nothing has changed. (`force`, query parameter)
+    /// Update metadata and items even when modification dates show nothing has changed. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Limit the refresh to this path. (`path`, query parameter)
+    /// Limit the refresh to this path. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
@@ -5105,9 +4657,10 @@ impl RefreshSection<'_> {
     }
 }
 
-///The `cancelRefresh` operation (see [`Library::cancel_refresh`]).
+/// The `cancelRefresh` operation (see [`Library::cancel_refresh`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelRefreshOp;
+
 impl crate::contract::Operation for CancelRefreshOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5120,11 +4673,13 @@ impl crate::contract::Operation for CancelRefreshOp {
     };
 }
 
-///A `cancelRefresh` request (see [`Library::cancel_refresh`]). `.await` it to send it.
+/// A `cancelRefresh` request (see [`Library::cancel_refresh`]). `.await` it to send it.
 pub type CancelRefresh<'a> = crate::contract::Request<'a, CancelRefreshOp>;
-///The `getAvailableSorts` operation (see [`Library::get_available_sorts`]).
+
+/// The `getAvailableSorts` operation (see [`Library::get_available_sorts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAvailableSortsOp;
+
 impl crate::contract::Operation for GetAvailableSortsOp {
     type Decode = crate::contract::Json<models::GetAvailableSortsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5137,11 +4692,13 @@ impl crate::contract::Operation for GetAvailableSortsOp {
     };
 }
 
-///A `getAvailableSorts` request (see [`Library::get_available_sorts`]). `.await` it to send it.
+/// A `getAvailableSorts` request (see [`Library::get_available_sorts`]). `.await` it to send it.
 pub type GetAvailableSorts<'a> = crate::contract::Request<'a, GetAvailableSortsOp>;
-///The `getStream` operation (see [`Library::get_stream`]).
+
+/// The `getStream` operation (see [`Library::get_stream`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamOp;
+
 impl crate::contract::Operation for GetStreamOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5154,24 +4711,25 @@ impl crate::contract::Operation for GetStreamOp {
     };
 }
 
-///A `getStream` request (see [`Library::get_stream`]). `.await` it to send it.
+/// A `getStream` request (see [`Library::get_stream`]). `.await` it to send it.
 pub type GetStream<'a> = crate::contract::Request<'a, GetStreamOp>;
+
 impl GetStream<'_> {
-    ///Character encoding requested for the subtitle (text subtitles only). (`encoding`, query parameter)
+    /// Character encoding requested for the subtitle (text subtitles only). (`encoding`, query parameter)
     pub fn encoding(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("encoding", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Format to convert the subtitle to (text subtitles only). (`format`, query parameter)
+    /// Format to convert the subtitle to (text subtitles only). (`format`, query parameter)
     pub fn format(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Let the server try to shift the subtitle timestamps automatically to fit the media. (`autoAdjustSubtitle`, query parameter)
+    /// Let the server try to shift the subtitle timestamps automatically to fit the media. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
@@ -5179,9 +4737,10 @@ impl GetStream<'_> {
     }
 }
 
-///The `setStreamOffset` operation (see [`Library::set_stream_offset`]).
+/// The `setStreamOffset` operation (see [`Library::set_stream_offset`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetStreamOffsetOp;
+
 impl crate::contract::Operation for SetStreamOffsetOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5194,10 +4753,11 @@ impl crate::contract::Operation for SetStreamOffsetOp {
     };
 }
 
-///A `setStreamOffset` request (see [`Library::set_stream_offset`]). `.await` it to send it.
+/// A `setStreamOffset` request (see [`Library::set_stream_offset`]). `.await` it to send it.
 pub type SetStreamOffset<'a> = crate::contract::Request<'a, SetStreamOffsetOp>;
+
 impl SetStreamOffset<'_> {
-    ///Offset in ms. (`offset`, query parameter)
+    /// Offset in ms. (`offset`, query parameter)
     pub fn offset(self, value: i64) -> Self {
         self.with(|r| {
             r.query("offset", &value, crate::contract::Style::Form, false);
@@ -5205,9 +4765,10 @@ impl SetStreamOffset<'_> {
     }
 }
 
-///The `deleteStream` operation (see [`Library::delete_stream`]).
+/// The `deleteStream` operation (see [`Library::delete_stream`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteStreamOp;
+
 impl crate::contract::Operation for DeleteStreamOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5220,11 +4781,13 @@ impl crate::contract::Operation for DeleteStreamOp {
     };
 }
 
-///A `deleteStream` request (see [`Library::delete_stream`]). `.await` it to send it.
+/// A `deleteStream` request (see [`Library::delete_stream`]). `.await` it to send it.
 pub type DeleteStream<'a> = crate::contract::Request<'a, DeleteStreamOp>;
-///The `getStreamLevels` operation (see [`Library::get_stream_levels`]).
+
+/// The `getStreamLevels` operation (see [`Library::get_stream_levels`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLevelsOp;
+
 impl crate::contract::Operation for GetStreamLevelsOp {
     type Decode = crate::contract::Json<models::GetStreamLevelsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5237,10 +4800,11 @@ impl crate::contract::Operation for GetStreamLevelsOp {
     };
 }
 
-///A `getStreamLevels` request (see [`Library::get_stream_levels`]). `.await` it to send it.
+/// A `getStreamLevels` request (see [`Library::get_stream_levels`]). `.await` it to send it.
 pub type GetStreamLevels<'a> = crate::contract::Request<'a, GetStreamLevelsOp>;
+
 impl GetStreamLevels<'_> {
-    ///Downsample the result to this number of samples. (`subsample`, query parameter)
+    /// Downsample the result to this number of samples. (`subsample`, query parameter)
     pub fn subsample(self, value: i64) -> Self {
         self.with(|r| {
             r.query("subsample", &value, crate::contract::Style::Form, false);
@@ -5248,9 +4812,10 @@ impl GetStreamLevels<'_> {
     }
 }
 
-///The `getStreamLoudness` operation (see [`Library::get_stream_loudness`]).
+/// The `getStreamLoudness` operation (see [`Library::get_stream_loudness`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetStreamLoudnessOp;
+
 impl crate::contract::Operation for GetStreamLoudnessOp {
     type Decode = crate::contract::Text;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5263,10 +4828,11 @@ impl crate::contract::Operation for GetStreamLoudnessOp {
     };
 }
 
-///A `getStreamLoudness` request (see [`Library::get_stream_loudness`]). `.await` it to send it.
+/// A `getStreamLoudness` request (see [`Library::get_stream_loudness`]). `.await` it to send it.
 pub type GetStreamLoudness<'a> = crate::contract::Request<'a, GetStreamLoudnessOp>;
+
 impl GetStreamLoudness<'_> {
-    ///Downsample the result to this number of samples. (`subsample`, query parameter)
+    /// Downsample the result to this number of samples. (`subsample`, query parameter)
     pub fn subsample(self, value: i64) -> Self {
         self.with(|r| {
             r.query("subsample", &value, crate::contract::Style::Form, false);
@@ -5274,9 +4840,10 @@ impl GetStreamLoudness<'_> {
     }
 }
 
-///The `getTags` operation (see [`Library::get_tags`]).
+/// The `getTags` operation (see [`Library::get_tags`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTagsOp;
+
 impl crate::contract::Operation for GetTagsOp {
     type Decode = crate::contract::Json<models::GetTagsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -5289,22 +4856,23 @@ impl crate::contract::Operation for GetTagsOp {
     };
 }
 
-///A `getTags` request (see [`Library::get_tags`]). `.await` it to send it.
+/// A `getTags` request (see [`Library::get_tags`]). `.await` it to send it.
 pub type GetTags<'a> = crate::contract::Request<'a, GetTagsOp>;
+
 impl GetTags<'_> {
-    /**Media type to fetch or filter on.
-
-1 = movie
-2 = show
-3 = season
-4 = episode
-5 = artist
-6 = album
-7 = track
-8 = photo_album
-9 = photo
-
-For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
+    /// Media type to fetch or filter on.
+    ///
+    /// 1 = movie
+    /// 2 = show
+    /// 3 = season
+    /// 4 = episode
+    /// 5 = artist
+    /// 6 = album
+    /// 7 = track
+    /// 8 = photo_album
+    /// 9 = photo
+    ///
+    /// For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);

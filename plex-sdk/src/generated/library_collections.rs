@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Library Collections` operations of this server.
+    /// The `Library Collections` operations of this server.
     pub fn library_collections(&self) -> LibraryCollections<'_> {
         LibraryCollections { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> LibraryCollections<'a> {
     /// Adds the items described by a URI to a collection.
     ///
     /// `PUT /library/collections/{collectionId}/items` (operation `addCollectionItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -33,11 +32,6 @@ impl<'a> LibraryCollections<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 404 | No collection has that identifier. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -48,12 +42,10 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         uri: ::std::string::String,
     ) -> AddCollectionItems<'a> {
+        let collection_id = crate::contract::path_value(&collection_id);
         crate::contract::Request::new(
                 self.client,
-                format!(
-                    "/library/collections/{}/items", crate ::contract::path_value(&
-                    collection_id)
-                ),
+                format!("/library/collections/{}/items", collection_id),
             )
             .with(|r| {
                 r.query("uri", &uri, crate::contract::Style::Form, false);
@@ -65,10 +57,8 @@ impl<'a> LibraryCollections<'a> {
     /// Takes one item out of a collection.
     ///
     /// `PUT /library/collections/{collectionId}/items/{itemId}` (operation `deleteCollectionItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -77,11 +67,6 @@ impl<'a> LibraryCollections<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 400 | The item does not exist. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No collection has that identifier. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -92,12 +77,11 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         item_id: i64,
     ) -> DeleteCollectionItem<'a> {
+        let collection_id = crate::contract::path_value(&collection_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/collections/{}/items/{}", crate ::contract::path_value(&
-                collection_id), crate ::contract::path_value(& item_id)
-            ),
+            format!("/library/collections/{}/items/{}", collection_id, item_id),
         )
     }
 
@@ -106,10 +90,8 @@ impl<'a> LibraryCollections<'a> {
     /// Changes the order of a collection by placing one item after another.
     ///
     /// `PUT /library/collections/{collectionId}/items/{itemId}/move` (operation `moveCollectionItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -118,11 +100,6 @@ impl<'a> LibraryCollections<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithMetadata)` |
     /// | 400 | The item does not exist. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No collection has that identifier. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -133,19 +110,19 @@ impl<'a> LibraryCollections<'a> {
         collection_id: i64,
         item_id: i64,
     ) -> MoveCollectionItem<'a> {
+        let collection_id = crate::contract::path_value(&collection_id);
+        let item_id = crate::contract::path_value(&item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/library/collections/{}/items/{}/move", crate ::contract::path_value(&
-                collection_id), crate ::contract::path_value(& item_id)
-            ),
+            format!("/library/collections/{}/items/{}/move", collection_id, item_id),
         )
     }
 }
 
-///The `addCollectionItems` operation (see [`LibraryCollections::add_collection_items`]).
+/// The `addCollectionItems` operation (see [`LibraryCollections::add_collection_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddCollectionItemsOp;
+
 impl crate::contract::Operation for AddCollectionItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -158,11 +135,13 @@ impl crate::contract::Operation for AddCollectionItemsOp {
     };
 }
 
-///A `addCollectionItems` request (see [`LibraryCollections::add_collection_items`]). `.await` it to send it.
+/// A `addCollectionItems` request (see [`LibraryCollections::add_collection_items`]). `.await` it to send it.
 pub type AddCollectionItems<'a> = crate::contract::Request<'a, AddCollectionItemsOp>;
-///The `deleteCollectionItem` operation (see [`LibraryCollections::delete_collection_item`]).
+
+/// The `deleteCollectionItem` operation (see [`LibraryCollections::delete_collection_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteCollectionItemOp;
+
 impl crate::contract::Operation for DeleteCollectionItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -175,11 +154,13 @@ impl crate::contract::Operation for DeleteCollectionItemOp {
     };
 }
 
-///A `deleteCollectionItem` request (see [`LibraryCollections::delete_collection_item`]). `.await` it to send it.
+/// A `deleteCollectionItem` request (see [`LibraryCollections::delete_collection_item`]). `.await` it to send it.
 pub type DeleteCollectionItem<'a> = crate::contract::Request<'a, DeleteCollectionItemOp>;
-///The `moveCollectionItem` operation (see [`LibraryCollections::move_collection_item`]).
+
+/// The `moveCollectionItem` operation (see [`LibraryCollections::move_collection_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MoveCollectionItemOp;
+
 impl crate::contract::Operation for MoveCollectionItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -192,10 +173,11 @@ impl crate::contract::Operation for MoveCollectionItemOp {
     };
 }
 
-///A `moveCollectionItem` request (see [`LibraryCollections::move_collection_item`]). `.await` it to send it.
+/// A `moveCollectionItem` request (see [`LibraryCollections::move_collection_item`]). `.await` it to send it.
 pub type MoveCollectionItem<'a> = crate::contract::Request<'a, MoveCollectionItemOp>;
+
 impl MoveCollectionItem<'_> {
-    ///Item after which the moved item is placed. When omitted, it moves to the start. (`after`, query parameter)
+    /// Item after which the moved item is placed. When omitted, it moves to the start. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
             r.query("after", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Library Playlists` operations of this server.
+    /// The `Library Playlists` operations of this server.
     pub fn library_playlists(&self) -> LibraryPlaylists<'_> {
         LibraryPlaylists { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Create a playlist. Unless content is given, the new playlist is empty.
     ///
     /// `POST /playlists` (operation `createPlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -33,11 +32,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_playlist(&self) -> CreatePlaylist<'a> {
         crate::contract::Request::new(self.client, "/playlists".to_string())
     }
@@ -47,10 +41,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Import playlists in m3u format from a path on the server: either a directory that is scanned for m3u files or a single playlist file.
     ///
     /// `POST /playlists/upload` (operation `uploadPlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -59,11 +51,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 403 | Request succeeded; the body carries no structured data. | `Err(Error::Api { status: 403, .. })` |
     /// | 500 | Importing the playlist failed. | `Err(Error::Api { status: 500, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn upload_playlist(&self) -> UploadPlaylist<'a> {
         crate::contract::Request::new(self.client, "/playlists/upload".to_string())
     }
@@ -73,10 +60,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Change a playlist's fields; this works like [editing metadata](#tag/Provider/operation/metadataPutItem).
     ///
     /// `PUT /playlists/{playlistId}` (operation `updatePlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -85,19 +70,12 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 204 | The request succeeded and the response has no body. | `Ok(())` |
     /// | 404 | The playlist does not exist, or the user has no permission to access it. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn update_playlist(&self, playlist_id: i64) -> UpdatePlaylist<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
-        )
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        crate::contract::Request::new(self.client, format!("/playlists/{}", playlist_id))
     }
 
     /// Remove a playlist
@@ -105,10 +83,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Delete the playlist with the given ID.
     ///
     /// `DELETE /playlists/{playlistId}` (operation `deletePlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -117,19 +93,12 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 204 | The request succeeded and the response has no body. | `Ok(())` |
     /// | 404 | The playlist does not exist, or the user has no permission to access it. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn delete_playlist(&self, playlist_id: i64) -> DeletePlaylist<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
-        )
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        crate::contract::Request::new(self.client, format!("/playlists/{}", playlist_id))
     }
 
     /// List the generators of a playlist
@@ -137,10 +106,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Return every generator that belongs to a playlist.
     ///
     /// `GET /playlists/{playlistId}/generators` (operation `getPlaylistGenerators`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -149,11 +116,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetPlaylistGeneratorsResponse)` |
     /// | 404 | The playlist does not exist or the user has no permission to access it, or the generator does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
@@ -161,11 +123,10 @@ impl<'a> LibraryPlaylists<'a> {
         &self,
         playlist_id: i64,
     ) -> GetPlaylistGenerators<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/generators", crate ::contract::path_value(& playlist_id)
-            ),
+            format!("/playlists/{}/generators", playlist_id),
         )
     }
 
@@ -174,10 +135,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Add a generator to a playlist, taking the same parameters as playlist creation, and return the playlist. For a regular playlist the given items are appended; for a smart playlist a new `uri` replaces the playlist's rules.
     ///
     /// `PUT /playlists/{playlistId}/items` (operation `addPlaylistItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -187,18 +146,14 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist, or the user has no permission to access it. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn add_playlist_items(&self, playlist_id: i64) -> AddPlaylistItems<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
         crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
+            format!("/playlists/{}/items", playlist_id),
         )
     }
 
@@ -207,10 +162,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Remove every item from a playlist and return the playlist. Works only for regular (non-smart) playlists.
     ///
     /// `DELETE /playlists/{playlistId}/items` (operation `clearPlaylistItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -220,18 +173,14 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist, or the user has no permission to access it. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn clear_playlist_items(&self, playlist_id: i64) -> ClearPlaylistItems<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
         crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
+            format!("/playlists/{}/items", playlist_id),
         )
     }
 
@@ -240,10 +189,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Return one generator of a playlist. Used only for optimized versions.
     ///
     /// `GET /playlists/{playlistId}/items/{generatorId}` (operation `getPlaylistGenerator`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -252,11 +199,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetPlaylistGeneratorResponse)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist or the user has no permission to access it, or the generator does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -267,12 +209,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> GetPlaylistGenerator<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let generator_id = crate::contract::path_value(&generator_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
-                crate ::contract::path_value(& generator_id)
-            ),
+            format!("/playlists/{}/items/{}", playlist_id, generator_id),
         )
     }
 
@@ -281,10 +222,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Update a generator of a playlist; only the optimizer uses this.
     ///
     /// `PUT /playlists/{playlistId}/items/{generatorId}` (operation `modifyPlaylistGenerator`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -293,11 +232,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded; the body holds the playlist metadata. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist or the user has no permission to access it, or the generator does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -308,12 +242,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> ModifyPlaylistGenerator<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let generator_id = crate::contract::path_value(&generator_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
-                crate ::contract::path_value(& generator_id)
-            ),
+            format!("/playlists/{}/items/{}", playlist_id, generator_id),
         )
     }
 
@@ -322,10 +255,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Remove one item from a playlist. Works only for regular (non-smart) playlists.
     ///
     /// `DELETE /playlists/{playlistId}/items/{generatorId}` (operation `deletePlaylistItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -334,11 +265,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded; the body holds the playlist metadata. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist or the user has no permission to access it, or the generator does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -349,12 +275,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> DeletePlaylistItem<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let generator_id = crate::contract::path_value(&generator_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/items/{}", crate ::contract::path_value(& playlist_id),
-                crate ::contract::path_value(& generator_id)
-            ),
+            format!("/playlists/{}/items/{}", playlist_id, generator_id),
         )
     }
 
@@ -363,10 +288,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Return the items produced by one generator of a playlist.
     ///
     /// `GET /playlists/{playlistId}/items/{generatorId}/items` (operation `getPlaylistGeneratorItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -375,11 +298,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetPlaylistGeneratorItemsResponse)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist or the user has no permission to access it, or the generator does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -390,12 +308,11 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         generator_id: i64,
     ) -> GetPlaylistGeneratorItems<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let generator_id = crate::contract::path_value(&generator_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/items/{}/items", crate ::contract::path_value(&
-                playlist_id), crate ::contract::path_value(& generator_id)
-            ),
+            format!("/playlists/{}/items/{}/items", playlist_id, generator_id),
         )
     }
 
@@ -404,10 +321,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Have a generator process its item again (a refresh), or change whether it is enabled.
     ///
     /// `PUT /playlists/{playlistId}/items/{generatorId}/{metadataId}/{action}` (operation `refreshPlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -416,11 +331,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist, the generator or the metadata item does not exist, or the user has no permission to access the playlist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -435,13 +345,15 @@ impl<'a> LibraryPlaylists<'a> {
         metadata_id: i64,
         action: models::Action,
     ) -> RefreshPlaylist<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let generator_id = crate::contract::path_value(&generator_id);
+        let metadata_id = crate::contract::path_value(&metadata_id);
+        let action = crate::contract::path_value(&action);
         crate::contract::Request::new(
             self.client,
             format!(
-                "/playlists/{}/items/{}/{}/{}", crate ::contract::path_value(&
-                playlist_id), crate ::contract::path_value(& generator_id), crate
-                ::contract::path_value(& metadata_id), crate ::contract::path_value(&
-                action)
+                "/playlists/{}/items/{}/{}/{}", playlist_id, generator_id, metadata_id,
+                action
             ),
         )
     }
@@ -451,10 +363,8 @@ impl<'a> LibraryPlaylists<'a> {
     /// Change the position of an item within a playlist. Works only for regular (non-smart) playlists.
     ///
     /// `PUT /playlists/{playlistId}/items/{playlistItemId}/move` (operation `movePlaylistItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -463,11 +373,6 @@ impl<'a> LibraryPlaylists<'a> {
     /// | 200 | The request succeeded; the body holds the playlist metadata. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The playlist does not exist, or the user has no permission to access it. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -478,19 +383,19 @@ impl<'a> LibraryPlaylists<'a> {
         playlist_id: i64,
         playlist_item_id: i64,
     ) -> MovePlaylistItem<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        let playlist_item_id = crate::contract::path_value(&playlist_item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playlists/{}/items/{}/move", crate ::contract::path_value(&
-                playlist_id), crate ::contract::path_value(& playlist_item_id)
-            ),
+            format!("/playlists/{}/items/{}/move", playlist_id, playlist_item_id),
         )
     }
 }
 
-///The `createPlaylist` operation (see [`LibraryPlaylists::create_playlist`]).
+/// The `createPlaylist` operation (see [`LibraryPlaylists::create_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlaylistOp;
+
 impl crate::contract::Operation for CreatePlaylistOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -503,17 +408,18 @@ impl crate::contract::Operation for CreatePlaylistOp {
     };
 }
 
-///A `createPlaylist` request (see [`LibraryPlaylists::create_playlist`]). `.await` it to send it.
+/// A `createPlaylist` request (see [`LibraryPlaylists::create_playlist`]). `.await` it to send it.
 pub type CreatePlaylist<'a> = crate::contract::Request<'a, CreatePlaylistOp>;
+
 impl CreatePlaylist<'_> {
-    ///Content URI of the items to put in the playlist (for example `library://...`). (`uri`, query parameter)
+    /// Content URI of the items to put in the playlist (for example `library://...`). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///ID of an existing play queue to build the playlist from. (`playQueueID`, query parameter)
+    /// ID of an existing play queue to build the playlist from. (`playQueueID`, query parameter)
     pub fn play_queue_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("playQueueID", &value, crate::contract::Style::Form, false);
@@ -521,9 +427,10 @@ impl CreatePlaylist<'_> {
     }
 }
 
-///The `uploadPlaylist` operation (see [`LibraryPlaylists::upload_playlist`]).
+/// The `uploadPlaylist` operation (see [`LibraryPlaylists::upload_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UploadPlaylistOp;
+
 impl crate::contract::Operation for UploadPlaylistOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -536,17 +443,18 @@ impl crate::contract::Operation for UploadPlaylistOp {
     };
 }
 
-///A `uploadPlaylist` request (see [`LibraryPlaylists::upload_playlist`]). `.await` it to send it.
+/// A `uploadPlaylist` request (see [`LibraryPlaylists::upload_playlist`]). `.await` it to send it.
 pub type UploadPlaylist<'a> = crate::contract::Request<'a, UploadPlaylistOp>;
+
 impl UploadPlaylist<'_> {
-    ///Absolute server-side path of either a directory containing m3u files or a single playlist file. For a directory, every playlist file found in it is processed and becomes its own playlist. For a file, that file alone becomes a new playlist. In both cases the playlist's name and its GUID are derived from the name of the source file. (`path`, query parameter)
+    /// Absolute server-side path of either a directory containing m3u files or a single playlist file. For a directory, every playlist file found in it is processed and becomes its own playlist. For a file, that file alone becomes a new playlist. In both cases the playlist's name and its GUID are derived from the name of the source file. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Controls what happens with duplicate playlists. Normally, uploading a file with the same path as an earlier upload replaces the existing playlist; the `force` argument exists to turn that replacement off. With `force` at 0, the duplicate becomes an additional playlist whose name ends with the date and time at which it was uploaded. (`force`, query parameter)
+    /// Controls what happens with duplicate playlists. Normally, uploading a file with the same path as an earlier upload replaces the existing playlist; the `force` argument exists to turn that replacement off. With `force` at 0, the duplicate becomes an additional playlist whose name ends with the date and time at which it was uploaded. (`force`, query parameter)
     pub fn force(self, value: bool) -> Self {
         self.with(|r| {
             r.query("force", &value, crate::contract::Style::Form, true);
@@ -554,9 +462,10 @@ impl UploadPlaylist<'_> {
     }
 }
 
-///The `updatePlaylist` operation (see [`LibraryPlaylists::update_playlist`]).
+/// The `updatePlaylist` operation (see [`LibraryPlaylists::update_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UpdatePlaylistOp;
+
 impl crate::contract::Operation for UpdatePlaylistOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -569,11 +478,13 @@ impl crate::contract::Operation for UpdatePlaylistOp {
     };
 }
 
-///A `updatePlaylist` request (see [`LibraryPlaylists::update_playlist`]). `.await` it to send it.
+/// A `updatePlaylist` request (see [`LibraryPlaylists::update_playlist`]). `.await` it to send it.
 pub type UpdatePlaylist<'a> = crate::contract::Request<'a, UpdatePlaylistOp>;
-///The `deletePlaylist` operation (see [`LibraryPlaylists::delete_playlist`]).
+
+/// The `deletePlaylist` operation (see [`LibraryPlaylists::delete_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylistOp;
+
 impl crate::contract::Operation for DeletePlaylistOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -586,11 +497,13 @@ impl crate::contract::Operation for DeletePlaylistOp {
     };
 }
 
-///A `deletePlaylist` request (see [`LibraryPlaylists::delete_playlist`]). `.await` it to send it.
+/// A `deletePlaylist` request (see [`LibraryPlaylists::delete_playlist`]). `.await` it to send it.
 pub type DeletePlaylist<'a> = crate::contract::Request<'a, DeletePlaylistOp>;
-///The `getPlaylistGenerators` operation (see [`LibraryPlaylists::get_playlist_generators`]).
+
+/// The `getPlaylistGenerators` operation (see [`LibraryPlaylists::get_playlist_generators`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorsOp;
+
 impl crate::contract::Operation for GetPlaylistGeneratorsOp {
     type Decode = crate::contract::Json<models::GetPlaylistGeneratorsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -603,14 +516,16 @@ impl crate::contract::Operation for GetPlaylistGeneratorsOp {
     };
 }
 
-///A `getPlaylistGenerators` request (see [`LibraryPlaylists::get_playlist_generators`]). `.await` it to send it.
+/// A `getPlaylistGenerators` request (see [`LibraryPlaylists::get_playlist_generators`]). `.await` it to send it.
 pub type GetPlaylistGenerators<'a> = crate::contract::Request<
     'a,
     GetPlaylistGeneratorsOp,
 >;
-///The `addPlaylistItems` operation (see [`LibraryPlaylists::add_playlist_items`]).
+
+/// The `addPlaylistItems` operation (see [`LibraryPlaylists::add_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddPlaylistItemsOp;
+
 impl crate::contract::Operation for AddPlaylistItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -623,17 +538,18 @@ impl crate::contract::Operation for AddPlaylistItemsOp {
     };
 }
 
-///A `addPlaylistItems` request (see [`LibraryPlaylists::add_playlist_items`]). `.await` it to send it.
+/// A `addPlaylistItems` request (see [`LibraryPlaylists::add_playlist_items`]). `.await` it to send it.
 pub type AddPlaylistItems<'a> = crate::contract::Request<'a, AddPlaylistItemsOp>;
+
 impl AddPlaylistItems<'_> {
-    ///Content URI of what to add to the playlist. (`uri`, query parameter)
+    /// Content URI of what to add to the playlist. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///ID of a play queue whose items are added to the playlist. (`playQueueID`, query parameter)
+    /// ID of a play queue whose items are added to the playlist. (`playQueueID`, query parameter)
     pub fn play_queue_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("playQueueID", &value, crate::contract::Style::Form, false);
@@ -641,9 +557,10 @@ impl AddPlaylistItems<'_> {
     }
 }
 
-///The `clearPlaylistItems` operation (see [`LibraryPlaylists::clear_playlist_items`]).
+/// The `clearPlaylistItems` operation (see [`LibraryPlaylists::clear_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlaylistItemsOp;
+
 impl crate::contract::Operation for ClearPlaylistItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -656,11 +573,13 @@ impl crate::contract::Operation for ClearPlaylistItemsOp {
     };
 }
 
-///A `clearPlaylistItems` request (see [`LibraryPlaylists::clear_playlist_items`]). `.await` it to send it.
+/// A `clearPlaylistItems` request (see [`LibraryPlaylists::clear_playlist_items`]). `.await` it to send it.
 pub type ClearPlaylistItems<'a> = crate::contract::Request<'a, ClearPlaylistItemsOp>;
-///The `getPlaylistGenerator` operation (see [`LibraryPlaylists::get_playlist_generator`]).
+
+/// The `getPlaylistGenerator` operation (see [`LibraryPlaylists::get_playlist_generator`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorOp;
+
 impl crate::contract::Operation for GetPlaylistGeneratorOp {
     type Decode = crate::contract::Json<models::GetPlaylistGeneratorResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -673,11 +592,13 @@ impl crate::contract::Operation for GetPlaylistGeneratorOp {
     };
 }
 
-///A `getPlaylistGenerator` request (see [`LibraryPlaylists::get_playlist_generator`]). `.await` it to send it.
+/// A `getPlaylistGenerator` request (see [`LibraryPlaylists::get_playlist_generator`]). `.await` it to send it.
 pub type GetPlaylistGenerator<'a> = crate::contract::Request<'a, GetPlaylistGeneratorOp>;
-///The `modifyPlaylistGenerator` operation (see [`LibraryPlaylists::modify_playlist_generator`]).
+
+/// The `modifyPlaylistGenerator` operation (see [`LibraryPlaylists::modify_playlist_generator`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ModifyPlaylistGeneratorOp;
+
 impl crate::contract::Operation for ModifyPlaylistGeneratorOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -690,15 +611,16 @@ impl crate::contract::Operation for ModifyPlaylistGeneratorOp {
     };
 }
 
-///A `modifyPlaylistGenerator` request (see [`LibraryPlaylists::modify_playlist_generator`]). `.await` it to send it.
+/// A `modifyPlaylistGenerator` request (see [`LibraryPlaylists::modify_playlist_generator`]). `.await` it to send it.
 pub type ModifyPlaylistGenerator<'a> = crate::contract::Request<
     'a,
     ModifyPlaylistGeneratorOp,
 >;
-impl ModifyPlaylistGenerator<'_> {
-    /**OpenAPI has no way to show this query parameter's example correctly ([see the GitHub issue](https://github.com/OAI/OpenAPI-Specification/issues/1706)). On the wire it looks like this:
 
-Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID\]=1&Item\[locationID\]=-1&Item\[Location\]\[uri\]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item\[Policy\]\[scope\]=all&Item\[Policy\]\[value\]=&Item\[Policy\]\[unwatched\]=0 (`Item`, query parameter)*/
+impl ModifyPlaylistGenerator<'_> {
+    /// OpenAPI has no way to show this query parameter's example correctly ([see the GitHub issue](https://github.com/OAI/OpenAPI-Specification/issues/1706)). On the wire it looks like this:
+    ///
+    /// Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID\]=1&Item\[locationID\]=-1&Item\[Location\]\[uri\]=library://82503060-0d68-4603-b594-8b071d54819e/item//library/metadata/146&Item\[Policy\]\[scope\]=all&Item\[Policy\]\[value\]=&Item\[Policy\]\[unwatched\]=0 (`Item`, query parameter)
     pub fn item(self, value: models::ModifyPlaylistGeneratorItem) -> Self {
         self.with(|r| {
             r.query("Item", &value, crate::contract::Style::DeepObject, false);
@@ -706,9 +628,10 @@ Item\[type\]=42&Item\[title\]=Jack-Jack Attack&Item\[target\]=&Item\[targetTagID
     }
 }
 
-///The `deletePlaylistItem` operation (see [`LibraryPlaylists::delete_playlist_item`]).
+/// The `deletePlaylistItem` operation (see [`LibraryPlaylists::delete_playlist_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlaylistItemOp;
+
 impl crate::contract::Operation for DeletePlaylistItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -721,11 +644,13 @@ impl crate::contract::Operation for DeletePlaylistItemOp {
     };
 }
 
-///A `deletePlaylistItem` request (see [`LibraryPlaylists::delete_playlist_item`]). `.await` it to send it.
+/// A `deletePlaylistItem` request (see [`LibraryPlaylists::delete_playlist_item`]). `.await` it to send it.
 pub type DeletePlaylistItem<'a> = crate::contract::Request<'a, DeletePlaylistItemOp>;
-///The `getPlaylistGeneratorItems` operation (see [`LibraryPlaylists::get_playlist_generator_items`]).
+
+/// The `getPlaylistGeneratorItems` operation (see [`LibraryPlaylists::get_playlist_generator_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistGeneratorItemsOp;
+
 impl crate::contract::Operation for GetPlaylistGeneratorItemsOp {
     type Decode = crate::contract::Json<models::GetPlaylistGeneratorItemsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -738,14 +663,16 @@ impl crate::contract::Operation for GetPlaylistGeneratorItemsOp {
     };
 }
 
-///A `getPlaylistGeneratorItems` request (see [`LibraryPlaylists::get_playlist_generator_items`]). `.await` it to send it.
+/// A `getPlaylistGeneratorItems` request (see [`LibraryPlaylists::get_playlist_generator_items`]). `.await` it to send it.
 pub type GetPlaylistGeneratorItems<'a> = crate::contract::Request<
     'a,
     GetPlaylistGeneratorItemsOp,
 >;
-///The `refreshPlaylist` operation (see [`LibraryPlaylists::refresh_playlist`]).
+
+/// The `refreshPlaylist` operation (see [`LibraryPlaylists::refresh_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshPlaylistOp;
+
 impl crate::contract::Operation for RefreshPlaylistOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -758,11 +685,13 @@ impl crate::contract::Operation for RefreshPlaylistOp {
     };
 }
 
-///A `refreshPlaylist` request (see [`LibraryPlaylists::refresh_playlist`]). `.await` it to send it.
+/// A `refreshPlaylist` request (see [`LibraryPlaylists::refresh_playlist`]). `.await` it to send it.
 pub type RefreshPlaylist<'a> = crate::contract::Request<'a, RefreshPlaylistOp>;
-///The `movePlaylistItem` operation (see [`LibraryPlaylists::move_playlist_item`]).
+
+/// The `movePlaylistItem` operation (see [`LibraryPlaylists::move_playlist_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlaylistItemOp;
+
 impl crate::contract::Operation for MovePlaylistItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -775,10 +704,11 @@ impl crate::contract::Operation for MovePlaylistItemOp {
     };
 }
 
-///A `movePlaylistItem` request (see [`LibraryPlaylists::move_playlist_item`]). `.await` it to send it.
+/// A `movePlaylistItem` request (see [`LibraryPlaylists::move_playlist_item`]). `.await` it to send it.
 pub type MovePlaylistItem<'a> = crate::contract::Request<'a, MovePlaylistItemOp>;
+
 impl MovePlaylistItem<'_> {
-    ///ID of the playlist item after which the moved item is placed. When omitted, the item moves to the start of the playlist. (`after`, query parameter)
+    /// ID of the playlist item after which the moved item is placed. When omitted, the item moves to the start of the playlist. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
             r.query("after", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Live TV` operations of this server.
+    /// The `Live TV` operations of this server.
     pub fn live_tv(&self) -> LiveTv<'_> {
         LiveTv { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> LiveTv<'a> {
     /// Returns every Live TV session together with its metadata.
     ///
     /// `GET /livetv/sessions` (operation `getSessions`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> LiveTv<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_sessions(&self) -> GetSessions<'a> {
         crate::contract::Request::new(self.client, "/livetv/sessions".to_string())
     }
@@ -51,10 +45,8 @@ impl<'a> LiveTv<'a> {
     /// Returns one Live TV session together with its metadata.
     ///
     /// `GET /livetv/sessions/{sessionId}` (operation `getLiveTVSession`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -67,11 +59,6 @@ impl<'a> LiveTv<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `session_id`: Identifier of the Live TV session. (`sessionId`, path parameter)
@@ -79,9 +66,10 @@ impl<'a> LiveTv<'a> {
         &self,
         session_id: ::std::string::String,
     ) -> GetLiveTvSession<'a> {
+        let session_id = crate::contract::path_value(&session_id);
         crate::contract::Request::new(
             self.client,
-            format!("/livetv/sessions/{}", crate ::contract::path_value(& session_id)),
+            format!("/livetv/sessions/{}", session_id),
         )
     }
 
@@ -90,10 +78,8 @@ impl<'a> LiveTv<'a> {
     /// Returns the HLS playlist index used to play a Live TV session.
     ///
     /// `GET /livetv/sessions/{sessionId}/{consumerId}/index.m3u8` (operation `getSessionPlaylistIndex`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -101,11 +87,6 @@ impl<'a> LiveTv<'a> {
     /// | --- | --- | --- |
     /// | 200 | HLS index playlist. | `Ok(Binary)` |
     /// | 404 | The session or the consumer does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -116,12 +97,11 @@ impl<'a> LiveTv<'a> {
         session_id: ::std::string::String,
         consumer_id: ::std::string::String,
     ) -> GetSessionPlaylistIndex<'a> {
+        let session_id = crate::contract::path_value(&session_id);
+        let consumer_id = crate::contract::path_value(&consumer_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/sessions/{}/{}/index.m3u8", crate ::contract::path_value(&
-                session_id), crate ::contract::path_value(& consumer_id)
-            ),
+            format!("/livetv/sessions/{}/{}/index.m3u8", session_id, consumer_id),
         )
     }
 
@@ -130,10 +110,8 @@ impl<'a> LiveTv<'a> {
     /// Returns one media segment of a Live TV session.
     ///
     /// `GET /livetv/sessions/{sessionId}/{consumerId}/{segmentId}` (operation `getSessionSegment`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -141,11 +119,6 @@ impl<'a> LiveTv<'a> {
     /// | --- | --- | --- |
     /// | 200 | MPEG-TS segment for HLS playback. | `Ok(())` |
     /// | 404 | The session, the consumer or the segment does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -158,20 +131,20 @@ impl<'a> LiveTv<'a> {
         consumer_id: ::std::string::String,
         segment_id: ::std::string::String,
     ) -> GetSessionSegment<'a> {
+        let session_id = crate::contract::path_value(&session_id);
+        let consumer_id = crate::contract::path_value(&consumer_id);
+        let segment_id = crate::contract::path_value(&segment_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/livetv/sessions/{}/{}/{}", crate ::contract::path_value(& session_id),
-                crate ::contract::path_value(& consumer_id), crate
-                ::contract::path_value(& segment_id)
-            ),
+            format!("/livetv/sessions/{}/{}/{}", session_id, consumer_id, segment_id),
         )
     }
 }
 
-///The `getSessions` operation (see [`LiveTv::get_sessions`]).
+/// The `getSessions` operation (see [`LiveTv::get_sessions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionsOp;
+
 impl crate::contract::Operation for GetSessionsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -184,11 +157,13 @@ impl crate::contract::Operation for GetSessionsOp {
     };
 }
 
-///A `getSessions` request (see [`LiveTv::get_sessions`]). `.await` it to send it.
+/// A `getSessions` request (see [`LiveTv::get_sessions`]). `.await` it to send it.
 pub type GetSessions<'a> = crate::contract::Request<'a, GetSessionsOp>;
-///The `getLiveTVSession` operation (see [`LiveTv::get_live_tv_session`]).
+
+/// The `getLiveTVSession` operation (see [`LiveTv::get_live_tv_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetLiveTvSessionOp;
+
 impl crate::contract::Operation for GetLiveTvSessionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -201,11 +176,13 @@ impl crate::contract::Operation for GetLiveTvSessionOp {
     };
 }
 
-///A `getLiveTVSession` request (see [`LiveTv::get_live_tv_session`]). `.await` it to send it.
+/// A `getLiveTVSession` request (see [`LiveTv::get_live_tv_session`]). `.await` it to send it.
 pub type GetLiveTvSession<'a> = crate::contract::Request<'a, GetLiveTvSessionOp>;
-///The `getSessionPlaylistIndex` operation (see [`LiveTv::get_session_playlist_index`]).
+
+/// The `getSessionPlaylistIndex` operation (see [`LiveTv::get_session_playlist_index`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionPlaylistIndexOp;
+
 impl crate::contract::Operation for GetSessionPlaylistIndexOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -218,14 +195,16 @@ impl crate::contract::Operation for GetSessionPlaylistIndexOp {
     };
 }
 
-///A `getSessionPlaylistIndex` request (see [`LiveTv::get_session_playlist_index`]). `.await` it to send it.
+/// A `getSessionPlaylistIndex` request (see [`LiveTv::get_session_playlist_index`]). `.await` it to send it.
 pub type GetSessionPlaylistIndex<'a> = crate::contract::Request<
     'a,
     GetSessionPlaylistIndexOp,
 >;
-///The `getSessionSegment` operation (see [`LiveTv::get_session_segment`]).
+
+/// The `getSessionSegment` operation (see [`LiveTv::get_session_segment`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSessionSegmentOp;
+
 impl crate::contract::Operation for GetSessionSegmentOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -238,5 +217,5 @@ impl crate::contract::Operation for GetSessionSegmentOp {
     };
 }
 
-///A `getSessionSegment` request (see [`LiveTv::get_session_segment`]). `.await` it to send it.
+/// A `getSessionSegment` request (see [`LiveTv::get_session_segment`]). `.await` it to send it.
 pub type GetSessionSegment<'a> = crate::contract::Request<'a, GetSessionSegmentOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Log` operations of this server.
+    /// The `Log` operations of this server.
     pub fn log(&self) -> Log<'_> {
         Log { client: self }
     }
@@ -24,21 +25,14 @@ impl<'a> Log<'a> {
     /// Note: every HTTP method **except POST** reaches this endpoint; PUT is the preferred one.
     ///
     /// `PUT /log` (operation `writeMessage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn write_message(&self) -> WriteMessage<'a> {
         crate::contract::Request::new(self.client, "/log".to_string())
     }
@@ -48,10 +42,8 @@ impl<'a> Log<'a> {
     /// Appends several messages to the main Plex Media Server log in one call. The POST body holds one query string per line, each using the same parameters as the single-line PUT variant of this endpoint.
     ///
     /// `POST /log` (operation `writeLog`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -59,11 +51,6 @@ impl<'a> Log<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -82,10 +69,8 @@ impl<'a> Log<'a> {
     /// Note: any HTTP method reaches this endpoint; POST is the preferred one.
     ///
     /// `POST /log/networked` (operation `enablePapertrail`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -93,19 +78,15 @@ impl<'a> Log<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 403 | The caller lacks the required permission. | `Err(Error::Api { status: 403, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn enable_papertrail(&self) -> EnablePapertrail<'a> {
         crate::contract::Request::new(self.client, "/log/networked".to_string())
     }
 }
 
-///The `writeMessage` operation (see [`Log::write_message`]).
+/// The `writeMessage` operation (see [`Log::write_message`]).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteMessageOp;
+
 impl crate::contract::Operation for WriteMessageOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -118,29 +99,30 @@ impl crate::contract::Operation for WriteMessageOp {
     };
 }
 
-///A `writeMessage` request (see [`Log::write_message`]). `.await` it to send it.
+/// A `writeMessage` request (see [`Log::write_message`]). `.await` it to send it.
 pub type WriteMessage<'a> = crate::contract::Request<'a, WriteMessageOp>;
+
 impl WriteMessage<'_> {
-    /**Severity of the message, as an integer:
-  - 0: Error
-  - 1: Warning
-  - 2: Info
-  - 3: Debug
-  - 4: Verbose (`level`, query parameter)*/
+    /// Severity of the message, as an integer:
+    ///  - 0: Error
+    ///  - 1: Warning
+    ///  - 2: Info
+    ///  - 3: Debug
+    ///  - 4: Verbose (`level`, query parameter)
     pub fn level(self, value: models::Level) -> Self {
         self.with(|r| {
             r.query("level", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Message text to log. (`message`, query parameter)
+    /// Message text to log. (`message`, query parameter)
     pub fn message(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("message", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Where the message comes from, as a free-form string. (`source`, query parameter)
+    /// Where the message comes from, as a free-form string. (`source`, query parameter)
     pub fn source(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("source", &value, crate::contract::Style::Form, false);
@@ -148,9 +130,10 @@ impl WriteMessage<'_> {
     }
 }
 
-///The `writeLog` operation (see [`Log::write_log`]).
+/// The `writeLog` operation (see [`Log::write_log`]).
 #[derive(Debug, Clone, Copy)]
 pub struct WriteLogOp;
+
 impl crate::contract::Operation for WriteLogOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -163,11 +146,13 @@ impl crate::contract::Operation for WriteLogOp {
     };
 }
 
-///A `writeLog` request (see [`Log::write_log`]). `.await` it to send it.
+/// A `writeLog` request (see [`Log::write_log`]). `.await` it to send it.
 pub type WriteLog<'a> = crate::contract::Request<'a, WriteLogOp>;
-///The `enablePapertrail` operation (see [`Log::enable_papertrail`]).
+
+/// The `enablePapertrail` operation (see [`Log::enable_papertrail`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EnablePapertrailOp;
+
 impl crate::contract::Operation for EnablePapertrailOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -180,10 +165,11 @@ impl crate::contract::Operation for EnablePapertrailOp {
     };
 }
 
-///A `enablePapertrail` request (see [`Log::enable_papertrail`]). `.await` it to send it.
+/// A `enablePapertrail` request (see [`Log::enable_papertrail`]). `.await` it to send it.
 pub type EnablePapertrail<'a> = crate::contract::Request<'a, EnablePapertrailOp>;
+
 impl EnablePapertrail<'_> {
-    ///How many minutes logs are forwarded to Papertrail. (`minutes`, query parameter)
+    /// How many minutes logs are forwarded to Papertrail. (`minutes`, query parameter)
     pub fn minutes(self, value: i64) -> Self {
         self.with(|r| {
             r.query("minutes", &value, crate::contract::Style::Form, false);

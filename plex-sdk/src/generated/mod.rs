@@ -9,6 +9,7 @@
 pub mod models;
 mod globals;
 pub(crate) use globals::{Globals, TOKEN_HEADER};
+
 /// The `Activities` operations.
 ///
 /// Track and cancel long-running jobs on the server. Clients usually follow an activity's progress in real time by subscribing to the event stream over EventSource or WebSocket.
@@ -23,6 +24,7 @@ pub(crate) use globals::{Globals, TOKEN_HEADER};
     rustdoc::bare_urls
 )]
 pub mod activities;
+
 /// The `Authentication` operations.
 ///
 #[cfg(feature = "authentication")]
@@ -32,6 +34,7 @@ pub mod activities;
     rustdoc::bare_urls
 )]
 pub mod authentication;
+
 /// The `Butler` operations.
 ///
 /// Butler is the Plex Media Server's built-in scheduler for housekeeping
@@ -47,6 +50,7 @@ pub mod authentication;
     rustdoc::bare_urls
 )]
 pub mod butler;
+
 /// The `Collections` operations.
 ///
 /// Create and work with collections.
@@ -57,6 +61,7 @@ pub mod butler;
     rustdoc::bare_urls
 )]
 pub mod collections;
+
 /// The `Content` operations.
 ///
 /// Browse what a media provider has to offer.
@@ -67,6 +72,7 @@ pub mod collections;
     rustdoc::bare_urls
 )]
 pub mod content;
+
 /// The `DVRs` operations.
 ///
 /// The DVR lets users watch and record live TV. The endpoints in this group set up and configure the DVR itself.
@@ -77,6 +83,7 @@ pub mod content;
     rustdoc::bare_urls
 )]
 pub mod dv_rs;
+
 /// The `Devices` operations.
 ///
 /// A media grabber is how the server obtains media over a particular protocol. The basic grabbers are `stream` and `download`; more elaborate ones can have devices attached to them.
@@ -120,6 +127,7 @@ pub mod dv_rs;
     rustdoc::bare_urls
 )]
 pub mod devices;
+
 /// The `Download Queue` operations.
 ///
 /// Create and work with download queues.
@@ -130,6 +138,7 @@ pub mod devices;
     rustdoc::bare_urls
 )]
 pub mod download_queue;
+
 /// The `EPG` operations.
 ///
 /// The electronic program guide (EPG) collects the metadata about what airs on each channel and at what time.
@@ -140,6 +149,7 @@ pub mod download_queue;
     rustdoc::bare_urls
 )]
 pub mod epg;
+
 /// The `Events` operations.
 ///
 /// Real-time notifications from the server about many kinds of events: library scans, changed preferences, media updates and more. Activity progress is reported through the same channel.
@@ -152,6 +162,7 @@ pub mod epg;
     rustdoc::bare_urls
 )]
 pub mod events;
+
 /// The `General` operations.
 ///
 /// Basic server endpoints that do not belong to any particular media provider.
@@ -162,6 +173,7 @@ pub mod events;
     rustdoc::bare_urls
 )]
 pub mod general;
+
 /// The `Hubs` operations.
 ///
 /// Hubs offered by a media provider.
@@ -172,6 +184,7 @@ pub mod general;
     rustdoc::bare_urls
 )]
 pub mod hubs;
+
 /// The `Library` operations.
 ///
 /// Library endpoints that sit outside the media provider API. They mostly manage the library itself, for example adding or removing sections and changing their preferences.
@@ -182,6 +195,7 @@ pub mod hubs;
     rustdoc::bare_urls
 )]
 pub mod library;
+
 /// The `Library Collections` operations.
 ///
 /// Manage collections. Apart from the endpoints listed here, any request to `/library/collections/:collectionId/X` is forwarded to `/library/metadata/:collectionId/X`, so the metadata endpoints work for collections as well.
@@ -192,6 +206,7 @@ pub mod library;
     rustdoc::bare_urls
 )]
 pub mod library_collections;
+
 /// The `Library Playlists` operations.
 ///
 /// Create and change playlists.
@@ -202,6 +217,7 @@ pub mod library_collections;
     rustdoc::bare_urls
 )]
 pub mod library_playlists;
+
 /// The `Live TV` operations.
 ///
 /// Live TV: playback sessions for the channels of a DVR device.
@@ -212,6 +228,7 @@ pub mod library_playlists;
     rustdoc::bare_urls
 )]
 pub mod live_tv;
+
 /// The `Log` operations.
 ///
 /// Lets clients write entries into the server's log.
@@ -222,6 +239,7 @@ pub mod live_tv;
     rustdoc::bare_urls
 )]
 pub mod log;
+
 /// The `Play Queue` operations.
 ///
 /// Play queues of a media provider.
@@ -237,6 +255,7 @@ pub mod log;
     rustdoc::bare_urls
 )]
 pub mod play_queue;
+
 /// The `Playlist` operations.
 ///
 /// Create media playlists and play them back.
@@ -247,6 +266,7 @@ pub mod play_queue;
     rustdoc::bare_urls
 )]
 pub mod playlist;
+
 /// The `Plex` operations.
 ///
 #[cfg(feature = "plex")]
@@ -256,6 +276,7 @@ pub mod playlist;
     rustdoc::bare_urls
 )]
 pub mod plex;
+
 /// The `Preferences` operations.
 ///
 /// Read and change server preferences.
@@ -266,6 +287,7 @@ pub mod plex;
     rustdoc::bare_urls
 )]
 pub mod preferences;
+
 /// The `Provider` operations.
 ///
 /// Media providers are the entry point to the whole media library API of Plex Media Server and define where each group of endpoints lives. When working with the media library, clients should hard-code no path other than `/media/providers`; endpoints that do not belong to the media library are outside a provider's scope. Details on using media providers are in [the section in API Info](#section/API-Info/Media-Providers).
@@ -276,6 +298,7 @@ pub mod preferences;
     rustdoc::bare_urls
 )]
 pub mod provider;
+
 /// The `Rate` operations.
 ///
 /// Rate media items, for example with thumbs up or down or with stars.
@@ -286,6 +309,7 @@ pub mod provider;
     rustdoc::bare_urls
 )]
 pub mod rate;
+
 /// The `Search` operations.
 ///
 /// Search within a media provider.
@@ -296,6 +320,7 @@ pub mod rate;
     rustdoc::bare_urls
 )]
 pub mod search;
+
 /// The `Status` operations.
 ///
 /// Report on current playback sessions and play history, and end sessions when needed.
@@ -306,6 +331,7 @@ pub mod search;
     rustdoc::bare_urls
 )]
 pub mod status;
+
 /// The `Subscriptions` operations.
 ///
 /// Subscriptions define which media is recorded and how an airing is picked when several are available.
@@ -316,6 +342,7 @@ pub mod status;
     rustdoc::bare_urls
 )]
 pub mod subscriptions;
+
 /// The `Timeline` operations.
 ///
 /// Playback actions of a media provider: reporting the timeline and marking items as played or unplayed.
@@ -326,6 +353,7 @@ pub mod subscriptions;
     rustdoc::bare_urls
 )]
 pub mod timeline;
+
 /// The `Transcoder` operations.
 ///
 /// Work with the transcoder.
@@ -336,6 +364,7 @@ pub mod timeline;
     rustdoc::bare_urls
 )]
 pub mod transcoder;
+
 /// The `UltraBlur` operations.
 ///
 /// Computes UltraBlur colours and images.
@@ -346,6 +375,7 @@ pub mod transcoder;
     rustdoc::bare_urls
 )]
 pub mod ultra_blur;
+
 /// The `Updater` operations.
 ///
 /// Look for and install Plex Media Server updates. Status changes are reported through the event API.
@@ -356,6 +386,7 @@ pub mod ultra_blur;
     rustdoc::bare_urls
 )]
 pub mod updater;
+
 /// The `Users` operations.
 ///
 #[cfg(feature = "users")]
@@ -365,6 +396,7 @@ pub mod updater;
     rustdoc::bare_urls
 )]
 pub mod users;
+
 /// The reference pages (`docs/*.md`), included so `cargo test` compiles and runs
 /// their examples.
 #[cfg(doctest)]

@@ -3,8 +3,7 @@
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///What to do with this item in the optimizer queue.
+    /// What to do with this item in the optimizer queue.
     pub enum Action: string {
         /// `reprocess`
         Reprocess = "reprocess",
@@ -16,7 +15,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDeviceToDvrResponse {
@@ -29,7 +28,7 @@ pub struct AddDeviceToDvrResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddDeviceToDvrResponseMediaContainer`
+/// `AddDeviceToDvrResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDeviceToDvrResponseMediaContainer {
@@ -47,7 +46,7 @@ pub struct AddDeviceToDvrResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddDeviceToDvrResponseMediaContainerDvrItem`
+/// `AddDeviceToDvrResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDeviceToDvrResponseMediaContainerDvrItem {
@@ -77,7 +76,7 @@ pub struct AddDeviceToDvrResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddDeviceToDvrResponseMediaContainerMediaContainer`
+/// `AddDeviceToDvrResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
@@ -85,8 +84,7 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -94,12 +92,11 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -110,8 +107,7 @@ pub struct AddDeviceToDvrResponseMediaContainerMediaContainer {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    ///`AddDownloadQueueItemsAdvancedSubtitles`
+    /// `AddDownloadQueueItemsAdvancedSubtitles`
     pub enum AddDownloadQueueItemsAdvancedSubtitles: string {
         /// `burn`
         Burn = "burn",
@@ -124,8 +120,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    ///`AddDownloadQueueItemsLocation`
+    /// `AddDownloadQueueItemsLocation`
     pub enum AddDownloadQueueItemsLocation: string {
         /// `lan`
         Lan = "lan",
@@ -138,8 +133,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    ///`AddDownloadQueueItemsProtocol`
+    /// `AddDownloadQueueItemsProtocol`
     pub enum AddDownloadQueueItemsProtocol: string {
         /// `http`
         Http = "http",
@@ -151,7 +145,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDownloadQueueItemsResponse {
@@ -166,7 +160,7 @@ pub struct AddDownloadQueueItemsResponse {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsResponseMediaContainer`
+/// `AddDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDownloadQueueItemsResponseMediaContainer {
@@ -183,8 +177,7 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -192,8 +185,7 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -203,15 +195,15 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem`
+/// `AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem {
-    ///ID of the queue item that was created, or of the existing item when the queue already holds one with the same parameters.
+    /// ID of the queue item that was created, or of the existing item when the queue already holds one with the same parameters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
-    ///Key that was queued.
+    /// Key that was queued.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -219,8 +211,7 @@ pub struct AddDownloadQueueItemsResponseMediaContainerAddedQueueItemsItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    ///`AddDownloadQueueItemsSubtitles`
+    /// `AddDownloadQueueItemsSubtitles`
     pub enum AddDownloadQueueItemsSubtitles: string {
         /// `auto`
         Auto = "auto",
@@ -240,7 +231,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddLineupResponse {
@@ -253,7 +244,7 @@ pub struct AddLineupResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddLineupResponseMediaContainer`
+/// `AddLineupResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddLineupResponseMediaContainer {
@@ -271,7 +262,7 @@ pub struct AddLineupResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddLineupResponseMediaContainerDvrItem`
+/// `AddLineupResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddLineupResponseMediaContainerDvrItem {
@@ -301,7 +292,7 @@ pub struct AddLineupResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`AddLineupResponseMediaContainerMediaContainer`
+/// `AddLineupResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddLineupResponseMediaContainerMediaContainer {
@@ -309,8 +300,7 @@ pub struct AddLineupResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -318,12 +308,11 @@ pub struct AddLineupResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -333,7 +322,7 @@ pub struct AddLineupResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`AddSectionResponse`
+/// `AddSectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddSectionResponse {
@@ -346,7 +335,7 @@ pub struct AddSectionResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`AddSectionResponseMediaContainer`
+/// `AddSectionResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddSectionResponseMediaContainer {
@@ -361,10 +350,10 @@ pub struct AddSectionResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    /**The kinds of directory that appear here:
-  - Primary: (e.g. all, On Deck) Some clients still use these as "shortcuts" to subsets of the media. Apart from On Deck, every one of them can be expressed as a media query, and the aim is to let users customise them.
-  - Secondary: Flagged with `"secondary": true`; older clients used them to build nested menus for simple but structured navigation.
-  - Special: A By Folder entry lets users browse the media through the folder structure on disk, and an entirely obsolete entry flagged `"search": true` was once used by clients to build search dialogs dynamically.*/
+    /// The kinds of directory that appear here:
+    ///  - Primary: (e.g. all, On Deck) Some clients still use these as "shortcuts" to subsets of the media. Apart from On Deck, every one of them can be expressed as a media query, and the aim is to let users customise them.
+    ///  - Secondary: Flagged with `"secondary": true`; older clients used them to build nested menus for simple but structured navigation.
+    ///  - Special: A By Folder entry lets users browse the media through the folder structure on disk, and an entirely obsolete entry flagged `"search": true` was once used by clients to build search dialogs dynamically.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -461,7 +450,7 @@ pub struct AddSectionResponseMediaContainer {
         feature = "users"
     )
 )]
-///`AllowSync`
+/// `AllowSync`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct AllowSync(
@@ -469,44 +458,6 @@ pub struct AllowSync(
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub bool,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for AllowSync {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -540,209 +491,50 @@ impl ::std::ops::Deref for AllowSync {
         feature = "users"
     )
 )]
-impl ::std::convert::From<AllowSync> for bool {
-    fn from(value: AllowSync) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for AllowSync {
+        type Target = bool;
+        fn deref(&self) -> &bool {
+            &self.0
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<bool> for AllowSync {
-    fn from(value: bool) -> Self {
-        Self(value)
+    impl ::std::convert::From<bool> for AllowSync {
+        fn from(value: bool) -> Self {
+            Self(value)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for AllowSync {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
+    impl ::std::fmt::Display for AllowSync {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for AllowSync {
-    type Err = <bool as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
+    impl ::std::str::FromStr for AllowSync {
+        type Err = <bool as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AllowSync {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
+    impl ::std::convert::TryFrom<&str> for AllowSync {
+        type Error = <bool as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<String> for AllowSync {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
+    impl ::std::convert::TryFrom<String> for AllowSync {
+        type Error = <bool as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
     }
-}
-
+};
 #[cfg(any(feature = "butler"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "butler"))]
-    ///Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
+    /// Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
     pub enum ButlerTask: string {
         /// `AutomaticUpdates`
         AutomaticUpdates = "AutomaticUpdates",
@@ -792,7 +584,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "epg"))]
-///`Channel`
+/// `Channel`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Channel {
@@ -834,7 +626,7 @@ pub struct Channel {
 }
 
 #[cfg(any(feature = "devices", feature = "dv_rs"))]
-///`ChannelMapping`
+/// `ChannelMapping`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ChannelMapping {
@@ -866,7 +658,7 @@ pub struct ChannelMapping {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ComputeChannelMapResponse {
@@ -879,7 +671,7 @@ pub struct ComputeChannelMapResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`ComputeChannelMapResponseMediaContainer`
+/// `ComputeChannelMapResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ComputeChannelMapResponseMediaContainer {
@@ -896,8 +688,7 @@ pub struct ComputeChannelMapResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -905,8 +696,7 @@ pub struct ComputeChannelMapResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -916,7 +706,7 @@ pub struct ComputeChannelMapResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`ComputeChannelMapResponseMediaContainerChannelMappingItem`
+/// `ComputeChannelMapResponseMediaContainerChannelMappingItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ComputeChannelMapResponseMediaContainerChannelMappingItem {
@@ -927,7 +717,7 @@ pub struct ComputeChannelMapResponseMediaContainerChannelMappingItem {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub channel_key: ::std::option::Option<::std::string::String>,
-    ///How the channel is described on the device.
+    /// How the channel is described on the device.
     #[serde(
         rename = "deviceIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -938,7 +728,7 @@ pub struct ComputeChannelMapResponseMediaContainerChannelMappingItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub favorite: ::std::option::Option<bool>,
-    ///Identifier of the channel within the lineup.
+    /// Identifier of the channel within the lineup.
     #[serde(
         rename = "lineupIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -948,7 +738,7 @@ pub struct ComputeChannelMapResponseMediaContainerChannelMappingItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDownloadQueueResponse {
@@ -963,7 +753,7 @@ pub struct CreateDownloadQueueResponse {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`CreateDownloadQueueResponseMediaContainer`
+/// `CreateDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDownloadQueueResponseMediaContainer {
@@ -980,8 +770,7 @@ pub struct CreateDownloadQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -989,8 +778,7 @@ pub struct CreateDownloadQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1000,7 +788,7 @@ pub struct CreateDownloadQueueResponseMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`CreateDownloadQueueResponseMediaContainerDownloadQueueItem`
+/// `CreateDownloadQueueResponseMediaContainerDownloadQueueItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
@@ -1015,13 +803,12 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub item_count: ::std::option::Option<i64>,
-    /**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
+    /// Overall state of the queue:
+    ///  - deciding: a decision is still pending for one or more items
+    ///  - waiting: one or more items wait for a transcode, and no transcode is running
+    ///  - processing: one or more items are being transcoded
+    ///  - done: every item is available (some may have expired)
+    ///  - error: one or more items failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus,
@@ -1030,14 +817,12 @@ pub struct CreateDownloadQueueResponseMediaContainerDownloadQueueItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    /**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
+    /// Overall state of the queue:
+    ///  - deciding: a decision is still pending for one or more items
+    ///  - waiting: one or more items wait for a transcode, and no transcode is running
+    ///  - processing: one or more items are being transcoded
+    ///  - done: every item is available (some may have expired)
+    ///  - error: one or more items failed
     pub enum CreateDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -1053,7 +838,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`CreateDvrResponse`
+/// `CreateDvrResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDvrResponse {
@@ -1066,7 +851,7 @@ pub struct CreateDvrResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`CreateDvrResponseMediaContainer`
+/// `CreateDvrResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDvrResponseMediaContainer {
@@ -1084,7 +869,7 @@ pub struct CreateDvrResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`CreateDvrResponseMediaContainerDvrItem`
+/// `CreateDvrResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDvrResponseMediaContainerDvrItem {
@@ -1114,7 +899,7 @@ pub struct CreateDvrResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`CreateDvrResponseMediaContainerMediaContainer`
+/// `CreateDvrResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDvrResponseMediaContainerMediaContainer {
@@ -1122,8 +907,7 @@ pub struct CreateDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1131,12 +915,11 @@ pub struct CreateDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1146,7 +929,7 @@ pub struct CreateDvrResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///The marker that was created.
+/// The marker that was created.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateMarkerResponse {
@@ -1159,7 +942,7 @@ pub struct CreateMarkerResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`CreateMarkerResponseMediaContainer`
+/// `CreateMarkerResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct CreateMarkerResponseMediaContainer {
     /// The `color` field.
@@ -1181,8 +964,7 @@ pub struct CreateMarkerResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1201,8 +983,7 @@ pub struct CreateMarkerResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1216,8 +997,7 @@ pub struct CreateMarkerResponseMediaContainer {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///`CreateMarkerResponseMediaContainerType`
+    /// `CreateMarkerResponseMediaContainerType`
     pub enum CreateMarkerResponseMediaContainerType: string {
         /// `intro`
         Intro = "intro",
@@ -1233,7 +1013,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "play_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreatePlayQueueResponse {
@@ -1246,7 +1026,7 @@ pub struct CreatePlayQueueResponse {
 }
 
 #[cfg(any(feature = "play_queue"))]
-///`CreatePlayQueueResponseMediaContainer`
+/// `CreatePlayQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreatePlayQueueResponseMediaContainer {
@@ -1254,68 +1034,67 @@ pub struct CreatePlayQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///ID of the new play queue; later requests refer to the queue by it.
+    /// ID of the new play queue; later requests refer to the queue by it.
     #[serde(
         rename = "playQueueID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_id: ::std::option::Option<i64>,
-    ///Marks the start of the "Up Next" part of the queue.
+    /// Marks the start of the "Up Next" part of the queue.
     #[serde(
         rename = "playQueueLastAddedItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub play_queue_last_added_item_id: ::std::option::Option<::std::string::String>,
-    ///Play queue item ID of the item that is currently selected.
+    /// Play queue item ID of the item that is currently selected.
     #[serde(
         rename = "playQueueSelectedItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_item_id: ::std::option::Option<i64>,
-    ///Position of the selected item, counted from the start of the queue.
+    /// Position of the selected item, counted from the start of the queue.
     #[serde(
         rename = "playQueueSelectedItemOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_item_offset: ::std::option::Option<i64>,
-    ///Metadata item ID of the item that is currently selected; for a library provider it equals the item's `ratingKey`.
+    /// Metadata item ID of the item that is currently selected; for a library provider it equals the item's `ratingKey`.
     #[serde(
         rename = "playQueueSelectedMetadataItemID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_selected_metadata_item_id: ::std::option::Option<i64>,
-    ///True when the queue is shuffled.
+    /// True when the queue is shuffled.
     #[serde(
         rename = "playQueueShuffled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub play_queue_shuffled: ::std::option::Option<bool>,
-    ///URI the play queue was created from.
+    /// URI the play queue was created from.
     #[serde(
         rename = "playQueueSourceURI",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub play_queue_source_uri: ::std::option::Option<::std::string::String>,
-    ///Number of items in the whole play queue.
+    /// Number of items in the whole play queue.
     #[serde(
         rename = "playQueueTotalCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub play_queue_total_count: ::std::option::Option<i64>,
-    ///Version number of the play queue. Every change to the queue increases it, so clients can tell when to reload.
+    /// Version number of the play queue. Every change to the queue increases it, so clients can tell when to reload.
     #[serde(
         rename = "playQueueVersion",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1326,8 +1105,7 @@ pub struct CreatePlayQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1338,8 +1116,7 @@ pub struct CreatePlayQueueResponseMediaContainer {
 
 #[cfg(any(feature = "play_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "play_queue"))]
-    ///Kind of play queue to create.
+    /// Kind of play queue to create.
     pub enum CreatePlayQueueType: string {
         /// `audio`
         Audio = "audio",
@@ -1351,7 +1128,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateSubscriptionResponse {
@@ -1364,7 +1141,7 @@ pub struct CreateSubscriptionResponse {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`CreateSubscriptionResponseMediaContainer`
+/// `CreateSubscriptionResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateSubscriptionResponseMediaContainer {
@@ -1379,8 +1156,7 @@ pub struct CreateSubscriptionResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media_subscription: ::std::vec::Vec<MediaSubscription>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1388,8 +1164,7 @@ pub struct CreateSubscriptionResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1399,7 +1174,7 @@ pub struct CreateSubscriptionResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct DeleteLineupResponse {
@@ -1412,7 +1187,7 @@ pub struct DeleteLineupResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`DeleteLineupResponseMediaContainer`
+/// `DeleteLineupResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct DeleteLineupResponseMediaContainer {
@@ -1430,7 +1205,7 @@ pub struct DeleteLineupResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`DeleteLineupResponseMediaContainerDvrItem`
+/// `DeleteLineupResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct DeleteLineupResponseMediaContainerDvrItem {
@@ -1460,7 +1235,7 @@ pub struct DeleteLineupResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`DeleteLineupResponseMediaContainerMediaContainer`
+/// `DeleteLineupResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct DeleteLineupResponseMediaContainerMediaContainer {
@@ -1468,8 +1243,7 @@ pub struct DeleteLineupResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1477,12 +1251,11 @@ pub struct DeleteLineupResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1492,7 +1265,7 @@ pub struct DeleteLineupResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`Device`
+/// `Device`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Device {
@@ -1560,7 +1333,7 @@ pub struct Device {
 }
 
 #[cfg(any(feature = "general", feature = "library", feature = "provider"))]
-///`Directory`
+/// `Directory`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Directory {
     /// The `art` field.
@@ -1635,7 +1408,7 @@ pub struct Directory {
 }
 
 #[cfg(any(feature = "general", feature = "library", feature = "provider"))]
-///`DirectoryPivotItem`
+/// `DirectoryPivotItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct DirectoryPivotItem {
@@ -1666,7 +1439,7 @@ pub struct DirectoryPivotItem {
 }
 
 #[cfg(any(feature = "library"))]
-///`EditMarkerResponse`
+/// `EditMarkerResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct EditMarkerResponse {
@@ -1679,7 +1452,7 @@ pub struct EditMarkerResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`EditMarkerResponseMediaContainer`
+/// `EditMarkerResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct EditMarkerResponseMediaContainer {
@@ -1702,8 +1475,7 @@ pub struct EditMarkerResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1722,8 +1494,7 @@ pub struct EditMarkerResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1737,8 +1508,7 @@ pub struct EditMarkerResponseMediaContainer {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///`EditMarkerResponseMediaContainerType`
+    /// `EditMarkerResponseMediaContainerType`
     pub enum EditMarkerResponseMediaContainerType: string {
         /// `intro`
         Intro = "intro",
@@ -1755,8 +1525,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///`Element`
+    /// `Element`
     pub enum Element: string {
         /// `thumb`
         Thumb = "thumb",
@@ -1775,9 +1544,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    /**File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
-*/
+    /// File extension of the streaming document to return: `m3u8` (HLS) or `mpd` (DASH).
     pub enum Extension: string {
         /// `m3u8`
         M3u8 = "m3u8",
@@ -1805,7 +1572,7 @@ crate::contract::open_enum! {
         feature = "transcoder"
     )
 )]
-///`Filter`
+/// `Filter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Filter {
     /// The `art` field.
@@ -1820,7 +1587,7 @@ pub struct Filter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
-    ///Type of the filter's values: `string`, `integer` or `boolean`.
+    /// Type of the filter's values: `string`, `integer` or `boolean`.
     #[serde(
         rename = "filterType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1905,7 +1672,7 @@ pub struct Filter {
         feature = "transcoder"
     )
 )]
-///`FilterPivotItem`
+/// `FilterPivotItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct FilterPivotItem {
@@ -1937,8 +1704,7 @@ pub struct FilterPivotItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///Image format of the output; `jpg` when omitted.
+    /// Image format of the output; `jpg` when omitted.
     pub enum Format: string {
         /// `jpg`
         Jpg = "jpg",
@@ -1952,7 +1718,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllHubsResponse {
@@ -1965,7 +1731,7 @@ pub struct GetAllHubsResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`GetAllHubsResponseMediaContainer`
+/// `GetAllHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllHubsResponseMediaContainer {
@@ -1976,8 +1742,7 @@ pub struct GetAllHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -1985,8 +1750,7 @@ pub struct GetAllHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1996,7 +1760,7 @@ pub struct GetAllHubsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllLanguagesResponse {
@@ -2009,7 +1773,7 @@ pub struct GetAllLanguagesResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetAllLanguagesResponseMediaContainer`
+/// `GetAllLanguagesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllLanguagesResponseMediaContainer {
@@ -2024,8 +1788,7 @@ pub struct GetAllLanguagesResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub language: ::std::vec::Vec<GetAllLanguagesResponseMediaContainerLanguageItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2033,8 +1796,7 @@ pub struct GetAllLanguagesResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2044,11 +1806,11 @@ pub struct GetAllLanguagesResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetAllLanguagesResponseMediaContainerLanguageItem`
+/// `GetAllLanguagesResponseMediaContainerLanguageItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllLanguagesResponseMediaContainerLanguageItem {
-    ///Three-letter code of the language.
+    /// Three-letter code of the language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -2059,7 +1821,7 @@ pub struct GetAllLanguagesResponseMediaContainerLanguageItem {
 }
 
 #[cfg(any(feature = "devices"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableGrabbersResponse {
@@ -2074,7 +1836,7 @@ pub struct GetAvailableGrabbersResponse {
 }
 
 #[cfg(any(feature = "devices"))]
-///`GetAvailableGrabbersResponseMediaContainer`
+/// `GetAvailableGrabbersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableGrabbersResponseMediaContainer {
@@ -2091,8 +1853,7 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
     pub media_grabber: ::std::vec::Vec<
         GetAvailableGrabbersResponseMediaContainerMediaGrabberItem,
     >,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2100,8 +1861,7 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2111,7 +1871,7 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "devices"))]
-///`GetAvailableGrabbersResponseMediaContainerMediaGrabberItem`
+/// `GetAvailableGrabbersResponseMediaContainerMediaGrabberItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableGrabbersResponseMediaContainerMediaGrabberItem {
@@ -2130,7 +1890,7 @@ pub struct GetAvailableGrabbersResponseMediaContainerMediaGrabberItem {
 }
 
 #[cfg(any(feature = "library"))]
-///The section's sort options.
+/// The section's sort options.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableSortsResponse {
@@ -2143,7 +1903,7 @@ pub struct GetAvailableSortsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetAvailableSortsResponseMediaContainer`
+/// `GetAvailableSortsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableSortsResponseMediaContainer {
@@ -2158,8 +1918,7 @@ pub struct GetAvailableSortsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2167,8 +1926,7 @@ pub struct GetAvailableSortsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2178,7 +1936,7 @@ pub struct GetAvailableSortsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "status"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetBackgroundTasksResponse {
@@ -2191,7 +1949,7 @@ pub struct GetBackgroundTasksResponse {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetBackgroundTasksResponseMediaContainer`
+/// `GetBackgroundTasksResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetBackgroundTasksResponseMediaContainer {
@@ -2199,8 +1957,7 @@ pub struct GetBackgroundTasksResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2208,8 +1965,7 @@ pub struct GetBackgroundTasksResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2228,7 +1984,7 @@ pub struct GetBackgroundTasksResponseMediaContainer {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetBackgroundTasksResponseMediaContainerTranscodeJobItem`
+/// `GetBackgroundTasksResponseMediaContainerTranscodeJobItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
@@ -2254,19 +2010,19 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
-    ///Seconds left until the job finishes.
+    /// Seconds left until the job finishes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub remaining: ::std::option::Option<i64>,
-    ///Size of the output produced so far.
+    /// Size of the output produced so far.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Transcode speed relative to real time (`1.0` is real time).
+    /// Transcode speed relative to real time (`1.0` is real time).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub speed: ::std::option::Option<f64>,
-    ///Tag attached to the job, for instance the tag that holds the optimizer settings.
+    /// Tag attached to the job, for instance the tag that holds the optimizer settings.
     #[serde(
         rename = "targetTagID",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2290,8 +2046,7 @@ pub struct GetBackgroundTasksResponseMediaContainerTranscodeJobItem {
 
 #[cfg(any(feature = "status"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "status"))]
-    ///`GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`
+    /// `GetBackgroundTasksResponseMediaContainerTranscodeJobItemType`
     pub enum GetBackgroundTasksResponseMediaContainerTranscodeJobItemType: string {
         /// `transcode`
         Transcode = "transcode",
@@ -2299,7 +2054,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetChannelsResponse {
@@ -2312,7 +2067,7 @@ pub struct GetChannelsResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetChannelsResponseMediaContainer`
+/// `GetChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetChannelsResponseMediaContainer {
@@ -2327,8 +2082,7 @@ pub struct GetChannelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2336,8 +2090,7 @@ pub struct GetChannelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2347,51 +2100,51 @@ pub struct GetChannelsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "content"))]
-///`GetCollectionImageComposite`
+/// `GetCollectionImageComposite`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCollectionImageComposite {
-    ///Background colour of the image as a 6-digit hexadecimal RGB value.
+    /// Background colour of the image as a 6-digit hexadecimal RGB value.
     #[serde(
         rename = "backgroundColor",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub background_color: ::std::option::Option<::std::string::String>,
-    ///Width of the border drawn between the tiles.
+    /// Width of the border drawn between the tiles.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub border: ::std::option::Option<i64>,
-    ///Number of columns in the composite grid.
+    /// Number of columns in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub cols: ::std::option::Option<i64>,
-    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    /// Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crop: ::std::option::Option<GetCollectionImageCompositeCrop>,
-    ///Image format of the result (`jpg` or `png`).
+    /// Image format of the result (`jpg` or `png`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<GetCollectionImageCompositeFormat>,
-    ///Height of the resulting image.
+    /// Height of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i64>,
-    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    /// Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media: ::std::option::Option<GetCollectionImageCompositeMedia>,
-    ///Whether source images may be used more than once when there are too few to fill the grid.
+    /// Whether source images may be used more than once when there are too few to fill the grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub repeat: ::std::option::Option<bool>,
-    ///Number of rows in the composite grid.
+    /// Number of rows in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rows: ::std::option::Option<i64>,
-    ///Restrict the composite to items of the given metadata type.
+    /// Restrict the composite to items of the given metadata type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
-    ///Width of the resulting image.
+    /// Width of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i64>,
@@ -2399,8 +2152,7 @@ pub struct GetCollectionImageComposite {
 
 #[cfg(any(feature = "content"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "content"))]
-    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    /// Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     pub enum GetCollectionImageCompositeCrop: string {
         /// `center`
         Center = "center",
@@ -2411,8 +2163,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "content"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "content"))]
-    ///Image format of the result (`jpg` or `png`).
+    /// Image format of the result (`jpg` or `png`).
     pub enum GetCollectionImageCompositeFormat: string {
         /// `jpg`
         Jpg = "jpg",
@@ -2423,8 +2174,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "content"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "content"))]
-    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    /// Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     pub enum GetCollectionImageCompositeMedia: string {
         /// `thumb`
         Thumb = "thumb",
@@ -2436,7 +2186,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "ultra_blur"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetColorsResponse {
@@ -2449,7 +2199,7 @@ pub struct GetColorsResponse {
 }
 
 #[cfg(any(feature = "ultra_blur"))]
-///`GetColorsResponseMediaContainer`
+/// `GetColorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetColorsResponseMediaContainer {
@@ -2457,8 +2207,7 @@ pub struct GetColorsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2466,8 +2215,7 @@ pub struct GetColorsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2486,36 +2234,36 @@ pub struct GetColorsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "ultra_blur"))]
-///`GetColorsResponseMediaContainerUltraBlurColorsItem`
+/// `GetColorsResponseMediaContainerUltraBlurColorsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetColorsResponseMediaContainerUltraBlurColorsItem {
-    ///Hex color for the lower-left quadrant.
+    /// Hex color for the lower-left quadrant.
     #[serde(
         rename = "bottomLeft",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub bottom_left: ::std::option::Option<::std::string::String>,
-    ///Hex color for the lower-right quadrant.
+    /// Hex color for the lower-right quadrant.
     #[serde(
         rename = "bottomRight",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub bottom_right: ::std::option::Option<::std::string::String>,
-    ///Hex color for the upper-left quadrant.
+    /// Hex color for the upper-left quadrant.
     #[serde(rename = "topLeft", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub top_left: ::std::option::Option<::std::string::String>,
-    ///Hex color for the upper-right quadrant.
+    /// Hex color for the upper-right quadrant.
     #[serde(rename = "topRight", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub top_right: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetContinueWatchingResponse {
@@ -2530,7 +2278,7 @@ pub struct GetContinueWatchingResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`GetContinueWatchingResponseMediaContainer`
+/// `GetContinueWatchingResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetContinueWatchingResponseMediaContainer {
@@ -2541,8 +2289,7 @@ pub struct GetContinueWatchingResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2550,8 +2297,7 @@ pub struct GetContinueWatchingResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2561,7 +2307,7 @@ pub struct GetContinueWatchingResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountriesResponse {
@@ -2574,7 +2320,7 @@ pub struct GetCountriesResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetCountriesResponseMediaContainer`
+/// `GetCountriesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountriesResponseMediaContainer {
@@ -2589,8 +2335,7 @@ pub struct GetCountriesResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2598,8 +2343,7 @@ pub struct GetCountriesResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2609,11 +2353,11 @@ pub struct GetCountriesResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetCountriesResponseMediaContainerCountryItem`
+/// `GetCountriesResponseMediaContainerCountryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountriesResponseMediaContainerCountryItem {
-    ///Three-letter country code.
+    /// Three-letter country code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -2630,11 +2374,11 @@ pub struct GetCountriesResponseMediaContainerCountryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///Three-letter code of the language.
+    /// Three-letter code of the language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
-    ///Display name of the language.
+    /// Display name of the language.
     #[serde(
         rename = "languageTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2652,7 +2396,7 @@ pub struct GetCountriesResponseMediaContainerCountryItem {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountryRegionsResponse {
@@ -2665,7 +2409,7 @@ pub struct GetCountryRegionsResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetCountryRegionsResponseMediaContainer`
+/// `GetCountryRegionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountryRegionsResponseMediaContainer {
@@ -2680,8 +2424,7 @@ pub struct GetCountryRegionsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2689,8 +2432,7 @@ pub struct GetCountryRegionsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2700,7 +2442,7 @@ pub struct GetCountryRegionsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetCountryRegionsResponseMediaContainerCountryItem`
+/// `GetCountryRegionsResponseMediaContainerCountryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountryRegionsResponseMediaContainerCountryItem {
@@ -2723,7 +2465,7 @@ pub struct GetCountryRegionsResponseMediaContainerCountryItem {
 }
 
 #[cfg(any(feature = "devices"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDevicesChannelsResponse {
@@ -2736,7 +2478,7 @@ pub struct GetDevicesChannelsResponse {
 }
 
 #[cfg(any(feature = "devices"))]
-///`GetDevicesChannelsResponseMediaContainer`
+/// `GetDevicesChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDevicesChannelsResponseMediaContainer {
@@ -2753,8 +2495,7 @@ pub struct GetDevicesChannelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2762,8 +2503,7 @@ pub struct GetDevicesChannelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2773,11 +2513,11 @@ pub struct GetDevicesChannelsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "devices"))]
-///`GetDevicesChannelsResponseMediaContainerDeviceChannelItem`
+/// `GetDevicesChannelsResponseMediaContainerDeviceChannelItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDevicesChannelsResponseMediaContainerDeviceChannelItem {
-    ///`true` when the channel is DRM-protected and so may not play.
+    /// `true` when the channel is DRM-protected and so may not play.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub drm: ::std::option::Option<bool>,
@@ -2818,7 +2558,7 @@ pub struct GetDevicesChannelsResponseMediaContainerDeviceChannelItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponse {
@@ -2833,7 +2573,7 @@ pub struct GetDownloadQueueItemsResponse {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`GetDownloadQueueItemsResponseMediaContainer`
+/// `GetDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponseMediaContainer {
@@ -2850,8 +2590,7 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -2859,8 +2598,7 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2870,7 +2608,7 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem`
+/// `GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
@@ -2882,7 +2620,7 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     pub decision_result: ::std::option::Option<
         GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult,
     >,
-    ///Error raised by the decision or the transcode.
+    /// Error raised by the decision or the transcode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -2898,19 +2636,18 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     #[serde(rename = "queueId", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub queue_id: ::std::option::Option<i64>,
-    /**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
+    /// State of the queue item:
+    ///  - deciding: the decision for the item has not been made yet
+    ///  - waiting: the item is queued for a transcode
+    ///  - processing: the item is being transcoded
+    ///  - available: the item can be downloaded
+    ///  - error: the decision or the transcode failed
+    ///  - expired: the transcoded file timed out and can no longer be downloaded
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus,
     >,
-    ///The transcode session object; its schema is not documented yet, so it is not referenced here.
+    /// The transcode session object; its schema is not documented yet, so it is not referenced here.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub transcode: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// The `TranscodeSession` field.
@@ -2922,11 +2659,11 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult`
+/// `GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult {
-    ///Maximum bitrate that applied when the item was queued.
+    /// Maximum bitrate that applied when the item was queued.
     #[serde(
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2961,14 +2698,14 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub general_decision_text: ::std::option::Option<::std::string::String>,
-    ///Status code of the playback evaluation, present when the client sends `hasMDE=1`.
+    /// Status code of the playback evaluation, present when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
-    ///Human-readable explanation of `mdeDecisionCode`.
+    /// Human-readable explanation of `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2993,15 +2730,13 @@ pub struct GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecis
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    /**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
+    /// State of the queue item:
+    ///  - deciding: the decision for the item has not been made yet
+    ///  - waiting: the item is queued for a transcode
+    ///  - processing: the item is being transcoded
+    ///  - available: the item can be downloaded
+    ///  - error: the decision or the transcode failed
+    ///  - expired: the transcoded file timed out and can no longer be downloaded
     pub enum GetDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -3019,7 +2754,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueResponse {
@@ -3032,7 +2767,7 @@ pub struct GetDownloadQueueResponse {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`GetDownloadQueueResponseMediaContainer`
+/// `GetDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueResponseMediaContainer {
@@ -3049,8 +2784,7 @@ pub struct GetDownloadQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3058,8 +2792,7 @@ pub struct GetDownloadQueueResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3069,7 +2802,7 @@ pub struct GetDownloadQueueResponseMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`GetDownloadQueueResponseMediaContainerDownloadQueueItem`
+/// `GetDownloadQueueResponseMediaContainerDownloadQueueItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
@@ -3084,13 +2817,12 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub item_count: ::std::option::Option<i64>,
-    /**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
+    /// Overall state of the queue:
+    ///  - deciding: a decision is still pending for one or more items
+    ///  - waiting: one or more items wait for a transcode, and no transcode is running
+    ///  - processing: one or more items are being transcoded
+    ///  - done: every item is available (some may have expired)
+    ///  - error: one or more items failed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus,
@@ -3099,14 +2831,12 @@ pub struct GetDownloadQueueResponseMediaContainerDownloadQueueItem {
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    /**Overall state of the queue:
-  - deciding: a decision is still pending for one or more items
-  - waiting: one or more items wait for a transcode, and no transcode is running
-  - processing: one or more items are being transcoded
-  - done: every item is available (some may have expired)
-  - error: one or more items failed
-*/
+    /// Overall state of the queue:
+    ///  - deciding: a decision is still pending for one or more items
+    ///  - waiting: one or more items wait for a transcode, and no transcode is running
+    ///  - processing: one or more items are being transcoded
+    ///  - done: every item is available (some may have expired)
+    ///  - error: one or more items failed
     pub enum GetDownloadQueueResponseMediaContainerDownloadQueueItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -3122,7 +2852,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDvrResponse {
@@ -3135,7 +2865,7 @@ pub struct GetDvrResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`GetDvrResponseMediaContainer`
+/// `GetDvrResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDvrResponseMediaContainer {
@@ -3153,7 +2883,7 @@ pub struct GetDvrResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`GetDvrResponseMediaContainerDvrItem`
+/// `GetDvrResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDvrResponseMediaContainerDvrItem {
@@ -3183,7 +2913,7 @@ pub struct GetDvrResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`GetDvrResponseMediaContainerMediaContainer`
+/// `GetDvrResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDvrResponseMediaContainerMediaContainer {
@@ -3191,8 +2921,7 @@ pub struct GetDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3200,12 +2929,11 @@ pub struct GetDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3215,7 +2943,7 @@ pub struct GetDvrResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///The first characters and their item counts.
+/// The first characters and their item counts.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFirstCharactersResponse {
@@ -3228,7 +2956,7 @@ pub struct GetFirstCharactersResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetFirstCharactersResponseMediaContainer`
+/// `GetFirstCharactersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFirstCharactersResponseMediaContainer {
@@ -3245,8 +2973,7 @@ pub struct GetFirstCharactersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3254,8 +2981,7 @@ pub struct GetFirstCharactersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3265,7 +2991,7 @@ pub struct GetFirstCharactersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetFirstCharactersResponseMediaContainerDirectoryItem`
+/// `GetFirstCharactersResponseMediaContainerDirectoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFirstCharactersResponseMediaContainerDirectoryItem {
@@ -3273,7 +2999,7 @@ pub struct GetFirstCharactersResponseMediaContainerDirectoryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///How many items begin with this character.
+    /// How many items begin with this character.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
@@ -3284,7 +3010,7 @@ pub struct GetFirstCharactersResponseMediaContainerDirectoryItem {
 }
 
 #[cfg(any(feature = "content"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFoldersResponse {
@@ -3297,7 +3023,7 @@ pub struct GetFoldersResponse {
 }
 
 #[cfg(any(feature = "content"))]
-///`GetFoldersResponseMediaContainer`
+/// `GetFoldersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFoldersResponseMediaContainer {
@@ -3312,8 +3038,7 @@ pub struct GetFoldersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3321,8 +3046,7 @@ pub struct GetFoldersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3332,7 +3056,7 @@ pub struct GetFoldersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "content"))]
-///`GetFoldersResponseMediaContainerDirectoryItem`
+/// `GetFoldersResponseMediaContainerDirectoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFoldersResponseMediaContainerDirectoryItem {
@@ -3351,7 +3075,7 @@ pub struct GetFoldersResponseMediaContainerDirectoryItem {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetHistoryItemResponse`
+/// `GetHistoryItemResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetHistoryItemResponse {
@@ -3364,7 +3088,7 @@ pub struct GetHistoryItemResponse {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetHistoryItemResponseMediaContainer`
+/// `GetHistoryItemResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetHistoryItemResponseMediaContainer {
@@ -3379,8 +3103,7 @@ pub struct GetHistoryItemResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<GetHistoryItemResponseMediaContainerMetadataItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3388,8 +3111,7 @@ pub struct GetHistoryItemResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3399,73 +3121,73 @@ pub struct GetHistoryItemResponseMediaContainer {
 }
 
 #[cfg(any(feature = "status"))]
-///`GetHistoryItemResponseMediaContainerMetadataItem`
+/// `GetHistoryItemResponseMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetHistoryItemResponseMediaContainerMetadataItem {
-    ///ID of the account under which the item was played.
+    /// ID of the account under which the item was played.
     #[serde(
         rename = "accountID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub account_id: ::std::option::Option<i64>,
-    ///ID of the device on which the item was played.
+    /// ID of the device on which the item was played.
     #[serde(rename = "deviceID", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub device_id: ::std::option::Option<i64>,
-    ///Key of this particular history entry.
+    /// Key of this particular history entry.
     #[serde(
         rename = "historyKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub history_key: ::std::option::Option<::std::string::String>,
-    ///Metadata key of the item that was played.
+    /// Metadata key of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///ID of the library section that holds the played item.
+    /// ID of the library section that holds the played item.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_id: ::std::option::Option<::std::string::String>,
-    ///Original release or air date of the played item.
+    /// Original release or air date of the played item.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub originally_available_at: ::std::option::Option<::std::string::String>,
-    ///Rating key of the item that was played.
+    /// Rating key of the item that was played.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
-    ///Thumbnail of the item that was played.
+    /// Thumbnail of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item that was played.
+    /// Title of the item that was played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Metadata type of the item that was played.
+    /// Metadata type of the item that was played.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///Time at which the item was played.
+    /// Time at which the item was played.
     #[serde(rename = "viewedAt", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_at: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetHubItemsResponse {
@@ -3478,7 +3200,7 @@ pub struct GetHubItemsResponse {
 }
 
 #[cfg(any(feature = "general"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetIdentityResponse {
@@ -3491,15 +3213,15 @@ pub struct GetIdentityResponse {
 }
 
 #[cfg(any(feature = "general"))]
-///`GetIdentityResponseMediaContainer`
+/// `GetIdentityResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetIdentityResponseMediaContainer {
-    ///`true` when a Plex account has claimed this server.
+    /// `true` when a Plex account has claimed this server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub claimed: ::std::option::Option<bool>,
-    ///Unique identifier of the machine running the server.
+    /// Unique identifier of the machine running the server.
     #[serde(
         rename = "machineIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3510,14 +3232,14 @@ pub struct GetIdentityResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Complete version string of the server.
+    /// Complete version string of the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "library"))]
-///The section's details.
+/// The section's details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLibraryDetailsResponse {
@@ -3530,7 +3252,7 @@ pub struct GetLibraryDetailsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetLibraryDetailsResponseMediaContainer`
+/// `GetLibraryDetailsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLibraryDetailsResponseMediaContainer {
@@ -3545,10 +3267,10 @@ pub struct GetLibraryDetailsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    /**Kinds of directory that can appear here:
-  - Primary (e.g. all, On Deck): some clients still show these as shortcuts to subsets of the media. Apart from On Deck, each of them can be expressed as a media query, and the intent is to let users customise them.
-  - Secondary: flagged with `"secondary": true`; old clients used them to offer nested menus for simple, structured navigation.
-  - Special: a By Folder entry lets clients browse the media following the filesystem layout, and an entirely obsolete entry flagged `"search": true` was once used to build search dialogs dynamically.*/
+    /// Kinds of directory that can appear here:
+    ///  - Primary (e.g. all, On Deck): some clients still show these as shortcuts to subsets of the media. Apart from On Deck, each of them can be expressed as a media query, and the intent is to let users customise them.
+    ///  - Secondary: flagged with `"secondary": true`; old clients used them to offer nested menus for simple, structured navigation.
+    ///  - Special: a By Folder entry lets clients browse the media following the filesystem layout, and an entirely obsolete entry flagged `"search": true` was once used to build search dialogs dynamically.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub content: ::std::option::Option<::std::string::String>,
@@ -3614,7 +3336,7 @@ pub struct GetLibraryDetailsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLineupChannelsResponse {
@@ -3627,7 +3349,7 @@ pub struct GetLineupChannelsResponse {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetLineupChannelsResponseMediaContainer`
+/// `GetLineupChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLineupChannelsResponseMediaContainer {
@@ -3642,8 +3364,7 @@ pub struct GetLineupChannelsResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub lineup: ::std::vec::Vec<GetLineupChannelsResponseMediaContainerLineupItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3651,8 +3372,7 @@ pub struct GetLineupChannelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3662,7 +3382,7 @@ pub struct GetLineupChannelsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`GetLineupChannelsResponseMediaContainerLineupItem`
+/// `GetLineupChannelsResponseMediaContainerLineupItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLineupChannelsResponseMediaContainerLineupItem {
@@ -3687,18 +3407,18 @@ pub struct GetLineupChannelsResponseMediaContainerLineupItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Object type; always `lineup` here.
+    /// Object type; always `lineup` here.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///UUID of the lineup.
+    /// UUID of the lineup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "library"))]
-///The person's details.
+/// The person's details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPersonResponse {
@@ -3711,7 +3431,7 @@ pub struct GetPersonResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetPersonResponseMediaContainer`
+/// `GetPersonResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPersonResponseMediaContainer {
@@ -3726,8 +3446,7 @@ pub struct GetPersonResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3735,8 +3454,7 @@ pub struct GetPersonResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3746,7 +3464,7 @@ pub struct GetPersonResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponse {
@@ -3761,7 +3479,7 @@ pub struct GetPlaylistGeneratorItemsResponse {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorItemsResponseMediaContainer`
+/// `GetPlaylistGeneratorItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
@@ -3774,8 +3492,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     pub metadata: ::std::option::Option<
         GetPlaylistGeneratorItemsResponseMediaContainerMetadata,
     >,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -3783,8 +3500,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3794,33 +3510,33 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorItemsResponseMediaContainerMetadata`
+/// `GetPlaylistGeneratorItemsResponseMediaContainerMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3834,29 +3550,29 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3877,11 +3593,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -3895,56 +3611,56 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3956,11 +3672,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub guid_list: ::std::vec::Vec<
         GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem,
     >,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -3971,11 +3687,11 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -3985,7 +3701,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3999,76 +3715,76 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media: ::std::vec::Vec<Media>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Processing state of the item when the generator belongs to an optimizer playlist.
+    /// Processing state of the item when the generator belongs to an optimizer playlist.
     #[serde(
         rename = "processingState",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4076,7 +3792,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub processing_state: ::std::option::Option<
         GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState,
     >,
-    ///Error that occurred during processing, or `good` when there was none.
+    /// Error that occurred during processing, or `good` when there was none.
     #[serde(
         rename = "processingStateContext",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4084,7 +3800,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     pub processing_state_context: ::std::option::Option<
         GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext,
     >,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -4095,25 +3811,25 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4123,100 +3839,100 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4230,19 +3946,18 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem`
+/// `GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
@@ -4250,8 +3965,7 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadataGuidItem {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///Processing state of the item when the generator belongs to an optimizer playlist.
+    /// Processing state of the item when the generator belongs to an optimizer playlist.
     pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingState: string {
         /// `processed`
         Processed = "processed",
@@ -4270,8 +3984,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///Error that occurred during processing, or `good` when there was none.
+    /// Error that occurred during processing, or `good` when there was none.
     pub enum GetPlaylistGeneratorItemsResponseMediaContainerMetadataProcessingStateContext: string {
         /// `good`
         Good = "good",
@@ -4301,7 +4014,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponse {
@@ -4316,7 +4029,7 @@ pub struct GetPlaylistGeneratorResponse {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainer`
+/// `GetPlaylistGeneratorResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainer {
@@ -4327,8 +4040,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
     /// The `Item` field.
     #[serde(rename = "Item", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub item: ::std::vec::Vec<GetPlaylistGeneratorResponseMediaContainerItemItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4336,8 +4048,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4347,11 +4058,11 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItem`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
-    ///Path of the composite thumbnail image.
+    /// Path of the composite thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
@@ -4391,7 +4102,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub target: ::std::option::Option<::std::string::String>,
-    ///Tag that holds the settings of this generator.
+    /// Tag that holds the settings of this generator.
     #[serde(
         rename = "targetTagID",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4410,7 +4121,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItem {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemDevice`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItemDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemDevice {
@@ -4421,7 +4132,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemDevice {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemLocation`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItemLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemLocation {
@@ -4439,7 +4150,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemLocation {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
@@ -4586,8 +4297,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettings {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`
+    /// `GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsAdvancedSubtitles: string {
         /// `auto`
         Auto = "auto",
@@ -4606,8 +4316,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///`GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`
+    /// `GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemMediaSettingsSubtitles: string {
         /// `auto`
         Auto = "auto",
@@ -4625,7 +4334,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemPolicy`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItemPolicy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
@@ -4634,11 +4343,11 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
     pub scope: ::std::option::Option<
         GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope,
     >,
-    ///True when only unwatched items get optimized.
+    /// True when only unwatched items get optimized.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub unwatched: ::std::option::Option<bool>,
-    ///Number of items to optimize when the scope is `count`.
+    /// Number of items to optimize when the scope is `count`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub value: ::std::option::Option<i64>,
@@ -4646,8 +4355,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemPolicy {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///`GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`
+    /// `GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemPolicyScope: string {
         /// `all`
         All = "all",
@@ -4657,7 +4365,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorResponseMediaContainerItemItemStatus`
+/// `GetPlaylistGeneratorResponseMediaContainerItemItemStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
@@ -4698,8 +4406,7 @@ pub struct GetPlaylistGeneratorResponseMediaContainerItemItemStatus {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///`GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`
+    /// `GetPlaylistGeneratorResponseMediaContainerItemItemStatusState`
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemStatusState: string {
         /// `pending`
         Pending = "pending",
@@ -4711,7 +4418,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorsResponse {
@@ -4726,7 +4433,7 @@ pub struct GetPlaylistGeneratorsResponse {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorsResponseMediaContainer`
+/// `GetPlaylistGeneratorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorsResponseMediaContainer {
@@ -4734,8 +4441,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4752,8 +4458,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4763,7 +4468,7 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem`
+/// `GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
@@ -4804,14 +4509,14 @@ pub struct GetPlaylistGeneratorsResponseMediaContainerPlayQueueGeneratorItem {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///URI of the search that this generator runs.
+    /// URI of the search that this generator runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPromotedHubsResponse {
@@ -4824,7 +4529,7 @@ pub struct GetPromotedHubsResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`GetPromotedHubsResponseMediaContainer`
+/// `GetPromotedHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPromotedHubsResponseMediaContainer {
@@ -4835,8 +4540,7 @@ pub struct GetPromotedHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4844,8 +4548,7 @@ pub struct GetPromotedHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4855,7 +4558,7 @@ pub struct GetPromotedHubsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///The related items.
+/// The related items.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetRelatedItemsResponse {
@@ -4868,7 +4571,7 @@ pub struct GetRelatedItemsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetRelatedItemsResponseMediaContainer`
+/// `GetRelatedItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetRelatedItemsResponseMediaContainer {
@@ -4879,8 +4582,7 @@ pub struct GetRelatedItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4888,8 +4590,7 @@ pub struct GetRelatedItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4899,7 +4600,7 @@ pub struct GetRelatedItemsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetScheduledRecordingsResponse {
@@ -4914,7 +4615,7 @@ pub struct GetScheduledRecordingsResponse {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`GetScheduledRecordingsResponseMediaContainer`
+/// `GetScheduledRecordingsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetScheduledRecordingsResponseMediaContainer {
@@ -4929,8 +4630,7 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media_grab_operation: ::std::vec::Vec<MediaGrabOperation>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4938,8 +4638,7 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4949,7 +4648,7 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///The section's filters.
+/// The section's filters.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionFiltersResponse {
@@ -4962,7 +4661,7 @@ pub struct GetSectionFiltersResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionFiltersResponseMediaContainer`
+/// `GetSectionFiltersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionFiltersResponseMediaContainer {
@@ -4977,8 +4676,7 @@ pub struct GetSectionFiltersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -4986,8 +4684,7 @@ pub struct GetSectionFiltersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -4997,7 +4694,7 @@ pub struct GetSectionFiltersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionHubsResponse {
@@ -5010,7 +4707,7 @@ pub struct GetSectionHubsResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`GetSectionHubsResponseMediaContainer`
+/// `GetSectionHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionHubsResponseMediaContainer {
@@ -5021,8 +4718,7 @@ pub struct GetSectionHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -5030,8 +4726,7 @@ pub struct GetSectionHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5041,51 +4736,51 @@ pub struct GetSectionHubsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionImageComposite`
+/// `GetSectionImageComposite`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionImageComposite {
-    ///Background colour of the image as a 6-digit hexadecimal RGB value.
+    /// Background colour of the image as a 6-digit hexadecimal RGB value.
     #[serde(
         rename = "backgroundColor",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub background_color: ::std::option::Option<::std::string::String>,
-    ///Width of the border drawn between the tiles.
+    /// Width of the border drawn between the tiles.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub border: ::std::option::Option<i64>,
-    ///Number of columns in the composite grid.
+    /// Number of columns in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub cols: ::std::option::Option<i64>,
-    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    /// Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crop: ::std::option::Option<GetSectionImageCompositeCrop>,
-    ///Image format of the result (`jpg` or `png`).
+    /// Image format of the result (`jpg` or `png`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<GetSectionImageCompositeFormat>,
-    ///Height of the resulting image.
+    /// Height of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i64>,
-    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    /// Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media: ::std::option::Option<GetSectionImageCompositeMedia>,
-    ///Whether source images may be used more than once when there are too few to fill the grid.
+    /// Whether source images may be used more than once when there are too few to fill the grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub repeat: ::std::option::Option<bool>,
-    ///Number of rows in the composite grid.
+    /// Number of rows in the composite grid.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rows: ::std::option::Option<i64>,
-    ///Restrict the composite to items of the given metadata type.
+    /// Restrict the composite to items of the given metadata type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
-    ///Width of the resulting image.
+    /// Width of the resulting image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i64>,
@@ -5093,8 +4788,7 @@ pub struct GetSectionImageComposite {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
+    /// Which part of each source image is kept when it is cropped to the tile proportions (`center` or `top`).
     pub enum GetSectionImageCompositeCrop: string {
         /// `center`
         Center = "center",
@@ -5105,8 +4799,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///Image format of the result (`jpg` or `png`).
+    /// Image format of the result (`jpg` or `png`).
     pub enum GetSectionImageCompositeFormat: string {
         /// `jpg`
         Jpg = "jpg",
@@ -5117,8 +4810,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
+    /// Kind of image taken from each source item by default (`thumb`, `art` or `banner`).
     pub enum GetSectionImageCompositeMedia: string {
         /// `thumb`
         Thumb = "thumb",
@@ -5130,7 +4822,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionsPrefsResponse`
+/// `GetSectionsPrefsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsPrefsResponse {
@@ -5143,7 +4835,7 @@ pub struct GetSectionsPrefsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionsPrefsResponseMediaContainer`
+/// `GetSectionsPrefsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsPrefsResponseMediaContainer {
@@ -5321,12 +5013,11 @@ pub struct GetSectionsPrefsResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_transcode: ::std::option::Option<::serde_json::Value>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///Comma-separated list of the features enabled for the server owner.
+    /// Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5387,8 +5078,7 @@ pub struct GetSectionsPrefsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5437,7 +5127,7 @@ pub struct GetSectionsPrefsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
-    ///Video quality bitrates suggested for offering to the user.
+    /// Video quality bitrates suggested for offering to the user.
     #[serde(
         rename = "transcoderVideoBitrates",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5450,7 +5140,7 @@ pub struct GetSectionsPrefsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
-    ///Video resolutions that go with the suggested quality bitrates.
+    /// Video resolutions that go with the suggested quality bitrates.
     #[serde(
         rename = "transcoderVideoResolutions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5481,7 +5171,7 @@ pub struct GetSectionsPrefsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionsPrefsResponseMediaContainerDirectoryItem`
+/// `GetSectionsPrefsResponseMediaContainerDirectoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsPrefsResponseMediaContainerDirectoryItem {
@@ -5489,7 +5179,7 @@ pub struct GetSectionsPrefsResponseMediaContainerDirectoryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub count: ::std::option::Option<i64>,
-    ///Key under which this directory can be found.
+    /// Key under which this directory can be found.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -5500,7 +5190,7 @@ pub struct GetSectionsPrefsResponseMediaContainerDirectoryItem {
 }
 
 #[cfg(any(feature = "library"))]
-///The library sections on this server.
+/// The library sections on this server.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsResponse {
@@ -5513,7 +5203,7 @@ pub struct GetSectionsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetSectionsResponseMediaContainer`
+/// `GetSectionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsResponseMediaContainer {
@@ -5534,8 +5224,7 @@ pub struct GetSectionsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -5543,12 +5232,11 @@ pub struct GetSectionsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Usually "Plex Library".
+    /// Usually "Plex Library".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title1: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5589,51 +5277,13 @@ pub struct GetSectionsResponseMediaContainer {
         feature = "users"
     )
 )]
-///The Plex devices of the account, covering both Plex-hosted servers and clients.
+/// The Plex devices of the account, covering both Plex-hosted servers and clients.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct GetServerResourcesResponse(
     /// The value, as the document types it.
     pub ::std::vec::Vec<PlexDevice>,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for GetServerResourcesResponse {
-    type Target = ::std::vec::Vec<PlexDevice>;
-    fn deref(&self) -> &::std::vec::Vec<PlexDevice> {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -5667,52 +5317,23 @@ impl ::std::ops::Deref for GetServerResourcesResponse {
         feature = "users"
     )
 )]
-impl ::std::convert::From<GetServerResourcesResponse> for ::std::vec::Vec<PlexDevice> {
-    fn from(value: GetServerResourcesResponse) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for GetServerResourcesResponse {
+        type Target = ::std::vec::Vec<PlexDevice>;
+        fn deref(&self) -> &::std::vec::Vec<PlexDevice> {
+            &self.0
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<::std::vec::Vec<PlexDevice>> for GetServerResourcesResponse {
-    fn from(value: ::std::vec::Vec<PlexDevice>) -> Self {
-        Self(value)
+    impl ::std::convert::From<::std::vec::Vec<PlexDevice>>
+    for GetServerResourcesResponse {
+        fn from(value: ::std::vec::Vec<PlexDevice>) -> Self {
+            Self(value)
+        }
     }
-}
-
+};
 #[cfg(any(feature = "general"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponse {
@@ -5727,7 +5348,7 @@ pub struct GetSourceConnectionInformationResponse {
 }
 
 #[cfg(any(feature = "general"))]
-///`GetSourceConnectionInformationResponseMediaContainer`
+/// `GetSourceConnectionInformationResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponseMediaContainer {
@@ -5740,8 +5361,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -5749,8 +5369,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5760,7 +5379,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
 }
 
 #[cfg(any(feature = "general"))]
-///`GetSourceConnectionInformationResponseMediaContainerDevice`
+/// `GetSourceConnectionInformationResponseMediaContainerDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponseMediaContainerDevice {
@@ -5794,7 +5413,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDevice {
 }
 
 #[cfg(any(feature = "general"))]
-///`GetSourceConnectionInformationResponseMediaContainerDeviceConnectionItem`
+/// `GetSourceConnectionInformationResponseMediaContainerDeviceConnectionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponseMediaContainerDeviceConnectionItem {
@@ -5802,7 +5421,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDeviceConnectionI
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub address: ::std::option::Option<::std::string::String>,
-    ///`true` when this is the server's local network (LAN) address.
+    /// `true` when this is the server's local network (LAN) address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub local: ::std::option::Option<bool>,
@@ -5814,7 +5433,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDeviceConnectionI
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocol: ::std::option::Option<::std::string::String>,
-    ///`true` when the connection goes through a relay.
+    /// `true` when the connection goes through a relay.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub relay: ::std::option::Option<bool>,
@@ -5825,7 +5444,7 @@ pub struct GetSourceConnectionInformationResponseMediaContainerDeviceConnectionI
 }
 
 #[cfg(any(feature = "library"))]
-///The loudness levels.
+/// The loudness levels.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetStreamLevelsResponse {
@@ -5838,7 +5457,7 @@ pub struct GetStreamLevelsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetStreamLevelsResponseMediaContainer`
+/// `GetStreamLevelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetStreamLevelsResponseMediaContainer {
@@ -5853,8 +5472,7 @@ pub struct GetStreamLevelsResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub level: ::std::vec::Vec<GetStreamLevelsResponseMediaContainerLevelItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -5862,15 +5480,14 @@ pub struct GetStreamLevelsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Total sample count, given as a string.
+    /// Total sample count, given as a string.
     #[serde(
         rename = "totalSamples",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub total_samples: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5880,18 +5497,18 @@ pub struct GetStreamLevelsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetStreamLevelsResponseMediaContainerLevelItem`
+/// `GetStreamLevelsResponseMediaContainerLevelItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetStreamLevelsResponseMediaContainerLevelItem {
-    ///Loudness in dB.
+    /// Loudness in dB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub v: ::std::option::Option<f64>,
 }
 
 #[cfg(any(feature = "library"))]
-///The tags of the requested type.
+/// The tags of the requested type.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTagsResponse {
@@ -5904,7 +5521,7 @@ pub struct GetTagsResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetTagsResponseMediaContainer`
+/// `GetTagsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTagsResponseMediaContainer {
@@ -5919,8 +5536,7 @@ pub struct GetTagsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -5928,8 +5544,7 @@ pub struct GetTagsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5939,11 +5554,11 @@ pub struct GetTagsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`GetTagsResponseMediaContainerDirectoryItem`
+/// `GetTagsResponseMediaContainerDirectoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTagsResponseMediaContainerDirectoryItem {
-    ///Filter string that selects the metadata carrying this tag.
+    /// Filter string that selects the metadata carrying this tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
@@ -5951,26 +5566,26 @@ pub struct GetTagsResponseMediaContainerDirectoryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
-    ///Name of the tag.
+    /// Name of the tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag: ::std::option::Option<::std::string::String>,
-    ///Key of the tag. It is universal: the same key is used on every PMS instance and by plex.tv services.
+    /// Key of the tag. It is universal: the same key is used on every PMS instance and by plex.tv services.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    ///Type of the tag.
+    /// Type of the tag.
     #[serde(rename = "tagType", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub tag_type: ::std::option::Option<i64>,
-    ///URL of a thumbnail image for the tag.
+    /// URL of a thumbnail image for the tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "butler"))]
-///The server's Butler tasks and their schedule settings.
+/// The server's Butler tasks and their schedule settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponse {
@@ -5983,7 +5598,7 @@ pub struct GetTasksResponse {
 }
 
 #[cfg(any(feature = "butler"))]
-///`GetTasksResponseButlerTasks`
+/// `GetTasksResponseButlerTasks`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponseButlerTasks {
@@ -5997,41 +5612,41 @@ pub struct GetTasksResponseButlerTasks {
 }
 
 #[cfg(any(feature = "butler"))]
-///`GetTasksResponseButlerTasksButlerTaskItem`
+/// `GetTasksResponseButlerTasksButlerTaskItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTasksResponseButlerTasksButlerTaskItem {
-    ///Longer human-readable explanation of what the task does, suitable for showing in a UI.
+    /// Longer human-readable explanation of what the task does, suitable for showing in a UI.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///`true` when the task is switched on in the server settings and will run on its schedule.
+    /// `true` when the task is switched on in the server settings and will run on its schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub enabled: ::std::option::Option<bool>,
-    ///How often the task repeats, counted in days (`1` means daily, `7` means weekly, and so on).
+    /// How often the task repeats, counted in days (`1` means daily, `7` means weekly, and so on).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub interval: ::std::option::Option<i64>,
-    ///Machine-readable task identifier; this is the value accepted by the single-task start and stop endpoints.
+    /// Machine-readable task identifier; this is the value accepted by the single-task start and stop endpoints.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///`true` when the server picks a random start time for the task within its maintenance window.
+    /// `true` when the server picks a random start time for the task within its maintenance window.
     #[serde(
         rename = "scheduleRandomized",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub schedule_randomized: ::std::option::Option<bool>,
-    ///Short human-readable label for the task.
+    /// Short human-readable label for the task.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponse {
@@ -6044,7 +5659,7 @@ pub struct GetTemplateResponse {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`GetTemplateResponseMediaContainer`
+/// `GetTemplateResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponseMediaContainer {
@@ -6052,8 +5667,7 @@ pub struct GetTemplateResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -6070,8 +5684,7 @@ pub struct GetTemplateResponseMediaContainer {
     pub subscription_template: ::std::vec::Vec<
         GetTemplateResponseMediaContainerSubscriptionTemplateItem,
     >,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6081,7 +5694,7 @@ pub struct GetTemplateResponseMediaContainer {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`GetTemplateResponseMediaContainerSubscriptionTemplateItem`
+/// `GetTemplateResponseMediaContainerSubscriptionTemplateItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItem {
@@ -6097,7 +5710,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItem {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItem`
+/// `GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItem {
@@ -6116,14 +5729,14 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub created_at: ::std::option::Option<i64>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Directory",
         default,
         skip_serializing_if = "::serde_json::Map::is_empty"
     )]
     pub directory: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Present only when `includeStorage` is requested.
+    /// Present only when `includeStorage` is requested.
     #[serde(
         rename = "durationTotal",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6155,11 +5768,11 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media_grab_operation: ::std::vec::Vec<MediaGrabOperation>,
-    ///Parameter string to use when creating this subscription.
+    /// Parameter string to use when creating this subscription.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parameters: ::std::option::Option<::std::string::String>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Playlist",
         default,
@@ -6177,7 +5790,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub setting: ::std::vec::Vec<Setting>,
-    ///Present only when `includeStorage` is requested.
+    /// Present only when `includeStorage` is requested.
     #[serde(
         rename = "storageTotal",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6191,7 +5804,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_library_section_id: ::std::option::Option<i64>,
-    ///ID of the library section location into which the item is recorded.
+    /// ID of the library section location into which the item is recorded.
     #[serde(
         rename = "targetSectionLocationID",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6206,7 +5819,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Video",
         default,
@@ -6217,8 +5830,7 @@ pub struct GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscri
 
 #[cfg(any(feature = "subscriptions"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "subscriptions"))]
-    ///`GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`
+    /// `GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType`
     pub enum GetTemplateResponseMediaContainerSubscriptionTemplateItemMediaSubscriptionItemAiringsType: string {
         /// `New Airings Only`
         NewAiringsOnly = "New Airings Only",
@@ -6228,7 +5840,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "general"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTransientTokenResponse {
@@ -6241,7 +5853,7 @@ pub struct GetTransientTokenResponse {
 }
 
 #[cfg(any(feature = "general"))]
-///`GetTransientTokenResponseMediaContainer`
+/// `GetTransientTokenResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTransientTokenResponseMediaContainer {
@@ -6249,8 +5861,7 @@ pub struct GetTransientTokenResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -6258,12 +5869,11 @@ pub struct GetTransientTokenResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///The issued transient token.
+    /// The issued transient token.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6274,8 +5884,7 @@ pub struct GetTransientTokenResponseMediaContainer {
 
 #[cfg(any(feature = "general"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "general"))]
-    ///Token type; only `delegation` is accepted.
+    /// Token type; only `delegation` is accepted.
     pub enum GetTransientTokenType: string {
         /// `delegation`
         Delegation = "delegation",
@@ -6283,7 +5892,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "updater"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUpdatesStatusResponse {
@@ -6296,32 +5905,32 @@ pub struct GetUpdatesStatusResponse {
 }
 
 #[cfg(any(feature = "updater"))]
-///`GetUpdatesStatusResponseMediaContainer`
+/// `GetUpdatesStatusResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUpdatesStatusResponseMediaContainer {
-    ///Version of the updater itself (currently `1`).
+    /// Version of the updater itself (currently `1`).
     #[serde(
         rename = "autoUpdateVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub auto_update_version: ::std::option::Option<i64>,
-    ///`true` when this installation can be updated through these endpoints (usually only on macOS and Windows).
+    /// `true` when this installation can be updated through these endpoints (usually only on macOS and Windows).
     #[serde(
         rename = "canInstall",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub can_install: ::std::option::Option<bool>,
-    ///Time of the most recent update check.
+    /// Time of the most recent update check.
     #[serde(
         rename = "checkedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub checked_at: ::std::option::Option<i64>,
-    ///URL from which the update can be downloaded.
+    /// URL from which the update can be downloaded.
     #[serde(
         rename = "downloadURL",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6335,53 +5944,52 @@ pub struct GetUpdatesStatusResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub release: ::std::vec::Vec<GetUpdatesStatusResponseMediaContainerReleaseItem>,
-    ///Current error code; `0` means there is no error.
+    /// Current error code; `0` means there is no error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "updater"))]
-///`GetUpdatesStatusResponseMediaContainerReleaseItem`
+/// `GetUpdatesStatusResponseMediaContainerReleaseItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
-    ///Items added in this version.
+    /// Items added in this version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub added: ::std::option::Option<::std::string::String>,
-    ///URL from which this update can be downloaded.
+    /// URL from which this update can be downloaded.
     #[serde(
         rename = "downloadURL",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub download_url: ::std::option::Option<::std::string::String>,
-    ///Items fixed in this version.
+    /// Items fixed in this version.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub fixed: ::std::option::Option<::std::string::String>,
-    ///URL key of the update.
+    /// URL key of the update.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    /**State of this release.
-
-- available - the release can be installed
-- downloading - the release is being downloaded
-- downloaded - the release has been downloaded
-- installing - the release is being installed
-- tonight - the release is set to install tonight
-- skipped - the release was skipped
-- error - the release ran into an error
-- notify - the release is only announced, usually because this setup cannot install it
-- done - the release is finished
-*/
+    /// State of this release.
+    ///
+    /// - available - the release can be installed
+    /// - downloading - the release is being downloaded
+    /// - downloaded - the release has been downloaded
+    /// - installing - the release is being installed
+    /// - tonight - the release is set to install tonight
+    /// - skipped - the release was skipped
+    /// - error - the release ran into an error
+    /// - notify - the release is only announced, usually because this setup cannot install it
+    /// - done - the release is finished
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         GetUpdatesStatusResponseMediaContainerReleaseItemState,
     >,
-    ///Version number of the release.
+    /// Version number of the release.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -6389,19 +5997,17 @@ pub struct GetUpdatesStatusResponseMediaContainerReleaseItem {
 
 #[cfg(any(feature = "updater"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "updater"))]
-    /**State of this release.
-
-- available - the release can be installed
-- downloading - the release is being downloaded
-- downloaded - the release has been downloaded
-- installing - the release is being installed
-- tonight - the release is set to install tonight
-- skipped - the release was skipped
-- error - the release ran into an error
-- notify - the release is only announced, usually because this setup cannot install it
-- done - the release is finished
-*/
+    /// State of this release.
+    ///
+    /// - available - the release can be installed
+    /// - downloading - the release is being downloaded
+    /// - downloaded - the release has been downloaded
+    /// - installing - the release is being installed
+    /// - tonight - the release is set to install tonight
+    /// - skipped - the release was skipped
+    /// - error - the release ran into an error
+    /// - notify - the release is only announced, usually because this setup cannot install it
+    /// - done - the release is finished
     pub enum GetUpdatesStatusResponseMediaContainerReleaseItemState: string {
         /// `available`
         Available = "available",
@@ -6425,7 +6031,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "users"))]
-///Users and server details, returned as a media container in JSON.
+/// Users and server details, returned as a media container in JSON.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponse {
@@ -6438,11 +6044,11 @@ pub struct GetUsersResponse {
 }
 
 #[cfg(any(feature = "users"))]
-///Container with the users and their server details.
+/// Container with the users and their server details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainer {
-    ///Display name of the Plex instance.
+    /// Display name of the Plex instance.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
@@ -6451,28 +6057,28 @@ pub struct GetUsersResponseMediaContainer {
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
-    ///Unique machine identifier of the Plex server.
+    /// Unique machine identifier of the Plex server.
     #[serde(rename = "machineIdentifier")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub machine_identifier: ::std::string::String,
-    ///Number of users included in this response.
+    /// Number of users included in this response.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub size: i64,
-    ///Number of users in total.
+    /// Number of users in total.
     #[serde(rename = "totalSize")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub total_size: i64,
-    ///Users who have access to the Plex server.
+    /// Users who have access to the Plex server.
     #[serde(rename = "User")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub user: ::std::vec::Vec<GetUsersResponseMediaContainerUserItem>,
 }
 
 #[cfg(any(feature = "users"))]
-///`GetUsersResponseMediaContainerUserItem`
+/// `GetUsersResponseMediaContainerUserItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainerUserItem {
@@ -6496,39 +6102,39 @@ pub struct GetUsersResponseMediaContainerUserItem {
     #[serde(rename = "allowTuners")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub allow_tuners: GetUsersResponseMediaContainerUserItemAllowTuners,
-    ///Email address of the user.
+    /// Email address of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
-    ///Filters that apply to all content.
+    /// Filters that apply to all content.
     #[serde(
         rename = "filterAll",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_all: ::std::option::Option<::std::string::String>,
-    ///Filters that apply to movies.
+    /// Filters that apply to movies.
     #[serde(
         rename = "filterMovies",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_movies: ::std::option::Option<::std::string::String>,
-    ///Filters that apply to music.
+    /// Filters that apply to music.
     #[serde(
         rename = "filterMusic",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_music: ::std::option::Option<::std::string::String>,
-    ///Filters that apply to photos.
+    /// Filters that apply to photos.
     #[serde(
         rename = "filterPhotos",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter_photos: ::std::option::Option<::std::string::String>,
-    ///Filters that apply to TV shows.
+    /// Filters that apply to TV shows.
     #[serde(
         rename = "filterTelevision",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6538,14 +6144,14 @@ pub struct GetUsersResponseMediaContainerUserItem {
     /// The `home` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub home: GetUsersResponseMediaContainerUserItemHome,
-    ///Unique ID of the user.
+    /// Unique ID of the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
     /// The `protected` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub protected: GetUsersResponseMediaContainerUserItemProtected,
-    ///ID of the playlist with recommendations for the user.
+    /// ID of the playlist with recommendations for the user.
     #[serde(
         rename = "recommendationsPlaylistId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6555,26 +6161,26 @@ pub struct GetUsersResponseMediaContainerUserItem {
     /// The `restricted` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub restricted: GetUsersResponseMediaContainerUserItemRestricted,
-    ///Servers owned by the user.
+    /// Servers owned by the user.
     #[serde(rename = "Server")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub server: ::std::vec::Vec<GetUsersResponseMediaContainerUserItemServerItem>,
-    ///URL of the user's avatar picture.
+    /// URL of the user's avatar picture.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub thumb: ::std::string::String,
-    ///Name shown for the user.
+    /// Name shown for the user.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///Username of the account.
+    /// Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
 }
 
 #[cfg(any(feature = "users"))]
-///`GetUsersResponseMediaContainerUserItemServerItem`
+/// `GetUsersResponseMediaContainerUserItemServerItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetUsersResponseMediaContainerUserItemServerItem {
@@ -6582,7 +6188,7 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     #[serde(rename = "allLibraries")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub all_libraries: GetUsersResponseMediaContainerUserItemServerItemAllLibraries,
-    ///Unique ID of the connected user's server entry.
+    /// Unique ID of the connected user's server entry.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i64,
@@ -6590,16 +6196,16 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     #[serde(rename = "lastSeenAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub last_seen_at: PlexDateTime,
-    ///The Plex server's machine identifier.
+    /// The Plex server's machine identifier.
     #[serde(rename = "machineIdentifier")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub machine_identifier: ::std::string::String,
-    ///Name of the connected user's Plex server.
+    /// Name of the connected user's Plex server.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub name: ::std::string::String,
-    ///Number of libraries on that server the user can access.
+    /// Number of libraries on that server the user can access.
     #[serde(rename = "numLibraries")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
@@ -6610,7 +6216,7 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
     /// The `pending` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub pending: GetUsersResponseMediaContainerUserItemServerItemPending,
-    ///ID of the Plex server itself.
+    /// ID of the Plex server itself.
     #[serde(rename = "serverId")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
@@ -6618,26 +6224,25 @@ pub struct GetUsersResponseMediaContainerUserItemServerItem {
 }
 
 #[cfg(any(feature = "hubs", feature = "library", feature = "search"))]
-///`Hub`
+/// `Hub`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Hub {
     /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
-    ///Unique identifier of the hub.
+    /// Unique identifier of the hub.
     #[serde(
         rename = "hubIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_identifier: ::std::option::Option<::std::string::String>,
-    /**Key that returns exactly the content shown right now. This matters mostly for hubs flagged as random, where requesting `key` may give different results; otherwise it is optional.
-*/
+    /// Key that returns exactly the content shown right now. This matters mostly for hubs flagged as random, where requesting `key` may give different results; otherwise it is optional.
     #[serde(rename = "hubKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hub_key: ::std::option::Option<::std::string::String>,
-    ///Key that returns the hub's complete content.
+    /// Key that returns the hub's complete content.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -6648,16 +6253,15 @@ pub struct Hub {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<Metadata>,
-    /**Whether the hub holds more items than the current response includes.
-*/
+    /// Whether the hub holds more items than the current response includes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub more: ::std::option::Option<bool>,
-    ///Whether the hub is meant to be featured on the user's home screen.
+    /// Whether the hub is meant to be featured on the user's home screen.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted: ::std::option::Option<bool>,
-    ///Whether the hub's contents may differ from one request to the next.
+    /// Whether the hub's contents may differ from one request to the next.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub random: ::std::option::Option<bool>,
@@ -6665,15 +6269,15 @@ pub struct Hub {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Hint for how a client might present the hub, for example `hero`, `list`, `spotlight` or `upsell`.
+    /// Hint for how a client might present the hub, for example `hero`, `list`, `spotlight` or `upsell`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub style: ::std::option::Option<::std::string::String>,
-    ///Subtype of the items in the hub, or `mixed` when it holds more than one subtype.
+    /// Subtype of the items in the hub, or `mixed` when it holds more than one subtype.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Display title for this group of content.
+    /// Display title for this group of content.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -6684,7 +6288,7 @@ pub struct Hub {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
-    ///Type of the items in the hub, or `mixed` when it holds more than one type.
+    /// Type of the items in the hub, or `mixed` when it holds more than one type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -6709,19 +6313,18 @@ pub struct Hub {
         feature = "transcoder"
     )
 )]
-/**An image such as a movie poster or background artwork.
-*/
+/// An image such as a movie poster or background artwork.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Image {
-    ///Accessible title for the image.
+    /// Accessible title for the image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub alt: ::std::option::Option<::std::string::String>,
-    ///Purpose of the image and how it is meant to be shown.
+    /// Purpose of the image and how it is meant to be shown.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ImageType>,
-    ///Relative path or absolute URL of the image.
+    /// Relative path or absolute URL of the image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -6747,26 +6350,7 @@ pub struct Image {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "collections",
-            feature = "content",
-            feature = "download_queue",
-            feature = "dv_rs",
-            feature = "hubs",
-            feature = "library",
-            feature = "library_collections",
-            feature = "library_playlists",
-            feature = "live_tv",
-            feature = "play_queue",
-            feature = "playlist",
-            feature = "search",
-            feature = "status",
-            feature = "subscriptions",
-            feature = "transcoder"
-        )
-    )]
-    ///Purpose of the image and how it is meant to be shown.
+    /// Purpose of the image and how it is meant to be shown.
     pub enum ImageType: string {
         /// `background`
         Background = "background",
@@ -6785,8 +6369,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    ///Index type to fetch.
+    /// Index type to fetch.
     pub enum Index: string {
         /// `sd`
         Sd = "sd",
@@ -6794,33 +6377,33 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-///`Items`
+/// `Items`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Items {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6834,29 +6417,29 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6877,11 +6460,11 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -6895,56 +6478,56 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6954,11 +6537,11 @@ pub struct Items {
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
     pub guid_list: ::std::vec::Vec<ItemsGuidItem>,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -6969,11 +6552,11 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -6983,7 +6566,7 @@ pub struct Items {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7004,76 +6587,76 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata_item: ::std::vec::Vec<Items>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -7084,25 +6667,25 @@ pub struct Items {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7112,100 +6695,100 @@ pub struct Items {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7219,19 +6802,18 @@ pub struct Items {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "library"))]
-///`ItemsGuidItem`
+/// `ItemsGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ItemsGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
@@ -7269,7 +6851,7 @@ pub struct ItemsGuidItem {
         feature = "users"
     )
 )]
-///`Key`
+/// `Key`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -7288,44 +6870,6 @@ pub struct Key(
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub ::std::string::String,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for Key {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -7359,129 +6903,35 @@ impl ::std::ops::Deref for Key {
         feature = "users"
     )
 )]
-impl ::std::convert::From<Key> for ::std::string::String {
-    fn from(value: Key) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for Key {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for Key {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
+    impl ::std::convert::From<::std::string::String> for Key {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for Key {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
+    impl ::std::fmt::Display for Key {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for Key {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
+    impl ::std::str::FromStr for Key {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
     }
-}
-
+};
 #[cfg(any(feature = "library"))]
-///`LibrarySection`
+/// `LibrarySection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct LibrarySection {
@@ -7524,7 +6974,7 @@ pub struct LibrarySection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub directory: ::std::option::Option<bool>,
-    ///Whether the section supports filtering.
+    /// Whether the section supports filtering.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub filters: ::std::option::Option<bool>,
@@ -7546,7 +6996,7 @@ pub struct LibrarySection {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub location: ::std::vec::Vec<LibrarySectionLocationItem>,
-    ///Whether the section is being scanned right now.
+    /// Whether the section is being scanned right now.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub refreshing: ::std::option::Option<bool>,
@@ -7563,7 +7013,7 @@ pub struct LibrarySection {
     /// The `thumb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thumb: ::std::option::Option<Thumb>,
-    ///Name of the library section.
+    /// Name of the library section.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -7577,14 +7027,14 @@ pub struct LibrarySection {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub updated_at: ::std::option::Option<PlexDateTime>,
-    ///UUID of the library section.
+    /// UUID of the library section.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
 }
 
 #[cfg(any(feature = "library"))]
-///A top-level folder on disk that holds media of this library section.
+/// A top-level folder on disk that holds media of this library section.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct LibrarySectionLocationItem {
@@ -7592,13 +7042,13 @@ pub struct LibrarySectionLocationItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i64>,
-    ///Path of this folder on disk.
+    /// Path of this folder on disk.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::serde_json::Value>,
 }
 
 #[cfg(any(feature = "epg"))]
-///`Lineup`
+/// `Lineup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Lineup {
@@ -7616,18 +7066,18 @@ pub struct Lineup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Object type; always `lineup` here.
+    /// Object type; always `lineup` here.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///UUID of the lineup.
+    /// UUID of the lineup.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "activities"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListActivitiesResponse {
@@ -7640,7 +7090,7 @@ pub struct ListActivitiesResponse {
 }
 
 #[cfg(any(feature = "activities"))]
-///`ListActivitiesResponseMediaContainer`
+/// `ListActivitiesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListActivitiesResponseMediaContainer {
@@ -7654,56 +7104,56 @@ pub struct ListActivitiesResponseMediaContainer {
 }
 
 #[cfg(any(feature = "activities"))]
-///`ListActivitiesResponseMediaContainerActivityItem`
+/// `ListActivitiesResponseMediaContainerActivityItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListActivitiesResponseMediaContainerActivityItem {
-    ///`true` when the activity may be cancelled.
+    /// `true` when the activity may be cancelled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub cancellable: ::std::option::Option<bool>,
-    ///Extra values attached to the activity.
+    /// Extra values attached to the activity.
     #[serde(
         rename = "Context",
         default,
         skip_serializing_if = "::serde_json::Map::is_empty"
     )]
     pub context: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Completion in percent; `-1` when progress cannot be determined.
+    /// Completion in percent; `-1` when progress cannot be determined.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub progress: ::std::option::Option<f64>,
-    ///Result of the asynchronous operation behind the activity.
+    /// Result of the asynchronous operation behind the activity.
     #[serde(
         rename = "Response",
         default,
         skip_serializing_if = "::serde_json::Map::is_empty"
     )]
     pub response: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Secondary human-readable label for the activity.
+    /// Secondary human-readable label for the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtitle: ::std::option::Option<::std::string::String>,
-    ///Human-readable label for the activity.
+    /// Human-readable label for the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Kind of activity.
+    /// Kind of activity.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///ID of the user that owns the activity.
+    /// ID of the user that owns the activity.
     #[serde(rename = "userID", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub user_id: ::std::option::Option<i64>,
-    ///Unique identifier (UUID) of the activity.
+    /// Unique identifier (UUID) of the activity.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "download_queue"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponse {
@@ -7718,7 +7168,7 @@ pub struct ListDownloadQueueItemsResponse {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`ListDownloadQueueItemsResponseMediaContainer`
+/// `ListDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponseMediaContainer {
@@ -7735,8 +7185,7 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -7744,8 +7193,7 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7755,7 +7203,7 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem`
+/// `ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
@@ -7767,7 +7215,7 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     pub decision_result: ::std::option::Option<
         ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult,
     >,
-    ///Error raised by the decision or the transcode.
+    /// Error raised by the decision or the transcode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -7783,19 +7231,18 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
     #[serde(rename = "queueId", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub queue_id: ::std::option::Option<i64>,
-    /**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
+    /// State of the queue item:
+    ///  - deciding: the decision for the item has not been made yet
+    ///  - waiting: the item is queued for a transcode
+    ///  - processing: the item is being transcoded
+    ///  - available: the item can be downloaded
+    ///  - error: the decision or the transcode failed
+    ///  - expired: the transcoded file timed out and can no longer be downloaded
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus,
     >,
-    ///The transcode session object; its schema is not documented yet, so it is not referenced here.
+    /// The transcode session object; its schema is not documented yet, so it is not referenced here.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub transcode: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// The `TranscodeSession` field.
@@ -7807,11 +7254,11 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItem {
 }
 
 #[cfg(any(feature = "download_queue"))]
-///`ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult`
+/// `ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDecisionResult {
-    ///Maximum bitrate that applied when the item was queued.
+    /// Maximum bitrate that applied when the item was queued.
     #[serde(
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7846,14 +7293,14 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub general_decision_text: ::std::option::Option<::std::string::String>,
-    ///Status code of the playback evaluation, present when the client sends `hasMDE=1`.
+    /// Status code of the playback evaluation, present when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
-    ///Human-readable explanation of `mdeDecisionCode`.
+    /// Human-readable explanation of `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7878,15 +7325,13 @@ pub struct ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemDeci
 
 #[cfg(any(feature = "download_queue"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue"))]
-    /**State of the queue item:
-  - deciding: the decision for the item has not been made yet
-  - waiting: the item is queued for a transcode
-  - processing: the item is being transcoded
-  - available: the item can be downloaded
-  - error: the decision or the transcode failed
-  - expired: the transcoded file timed out and can no longer be downloaded
-*/
+    /// State of the queue item:
+    ///  - deciding: the decision for the item has not been made yet
+    ///  - waiting: the item is queued for a transcode
+    ///  - processing: the item is being transcoded
+    ///  - available: the item can be downloaded
+    ///  - error: the decision or the transcode failed
+    ///  - expired: the transcoded file timed out and can no longer be downloaded
     pub enum ListDownloadQueueItemsResponseMediaContainerDownloadQueueItemItemStatus: string {
         /// `deciding`
         Deciding = "deciding",
@@ -7904,7 +7349,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDvRsResponse {
@@ -7917,7 +7362,7 @@ pub struct ListDvRsResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`ListDvRsResponseMediaContainer`
+/// `ListDvRsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDvRsResponseMediaContainer {
@@ -7935,7 +7380,7 @@ pub struct ListDvRsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`ListDvRsResponseMediaContainerDvrItem`
+/// `ListDvRsResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDvRsResponseMediaContainerDvrItem {
@@ -7965,7 +7410,7 @@ pub struct ListDvRsResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`ListDvRsResponseMediaContainerMediaContainer`
+/// `ListDvRsResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDvRsResponseMediaContainerMediaContainer {
@@ -7973,8 +7418,7 @@ pub struct ListDvRsResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -7982,12 +7426,11 @@ pub struct ListDvRsResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -7997,7 +7440,7 @@ pub struct ListDvRsResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "hubs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListHubsResponse {
@@ -8010,7 +7453,7 @@ pub struct ListHubsResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`ListHubsResponseMediaContainer`
+/// `ListHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListHubsResponseMediaContainer {
@@ -8021,8 +7464,7 @@ pub struct ListHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -8030,8 +7472,7 @@ pub struct ListHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8041,16 +7482,15 @@ pub struct ListHubsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`ListHubsResponseMediaContainerHubItem`
+/// `ListHubsResponseMediaContainerHubItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListHubsResponseMediaContainerHubItem {
-    /**Who sees this hub on the home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub on the home screen:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     #[serde(
         rename = "homeVisibility",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8058,37 +7498,36 @@ pub struct ListHubsResponseMediaContainerHubItem {
     pub home_visibility: ::std::option::Option<
         ListHubsResponseMediaContainerHubItemHomeVisibility,
     >,
-    ///Identifier of the hub.
+    /// Identifier of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    ///True when the hub appears on the admin user's home screen.
+    /// True when the hub appears on the admin user's home screen.
     #[serde(
         rename = "promotedToOwnHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_own_home: ::std::option::Option<bool>,
-    ///True when the hub is promoted to everyone as a recommendation.
+    /// True when the hub is promoted to everyone as a recommendation.
     #[serde(
         rename = "promotedToRecommended",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_recommended: ::std::option::Option<bool>,
-    ///True when the hub appears on the home screens of shared users.
+    /// True when the hub appears on the home screens of shared users.
     #[serde(
         rename = "promotedToSharedHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_shared_home: ::std::option::Option<bool>,
-    /**Who sees this hub among the recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub among the recommendations:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     #[serde(
         rename = "recommendationsVisibility",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8096,7 +7535,7 @@ pub struct ListHubsResponseMediaContainerHubItem {
     pub recommendations_visibility: ::std::option::Option<
         ListHubsResponseMediaContainerHubItemRecommendationsVisibility,
     >,
-    ///Display title of the hub.
+    /// Display title of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -8104,13 +7543,11 @@ pub struct ListHubsResponseMediaContainerHubItem {
 
 #[cfg(any(feature = "hubs"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "hubs"))]
-    /**Who sees this hub on the home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub on the home screen:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     pub enum ListHubsResponseMediaContainerHubItemHomeVisibility: string {
         /// `all`
         All = "all",
@@ -8125,13 +7562,11 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "hubs"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "hubs"))]
-    /**Who sees this hub among the recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub among the recommendations:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     pub enum ListHubsResponseMediaContainerHubItemRecommendationsVisibility: string {
         /// `all`
         All = "all",
@@ -8145,7 +7580,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "status"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListPlaybackHistoryResponse {
@@ -8160,7 +7595,7 @@ pub struct ListPlaybackHistoryResponse {
 }
 
 #[cfg(any(feature = "status"))]
-///`ListPlaybackHistoryResponseMediaContainer`
+/// `ListPlaybackHistoryResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListPlaybackHistoryResponseMediaContainer {
@@ -8175,8 +7610,7 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<ListPlaybackHistoryResponseMediaContainerMetadataItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -8184,8 +7618,7 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8195,73 +7628,73 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
 }
 
 #[cfg(any(feature = "status"))]
-///`ListPlaybackHistoryResponseMediaContainerMetadataItem`
+/// `ListPlaybackHistoryResponseMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListPlaybackHistoryResponseMediaContainerMetadataItem {
-    ///Account ID of the user who played the item.
+    /// Account ID of the user who played the item.
     #[serde(
         rename = "accountID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub account_id: ::std::option::Option<i64>,
-    ///ID of the device the item was played on.
+    /// ID of the device the item was played on.
     #[serde(rename = "deviceID", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub device_id: ::std::option::Option<i64>,
-    ///Key of this single history entry.
+    /// Key of this single history entry.
     #[serde(
         rename = "historyKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub history_key: ::std::option::Option<::std::string::String>,
-    ///Metadata key of the played item.
+    /// Metadata key of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///Library section ID that contains the played item.
+    /// Library section ID that contains the played item.
     #[serde(
         rename = "librarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub library_section_id: ::std::option::Option<::std::string::String>,
-    ///Original release date of the played item.
+    /// Original release date of the played item.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub originally_available_at: ::std::option::Option<::std::string::String>,
-    ///Rating key of the played item.
+    /// Rating key of the played item.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
-    ///Thumbnail of the played item.
+    /// Thumbnail of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the played item.
+    /// Title of the played item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Metadata type of the played item.
+    /// Metadata type of the played item.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///Time at which the item was played.
+    /// Time at which the item was played.
     #[serde(rename = "viewedAt", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub viewed_at: ::std::option::Option<i64>,
 }
 
 #[cfg(any(feature = "provider"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListProvidersResponse {
@@ -8274,7 +7707,7 @@ pub struct ListProvidersResponse {
 }
 
 #[cfg(any(feature = "provider"))]
-///`ListProvidersResponseMediaContainer`
+/// `ListProvidersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListProvidersResponseMediaContainer {
@@ -8452,12 +7885,11 @@ pub struct ListProvidersResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_transcode: ::std::option::Option<::serde_json::Value>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///Comma-separated list of the features enabled for the server owner.
+    /// Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8482,8 +7914,8 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
-    /**Comma-separated default protocols of the provider. Possible values:
-- `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.*/
+    /// Comma-separated default protocols of the provider. Possible values:
+    /// - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub protocols: ::std::option::Option<::std::string::String>,
@@ -8523,12 +7955,11 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    ///Display name of the provider.
+    /// Display name of the provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8577,7 +8008,7 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
-    ///Video quality bitrates suggested for offering to the user.
+    /// Video quality bitrates suggested for offering to the user.
     #[serde(
         rename = "transcoderVideoBitrates",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8590,13 +8021,13 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
-    ///Video resolutions that go with the suggested quality bitrates.
+    /// Video resolutions that go with the suggested quality bitrates.
     #[serde(
         rename = "transcoderVideoResolutions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transcoder_video_resolutions: ::std::option::Option<::serde_json::Value>,
-    ///Comma-separated media types the provider exposes (such as `video, audio`).
+    /// Comma-separated media types the provider exposes (such as `video, audio`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub types: ::std::option::Option<::std::string::String>,
@@ -8625,7 +8056,7 @@ pub struct ListProvidersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "provider"))]
-///`ListProvidersResponseMediaContainerFeatureItem`
+/// `ListProvidersResponseMediaContainerFeatureItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListProvidersResponseMediaContainerFeatureItem {
@@ -8647,7 +8078,7 @@ pub struct ListProvidersResponseMediaContainerFeatureItem {
 }
 
 #[cfg(any(feature = "status"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponse {
@@ -8660,7 +8091,7 @@ pub struct ListSessionsResponse {
 }
 
 #[cfg(any(feature = "status"))]
-///`ListSessionsResponseMediaContainer`
+/// `ListSessionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainer {
@@ -8675,8 +8106,7 @@ pub struct ListSessionsResponseMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<ListSessionsResponseMediaContainerMetadataItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -8684,8 +8114,7 @@ pub struct ListSessionsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8695,33 +8124,33 @@ pub struct ListSessionsResponseMediaContainer {
 }
 
 #[cfg(any(feature = "status"))]
-///`ListSessionsResponseMediaContainerMetadataItem`
+/// `ListSessionsResponseMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListSessionsResponseMediaContainerMetadataItem {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8735,29 +8164,29 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8778,11 +8207,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -8796,56 +8225,56 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8857,11 +8286,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     pub guid_list: ::std::vec::Vec<
         ListSessionsResponseMediaContainerMetadataItemGuidItem,
     >,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -8872,11 +8301,11 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -8886,7 +8315,7 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8900,62 +8329,62 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media: ::std::vec::Vec<Media>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8965,14 +8394,14 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     /// The `Player` field.
     #[serde(rename = "Player", skip_serializing_if = "::std::option::Option::is_none")]
     pub player: ::std::option::Option<Player>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -8983,25 +8412,25 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9011,75 +8440,75 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
     /// The `Session` field.
     #[serde(rename = "Session", skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<Session>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9089,28 +8518,28 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     /// The `User` field.
     #[serde(rename = "User", skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9124,26 +8553,25 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "status"))]
-///`ListSessionsResponseMediaContainerMetadataItemGuidItem`
+/// `ListSessionsResponseMediaContainerMetadataItemGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainerMetadataItemGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "library"))]
-///The users, most frequent first.
+/// The users, most frequent first.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListTopUsersResponse {
@@ -9156,7 +8584,7 @@ pub struct ListTopUsersResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`ListTopUsersResponseMediaContainer`
+/// `ListTopUsersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListTopUsersResponseMediaContainer {
@@ -9171,8 +8599,7 @@ pub struct ListTopUsersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -9180,8 +8607,7 @@ pub struct ListTopUsersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9191,7 +8617,7 @@ pub struct ListTopUsersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`ListTopUsersResponseMediaContainerAccountItem`
+/// `ListTopUsersResponseMediaContainerAccountItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListTopUsersResponseMediaContainerAccountItem {
@@ -9210,8 +8636,7 @@ pub struct ListTopUsersResponseMediaContainerAccountItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///Kind of network the client is on; the server can use it when choosing the target bitrate.
+    /// Kind of network the client is on; the server can use it when choosing the target bitrate.
     pub enum Location: string {
         /// `lan`
         Lan = "lan",
@@ -9224,8 +8649,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`MakeDecisionAdvancedSubtitles`
+    /// `MakeDecisionAdvancedSubtitles`
     pub enum MakeDecisionAdvancedSubtitles: string {
         /// `burn`
         Burn = "burn",
@@ -9238,8 +8662,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`MakeDecisionTranscodeType`
+    /// `MakeDecisionTranscodeType`
     pub enum MakeDecisionTranscodeType: string {
         /// `video`
         Video = "video",
@@ -9269,8 +8692,7 @@ crate::contract::open_enum! {
         feature = "subscriptions"
     )
 )]
-/**`Media` stands for one or more media files (parts) and belongs to a metadata item. Media elements have no fixed set of attributes, because the attributes depend on the type; they are not listed here, but their names usually explain themselves. Summary information that is useful for badges and flags, such as `videoResolution` and the codecs, is found on the media element.
-*/
+/// `Media` stands for one or more media files (parts) and belongs to a metadata item. Media elements have no fixed set of attributes, because the attributes depend on the type; they are not listed here, but their names usually explain themselves. Summary information that is useful for badges and flags, such as `videoResolution` and the codecs, is found on the media element.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Media {
     /// The `aspectRatio` field.
@@ -9380,10 +8802,9 @@ pub struct Media {
 }
 
 #[cfg(any(feature = "hubs", feature = "status"))]
-/**Most Plex API responses have `MediaContainer` as their root element. It is a general-purpose wrapper for many kinds of content (Metadata, Hubs, Directories and more) and, where relevant, carries paging information (offset, size, totalSize).
-Frequent attributes: - identifier: identifies this container - size: number of items in this page of the response - totalSize: number of items available overall (for paging) - offset: index at which this page starts (for paging)
-A container often "hoists" attributes that its children have in common. When every track in a container comes from the same album, for instance, `parentTitle` may be set once on the MediaContainer instead of on each track.
-*/
+/// Most Plex API responses have `MediaContainer` as their root element. It is a general-purpose wrapper for many kinds of content (Metadata, Hubs, Directories and more) and, where relevant, carries paging information (offset, size, totalSize).
+/// Frequent attributes: - identifier: identifies this container - size: number of items in this page of the response - totalSize: number of items available overall (for paging) - offset: index at which this page starts (for paging)
+/// A container often "hoists" attributes that its children have in common. When every track in a container comes from the same album, for instance, `parentTitle` may be set once on the MediaContainer instead of on each track.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainer {
@@ -9391,8 +8812,7 @@ pub struct MediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -9400,8 +8820,7 @@ pub struct MediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9411,7 +8830,7 @@ pub struct MediaContainer {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-///`MediaContainerWithArtwork`
+/// `MediaContainerWithArtwork`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithArtwork {
@@ -9424,7 +8843,7 @@ pub struct MediaContainerWithArtwork {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-///`MediaContainerWithArtworkMediaContainer`
+/// `MediaContainerWithArtworkMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithArtworkMediaContainer {
@@ -9439,8 +8858,7 @@ pub struct MediaContainerWithArtworkMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<MediaContainerWithArtworkMediaContainerMetadataItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -9448,8 +8866,7 @@ pub struct MediaContainerWithArtworkMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9459,14 +8876,14 @@ pub struct MediaContainerWithArtworkMediaContainer {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-///`MediaContainerWithArtworkMediaContainerMetadataItem`
+/// `MediaContainerWithArtworkMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
-    ///Path of the artwork.
+    /// Path of the artwork.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///Title of the item.
+    /// Title of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -9479,8 +8896,7 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
 
 #[cfg(any(feature = "content", feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "content", feature = "library"))]
-    ///`MediaContainerWithArtworkMediaContainerMetadataItemType`
+    /// `MediaContainerWithArtworkMediaContainerMetadataItemType`
     pub enum MediaContainerWithArtworkMediaContainerMetadataItemType: string {
         /// `image`
         Image = "image",
@@ -9488,10 +8904,9 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-/**A response usually has `MediaContainer` at its root; it is a very general container. It often carries `identifier` and the paging attributes (`offset`, `size`, `totalSize`).
-
-A `MediaContainer` also often carries attributes "hoisted" from its children: when all elements would have the same value for an attribute, it can be set once on the container instead of on every element. An album's track list, for example, may put `parentTitle` on the container because every track has the same album title. When all items come from one source, the container may carry a `source` attribute. As a rule, if an attribute is missing on an item, look for it on the container too.
-*/
+/// A response usually has `MediaContainer` at its root; it is a very general container. It often carries `identifier` and the paging attributes (`offset`, `size`, `totalSize`).
+///
+/// A `MediaContainer` also often carries attributes "hoisted" from its children: when all elements would have the same value for an attribute, it can be set once on the container instead of on every element. An album's track list, for example, may put `parentTitle` on the container because every track has the same album title. When all items come from one source, the container may carry a `source` attribute. As a rule, if an attribute is missing on an item, look for it on the container too.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecision {
@@ -9504,11 +8919,11 @@ pub struct MediaContainerWithDecision {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainer`
+/// `MediaContainerWithDecisionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainer {
-    ///Highest bitrate that was available at the time the decision was made.
+    /// Highest bitrate that was available at the time the decision was made.
     #[serde(
         rename = "availableBandwidth",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9529,7 +8944,7 @@ pub struct MediaContainerWithDecisionMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub direct_play_decision_text: ::std::option::Option<::std::string::String>,
-    ///Overall decision code. 1xxx codes mean playback can succeed, 2xxx codes are general errors (such as too little bandwidth), 3xxx codes are direct play errors and 4xxx codes are transcode errors. The same codes are used everywhere.
+    /// Overall decision code. 1xxx codes mean playback can succeed, 2xxx codes are general errors (such as too little bandwidth), 3xxx codes are direct play errors and 4xxx codes are transcode errors. The same codes are used everywhere.
     #[serde(
         rename = "generalDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9547,14 +8962,14 @@ pub struct MediaContainerWithDecisionMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    ///Code describing the outcome of the playback evaluation when the client sends `hasMDE=1`.
+    /// Code describing the outcome of the playback evaluation when the client sends `hasMDE=1`.
     #[serde(
         rename = "mdeDecisionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub mde_decision_code: ::std::option::Option<i64>,
-    ///Human-readable text for `mdeDecisionCode`.
+    /// Human-readable text for `mdeDecisionCode`.
     #[serde(
         rename = "mdeDecisionText",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9568,8 +8983,7 @@ pub struct MediaContainerWithDecisionMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<MediaContainerWithDecisionMediaContainerMetadataItem>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -9577,8 +8991,7 @@ pub struct MediaContainerWithDecisionMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9602,33 +9015,33 @@ pub struct MediaContainerWithDecisionMediaContainer {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItem`
+/// `MediaContainerWithDecisionMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9642,29 +9055,29 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9685,11 +9098,11 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -9703,56 +9116,56 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9764,11 +9177,11 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub guid_list: ::std::vec::Vec<
         MediaContainerWithDecisionMediaContainerMetadataItemGuidItem,
     >,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -9779,11 +9192,11 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -9793,7 +9206,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9809,76 +9222,76 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     pub media: ::std::vec::Vec<
         MediaContainerWithDecisionMediaContainerMetadataItemMediaItem,
     >,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -9889,25 +9302,25 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9917,100 +9330,100 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10024,26 +9437,25 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemGuidItem`
+/// `MediaContainerWithDecisionMediaContainerMetadataItemGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItem`
+/// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     /// The `abr` field.
@@ -10170,10 +9582,10 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem`
+/// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem {
-    ///Whether the part can be accessed.
+    /// Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub accessible: ::std::option::Option<bool>,
@@ -10184,7 +9596,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
-    ///Container format of the file, such as `mp4` or `mkv`.
+    /// Container format of the file, such as `mp4` or `mkv`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
@@ -10193,15 +9605,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     pub decision: ::std::option::Option<
         MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision,
     >,
-    ///Length of the media in milliseconds.
+    /// Length of the media in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Whether the part exists.
+    /// Whether the part exists.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub exists: ::std::option::Option<bool>,
-    ///Local path of the part's file on the server.
+    /// Local path of the part's file on the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub file: ::std::option::Option<::std::string::String>,
@@ -10220,7 +9632,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
-    ///Key for streaming the media.
+    /// Key for streaming the media.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -10235,7 +9647,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
-    ///Media size in bytes.
+    /// Media size in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
@@ -10259,8 +9671,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`
+    /// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemDecision: string {
         /// `directplay`
         Directplay = "directplay",
@@ -10272,7 +9683,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem`
+/// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItem {
     /// The `audioChannelLayout` field.
@@ -10585,8 +9996,7 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`
+    /// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemDecision: string {
         /// `copy`
         Copy = "copy",
@@ -10605,8 +10015,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "download_queue", feature = "transcoder"))]
-    ///`MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`
+    /// `MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation`
     pub enum MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItemStreamItemLocation: string {
         /// `direct`
         Direct = "direct",
@@ -10628,7 +10037,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "devices"))]
-///`MediaContainerWithDevice`
+/// `MediaContainerWithDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDevice {
@@ -10641,7 +10050,7 @@ pub struct MediaContainerWithDevice {
 }
 
 #[cfg(any(feature = "devices"))]
-///`MediaContainerWithDeviceMediaContainer`
+/// `MediaContainerWithDeviceMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDeviceMediaContainer {
@@ -10656,8 +10065,7 @@ pub struct MediaContainerWithDeviceMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10665,8 +10073,7 @@ pub struct MediaContainerWithDeviceMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10676,7 +10083,7 @@ pub struct MediaContainerWithDeviceMediaContainer {
 }
 
 #[cfg(any(feature = "devices"))]
-///`MediaContainerWithDeviceMediaContainerDeviceItem`
+/// `MediaContainerWithDeviceMediaContainerDeviceItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDeviceMediaContainerDeviceItem {
@@ -10744,7 +10151,7 @@ pub struct MediaContainerWithDeviceMediaContainerDeviceItem {
 }
 
 #[cfg(any(feature = "general"))]
-///`MediaContainerWithDirectory`
+/// `MediaContainerWithDirectory`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDirectory {
@@ -10759,7 +10166,7 @@ pub struct MediaContainerWithDirectory {
 }
 
 #[cfg(any(feature = "general"))]
-///`MediaContainerWithDirectoryMediaContainer`
+/// `MediaContainerWithDirectoryMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDirectoryMediaContainer {
@@ -10774,8 +10181,7 @@ pub struct MediaContainerWithDirectoryMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10783,8 +10189,7 @@ pub struct MediaContainerWithDirectoryMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10794,7 +10199,7 @@ pub struct MediaContainerWithDirectoryMediaContainer {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`MediaContainerWithHubs`
+/// `MediaContainerWithHubs`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithHubs {
@@ -10807,7 +10212,7 @@ pub struct MediaContainerWithHubs {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`MediaContainerWithHubsMediaContainer`
+/// `MediaContainerWithHubsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithHubsMediaContainer {
@@ -10818,8 +10223,7 @@ pub struct MediaContainerWithHubsMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10827,8 +10231,7 @@ pub struct MediaContainerWithHubsMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10838,7 +10241,7 @@ pub struct MediaContainerWithHubsMediaContainer {
 }
 
 #[cfg(any(feature = "epg"))]
-///`MediaContainerWithLineup`
+/// `MediaContainerWithLineup`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithLineup {
@@ -10851,7 +10254,7 @@ pub struct MediaContainerWithLineup {
 }
 
 #[cfg(any(feature = "epg"))]
-///`MediaContainerWithLineupMediaContainer`
+/// `MediaContainerWithLineupMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithLineupMediaContainer {
@@ -10866,8 +10269,7 @@ pub struct MediaContainerWithLineupMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub lineup: ::std::vec::Vec<Lineup>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10875,15 +10277,14 @@ pub struct MediaContainerWithLineupMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
-    ///UUID of this set of lineups.
+    /// UUID of this set of lineups.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -10900,7 +10301,7 @@ pub struct MediaContainerWithLineupMediaContainer {
         feature = "playlist"
     )
 )]
-///`MediaContainerWithMetadata`
+/// `MediaContainerWithMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithMetadata {
@@ -10923,7 +10324,7 @@ pub struct MediaContainerWithMetadata {
         feature = "playlist"
     )
 )]
-///`MediaContainerWithMetadataMediaContainer`
+/// `MediaContainerWithMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithMetadataMediaContainer {
@@ -10938,8 +10339,7 @@ pub struct MediaContainerWithMetadataMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata: ::std::vec::Vec<Metadata>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10947,8 +10347,7 @@ pub struct MediaContainerWithMetadataMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10958,7 +10357,7 @@ pub struct MediaContainerWithMetadataMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`MediaContainerWithNestedMetadata`
+/// `MediaContainerWithNestedMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadata {
@@ -10973,7 +10372,7 @@ pub struct MediaContainerWithNestedMetadata {
 }
 
 #[cfg(any(feature = "library"))]
-///`MediaContainerWithNestedMetadataMediaContainer`
+/// `MediaContainerWithNestedMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainer {
@@ -10990,8 +10389,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
     pub metadata_item: ::std::vec::Vec<
         MediaContainerWithNestedMetadataMediaContainerMetadataItemItem,
     >,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -10999,8 +10397,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11010,33 +10407,33 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`MediaContainerWithNestedMetadataMediaContainerMetadataItemItem`
+/// `MediaContainerWithNestedMetadataMediaContainerMetadataItemItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11050,29 +10447,29 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11093,11 +10490,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -11111,56 +10508,56 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11172,11 +10569,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     pub guid_list: ::std::vec::Vec<
         MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem,
     >,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -11187,11 +10584,11 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -11201,7 +10598,7 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11222,76 +10619,76 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub metadata_item: ::std::vec::Vec<Items>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -11302,25 +10699,25 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11330,100 +10727,100 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11437,26 +10834,25 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "library"))]
-///`MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem`
+/// `MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItemGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-///`MediaContainerWithPlaylistMetadata`
+/// `MediaContainerWithPlaylistMetadata`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadata {
@@ -11471,7 +10867,7 @@ pub struct MediaContainerWithPlaylistMetadata {
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-///`MediaContainerWithPlaylistMetadataMediaContainer`
+/// `MediaContainerWithPlaylistMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainer {
@@ -11488,8 +10884,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     pub metadata: ::std::vec::Vec<
         MediaContainerWithPlaylistMetadataMediaContainerMetadataItem,
     >,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -11497,8 +10892,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11508,33 +10902,33 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-///`MediaContainerWithPlaylistMetadataMediaContainerMetadataItem`
+/// `MediaContainerWithPlaylistMetadataMediaContainerMetadataItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11548,18 +10942,18 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11570,7 +10964,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11595,7 +10989,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -11609,56 +11003,56 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11670,11 +11064,11 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub guid_list: ::std::vec::Vec<
         MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem,
     >,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -11685,7 +11079,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
@@ -11713,69 +11107,69 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media: ::std::vec::Vec<Media>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Kind of playlist.
+    /// Kind of playlist.
     #[serde(
         rename = "playlistType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11783,14 +11177,14 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     pub playlist_type: ::std::option::Option<
         MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType,
     >,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -11801,143 +11195,143 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
-    ///When `true`, the client cannot change or delete this playlist directly.
+    /// When `true`, the client cannot change or delete this playlist directly.
     #[serde(rename = "readOnly", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub read_only: ::std::option::Option<bool>,
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Whether the playlist is a smart playlist.
+    /// Whether the playlist is a smart playlist.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub smart: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///For a special playlist, its kind (such as favorites).
+    /// For a special playlist, its kind (such as favorites).
     #[serde(
         rename = "specialPlaylistType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub special_playlist_type: ::std::option::Option<::std::string::String>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11951,19 +11345,18 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-///`MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem`
+/// `MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
@@ -11971,8 +11364,7 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItemGuidItem 
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
-    ///Kind of playlist.
+    /// Kind of playlist.
     pub enum MediaContainerWithPlaylistMetadataMediaContainerMetadataItemPlaylistType: string {
         /// `audio`
         Audio = "audio",
@@ -11984,7 +11376,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library", feature = "preferences"))]
-///`MediaContainerWithSettings`
+/// `MediaContainerWithSettings`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSettings {
@@ -11997,7 +11389,7 @@ pub struct MediaContainerWithSettings {
 }
 
 #[cfg(any(feature = "library", feature = "preferences"))]
-///`MediaContainerWithSettingsMediaContainer`
+/// `MediaContainerWithSettingsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSettingsMediaContainer {
@@ -12005,8 +11397,7 @@ pub struct MediaContainerWithSettingsMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -12021,8 +11412,7 @@ pub struct MediaContainerWithSettingsMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12032,7 +11422,7 @@ pub struct MediaContainerWithSettingsMediaContainer {
 }
 
 #[cfg(feature = "full")]
-///`MediaContainerWithStatus`
+/// `MediaContainerWithStatus`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithStatus {
@@ -12045,7 +11435,7 @@ pub struct MediaContainerWithStatus {
 }
 
 #[cfg(feature = "full")]
-///`MediaContainerWithStatusMediaContainer`
+/// `MediaContainerWithStatusMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithStatusMediaContainer {
@@ -12053,8 +11443,7 @@ pub struct MediaContainerWithStatusMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -12062,12 +11451,11 @@ pub struct MediaContainerWithStatusMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12077,7 +11465,7 @@ pub struct MediaContainerWithStatusMediaContainer {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`MediaContainerWithSubscription`
+/// `MediaContainerWithSubscription`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSubscription {
@@ -12092,7 +11480,7 @@ pub struct MediaContainerWithSubscription {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-///`MediaContainerWithSubscriptionMediaContainer`
+/// `MediaContainerWithSubscriptionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSubscriptionMediaContainer {
@@ -12107,8 +11495,7 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media_subscription: ::std::vec::Vec<MediaSubscription>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -12116,8 +11503,7 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12127,8 +11513,7 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-/**A media grab operation is a recording of media that is either scheduled or in progress.
-*/
+/// A media grab operation is a recording of media that is either scheduled or in progress.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaGrabOperation {
@@ -12193,8 +11578,7 @@ pub struct MediaGrabOperation {
 
 #[cfg(any(feature = "subscriptions"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "subscriptions"))]
-    ///`MediaGrabOperationStatus`
+    /// `MediaGrabOperationStatus`
     pub enum MediaGrabOperationStatus: string {
         /// `inactive`
         Inactive = "inactive",
@@ -12216,26 +11600,25 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
-/**Query-string based filter language for selecting a subset of media. In object form, the properties are serialised into a query string using form style with explode.
-
-Only the properties defined below are accepted. The object turns into a query string such as `type=4&sourceType=2&sort=duration:desc,index`.
-*/
+/// Query-string based filter language for selecting a subset of media. In object form, the properties are serialised into a query string using form style with explode.
+///
+/// Only the properties defined below are accepted. The object turns into a query string such as `type=4&sourceType=2&sort=duration:desc,index`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MediaQuery {
-    ///Field by which the results are grouped (like SQL GROUP BY).
+    /// Field by which the results are grouped (like SQL GROUP BY).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub group: ::std::option::Option<::std::string::String>,
-    ///Largest number of results to return.
+    /// Largest number of results to return.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub limit: ::std::option::Option<i64>,
-    ///Field or fields to sort on, with optional modifiers. Separate several fields with commas and append :desc or :nullsLast as modifiers (for example "duration:desc,index").
+    /// Field or fields to sort on, with optional modifiers. Separate several fields with commas and append :desc or :nullsLast as modifiers (for example "duration:desc,index").
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub sort: ::std::option::Option<::std::string::String>,
-    ///Changes the level of the hierarchy that fields refer to by default (used together with type in hierarchical queries).
+    /// Changes the level of the hierarchy that fields refer to by default (used together with type in hierarchical queries).
     #[serde(
         rename = "sourceType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12248,8 +11631,7 @@ pub struct MediaQuery {
 }
 
 #[cfg(any(feature = "subscriptions"))]
-/**A media subscription describes the metadata that should be recorded.
-*/
+/// A media subscription describes the metadata that should be recorded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaSubscription {
@@ -12266,14 +11648,14 @@ pub struct MediaSubscription {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub created_at: ::std::option::Option<i64>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Directory",
         default,
         skip_serializing_if = "::serde_json::Map::is_empty"
     )]
     pub directory: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ///Present only when `includeStorage` is requested.
+    /// Present only when `includeStorage` is requested.
     #[serde(
         rename = "durationTotal",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12305,7 +11687,7 @@ pub struct MediaSubscription {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media_grab_operation: ::std::vec::Vec<MediaGrabOperation>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Playlist",
         default,
@@ -12319,21 +11701,21 @@ pub struct MediaSubscription {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub setting: ::std::vec::Vec<Setting>,
-    ///Present only when `includeStorage` is requested.
+    /// Present only when `includeStorage` is requested.
     #[serde(
         rename = "storageTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub storage_total: ::std::option::Option<i64>,
-    ///ID of the library section into which the item is recorded.
+    /// ID of the library section into which the item is recorded.
     #[serde(
         rename = "targetLibrarySectionID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub target_library_section_id: ::std::option::Option<i64>,
-    ///ID of the library section location into which the item is recorded.
+    /// ID of the library section location into which the item is recorded.
     #[serde(
         rename = "targetSectionLocationID",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12344,11 +11726,11 @@ pub struct MediaSubscription {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Metadata type of the subscription's root item.
+    /// Metadata type of the subscription's root item.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub type_: ::std::option::Option<i64>,
-    ///Hints used to match media.
+    /// Hints used to match media.
     #[serde(
         rename = "Video",
         default,
@@ -12359,8 +11741,7 @@ pub struct MediaSubscription {
 
 #[cfg(any(feature = "subscriptions"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "subscriptions"))]
-    ///`MediaSubscriptionAiringsType`
+    /// `MediaSubscriptionAiringsType`
     pub enum MediaSubscriptionAiringsType: string {
         /// `New Airings Only`
         NewAiringsOnly = "New Airings Only",
@@ -12371,9 +11752,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library"))]
-    /**Kind of content in a Plex library, covering video, music and photo items.
-*/
+    /// Kind of content in a Plex library, covering video, music and photo items.
     pub enum MediaTypeString: string {
         /// `movie`
         Movie = "movie",
@@ -12412,38 +11791,37 @@ crate::contract::open_enum! {
         feature = "subscriptions"
     )
 )]
-/**Items in a library are called "metadata items". They differ from "media items", which are the actual consumable copies of the media. Take a TV library holding one video file for one episode of a show: it has one media item but three metadata items, for the show, the season and the episode. Now take a movie library holding two video files of the same movie in two resolutions: it has one metadata item for the movie, and that item has two media items, one per resolution. A media item in turn has one or more "media parts", which are meant to be played one after the other, such as the CD1 and CD2 parts of a movie.
-
-When a metadata item has several media items, they are expected to be isomorphic: a 4K and a 1080p copy of a movie are versions of the same movie, with the same duration, summary, rating and so on, and they are generally interchangeable. A theatrical release, a director's cut and an unrated version, by contrast, are separate metadata items.
-
-Metadata items are often arranged in a hierarchy. An episode's metadata item, for instance, belongs to a season's metadata item, which in turn belongs to a show's. Tracks, albums and artists form the same kind of hierarchy, as do photos and photo albums. The relationships are described in both relative and absolute terms. "Leaves" are metadata items that have media attached (seasons and shows have none). Seasons are the "children" of a show and episodes the "children" of a season; a season is the "parent" of its episodes and a show the "parent" of its seasons. Likewise, episodes are the "grandchildren" of a show, and the show is the "grandparent" of each episode.
-*/
+/// Items in a library are called "metadata items". They differ from "media items", which are the actual consumable copies of the media. Take a TV library holding one video file for one episode of a show: it has one media item but three metadata items, for the show, the season and the episode. Now take a movie library holding two video files of the same movie in two resolutions: it has one metadata item for the movie, and that item has two media items, one per resolution. A media item in turn has one or more "media parts", which are meant to be played one after the other, such as the CD1 and CD2 parts of a movie.
+///
+/// When a metadata item has several media items, they are expected to be isomorphic: a 4K and a 1080p copy of a movie are versions of the same movie, with the same duration, summary, rating and so on, and they are generally interchangeable. A theatrical release, a director's cut and an unrated version, by contrast, are separate metadata items.
+///
+/// Metadata items are often arranged in a hierarchy. An episode's metadata item, for instance, belongs to a season's metadata item, which in turn belongs to a show's. Tracks, albums and artists form the same kind of hierarchy, as do photos and photo albums. The relationships are described in both relative and absolute terms. "Leaves" are metadata items that have media attached (seasons and shows have none). Seasons are the "children" of a show and episodes the "children" of a season; a season is the "parent" of its episodes and a show the "parent" of its seasons. Likewise, episodes are the "grandchildren" of a show, and the show is the "grandparent" of each episode.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Metadata {
-    ///Disc number of a track on an album with several discs, when present.
+    /// Disc number of a track on an album with several discs, when present.
     #[serde(
         rename = "absoluteIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub absolute_index: ::std::option::Option<i32>,
-    ///When the item entered the library, in seconds since the epoch.
+    /// When the item entered the library, in seconds since the epoch.
     #[serde(rename = "addedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub added_at: i64,
-    ///URL of the item's background artwork, when present.
+    /// URL of the item's background artwork, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub art: ::std::option::Option<::std::string::String>,
-    ///Rating given by the audience, for rating systems that keep it apart from the critics' rating.
+    /// Rating given by the audience, for rating systems that keep it apart from the critics' rating.
     #[serde(
         rename = "audienceRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub audience_rating: ::std::option::Option<f32>,
-    ///URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
+    /// URI of the image to show next to the audience rating (for example rottentomatoes://image.rating.spilled).
     #[serde(
         rename = "audienceRatingImage",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12457,29 +11835,29 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub autotag: ::std::vec::Vec<Tag>,
-    ///URL of a banner image for the item, when present.
+    /// URL of a banner image for the item, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub banner: ::std::option::Option<::std::string::String>,
-    ///Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
+    /// Where the chapters of the media file come from, when present: media (embedded in the file itself), agent (calculated by a metadata agent) or mixed (both).
     #[serde(
         rename = "chapterSource",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chapter_source: ::std::option::Option<::std::string::String>,
-    ///Number of child items belonging to this item.
+    /// Number of child items belonging to this item.
     #[serde(
         rename = "childCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub child_count: ::std::option::Option<i32>,
-    ///URL of an image composed from descendant items (for example for photo albums or playlists), when present.
+    /// URL of an image composed from descendant items (for example for photo albums or playlists), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub composite: ::std::option::Option<::std::string::String>,
-    ///Content rating of the item (such as an MPAA rating), when known.
+    /// Content rating of the item (such as an MPAA rating), when known.
     #[serde(
         rename = "contentRating",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12500,11 +11878,11 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub director: ::std::vec::Vec<Tag>,
-    ///Length of the item in milliseconds, when present.
+    /// Length of the item in milliseconds, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(
         rename = "Filter",
         default,
@@ -12518,56 +11896,56 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub genre: ::std::vec::Vec<Tag>,
-    ///`art` of the grandparent item.
+    /// `art` of the grandparent item.
     #[serde(
         rename = "grandparentArt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_art: ::std::option::Option<::std::string::String>,
-    ///GUID of the grandparent item.
+    /// GUID of the grandparent item.
     #[serde(
         rename = "grandparentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the grandparent item.
+    /// `hero` of the grandparent item.
     #[serde(
         rename = "grandparentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_hero: ::std::option::Option<::std::string::String>,
-    ///`key` of the grandparent item.
+    /// `key` of the grandparent item.
     #[serde(
         rename = "grandparentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the grandparent item.
+    /// `ratingKey` of the grandparent item.
     #[serde(
         rename = "grandparentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`theme` of the grandparent item.
+    /// `theme` of the grandparent item.
     #[serde(
         rename = "grandparentTheme",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_theme: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the grandparent item.
+    /// `thumb` of the grandparent item.
     #[serde(
         rename = "grandparentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub grandparent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the grandparent item.
+    /// `title` of the grandparent item.
     #[serde(
         rename = "grandparentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12577,11 +11955,11 @@ pub struct Metadata {
     #[serde(rename = "Guid", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     /// Wire name `Guid` (a Rust name of its own: another field's differs only in case).
     pub guid_list: ::std::vec::Vec<MetadataGuidItem>,
-    ///Globally unique identifier of the item.
+    /// Globally unique identifier of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub guid: ::std::option::Option<::std::string::String>,
-    ///URL of the item's hero image, when present.
+    /// URL of the item's hero image, when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub hero: ::std::option::Option<::std::string::String>,
@@ -12592,11 +11970,11 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub image: ::std::vec::Vec<Image>,
-    ///Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
+    /// Position of the item, when present: the episode number of an episode, the season number of a season, or the track number of an audio track.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
+    /// Key at which the full details of the item can be fetched. Metadata items are often passed around without all their details (in a hub, for example), and this key points to the endpoint that returns the rest.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -12606,7 +11984,7 @@ pub struct Metadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_viewed_at: ::std::option::Option<PlexDateTime>,
-    ///Total number of episodes of a show or season.
+    /// Total number of episodes of a show or season.
     #[serde(
         rename = "leafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12620,76 +11998,76 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub media: ::std::vec::Vec<Media>,
-    ///Original title of the item, when present, such as a movie's title in its original language.
+    /// Original title of the item, when present, such as a movie's title in its original language.
     #[serde(
         rename = "originalTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub original_title: ::std::option::Option<::std::string::String>,
-    ///Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
+    /// Release or air date of the item, when present, in the format YYYY-MM-DD \[HH:MM:SS\]; the time part is not always included. Depending on the type it is the air date or a more precise release date. Episodes, for example, usually have an air date such as 1979-08-10 (epoch seconds are avoided because media predates 1970). Recorded over-the-air content sometimes has a more precise air date that includes the time. Albums and movies may also have release dates precise to the day.
     #[serde(
         rename = "originallyAvailableAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub originally_available_at: ::std::option::Option<::chrono::naive::NaiveDate>,
-    ///GUID of the parent item.
+    /// GUID of the parent item.
     #[serde(
         rename = "parentGuid",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_guid: ::std::option::Option<::std::string::String>,
-    ///`hero` of the parent item.
+    /// `hero` of the parent item.
     #[serde(
         rename = "parentHero",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_hero: ::std::option::Option<::std::string::String>,
-    ///`index` of the parent item.
+    /// `index` of the parent item.
     #[serde(
         rename = "parentIndex",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub parent_index: ::std::option::Option<i32>,
-    ///`key` of the parent item.
+    /// `key` of the parent item.
     #[serde(
         rename = "parentKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_key: ::std::option::Option<::std::string::String>,
-    ///`ratingKey` of the parent item.
+    /// `ratingKey` of the parent item.
     #[serde(
         rename = "parentRatingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_rating_key: ::std::option::Option<::std::string::String>,
-    ///`thumb` of the parent item.
+    /// `thumb` of the parent item.
     #[serde(
         rename = "parentThumb",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_thumb: ::std::option::Option<::std::string::String>,
-    ///`title` of the parent item.
+    /// `title` of the parent item.
     #[serde(
         rename = "parentTitle",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub parent_title: ::std::option::Option<::std::string::String>,
-    ///Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
+    /// Set when a primary extra exists for the item: a trailer for a movie, a music video for a music track. The URL leads to the metadata details endpoint of that extra.
     #[serde(
         rename = "primaryExtraKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub primary_extra_key: ::std::option::Option<::std::string::String>,
-    ///Prompt to show the user for this directory (for example `Search Movies`).
+    /// Prompt to show the user for this directory (for example `Search Movies`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub prompt: ::std::option::Option<::std::string::String>,
@@ -12700,25 +12078,25 @@ pub struct Metadata {
     )]
     /// Wire name `Rating` (a Rust name of its own: another field's differs only in case).
     pub rating_list: ::std::vec::Vec<Tag>,
-    ///Rating of the item, when present; what it means and how it is expressed depend on where it came from.
+    /// Rating of the item, when present; what it means and how it is expressed depend on where it came from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub rating: ::std::option::Option<f32>,
-    ///Number of ratings for this item.
+    /// Number of ratings for this item.
     #[serde(
         rename = "ratingCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub rating_count: ::std::option::Option<i32>,
-    ///Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
+    /// Image to show next to the rating, when present, given as one of a small set of predefined URIs such as rottentomatoes://image.rating.rotten.
     #[serde(
         rename = "ratingImage",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_image: ::std::option::Option<::std::string::String>,
-    ///Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
+    /// Opaque string that identifies the item to the timeline, scrobble and rating endpoints. It often looks numeric, but that is not guaranteed.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12728,100 +12106,100 @@ pub struct Metadata {
     /// The `Role` field.
     #[serde(rename = "Role", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub role: ::std::vec::Vec<Tag>,
-    ///Marks this as a search directory.
+    /// Marks this as a search directory.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub search: ::std::option::Option<bool>,
-    ///Older clients used this to build nested menus for simple but structured navigation.
+    /// Older clients used this to build nested menus for simple but structured navigation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secondary: ::std::option::Option<bool>,
-    ///On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
+    /// On a show, says that the seasons (children) should be passed over and the episodes (grandchildren) shown directly; handy for mini-series and the like.
     #[serde(
         rename = "skipChildren",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_children: ::std::option::Option<bool>,
-    ///On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
+    /// On an episode or track, indicates that the parent should be skipped in favour of the grandparent (the show).
     #[serde(
         rename = "skipParent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub skip_parent: ::std::option::Option<bool>,
-    ///Usually present only on metadata at the top level of a library.
+    /// Usually present only on metadata at the top level of a library.
     #[serde(rename = "Sort", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub sort: ::std::vec::Vec<Sort>,
-    ///Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
+    /// Studio or label that produced the item (a film studio for movies, a record label for albums), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub studio: ::std::option::Option<::std::string::String>,
-    ///Subtype of the item, such as `photo` for a video that lives in a photo library.
+    /// Subtype of the item, such as `photo` for a video that lives in a photo library.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub subtype: ::std::option::Option<::std::string::String>,
-    ///Longer text about the item (a movie plot, an artist biography, an album review), when present.
+    /// Longer text about the item (a movie plot, an artist biography, an album review), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Short catchphrase for the item, when present; mostly seen on movies.
+    /// Short catchphrase for the item, when present; mostly seen on movies.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tagline: ::std::option::Option<::std::string::String>,
-    ///URL of the item's theme music, when present; mostly seen on TV shows.
+    /// URL of the item's theme music, when present; mostly seen on TV shows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub theme: ::std::option::Option<::std::string::String>,
-    ///URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
+    /// URL of the item's poster or thumbnail, when present. For types such as movies this is the poster, with a thumbnail extracted from the media as the fallback.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the item (for example “300” or “The Simpsons”).
+    /// Title of the item (for example “300” or “The Simpsons”).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
+    /// String used to sort the item, when present; usually the title without leading articles (for example “Simpsons”).
     #[serde(
         rename = "titleSort",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title_sort: ::std::option::Option<::std::string::String>,
-    ///Type of the item, such as `movie`, `episode` or `clip`.
+    /// Type of the item, such as `movie`, `episode` or `clip`.
     #[serde(rename = "type")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub type_: ::std::string::String,
-    ///Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
+    /// Time the item was last changed (for example when its metadata was updated), in seconds since the epoch.
     #[serde(
         rename = "updatedAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub updated_at: ::std::option::Option<i64>,
-    ///The user's own rating of the item, when they have rated it.
+    /// The user's own rating of the item, when they have rated it.
     #[serde(
         rename = "userRating",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number_f32")]
     pub user_rating: ::std::option::Option<f32>,
-    ///How many times the user has finished watching or listening to the item.
+    /// How many times the user has finished watching or listening to the item.
     #[serde(
         rename = "viewCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_count: ::std::option::Option<i32>,
-    ///Current playback position in milliseconds while a user is partway through watching or listening to the item.
+    /// Current playback position in milliseconds while a user is partway through watching or listening to the item.
     #[serde(
         rename = "viewOffset",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub view_offset: ::std::option::Option<i32>,
-    ///Number of watched episodes of a show or season.
+    /// Number of watched episodes of a show or season.
     #[serde(
         rename = "viewedLeafCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12835,7 +12213,7 @@ pub struct Metadata {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub writer: ::std::vec::Vec<Tag>,
-    ///Release year of the item (such as a movie's year of release), when present.
+    /// Release year of the item (such as a movie's year of release), when present.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
@@ -12855,19 +12233,18 @@ pub struct Metadata {
         feature = "subscriptions"
     )
 )]
-///`MetadataGuidItem`
+/// `MetadataGuidItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MetadataGuidItem {
-    /**Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
-*/
+    /// Unique identifier of this Guid entry; it may start with imdb://, tmdb:// or tvdb://.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub id: ::std::string::String,
 }
 
 #[cfg(any(feature = "devices"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyDeviceResponse {
@@ -12880,7 +12257,7 @@ pub struct ModifyDeviceResponse {
 }
 
 #[cfg(any(feature = "devices"))]
-///`ModifyDeviceResponseMediaContainer`
+/// `ModifyDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyDeviceResponseMediaContainer {
@@ -12892,8 +12269,7 @@ pub struct ModifyDeviceResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub message: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -12905,8 +12281,7 @@ pub struct ModifyDeviceResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -12916,7 +12291,7 @@ pub struct ModifyDeviceResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`ModifyPlaylistGeneratorItem`
+/// `ModifyPlaylistGeneratorItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyPlaylistGeneratorItem {
@@ -12955,7 +12330,7 @@ pub struct ModifyPlaylistGeneratorItem {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`ModifyPlaylistGeneratorItemLocation`
+/// `ModifyPlaylistGeneratorItemLocation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyPlaylistGeneratorItemLocation {
@@ -12966,7 +12341,7 @@ pub struct ModifyPlaylistGeneratorItemLocation {
 }
 
 #[cfg(any(feature = "library_playlists"))]
-///`ModifyPlaylistGeneratorItemPolicy`
+/// `ModifyPlaylistGeneratorItemPolicy`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyPlaylistGeneratorItemPolicy {
@@ -12989,8 +12364,7 @@ pub struct ModifyPlaylistGeneratorItemPolicy {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
-    ///`ModifyPlaylistGeneratorItemPolicyScope`
+    /// `ModifyPlaylistGeneratorItemPolicyScope`
     pub enum ModifyPlaylistGeneratorItemPolicyScope: string {
         /// `all`
         All = "all",
@@ -13000,7 +12374,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`MoveHubResponse`
+/// `MoveHubResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MoveHubResponse {
@@ -13013,7 +12387,7 @@ pub struct MoveHubResponse {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`MoveHubResponseMediaContainer`
+/// `MoveHubResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MoveHubResponseMediaContainer {
@@ -13024,8 +12398,7 @@ pub struct MoveHubResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -13033,8 +12406,7 @@ pub struct MoveHubResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -13044,16 +12416,15 @@ pub struct MoveHubResponseMediaContainer {
 }
 
 #[cfg(any(feature = "hubs"))]
-///`MoveHubResponseMediaContainerHubItem`
+/// `MoveHubResponseMediaContainerHubItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MoveHubResponseMediaContainerHubItem {
-    /**Who sees this hub on their home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub on their home screen:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     #[serde(
         rename = "homeVisibility",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -13061,37 +12432,36 @@ pub struct MoveHubResponseMediaContainerHubItem {
     pub home_visibility: ::std::option::Option<
         MoveHubResponseMediaContainerHubItemHomeVisibility,
     >,
-    ///Identifier of the hub.
+    /// Identifier of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    ///Whether the hub appears on the admin user's home screen.
+    /// Whether the hub appears on the admin user's home screen.
     #[serde(
         rename = "promotedToOwnHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_own_home: ::std::option::Option<bool>,
-    ///Whether the hub is promoted to everyone in recommendations.
+    /// Whether the hub is promoted to everyone in recommendations.
     #[serde(
         rename = "promotedToRecommended",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_recommended: ::std::option::Option<bool>,
-    ///Whether the hub appears on the home screen of shared users.
+    /// Whether the hub appears on the home screen of shared users.
     #[serde(
         rename = "promotedToSharedHome",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub promoted_to_shared_home: ::std::option::Option<bool>,
-    /**Who sees this hub in recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub in recommendations:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     #[serde(
         rename = "recommendationsVisibility",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -13099,7 +12469,7 @@ pub struct MoveHubResponseMediaContainerHubItem {
     pub recommendations_visibility: ::std::option::Option<
         MoveHubResponseMediaContainerHubItemRecommendationsVisibility,
     >,
-    ///Title of the hub.
+    /// Title of the hub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -13107,13 +12477,11 @@ pub struct MoveHubResponseMediaContainerHubItem {
 
 #[cfg(any(feature = "hubs"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "hubs"))]
-    /**Who sees this hub on their home screen:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub on their home screen:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     pub enum MoveHubResponseMediaContainerHubItemHomeVisibility: string {
         /// `all`
         All = "all",
@@ -13128,13 +12496,11 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "hubs"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "hubs"))]
-    /**Who sees this hub in recommendations:
-  - all: every user
-  - none: nobody
-  - admin: the admin user only
-  - shared: shared users
-*/
+    /// Who sees this hub in recommendations:
+    ///  - all: every user
+    ///  - none: nobody
+    ///  - admin: the admin user only
+    ///  - shared: shared users
     pub enum MoveHubResponseMediaContainerHubItemRecommendationsVisibility: string {
         /// `all`
         All = "all",
@@ -13164,11 +12530,10 @@ crate::contract::open_enum! {
         feature = "subscriptions"
     )
 )]
-/**`Part` is one file, or "part", of a media item, and is the unit that actually gets played. Imagine a movie library holding a movie split into two files, as if it came on two BDs. The metadata item describes the movie, the media item stands for this copy of the movie at its resolution and quality, and the two part items are the two playable files. Adding a further media that combines the two parts, transcoded to a lower resolution, would give the metadata 2 media, the first made of 2 parts and the second of a single part.
-*/
+/// `Part` is one file, or "part", of a media item, and is the unit that actually gets played. Imagine a movie library holding a movie split into two files, as if it came on two BDs. The metadata item describes the movie, the media item stands for this copy of the movie at its resolution and quality, and the two part items are the two playable files. Adding a further media that combines the two parts, transcoded to a lower resolution, would give the metadata 2 media, the first made of 2 parts and the second of a single part.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Part {
-    ///Whether the part can be accessed.
+    /// Whether the part can be accessed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub accessible: ::std::option::Option<bool>,
@@ -13179,19 +12544,19 @@ pub struct Part {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_profile: ::std::option::Option<::std::string::String>,
-    ///Container format of the file, such as `mp4` or `mkv`.
+    /// Container format of the file, such as `mp4` or `mkv`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub container: ::std::option::Option<::std::string::String>,
-    ///Length of the media in milliseconds.
+    /// Length of the media in milliseconds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub duration: ::std::option::Option<i32>,
-    ///Whether the part exists.
+    /// Whether the part exists.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub exists: ::std::option::Option<bool>,
-    ///Local path of the part's file on the server.
+    /// Local path of the part's file on the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub file: ::std::option::Option<::std::string::String>,
@@ -13210,7 +12575,7 @@ pub struct Part {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
-    ///Key for streaming the media.
+    /// Key for streaming the media.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
@@ -13221,7 +12586,7 @@ pub struct Part {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub optimized_for_streaming: ::std::option::Option<bool>,
-    ///Media size in bytes.
+    /// Media size in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
@@ -13242,7 +12607,7 @@ pub struct Part {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PastSubscription`
+/// `PastSubscription`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PastSubscription {
@@ -13312,7 +12677,7 @@ pub struct PastSubscription {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PastSubscriptionBilling`
+/// `PastSubscriptionBilling`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PastSubscriptionBilling {
@@ -13333,8 +12698,7 @@ pub struct PastSubscriptionBilling {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///`PastSubscriptionState`
+    /// `PastSubscriptionState`
     pub enum PastSubscriptionState: string {
         /// `ended`
         Ended = "ended",
@@ -13342,76 +12706,76 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "status"))]
-///Details of the player used for playback.
+/// Details of the player used for playback.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Player {
-    ///Remote address of the client.
+    /// Remote address of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub address: ::std::option::Option<::std::string::String>,
-    ///Whether the client is playing from within the local network.
+    /// Whether the client is playing from within the local network.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub local: ::std::option::Option<bool>,
-    ///Identifier of the client.
+    /// Identifier of the client.
     #[serde(
         rename = "machineIdentifier",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub machine_identifier: ::std::option::Option<::std::string::String>,
-    ///Model of the client.
+    /// Model of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub model: ::std::option::Option<::std::string::String>,
-    ///Platform the client runs on.
+    /// Platform the client runs on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform: ::std::option::Option<::std::string::String>,
-    ///Version of the client's platform.
+    /// Version of the client's platform.
     #[serde(
         rename = "platformVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub platform_version: ::std::option::Option<::std::string::String>,
-    ///Product name of the client.
+    /// Product name of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub product: ::std::option::Option<::std::string::String>,
-    ///Whether the client is playing through a relay connection.
+    /// Whether the client is playing through a relay connection.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub relayed: ::std::option::Option<bool>,
-    ///Public address of the client.
+    /// Public address of the client.
     #[serde(
         rename = "remotePublicAddress",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub remote_public_address: ::std::option::Option<::std::string::String>,
-    ///Whether the client is playing over HTTPS.
+    /// Whether the client is playing over HTTPS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub secure: ::std::option::Option<bool>,
-    ///State the client reported most recently.
+    /// State the client reported most recently.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub state: ::std::option::Option<::std::string::String>,
-    ///Name of the client.
+    /// Name of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///ID of the user.
+    /// ID of the user.
     #[serde(rename = "userID", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub user_id: ::std::option::Option<i64>,
-    ///Vendor of the client.
+    /// Vendor of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub vendor: ::std::option::Option<::std::string::String>,
-    ///Version of the client.
+    /// Version of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -13419,8 +12783,7 @@ pub struct Player {
 
 #[cfg(any(feature = "playlist"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "playlist"))]
-    ///Restricts the result to playlists of this type.
+    /// Restricts the result to playlists of this type.
     pub enum PlaylistType: string {
         /// `audio`
         Audio = "audio",
@@ -13463,7 +12826,7 @@ crate::contract::open_enum! {
         feature = "users"
     )
 )]
-///Point in time as a Unix timestamp, in seconds.
+/// Point in time as a Unix timestamp, in seconds.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct PlexDateTime(
@@ -13471,44 +12834,6 @@ pub struct PlexDateTime(
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub i64,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for PlexDateTime {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -13542,12 +12867,47 @@ impl ::std::ops::Deref for PlexDateTime {
         feature = "users"
     )
 )]
-impl ::std::convert::From<PlexDateTime> for i64 {
-    fn from(value: PlexDateTime) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for PlexDateTime {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
     }
-}
 
+    impl ::std::convert::From<i64> for PlexDateTime {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+
+    impl ::std::fmt::Display for PlexDateTime {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    impl ::std::str::FromStr for PlexDateTime {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for PlexDateTime {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<String> for PlexDateTime {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+};
 #[cfg(
     any(
         feature = "activities",
@@ -13580,244 +12940,13 @@ impl ::std::convert::From<PlexDateTime> for i64 {
         feature = "users"
     )
 )]
-impl ::std::convert::From<i64> for PlexDateTime {
-    fn from(value: i64) -> Self {
-        Self(value)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for PlexDateTime {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for PlexDateTime {
-    type Err = <i64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for PlexDateTime {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<String> for PlexDateTime {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`PlexDateTimeIso`
+/// `PlexDateTimeIso`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct PlexDateTimeIso(
     /// The value, as the document types it.
     pub ::chrono::DateTime<::chrono::offset::Utc>,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for PlexDateTimeIso {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -13851,13 +12980,54 @@ impl ::std::ops::Deref for PlexDateTimeIso {
         feature = "users"
     )
 )]
-impl ::std::convert::From<PlexDateTimeIso>
-for ::chrono::DateTime<::chrono::offset::Utc> {
-    fn from(value: PlexDateTimeIso) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for PlexDateTimeIso {
+        type Target = ::chrono::DateTime<::chrono::offset::Utc>;
+        fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+            &self.0
+        }
     }
-}
 
+    impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>>
+    for PlexDateTimeIso {
+        fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+            Self(value)
+        }
+    }
+
+    impl ::std::fmt::Display for PlexDateTimeIso {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    impl ::std::str::FromStr for PlexDateTimeIso {
+        type Err = <::chrono::DateTime<
+            ::chrono::offset::Utc,
+        > as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for PlexDateTimeIso {
+        type Error = <::chrono::DateTime<
+            ::chrono::offset::Utc,
+        > as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<String> for PlexDateTimeIso {
+        type Error = <::chrono::DateTime<
+            ::chrono::offset::Utc,
+        > as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+};
 #[cfg(
     any(
         feature = "activities",
@@ -13890,201 +13060,7 @@ for ::chrono::DateTime<::chrono::offset::Utc> {
         feature = "users"
     )
 )]
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>>
-for PlexDateTimeIso {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-        Self(value)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for PlexDateTimeIso {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for PlexDateTimeIso {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for PlexDateTimeIso {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::TryFrom<String> for PlexDateTimeIso {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-///`PlexDevice`
+/// `PlexDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PlexDevice {
@@ -14137,7 +13113,7 @@ pub struct PlexDevice {
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub owned: bool,
-    ///`null` when the device belongs to the account whose token made the request.
+    /// `null` when the device belongs to the account whose token made the request.
     #[serde(rename = "ownerId", deserialize_with = "::std::option::Option::deserialize")]
     pub owner_id: ::std::option::Option<i64>,
     /// The `platform` field.
@@ -14224,35 +13200,35 @@ pub struct PlexDevice {
         feature = "users"
     )
 )]
-///`PlexDeviceConnectionsItem`
+/// `PlexDeviceConnectionsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PlexDeviceConnectionsItem {
-    ///IP address or domain name of the connection.
+    /// IP address or domain name of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub address: ::std::string::String,
-    ///Whether the connection uses IPv6.
+    /// Whether the connection uses IPv6.
     #[serde(rename = "IPv6")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub i_pv6: bool,
-    ///Whether the connection uses a local address.
+    /// Whether the connection uses a local address.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub local: bool,
-    ///Port of the connection.
+    /// Port of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub port: i32,
-    ///Protocol of the connection (http, https and so on).
+    /// Protocol of the connection (http, https and so on).
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub protocol: PlexDeviceConnectionsItemProtocol,
-    ///Whether the connection is relayed via plex.direct.
+    /// Whether the connection is relayed via plex.direct.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub relay: bool,
-    ///Complete URI of the connection.
+    /// Complete URI of the connection.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uri: ::std::string::String,
@@ -14291,39 +13267,7 @@ pub struct PlexDeviceConnectionsItem {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "activities",
-            feature = "authentication",
-            feature = "butler",
-            feature = "collections",
-            feature = "content",
-            feature = "devices",
-            feature = "download_queue",
-            feature = "dv_rs",
-            feature = "epg",
-            feature = "general",
-            feature = "hubs",
-            feature = "library",
-            feature = "library_collections",
-            feature = "library_playlists",
-            feature = "live_tv",
-            feature = "play_queue",
-            feature = "playlist",
-            feature = "plex",
-            feature = "preferences",
-            feature = "provider",
-            feature = "search",
-            feature = "status",
-            feature = "subscriptions",
-            feature = "timeline",
-            feature = "transcoder",
-            feature = "ultra_blur",
-            feature = "updater",
-            feature = "users"
-        )
-    )]
-    ///Protocol of the connection (http, https and so on).
+    /// Protocol of the connection (http, https and so on).
     pub enum PlexDeviceConnectionsItemProtocol: string {
         /// `http`
         Http = "http",
@@ -14333,7 +13277,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PostUsersSignInDataBody`
+/// `PostUsersSignInDataBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataBody {
@@ -14359,11 +13303,11 @@ pub struct PostUsersSignInDataBody {
 }
 
 #[cfg(any(feature = "authentication"))]
-///Account data of the user, including a valid authentication token.
+/// Account data of the user, including a valid authentication token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataResponse {
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(
         rename = "adsConsent",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14382,7 +13326,7 @@ pub struct PostUsersSignInDataResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ads_consent_set_at: ::std::option::Option<PlexDateTime>,
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(default = "defaults::post_users_sign_in_data_response_anonymous")]
     #[serde(deserialize_with = "crate::contract::lenient::opt_bool")]
     pub anonymous: ::std::option::Option<bool>,
@@ -14393,65 +13337,65 @@ pub struct PostUsersSignInDataResponse {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub attribution_partner: ::std::option::Option<::std::string::String>,
-    ///Authentication token of the account.
+    /// Authentication token of the account.
     #[serde(rename = "authToken")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub auth_token: ::std::string::String,
-    ///Whether backup codes for two-factor authentication have been generated.
+    /// Whether backup codes for two-factor authentication have been generated.
     #[serde(rename = "backupCodesCreated", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub backup_codes_created: bool,
-    ///Whether the account has been confirmed.
+    /// Whether the account has been confirmed.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub confirmed: bool,
-    ///Country of the account.
+    /// Country of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country: ::std::option::Option<::std::string::String>,
-    ///Email address of the account.
+    /// Email address of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
-    ///Whether signing in with only an email address is enabled.
+    /// Whether signing in with only an email address is enabled.
     #[serde(rename = "emailOnlyAuth", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub email_only_auth: bool,
-    ///Devices the account is entitled to use.
+    /// Devices the account is entitled to use.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub entitlements: ::std::vec::Vec<::std::string::String>,
-    ///Whether experimental features are turned on.
+    /// Whether experimental features are turned on.
     #[serde(rename = "experimentalFeatures", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub experimental_features: bool,
-    ///Full name of the account holder.
+    /// Full name of the account holder.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub friendly_name: ::std::string::String,
-    ///Whether the account is a guest in a Plex Home.
+    /// Whether the account is a guest in a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub guest: bool,
-    ///Whether a password is set for the account.
+    /// Whether a password is set for the account.
     #[serde(rename = "hasPassword")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub has_password: bool,
-    ///Whether the account belongs to a Plex Home.
+    /// Whether the account belongs to a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home: bool,
-    ///Whether the account administers its Plex Home.
+    /// Whether the account administers its Plex Home.
     #[serde(rename = "homeAdmin", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home_admin: bool,
-    ///How many accounts the Plex Home has.
+    /// How many accounts the Plex Home has.
     #[serde(rename = "homeSize", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub home_size: ::std::option::Option<i32>,
-    ///Plex account ID.
+    /// Plex account ID.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
@@ -14459,15 +13403,15 @@ pub struct PostUsersSignInDataResponse {
     #[serde(rename = "joinedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub joined_at: PlexDateTime,
-    ///Locale of the account.
+    /// Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub locale: ::std::option::Option<::std::string::String>,
-    ///Whether the account is subscribed to the Plex newsletter.
+    /// Whether the account is subscribed to the Plex newsletter.
     #[serde(rename = "mailingListActive", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub mailing_list_active: bool,
-    ///Current status of the account's mailing list subscription.
+    /// Current status of the account's mailing list subscription.
     #[serde(
         rename = "mailingListStatus",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14475,7 +13419,7 @@ pub struct PostUsersSignInDataResponse {
     pub mailing_list_status: ::std::option::Option<
         PostUsersSignInDataResponseMailingListStatus,
     >,
-    ///Largest number of accounts the Plex Home may contain.
+    /// Largest number of accounts the Plex Home may contain.
     #[serde(
         rename = "maxHomeSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14486,14 +13430,14 @@ pub struct PostUsersSignInDataResponse {
     #[serde(rename = "pastSubscriptions")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
-    ///\[Might be removed\] Hashed Plex Home PIN.
+    /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<UserProfile>,
-    ///Whether the account is protected by a Plex Home PIN.
+    /// Whether the account is protected by a Plex Home PIN.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub protected: bool,
@@ -14503,14 +13447,14 @@ pub struct PostUsersSignInDataResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remember_expires_at: ::std::option::Option<PlexDateTime>,
-    ///Whether the account is a managed user in a Plex Home.
+    /// Whether the account is a managed user in a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub restricted: bool,
-    ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
+    /// \[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub roles: ::std::vec::Vec<::std::string::String>,
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(
         rename = "scrobbleTypes",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14523,7 +13467,7 @@ pub struct PostUsersSignInDataResponse {
     /// The `subscription` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription: ::std::option::Option<Subscription>,
-    ///Human-readable summary of the Plex Pass subscription.
+    /// Human-readable summary of the Plex Pass subscription.
     #[serde(
         rename = "subscriptionDescription",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14533,11 +13477,11 @@ pub struct PostUsersSignInDataResponse {
     /// The `subscriptions` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub subscriptions: ::std::vec::Vec<Subscription>,
-    ///URL of the account's thumbnail image.
+    /// URL of the account's thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the account: its username or friendly name.
+    /// Title of the account: its username or friendly name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
@@ -14546,16 +13490,16 @@ pub struct PostUsersSignInDataResponse {
     pub trials: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Whether two-factor authentication is turned on.
+    /// Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub two_factor_enabled: bool,
-    ///Username of the account.
+    /// Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
-    ///UUID of the account.
+    /// UUID of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
@@ -14563,8 +13507,7 @@ pub struct PostUsersSignInDataResponse {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///Current status of the account's mailing list subscription.
+    /// Current status of the account's mailing list subscription.
     pub enum PostUsersSignInDataResponseMailingListStatus: string {
         /// `active`
         Active = "active",
@@ -14576,7 +13519,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`PostUsersSignInDataResponseServicesItem`
+/// `PostUsersSignInDataResponseServicesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PostUsersSignInDataResponseServicesItem {
@@ -14601,8 +13544,7 @@ pub struct PostUsersSignInDataResponseServicesItem {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///`PostUsersSignInDataResponseServicesItemStatus`
+    /// `PostUsersSignInDataResponseServicesItemStatus`
     pub enum PostUsersSignInDataResponseServicesItemStatus: string {
         /// `online`
         Online = "online",
@@ -14613,9 +13555,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    /**Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
-*/
+    /// Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022)
     pub enum Protocol: string {
         /// `http`
         Http = "http",
@@ -14627,7 +13567,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceFromDvrResponse {
@@ -14642,7 +13582,7 @@ pub struct RemoveDeviceFromDvrResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`RemoveDeviceFromDvrResponseMediaContainer`
+/// `RemoveDeviceFromDvrResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceFromDvrResponseMediaContainer {
@@ -14660,7 +13600,7 @@ pub struct RemoveDeviceFromDvrResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`RemoveDeviceFromDvrResponseMediaContainerDvrItem`
+/// `RemoveDeviceFromDvrResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceFromDvrResponseMediaContainerDvrItem {
@@ -14690,7 +13630,7 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`RemoveDeviceFromDvrResponseMediaContainerMediaContainer`
+/// `RemoveDeviceFromDvrResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
@@ -14698,8 +13638,7 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -14707,12 +13646,11 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14722,7 +13660,7 @@ pub struct RemoveDeviceFromDvrResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "devices"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceResponse {
@@ -14735,7 +13673,7 @@ pub struct RemoveDeviceResponse {
 }
 
 #[cfg(any(feature = "devices"))]
-///`RemoveDeviceResponseMediaContainer`
+/// `RemoveDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceResponseMediaContainer {
@@ -14747,8 +13685,7 @@ pub struct RemoveDeviceResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub message: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -14760,8 +13697,7 @@ pub struct RemoveDeviceResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -14771,7 +13707,7 @@ pub struct RemoveDeviceResponseMediaContainer {
 }
 
 #[cfg(any(feature = "timeline"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ReportResponse {
@@ -14784,7 +13720,7 @@ pub struct ReportResponse {
 }
 
 #[cfg(any(feature = "timeline"))]
-///`ReportResponseMediaContainer`
+/// `ReportResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ReportResponseMediaContainer {
@@ -14961,12 +13897,11 @@ pub struct ReportResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_transcode: ::std::option::Option<::serde_json::Value>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///Comma-separated list of the features enabled for the server owner.
+    /// Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15027,22 +13962,21 @@ pub struct ReportResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    ///Code telling why the server ended the session.
+    /// Code telling why the server ended the session.
     #[serde(
         rename = "terminationCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub termination_code: ::std::option::Option<i64>,
-    ///Localised, human-readable reason the server ended the session.
+    /// Localised, human-readable reason the server ended the session.
     #[serde(
         rename = "terminationText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub termination_text: ::std::option::Option<::std::string::String>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15091,7 +14025,7 @@ pub struct ReportResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
-    ///Video quality bitrates suggested for offering to the user.
+    /// Video quality bitrates suggested for offering to the user.
     #[serde(
         rename = "transcoderVideoBitrates",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15104,7 +14038,7 @@ pub struct ReportResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
-    ///Video resolutions that go with the suggested quality bitrates.
+    /// Video resolutions that go with the suggested quality bitrates.
     #[serde(
         rename = "transcoderVideoResolutions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15135,7 +14069,7 @@ pub struct ReportResponseMediaContainer {
 }
 
 #[cfg(any(feature = "timeline"))]
-///Media positions paired with bandwidths, present when a transcode adjusts bandwidth automatically.
+/// Media positions paired with bandwidths, present when a transcode adjusts bandwidth automatically.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ReportResponseMediaContainerBandwidths {
@@ -15149,19 +14083,19 @@ pub struct ReportResponseMediaContainerBandwidths {
 }
 
 #[cfg(any(feature = "timeline"))]
-///`ReportResponseMediaContainerBandwidthsBandwidthItem`
+/// `ReportResponseMediaContainerBandwidthsBandwidthItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ReportResponseMediaContainerBandwidthsBandwidthItem {
-    ///Bandwidth from this point on, in kbps.
+    /// Bandwidth from this point on, in kbps.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bandwidth: ::std::option::Option<i64>,
-    ///Resolution in use from this point, as a human-readable label.
+    /// Resolution in use from this point, as a human-readable label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub resolution: ::std::option::Option<::std::string::String>,
-    ///Playback position at which this bandwidth took effect.
+    /// Playback position at which this bandwidth took effect.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub time: ::std::option::Option<i64>,
@@ -15169,8 +14103,7 @@ pub struct ReportResponseMediaContainerBandwidthsBandwidthItem {
 
 #[cfg(any(feature = "general"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "general"))]
-    ///Token scope; only `all` is accepted.
+    /// Token scope; only `all` is accepted.
     pub enum Scope: string {
         /// `all`
         All = "all",
@@ -15178,7 +14111,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "search"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SearchHubsResponse {
@@ -15191,7 +14124,7 @@ pub struct SearchHubsResponse {
 }
 
 #[cfg(any(feature = "search"))]
-///`SearchHubsResponseMediaContainer`
+/// `SearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SearchHubsResponseMediaContainer {
@@ -15202,8 +14135,7 @@ pub struct SearchHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -15211,8 +14143,7 @@ pub struct SearchHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15222,7 +14153,7 @@ pub struct SearchHubsResponseMediaContainer {
 }
 
 #[cfg(feature = "full")]
-///`ServerConfiguration`
+/// `ServerConfiguration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ServerConfiguration {
@@ -15393,12 +14324,11 @@ pub struct ServerConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_transcode: ::std::option::Option<::serde_json::Value>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///Comma-separated list of the features enabled for the server owner.
+    /// Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15459,8 +14389,7 @@ pub struct ServerConfiguration {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15509,7 +14438,7 @@ pub struct ServerConfiguration {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
-    ///Video quality bitrates suggested for offering to the user.
+    /// Video quality bitrates suggested for offering to the user.
     #[serde(
         rename = "transcoderVideoBitrates",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15522,7 +14451,7 @@ pub struct ServerConfiguration {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
-    ///Video resolutions that go with the suggested quality bitrates.
+    /// Video resolutions that go with the suggested quality bitrates.
     #[serde(
         rename = "transcoderVideoResolutions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15553,27 +14482,26 @@ pub struct ServerConfiguration {
 }
 
 #[cfg(any(feature = "status"))]
-///Details of the playback session.
+/// Details of the playback session.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Session {
-    ///Playback bandwidth of this client, in kbps.
+    /// Playback bandwidth of this client, in kbps.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bandwidth: ::std::option::Option<i64>,
-    ///ID of the playback session.
+    /// ID of the playback session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Location of the client.
+    /// Location of the client.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<SessionLocation>,
 }
 
 #[cfg(any(feature = "status"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "status"))]
-    ///Location of the client.
+    /// Location of the client.
     pub enum SessionLocation: string {
         /// `lan`
         Lan = "lan",
@@ -15583,7 +14511,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SetDvrPreferencesResponse {
@@ -15596,7 +14524,7 @@ pub struct SetDvrPreferencesResponse {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`SetDvrPreferencesResponseMediaContainer`
+/// `SetDvrPreferencesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SetDvrPreferencesResponseMediaContainer {
@@ -15614,7 +14542,7 @@ pub struct SetDvrPreferencesResponseMediaContainer {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`SetDvrPreferencesResponseMediaContainerDvrItem`
+/// `SetDvrPreferencesResponseMediaContainerDvrItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SetDvrPreferencesResponseMediaContainerDvrItem {
@@ -15644,7 +14572,7 @@ pub struct SetDvrPreferencesResponseMediaContainerDvrItem {
 }
 
 #[cfg(any(feature = "dv_rs"))]
-///`SetDvrPreferencesResponseMediaContainerMediaContainer`
+/// `SetDvrPreferencesResponseMediaContainerMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
@@ -15652,8 +14580,7 @@ pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -15661,12 +14588,11 @@ pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    ///Status value; when present and not zero, it signals an error.
+    /// Status value; when present and not zero, it signals an error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub status: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15676,54 +14602,54 @@ pub struct SetDvrPreferencesResponseMediaContainerMediaContainer {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-///One configuration setting or preference.
+/// One configuration setting or preference.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Setting {
-    ///Whether the setting counts as advanced and is normally hidden from the user.
+    /// Whether the setting counts as advanced and is normally hidden from the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub advanced: ::std::option::Option<bool>,
-    ///Value the setting takes when nobody has changed it.
+    /// Value the setting takes when nobody has changed it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<SettingDefault>,
-    ///Allowed values when the setting is restricted, as a `|` separated list of `value:name` entries.
+    /// Allowed values when the setting is restricted, as a `|` separated list of `value:name` entries.
     #[serde(
         rename = "enumValues",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub enum_values: ::std::option::Option<::std::string::String>,
-    ///Name of the group the setting belongs to, used to show settings in a hierarchy.
+    /// Name of the group the setting belongs to, used to show settings in a hierarchy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub group: ::std::option::Option<::std::string::String>,
-    ///Whether the setting is hidden.
+    /// Whether the setting is hidden.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hidden: ::std::option::Option<bool>,
-    ///Name of the query parameter for this setting.
+    /// Name of the query parameter for this setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///User-friendly name of the setting.
+    /// User-friendly name of the setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub label: ::std::option::Option<::std::string::String>,
-    ///Explanation of the setting.
+    /// Explanation of the setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub summary: ::std::option::Option<::std::string::String>,
-    ///Type of the setting's value.
+    /// Type of the setting's value.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SettingType>,
-    ///Current value of the setting.
+    /// Current value of the setting.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<SettingValue>,
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-///Value the setting takes when nobody has changed it.
+/// Value the setting takes when nobody has changed it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum SettingDefault {
@@ -15736,34 +14662,32 @@ pub enum SettingDefault {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::fmt::Display for SettingDefault {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(x) => x.fmt(f),
-            Self::Number(x) => x.fmt(f),
-            Self::Boolean(x) => x.fmt(f),
+const _: () = {
+    impl ::std::fmt::Display for SettingDefault {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
         }
     }
-}
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::From<f64> for SettingDefault {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
+    impl ::std::convert::From<f64> for SettingDefault {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
     }
-}
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::From<bool> for SettingDefault {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
+    impl ::std::convert::From<bool> for SettingDefault {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
     }
-}
-
+};
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-    ///Type of the setting's value.
+    /// Type of the setting's value.
     pub enum SettingType: string {
         /// `bool`
         Bool = "bool",
@@ -15777,7 +14701,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-///Current value of the setting.
+/// Current value of the setting.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum SettingValue {
@@ -15790,30 +14714,29 @@ pub enum SettingValue {
 }
 
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::fmt::Display for SettingValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(x) => x.fmt(f),
-            Self::Number(x) => x.fmt(f),
-            Self::Boolean(x) => x.fmt(f),
+const _: () = {
+    impl ::std::fmt::Display for SettingValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
         }
     }
-}
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::From<f64> for SettingValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
+    impl ::std::convert::From<f64> for SettingValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
     }
-}
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-impl ::std::convert::From<bool> for SettingValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
+    impl ::std::convert::From<bool> for SettingValue {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
     }
-}
-
+};
 #[cfg(
     any(
         feature = "collections",
@@ -15833,7 +14756,7 @@ impl ::std::convert::From<bool> for SettingValue {
         feature = "transcoder"
     )
 )]
-///`Sort`
+/// `Sort`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Sort {
     /// The `art` field.
@@ -15844,16 +14767,16 @@ pub struct Sort {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub content: ::std::option::Option<bool>,
-    ///Set when this sort is the one applied by default; its value gives the direction used then.
+    /// Set when this sort is the one applied by default; its value gives the direction used then.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<SortDefault>,
-    ///Direction in which this sort is applied by default.
+    /// Direction in which this sort is applied by default.
     #[serde(
         rename = "defaultDirection",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub default_direction: ::std::option::Option<SortDefaultDirection>,
-    ///Key for sorting on this field in descending order.
+    /// Key for sorting on this field in descending order.
     #[serde(rename = "descKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub desc_key: ::std::option::Option<::std::string::String>,
@@ -15861,7 +14784,7 @@ pub struct Sort {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
-    ///Key that returns the items sorted on this field and indexed by their first character.
+    /// Key that returns the items sorted on this field and indexed by their first character.
     #[serde(
         rename = "firstCharacterKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -15947,26 +14870,7 @@ pub struct Sort {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "collections",
-            feature = "content",
-            feature = "download_queue",
-            feature = "dv_rs",
-            feature = "hubs",
-            feature = "library",
-            feature = "library_collections",
-            feature = "library_playlists",
-            feature = "live_tv",
-            feature = "play_queue",
-            feature = "playlist",
-            feature = "search",
-            feature = "status",
-            feature = "subscriptions",
-            feature = "transcoder"
-        )
-    )]
-    ///Set when this sort is the one applied by default; its value gives the direction used then.
+    /// Set when this sort is the one applied by default; its value gives the direction used then.
     pub enum SortDefault: string {
         /// `asc`
         Asc = "asc",
@@ -15995,26 +14899,7 @@ crate::contract::open_enum! {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "collections",
-            feature = "content",
-            feature = "download_queue",
-            feature = "dv_rs",
-            feature = "hubs",
-            feature = "library",
-            feature = "library_collections",
-            feature = "library_playlists",
-            feature = "live_tv",
-            feature = "play_queue",
-            feature = "playlist",
-            feature = "search",
-            feature = "status",
-            feature = "subscriptions",
-            feature = "transcoder"
-        )
-    )]
-    ///Direction in which this sort is applied by default.
+    /// Direction in which this sort is applied by default.
     pub enum SortDefaultDirection: string {
         /// `asc`
         Asc = "asc",
@@ -16042,7 +14927,7 @@ crate::contract::open_enum! {
         feature = "transcoder"
     )
 )]
-///`SortPivotItem`
+/// `SortPivotItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SortPivotItem {
@@ -16074,8 +14959,7 @@ pub struct SortPivotItem {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`StartTranscodeSessionAdvancedSubtitles`
+    /// `StartTranscodeSessionAdvancedSubtitles`
     pub enum StartTranscodeSessionAdvancedSubtitles: string {
         /// `burn`
         Burn = "burn",
@@ -16088,8 +14972,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`StartTranscodeSessionTranscodeType`
+    /// `StartTranscodeSessionTranscodeType`
     pub enum StartTranscodeSessionTranscodeType: string {
         /// `video`
         Video = "video",
@@ -16104,8 +14987,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "timeline"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "timeline"))]
-    ///Playback state the client is in now.
+    /// Playback state the client is in now.
     pub enum State: string {
         /// `stopped`
         Stopped = "stopped",
@@ -16119,7 +15001,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "library"))]
-///`StopAllRefreshesResponse`
+/// `StopAllRefreshesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct StopAllRefreshesResponse {
@@ -16132,7 +15014,7 @@ pub struct StopAllRefreshesResponse {
 }
 
 #[cfg(any(feature = "library"))]
-///`StopAllRefreshesResponseMediaContainer`
+/// `StopAllRefreshesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct StopAllRefreshesResponseMediaContainer {
@@ -16310,12 +15192,11 @@ pub struct StopAllRefreshesResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_transcode: ::std::option::Option<::serde_json::Value>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
-    ///Comma-separated list of the features enabled for the server owner.
+    /// Comma-separated list of the features enabled for the server owner.
     #[serde(
         rename = "ownerFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16376,8 +15257,7 @@ pub struct StopAllRefreshesResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16426,7 +15306,7 @@ pub struct StopAllRefreshesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub transcoder_video: ::std::option::Option<bool>,
-    ///Video quality bitrates suggested for offering to the user.
+    /// Video quality bitrates suggested for offering to the user.
     #[serde(
         rename = "transcoderVideoBitrates",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16439,7 +15319,7 @@ pub struct StopAllRefreshesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcoder_video_qualities: ::std::option::Option<::std::string::String>,
-    ///Video resolutions that go with the suggested quality bitrates.
+    /// Video resolutions that go with the suggested quality bitrates.
     #[serde(
         rename = "transcoderVideoResolutions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16470,7 +15350,7 @@ pub struct StopAllRefreshesResponseMediaContainer {
 }
 
 #[cfg(any(feature = "library"))]
-///`StopAllRefreshesResponseMediaContainerDirectoryItem`
+/// `StopAllRefreshesResponseMediaContainerDirectoryItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct StopAllRefreshesResponseMediaContainerDirectoryItem {
@@ -16478,7 +15358,7 @@ pub struct StopAllRefreshesResponseMediaContainerDirectoryItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub count: ::std::option::Option<i64>,
-    ///Key under which this directory can be found.
+    /// Key under which this directory can be found.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -16505,44 +15385,43 @@ pub struct StopAllRefreshesResponseMediaContainerDirectoryItem {
         feature = "subscriptions"
     )
 )]
-/**`Stream` is a single stream of a media item, such as its video, audio or subtitle stream. A stream can live inside the file of the parent `Part` or, mostly for subtitles, come from a separate file. It carries the detailed information about that particular stream: a video may expose `aspectRatio` at the `Media` level, for example, while details of its video stream such as the colour space sit on the `Stream` of that video stream. Photos have no streams (mainly as an optimisation).
-*/
+/// `Stream` is a single stream of a media item, such as its video, audio or subtitle stream. A stream can live inside the file of the parent `Part` or, mostly for subtitles, come from a separate file. It carries the detailed information about that particular stream: a video may expose `aspectRatio` at the `Media` level, for example, while details of its video stream such as the colour space sit on the `Stream` of that video stream. Photos have no streams (mainly as an optimisation).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct Stream {
-    ///Layout of the audio channels.
+    /// Layout of the audio channels.
     #[serde(
         rename = "audioChannelLayout",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub audio_channel_layout: ::std::option::Option<::std::string::String>,
-    ///Video stream bit depth.
+    /// Video stream bit depth.
     #[serde(rename = "bitDepth", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bit_depth: ::std::option::Option<i32>,
-    ///Stream bitrate.
+    /// Stream bitrate.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub bitrate: ::std::option::Option<i32>,
-    ///Whether the stream supports automatic syncing.
+    /// Whether the stream supports automatic syncing.
     #[serde(
         rename = "canAutoSync",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub can_auto_sync: ::std::option::Option<bool>,
-    ///Number of audio channels, for audio streams.
+    /// Number of audio channels, for audio streams.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub channels: ::std::option::Option<i32>,
-    ///Location of the chroma samples.
+    /// Location of the chroma samples.
     #[serde(
         rename = "chromaLocation",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub chroma_location: ::std::option::Option<::std::string::String>,
-    ///Chroma subsampling scheme.
+    /// Chroma subsampling scheme.
     #[serde(
         rename = "chromaSubsampling",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16556,115 +15435,115 @@ pub struct Stream {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub closed_captions: ::std::option::Option<bool>,
-    ///Codec of the stream.
+    /// Codec of the stream.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub codec: ::std::string::String,
-    ///Height of the coded video.
+    /// Height of the coded video.
     #[serde(
         rename = "codedHeight",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_height: ::std::option::Option<i32>,
-    ///Width of the coded video.
+    /// Width of the coded video.
     #[serde(
         rename = "codedWidth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub coded_width: ::std::option::Option<i32>,
-    ///Colour primaries of the stream.
+    /// Colour primaries of the stream.
     #[serde(
         rename = "colorPrimaries",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_primaries: ::std::option::Option<::std::string::String>,
-    ///Colour range (for example tv).
+    /// Colour range (for example tv).
     #[serde(
         rename = "colorRange",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_range: ::std::option::Option<::std::string::String>,
-    ///Colour space of the stream.
+    /// Colour space of the stream.
     #[serde(
         rename = "colorSpace",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_space: ::std::option::Option<::std::string::String>,
-    ///Colour transfer characteristics.
+    /// Colour transfer characteristics.
     #[serde(rename = "colorTrc", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub color_trc: ::std::option::Option<::std::string::String>,
-    ///True when players pick this stream unless told otherwise.
+    /// True when players pick this stream unless told otherwise.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub default: ::std::option::Option<bool>,
-    ///Title for showing the stream in a user interface.
+    /// Title for showing the stream in a user interface.
     #[serde(rename = "displayTitle")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub display_title: ::std::string::String,
-    ///Level of the Dolby Vision stream.
+    /// Level of the Dolby Vision stream.
     #[serde(
         rename = "DOVILevel",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_level: ::std::option::Option<i32>,
-    ///Whether the stream has Dolby Vision.
+    /// Whether the stream has Dolby Vision.
     #[serde(
         rename = "DOVIPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovi_present: ::std::option::Option<bool>,
-    ///Dolby Vision profile of the stream.
+    /// Dolby Vision profile of the stream.
     #[serde(
         rename = "DOVIProfile",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovi_profile: ::std::option::Option<i32>,
-    ///Dolby Vision version of the stream.
+    /// Dolby Vision version of the stream.
     #[serde(
         rename = "DOVIVersion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub dovi_version: ::std::option::Option<::std::string::String>,
-    ///Dolby Vision base layer (BL) compatibility ID.
+    /// Dolby Vision base layer (BL) compatibility ID.
     #[serde(
         rename = "DOVIBLCompatID",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub dovibl_compat_id: ::std::option::Option<i32>,
-    ///Whether a Dolby Vision base layer (BL) is present.
+    /// Whether a Dolby Vision base layer (BL) is present.
     #[serde(
         rename = "DOVIBLPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovibl_present: ::std::option::Option<bool>,
-    ///Whether a Dolby Vision enhancement layer (EL) is present.
+    /// Whether a Dolby Vision enhancement layer (EL) is present.
     #[serde(
         rename = "DOVIELPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub doviel_present: ::std::option::Option<bool>,
-    ///Whether Dolby Vision RPU data is present.
+    /// Whether Dolby Vision RPU data is present.
     #[serde(
         rename = "DOVIRPUPresent",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dovirpu_present: ::std::option::Option<bool>,
-    ///Whether the stream is a dub.
+    /// Whether the stream is a dub.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub dub: ::std::option::Option<bool>,
@@ -16675,7 +15554,7 @@ pub struct Stream {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub embedded_in_video: ::std::option::Option<::std::string::String>,
-    ///Longer display title for the stream.
+    /// Longer display title for the stream.
     #[serde(
         rename = "extendedDisplayTitle",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16686,11 +15565,11 @@ pub struct Stream {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub forced: ::std::option::Option<bool>,
-    ///Format of the stream (for example srt).
+    /// Format of the stream (for example srt).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub format: ::std::option::Option<::std::string::String>,
-    ///Stream frame rate.
+    /// Stream frame rate.
     #[serde(
         rename = "frameRate",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16704,74 +15583,74 @@ pub struct Stream {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub has_scaling_matrix: ::std::option::Option<bool>,
-    ///Whether header compression is used.
+    /// Whether header compression is used.
     #[serde(
         rename = "headerCompression",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub header_compression: ::std::option::Option<bool>,
-    ///Whether the stream is meant for hearing-impaired viewers.
+    /// Whether the stream is meant for hearing-impaired viewers.
     #[serde(
         rename = "hearingImpaired",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub hearing_impaired: ::std::option::Option<bool>,
-    ///Video stream height.
+    /// Video stream height.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub height: ::std::option::Option<i32>,
-    ///Unique identifier of the stream.
+    /// Unique identifier of the stream.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
-    ///Stream index within the media file.
+    /// Stream index within the media file.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
-    ///Key under which this stream can be fetched.
+    /// Key under which this stream can be fetched.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub key: ::std::string::String,
-    ///Stream language.
+    /// Stream language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language: ::std::option::Option<::std::string::String>,
-    ///ISO code of the language.
+    /// ISO code of the language.
     #[serde(
         rename = "languageCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_code: ::std::option::Option<::std::string::String>,
-    ///Language tag (for example en).
+    /// Language tag (for example en).
     #[serde(
         rename = "languageTag",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub language_tag: ::std::option::Option<::std::string::String>,
-    ///Video codec level.
+    /// Video codec level.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub level: ::std::option::Option<i32>,
-    ///Whether this is the original stream.
+    /// Whether this is the original stream.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub original: ::std::option::Option<bool>,
-    ///Video codec profile.
+    /// Video codec profile.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub profile: ::std::option::Option<::std::string::String>,
-    ///Count of reference frames.
+    /// Count of reference frames.
     #[serde(
         rename = "refFrames",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub ref_frames: ::std::option::Option<i32>,
-    ///Sampling rate of the audio stream.
+    /// Sampling rate of the audio stream.
     #[serde(
         rename = "samplingRate",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16782,7 +15661,7 @@ pub struct Stream {
     #[serde(rename = "scanType", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub scan_type: ::std::option::Option<::std::string::String>,
-    ///Whether this stream is the selected one (for audio streams).
+    /// Whether this stream is the selected one (for audio streams).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub selected: ::std::option::Option<bool>,
@@ -16797,43 +15676,43 @@ pub struct Stream {
     #[serde(rename = "streamType")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub stream_type: StreamStreamType,
-    ///Optional title of the stream (for example a language variant).
+    /// Optional title of the stream (for example a language variant).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///Video stream width.
+    /// Video stream width.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
 }
 
 #[cfg(any(feature = "authentication"))]
-///The account's Plex Pass subscription, including whether it is active.
+/// The account's Plex Pass subscription, including whether it is active.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Subscription {
-    ///Whether the Plex Pass subscription is currently active.
+    /// Whether the Plex Pass subscription is currently active.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub active: ::std::option::Option<bool>,
-    ///Features that the Plex Pass subscription unlocks.
+    /// Features that the Plex Pass subscription unlocks.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub features: ::std::vec::Vec<::std::string::String>,
-    ///Payment service that bills the Plex Pass subscription.
+    /// Payment service that bills the Plex Pass subscription.
     #[serde(
         rename = "paymentService",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub payment_service: ::std::option::Option<::std::string::String>,
-    ///Name of the Plex Pass plan.
+    /// Name of the Plex Pass plan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub plan: ::std::option::Option<::std::string::String>,
-    ///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
+    /// Subscription state as text (`Active` or `Inactive`), matching whether it is active.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SubscriptionStatus>,
-    ///Date on which the account took out Plex Pass.
+    /// Date on which the account took out Plex Pass.
     #[serde(
         rename = "subscribedAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16844,8 +15723,7 @@ pub struct Subscription {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///Subscription state as text (`Active` or `Inactive`), matching whether it is active.
+    /// Subscription state as text (`Active` or `Inactive`), matching whether it is active.
     pub enum SubscriptionStatus: string {
         /// `Inactive`
         Inactive = "Inactive",
@@ -16856,8 +15734,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments
+    /// How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments
     pub enum Subtitles: string {
         /// `auto`
         Auto = "auto",
@@ -16895,12 +15772,11 @@ crate::contract::open_enum! {
         feature = "transcoder"
     )
 )]
-/**Additional information about a metadata item comes as tags. Each kind of tag has its own element name, such as `Genre`, `Writer`, `Directory` or `Role`, and some kinds add attributes of their own.
-*/
+/// Additional information about a metadata item comes as tags. Each kind of tag has its own element name, such as `Genre`, `Writer`, `Directory` or `Role`, and some kinds add attributes of their own.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Tag {
-    ///How confident an automatic tagger was about this tag.
+    /// How confident an automatic tagger was about this tag.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
     pub confidence: ::std::option::Option<f64>,
@@ -16908,7 +15784,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
-    ///Filter parameter that finds more content with this tag value.
+    /// Filter parameter that finds more content with this tag value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub filter: ::std::option::Option<::std::string::String>,
@@ -16916,22 +15792,22 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i32>,
-    ///The item's rating key (media ID). It is always an integer but is sent as a string.
+    /// The item's rating key (media ID). It is always an integer but is sent as a string.
     #[serde(
         rename = "ratingKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub rating_key: ::std::option::Option<::std::string::String>,
-    ///Character the actor played.
+    /// Character the actor played.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub role: ::std::option::Option<::std::string::String>,
-    ///Value of the tag, i.e. its name.
+    /// Value of the tag, i.e. its name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub tag: ::std::string::String,
-    ///Plex identifier of the tag, usable for fetching more information from plex.tv.
+    /// Plex identifier of the tag, usable for fetching more information from plex.tv.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub tag_key: ::std::option::Option<::std::string::String>,
@@ -16977,7 +15853,7 @@ pub struct Tag {
         feature = "users"
     )
 )]
-///`Thumb`
+/// `Thumb`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -16996,44 +15872,6 @@ pub struct Thumb(
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub ::std::string::String,
 );
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::ops::Deref for Thumb {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
 
 #[cfg(
     any(
@@ -17067,129 +15905,35 @@ impl ::std::ops::Deref for Thumb {
         feature = "users"
     )
 )]
-impl ::std::convert::From<Thumb> for ::std::string::String {
-    fn from(value: Thumb) -> Self {
-        value.0
+const _: () = {
+    impl ::std::ops::Deref for Thumb {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for Thumb {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
+    impl ::std::convert::From<::std::string::String> for Thumb {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::fmt::Display for Thumb {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
+    impl ::std::fmt::Display for Thumb {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
     }
-}
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::str::FromStr for Thumb {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
+    impl ::std::str::FromStr for Thumb {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
     }
-}
-
+};
 #[cfg(any(feature = "download_queue"))]
-///The transcode session, present while the item is being transcoded.
+/// The transcode session, present while the item is being transcoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct TranscodeSession {
@@ -17265,8 +16009,7 @@ pub struct TranscodeSession {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`TranscodeSubtitlesAdvancedSubtitles`
+    /// `TranscodeSubtitlesAdvancedSubtitles`
     pub enum TranscodeSubtitlesAdvancedSubtitles: string {
         /// `burn`
         Burn = "burn",
@@ -17279,8 +16022,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`TranscodeSubtitlesTranscodeType`
+    /// `TranscodeSubtitlesTranscodeType`
     pub enum TranscodeSubtitlesTranscodeType: string {
         /// `video`
         Video = "video",
@@ -17295,8 +16037,7 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
-    ///`TriggerFallbackTranscodeType`
+    /// `TriggerFallbackTranscodeType`
     pub enum TriggerFallbackTranscodeType: string {
         /// `video`
         Video = "video",
@@ -17310,30 +16051,30 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "status"))]
-///The user who is playing the content.
+/// The user who is playing the content.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct User {
-    ///ID of the user.
+    /// ID of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Thumbnail image to show for the user.
+    /// Thumbnail image to show for the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Name of the user.
+    /// Name of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "authentication"))]
-///`UserPlexAccount`
+/// `UserPlexAccount`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserPlexAccount {
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(
         rename = "adsConsent",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17352,7 +16093,7 @@ pub struct UserPlexAccount {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ads_consent_set_at: ::std::option::Option<PlexDateTime>,
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(default = "defaults::user_plex_account_anonymous")]
     #[serde(deserialize_with = "crate::contract::lenient::opt_bool")]
     pub anonymous: ::std::option::Option<bool>,
@@ -17363,65 +16104,65 @@ pub struct UserPlexAccount {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub attribution_partner: ::std::option::Option<::std::string::String>,
-    ///Authentication token of the account.
+    /// Authentication token of the account.
     #[serde(rename = "authToken")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub auth_token: ::std::string::String,
-    ///Whether backup codes for two-factor authentication have been generated.
+    /// Whether backup codes for two-factor authentication have been generated.
     #[serde(rename = "backupCodesCreated", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub backup_codes_created: bool,
-    ///Whether the account has been confirmed.
+    /// Whether the account has been confirmed.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub confirmed: bool,
-    ///Country of the account.
+    /// Country of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub country: ::std::option::Option<::std::string::String>,
-    ///Email address of the account.
+    /// Email address of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub email: ::std::string::String,
-    ///Whether signing in with only an email address is enabled.
+    /// Whether signing in with only an email address is enabled.
     #[serde(rename = "emailOnlyAuth", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub email_only_auth: bool,
-    ///Devices the account is entitled to use.
+    /// Devices the account is entitled to use.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub entitlements: ::std::vec::Vec<::std::string::String>,
-    ///Whether experimental features are turned on.
+    /// Whether experimental features are turned on.
     #[serde(rename = "experimentalFeatures", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub experimental_features: bool,
-    ///Full name of the account holder.
+    /// Full name of the account holder.
     #[serde(rename = "friendlyName")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub friendly_name: ::std::string::String,
-    ///Whether the account is a guest in a Plex Home.
+    /// Whether the account is a guest in a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub guest: bool,
-    ///Whether a password is set for the account.
+    /// Whether a password is set for the account.
     #[serde(rename = "hasPassword")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub has_password: bool,
-    ///Whether the account belongs to a Plex Home.
+    /// Whether the account belongs to a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home: bool,
-    ///Whether the account administers its Plex Home.
+    /// Whether the account administers its Plex Home.
     #[serde(rename = "homeAdmin", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub home_admin: bool,
-    ///How many accounts the Plex Home has.
+    /// How many accounts the Plex Home has.
     #[serde(rename = "homeSize", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub home_size: ::std::option::Option<i32>,
-    ///Plex account ID.
+    /// Plex account ID.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::integer")]
     pub id: i32,
@@ -17429,35 +16170,35 @@ pub struct UserPlexAccount {
     #[serde(rename = "joinedAt")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub joined_at: PlexDateTime,
-    ///Locale of the account.
+    /// Locale of the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub locale: ::std::option::Option<::std::string::String>,
-    ///Whether the account is subscribed to the Plex newsletter.
+    /// Whether the account is subscribed to the Plex newsletter.
     #[serde(rename = "mailingListActive", default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub mailing_list_active: bool,
-    ///Current status of the account's mailing list subscription.
+    /// Current status of the account's mailing list subscription.
     #[serde(
         rename = "mailingListStatus",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mailing_list_status: ::std::option::Option<UserPlexAccountMailingListStatus>,
-    ///Largest number of accounts the Plex Home may contain.
+    /// Largest number of accounts the Plex Home may contain.
     #[serde(
         rename = "maxHomeSize",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
-    ///\[Might be removed\] Hashed Plex Home PIN.
+    /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub pin: ::std::option::Option<::std::string::String>,
     /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<UserProfile>,
-    ///Whether the account is protected by a Plex Home PIN.
+    /// Whether the account is protected by a Plex Home PIN.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub protected: bool,
@@ -17467,14 +16208,14 @@ pub struct UserPlexAccount {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remember_expires_at: ::std::option::Option<PlexDateTime>,
-    ///Whether the account is a managed user in a Plex Home.
+    /// Whether the account is a managed user in a Plex Home.
     #[serde(default)]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub restricted: bool,
-    ///\[Might be removed\] Roles of the account; Plex Pass membership shows up here.
+    /// \[Might be removed\] Roles of the account; Plex Pass membership shows up here.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub roles: ::std::vec::Vec<::std::string::String>,
-    ///Meaning not documented.
+    /// Meaning not documented.
     #[serde(
         rename = "scrobbleTypes",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17487,7 +16228,7 @@ pub struct UserPlexAccount {
     /// The `subscription` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription: ::std::option::Option<Subscription>,
-    ///Human-readable summary of the Plex Pass subscription.
+    /// Human-readable summary of the Plex Pass subscription.
     #[serde(
         rename = "subscriptionDescription",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17497,24 +16238,24 @@ pub struct UserPlexAccount {
     /// The `subscriptions` field.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub subscriptions: ::std::vec::Vec<Subscription>,
-    ///URL of the account's thumbnail image.
+    /// URL of the account's thumbnail image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
-    ///Title of the account: its username or friendly name.
+    /// Title of the account: its username or friendly name.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
-    ///Whether two-factor authentication is turned on.
+    /// Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
     pub two_factor_enabled: bool,
-    ///Username of the account.
+    /// Username of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub username: ::std::string::String,
-    ///UUID of the account.
+    /// UUID of the account.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub uuid: ::std::string::String,
@@ -17522,8 +16263,7 @@ pub struct UserPlexAccount {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///Current status of the account's mailing list subscription.
+    /// Current status of the account's mailing list subscription.
     pub enum UserPlexAccountMailingListStatus: string {
         /// `active`
         Active = "active",
@@ -17535,7 +16275,7 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`UserPlexAccountServicesItem`
+/// `UserPlexAccountServicesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserPlexAccountServicesItem {
@@ -17560,8 +16300,7 @@ pub struct UserPlexAccountServicesItem {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
-    ///`UserPlexAccountServicesItemStatus`
+    /// `UserPlexAccountServicesItemStatus`
     pub enum UserPlexAccountServicesItemStatus: string {
         /// `online`
         Online = "online",
@@ -17571,11 +16310,11 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
-///`UserProfile`
+/// `UserProfile`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct UserProfile {
-    ///Whether audio and subtitle tracks are picked automatically for the account.
+    /// Whether audio and subtitle tracks are picked automatically for the account.
     #[serde(rename = "autoSelectAudio")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::bool")]
@@ -17592,13 +16331,13 @@ pub struct UserProfile {
     pub default_audio_accessibility: ::std::option::Option<
         UserProfileDefaultAudioAccessibility,
     >,
-    ///Audio language the account prefers.
+    /// Audio language the account prefers.
     #[serde(
         rename = "defaultAudioLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub default_audio_language: ::std::option::Option<::std::string::String>,
-    ///Audio languages the account prefers.
+    /// Audio languages the account prefers.
     #[serde(
         rename = "defaultAudioLanguages",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17614,13 +16353,13 @@ pub struct UserProfile {
     #[serde(rename = "defaultSubtitleForced")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_subtitle_forced: UserProfileDefaultSubtitleForced,
-    ///Subtitle language the account prefers.
+    /// Subtitle language the account prefers.
     #[serde(
         rename = "defaultSubtitleLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub default_subtitle_language: ::std::option::Option<::std::string::String>,
-    ///Subtitle languages the account prefers.
+    /// Subtitle languages the account prefers.
     #[serde(
         rename = "defaultSubtitleLanguages",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17628,7 +16367,7 @@ pub struct UserProfile {
     pub default_subtitle_languages: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    ///Languages in which media reviews are shown.
+    /// Languages in which media reviews are shown.
     #[serde(
         rename = "mediaReviewsLanguages",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17647,7 +16386,7 @@ pub struct UserProfile {
 }
 
 #[cfg(any(feature = "search"))]
-///The request succeeded.
+/// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct VoiceSearchHubsResponse {
@@ -17660,7 +16399,7 @@ pub struct VoiceSearchHubsResponse {
 }
 
 #[cfg(any(feature = "search"))]
-///`VoiceSearchHubsResponseMediaContainer`
+/// `VoiceSearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct VoiceSearchHubsResponseMediaContainer {
@@ -17671,8 +16410,7 @@ pub struct VoiceSearchHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /**Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
-*/
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub offset: ::std::option::Option<i64>,
@@ -17680,8 +16418,7 @@ pub struct VoiceSearchHubsResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /**Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
-*/
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -17741,7 +16478,6 @@ pub mod error {
 
 #[cfg(any(feature = "transcoder"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "transcoder"))]
     /// Chroma subsampling to use.
     ///   - 0: 411
     ///   - 1: 420
@@ -17762,7 +16498,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "epg"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "epg"))]
     /// - `0`: the country is split into regions; following `key` yields the list of regions.
     /// - `1`: the country is split by postal code; `example` holds a sample code.
     /// - `2`: the country uses one postal code, given in `example`.
@@ -17778,7 +16513,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
     /// Kind of generator.
     pub enum GetPlaylistGeneratorResponseMediaContainerItemItemType: integer {
         /// `-1`
@@ -17790,7 +16524,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "library_playlists"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "library_playlists"))]
     /// Kind of generator.
     ///
     ///   - -1: smart playlist generator
@@ -17805,7 +16538,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowCameraUpload`.
     pub enum GetUsersResponseMediaContainerUserItemAllowCameraUpload: integer {
         /// `0`
@@ -17817,7 +16549,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowChannels`.
     pub enum GetUsersResponseMediaContainerUserItemAllowChannels: integer {
         /// `0`
@@ -17829,7 +16560,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin`.
     pub enum GetUsersResponseMediaContainerUserItemAllowSubtitleAdmin: integer {
         /// `0`
@@ -17841,7 +16571,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowSync`.
     pub enum GetUsersResponseMediaContainerUserItemAllowSync: integer {
         /// `0`
@@ -17853,7 +16582,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemAllowTuners`.
     pub enum GetUsersResponseMediaContainerUserItemAllowTuners: integer {
         /// `0`
@@ -17865,7 +16593,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemHome`.
     pub enum GetUsersResponseMediaContainerUserItemHome: integer {
         /// `0`
@@ -17877,7 +16604,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemProtected`.
     pub enum GetUsersResponseMediaContainerUserItemProtected: integer {
         /// `0`
@@ -17889,7 +16615,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemRestricted`.
     pub enum GetUsersResponseMediaContainerUserItemRestricted: integer {
         /// `0`
@@ -17901,7 +16626,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemAllLibraries`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemAllLibraries: integer {
         /// `0`
@@ -17913,7 +16637,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemOwned`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemOwned: integer {
         /// `0`
@@ -17925,7 +16648,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "users"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "users"))]
     /// `GetUsersResponseMediaContainerUserItemServerItemPending`.
     pub enum GetUsersResponseMediaContainerUserItemServerItemPending: integer {
         /// `0`
@@ -17937,7 +16659,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "log"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "log"))]
     /// Severity of the message, as an integer:
     ///   - 0: Error
     ///   - 1: Warning
@@ -17960,7 +16681,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "epg"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "epg"))]
     /// - `-1`: not applicable
     /// - `0`: over-the-air broadcast
     /// - `1`: cable
@@ -17992,14 +16712,6 @@ crate::contract::open_enum! {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "collections",
-            feature = "content",
-            feature = "library",
-            feature = "search"
-        )
-    )]
     /// Media type to fetch or filter on.
     ///
     /// 1 = movie
@@ -18055,25 +16767,6 @@ crate::contract::open_enum! {
     )
 )]
 crate::contract::open_enum! {
-    #[cfg(
-        any(
-            feature = "collections",
-            feature = "content",
-            feature = "download_queue",
-            feature = "dv_rs",
-            feature = "hubs",
-            feature = "library",
-            feature = "library_collections",
-            feature = "library_playlists",
-            feature = "live_tv",
-            feature = "play_queue",
-            feature = "playlist",
-            feature = "search",
-            feature = "status",
-            feature = "subscriptions",
-            feature = "transcoder"
-        )
-    )]
     /// `StreamStreamType`.
     pub enum StreamStreamType: integer {
         /// `1`
@@ -18087,7 +16780,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileAutoSelectSubtitle`.
     pub enum UserProfileAutoSelectSubtitle: integer {
         /// `0`
@@ -18101,7 +16793,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultAudioAccessibility`.
     pub enum UserProfileDefaultAudioAccessibility: integer {
         /// `0`
@@ -18117,7 +16808,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultSubtitleAccessibility`.
     pub enum UserProfileDefaultSubtitleAccessibility: integer {
         /// `0`
@@ -18133,7 +16823,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileDefaultSubtitleForced`.
     pub enum UserProfileDefaultSubtitleForced: integer {
         /// `0`
@@ -18149,7 +16838,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileMediaReviewsVisibility`.
     pub enum UserProfileMediaReviewsVisibility: integer {
         /// `0`
@@ -18165,7 +16853,6 @@ crate::contract::open_enum! {
 
 #[cfg(any(feature = "authentication"))]
 crate::contract::open_enum! {
-    #[cfg(any(feature = "authentication"))]
     /// `UserProfileWatchedIndicator`.
     pub enum UserProfileWatchedIndicator: integer {
         /// `0`
@@ -18176,5 +16863,234 @@ crate::contract::open_enum! {
         Movies = 2,
         /// `3`
         TvShows = 3,
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<PlexDateTimeIso>
+for ::chrono::DateTime<::chrono::offset::Utc> {
+    fn from(value: PlexDateTimeIso) -> Self {
+        value.0
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<Key> for ::std::string::String {
+    fn from(value: Key) -> Self {
+        value.0
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<Thumb> for ::std::string::String {
+    fn from(value: Thumb) -> Self {
+        value.0
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<GetServerResourcesResponse> for ::std::vec::Vec<PlexDevice> {
+    fn from(value: GetServerResourcesResponse) -> Self {
+        value.0
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<AllowSync> for bool {
+    fn from(value: AllowSync) -> Self {
+        value.0
+    }
+}
+
+#[cfg(
+    any(
+        feature = "activities",
+        feature = "authentication",
+        feature = "butler",
+        feature = "collections",
+        feature = "content",
+        feature = "devices",
+        feature = "download_queue",
+        feature = "dv_rs",
+        feature = "epg",
+        feature = "general",
+        feature = "hubs",
+        feature = "library",
+        feature = "library_collections",
+        feature = "library_playlists",
+        feature = "live_tv",
+        feature = "play_queue",
+        feature = "playlist",
+        feature = "plex",
+        feature = "preferences",
+        feature = "provider",
+        feature = "search",
+        feature = "status",
+        feature = "subscriptions",
+        feature = "timeline",
+        feature = "transcoder",
+        feature = "ultra_blur",
+        feature = "updater",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<PlexDateTime> for i64 {
+    fn from(value: PlexDateTime) -> Self {
+        value.0
     }
 }

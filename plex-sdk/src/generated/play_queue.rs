@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Play Queue` operations of this server.
+    /// The `Play Queue` operations of this server.
     pub fn play_queue(&self) -> PlayQueue<'_> {
         PlayQueue { client: self }
     }
@@ -27,10 +28,8 @@ impl<'a> PlayQueue<'a> {
     /// Create a play queue for a device, filled either from a content URI or from a playlist; exactly one of `uri` and `playlistID` has to be given. The returned media container lists the first items of the queue. These are ordinary items with an added `playQueueItemID`, which stays unique even when the same `ratingKey` occurs several times in the queue.
     ///
     /// `POST /playQueues` (operation `createPlayQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -43,11 +42,6 @@ impl<'a> PlayQueue<'a> {
     ///
     /// - `X-Plex-Container-Start`: Offset of the first item in this page of results; every MediaContainer response carries it.
     /// - `X-Plex-Container-Total-Size`: Total number of items available across all pages; every MediaContainer response carries it.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -67,10 +61,8 @@ impl<'a> PlayQueue<'a> {
     /// Return the play queue with a window around its current item. Clients unaware of play queues can handle the result like any other container, but since they will not know when to reload it, they may want to ask for a large window.
     ///
     /// `GET /playQueues/{playQueueId}` (operation `getPlayQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -80,18 +72,14 @@ impl<'a> PlayQueue<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No play queue exists with this ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn get_play_queue(&self, play_queue_id: i64) -> GetPlayQueue<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}", crate ::contract::path_value(& play_queue_id)),
+            format!("/playQueues/{}", play_queue_id),
         )
     }
 
@@ -100,10 +88,8 @@ impl<'a> PlayQueue<'a> {
     /// Add to an existing play queue, as in party mode, and return the changed queue; the queue's version goes up. Give either `uri` or `playlistID`, not both.
     ///
     /// `PUT /playQueues/{playQueueId}` (operation `addToPlayQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -113,18 +99,14 @@ impl<'a> PlayQueue<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No play queue exists with this ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn add_to_play_queue(&self, play_queue_id: i64) -> AddToPlayQueue<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!("/playQueues/{}", crate ::contract::path_value(& play_queue_id)),
+            format!("/playQueues/{}", play_queue_id),
         )
     }
 
@@ -133,10 +115,8 @@ impl<'a> PlayQueue<'a> {
     /// Remove every item from the play queue; the queue's version goes up.
     ///
     /// `DELETE /playQueues/{playQueueId}/items` (operation `clearPlayQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -144,20 +124,14 @@ impl<'a> PlayQueue<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn clear_play_queue(&self, play_queue_id: i64) -> ClearPlayQueue<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/items", crate ::contract::path_value(& play_queue_id)
-            ),
+            format!("/playQueues/{}/items", play_queue_id),
         )
     }
 
@@ -166,10 +140,8 @@ impl<'a> PlayQueue<'a> {
     /// Take one item out of the play queue and return the changed queue; the queue's version goes up.
     ///
     /// `DELETE /playQueues/{playQueueId}/items/{playQueueItemId}` (operation `deletePlayQueueItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -178,11 +150,6 @@ impl<'a> PlayQueue<'a> {
     /// | 200 | The request succeeded; the body holds the playlist metadata. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No play queue exists with this ID. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -193,12 +160,11 @@ impl<'a> PlayQueue<'a> {
         play_queue_id: i64,
         play_queue_item_id: i64,
     ) -> DeletePlayQueueItem<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
+        let play_queue_item_id = crate::contract::path_value(&play_queue_item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/items/{}", crate ::contract::path_value(& play_queue_id),
-                crate ::contract::path_value(& play_queue_item_id)
-            ),
+            format!("/playQueues/{}/items/{}", play_queue_id, play_queue_item_id),
         )
     }
 
@@ -207,10 +173,8 @@ impl<'a> PlayQueue<'a> {
     /// Change the position of an item in the play queue and return the changed queue; the queue's version goes up.
     ///
     /// `PUT /playQueues/{playQueueId}/items/{playQueueItemId}/move` (operation `movePlayQueueItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -219,11 +183,6 @@ impl<'a> PlayQueue<'a> {
     /// | 200 | The request succeeded; the body holds the playlist metadata. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The play queue or the queue item does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -234,12 +193,11 @@ impl<'a> PlayQueue<'a> {
         play_queue_id: i64,
         play_queue_item_id: i64,
     ) -> MovePlayQueueItem<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
+        let play_queue_item_id = crate::contract::path_value(&play_queue_item_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/items/{}/move", crate ::contract::path_value(&
-                play_queue_id), crate ::contract::path_value(& play_queue_item_id)
-            ),
+            format!("/playQueues/{}/items/{}/move", play_queue_id, play_queue_item_id),
         )
     }
 
@@ -248,10 +206,8 @@ impl<'a> PlayQueue<'a> {
     /// Make the first item of the play queue the current item again.
     ///
     /// `PUT /playQueues/{playQueueId}/reset` (operation `resetPlayQueue`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -261,20 +217,14 @@ impl<'a> PlayQueue<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No play queue exists with this ID. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn reset_play_queue(&self, play_queue_id: i64) -> ResetPlayQueue<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/reset", crate ::contract::path_value(& play_queue_id)
-            ),
+            format!("/playQueues/{}/reset", play_queue_id),
         )
     }
 
@@ -283,10 +233,8 @@ impl<'a> PlayQueue<'a> {
     /// Put the play queue in random order, or in a new random order when it is already shuffled, and return the changed queue. The selected item stays selected. At present only queues *without* an Up Next part can be shuffled.
     ///
     /// `PUT /playQueues/{playQueueId}/shuffle` (operation `shuffle`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -296,20 +244,14 @@ impl<'a> PlayQueue<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The play queue or its current item does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn shuffle(&self, play_queue_id: i64) -> Shuffle<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/shuffle", crate ::contract::path_value(& play_queue_id)
-            ),
+            format!("/playQueues/{}/shuffle", play_queue_id),
         )
     }
 
@@ -318,10 +260,8 @@ impl<'a> PlayQueue<'a> {
     /// Return a shuffled play queue to its "natural order" and return the changed queue. At present only queues *without* an Up Next part support this.
     ///
     /// `PUT /playQueues/{playQueueId}/unshuffle` (operation `unshuffle`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -331,27 +271,22 @@ impl<'a> PlayQueue<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | The play queue or its current item does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `play_queue_id`: ID of the play queue. (`playQueueId`, path parameter)
     pub fn unshuffle(&self, play_queue_id: i64) -> Unshuffle<'a> {
+        let play_queue_id = crate::contract::path_value(&play_queue_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/playQueues/{}/unshuffle", crate ::contract::path_value(& play_queue_id)
-            ),
+            format!("/playQueues/{}/unshuffle", play_queue_id),
         )
     }
 }
 
-///The `createPlayQueue` operation (see [`PlayQueue::create_play_queue`]).
+/// The `createPlayQueue` operation (see [`PlayQueue::create_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreatePlayQueueOp;
+
 impl crate::contract::Operation for CreatePlayQueueOp {
     type Decode = crate::contract::Json<models::CreatePlayQueueResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -364,66 +299,67 @@ impl crate::contract::Operation for CreatePlayQueueOp {
     };
 }
 
-///A `createPlayQueue` request (see [`PlayQueue::create_play_queue`]). `.await` it to send it.
+/// A `createPlayQueue` request (see [`PlayQueue::create_play_queue`]). `.await` it to send it.
 pub type CreatePlayQueue<'a> = crate::contract::Request<'a, CreatePlayQueueOp>;
+
 impl CreatePlayQueue<'_> {
-    ///Content URI of what is to be played. (`uri`, query parameter)
+    /// Content URI of what is to be played. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///ID of the playlist to be played. (`playlistID`, query parameter)
+    /// ID of the playlist to be played. (`playlistID`, query parameter)
     pub fn playlist_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("playlistID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Key of the item that plays first; when omitted, playback starts at the first item of the queue. (`key`, query parameter)
+    /// Key of the item that plays first; when omitted, playback starts at the first item of the queue. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Shuffle the items; 0 when omitted. (`shuffle`, query parameter)
+    /// Shuffle the items; 0 when omitted. (`shuffle`, query parameter)
     pub fn shuffle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("shuffle", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///When the queue is larger than the window, fill the remaining space with items wrapped around from the other end; 0 when omitted. (`repeat`, query parameter)
+    /// When the queue is larger than the window, fill the remaining space with items wrapped around from the other end; 0 when omitted. (`repeat`, query parameter)
     pub fn repeat(self, value: bool) -> Self {
         self.with(|r| {
             r.query("repeat", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Create a continuous play queue (for example one that starts from an episode); 0 when omitted. (`continuous`, query parameter)
+    /// Create a continuous play queue (for example one that starts from an episode); 0 when omitted. (`continuous`, query parameter)
     pub fn continuous(self, value: bool) -> Self {
         self.with(|r| {
             r.query("continuous", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///How many trailers to play before a movie, the pre-roll not counted. Without this parameter the pre-roll is left out of the queue. When a movie is resumed, leave `extrasPrefixCount` out altogether rather than sending 0. (`extrasPrefixCount`, query parameter)
+    /// How many trailers to play before a movie, the pre-roll not counted. Without this parameter the pre-roll is left out of the queue. When a movie is resumed, leave `extrasPrefixCount` out altogether rather than sending 0. (`extrasPrefixCount`, query parameter)
     pub fn extras_prefix_count(self, value: i64) -> Self {
         self.with(|r| {
             r.query("extrasPrefixCount", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///For photo queues only: include every photo below an album or section, at any depth; 1 when omitted. (`recursive`, query parameter)
+    /// For photo queues only: include every photo below an album or section, at any depth; 1 when omitted. (`recursive`, query parameter)
     pub fn recursive(self, value: bool) -> Self {
         self.with(|r| {
             r.query("recursive", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///For queues of shows or seasons only: begin the queue at the On Deck episode when there is one; without it, the queue starts at the first episode of the show or season. (`onDeck`, query parameter)
+    /// For queues of shows or seasons only: begin the queue at the On Deck episode when there is one; without it, the queue starts at the first episode of the show or season. (`onDeck`, query parameter)
     pub fn on_deck(self, value: bool) -> Self {
         self.with(|r| {
             r.query("onDeck", &value, crate::contract::Style::Form, true);
@@ -431,9 +367,10 @@ impl CreatePlayQueue<'_> {
     }
 }
 
-///The `getPlayQueue` operation (see [`PlayQueue::get_play_queue`]).
+/// The `getPlayQueue` operation (see [`PlayQueue::get_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlayQueueOp;
+
 impl crate::contract::Operation for GetPlayQueueOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -446,38 +383,39 @@ impl crate::contract::Operation for GetPlayQueueOp {
     };
 }
 
-///A `getPlayQueue` request (see [`PlayQueue::get_play_queue`]). `.await` it to send it.
+/// A `getPlayQueue` request (see [`PlayQueue::get_play_queue`]). `.await` it to send it.
 pub type GetPlayQueue<'a> = crate::contract::Request<'a, GetPlayQueueOp>;
+
 impl GetPlayQueue<'_> {
-    ///Hand ownership of the queue to the requesting client, as used for remote control. (`own`, query parameter)
+    /// Hand ownership of the queue to the requesting client, as used for remote control. (`own`, query parameter)
     pub fn own(self, value: bool) -> Self {
         self.with(|r| {
             r.query("own", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Play queue item ID at the centre of the returned window; the selected item stays as it is. (`center`, query parameter)
+    /// Play queue item ID at the centre of the returned window; the selected item stays as it is. (`center`, query parameter)
     pub fn center(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("center", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Number of items to return on either side of the window's centre. (`window`, query parameter)
+    /// Number of items to return on either side of the window's centre. (`window`, query parameter)
     pub fn window(self, value: i64) -> Self {
         self.with(|r| {
             r.query("window", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Return the items before the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeBefore`, query parameter)
+    /// Return the items before the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeBefore`, query parameter)
     pub fn include_before(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeBefore", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Return the items after the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeAfter`, query parameter)
+    /// Return the items after the centre; with 0 the centre item is left out as well. 1 when omitted. (`includeAfter`, query parameter)
     pub fn include_after(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeAfter", &value, crate::contract::Style::Form, true);
@@ -485,9 +423,10 @@ impl GetPlayQueue<'_> {
     }
 }
 
-///The `addToPlayQueue` operation (see [`PlayQueue::add_to_play_queue`]).
+/// The `addToPlayQueue` operation (see [`PlayQueue::add_to_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddToPlayQueueOp;
+
 impl crate::contract::Operation for AddToPlayQueueOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -500,24 +439,25 @@ impl crate::contract::Operation for AddToPlayQueueOp {
     };
 }
 
-///A `addToPlayQueue` request (see [`PlayQueue::add_to_play_queue`]). `.await` it to send it.
+/// A `addToPlayQueue` request (see [`PlayQueue::add_to_play_queue`]). `.await` it to send it.
 pub type AddToPlayQueue<'a> = crate::contract::Request<'a, AddToPlayQueueOp>;
+
 impl AddToPlayQueue<'_> {
-    ///Content URI of what is added to the queue. (`uri`, query parameter)
+    /// Content URI of what is added to the queue. (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///ID of the playlist added to the queue. (`playlistID`, query parameter)
+    /// ID of the playlist added to the queue. (`playlistID`, query parameter)
     pub fn playlist_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("playlistID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Play the added content next instead of after the items queued by hand; 0 (after them) when omitted. (`next`, query parameter)
+    /// Play the added content next instead of after the items queued by hand; 0 (after them) when omitted. (`next`, query parameter)
     pub fn next(self, value: bool) -> Self {
         self.with(|r| {
             r.query("next", &value, crate::contract::Style::Form, true);
@@ -525,9 +465,10 @@ impl AddToPlayQueue<'_> {
     }
 }
 
-///The `clearPlayQueue` operation (see [`PlayQueue::clear_play_queue`]).
+/// The `clearPlayQueue` operation (see [`PlayQueue::clear_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClearPlayQueueOp;
+
 impl crate::contract::Operation for ClearPlayQueueOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -540,11 +481,13 @@ impl crate::contract::Operation for ClearPlayQueueOp {
     };
 }
 
-///A `clearPlayQueue` request (see [`PlayQueue::clear_play_queue`]). `.await` it to send it.
+/// A `clearPlayQueue` request (see [`PlayQueue::clear_play_queue`]). `.await` it to send it.
 pub type ClearPlayQueue<'a> = crate::contract::Request<'a, ClearPlayQueueOp>;
-///The `deletePlayQueueItem` operation (see [`PlayQueue::delete_play_queue_item`]).
+
+/// The `deletePlayQueueItem` operation (see [`PlayQueue::delete_play_queue_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeletePlayQueueItemOp;
+
 impl crate::contract::Operation for DeletePlayQueueItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -557,11 +500,13 @@ impl crate::contract::Operation for DeletePlayQueueItemOp {
     };
 }
 
-///A `deletePlayQueueItem` request (see [`PlayQueue::delete_play_queue_item`]). `.await` it to send it.
+/// A `deletePlayQueueItem` request (see [`PlayQueue::delete_play_queue_item`]). `.await` it to send it.
 pub type DeletePlayQueueItem<'a> = crate::contract::Request<'a, DeletePlayQueueItemOp>;
-///The `movePlayQueueItem` operation (see [`PlayQueue::move_play_queue_item`]).
+
+/// The `movePlayQueueItem` operation (see [`PlayQueue::move_play_queue_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MovePlayQueueItemOp;
+
 impl crate::contract::Operation for MovePlayQueueItemOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -574,10 +519,11 @@ impl crate::contract::Operation for MovePlayQueueItemOp {
     };
 }
 
-///A `movePlayQueueItem` request (see [`PlayQueue::move_play_queue_item`]). `.await` it to send it.
+/// A `movePlayQueueItem` request (see [`PlayQueue::move_play_queue_item`]). `.await` it to send it.
 pub type MovePlayQueueItem<'a> = crate::contract::Request<'a, MovePlayQueueItemOp>;
+
 impl MovePlayQueueItem<'_> {
-    ///ID of the play queue item after which the moved item is placed. When omitted, the item moves to the start. (`after`, query parameter)
+    /// ID of the play queue item after which the moved item is placed. When omitted, the item moves to the start. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
             r.query("after", &value, crate::contract::Style::Form, false);
@@ -585,9 +531,10 @@ impl MovePlayQueueItem<'_> {
     }
 }
 
-///The `resetPlayQueue` operation (see [`PlayQueue::reset_play_queue`]).
+/// The `resetPlayQueue` operation (see [`PlayQueue::reset_play_queue`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ResetPlayQueueOp;
+
 impl crate::contract::Operation for ResetPlayQueueOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -600,11 +547,13 @@ impl crate::contract::Operation for ResetPlayQueueOp {
     };
 }
 
-///A `resetPlayQueue` request (see [`PlayQueue::reset_play_queue`]). `.await` it to send it.
+/// A `resetPlayQueue` request (see [`PlayQueue::reset_play_queue`]). `.await` it to send it.
 pub type ResetPlayQueue<'a> = crate::contract::Request<'a, ResetPlayQueueOp>;
-///The `shuffle` operation (see [`PlayQueue::shuffle`]).
+
+/// The `shuffle` operation (see [`PlayQueue::shuffle`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ShuffleOp;
+
 impl crate::contract::Operation for ShuffleOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -617,11 +566,13 @@ impl crate::contract::Operation for ShuffleOp {
     };
 }
 
-///A `shuffle` request (see [`PlayQueue::shuffle`]). `.await` it to send it.
+/// A `shuffle` request (see [`PlayQueue::shuffle`]). `.await` it to send it.
 pub type Shuffle<'a> = crate::contract::Request<'a, ShuffleOp>;
-///The `unshuffle` operation (see [`PlayQueue::unshuffle`]).
+
+/// The `unshuffle` operation (see [`PlayQueue::unshuffle`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnshuffleOp;
+
 impl crate::contract::Operation for UnshuffleOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -634,5 +585,5 @@ impl crate::contract::Operation for UnshuffleOp {
     };
 }
 
-///A `unshuffle` request (see [`PlayQueue::unshuffle`]). `.await` it to send it.
+/// A `unshuffle` request (see [`PlayQueue::unshuffle`]). `.await` it to send it.
 pub type Unshuffle<'a> = crate::contract::Request<'a, UnshuffleOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Playlist` operations of this server.
+    /// The `Playlist` operations of this server.
     pub fn playlist(&self) -> Playlist<'_> {
         Playlist { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Playlist<'a> {
     /// Returns the playlists and playlist folders of the user. The usual filters apply, for example `sort=lastViewedAt:desc`. Use `type=15` to get only playlists, as a flat list.
     ///
     /// `GET /playlists` (operation `listPlaylists`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> Playlist<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_playlists(&self) -> ListPlaylists<'a> {
         crate::contract::Request::new(self.client, "/playlists".to_string())
     }
@@ -52,10 +46,8 @@ impl<'a> Playlist<'a> {
     /// A smart playlist also carries a `content` attribute, the content URI of its generator, which a client can parse to offer editing of the smart rules.
     ///
     /// `GET /playlists/{playlistId}` (operation `getPlaylist`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -64,19 +56,12 @@ impl<'a> Playlist<'a> {
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithPlaylistMetadata)` |
     /// | 404 | The playlist does not exist, or the user may not access it. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn get_playlist(&self, playlist_id: i64) -> GetPlaylist<'a> {
-        crate::contract::Request::new(
-            self.client,
-            format!("/playlists/{}", crate ::contract::path_value(& playlist_id)),
-        )
+        let playlist_id = crate::contract::path_value(&playlist_id);
+        crate::contract::Request::new(self.client, format!("/playlists/{}", playlist_id))
     }
 
     /// List playlist items
@@ -84,10 +69,8 @@ impl<'a> Playlist<'a> {
     /// Returns the items of a playlist; clients should page through them the usual way. Leaf items (such as episodes and movies) come back by default; the `type` parameter asks for other types, for instance to show recently added albums through a smart playlist. In regular (non-smart) playlists each item has a `playlistItemID`, used to remove or move it.
     ///
     /// `GET /playlists/{playlistId}/items` (operation `getPlaylistItems`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -101,25 +84,22 @@ impl<'a> Playlist<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `playlist_id`: ID of the playlist. (`playlistId`, path parameter)
     pub fn get_playlist_items(&self, playlist_id: i64) -> GetPlaylistItems<'a> {
+        let playlist_id = crate::contract::path_value(&playlist_id);
         crate::contract::Request::new(
             self.client,
-            format!("/playlists/{}/items", crate ::contract::path_value(& playlist_id)),
+            format!("/playlists/{}/items", playlist_id),
         )
     }
 }
 
-///The `listPlaylists` operation (see [`Playlist::list_playlists`]).
+/// The `listPlaylists` operation (see [`Playlist::list_playlists`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaylistsOp;
+
 impl crate::contract::Operation for ListPlaylistsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -132,17 +112,18 @@ impl crate::contract::Operation for ListPlaylistsOp {
     };
 }
 
-///A `listPlaylists` request (see [`Playlist::list_playlists`]). `.await` it to send it.
+/// A `listPlaylists` request (see [`Playlist::list_playlists`]). `.await` it to send it.
 pub type ListPlaylists<'a> = crate::contract::Request<'a, ListPlaylistsOp>;
+
 impl ListPlaylists<'_> {
-    ///Restricts the result to playlists of this type. (`playlistType`, query parameter)
+    /// Restricts the result to playlists of this type. (`playlistType`, query parameter)
     pub fn playlist_type(self, value: models::PlaylistType) -> Self {
         self.with(|r| {
             r.query("playlistType", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Whether the collection or playlist is a smart one. (`smart`, query parameter)
+    /// Whether the collection or playlist is a smart one. (`smart`, query parameter)
     pub fn smart(self, value: bool) -> Self {
         self.with(|r| {
             r.query("smart", &value, crate::contract::Style::Form, false);
@@ -150,9 +131,10 @@ impl ListPlaylists<'_> {
     }
 }
 
-///The `getPlaylist` operation (see [`Playlist::get_playlist`]).
+/// The `getPlaylist` operation (see [`Playlist::get_playlist`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistOp;
+
 impl crate::contract::Operation for GetPlaylistOp {
     type Decode = crate::contract::Json<models::MediaContainerWithPlaylistMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -165,11 +147,13 @@ impl crate::contract::Operation for GetPlaylistOp {
     };
 }
 
-///A `getPlaylist` request (see [`Playlist::get_playlist`]). `.await` it to send it.
+/// A `getPlaylist` request (see [`Playlist::get_playlist`]). `.await` it to send it.
 pub type GetPlaylist<'a> = crate::contract::Request<'a, GetPlaylistOp>;
-///The `getPlaylistItems` operation (see [`Playlist::get_playlist_items`]).
+
+/// The `getPlaylistItems` operation (see [`Playlist::get_playlist_items`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPlaylistItemsOp;
+
 impl crate::contract::Operation for GetPlaylistItemsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithMetadata>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -182,10 +166,11 @@ impl crate::contract::Operation for GetPlaylistItemsOp {
     };
 }
 
-///A `getPlaylistItems` request (see [`Playlist::get_playlist_items`]). `.await` it to send it.
+/// A `getPlaylistItems` request (see [`Playlist::get_playlist_items`]). `.await` it to send it.
 pub type GetPlaylistItems<'a> = crate::contract::Request<'a, GetPlaylistItemsOp>;
+
 impl GetPlaylistItems<'_> {
-    ///Metadata types to return. Only the first value counts, except when reading items from the background-processing playlist. (`type`, query parameter)
+    /// Metadata types to return. Only the first value counts, except when reading items from the background-processing playlist. (`type`, query parameter)
     pub fn r#type(self, value: ::std::vec::Vec<i64>) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::FormFlat, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Plex` operations of this server.
+    /// The `Plex` operations of this server.
     pub fn plex(&self) -> Plex<'_> {
         Plex { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Plex<'a> {
     /// Returns the Plex servers and clients of the account, with their connections and access tokens.
     ///
     /// `GET /resources` (operation `get-server-resources`), served by `https://plex.tv/api/v2`.
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,19 +33,15 @@ impl<'a> Plex<'a> {
     /// | 200 | The Plex devices of the account, covering both Plex-hosted servers and clients. | `Ok(models::GetServerResourcesResponse)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 401 | Unauthorized: no `X-Plex-Token` was sent, neither as a header nor as a query parameter. | `Err(Error::Api { status: 401, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_server_resources(&self) -> GetServerResources<'a> {
         crate::contract::Request::new(self.client, "/resources".to_string())
     }
 }
 
-///The `get-server-resources` operation (see [`Plex::get_server_resources`]).
+/// The `get-server-resources` operation (see [`Plex::get_server_resources`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetServerResourcesOp;
+
 impl crate::contract::Operation for GetServerResourcesOp {
     type Decode = crate::contract::Json<models::GetServerResourcesResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -59,25 +54,26 @@ impl crate::contract::Operation for GetServerResourcesOp {
     };
 }
 
-///A `get-server-resources` request (see [`Plex::get_server_resources`]). `.await` it to send it.
+/// A `get-server-resources` request (see [`Plex::get_server_resources`]). `.await` it to send it.
 pub type GetServerResources<'a> = crate::contract::Request<'a, GetServerResourcesOp>;
+
 impl GetServerResources<'_> {
-    ///Include HTTPS connections in the result. (`includeHttps`, query parameter)
+    /// Include HTTPS connections in the result. (`includeHttps`, query parameter)
     pub fn include_https(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeHttps", &value, crate::contract::Style::Form, true);
         })
     }
 
-    /**Include relay connections in the result
-(for example https://10-0-0-25.bbf8e10c7fa20447cacee74cd9914cde.plex.direct:32400). (`includeRelay`, query parameter)*/
+    /// Include relay connections in the result
+    /// (for example https://10-0-0-25.bbf8e10c7fa20447cacee74cd9914cde.plex.direct:32400). (`includeRelay`, query parameter)
     pub fn include_relay(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeRelay", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Include IPv6 connections in the result. (`includeIPv6`, query parameter)
+    /// Include IPv6 connections in the result. (`includeIPv6`, query parameter)
     pub fn include_i_pv6(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeIPv6", &value, crate::contract::Style::Form, true);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Preferences` operations of this server.
+    /// The `Preferences` operations of this server.
     pub fn preferences(&self) -> Preferences<'_> {
         Preferences { client: self }
     }
@@ -22,21 +23,14 @@ impl<'a> Preferences<'a> {
     /// Returns every server preference together with its current value.
     ///
     /// `GET /:/prefs` (operation `getAllPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithSettings)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_preferences(&self) -> GetAllPreferences<'a> {
         crate::contract::Request::new(self.client, "/:/prefs".to_string())
     }
@@ -46,10 +40,8 @@ impl<'a> Preferences<'a> {
     /// Changes one or more server preferences, passed as query parameters.
     ///
     /// `PUT /:/prefs` (operation `setPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -58,11 +50,6 @@ impl<'a> Preferences<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | At least one of the given preferences is unknown to the server. | `Err(Error::Api { status: 400, .. })` |
     /// | 403 | At least one of the given preferences is unknown to the server. | `Err(Error::Api { status: 403, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -82,10 +69,8 @@ impl<'a> Preferences<'a> {
     /// Returns a single server preference and its current value.
     ///
     /// `GET /:/prefs/get` (operation `getPreference`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -93,19 +78,15 @@ impl<'a> Preferences<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithSettings)` |
     /// | 404 | The server has no preference with that name. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_preference(&self) -> GetPreference<'a> {
         crate::contract::Request::new(self.client, "/:/prefs/get".to_string())
     }
 }
 
-///The `getAllPreferences` operation (see [`Preferences::get_all_preferences`]).
+/// The `getAllPreferences` operation (see [`Preferences::get_all_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllPreferencesOp;
+
 impl crate::contract::Operation for GetAllPreferencesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -118,11 +99,13 @@ impl crate::contract::Operation for GetAllPreferencesOp {
     };
 }
 
-///A `getAllPreferences` request (see [`Preferences::get_all_preferences`]). `.await` it to send it.
+/// A `getAllPreferences` request (see [`Preferences::get_all_preferences`]). `.await` it to send it.
 pub type GetAllPreferences<'a> = crate::contract::Request<'a, GetAllPreferencesOp>;
-///The `setPreferences` operation (see [`Preferences::set_preferences`]).
+
+/// The `setPreferences` operation (see [`Preferences::set_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetPreferencesOp;
+
 impl crate::contract::Operation for SetPreferencesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -135,11 +118,13 @@ impl crate::contract::Operation for SetPreferencesOp {
     };
 }
 
-///A `setPreferences` request (see [`Preferences::set_preferences`]). `.await` it to send it.
+/// A `setPreferences` request (see [`Preferences::set_preferences`]). `.await` it to send it.
 pub type SetPreferences<'a> = crate::contract::Request<'a, SetPreferencesOp>;
-///The `getPreference` operation (see [`Preferences::get_preference`]).
+
+/// The `getPreference` operation (see [`Preferences::get_preference`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetPreferenceOp;
+
 impl crate::contract::Operation for GetPreferenceOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSettings>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -152,10 +137,11 @@ impl crate::contract::Operation for GetPreferenceOp {
     };
 }
 
-///A `getPreference` request (see [`Preferences::get_preference`]). `.await` it to send it.
+/// A `getPreference` request (see [`Preferences::get_preference`]). `.await` it to send it.
 pub type GetPreference<'a> = crate::contract::Request<'a, GetPreferenceOp>;
+
 impl GetPreference<'_> {
-    ///Name (identifier) of the preference to return. (`id`, query parameter)
+    /// Name (identifier) of the preference to return. (`id`, query parameter)
     pub fn id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("id", &value, crate::contract::Style::Form, false);

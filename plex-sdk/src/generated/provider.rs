@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Provider` operations of this server.
+    /// The `Provider` operations of this server.
     pub fn provider(&self) -> Provider<'_> {
         Provider { client: self }
     }
@@ -22,21 +23,14 @@ impl<'a> Provider<'a> {
     /// Returns the media providers available on this server. Usually this is the library provider, plus the EPG provider when a DVR is configured.
     ///
     /// `GET /media/providers` (operation `listProviders`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::ListProvidersResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_providers(&self) -> ListProviders<'a> {
         crate::contract::Request::new(self.client, "/media/providers".to_string())
     }
@@ -46,10 +40,8 @@ impl<'a> Provider<'a> {
     /// Registers a media provider with the server. The server then acts as a reverse proxy for it, so providers work whether they are local or remote.
     ///
     /// `POST /media/providers` (operation `addProvider`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -57,11 +49,6 @@ impl<'a> Provider<'a> {
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -78,21 +65,14 @@ impl<'a> Provider<'a> {
     /// Reloads every known media provider, for example to pick up features a provider has gained.
     ///
     /// `POST /media/providers/refresh` (operation `refreshProviders`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn refresh_providers(&self) -> RefreshProviders<'a> {
         crate::contract::Request::new(
             self.client,
@@ -105,10 +85,8 @@ impl<'a> Provider<'a> {
     /// Removes the media provider with the given ID.
     ///
     /// `DELETE /media/providers/{provider}` (operation `deleteMediaProvider`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -118,11 +96,6 @@ impl<'a> Provider<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 403 | The provider belongs to another provider and cannot be removed on its own. | `Err(Error::Api { status: 403, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `provider`: ID of the media provider to remove. (`provider`, path parameter)
@@ -130,16 +103,18 @@ impl<'a> Provider<'a> {
         &self,
         provider: ::std::string::String,
     ) -> DeleteMediaProvider<'a> {
+        let provider = crate::contract::path_value(&provider);
         crate::contract::Request::new(
             self.client,
-            format!("/media/providers/{}", crate ::contract::path_value(& provider)),
+            format!("/media/providers/{}", provider),
         )
     }
 }
 
-///The `listProviders` operation (see [`Provider::list_providers`]).
+/// The `listProviders` operation (see [`Provider::list_providers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListProvidersOp;
+
 impl crate::contract::Operation for ListProvidersOp {
     type Decode = crate::contract::Json<models::ListProvidersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -152,11 +127,13 @@ impl crate::contract::Operation for ListProvidersOp {
     };
 }
 
-///A `listProviders` request (see [`Provider::list_providers`]). `.await` it to send it.
+/// A `listProviders` request (see [`Provider::list_providers`]). `.await` it to send it.
 pub type ListProviders<'a> = crate::contract::Request<'a, ListProvidersOp>;
-///The `addProvider` operation (see [`Provider::add_provider`]).
+
+/// The `addProvider` operation (see [`Provider::add_provider`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AddProviderOp;
+
 impl crate::contract::Operation for AddProviderOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -169,11 +146,13 @@ impl crate::contract::Operation for AddProviderOp {
     };
 }
 
-///A `addProvider` request (see [`Provider::add_provider`]). `.await` it to send it.
+/// A `addProvider` request (see [`Provider::add_provider`]). `.await` it to send it.
 pub type AddProvider<'a> = crate::contract::Request<'a, AddProviderOp>;
-///The `refreshProviders` operation (see [`Provider::refresh_providers`]).
+
+/// The `refreshProviders` operation (see [`Provider::refresh_providers`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshProvidersOp;
+
 impl crate::contract::Operation for RefreshProvidersOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -186,11 +165,13 @@ impl crate::contract::Operation for RefreshProvidersOp {
     };
 }
 
-///A `refreshProviders` request (see [`Provider::refresh_providers`]). `.await` it to send it.
+/// A `refreshProviders` request (see [`Provider::refresh_providers`]). `.await` it to send it.
 pub type RefreshProviders<'a> = crate::contract::Request<'a, RefreshProvidersOp>;
-///The `deleteMediaProvider` operation (see [`Provider::delete_media_provider`]).
+
+/// The `deleteMediaProvider` operation (see [`Provider::delete_media_provider`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteMediaProviderOp;
+
 impl crate::contract::Operation for DeleteMediaProviderOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -203,5 +184,5 @@ impl crate::contract::Operation for DeleteMediaProviderOp {
     };
 }
 
-///A `deleteMediaProvider` request (see [`Provider::delete_media_provider`]). `.await` it to send it.
+/// A `deleteMediaProvider` request (see [`Provider::delete_media_provider`]). `.await` it to send it.
 pub type DeleteMediaProvider<'a> = crate::contract::Request<'a, DeleteMediaProviderOp>;

@@ -2,8 +2,9 @@
 // Change the document or the generator, then run `cargo xtask codegen`.
 
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Rate` operations of this server.
+    /// The `Rate` operations of this server.
     pub fn rate(&self) -> Rate<'_> {
         Rate { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Rate<'a> {
     /// The server also accepts GET here, but clients should send PUT.
     ///
     /// `PUT /:/rate` (operation `setRating`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,11 +33,6 @@ impl<'a> Rate<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | Bad request: a parameter is missing or of the wrong type, or `ratedAt` lies in the future. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No library matches the given identifier, or no item has that rating key. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -60,9 +54,10 @@ impl<'a> Rate<'a> {
     }
 }
 
-///The `setRating` operation (see [`Rate::set_rating`]).
+/// The `setRating` operation (see [`Rate::set_rating`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SetRatingOp;
+
 impl crate::contract::Operation for SetRatingOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -75,10 +70,11 @@ impl crate::contract::Operation for SetRatingOp {
     };
 }
 
-///A `setRating` request (see [`Rate::set_rating`]). `.await` it to send it.
+/// A `setRating` request (see [`Rate::set_rating`]). `.await` it to send it.
 pub type SetRating<'a> = crate::contract::Request<'a, SetRatingOp>;
+
 impl SetRating<'_> {
-    ///Moment the rating was made; the current time is used when omitted. (`ratedAt`, query parameter)
+    /// Moment the rating was made; the current time is used when omitted. (`ratedAt`, query parameter)
     pub fn rated_at(self, value: i64) -> Self {
         self.with(|r| {
             r.query("ratedAt", &value, crate::contract::Style::Form, false);

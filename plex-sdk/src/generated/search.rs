@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Search` operations of this server.
+    /// The `Search` operations of this server.
     pub fn search(&self) -> Search<'_> {
         Search { client: self }
     }
@@ -35,10 +36,8 @@ impl<'a> Search<'a> {
     /// The endpoint is designed to be fast enough to call on every keystroke while the user types.
     ///
     /// `GET /hubs/search` (operation `searchHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -52,11 +51,6 @@ impl<'a> Search<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -77,10 +71,8 @@ impl<'a> Search<'a> {
     /// Each result, and each per-type hub containing results, has a `distance` attribute that indicates how close the match is.
     ///
     /// `GET /hubs/search/voice` (operation `voiceSearchHubs`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -93,11 +85,6 @@ impl<'a> Search<'a> {
     ///
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -113,9 +100,10 @@ impl<'a> Search<'a> {
     }
 }
 
-///The `searchHubs` operation (see [`Search::search_hubs`]).
+/// The `searchHubs` operation (see [`Search::search_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SearchHubsOp;
+
 impl crate::contract::Operation for SearchHubsOp {
     type Decode = crate::contract::Json<models::SearchHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -128,17 +116,18 @@ impl crate::contract::Operation for SearchHubsOp {
     };
 }
 
-///A `searchHubs` request (see [`Search::search_hubs`]). `.await` it to send it.
+/// A `searchHubs` request (see [`Search::search_hubs`]). `.await` it to send it.
 pub type SearchHubs<'a> = crate::contract::Request<'a, SearchHubsOp>;
+
 impl SearchHubs<'_> {
-    ///Section that provides context for the search; it may change the order of the result hubs. (`sectionId`, query parameter)
+    /// Section that provides context for the search; it may change the order of the result hubs. (`sectionId`, query parameter)
     pub fn section_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("sectionId", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
+    /// Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
             r.query("limit", &value, crate::contract::Style::Form, false);
@@ -146,9 +135,10 @@ impl SearchHubs<'_> {
     }
 }
 
-///The `voiceSearchHubs` operation (see [`Search::voice_search_hubs`]).
+/// The `voiceSearchHubs` operation (see [`Search::voice_search_hubs`]).
 #[derive(Debug, Clone, Copy)]
 pub struct VoiceSearchHubsOp;
+
 impl crate::contract::Operation for VoiceSearchHubsOp {
     type Decode = crate::contract::Json<models::VoiceSearchHubsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -161,29 +151,30 @@ impl crate::contract::Operation for VoiceSearchHubsOp {
     };
 }
 
-///A `voiceSearchHubs` request (see [`Search::voice_search_hubs`]). `.await` it to send it.
+/// A `voiceSearchHubs` request (see [`Search::voice_search_hubs`]). `.await` it to send it.
 pub type VoiceSearchHubs<'a> = crate::contract::Request<'a, VoiceSearchHubsOp>;
+
 impl VoiceSearchHubs<'_> {
-    /**Media type to fetch or filter on.
-
-1 = movie
-2 = show
-3 = season
-4 = episode
-5 = artist
-6 = album
-7 = track
-8 = photo_album
-9 = photo
-
-For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)*/
+    /// Media type to fetch or filter on.
+    ///
+    /// 1 = movie
+    /// 2 = show
+    /// 3 = season
+    /// 4 = episode
+    /// 5 = artist
+    /// 6 = album
+    /// 7 = track
+    /// 8 = photo_album
+    /// 9 = photo
+    ///
+    /// For example, asking a movie library for type 3 returns nothing, since movie libraries contain no seasons. (`type`, query parameter)
     pub fn r#type(self, value: models::MediaType) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
+    /// Maximum number of items returned in each hub; 3 when omitted. (`limit`, query parameter)
     pub fn limit(self, value: i64) -> Self {
         self.with(|r| {
             r.query("limit", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Status` operations of this server.
+    /// The `Status` operations of this server.
     pub fn status(&self) -> Status<'_> {
         Status { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Status<'a> {
     /// Returns every playback currently in progress on the server.
     ///
     /// `GET /status/sessions` (operation `listSessions`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -37,11 +36,6 @@ impl<'a> Status<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_sessions(&self) -> ListSessions<'a> {
         crate::contract::Request::new(self.client, "/status/sessions".to_string())
     }
@@ -51,21 +45,14 @@ impl<'a> Status<'a> {
     /// Returns every background task on the server, such as transcode jobs.
     ///
     /// `GET /status/sessions/background` (operation `getBackgroundTasks`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetBackgroundTasksResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_background_tasks(&self) -> GetBackgroundTasks<'a> {
         crate::contract::Request::new(
             self.client,
@@ -79,10 +66,8 @@ impl<'a> Status<'a> {
     /// Use paging with this endpoint. It also accepts the `includeFields`, `excludeFields`, `includeElements` and `excludeElements` parameters.
     ///
     /// `GET /status/sessions/history/all` (operation `listPlaybackHistory`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -94,11 +79,6 @@ impl<'a> Status<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn list_playback_history(&self) -> ListPlaybackHistory<'a> {
         crate::contract::Request::new(
             self.client,
@@ -111,10 +91,8 @@ impl<'a> Status<'a> {
     /// Returns one playback history entry, identified by its ID.
     ///
     /// `GET /status/sessions/history/{historyId}` (operation `getHistoryItem`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -128,20 +106,14 @@ impl<'a> Status<'a> {
     /// - `X-Plex-Container-Start`: Sent with every MediaContainer response: the position at which this page of the container begins.
     /// - `X-Plex-Container-Total-Size`: Sent with every MediaContainer response: the total number of items in the whole collection.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `history_id`: ID of the history entry (its `historyKey`). (`historyId`, path parameter)
     pub fn get_history_item(&self, history_id: i64) -> GetHistoryItem<'a> {
+        let history_id = crate::contract::path_value(&history_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/status/sessions/history/{}", crate ::contract::path_value(& history_id)
-            ),
+            format!("/status/sessions/history/{}", history_id),
         )
     }
 
@@ -150,10 +122,8 @@ impl<'a> Status<'a> {
     /// Removes one playback history entry, identified by its ID.
     ///
     /// `DELETE /status/sessions/history/{historyId}` (operation `deleteHistory`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -167,20 +137,14 @@ impl<'a> Status<'a> {
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `history_id`: ID of the history entry (its `historyKey`). (`historyId`, path parameter)
     pub fn delete_history(&self, history_id: i64) -> DeleteHistory<'a> {
+        let history_id = crate::contract::path_value(&history_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/status/sessions/history/{}", crate ::contract::path_value(& history_id)
-            ),
+            format!("/status/sessions/history/{}", history_id),
         )
     }
 
@@ -189,10 +153,8 @@ impl<'a> Status<'a> {
     /// Stops a playback session and disconnects the user from it.
     ///
     /// `POST /status/sessions/terminate` (operation `terminateSession`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -202,11 +164,6 @@ impl<'a> Status<'a> {
     /// | 401 | The server does not have this feature enabled. | `Err(Error::Api { status: 401, .. })` |
     /// | 403 | `sessionId` is empty. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | No session has that ID. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -225,9 +182,10 @@ impl<'a> Status<'a> {
     }
 }
 
-///The `listSessions` operation (see [`Status::list_sessions`]).
+/// The `listSessions` operation (see [`Status::list_sessions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListSessionsOp;
+
 impl crate::contract::Operation for ListSessionsOp {
     type Decode = crate::contract::Json<models::ListSessionsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -240,11 +198,13 @@ impl crate::contract::Operation for ListSessionsOp {
     };
 }
 
-///A `listSessions` request (see [`Status::list_sessions`]). `.await` it to send it.
+/// A `listSessions` request (see [`Status::list_sessions`]). `.await` it to send it.
 pub type ListSessions<'a> = crate::contract::Request<'a, ListSessionsOp>;
-///The `getBackgroundTasks` operation (see [`Status::get_background_tasks`]).
+
+/// The `getBackgroundTasks` operation (see [`Status::get_background_tasks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetBackgroundTasksOp;
+
 impl crate::contract::Operation for GetBackgroundTasksOp {
     type Decode = crate::contract::Json<models::GetBackgroundTasksResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -257,11 +217,13 @@ impl crate::contract::Operation for GetBackgroundTasksOp {
     };
 }
 
-///A `getBackgroundTasks` request (see [`Status::get_background_tasks`]). `.await` it to send it.
+/// A `getBackgroundTasks` request (see [`Status::get_background_tasks`]). `.await` it to send it.
 pub type GetBackgroundTasks<'a> = crate::contract::Request<'a, GetBackgroundTasksOp>;
-///The `listPlaybackHistory` operation (see [`Status::list_playback_history`]).
+
+/// The `listPlaybackHistory` operation (see [`Status::list_playback_history`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ListPlaybackHistoryOp;
+
 impl crate::contract::Operation for ListPlaybackHistoryOp {
     type Decode = crate::contract::Json<models::ListPlaybackHistoryResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -274,38 +236,39 @@ impl crate::contract::Operation for ListPlaybackHistoryOp {
     };
 }
 
-///A `listPlaybackHistory` request (see [`Status::list_playback_history`]). `.await` it to send it.
+/// A `listPlaybackHistory` request (see [`Status::list_playback_history`]). `.await` it to send it.
 pub type ListPlaybackHistory<'a> = crate::contract::Request<'a, ListPlaybackHistoryOp>;
+
 impl ListPlaybackHistory<'_> {
-    ///Only return history of this account ID. (`accountID`, query parameter)
+    /// Only return history of this account ID. (`accountID`, query parameter)
     pub fn account_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("accountID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Only return history in this time range (usually written like `viewedAt>=12456789`). (`viewedAt`, query parameter)
+    /// Only return history in this time range (usually written like `viewedAt>=12456789`). (`viewedAt`, query parameter)
     pub fn viewed_at(self, value: i64) -> Self {
         self.with(|r| {
             r.query("viewedAt", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Only return history of this library section ID. (`librarySectionID`, query parameter)
+    /// Only return history of this library section ID. (`librarySectionID`, query parameter)
     pub fn library_section_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("librarySectionID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Only return history of this metadata item. A show's ID returns the history of the whole show. Internally the value is matched against `metadata_items.id`, `parents.id` or `grandparents.id`, depending on the metadata type. (`metadataItemID`, query parameter)
+    /// Only return history of this metadata item. A show's ID returns the history of the whole show. Internally the value is matched against `metadata_items.id`, `parents.id` or `grandparents.id`, depending on the metadata type. (`metadataItemID`, query parameter)
     pub fn metadata_item_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query("metadataItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Field to sort by. Several orderings may be given, separated by `,`; append `:desc` or `:asc` to set the direction (`asc` when omitted). `metadataItemID` cannot be used here. (`sort`, query parameter)
+    /// Field to sort by. Several orderings may be given, separated by `,`; append `:desc` or `:asc` to set the direction (`asc` when omitted). `metadataItemID` cannot be used here. (`sort`, query parameter)
     pub fn sort(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.with(|r| {
             r.query("sort", &value, crate::contract::Style::Form, false);
@@ -313,9 +276,10 @@ impl ListPlaybackHistory<'_> {
     }
 }
 
-///The `getHistoryItem` operation (see [`Status::get_history_item`]).
+/// The `getHistoryItem` operation (see [`Status::get_history_item`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetHistoryItemOp;
+
 impl crate::contract::Operation for GetHistoryItemOp {
     type Decode = crate::contract::Json<models::GetHistoryItemResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -328,11 +292,13 @@ impl crate::contract::Operation for GetHistoryItemOp {
     };
 }
 
-///A `getHistoryItem` request (see [`Status::get_history_item`]). `.await` it to send it.
+/// A `getHistoryItem` request (see [`Status::get_history_item`]). `.await` it to send it.
 pub type GetHistoryItem<'a> = crate::contract::Request<'a, GetHistoryItemOp>;
-///The `deleteHistory` operation (see [`Status::delete_history`]).
+
+/// The `deleteHistory` operation (see [`Status::delete_history`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteHistoryOp;
+
 impl crate::contract::Operation for DeleteHistoryOp {
     type Decode = crate::contract::Json<models::MediaContainer>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -345,11 +311,13 @@ impl crate::contract::Operation for DeleteHistoryOp {
     };
 }
 
-///A `deleteHistory` request (see [`Status::delete_history`]). `.await` it to send it.
+/// A `deleteHistory` request (see [`Status::delete_history`]). `.await` it to send it.
 pub type DeleteHistory<'a> = crate::contract::Request<'a, DeleteHistoryOp>;
-///The `terminateSession` operation (see [`Status::terminate_session`]).
+
+/// The `terminateSession` operation (see [`Status::terminate_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TerminateSessionOp;
+
 impl crate::contract::Operation for TerminateSessionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -362,10 +330,11 @@ impl crate::contract::Operation for TerminateSessionOp {
     };
 }
 
-///A `terminateSession` request (see [`Status::terminate_session`]). `.await` it to send it.
+/// A `terminateSession` request (see [`Status::terminate_session`]). `.await` it to send it.
 pub type TerminateSession<'a> = crate::contract::Request<'a, TerminateSessionOp>;
+
 impl TerminateSession<'_> {
-    ///Message shown to the user, usually in the client, explaining the termination. (`reason`, query parameter)
+    /// Message shown to the user, usually in the client, explaining the termination. (`reason`, query parameter)
     pub fn reason(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("reason", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Subscriptions` operations of this server.
+    /// The `Subscriptions` operations of this server.
     pub fn subscriptions(&self) -> Subscriptions<'_> {
         Subscriptions { client: self }
     }
@@ -23,10 +24,8 @@ impl<'a> Subscriptions<'a> {
     /// Note: the cancellation is lost when the server restarts, as is the rolling subscription itself.
     ///
     /// `DELETE /media/grabbers/operations/{operationId}` (operation `cancelGrab`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -36,21 +35,14 @@ impl<'a> Subscriptions<'a> {
     /// | 403 | The user neither owns the grab nor is an administrator. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `operation_id`: ID of the grab operation. (`operationId`, path parameter)
     pub fn cancel_grab(&self, operation_id: ::std::string::String) -> CancelGrab<'a> {
+        let operation_id = crate::contract::path_value(&operation_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/grabbers/operations/{}", crate ::contract::path_value(&
-                operation_id)
-            ),
+            format!("/media/grabbers/operations/{}", operation_id),
         )
     }
 
@@ -59,10 +51,8 @@ impl<'a> Subscriptions<'a> {
     /// Returns every recording subscription, optionally with its grabs.
     ///
     /// `GET /media/subscriptions` (operation `getAllSubscriptions`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -75,11 +65,6 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_all_subscriptions(&self) -> GetAllSubscriptions<'a> {
         crate::contract::Request::new(self.client, "/media/subscriptions".to_string())
     }
@@ -89,10 +74,8 @@ impl<'a> Subscriptions<'a> {
     /// Creates a recording subscription. Most query parameters come from the [template](#tag/Subscriptions/operation/mediaSubscriptionsGetTemplate).
     ///
     /// `POST /media/subscriptions` (operation `createSubscription`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -107,11 +90,6 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn create_subscription(&self) -> CreateSubscription<'a> {
         crate::contract::Request::new(self.client, "/media/subscriptions".to_string())
     }
@@ -121,10 +99,8 @@ impl<'a> Subscriptions<'a> {
     /// Starts processing every subscription in the background.
     ///
     /// `POST /media/subscriptions/process` (operation `processSubscriptions`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -136,11 +112,6 @@ impl<'a> Subscriptions<'a> {
     /// Documented response headers (read them from `send_with_response()`):
     ///
     /// - `X-Plex-Activity`: Activity that tracks the processing.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn process_subscriptions(&self) -> ProcessSubscriptions<'a> {
         crate::contract::Request::new(
             self.client,
@@ -153,10 +124,8 @@ impl<'a> Subscriptions<'a> {
     /// Returns the recordings scheduled by all subscriptions together.
     ///
     /// `GET /media/subscriptions/scheduled` (operation `getScheduledRecordings`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -169,11 +138,6 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_scheduled_recordings(&self) -> GetScheduledRecordings<'a> {
         crate::contract::Request::new(
             self.client,
@@ -186,10 +150,8 @@ impl<'a> Subscriptions<'a> {
     /// Returns the subscription templates for an item, such as recording one airing, one season or the whole show.
     ///
     /// `GET /media/subscriptions/template` (operation `getTemplate`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -202,11 +164,6 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `X-Plex-Container-Start`: Zero-based position of the first element of this page within the full result set.
     /// - `X-Plex-Container-Total-Size`: Number of elements in the full result set, across all pages.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_template(&self) -> GetTemplate<'a> {
         crate::contract::Request::new(
             self.client,
@@ -219,10 +176,8 @@ impl<'a> Subscriptions<'a> {
     /// Returns one subscription, optionally with its grabs.
     ///
     /// `GET /media/subscriptions/{subscriptionId}` (operation `getSubscription`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -233,21 +188,14 @@ impl<'a> Subscriptions<'a> {
     /// | 403 | The calling user may not use the DVR on this server, or may not see this subscription. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn get_subscription(&self, subscription_id: i64) -> GetSubscription<'a> {
+        let subscription_id = crate::contract::path_value(&subscription_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/subscriptions/{}", crate ::contract::path_value(&
-                subscription_id)
-            ),
+            format!("/media/subscriptions/{}", subscription_id),
         )
     }
 
@@ -256,10 +204,8 @@ impl<'a> Subscriptions<'a> {
     /// Changes the preferences of a subscription.
     ///
     /// `PUT /media/subscriptions/{subscriptionId}` (operation `editSubscriptionPreferences`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -270,11 +216,6 @@ impl<'a> Subscriptions<'a> {
     /// | 403 | The calling user may not use the DVR on this server, or may not see this subscription. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
@@ -282,12 +223,10 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: i64,
     ) -> EditSubscriptionPreferences<'a> {
+        let subscription_id = crate::contract::path_value(&subscription_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/subscriptions/{}", crate ::contract::path_value(&
-                subscription_id)
-            ),
+            format!("/media/subscriptions/{}", subscription_id),
         )
     }
 
@@ -296,10 +235,8 @@ impl<'a> Subscriptions<'a> {
     /// Removes a subscription and cancels every grab that belongs to it.
     ///
     /// `DELETE /media/subscriptions/{subscriptionId}` (operation `deleteSubscription`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -310,21 +247,14 @@ impl<'a> Subscriptions<'a> {
     /// | 403 | The calling user may not use the DVR on this server, or may not see this subscription. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn delete_subscription(&self, subscription_id: i64) -> DeleteSubscription<'a> {
+        let subscription_id = crate::contract::path_value(&subscription_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/subscriptions/{}", crate ::contract::path_value(&
-                subscription_id)
-            ),
+            format!("/media/subscriptions/{}", subscription_id),
         )
     }
 
@@ -333,10 +263,8 @@ impl<'a> Subscriptions<'a> {
     /// Changes the priority of a subscription by moving it in the list.
     ///
     /// `PUT /media/subscriptions/{subscriptionId}/move` (operation `reorderSubscription`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -347,28 +275,22 @@ impl<'a> Subscriptions<'a> {
     /// | 403 | The calling user may not use the DVR on this server, or may not see this subscription. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
-    ///
     /// # Arguments
     ///
     /// - `subscription_id`: Parameter (`subscriptionId`, path parameter)
     pub fn reorder_subscription(&self, subscription_id: i64) -> ReorderSubscription<'a> {
+        let subscription_id = crate::contract::path_value(&subscription_id);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/media/subscriptions/{}/move", crate ::contract::path_value(&
-                subscription_id)
-            ),
+            format!("/media/subscriptions/{}/move", subscription_id),
         )
     }
 }
 
-///The `cancelGrab` operation (see [`Subscriptions::cancel_grab`]).
+/// The `cancelGrab` operation (see [`Subscriptions::cancel_grab`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CancelGrabOp;
+
 impl crate::contract::Operation for CancelGrabOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -381,11 +303,13 @@ impl crate::contract::Operation for CancelGrabOp {
     };
 }
 
-///A `cancelGrab` request (see [`Subscriptions::cancel_grab`]). `.await` it to send it.
+/// A `cancelGrab` request (see [`Subscriptions::cancel_grab`]). `.await` it to send it.
 pub type CancelGrab<'a> = crate::contract::Request<'a, CancelGrabOp>;
-///The `getAllSubscriptions` operation (see [`Subscriptions::get_all_subscriptions`]).
+
+/// The `getAllSubscriptions` operation (see [`Subscriptions::get_all_subscriptions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetAllSubscriptionsOp;
+
 impl crate::contract::Operation for GetAllSubscriptionsOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -398,17 +322,18 @@ impl crate::contract::Operation for GetAllSubscriptionsOp {
     };
 }
 
-///A `getAllSubscriptions` request (see [`Subscriptions::get_all_subscriptions`]). `.await` it to send it.
+/// A `getAllSubscriptions` request (see [`Subscriptions::get_all_subscriptions`]). `.await` it to send it.
 pub type GetAllSubscriptions<'a> = crate::contract::Request<'a, GetAllSubscriptionsOp>;
+
 impl GetAllSubscriptions<'_> {
-    ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
+    /// Also return the grabs that are currently active. (`includeGrabs`, query parameter)
     pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGrabs", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
+    /// Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
     pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeStorage", &value, crate::contract::Style::Form, true);
@@ -416,9 +341,10 @@ impl GetAllSubscriptions<'_> {
     }
 }
 
-///The `createSubscription` operation (see [`Subscriptions::create_subscription`]).
+/// The `createSubscription` operation (see [`Subscriptions::create_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CreateSubscriptionOp;
+
 impl crate::contract::Operation for CreateSubscriptionOp {
     type Decode = crate::contract::Json<models::CreateSubscriptionResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -431,10 +357,11 @@ impl crate::contract::Operation for CreateSubscriptionOp {
     };
 }
 
-///A `createSubscription` request (see [`Subscriptions::create_subscription`]). `.await` it to send it.
+/// A `createSubscription` request (see [`Subscriptions::create_subscription`]). `.await` it to send it.
 pub type CreateSubscription<'a> = crate::contract::Request<'a, CreateSubscriptionOp>;
+
 impl CreateSubscription<'_> {
-    ///Library section the media is recorded into. Can be left out when subscribing to a playlist. (`targetLibrarySectionID`, query parameter)
+    /// Library section the media is recorded into. Can be left out when subscribing to a playlist. (`targetLibrarySectionID`, query parameter)
     pub fn target_library_section_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query(
@@ -446,7 +373,7 @@ impl CreateSubscription<'_> {
         })
     }
 
-    ///Section location (folder) the media is recorded into. (`targetSectionLocationID`, query parameter)
+    /// Section location (folder) the media is recorded into. (`targetSectionLocationID`, query parameter)
     pub fn target_section_location_id(self, value: i64) -> Self {
         self.with(|r| {
             r.query(
@@ -458,30 +385,30 @@ impl CreateSubscription<'_> {
         })
     }
 
-    ///Metadata type being subscribed to (for example show or season). (`type`, query parameter)
+    /// Metadata type being subscribed to (for example show or season). (`type`, query parameter)
     pub fn r#type(self, value: i64) -> Self {
         self.with(|r| {
             r.query("type", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Hints that describe the wanted media. Downloading from a remote PMS needs the `ratingKey` hint. (`hints`, query parameter)
+    /// Hints that describe the wanted media. Downloading from a remote PMS needs the `ratingKey` hint. (`hints`, query parameter)
     pub fn hints(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("hints", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
-    ///Preferences of the subscription. (`prefs`, query parameter)
+    /// Preferences of the subscription. (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("prefs", &value, crate::contract::Style::DeepObject, false);
         })
     }
 
-    /**Parameters of the subscription.
-  - `mediaProviderID`: needed for downloads; the media provider the subscription downloads into
-  - `source`: needed for downloads; where the downloaded content comes from. (`params`, query parameter)*/
+    /// Parameters of the subscription.
+    ///  - `mediaProviderID`: needed for downloads; the media provider the subscription downloads into
+    ///  - `source`: needed for downloads; where the downloaded content comes from. (`params`, query parameter)
     pub fn params(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("params", &value, crate::contract::Style::DeepObject, false);
@@ -489,9 +416,10 @@ impl CreateSubscription<'_> {
     }
 }
 
-///The `processSubscriptions` operation (see [`Subscriptions::process_subscriptions`]).
+/// The `processSubscriptions` operation (see [`Subscriptions::process_subscriptions`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessSubscriptionsOp;
+
 impl crate::contract::Operation for ProcessSubscriptionsOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -504,11 +432,13 @@ impl crate::contract::Operation for ProcessSubscriptionsOp {
     };
 }
 
-///A `processSubscriptions` request (see [`Subscriptions::process_subscriptions`]). `.await` it to send it.
+/// A `processSubscriptions` request (see [`Subscriptions::process_subscriptions`]). `.await` it to send it.
 pub type ProcessSubscriptions<'a> = crate::contract::Request<'a, ProcessSubscriptionsOp>;
-///The `getScheduledRecordings` operation (see [`Subscriptions::get_scheduled_recordings`]).
+
+/// The `getScheduledRecordings` operation (see [`Subscriptions::get_scheduled_recordings`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetScheduledRecordingsOp;
+
 impl crate::contract::Operation for GetScheduledRecordingsOp {
     type Decode = crate::contract::Json<models::GetScheduledRecordingsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -521,14 +451,16 @@ impl crate::contract::Operation for GetScheduledRecordingsOp {
     };
 }
 
-///A `getScheduledRecordings` request (see [`Subscriptions::get_scheduled_recordings`]). `.await` it to send it.
+/// A `getScheduledRecordings` request (see [`Subscriptions::get_scheduled_recordings`]). `.await` it to send it.
 pub type GetScheduledRecordings<'a> = crate::contract::Request<
     'a,
     GetScheduledRecordingsOp,
 >;
-///The `getTemplate` operation (see [`Subscriptions::get_template`]).
+
+/// The `getTemplate` operation (see [`Subscriptions::get_template`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetTemplateOp;
+
 impl crate::contract::Operation for GetTemplateOp {
     type Decode = crate::contract::Json<models::GetTemplateResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -541,10 +473,11 @@ impl crate::contract::Operation for GetTemplateOp {
     };
 }
 
-///A `getTemplate` request (see [`Subscriptions::get_template`]). `.await` it to send it.
+/// A `getTemplate` request (see [`Subscriptions::get_template`]). `.await` it to send it.
 pub type GetTemplate<'a> = crate::contract::Request<'a, GetTemplateOp>;
+
 impl GetTemplate<'_> {
-    ///GUID of the item to build templates for. (`guid`, query parameter)
+    /// GUID of the item to build templates for. (`guid`, query parameter)
     pub fn guid(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("guid", &value, crate::contract::Style::Form, false);
@@ -552,9 +485,10 @@ impl GetTemplate<'_> {
     }
 }
 
-///The `getSubscription` operation (see [`Subscriptions::get_subscription`]).
+/// The `getSubscription` operation (see [`Subscriptions::get_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetSubscriptionOp;
+
 impl crate::contract::Operation for GetSubscriptionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -567,17 +501,18 @@ impl crate::contract::Operation for GetSubscriptionOp {
     };
 }
 
-///A `getSubscription` request (see [`Subscriptions::get_subscription`]). `.await` it to send it.
+/// A `getSubscription` request (see [`Subscriptions::get_subscription`]). `.await` it to send it.
 pub type GetSubscription<'a> = crate::contract::Request<'a, GetSubscriptionOp>;
+
 impl GetSubscription<'_> {
-    ///Also return the grabs that are currently active. (`includeGrabs`, query parameter)
+    /// Also return the grabs that are currently active. (`includeGrabs`, query parameter)
     pub fn include_grabs(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeGrabs", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
+    /// Also compute how much storage the recordings wanted by each subscription take. (`includeStorage`, query parameter)
     pub fn include_storage(self, value: bool) -> Self {
         self.with(|r| {
             r.query("includeStorage", &value, crate::contract::Style::Form, true);
@@ -585,9 +520,10 @@ impl GetSubscription<'_> {
     }
 }
 
-///The `editSubscriptionPreferences` operation (see [`Subscriptions::edit_subscription_preferences`]).
+/// The `editSubscriptionPreferences` operation (see [`Subscriptions::edit_subscription_preferences`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EditSubscriptionPreferencesOp;
+
 impl crate::contract::Operation for EditSubscriptionPreferencesOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -600,13 +536,14 @@ impl crate::contract::Operation for EditSubscriptionPreferencesOp {
     };
 }
 
-///A `editSubscriptionPreferences` request (see [`Subscriptions::edit_subscription_preferences`]). `.await` it to send it.
+/// A `editSubscriptionPreferences` request (see [`Subscriptions::edit_subscription_preferences`]). `.await` it to send it.
 pub type EditSubscriptionPreferences<'a> = crate::contract::Request<
     'a,
     EditSubscriptionPreferencesOp,
 >;
+
 impl EditSubscriptionPreferences<'_> {
-    ///Parameter (`prefs`, query parameter)
+    /// Parameter (`prefs`, query parameter)
     pub fn prefs(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
         self.with(|r| {
             r.query("prefs", &value, crate::contract::Style::DeepObject, false);
@@ -614,9 +551,10 @@ impl EditSubscriptionPreferences<'_> {
     }
 }
 
-///The `deleteSubscription` operation (see [`Subscriptions::delete_subscription`]).
+/// The `deleteSubscription` operation (see [`Subscriptions::delete_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct DeleteSubscriptionOp;
+
 impl crate::contract::Operation for DeleteSubscriptionOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -629,11 +567,13 @@ impl crate::contract::Operation for DeleteSubscriptionOp {
     };
 }
 
-///A `deleteSubscription` request (see [`Subscriptions::delete_subscription`]). `.await` it to send it.
+/// A `deleteSubscription` request (see [`Subscriptions::delete_subscription`]). `.await` it to send it.
 pub type DeleteSubscription<'a> = crate::contract::Request<'a, DeleteSubscriptionOp>;
-///The `reorderSubscription` operation (see [`Subscriptions::reorder_subscription`]).
+
+/// The `reorderSubscription` operation (see [`Subscriptions::reorder_subscription`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReorderSubscriptionOp;
+
 impl crate::contract::Operation for ReorderSubscriptionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithSubscription>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -646,10 +586,11 @@ impl crate::contract::Operation for ReorderSubscriptionOp {
     };
 }
 
-///A `reorderSubscription` request (see [`Subscriptions::reorder_subscription`]). `.await` it to send it.
+/// A `reorderSubscription` request (see [`Subscriptions::reorder_subscription`]). `.await` it to send it.
 pub type ReorderSubscription<'a> = crate::contract::Request<'a, ReorderSubscriptionOp>;
+
 impl ReorderSubscription<'_> {
-    ///Subscription after which this one is placed. When omitted, it moves to the top of the list. (`after`, query parameter)
+    /// Subscription after which this one is placed. When omitted, it moves to the top of the list. (`after`, query parameter)
     pub fn after(self, value: i64) -> Self {
         self.with(|r| {
             r.query("after", &value, crate::contract::Style::Form, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Timeline` operations of this server.
+    /// The `Timeline` operations of this server.
     pub fn timeline(&self) -> Timeline<'_> {
         Timeline { client: self }
     }
@@ -23,10 +24,8 @@ impl<'a> Timeline<'a> {
     /// GET is accepted too, but clients should send PUT.
     ///
     /// `PUT /:/scrobble` (operation `markPlayed`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -35,11 +34,6 @@ impl<'a> Timeline<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | Bad request: a parameter is missing or of the wrong type. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No library matches the given identifier, or no item has that rating key. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -56,10 +50,8 @@ impl<'a> Timeline<'a> {
     /// Called by a client while it plays an item. Send it on every change of play state and, while the state stays the same, at a steady interval: about every 10 seconds on LAN/WAN and every 20 seconds on a cellular network.
     ///
     /// `POST /:/timeline` (operation `report`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -67,11 +59,6 @@ impl<'a> Timeline<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::ReportResponse)` |
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn report(&self) -> Report<'a> {
         crate::contract::Request::new(self.client, "/:/timeline".to_string())
     }
@@ -82,10 +69,8 @@ impl<'a> Timeline<'a> {
     /// GET is accepted too, but clients should send PUT.
     ///
     /// `PUT /:/unscrobble` (operation `unscrobble`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -94,11 +79,6 @@ impl<'a> Timeline<'a> {
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
     /// | 400 | Bad request: a parameter is missing or of the wrong type. | `Err(Error::Api { status: 400, .. })` |
     /// | 404 | No library matches the given identifier, or no item has that rating key. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     ///
     /// # Arguments
     ///
@@ -111,9 +91,10 @@ impl<'a> Timeline<'a> {
     }
 }
 
-///The `markPlayed` operation (see [`Timeline::mark_played`]).
+/// The `markPlayed` operation (see [`Timeline::mark_played`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MarkPlayedOp;
+
 impl crate::contract::Operation for MarkPlayedOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -126,17 +107,18 @@ impl crate::contract::Operation for MarkPlayedOp {
     };
 }
 
-///A `markPlayed` request (see [`Timeline::mark_played`]). `.await` it to send it.
+/// A `markPlayed` request (see [`Timeline::mark_played`]). `.await` it to send it.
 pub type MarkPlayed<'a> = crate::contract::Request<'a, MarkPlayedOp>;
+
 impl MarkPlayed<'_> {
-    ///The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
+    /// The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
+    /// URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
@@ -144,9 +126,10 @@ impl MarkPlayed<'_> {
     }
 }
 
-///The `report` operation (see [`Timeline::report`]).
+/// The `report` operation (see [`Timeline::report`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ReportOp;
+
 impl crate::contract::Operation for ReportOp {
     type Decode = crate::contract::Json<models::ReportResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -159,108 +142,109 @@ impl crate::contract::Operation for ReportOp {
     };
 }
 
-///A `report` request (see [`Timeline::report`]). `.await` it to send it.
+/// A `report` request (see [`Timeline::report`]). `.await` it to send it.
 pub type Report<'a> = crate::contract::Request<'a, ReportOp>;
+
 impl Report<'_> {
-    ///The item's details key. (`key`, query parameter)
+    /// The item's details key. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///The item's `ratingKey`. (`ratingKey`, query parameter)
+    /// The item's `ratingKey`. (`ratingKey`, query parameter)
     pub fn rating_key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("ratingKey", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Playback state the client is in now. (`state`, query parameter)
+    /// Playback state the client is in now. (`state`, query parameter)
     pub fn state(self, value: models::State) -> Self {
         self.with(|r| {
             r.query("state", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///ID of the play queue item being played, when playback comes from a play queue. (`playQueueItemID`, query parameter)
+    /// ID of the play queue item being played, when playback comes from a play queue. (`playQueueItemID`, query parameter)
     pub fn play_queue_item_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("playQueueItemID", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Current playback position, in milliseconds. (`time`, query parameter)
+    /// Current playback position, in milliseconds. (`time`, query parameter)
     pub fn time(self, value: i64) -> Self {
         self.with(|r| {
             r.query("time", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Full length of the item, in milliseconds. (`duration`, query parameter)
+    /// Full length of the item, in milliseconds. (`duration`, query parameter)
     pub fn duration(self, value: i64) -> Self {
         self.with(|r| {
             r.query("duration", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Only meaningful with state `stopped`: whether the client goes on to play another item. (`continuing`, query parameter)
+    /// Only meaningful with state `stopped`: whether the client goes on to play another item. (`continuing`, query parameter)
     pub fn continuing(self, value: bool) -> Self {
         self.with(|r| {
             r.query("continuing", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///For sync clients coming back online while replaying timelines: when the playback state was last changed. (`updated`, query parameter)
+    /// For sync clients coming back online while replaying timelines: when the playback state was last changed. (`updated`, query parameter)
     pub fn updated(self, value: i64) -> Self {
         self.with(|r| {
             r.query("updated", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///For sync clients: marks a timeline that is replayed after being offline rather than reported live. (`offline`, query parameter)
+    /// For sync clients: marks a timeline that is replayed after being offline rather than reported live. (`offline`, query parameter)
     pub fn offline(self, value: bool) -> Self {
         self.with(|r| {
             r.query("offline", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Seconds until the first frame was shown. Sent only with the first `playing` timeline report. (`timeToFirstFrame`, query parameter)
+    /// Seconds until the first frame was shown. Sent only with the first `playing` timeline report. (`timeToFirstFrame`, query parameter)
     pub fn time_to_first_frame(self, value: i64) -> Self {
         self.with(|r| {
             r.query("timeToFirstFrame", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Seconds spent buffering since the previous report. (`timeStalled`, query parameter)
+    /// Seconds spent buffering since the previous report. (`timeStalled`, query parameter)
     pub fn time_stalled(self, value: i64) -> Self {
         self.with(|r| {
             r.query("timeStalled", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Client-side bandwidth estimate, in kbps. (`bandwidth`, query parameter)
+    /// Client-side bandwidth estimate, in kbps. (`bandwidth`, query parameter)
     pub fn bandwidth(self, value: i64) -> Self {
         self.with(|r| {
             r.query("bandwidth", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Seconds of media the client has buffered. Leave it out when `bufferedSize` is sent instead. (`bufferedTime`, query parameter)
+    /// Seconds of media the client has buffered. Leave it out when `bufferedSize` is sent instead. (`bufferedTime`, query parameter)
     pub fn buffered_time(self, value: i64) -> Self {
         self.with(|r| {
             r.query("bufferedTime", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Kilobytes of data the client has buffered. Leave it out when `bufferedTime` is sent instead. (`bufferedSize`, query parameter)
+    /// Kilobytes of data the client has buffered. Leave it out when `bufferedTime` is sent instead. (`bufferedSize`, query parameter)
     pub fn buffered_size(self, value: i64) -> Self {
         self.with(|r| {
             r.query("bufferedSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Identifier unique to one playback session of the client, for clients that play several items at once (such as a browser with several tabs). (`X-Plex-Session-Identifier`, header parameter)
+    /// Identifier unique to one playback session of the client, for clients that play several items at once (such as a browser with several tabs). (`X-Plex-Session-Identifier`, header parameter)
     pub fn x_plex_session_identifier(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Session-Identifier", &value, false);
@@ -268,9 +252,10 @@ impl Report<'_> {
     }
 }
 
-///The `unscrobble` operation (see [`Timeline::unscrobble`]).
+/// The `unscrobble` operation (see [`Timeline::unscrobble`]).
 #[derive(Debug, Clone, Copy)]
 pub struct UnscrobbleOp;
+
 impl crate::contract::Operation for UnscrobbleOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -283,17 +268,18 @@ impl crate::contract::Operation for UnscrobbleOp {
     };
 }
 
-///A `unscrobble` request (see [`Timeline::unscrobble`]). `.await` it to send it.
+/// A `unscrobble` request (see [`Timeline::unscrobble`]). `.await` it to send it.
 pub type Unscrobble<'a> = crate::contract::Request<'a, UnscrobbleOp>;
+
 impl Unscrobble<'_> {
-    ///The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
+    /// The `ratingKey` of the item to mark, as found in its metadata. (`key`, query parameter)
     pub fn key(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("key", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
+    /// URI that identifies the item (see the introduction for the URI format). (`uri`, query parameter)
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);

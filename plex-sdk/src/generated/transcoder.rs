@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Transcoder` operations of this server.
+    /// The `Transcoder` operations of this server.
     pub fn transcoder(&self) -> Transcoder<'_> {
         Transcoder { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Transcoder<'a> {
     /// Return a transcoded copy of an image, optionally in another format or size.
     ///
     /// `GET /photo/:/transcode` (operation `transcodeImage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -35,11 +34,6 @@ impl<'a> Transcoder<'a> {
     /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn transcode_image(&self) -> TranscodeImage<'a> {
         crate::contract::Request::new(self.client, "/photo/:/transcode".to_string())
     }
@@ -49,21 +43,14 @@ impl<'a> Transcoder<'a> {
     /// Determine how media should be played back, taking into account the client profile and what the client asks for, for instance a bandwidth limit or a resolution.
     ///
     /// `GET /{transcodeType}/:/transcode/universal/decision` (operation `makeDecision`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::MediaContainerWithDecision)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     ///
     /// # Arguments
     ///
@@ -72,12 +59,10 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::MakeDecisionTranscodeType,
     ) -> MakeDecision<'a> {
+        let transcode_type = crate::contract::path_value(&transcode_type);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/{}/:/transcode/universal/decision", crate ::contract::path_value(&
-                transcode_type)
-            ),
+            format!("/{}/:/transcode/universal/decision", transcode_type),
         )
     }
 
@@ -86,10 +71,8 @@ impl<'a> Transcoder<'a> {
     /// Make the transcoder fall back by hand, for example from HEVC to H.264 or from hardware to software transcoding.
     ///
     /// `POST /{transcodeType}/:/transcode/universal/fallback` (operation `triggerFallback`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -100,11 +83,6 @@ impl<'a> Transcoder<'a> {
     /// | 412 | The transcode has no fallback available. | `Err(Error::Api { status: 412, .. })` |
     /// | 500 | The fallback of the transcode failed. | `Err(Error::Api { status: 500, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `transcode_type`: Kind of media being transcoded. (`transcodeType`, path parameter)
@@ -112,12 +90,10 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::TriggerFallbackTranscodeType,
     ) -> TriggerFallback<'a> {
+        let transcode_type = crate::contract::path_value(&transcode_type);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/{}/:/transcode/universal/fallback", crate ::contract::path_value(&
-                transcode_type)
-            ),
+            format!("/{}/:/transcode/universal/fallback", transcode_type),
         )
     }
 
@@ -126,10 +102,8 @@ impl<'a> Transcoder<'a> {
     /// Launch the transcoder and return the streaming document that belongs to the session.
     ///
     /// `GET /{transcodeType}/:/transcode/universal/start.{extension}` (operation `startTranscodeSession`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -140,11 +114,6 @@ impl<'a> Transcoder<'a> {
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `transcode_type`: Kind of media being transcoded. (`transcodeType`, path parameter)
@@ -154,12 +123,11 @@ impl<'a> Transcoder<'a> {
         transcode_type: models::StartTranscodeSessionTranscodeType,
         extension: models::Extension,
     ) -> StartTranscodeSession<'a> {
+        let transcode_type = crate::contract::path_value(&transcode_type);
+        let extension = crate::contract::path_value(&extension);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/{}/:/transcode/universal/start.{}", crate ::contract::path_value(&
-                transcode_type), crate ::contract::path_value(& extension)
-            ),
+            format!("/{}/:/transcode/universal/start.{}", transcode_type, extension),
         )
     }
 
@@ -168,10 +136,8 @@ impl<'a> Transcoder<'a> {
     /// Return the subtitle streams transcoded, without any audio or video.
     ///
     /// `GET /{transcodeType}/:/transcode/universal/subtitles` (operation `transcodeSubtitles`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -182,11 +148,6 @@ impl<'a> Transcoder<'a> {
     /// | 403 | The caller is not allowed to perform this request. | `Err(Error::Api { status: 403, .. })` |
     /// | 404 | The requested resource does not exist. | `Err(Error::Api { status: 404, .. })` |
     ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
-    ///
     /// # Arguments
     ///
     /// - `transcode_type`: Kind of media being transcoded. (`transcodeType`, path parameter)
@@ -194,19 +155,18 @@ impl<'a> Transcoder<'a> {
         &self,
         transcode_type: models::TranscodeSubtitlesTranscodeType,
     ) -> TranscodeSubtitles<'a> {
+        let transcode_type = crate::contract::path_value(&transcode_type);
         crate::contract::Request::new(
             self.client,
-            format!(
-                "/{}/:/transcode/universal/subtitles", crate ::contract::path_value(&
-                transcode_type)
-            ),
+            format!("/{}/:/transcode/universal/subtitles", transcode_type),
         )
     }
 }
 
-///The `transcodeImage` operation (see [`Transcoder::transcode_image`]).
+/// The `transcodeImage` operation (see [`Transcoder::transcode_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeImageOp;
+
 impl crate::contract::Operation for TranscodeImageOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -219,106 +179,107 @@ impl crate::contract::Operation for TranscodeImageOp {
     };
 }
 
-///A `transcodeImage` request (see [`Transcoder::transcode_image`]). `.await` it to send it.
+/// A `transcodeImage` request (see [`Transcoder::transcode_image`]). `.await` it to send it.
 pub type TranscodeImage<'a> = crate::contract::Request<'a, TranscodeImageOp>;
+
 impl TranscodeImage<'_> {
-    ///URL of the source image. When that URL needs a token such as `X-Plex-Token`, put the token in the URL's own query string. (`url`, query parameter)
+    /// URL of the source image. When that URL needs a token such as `X-Plex-Token`, put the token in the URL's own query string. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Image format of the output; `jpg` when omitted. (`format`, query parameter)
+    /// Image format of the output; `jpg` when omitted. (`format`, query parameter)
     pub fn format(self, value: models::Format) -> Self {
         self.with(|r| {
             r.query("format", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Width the output image should have. (`width`, query parameter)
+    /// Width the output image should have. (`width`, query parameter)
     pub fn width(self, value: i64) -> Self {
         self.with(|r| {
             r.query("width", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Height the output image should have. (`height`, query parameter)
+    /// Height the output image should have. (`height`, query parameter)
     pub fn height(self, value: i64) -> Self {
         self.with(|r| {
             r.query("height", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Quality of the output, where -1 stands for the best quality. Defaults to -1. (`quality`, query parameter)
+    /// Quality of the output, where -1 stands for the best quality. Defaults to -1. (`quality`, query parameter)
     pub fn quality(self, value: i64) -> Self {
         self.with(|r| {
             r.query("quality", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Colour painted behind the image before it is drawn, which matters mainly for images with transparency. Defaults to none. (`background`, query parameter)
+    /// Colour painted behind the image before it is drawn, which matters mainly for images with transparency. Defaults to none. (`background`, query parameter)
     pub fn background(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("background", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Enlarge the image when it is smaller than the requested width and height. Defaults to false. (`upscale`, query parameter)
+    /// Enlarge the image when it is smaller than the requested width and height. Defaults to false. (`upscale`, query parameter)
     pub fn upscale(self, value: bool) -> Self {
         self.with(|r| {
             r.query("upscale", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Size the image to fill the requested area instead of fitting inside it. When false (the default), scaling keeps the whole image within the requested width and height. When true, one dimension may overflow so that the other one is filled: width and height act as minimum sizes, and the image covers the whole requested area even if it extends beyond it in one direction. (`minSize`, query parameter)
+    /// Size the image to fill the requested area instead of fitting inside it. When false (the default), scaling keeps the whole image within the requested width and height. When true, one dimension may overflow so that the other one is filled: width and height act as minimum sizes, and the image covers the whole requested area even if it extends beyond it in one direction. (`minSize`, query parameter)
     pub fn min_size(self, value: bool) -> Self {
         self.with(|r| {
             r.query("minSize", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Apply the rotation recorded in the image's EXIF data. Defaults to true. (`rotate`, query parameter)
+    /// Apply the rotation recorded in the image's EXIF data. Defaults to true. (`rotate`, query parameter)
     pub fn rotate(self, value: bool) -> Self {
         self.with(|r| {
             r.query("rotate", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Blur to apply to the image; 0 (no blur) when omitted. (`blur`, query parameter)
+    /// Blur to apply to the image; 0 (no blur) when omitted. (`blur`, query parameter)
     pub fn blur(self, value: i64) -> Self {
         self.with(|r| {
             r.query("blur", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Percentage by which the image's saturation is scaled. Defaults to 100. (`saturation`, query parameter)
+    /// Percentage by which the image's saturation is scaled. Defaults to 100. (`saturation`, query parameter)
     pub fn saturation(self, value: i64) -> Self {
         self.with(|r| {
             r.query("saturation", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Opacity, in percent, at which the image is rendered. Defaults to 100. (`opacity`, query parameter)
+    /// Opacity, in percent, at which the image is rendered. Defaults to 100. (`opacity`, query parameter)
     pub fn opacity(self, value: i64) -> Self {
         self.with(|r| {
             r.query("opacity", &value, crate::contract::Style::Form, false);
         })
     }
 
-    /**Chroma subsampling to use.
-  - 0: 411
-  - 1: 420
-  - 2: 422
-  - 3: 444
-Defaults to 3 (444). (`chromaSubsampling`, query parameter)*/
+    /// Chroma subsampling to use.
+    ///  - 0: 411
+    ///  - 1: 420
+    ///  - 2: 422
+    ///  - 3: 444
+    /// Defaults to 3 (444). (`chromaSubsampling`, query parameter)
     pub fn chroma_subsampling(self, value: models::ChromaSubsampling) -> Self {
         self.with(|r| {
             r.query("chromaSubsampling", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Colour to blend into the image. Defaults to none. (`blendColor`, query parameter)
+    /// Colour to blend into the image. Defaults to none. (`blendColor`, query parameter)
     pub fn blend_color(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("blendColor", &value, crate::contract::Style::Form, false);
@@ -326,9 +287,10 @@ Defaults to 3 (444). (`chromaSubsampling`, query parameter)*/
     }
 }
 
-///The `makeDecision` operation (see [`Transcoder::make_decision`]).
+/// The `makeDecision` operation (see [`Transcoder::make_decision`]).
 #[derive(Debug, Clone, Copy)]
 pub struct MakeDecisionOp;
+
 impl crate::contract::Operation for MakeDecisionOp {
     type Decode = crate::contract::Json<models::MediaContainerWithDecision>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -341,17 +303,18 @@ impl crate::contract::Operation for MakeDecisionOp {
     };
 }
 
-///A `makeDecision` request (see [`Transcoder::make_decision`]). `.await` it to send it.
+/// A `makeDecision` request (see [`Transcoder::make_decision`]). `.await` it to send it.
 pub type MakeDecision<'a> = crate::contract::Request<'a, MakeDecisionOp>;
+
 impl MakeDecision<'_> {
-    ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
+    /// UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
+    /// How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
     pub fn advanced_subtitles(
         self,
         value: models::MakeDecisionAdvancedSubtitles,
@@ -361,56 +324,56 @@ impl MakeDecision<'_> {
         })
     }
 
-    ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
+    /// Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
+    /// Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
+    /// Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
+    /// Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
+    /// Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
+    /// Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
     pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -422,140 +385,140 @@ impl MakeDecision<'_> {
         })
     }
 
-    ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
+    /// Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
+    /// Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
             r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
+    /// Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
+    /// Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
+    /// Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
+    /// Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
+    /// Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
+    /// Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
+    /// Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
+    /// Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
+    /// Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
             r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
+    /// Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
             r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
+    /// Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
+    /// How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
             r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
+    /// Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
+    /// Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
             r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
+    /// Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
+    /// Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
     pub fn x_plex_client_profile_extra(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Extra", &value, false);
         })
     }
 
-    ///Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
+    /// Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
     pub fn x_plex_client_profile_name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Name", &value, false);
         })
     }
 
-    ///Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
+    /// Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
     pub fn x_plex_session_identifier(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Session-Identifier", &value, false);
@@ -563,9 +526,10 @@ impl MakeDecision<'_> {
     }
 }
 
-///The `triggerFallback` operation (see [`Transcoder::trigger_fallback`]).
+/// The `triggerFallback` operation (see [`Transcoder::trigger_fallback`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TriggerFallbackOp;
+
 impl crate::contract::Operation for TriggerFallbackOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -578,10 +542,11 @@ impl crate::contract::Operation for TriggerFallbackOp {
     };
 }
 
-///A `triggerFallback` request (see [`Transcoder::trigger_fallback`]). `.await` it to send it.
+/// A `triggerFallback` request (see [`Transcoder::trigger_fallback`]). `.await` it to send it.
 pub type TriggerFallback<'a> = crate::contract::Request<'a, TriggerFallbackOp>;
+
 impl TriggerFallback<'_> {
-    ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
+    /// UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
@@ -589,9 +554,10 @@ impl TriggerFallback<'_> {
     }
 }
 
-///The `startTranscodeSession` operation (see [`Transcoder::start_transcode_session`]).
+/// The `startTranscodeSession` operation (see [`Transcoder::start_transcode_session`]).
 #[derive(Debug, Clone, Copy)]
 pub struct StartTranscodeSessionOp;
+
 impl crate::contract::Operation for StartTranscodeSessionOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -604,20 +570,21 @@ impl crate::contract::Operation for StartTranscodeSessionOp {
     };
 }
 
-///A `startTranscodeSession` request (see [`Transcoder::start_transcode_session`]). `.await` it to send it.
+/// A `startTranscodeSession` request (see [`Transcoder::start_transcode_session`]). `.await` it to send it.
 pub type StartTranscodeSession<'a> = crate::contract::Request<
     'a,
     StartTranscodeSessionOp,
 >;
+
 impl StartTranscodeSession<'_> {
-    ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
+    /// UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
+    /// How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
     pub fn advanced_subtitles(
         self,
         value: models::StartTranscodeSessionAdvancedSubtitles,
@@ -627,56 +594,56 @@ impl StartTranscodeSession<'_> {
         })
     }
 
-    ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
+    /// Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
+    /// Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
+    /// Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
+    /// Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
+    /// Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
+    /// Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
     pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -688,140 +655,140 @@ impl StartTranscodeSession<'_> {
         })
     }
 
-    ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
+    /// Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
+    /// Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
             r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
+    /// Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
+    /// Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
+    /// Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
+    /// Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
+    /// Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
+    /// Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
+    /// Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
+    /// Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
+    /// Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
             r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
+    /// Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
             r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
+    /// Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
+    /// How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
             r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
+    /// Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
+    /// Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
             r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
+    /// Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
+    /// Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
     pub fn x_plex_client_profile_extra(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Extra", &value, false);
         })
     }
 
-    ///Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
+    /// Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
     pub fn x_plex_client_profile_name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Name", &value, false);
         })
     }
 
-    ///Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
+    /// Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
     pub fn x_plex_session_identifier(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Session-Identifier", &value, false);
@@ -829,9 +796,10 @@ impl StartTranscodeSession<'_> {
     }
 }
 
-///The `transcodeSubtitles` operation (see [`Transcoder::transcode_subtitles`]).
+/// The `transcodeSubtitles` operation (see [`Transcoder::transcode_subtitles`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TranscodeSubtitlesOp;
+
 impl crate::contract::Operation for TranscodeSubtitlesOp {
     type Decode = crate::contract::Text;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -844,17 +812,18 @@ impl crate::contract::Operation for TranscodeSubtitlesOp {
     };
 }
 
-///A `transcodeSubtitles` request (see [`Transcoder::transcode_subtitles`]). `.await` it to send it.
+/// A `transcodeSubtitles` request (see [`Transcoder::transcode_subtitles`]). `.await` it to send it.
 pub type TranscodeSubtitles<'a> = crate::contract::Request<'a, TranscodeSubtitlesOp>;
+
 impl TranscodeSubtitles<'_> {
-    ///UUID of the transcode session. (`transcodeSessionId`, query parameter)
+    /// UUID of the transcode session. (`transcodeSessionId`, query parameter)
     pub fn transcode_session_id(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("transcodeSessionId", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
+    /// How advanced text subtitles (such as ASS/SSA) that the client cannot render are handled: * 'burn' - render the incompatible subtitles into the video stream * 'text' - convert them to a compatible text format, accepting that some styling may be lost (`advancedSubtitles`, query parameter)
     pub fn advanced_subtitles(
         self,
         value: models::TranscodeSubtitlesAdvancedSubtitles,
@@ -864,56 +833,56 @@ impl TranscodeSubtitles<'_> {
         })
     }
 
-    ///Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
+    /// Loudness of the transcoded audio as a percentage of the original: 100 keeps the original volume, 50 halves it, 200 doubles it, and so on. (`audioBoost`, query parameter)
     pub fn audio_boost(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioBoost", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
+    /// Number of audio channels the transcoded video should have. (`audioChannelCount`, query parameter)
     pub fn audio_channel_count(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("audioChannelCount", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
+    /// Tells the server that the client supports adaptive bitrate (ABR) streaming. (`autoAdjustQuality`, query parameter)
     pub fn auto_adjust_quality(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustQuality", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
+    /// Have the server adjust the subtitles using voice activity data. (`autoAdjustSubtitle`, query parameter)
     pub fn auto_adjust_subtitle(self, value: bool) -> Self {
         self.with(|r| {
             r.query("autoAdjustSubtitle", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can direct play this content. (`directPlay`, query parameter)
+    /// Tells the server that the client can direct play this content. (`directPlay`, query parameter)
     pub fn direct_play(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directPlay", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's video. (`directStream`, query parameter)
     pub fn direct_stream(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStream", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
+    /// Tells the server that the client can take a direct stream of this content's audio. (`directStreamAudio`, query parameter)
     pub fn direct_stream_audio(self, value: bool) -> Self {
         self.with(|r| {
             r.query("directStreamAudio", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
+    /// Controls whether the resolution is adjusted to match the orientation. (`disableResolutionRotation`, query parameter)
     pub fn disable_resolution_rotation(self, value: bool) -> Self {
         self.with(|r| {
             r.query(
@@ -925,140 +894,140 @@ impl TranscodeSubtitles<'_> {
         })
     }
 
-    ///Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
+    /// Leave the client profiles out of the decision on whether direct play is possible. It takes effect only with `directPlay=1` and with both `mediaIndex` and `partIndex` given and neither of them -1. (`hasMDE`, query parameter)
     pub fn has_mde(self, value: bool) -> Self {
         self.with(|r| {
             r.query("hasMDE", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
+    /// Kind of network the client is on; the server can use it when choosing the target bitrate. (`location`, query parameter)
     pub fn location(self, value: models::Location) -> Self {
         self.with(|r| {
             r.query("location", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
+    /// Size of the playback buffer, in KB. If the exact size is unknown, clients should give a lower bound. On networks with limited bandwidth this value can decide between direct play and a transcode. (`mediaBufferSize`, query parameter)
     pub fn media_buffer_size(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaBufferSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
+    /// Index of the media to transcode; -1 or omitting it lets the server pick. (`mediaIndex`, query parameter)
     pub fn media_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("mediaIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
+    /// Bitrate, in kbps, to transcode audio-only files to. (`musicBitrate`, query parameter)
     pub fn music_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("musicBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
+    /// Position in the media to start from, in seconds from the beginning. (`offset`, query parameter)
     pub fn offset(self, value: f64) -> Self {
         self.with(|r| {
             r.query("offset", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
+    /// Index of the part to transcode; -1 or omitting it makes the server join the parts into one transcode. (`partIndex`, query parameter)
     pub fn part_index(self, value: i64) -> Self {
         self.with(|r| {
             r.query("partIndex", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Path of the media to transcode, as known internally to the server. (`path`, query parameter)
+    /// Path of the media to transcode, as known internally to the server. (`path`, query parameter)
     pub fn path(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("path", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
+    /// Highest bitrate, in kbps, that adaptive bitrate (ABR) streaming may use. (`peakBitrate`, query parameter)
     pub fn peak_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("peakBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Resolution the photo should be delivered at. (`photoResolution`, query parameter)
+    /// Resolution the photo should be delivered at. (`photoResolution`, query parameter)
     pub fn photo_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("photoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
+    /// Network streaming protocol of the transcode session: * 'http' - the file is sent in the HTTP response itself, as in MKV streaming * 'hls' - an HLS stream (RFC 8216) * 'dash' - a DASH stream (ISO/IEC 23009-1:2022) (`protocol`, query parameter)
     pub fn protocol(self, value: models::Protocol) -> Self {
         self.with(|r| {
             r.query("protocol", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
+    /// Length of each transcoded segment, in seconds. (`secondsPerSegment`, query parameter)
     pub fn seconds_per_segment(self, value: i64) -> Self {
         self.with(|r| {
             r.query("secondsPerSegment", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
+    /// Size of burned-in subtitles as a percentage of their original size: 100 keeps the original size, 50 halves it, and so on. (`subtitleSize`, query parameter)
     pub fn subtitle_size(self, value: ::std::num::NonZeroU64) -> Self {
         self.with(|r| {
             r.query("subtitleSize", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
+    /// How subtitles are delivered: * 'auto' - let the server work out the right subtitle handling * 'burn' - burn the selected subtitle into the video, or behave as auto when none is selected * 'none' - leave every subtitle stream out * 'sidecar' - deliver the selected subtitle as a separate sidecar file * 'embedded' - deliver the selected subtitle as a stream embedded in the media * 'segmented' - deliver the selected subtitle as a stream split into segments (`subtitles`, query parameter)
     pub fn subtitles(self, value: models::Subtitles) -> Self {
         self.with(|r| {
             r.query("subtitles", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
+    /// Bitrate, in kbps, the transcoded video should have. (`videoBitrate`, query parameter)
     pub fn video_bitrate(self, value: u64) -> Self {
         self.with(|r| {
             r.query("videoBitrate", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
+    /// Quality level the transcode should aim for, from 0 to 99. (`videoQuality`, query parameter)
     pub fn video_quality(self, value: i64) -> Self {
         self.with(|r| {
             r.query("videoQuality", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
+    /// Highest resolution the transcoded video may have. (`videoResolution`, query parameter)
     pub fn video_resolution(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("videoResolution", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
+    /// Additions to the client profile; see [Profile Augmentations](#section/API-Info/Profile-Augmentations). (`X-Plex-Client-Profile-Extra`, header parameter)
     pub fn x_plex_client_profile_extra(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Extra", &value, false);
         })
     }
 
-    ///Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
+    /// Name of a built-in client profile to base the decision on. Normally only used to select the Generic profile. (`X-Plex-Client-Profile-Name`, header parameter)
     pub fn x_plex_client_profile_name(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Client-Profile-Name", &value, false);
         })
     }
 
-    ///Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
+    /// Identifier that is unique to each playback session of a client. It matters when one client can play several items at once, such as a browser with several tabs. (`X-Plex-Session-Identifier`, header parameter)
     pub fn x_plex_session_identifier(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.header("X-Plex-Session-Identifier", &value, false);

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `UltraBlur` operations of this server.
+    /// The `UltraBlur` operations of this server.
     pub fn ultra_blur(&self) -> UltraBlur<'_> {
         UltraBlur { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> UltraBlur<'a> {
     /// Extracts four colors from an image, from which a client can build an UltraBlur background.
     ///
     /// `GET /services/ultrablur/colors` (operation `getColors`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,11 +33,6 @@ impl<'a> UltraBlur<'a> {
     /// | 200 | The request succeeded. | `Ok(models::GetColorsResponse)` |
     /// | 404 | The image could not be found at that URL. | `Err(Error::Api { status: 404, .. })` |
     /// | 500 | The server failed to extract the UltraBlur colors. | `Err(Error::Api { status: 500, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_colors(&self) -> GetColors<'a> {
         crate::contract::Request::new(
             self.client,
@@ -51,10 +45,8 @@ impl<'a> UltraBlur<'a> {
     /// Renders an UltraBlur image on the server from the given colors. Clients should request it through the photo transcoder endpoint.
     ///
     /// `GET /services/ultrablur/image` (operation `getImage`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -62,11 +54,6 @@ impl<'a> UltraBlur<'a> {
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(Binary)` |
     /// | 400 | Width or height out of range (at most 3840 x 2160). | `Err(Error::Api { status: 400, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn get_image(&self) -> GetImage<'a> {
         crate::contract::Request::new(
             self.client,
@@ -75,9 +62,10 @@ impl<'a> UltraBlur<'a> {
     }
 }
 
-///The `getColors` operation (see [`UltraBlur::get_colors`]).
+/// The `getColors` operation (see [`UltraBlur::get_colors`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetColorsOp;
+
 impl crate::contract::Operation for GetColorsOp {
     type Decode = crate::contract::Json<models::GetColorsResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -90,10 +78,11 @@ impl crate::contract::Operation for GetColorsOp {
     };
 }
 
-///A `getColors` request (see [`UltraBlur::get_colors`]). `.await` it to send it.
+/// A `getColors` request (see [`UltraBlur::get_colors`]). `.await` it to send it.
 pub type GetColors<'a> = crate::contract::Request<'a, GetColorsOp>;
+
 impl GetColors<'_> {
-    ///Image to extract the colors from, either a library path on the server or an absolute URL. (`url`, query parameter)
+    /// Image to extract the colors from, either a library path on the server or an absolute URL. (`url`, query parameter)
     pub fn url(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("url", &value, crate::contract::Style::Form, false);
@@ -101,9 +90,10 @@ impl GetColors<'_> {
     }
 }
 
-///The `getImage` operation (see [`UltraBlur::get_image`]).
+/// The `getImage` operation (see [`UltraBlur::get_image`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetImageOp;
+
 impl crate::contract::Operation for GetImageOp {
     type Decode = crate::contract::Stream;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -116,52 +106,53 @@ impl crate::contract::Operation for GetImageOp {
     };
 }
 
-///A `getImage` request (see [`UltraBlur::get_image`]). `.await` it to send it.
+/// A `getImage` request (see [`UltraBlur::get_image`]). `.await` it to send it.
 pub type GetImage<'a> = crate::contract::Request<'a, GetImageOp>;
+
 impl GetImage<'_> {
-    ///Hex base color for the upper-left quadrant. (`topLeft`, query parameter)
+    /// Hex base color for the upper-left quadrant. (`topLeft`, query parameter)
     pub fn top_left(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("topLeft", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Hex base color for the upper-right quadrant. (`topRight`, query parameter)
+    /// Hex base color for the upper-right quadrant. (`topRight`, query parameter)
     pub fn top_right(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("topRight", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Hex base color for the lower-right quadrant. (`bottomRight`, query parameter)
+    /// Hex base color for the lower-right quadrant. (`bottomRight`, query parameter)
     pub fn bottom_right(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("bottomRight", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Hex base color for the lower-left quadrant. (`bottomLeft`, query parameter)
+    /// Hex base color for the lower-left quadrant. (`bottomLeft`, query parameter)
     pub fn bottom_left(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("bottomLeft", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Image width, in pixels. (`width`, query parameter)
+    /// Image width, in pixels. (`width`, query parameter)
     pub fn width(self, value: i64) -> Self {
         self.with(|r| {
             r.query("width", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Image height, in pixels. (`height`, query parameter)
+    /// Image height, in pixels. (`height`, query parameter)
     pub fn height(self, value: i64) -> Self {
         self.with(|r| {
             r.query("height", &value, crate::contract::Style::Form, false);
         })
     }
 
-    ///Add noise to the image. Noise reduces banding in the gradients but makes the image larger. (`noise`, query parameter)
+    /// Add noise to the image. Noise reduces banding in the gradients but makes the image larger. (`noise`, query parameter)
     pub fn noise(self, value: bool) -> Self {
         self.with(|r| {
             r.query("noise", &value, crate::contract::Style::Form, true);

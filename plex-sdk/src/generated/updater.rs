@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Updater` operations of this server.
+    /// The `Updater` operations of this server.
     pub fn updater(&self) -> Updater<'_> {
         Updater { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Updater<'a> {
     /// Installs updates that have been downloaded. `tonight` and `skip` effectively exclude each other: when both are sent, `tonight` wins and `skip` is ignored.
     ///
     /// `PUT /updater/apply` (operation `applyUpdates`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,11 +33,6 @@ impl<'a> Updater<'a> {
     /// | 200 | The update process has started. | `Ok(())` |
     /// | 400 | Updates cannot be installed on this system. | `Err(Error::Api { status: 400, .. })` |
     /// | 500 | The update process could not be started. | `Err(Error::Api { status: 500, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn apply_updates(&self) -> ApplyUpdates<'a> {
         crate::contract::Request::new(self.client, "/updater/apply".to_string())
     }
@@ -48,21 +42,14 @@ impl<'a> Updater<'a> {
     /// Looks for available updates and can download them.
     ///
     /// `PUT /updater/check` (operation `checkUpdates`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | Request succeeded; the body carries no structured data. | `Ok(())` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit.
     pub fn check_updates(&self) -> CheckUpdates<'a> {
         crate::contract::Request::new(self.client, "/updater/check".to_string())
     }
@@ -72,29 +59,23 @@ impl<'a> Updater<'a> {
     /// Returns the state of the server's update process.
     ///
     /// `GET /updater/status` (operation `getUpdatesStatus`).
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
     /// | Status | Meaning | Result |
     /// | --- | --- | --- |
     /// | 200 | The request succeeded. | `Ok(models::GetUpdatesStatusResponse)` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_updates_status(&self) -> GetUpdatesStatus<'a> {
         crate::contract::Request::new(self.client, "/updater/status".to_string())
     }
 }
 
-///The `applyUpdates` operation (see [`Updater::apply_updates`]).
+/// The `applyUpdates` operation (see [`Updater::apply_updates`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyUpdatesOp;
+
 impl crate::contract::Operation for ApplyUpdatesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -107,17 +88,18 @@ impl crate::contract::Operation for ApplyUpdatesOp {
     };
 }
 
-///A `applyUpdates` request (see [`Updater::apply_updates`]). `.await` it to send it.
+/// A `applyUpdates` request (see [`Updater::apply_updates`]). `.await` it to send it.
 pub type ApplyUpdates<'a> = crate::contract::Request<'a, ApplyUpdatesOp>;
+
 impl ApplyUpdates<'_> {
-    ///Install the update during the next Butler run. When omitted or false, the update is installed right away. (`tonight`, query parameter)
+    /// Install the update during the next Butler run. When omitted or false, the update is installed right away. (`tonight`, query parameter)
     pub fn tonight(self, value: bool) -> Self {
         self.with(|r| {
             r.query("tonight", &value, crate::contract::Style::Form, true);
         })
     }
 
-    ///Mark the newest version as skipped; its `<Release>` entry then has `state` set to `skipped`. (`skip`, query parameter)
+    /// Mark the newest version as skipped; its `<Release>` entry then has `state` set to `skipped`. (`skip`, query parameter)
     pub fn skip(self, value: bool) -> Self {
         self.with(|r| {
             r.query("skip", &value, crate::contract::Style::Form, true);
@@ -125,9 +107,10 @@ impl ApplyUpdates<'_> {
     }
 }
 
-///The `checkUpdates` operation (see [`Updater::check_updates`]).
+/// The `checkUpdates` operation (see [`Updater::check_updates`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CheckUpdatesOp;
+
 impl crate::contract::Operation for CheckUpdatesOp {
     type Decode = crate::contract::Unit;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -140,10 +123,11 @@ impl crate::contract::Operation for CheckUpdatesOp {
     };
 }
 
-///A `checkUpdates` request (see [`Updater::check_updates`]). `.await` it to send it.
+/// A `checkUpdates` request (see [`Updater::check_updates`]). `.await` it to send it.
 pub type CheckUpdates<'a> = crate::contract::Request<'a, CheckUpdatesOp>;
+
 impl CheckUpdates<'_> {
-    ///Download any updates that the check finds. (`download`, query parameter)
+    /// Download any updates that the check finds. (`download`, query parameter)
     pub fn download(self, value: bool) -> Self {
         self.with(|r| {
             r.query("download", &value, crate::contract::Style::Form, true);
@@ -151,9 +135,10 @@ impl CheckUpdates<'_> {
     }
 }
 
-///The `getUpdatesStatus` operation (see [`Updater::get_updates_status`]).
+/// The `getUpdatesStatus` operation (see [`Updater::get_updates_status`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUpdatesStatusOp;
+
 impl crate::contract::Operation for GetUpdatesStatusOp {
     type Decode = crate::contract::Json<models::GetUpdatesStatusResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -166,5 +151,5 @@ impl crate::contract::Operation for GetUpdatesStatusOp {
     };
 }
 
-///A `getUpdatesStatus` request (see [`Updater::get_updates_status`]). `.await` it to send it.
+/// A `getUpdatesStatus` request (see [`Updater::get_updates_status`]). `.await` it to send it.
 pub type GetUpdatesStatus<'a> = crate::contract::Request<'a, GetUpdatesStatusOp>;

@@ -3,8 +3,9 @@
 
 use super::models;
 use crate::contract::PlexClient;
+
 impl PlexClient {
-    ///The `Users` operations of this server.
+    /// The `Users` operations of this server.
     pub fn users(&self) -> Users<'_> {
         Users { client: self }
     }
@@ -22,10 +23,8 @@ impl<'a> Users<'a> {
     /// Returns the users (friends) that have been given library access by the owner of the Plex token.
     ///
     /// `GET /users` (operation `get-users`), served by `https://plex.tv/api`.
-    ///
-    /// Returns a request builder: `.await` it to send the request. Per call, `.retries(..)` and
-    /// `.timeout(..)` override the client's settings; `send_with_response()` and `send_raw()`
-    /// give the status, headers and body too.
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
     ///
     /// # Responses
     ///
@@ -34,19 +33,15 @@ impl<'a> Users<'a> {
     /// | 200 | Users and server details, returned as a media container in JSON. | `Ok(models::GetUsersResponse)` |
     /// | 400 | Bad request: a parameter is missing or has an invalid value. | `Err(Error::Api { status: 400, .. })` |
     /// | 401 | Unauthorized: no `X-Plex-Token` was sent, neither as a header nor as a query parameter. | `Err(Error::Api { status: 401, .. })` |
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) for any other status that is not a success, [`Error::Timeout`](crate::Error::Timeout),
-    /// [`Error::Connect`](crate::Error::Connect) or [`Error::Transport`](crate::Error::Transport) when no response arrives, [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) when the body exceeds the client's limit, [`Error::Decode`](crate::Error::Decode) when the body does not match the model.
     pub fn get_users(&self) -> GetUsers<'a> {
         crate::contract::Request::new(self.client, "/users".to_string())
     }
 }
 
-///The `get-users` operation (see [`Users::get_users`]).
+/// The `get-users` operation (see [`Users::get_users`]).
 #[derive(Debug, Clone, Copy)]
 pub struct GetUsersOp;
+
 impl crate::contract::Operation for GetUsersOp {
     type Decode = crate::contract::Json<models::GetUsersResponse>;
     const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
@@ -59,5 +54,5 @@ impl crate::contract::Operation for GetUsersOp {
     };
 }
 
-///A `get-users` request (see [`Users::get_users`]). `.await` it to send it.
+/// A `get-users` request (see [`Users::get_users`]). `.await` it to send it.
 pub type GetUsers<'a> = crate::contract::Request<'a, GetUsersOp>;

@@ -7,17 +7,23 @@
 //! the SDK decodes the documented answer.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
 /// What a test returns: an example value that does not build is an error.
 type Outcome = ::std::result::Result<(), Box<dyn ::std::error::Error>>;
+
 /// The token the client sends.
 const TOKEN: &str = "conformance-token";
+
 /// The text of a text answer.
 const TEXT: &str = "conformance text";
+
 /// The bytes of a binary answer.
 const BYTES: &[u8] = b"conformance bytes";
+
 /// Exact header values, `None` for a header that must be absent (wiremock's own `header`
 /// matcher splits values at commas, and has no matcher for an absent header).
 struct Headers(Vec<(&'static str, Option<&'static str>)>);
+
 impl Match for Headers {
     fn matches(&self, request: &Request) -> bool {
         self.0
@@ -73,6 +79,7 @@ fn same_pairs<'a>(
 
 /// The whole query string: these parameters (a name repeated as often as listed), no other.
 struct Query(&'static [(&'static str, &'static str)]);
+
 impl Match for Query {
     fn matches(&self, request: &Request) -> bool {
         same_pairs(request.url.query_pairs(), self.0)
@@ -81,6 +88,7 @@ impl Match for Query {
 
 /// An `application/x-www-form-urlencoded` body with these fields, no other.
 struct FormBody(&'static [(&'static str, &'static str)]);
+
 impl Match for FormBody {
     fn matches(&self, request: &Request) -> bool {
         same_pairs(url::form_urlencoded::parse(&request.body), self.0)
@@ -148,6 +156,7 @@ const GLOBALS: &[(&str, &str)] = &[
     ("X-Plex-Device-Name", "Living Room TV"),
     ("X-Plex-Marketplace", "googlePlay"),
 ];
+
 /// A client of `server` (which also stands in for plex.tv), with the token and every client-wide header.
 fn client(server: &str) -> plex_sdk::PlexClient {
     plex_sdk::PlexClient::builder()

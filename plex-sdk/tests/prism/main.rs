@@ -9,10 +9,13 @@
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use http_body_util::BodyExt;
+
 /// What one call gives: `Err` when its arguments cannot be built.
 type Call = ::std::result::Result<Outcome, Box<dyn ::std::error::Error>>;
+
 /// The token the client sends.
 const TOKEN: &str = "prism-token";
+
 /// How Prism took a call.
 #[derive(Debug)]
 enum Outcome {
@@ -327,6 +330,7 @@ fn with_globals(builder: plex_sdk::PlexClientBuilder) -> plex_sdk::PlexClientBui
 
 /// The path prefixes of the operations' own servers (plex.tv).
 const SERVER_PREFIXES: &[&str] = &["/api", "/api/v2"];
+
 /// Calls every operation against Prism at the URL in `var` and reports.
 async fn run(var: &str, mode: &str) {
     let Some(url) = prism_url(var, mode) else { return };
