@@ -114,7 +114,9 @@ fn ends_top_level_item(line: &str, next: &str) -> bool {
         let l = l.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
         l.starts_with("use ") || l.starts_with("mod ")
     };
-    !line.starts_with([' ', '}']) && line.ends_with(';') && !next.starts_with(' ') && !(grouped(line) && grouped(next))
+    let top_level_end = !line.starts_with([' ', '}']) && line.ends_with(';') && !next.starts_with(' ');
+    let in_a_run = grouped(line) && grouped(next);
+    top_level_end && !in_a_run
 }
 
 /// Doc text as `#[doc]` attributes: `text` split into lines (rustdoc joins them).
