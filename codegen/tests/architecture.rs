@@ -393,3 +393,43 @@ fn paths_are_read_from_use_trees_and_code_but_not_from_quote_strings_or_tests() 
     let found: Vec<String> = paths_in(&code_only(&mask(code))).into_iter().map(|(_, p)| p).collect();
     assert_eq!(found, ["crate::a::b", "crate::a::c", "crate::d", "crate::x::y"]);
 }
+
+/// The generated SDK names the runtime only through `crate::contract` (plex-sdk's one file of
+/// the generator/runtime contract): every `crate::…` path in its code (docs aside) goes there
+/// or to another generated module.
+#[test]
+fn generated_code_names_the_runtime_only_through_the_contract() {
+    struct Paths(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Paths {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if segments.len() > 1 && segments[0] == "crate" {
+                self.0.push(segments.join("::"));
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plex-sdk/src/generated");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let modules: BTreeSet<String> =
+        files.iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).filter(|m| m != "mod").collect();
+    let mut outside = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut paths = Paths(Vec::new());
+        syn::visit::Visit::visit_file(&mut paths, &parsed);
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        outside.extend(
+            paths
+                .0
+                .into_iter()
+                .filter(|p| p.split("::").nth(1).is_none_or(|m| m != "contract" && !modules.contains(m)))
+                .map(|p| format!("{name}: {p}")),
+        );
+    }
+    outside.sort();
+    outside.dedup();
+    assert!(outside.is_empty(), "generated code names the runtime outside crate::contract:\n{}", outside.join("\n"));
+}
