@@ -29,6 +29,31 @@ pub fn group_name(tag: &str) -> String {
     tag.to_snake_case()
 }
 
+/// Plex's filter operators, as a query parameter's name ends in them (`viewedAt>`), and the
+/// word each becomes in a Rust name (`viewed_at_gt`); longest first, so `>=` is not read as
+/// `=`.
+const OPERATORS: &[(&str, &str)] = &[
+    (">>=", "after"),
+    ("<<=", "before"),
+    ("!==", "not_exactly"),
+    ("==", "exactly"),
+    ("!=", "ne"),
+    (">=", "gte"),
+    ("<=", "lte"),
+    (">", "gt"),
+    ("<", "lt"),
+    ("=", "eq"),
+];
+
+/// `text` with a trailing filter operator spelled out as a word (`viewedAt>` → `viewedAt gt`),
+/// so that case conversion keeps it: the wire name stays as written.
+fn spelled_out(text: &str) -> std::borrow::Cow<'_, str> {
+    match OPERATORS.iter().find(|(op, _)| text.len() > op.len() && text.ends_with(op)) {
+        Some((op, word)) => format!("{} {word}", &text[..text.len() - op.len()]).into(),
+        None => text.into(),
+    }
+}
+
 /// Rust keywords (strict and reserved).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -48,9 +73,10 @@ pub fn is_keyword(name: &str) -> bool {
 /// `text` in `case`, as a name the emitter can turn into an identifier, or a located error at
 /// `pointer` saying why it cannot be one.
 pub fn derive(source: &Document, pointer: &str, text: &str, case: Case) -> Result<String> {
+    let words = spelled_out(text);
     let name = match case {
-        Case::Snake => text.to_snake_case(),
-        Case::Camel => text.to_upper_camel_case(),
+        Case::Snake => words.to_snake_case(),
+        Case::Camel => words.to_upper_camel_case(),
     };
     check(&name).map_err(|why| {
         source.error(
@@ -133,6 +159,21 @@ mod tests {
         assert!(check("").unwrap_err().contains("no letters"));
         assert!(check("self").unwrap_err().contains("raw identifier"));
         assert!(check("é").is_err());
+    }
+
+    #[test]
+    fn filter_operators_become_words() {
+        let source = crate::openapi::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
+        let snake = |t: &str| derive(&source, "", t, Case::Snake).unwrap();
+        assert_eq!(snake("viewedAt>"), "viewed_at_gt");
+        assert_eq!(snake("viewedAt<"), "viewed_at_lt");
+        assert_eq!(snake("addedAt>="), "added_at_gte");
+        assert_eq!(snake("title!="), "title_ne");
+        assert_eq!(snake("year>>="), "year_after");
+        assert_eq!(snake("viewedAt"), "viewed_at");
+        assert_eq!(derive(&source, "", "viewedAt<=", Case::Camel).unwrap(), "ViewedAtLte");
+        // An operator alone is not a name with an operator.
+        assert!(derive(&source, "", ">", Case::Snake).is_err());
     }
 
     #[test]
