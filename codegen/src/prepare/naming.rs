@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::rewrite::{Rewrite, Rule, change};
+use super::rewrite::{Edits, Rewrite, Rule, run};
 use crate::names::type_name_at;
 use crate::openapi::{escape_segment, is_json, walk};
 
@@ -22,7 +22,7 @@ pub const NAMING_RULES: &[(&str, Rule)] = &[
 /// Runs the naming rules over the whole document: a hoisted type's name then depends on the
 /// document alone, never on which tags are generated.
 pub fn name_inline_schemas(doc: &mut Value) -> Vec<Rewrite> {
-    NAMING_RULES.iter().flat_map(|(_, rule)| rule(doc)).collect()
+    run(NAMING_RULES, doc)
 }
 
 fn operation_id(doc: &Value, op_ptr: &str) -> String {
@@ -105,8 +105,7 @@ fn ambiguous_enum_names(doc: &Value) -> BTreeSet<String> {
 /// When the document holds different enums under one parameter name, each gets the
 /// operation's name in front, so no name depends on which operation comes first; so does a
 /// name that a different component schema already has.
-pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits) {
     let ambiguous = ambiguous_enum_names(doc);
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
@@ -143,21 +142,17 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value) -> Vec<Rewrite> {
             if let (Some(example), Some(Value::Object(p))) = (moved_example, doc.pointer_mut(&ptr)) {
                 p.insert("example".into(), example);
             }
-            changes.push(change(
-                "hoist_inline_parameter_enums",
-                &format!("{ptr}/schema"),
+            edits.add(&format!("{ptr}/schema"),
                 format!("inline enum of `{name}` → #/components/schemas/{component}"),
-            ));
+            );
         }
     }
-    changes
 }
 
 /// An inline object with properties in an operation's parameter (a `deepObject` filter, say)
 /// becomes the component `<OperationId><Parameter>`, so its Rust type is named after where it
 /// lives. Free-form objects (no properties) stay inline: the SDK takes them as a map.
-pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits) {
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
         let count = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array).map_or(0, Vec::len);
@@ -171,21 +166,17 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value) -> Vec<Rewrite> {
             }
             let base = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
             let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Param"));
-            changes.push(change(
-                "hoist_inline_parameter_objects",
-                &ptr,
+            edits.add(&ptr,
                 format!("inline object of `{name}` → #/components/schemas/{component}"),
-            ));
+            );
         }
     }
-    changes
 }
 
 /// The inline JSON schema of a 2xx response becomes the component `<OperationId>Response`,
 /// so the Rust type has a name that the emitter (and the user) can rely on; the response's
 /// description documents it when the schema has none.
-pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits) {
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
         let Some(responses) = doc.pointer(&format!("{}/responses", op.pointer)).and_then(Value::as_object) else {
@@ -220,14 +211,11 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Rewrite> {
                 map.entry("description").or_insert_with(|| json!(d));
             }
             let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Body"));
-            changes.push(change(
-                "hoist_inline_response_schemas",
-                &ptr,
+            edits.add(&ptr,
                 format!("inline schema → #/components/schemas/{component}"),
-            ));
+            );
         }
     }
-    changes
 }
 
 /// An inline integer `enum` inside a component schema (a property, an array's items, a
@@ -236,7 +224,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value) -> Vec<Rewrite> {
 /// generator can define it as an open integer enum and every copy typify makes of the
 /// enclosing schema shares the one type. Runs after the response schemas are hoisted, so the
 /// names of inline responses' enums start with the operation's.
-pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Rewrite> {
+pub fn hoist_inline_integer_enums(doc: &mut Value, edits: &mut Edits) {
     let mut found = Vec::new();
     walk::visit_schemas(doc, &mut |pointer, schema| {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
@@ -249,34 +237,31 @@ pub fn hoist_inline_integer_enums(doc: &mut Value) -> Vec<Rewrite> {
             found.push((pointer.to_string(), name, Value::Object(schema.clone())));
         }
     });
-    let mut changes = Vec::new();
     for (pointer, preferred, schema) in found {
         let fallback = format!("{preferred}Enum");
         let component = hoist(doc, &pointer, schema, preferred, fallback);
-        changes.push(change(
-            "hoist_inline_integer_enums",
-            &pointer,
+        edits.add(&pointer,
             format!("inline integer enum → #/components/schemas/{component}"),
-        ));
+        );
     }
-    changes
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prepare::rewrite::edits_of;
     use crate::prepare::rules::tests::butler_like;
 
     #[test]
     fn shared_inline_enums_become_one_component() {
         let mut doc = butler_like();
-        let changes = hoist_inline_parameter_enums(&mut doc);
+        let changes = edits_of(hoist_inline_parameter_enums, &mut doc);
         assert_eq!(changes.len(), 2);
         assert_eq!(doc["components"]["schemas"]["ButlerTask"], json!({ "type": "string", "enum": ["A", "B"] }));
         // Descriptions differ between operations without splitting the type.
         let mut doc = butler_like();
         doc["paths"]["/butler/{butlerTask}"]["post"]["parameters"][1]["description"] = json!("start this one");
-        hoist_inline_parameter_enums(&mut doc);
+        edits_of(hoist_inline_parameter_enums, &mut doc);
         assert_eq!(doc["components"]["schemas"]["ButlerTask"]["description"], "start this one");
         assert!(doc["components"]["schemas"].get("StopTaskButlerTask").is_none());
         for method in ["post", "delete"] {
@@ -289,7 +274,7 @@ mod tests {
         // the order of the operations.
         let mut doc = butler_like();
         doc["paths"]["/butler/{butlerTask}"]["delete"]["parameters"][1]["schema"]["enum"] = json!(["C"]);
-        hoist_inline_parameter_enums(&mut doc);
+        edits_of(hoist_inline_parameter_enums, &mut doc);
         assert!(doc["components"]["schemas"].get("StopTaskButlerTask").is_some());
         assert!(doc["components"]["schemas"].get("StartTaskButlerTask").is_some());
         assert!(doc["components"]["schemas"].get("ButlerTask").is_none());
@@ -300,7 +285,7 @@ mod tests {
         let mut doc = json!({ "openapi": "3.1.0", "paths": { "/a": { "get": { "operationId": "getThings",
             "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } },
                            "404": { "content": { "application/json": { "schema": { "type": "object" } } } } } } } } });
-        assert_eq!(hoist_inline_response_schemas(&mut doc).len(), 1);
+        assert_eq!(edits_of(hoist_inline_response_schemas, &mut doc).len(), 1);
         assert_eq!(doc["components"]["schemas"]["GetThingsResponse"], json!({ "type": "object" }));
         assert_eq!(
             doc["paths"]["/a"]["get"]["responses"]["404"]["content"]["application/json"]["schema"],
@@ -317,7 +302,7 @@ mod tests {
                 "Part": { "type": "array", "items": { "type": "object", "properties": { "kind": enumeration } } },
                 "plain": { "type": "integer" } } },
             "Level": { "type": "integer", "enum": [0, 1] } } } });
-        let changes = hoist_inline_integer_enums(&mut doc);
+        let changes = edits_of(hoist_inline_integer_enums, &mut doc);
         let named: Vec<&str> = changes.iter().map(|c| c.detail.rsplit('/').next().unwrap_or_default()).collect();
         assert_eq!(named, ["StreamPartItemKind", "StreamStreamType"]);
         let stream = &doc["components"]["schemas"]["Stream"]["properties"];

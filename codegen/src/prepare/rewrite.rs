@@ -1,9 +1,10 @@
-//! One edit a rule made, and the rule type every rule of this folder has.
+//! One edit a rule made, the rule type every rule of this folder has, and the one place a
+//! rule's name is attached to its edits.
 
 use serde_json::Value;
 
 /// One edit a rule made.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rewrite {
     /// The rule's name.
     pub rule: &'static str,
@@ -13,9 +14,36 @@ pub struct Rewrite {
     pub detail: String,
 }
 
-/// A normalisation rule: edits the document in place, returns its edits.
-pub type Rule = fn(&mut Value) -> Vec<Rewrite>;
+/// A rule: edits the document in place and says what it changed.
+pub type Rule = fn(&mut Value, &mut Edits);
 
-pub(super) fn change(rule: &'static str, pointer: &str, detail: impl Into<String>) -> Rewrite {
-    Rewrite { rule, pointer: pointer.to_string(), detail: detail.into() }
+/// The edits of the rule that is running; the runner names them after the rule's entry in its
+/// table, so a rule's name is written once.
+#[derive(Debug)]
+pub struct Edits {
+    rule: &'static str,
+    done: Vec<Rewrite>,
+}
+
+impl Edits {
+    /// Records that the rule changed the node at `pointer` (as it was before the change).
+    pub fn add(&mut self, pointer: &str, detail: impl Into<String>) {
+        self.done.push(Rewrite { rule: self.rule, pointer: pointer.to_string(), detail: detail.into() });
+    }
+}
+
+/// Runs `rules` over `doc` in order, returning every edit.
+pub(super) fn run(rules: &[(&'static str, Rule)], doc: &mut Value) -> Vec<Rewrite> {
+    let mut edits = Edits { rule: "", done: Vec::new() };
+    for (name, rule) in rules {
+        edits.rule = name;
+        rule(doc, &mut edits);
+    }
+    edits.done
+}
+
+/// The edits of one rule alone, for its tests.
+#[cfg(test)]
+pub(super) fn edits_of(rule: Rule, doc: &mut Value) -> Vec<Rewrite> {
+    run(&[("rule under test", rule)], doc)
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::rewrite::{Rewrite, Rule, change};
+use super::rewrite::{Edits, Rewrite, Rule, run};
 use crate::openapi::escape_segment;
 use crate::openapi::walk::{self, for_each_schema};
 
@@ -24,19 +24,17 @@ pub const RULES: &[(&str, Rule)] = &[
     ("schema_ref_siblings_to_all_of", schema_ref_siblings_to_all_of),
     ("reference_object_siblings", reference_object_siblings),
     ("remove_global_parameters", remove_global_parameters),
-    ("declare_openapi_3_0", declare_openapi_3_0),
 ];
 
 /// Runs every rule over `doc`, returning all changes in order.
 pub fn normalise(doc: &mut Value) -> Vec<Rewrite> {
-    RULES.iter().flat_map(|(_, rule)| rule(doc)).collect()
+    run(RULES, doc)
 }
 
 /// 3.1 `type: [T, "null"]` becomes 3.0 `type: T` + `nullable: true`; a list of several
 /// non-null types becomes a `oneOf` of one schema per type (openapiv3 only reads a single
 /// string in `type`).
-pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(Value::Array(types)) = schema.get("type").cloned() else {
             return;
@@ -59,21 +57,17 @@ pub fn nullable_type_arrays(doc: &mut Value) -> Vec<Rewrite> {
         if nullable {
             schema.insert("nullable".into(), Value::Bool(true));
         }
-        changes.push(change(
-            "nullable_type_arrays",
-            ptr,
+        edits.add(ptr,
             format!("type list {rest:?}{} → 3.0 form", if nullable { " + null" } else { "" }),
-        ));
+        );
     });
-    changes
 }
 
 /// A `{type: 'null'}` member of `oneOf`/`anyOf` (3.1's way to say "or null") is removed and
 /// the schema marked `nullable: true`; progenitor panics on `type: 'null'`. A composition
 /// left with one `$ref` member becomes an `allOf` of it, which typify reads as that member;
 /// one inline member is merged into the schema.
-pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         for key in ["oneOf", "anyOf"] {
             let Some(Value::Array(members)) = schema.get(key) else {
@@ -98,53 +92,45 @@ pub fn null_variants_in_compositions(doc: &mut Value) -> Vec<Rewrite> {
                 schema.insert(key.into(), Value::Array(kept));
             }
             schema.insert("nullable".into(), Value::Bool(true));
-            changes.push(change(
-                "null_variants_in_compositions",
-                ptr,
+            edits.add(ptr,
                 format!("removed the null member of {key}; schema is nullable"),
-            ));
+            );
         }
         if schema.get("type").is_some_and(|t| t == "null") {
             schema.remove("type");
             schema.insert("nullable".into(), Value::Bool(true));
             schema.insert("enum".into(), json!([null]));
-            changes.push(change("null_variants_in_compositions", ptr, "type null → enum [null]"));
+            edits.add(ptr, "type null → enum [null]");
         }
     });
-    changes
 }
 
 /// 3.1 `const: X` becomes `enum: [X]`; openapiv3 would drop `const` silently.
-pub fn const_to_single_value_enum(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(value) = schema.remove("const") {
-            changes.push(change("const_to_single_value_enum", ptr, format!("const {value} → enum")));
+            edits.add(ptr, format!("const {value} → enum"));
             schema.insert("enum".into(), Value::Array(vec![value]));
         }
     });
-    changes
 }
 
 /// 3.1 numeric `exclusiveMinimum: N` becomes 3.0 `minimum: N, exclusiveMinimum: true`
 /// (and the same for maximum).
-pub fn numeric_exclusive_bounds(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn numeric_exclusive_bounds(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
             if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
                 schema.insert(bound.into(), n.clone());
                 schema.insert(exclusive.into(), Value::Bool(true));
-                changes.push(change("numeric_exclusive_bounds", ptr, format!("{exclusive}: {n} → 3.0 form")));
+                edits.add(ptr, format!("{exclusive}: {n} → 3.0 form"));
             }
         }
     });
-    changes
 }
 
 /// 3.1 schema `examples: [..]` becomes 3.0 `example` (the first one) when none is set.
-pub fn examples_to_example(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn examples_to_example(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
             schema.remove("examples");
@@ -153,18 +139,16 @@ pub fn examples_to_example(doc: &mut Value) -> Vec<Rewrite> {
             {
                 schema.insert("example".into(), first);
             }
-            changes.push(change("examples_to_example", ptr, "examples list → example"));
+            edits.add(ptr, "examples list → example");
         }
     });
-    changes
 }
 
 /// 3.1 lets a schema `$ref` have siblings (a description, `nullable`...); 3.0 and openapiv3
 /// ignore them. `{$ref, ...}` becomes `{allOf: [{$ref}], ...}`, which keeps both.
 /// Siblings that only document (`description`, `summary`, `example`) are dropped instead,
 /// so the referenced type is used as is rather than wrapped in a new one.
-pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Rewrite> {
-    let mut changes = Vec::new();
+pub fn schema_ref_siblings_to_all_of(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(reference) = schema.get("$ref").cloned() else {
             return;
@@ -177,24 +161,22 @@ pub fn schema_ref_siblings_to_all_of(doc: &mut Value) -> Vec<Rewrite> {
         if doc_only {
             let dropped: Vec<String> = schema.keys().filter(|k| *k != "$ref").cloned().collect();
             schema.retain(|k, _| k == "$ref");
-            changes.push(change("schema_ref_siblings_to_all_of", ptr, format!("dropped {dropped:?} beside $ref")));
+            edits.add(ptr, format!("dropped {dropped:?} beside $ref"));
         } else {
             schema.remove("$ref");
             schema.insert("allOf".into(), json!([{ "$ref": reference }]));
-            changes.push(change("schema_ref_siblings_to_all_of", ptr, "$ref with siblings → allOf"));
+            edits.add(ptr, "$ref with siblings → allOf");
         }
     });
-    changes
 }
 
 /// A Reference Object outside schemas (a parameter, response...) may carry `summary` and
 /// `description` in 3.1; openapiv3 then fails to read it. The siblings are dropped (the
 /// referenced object has its own).
-pub fn reference_object_siblings(doc: &mut Value) -> Vec<Rewrite> {
+pub fn reference_object_siblings(doc: &mut Value, edits: &mut Edits) {
     let schemas: BTreeSet<String> = walk::schema_roots(doc).into_iter().collect();
     let mut refs = Vec::new();
     walk::refs_below(doc, "", &mut refs);
-    let mut changes = Vec::new();
     for (ptr, _) in refs {
         // Inside a schema: the pointer or one of its ancestors is a schema root.
         let mut ancestors = ptr.match_indices('/').map(|(i, _)| &ptr[..i]).chain([ptr.as_str()]);
@@ -205,10 +187,9 @@ pub fn reference_object_siblings(doc: &mut Value) -> Vec<Rewrite> {
             && map.len() > 1
         {
             map.retain(|k, _| k == "$ref");
-            changes.push(change("reference_object_siblings", &ptr, "dropped siblings of $ref"));
+            edits.add(&ptr, "dropped siblings of $ref");
         }
     }
-    changes
 }
 
 /// The `(name, in)` pairs of the parameters listed in `x-speakeasy-globals`: the SDK client
@@ -222,12 +203,11 @@ pub fn global_parameters(doc: &Value) -> Vec<(String, String)> {
 /// Operations list the `x-speakeasy-globals` parameters again (or not at all: `GET /butler`
 /// lists none). progenitor would make each one a method argument; the SDK sends them from
 /// the client's configuration instead, so they are removed from every operation.
-pub fn remove_global_parameters(doc: &mut Value) -> Vec<Rewrite> {
+pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits) {
     let globals = global_parameters(doc);
     if globals.is_empty() {
-        return Vec::new();
+        return;
     }
-    let mut changes = Vec::new();
     let mut owners: Vec<String> = walk::operations(doc).into_iter().map(|o| o.pointer).collect();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         owners.extend(paths.keys().map(|p| format!("/paths/{}", escape_segment(p))));
@@ -255,29 +235,16 @@ pub fn remove_global_parameters(doc: &mut Value) -> Vec<Rewrite> {
             let mut flags = keep.iter();
             params.retain(|_| *flags.next().unwrap_or(&true));
         }
-        changes.push(change(
-            "remove_global_parameters",
-            &format!("{owner}/parameters"),
+        edits.add(&format!("{owner}/parameters"),
             format!("removed {removed} global parameter(s); the client sends them"),
-        ));
+        );
     }
-    changes
-}
-
-pub fn declare_openapi_3_0(doc: &mut Value) -> Vec<Rewrite> {
-    let Some(version) = doc.get("openapi").and_then(Value::as_str).map(str::to_string) else {
-        return Vec::new();
-    };
-    if version.starts_with("3.0.") {
-        return Vec::new();
-    }
-    doc["openapi"] = json!("3.0.3");
-    vec![change("declare_openapi_3_0", "/openapi", format!("{version} → 3.0.3"))]
 }
 
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::prepare::rewrite::edits_of;
 
     fn doc_with_schema(schema: Value) -> Value {
         json!({ "openapi": "3.1.1", "paths": {}, "components": { "schemas": { "S": schema } } })
@@ -287,12 +254,12 @@ pub(super) mod tests {
     fn nullable_type_arrays_becomes_nullable() {
         let mut doc =
             doc_with_schema(json!({ "type": "object", "properties": { "a": { "type": ["string", "null"] } } }));
-        let changes = nullable_type_arrays(&mut doc);
+        let changes = edits_of(nullable_type_arrays, &mut doc);
         assert_eq!(doc["components"]["schemas"]["S"]["properties"]["a"], json!({ "type": "string", "nullable": true }));
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].pointer, "/components/schemas/S/properties/a");
         let mut doc = doc_with_schema(json!({ "type": ["string", "integer"] }));
-        nullable_type_arrays(&mut doc);
+        edits_of(nullable_type_arrays, &mut doc);
         assert_eq!(
             doc["components"]["schemas"]["S"],
             json!({ "oneOf": [{ "type": "string" }, { "type": "integer" }] })
@@ -302,39 +269,39 @@ pub(super) mod tests {
     #[test]
     fn null_members_are_removed_from_one_of() {
         let mut doc = doc_with_schema(json!({ "oneOf": [{ "$ref": "#/components/schemas/T" }, { "type": "null" }] }));
-        let changes = null_variants_in_compositions(&mut doc);
+        let changes = edits_of(null_variants_in_compositions, &mut doc);
         assert_eq!(
             doc["components"]["schemas"]["S"],
             json!({ "allOf": [{ "$ref": "#/components/schemas/T" }], "nullable": true })
         );
         assert_eq!(changes.len(), 1);
         let mut untouched = doc_with_schema(json!({ "oneOf": [{ "type": "string" }, { "type": "integer" }] }));
-        assert!(null_variants_in_compositions(&mut untouched).is_empty());
+        assert!(edits_of(null_variants_in_compositions, &mut untouched).is_empty());
     }
 
     #[test]
     fn const_becomes_enum() {
         let mut doc = doc_with_schema(json!({ "const": "x" }));
-        assert_eq!(const_to_single_value_enum(&mut doc).len(), 1);
+        assert_eq!(edits_of(const_to_single_value_enum, &mut doc).len(), 1);
         assert_eq!(doc["components"]["schemas"]["S"], json!({ "enum": ["x"] }));
     }
 
     #[test]
     fn exclusive_bounds_become_booleans() {
         let mut doc = doc_with_schema(json!({ "type": "integer", "exclusiveMinimum": 0 }));
-        assert_eq!(numeric_exclusive_bounds(&mut doc).len(), 1);
+        assert_eq!(edits_of(numeric_exclusive_bounds, &mut doc).len(), 1);
         assert_eq!(
             doc["components"]["schemas"]["S"],
             json!({ "type": "integer", "minimum": 0, "exclusiveMinimum": true })
         );
         let mut three_oh = doc_with_schema(json!({ "type": "integer", "minimum": 0, "exclusiveMinimum": true }));
-        assert!(numeric_exclusive_bounds(&mut three_oh).is_empty());
+        assert!(edits_of(numeric_exclusive_bounds, &mut three_oh).is_empty());
     }
 
     #[test]
     fn examples_list_becomes_example() {
         let mut doc = doc_with_schema(json!({ "type": "string", "examples": ["a", "b"] }));
-        assert_eq!(examples_to_example(&mut doc).len(), 1);
+        assert_eq!(edits_of(examples_to_example, &mut doc).len(), 1);
         assert_eq!(doc["components"]["schemas"]["S"], json!({ "type": "string", "example": "a" }));
     }
 
@@ -344,7 +311,7 @@ pub(super) mod tests {
             "documented": { "$ref": "#/components/schemas/T", "description": "d" },
             "nullable": { "$ref": "#/components/schemas/T", "nullable": true },
         }}));
-        assert_eq!(schema_ref_siblings_to_all_of(&mut doc).len(), 2);
+        assert_eq!(edits_of(schema_ref_siblings_to_all_of, &mut doc).len(), 2);
         let props = &doc["components"]["schemas"]["S"]["properties"];
         assert_eq!(props["documented"], json!({ "$ref": "#/components/schemas/T" }));
         assert_eq!(props["nullable"], json!({ "allOf": [{ "$ref": "#/components/schemas/T" }], "nullable": true }));
@@ -355,7 +322,7 @@ pub(super) mod tests {
         let mut doc = json!({ "openapi": "3.1.0", "paths": { "/a": { "get": {
             "parameters": [{ "$ref": "#/components/parameters/p", "description": "mine" }],
             "responses": { "200": { "$ref": "#/components/responses/ok", "summary": "s" } } } } } });
-        assert_eq!(reference_object_siblings(&mut doc).len(), 2);
+        assert_eq!(edits_of(reference_object_siblings, &mut doc).len(), 2);
         assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0], json!({ "$ref": "#/components/parameters/p" }));
     }
 
@@ -377,20 +344,12 @@ pub(super) mod tests {
     #[test]
     fn globals_are_removed_from_operations() {
         let mut doc = butler_like();
-        let changes = remove_global_parameters(&mut doc);
+        let changes = edits_of(remove_global_parameters, &mut doc);
         assert_eq!(changes.len(), 2, "{changes:?}");
         for method in ["post", "delete"] {
             let params = doc["paths"]["/butler/{butlerTask}"][method]["parameters"].as_array().unwrap();
             assert_eq!(params.len(), 1);
             assert_eq!(params[0]["name"], "butlerTask");
         }
-    }
-
-    #[test]
-    fn version_is_declared_last() {
-        let mut doc = json!({ "openapi": "3.1.1" });
-        assert_eq!(declare_openapi_3_0(&mut doc).len(), 1);
-        assert_eq!(doc["openapi"], "3.0.3");
-        assert!(declare_openapi_3_0(&mut doc).is_empty());
     }
 }
