@@ -1,7 +1,9 @@
-//! Every Rust name the generator derives from document text comes from here: one place that
-//! decides the case, checks that the result is a valid identifier, and escapes keywords, so
-//! that a name from an operationId, a tag, a parameter or a client-wide header cannot make the
-//! emitter build an invalid identifier (`format_ident!` panics on one).
+//! The Rust names the generator derives from document text: operationIds, tags, parameters,
+//! client-wide headers (through [`derive`], which decides the case, spells out filter
+//! operators, checks that the result is a valid identifier and escapes keywords, so no name
+//! from a document can make the emitter build an invalid identifier), and the names typify
+//! gives component types ([`component_type_name`], [`type_name_at`]). The emitter's own
+//! fixed suffixes (`…Op`, `…Status`) are added to names made here.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 

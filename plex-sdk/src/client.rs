@@ -242,10 +242,15 @@ impl PlexClientBuilder {
             .unwrap_or_default();
         let mut headers = HeaderMap::new();
         if let Some(Token(token)) = &self.token {
+            let Some(header) = crate::generated::TOKEN_HEADER else {
+                return Err(Error::Config(
+                    "the API document defines no token header, so a token cannot be sent".into(),
+                ));
+            };
             let mut value = HeaderValue::from_str(token)
                 .map_err(|_| Error::Config("the token holds characters that HTTP headers cannot carry".into()))?;
             value.set_sensitive(true);
-            headers.insert(HeaderName::from_static(crate::generated::TOKEN_HEADER), value);
+            headers.insert(HeaderName::from_static(header), value);
         }
         for (name, value) in self.globals.headers() {
             let value = HeaderValue::from_str(value).map_err(|_| {

@@ -26,7 +26,8 @@ pub enum Style {
 /// Characters kept as they are in a path segment (RFC 3986 unreserved).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// `value` as JSON (`null` when serde cannot write it).
+/// `value` as JSON (`null` when serde cannot write it: the mock's matchers, which then match
+/// nothing; the SDK's own requests use [`try_query`] and [`try_simple`], which say so).
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -44,6 +45,12 @@ fn scalar(value: &Value, bool_int: bool) -> String {
 /// A value in `simple` style (headers): lists and objects comma-separated.
 pub fn simple<T: Serialize + ?Sized>(value: &T, bool_int: bool) -> String {
     flat(&to_value(value), bool_int, &|s| s.to_string())
+}
+
+/// [`simple`], or serde's reason when it cannot write `value`.
+pub fn try_simple<T: Serialize + ?Sized>(value: &T, bool_int: bool) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    Ok(flat(&value, bool_int, &|s| s.to_string()))
 }
 
 /// A path parameter's value: `simple` style, each item percent-encoded (a list of ids is
@@ -74,7 +81,24 @@ pub fn query<T: Serialize + ?Sized>(
     style: Style,
     bool_int: bool,
 ) {
-    match (to_value(value), style) {
+    query_value(out, name, to_value(value), style, bool_int);
+}
+
+/// [`query`], or serde's reason when it cannot write `value` (nothing is added then).
+pub fn try_query<T: Serialize + ?Sized>(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    style: Style,
+    bool_int: bool,
+) -> Result<(), String> {
+    let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    query_value(out, name, value, style, bool_int);
+    Ok(())
+}
+
+fn query_value(out: &mut Vec<(String, String)>, name: &str, value: Value, style: Style, bool_int: bool) {
+    match (value, style) {
         (Value::Null, _) => {}
         (Value::Array(items), Style::Form | Style::DeepObject) => {
             out.extend(items.iter().filter(|v| !v.is_null()).map(|v| (name.to_string(), scalar(v, bool_int))));
@@ -103,6 +127,17 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn a_value_serde_cannot_write_is_an_error_not_a_missing_parameter() {
+        let unwritable: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let mut out = Vec::new();
+        let error = try_query(&mut out, "m", &unwritable, Style::Form, false).unwrap_err();
+        assert!(error.contains("key must be a string"), "{error}");
+        assert!(out.is_empty());
+        assert!(try_simple(&unwritable, false).is_err());
+        assert_eq!(try_simple(&[1, 2], false).unwrap(), "1,2");
+    }
 
     fn pairs<T: Serialize>(name: &str, value: &T, style: Style, bool_int: bool) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -219,7 +219,7 @@ impl Error {
     /// body is not a JSON object or array), the message says so in words and what to do; else it
     /// is serde's message with its path. The token (`token`, as sent) is blanked out of the
     /// message and the excerpt, should the server echo it.
-    // Called by `PlexClient::decode_json` (runtime.rs) once it is wired in.
+    // Called by `PlexClient::decode_json` (runtime.rs).
     pub(crate) fn from_decode<E: std::fmt::Display>(
         operation: &'static str,
         status: u16,

@@ -64,12 +64,19 @@ pub(crate) use crate::encode::{Style, path_value};
 impl PreparedRequest {
     /// Adds query parameter `name` written in `style` (`bool_int`: booleans as `1`/`0`).
     pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, bool_int: bool) {
-        crate::encode::query(&mut self.query, name, value, style, bool_int);
+        if let Err(e) = crate::encode::try_query(&mut self.query, name, value, style, bool_int) {
+            self.invalid.get_or_insert(format!("query parameter `{name}` cannot be written: {e}"));
+        }
     }
 
     /// Adds header parameter `name`.
     pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, bool_int: bool) {
-        self.headers.push((name, crate::encode::simple(value, bool_int)));
+        match crate::encode::try_simple(value, bool_int) {
+            Ok(text) => self.headers.push((name, text)),
+            Err(e) => {
+                self.invalid.get_or_insert(format!("header parameter `{name}` cannot be written: {e}"));
+            }
+        }
     }
 
     /// Sets a JSON body (none of the current document's operations has one).
@@ -143,7 +150,7 @@ impl PlexClient {
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(value) => Ok(Response::new(raw, value)),
             Err(err) => {
-                let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
+                let token = self.token_bytes();
                 let content_type = raw.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
                 Err(Error::from_decode(op.id, raw.status, &raw.body, content_type, err, token))
             }
@@ -188,6 +195,13 @@ impl Drop for CallRecord {
         if status != 0 {
             self.span.record("status", status);
         }
+    }
+}
+
+impl PlexClient {
+    /// The token this client sends, as bytes (for redaction), when it has one.
+    fn token_bytes(&self) -> Option<&[u8]> {
+        TOKEN_HEADER.and_then(|header| self.inner.headers.get(header)).map(http::HeaderValue::as_bytes)
     }
 }
 
@@ -287,8 +301,8 @@ impl PlexClient {
     ) -> Result<Answer> {
         let &Attempt { number: attempt, timeout, stream, status_seen } = attempt;
         let mut headers = self.inner.headers.clone();
-        if !op.sends_token {
-            headers.remove(TOKEN_HEADER);
+        if let (false, Some(header)) = (op.sends_token, TOKEN_HEADER) {
+            headers.remove(header);
         }
         let mut builder =
             self.inner.http.request(op.method.clone(), url).headers(headers).header(http::header::ACCEPT, op.accept);
@@ -338,7 +352,7 @@ impl PlexClient {
         start: &[u8],
         complete: bool,
     ) -> Error {
-        let token = self.inner.headers.get(TOKEN_HEADER).map(http::HeaderValue::as_bytes);
+        let token = self.token_bytes();
         if let Some(token) = token.filter(|t| !t.is_empty()) {
             for value in headers.values_mut() {
                 if value.as_bytes().windows(token.len()).any(|w| w == token) {

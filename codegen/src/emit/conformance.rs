@@ -16,7 +16,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::docs;
-use super::file::GeneratedFile;
+use super::file::{GeneratedFile, raw_str};
 use super::models::ModelIndex;
 use crate::error::Result;
 use crate::model::TypeRef;
@@ -379,27 +379,14 @@ fn check(op: &Operation) -> String {
              assert_eq!(&crate::value(&server, binary.bytes().await).await[..], crate::BYTES);\n"
             .into(),
         Success::Status { .. } => {
-            format!("assert_eq!(crate::value(&server, call.await).await.status(), {});\n", success_status(op))
+            format!("assert_eq!(crate::value(&server, call.await).await.status(), {});\n", op.first_success)
         }
-    }
-}
-
-/// The status the mock answers with: the first documented success (the last one of several
-/// statuses without a body, so the test tells them apart).
-pub(crate) fn success_status(op: &Operation) -> u16 {
-    match &op.success {
-        Success::Status { variants, .. } => variants.last().map_or(200, |(c, _)| *c),
-        _ => op
-            .responses
-            .iter()
-            .find_map(|r| r.status.parse::<u16>().ok().filter(|c| (200..300).contains(c)))
-            .unwrap_or(200),
     }
 }
 
 /// The answer the mock gives: the documented sample, a text or some bytes, or no body.
 fn answer(op: &Operation) -> String {
-    let status = success_status(op);
+    let status = op.first_success;
     let media = op
         .responses
         .iter()
@@ -414,15 +401,6 @@ fn answer(op: &Operation) -> String {
         Success::Binary => format!("crate::binary({status}, {media:?})"),
         Success::Unit | Success::Status { .. } => format!("crate::empty({status})"),
     }
-}
-
-/// A raw string literal holding `s`.
-pub(crate) fn raw_str(s: &str) -> String {
-    let mut hashes = String::from("#");
-    while s.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{s}\"{hashes}")
 }
 
 /// The request path the mock expects: the server's path prefix (plex.tv's `/api/v2`) and the

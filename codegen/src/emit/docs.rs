@@ -182,14 +182,7 @@ fn example(tag: &Tag, op: &Operation, index: &ModelIndex) -> String {
     });
     let prefix = op.server.as_deref().map(server_path).unwrap_or_default();
     let path = format!("{prefix}{filled}");
-    let status = match &op.success {
-        Success::Status { variants, .. } => variants.first().map_or(200, |(c, _)| *c),
-        _ => op
-            .responses
-            .iter()
-            .find_map(|r| r.status.parse::<u16>().ok().filter(|c| (200..300).contains(c)))
-            .unwrap_or(200),
-    };
+    let status = op.first_success;
     let mut out = String::from("```rust\n");
     out.push_str("# #[tokio::main(flavor = \"current_thread\")]\n");
     out.push_str("# async fn main() -> Result<(), Box<dyn std::error::Error>> {\n");

@@ -114,7 +114,8 @@ fn ends_top_level_item(line: &str, next: &str) -> bool {
         let l = l.trim_start_matches("pub ").trim_start_matches("pub(crate) ");
         l.starts_with("use ") || l.starts_with("mod ")
     };
-    let top_level_end = !line.starts_with([' ', '}']) && line.ends_with(';') && !next.starts_with(' ');
+    let code = !line.starts_with([' ', '}']) && !line.starts_with("//") && !line.starts_with("#[");
+    let top_level_end = code && line.ends_with(';') && !next.starts_with(' ');
     let in_a_run = grouped(line) && grouped(next);
     top_level_end && !in_a_run
 }
@@ -123,4 +124,23 @@ fn ends_top_level_item(line: &str, next: &str) -> bool {
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! { #( #[doc = #lines] )* }
+}
+
+/// `text` as a raw string literal (`r#"…"#`, with as many `#` as it needs), for Rust written
+/// as text.
+pub(crate) fn raw_str(text: &str) -> String {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
+
+/// `text` as a string literal token: raw where Rust allows it, else (a carriage return, which
+/// no raw string may hold) an escaped one with the same value.
+pub(crate) fn raw_literal(text: &str) -> TokenStream {
+    raw_str(text).parse().unwrap_or_else(|_| {
+        let literal = proc_macro2::Literal::string(text);
+        quote! { #literal }
+    })
 }

@@ -29,7 +29,10 @@ pub fn emit(api: &Api) -> TokenStream {
             doc_lines(&text)
         })
         .collect();
-    let token_header = api.token_header.as_deref().unwrap_or("authorization").to_ascii_lowercase();
+    let token_header = match api.token_header.as_deref().map(str::to_ascii_lowercase) {
+        Some(header) => quote! { Some(#header) },
+        None => quote! { None },
+    };
     // Plex keys devices by this header; the runtime fills it in when the caller did not.
     let identifier_slot = match api.globals.iter().find(|g| g.header.eq_ignore_ascii_case(CLIENT_IDENTIFIER_HEADER)) {
         Some(g) => {
@@ -50,8 +53,9 @@ pub fn emit(api: &Api) -> TokenStream {
             )*
         }
 
-        /// The header that carries the token (the document's `apiKey` scheme), in lower case.
-        pub(crate) const TOKEN_HEADER: &str = #token_header;
+        /// The header that carries the token (the document's `apiKey` scheme), in lower case;
+        /// `None` when the document has no such scheme.
+        pub(crate) const TOKEN_HEADER: Option<&str> = #token_header;
 
         impl Globals {
             /// The value of the header that identifies this client to the server, when the

@@ -79,6 +79,9 @@ pub struct Operation {
     pub responses: Vec<ResponseDoc>,
     /// The `Accept` header to send.
     pub accept: String,
+    /// The first (lowest) success status the document lists: what the examples and suites
+    /// answer with.
+    pub first_success: u16,
     /// An example success body (JSON), from the document's examples or made from the schema.
     pub example_body: Option<String>,
     /// The operation's own server (`https://plex.tv/api/v2`), when it has one.

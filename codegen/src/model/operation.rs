@@ -162,6 +162,7 @@ fn build_operation(
         responses: responses.docs,
         accept: responses.accept,
         example_body: responses.example_body,
+        first_success: responses.first_success,
         server: node.pointer("/servers/0/url").and_then(Value::as_str).map(str::to_string),
         sends_token: sends_token(doc, node),
     })

@@ -22,6 +22,8 @@ pub struct Responses {
     pub accept: String,
     /// An example JSON success body.
     pub example_body: Option<String>,
+    /// The first (lowest) success status the document lists.
+    pub first_success: u16,
 }
 
 /// What one success response holds.
@@ -72,7 +74,15 @@ pub fn build(
             }
         }
         if status.starts_with('2') {
-            let code = status.parse::<u16>().unwrap_or(200);
+            let Ok(code) = status.parse::<u16>() else {
+                return Err(source.error(
+                    &format!("{op_pointer}/responses/{}", escape_segment(status)),
+                    format!(
+                        "the status range `{status}` is not supported: the SDK decodes each success status it knows"
+                    ),
+                    Some("list the success statuses the operation answers with, e.g. `'200'`"),
+                ));
+            };
             let (kind, json_media) = kind_of(content);
             successes.push((code, status.clone(), kind, json_media));
         }
@@ -86,10 +96,17 @@ pub fn build(
                 .unwrap_or_default(),
         });
     }
+    let Some(first_success) = successes.iter().map(|(code, ..)| *code).min() else {
+        return Err(source.error(
+            &format!("{op_pointer}/responses"),
+            "the operation documents no success (2XX) status",
+            Some("add the status a successful call answers with, e.g. `'200': {description: OK}`"),
+        ));
+    };
     let (success, example_body) = success(source, doc, op_pointer, builder_name, &successes, types)?;
     let mut accept = vec!["application/json".to_string()];
     accept.extend(other_media.iter().map(|m| format!("{m};q=0.9")));
-    Ok(Responses { success, docs, accept: accept.join(", "), example_body })
+    Ok(Responses { success, docs, accept: accept.join(", "), example_body, first_success })
 }
 
 fn success(
@@ -136,7 +153,6 @@ fn success(
     }
     let statuses: Vec<(u16, String)> = successes
         .iter()
-        .filter(|(_, status, _, _)| status.parse::<u16>().is_ok())
         .map(|(code, status, _, _)| {
             let r = doc.pointer(&format!("{op_pointer}/responses/{}", escape_segment(status)));
             (*code, text(r.map(|r| walk::deref(doc, r)).and_then(|r| r.get("description"))))

@@ -18,7 +18,7 @@ use crate::names::{Case, component_type_name, ident, type_name_at};
 use crate::openapi::{Document, escape_segment, last_segment, walk};
 
 /// The Rust type of a schema, as the emitter writes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeRef {
     /// The type, as Rust source (`models::ButlerTask`, `i64`, `::std::vec::Vec<String>`).
     pub rust: String,
@@ -32,9 +32,14 @@ impl TypeRef {
         TypeRef { rust: rust.to_string(), model: None }
     }
 
-    /// The type as tokens.
+    /// The type as tokens. Every `TypeRef` the type step gives is checked to parse as a type
+    /// (see [`Types::type_of`]); should one not, the generated crate says so where it stands
+    /// rather than compiling with a wrong type.
     pub fn tokens(&self) -> TokenStream {
-        self.rust.parse().unwrap_or_else(|_| quote::quote! { () })
+        self.rust.parse().unwrap_or_else(|_| {
+            let message = format!("plex-codegen wrote `{}` for a type, which does not parse", self.rust);
+            quote::quote! { ::core::compile_error!(#message) }
+        })
     }
 
     /// The type written for people (see [`display_type`]).
@@ -207,6 +212,10 @@ impl Types {
             .to_string()
             .replace(&BOOL_INT.replace("::", " :: "), "bool")
             .replace("crate :: models ::", "models ::");
+        if syn::parse_str::<syn::Type>(&rust).is_err() {
+            let message = format!("typify gave `{rust}` for this schema's type, which is not a Rust type");
+            return Err(Error::Generator { location: source.locate(pointer), message });
+        }
         let model = model_in(&rust);
         Ok(TypeRef { rust, model })
     }

@@ -2,7 +2,7 @@
 //! validation, the emitter and the reference pages all read this type.
 
 /// One piece of a path template.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Text sent as it is.
     Literal(String),
@@ -11,7 +11,7 @@ pub enum Part {
 }
 
 /// A parsed path template.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathTemplate {
     /// The template as written.
     pub raw: String,

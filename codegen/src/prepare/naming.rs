@@ -142,9 +142,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits) {
             if let (Some(example), Some(Value::Object(p))) = (moved_example, doc.pointer_mut(&ptr)) {
                 p.insert("example".into(), example);
             }
-            edits.add(&format!("{ptr}/schema"),
-                format!("inline enum of `{name}` → #/components/schemas/{component}"),
-            );
+            edits.add(&format!("{ptr}/schema"), format!("inline enum of `{name}` → #/components/schemas/{component}"));
         }
     }
 }
@@ -166,9 +164,7 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits) {
             }
             let base = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
             let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Param"));
-            edits.add(&ptr,
-                format!("inline object of `{name}` → #/components/schemas/{component}"),
-            );
+            edits.add(&ptr, format!("inline object of `{name}` → #/components/schemas/{component}"));
         }
     }
 }
@@ -211,9 +207,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits) {
                 map.entry("description").or_insert_with(|| json!(d));
             }
             let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Body"));
-            edits.add(&ptr,
-                format!("inline schema → #/components/schemas/{component}"),
-            );
+            edits.add(&ptr, format!("inline schema → #/components/schemas/{component}"));
         }
     }
 }
@@ -240,9 +234,7 @@ pub fn hoist_inline_integer_enums(doc: &mut Value, edits: &mut Edits) {
     for (pointer, preferred, schema) in found {
         let fallback = format!("{preferred}Enum");
         let component = hoist(doc, &pointer, schema, preferred, fallback);
-        edits.add(&pointer,
-            format!("inline integer enum → #/components/schemas/{component}"),
-        );
+        edits.add(&pointer, format!("inline integer enum → #/components/schemas/{component}"));
     }
 }
 

@@ -1,12 +1,12 @@
-//! Normalisation: named rules that rewrite a loaded document into the OpenAPI 3.0 spellings
-//! the type step converts for typify, and into the shape our emitter wants. The naming rules
-//! run on the whole document before selection; the others after it.
+//! The rewrite rules: named edits that give the later stages one spelling of each construct
+//! (the model, the suites' samples and the type step read `type` as one string, `example` as
+//! one value, a choice as `enum`) and take the client-wide headers out of operations. The
+//! type step converts the result to JSON Schema for typify. The naming rules (`naming.rs`)
+//! run on the whole document before selection; these after it.
 //!
 //! Each rule is a named function over the document that returns what it changed, so a
 //! maintainer can see (`cargo xtask codegen --explain`) exactly what the generator did to the
 //! document and why. Rules run in the order of [`RULES`].
-
-use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
@@ -19,10 +19,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("nullable_type_arrays", nullable_type_arrays),
     ("null_variants_in_compositions", null_variants_in_compositions),
     ("const_to_single_value_enum", const_to_single_value_enum),
-    ("numeric_exclusive_bounds", numeric_exclusive_bounds),
     ("examples_to_example", examples_to_example),
     ("schema_ref_siblings_to_all_of", schema_ref_siblings_to_all_of),
-    ("reference_object_siblings", reference_object_siblings),
     ("remove_global_parameters", remove_global_parameters),
 ];
 
@@ -32,8 +30,8 @@ pub fn normalise(doc: &mut Value) -> Vec<Rewrite> {
 }
 
 /// 3.1 `type: [T, "null"]` becomes 3.0 `type: T` + `nullable: true`; a list of several
-/// non-null types becomes a `oneOf` of one schema per type (openapiv3 only reads a single
-/// string in `type`).
+/// non-null types becomes a `oneOf` of one schema per type (the model and the suites read
+/// `type` as one string; the type step turns `nullable` back into a `null` member).
 pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(Value::Array(types)) = schema.get("type").cloned() else {
@@ -57,14 +55,12 @@ pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits) {
         if nullable {
             schema.insert("nullable".into(), Value::Bool(true));
         }
-        edits.add(ptr,
-            format!("type list {rest:?}{} → 3.0 form", if nullable { " + null" } else { "" }),
-        );
+        edits.add(ptr, format!("type list {rest:?}{} → 3.0 form", if nullable { " + null" } else { "" }));
     });
 }
 
 /// A `{type: 'null'}` member of `oneOf`/`anyOf` (3.1's way to say "or null") is removed and
-/// the schema marked `nullable: true`; progenitor panics on `type: 'null'`. A composition
+/// the schema marked `nullable: true`, as a `null` type list is. A composition
 /// left with one `$ref` member becomes an `allOf` of it, which typify reads as that member;
 /// one inline member is merged into the schema.
 pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
@@ -92,9 +88,7 @@ pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
                 schema.insert(key.into(), Value::Array(kept));
             }
             schema.insert("nullable".into(), Value::Bool(true));
-            edits.add(ptr,
-                format!("removed the null member of {key}; schema is nullable"),
-            );
+            edits.add(ptr, format!("removed the null member of {key}; schema is nullable"));
         }
         if schema.get("type").is_some_and(|t| t == "null") {
             schema.remove("type");
@@ -105,7 +99,8 @@ pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
     });
 }
 
-/// 3.1 `const: X` becomes `enum: [X]`; openapiv3 would drop `const` silently.
+/// 3.1 `const: X` becomes `enum: [X]`: the one spelling of a fixed choice that the model,
+/// the samples and the type step read.
 pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(value) = schema.remove("const") {
@@ -115,21 +110,8 @@ pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits) {
     });
 }
 
-/// 3.1 numeric `exclusiveMinimum: N` becomes 3.0 `minimum: N, exclusiveMinimum: true`
-/// (and the same for maximum).
-pub fn numeric_exclusive_bounds(doc: &mut Value, edits: &mut Edits) {
-    for_each_schema(doc, &mut |ptr, schema| {
-        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-            if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
-                schema.insert(bound.into(), n.clone());
-                schema.insert(exclusive.into(), Value::Bool(true));
-                edits.add(ptr, format!("{exclusive}: {n} → 3.0 form"));
-            }
-        }
-    });
-}
-
-/// 3.1 schema `examples: [..]` becomes 3.0 `example` (the first one) when none is set.
+/// 3.1 schema `examples: [..]` becomes `example` (the first one) when none is set: the
+/// samples, pages and mock read one `example`.
 pub fn examples_to_example(doc: &mut Value, edits: &mut Edits) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
@@ -144,8 +126,8 @@ pub fn examples_to_example(doc: &mut Value, edits: &mut Edits) {
     });
 }
 
-/// 3.1 lets a schema `$ref` have siblings (a description, `nullable`...); 3.0 and openapiv3
-/// ignore them. `{$ref, ...}` becomes `{allOf: [{$ref}], ...}`, which keeps both.
+/// 3.1 lets a schema `$ref` have siblings (a description, `nullable`...); typify reads a
+/// `$ref` alone. `{$ref, ...}` becomes `{allOf: [{$ref}], ...}`, which keeps both.
 /// Siblings that only document (`description`, `summary`, `example`) are dropped instead,
 /// so the referenced type is used as is rather than wrapped in a new one.
 pub fn schema_ref_siblings_to_all_of(doc: &mut Value, edits: &mut Edits) {
@@ -170,28 +152,6 @@ pub fn schema_ref_siblings_to_all_of(doc: &mut Value, edits: &mut Edits) {
     });
 }
 
-/// A Reference Object outside schemas (a parameter, response...) may carry `summary` and
-/// `description` in 3.1; openapiv3 then fails to read it. The siblings are dropped (the
-/// referenced object has its own).
-pub fn reference_object_siblings(doc: &mut Value, edits: &mut Edits) {
-    let schemas: BTreeSet<String> = walk::schema_roots(doc).into_iter().collect();
-    let mut refs = Vec::new();
-    walk::refs_below(doc, "", &mut refs);
-    for (ptr, _) in refs {
-        // Inside a schema: the pointer or one of its ancestors is a schema root.
-        let mut ancestors = ptr.match_indices('/').map(|(i, _)| &ptr[..i]).chain([ptr.as_str()]);
-        if ancestors.any(|a| schemas.contains(a)) {
-            continue;
-        }
-        if let Some(map) = doc.pointer_mut(&ptr).and_then(Value::as_object_mut)
-            && map.len() > 1
-        {
-            map.retain(|k, _| k == "$ref");
-            edits.add(&ptr, "dropped siblings of $ref");
-        }
-    }
-}
-
 /// The `(name, in)` pairs of the parameters listed in `x-speakeasy-globals`: the SDK client
 /// sets these once (as headers on every request), not per call.
 pub fn global_parameters(doc: &Value) -> Vec<(String, String)> {
@@ -201,8 +161,8 @@ pub fn global_parameters(doc: &Value) -> Vec<(String, String)> {
 }
 
 /// Operations list the `x-speakeasy-globals` parameters again (or not at all: `GET /butler`
-/// lists none). progenitor would make each one a method argument; the SDK sends them from
-/// the client's configuration instead, so they are removed from every operation.
+/// lists none). The SDK sends them from the client's configuration, never as a method's
+/// argument, so they are removed from every operation.
 pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits) {
     let globals = global_parameters(doc);
     if globals.is_empty() {
@@ -235,7 +195,8 @@ pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits) {
             let mut flags = keep.iter();
             params.retain(|_| *flags.next().unwrap_or(&true));
         }
-        edits.add(&format!("{owner}/parameters"),
+        edits.add(
+            &format!("{owner}/parameters"),
             format!("removed {removed} global parameter(s); the client sends them"),
         );
     }
@@ -287,18 +248,6 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn exclusive_bounds_become_booleans() {
-        let mut doc = doc_with_schema(json!({ "type": "integer", "exclusiveMinimum": 0 }));
-        assert_eq!(edits_of(numeric_exclusive_bounds, &mut doc).len(), 1);
-        assert_eq!(
-            doc["components"]["schemas"]["S"],
-            json!({ "type": "integer", "minimum": 0, "exclusiveMinimum": true })
-        );
-        let mut three_oh = doc_with_schema(json!({ "type": "integer", "minimum": 0, "exclusiveMinimum": true }));
-        assert!(edits_of(numeric_exclusive_bounds, &mut three_oh).is_empty());
-    }
-
-    #[test]
     fn examples_list_becomes_example() {
         let mut doc = doc_with_schema(json!({ "type": "string", "examples": ["a", "b"] }));
         assert_eq!(edits_of(examples_to_example, &mut doc).len(), 1);
@@ -315,15 +264,6 @@ pub(super) mod tests {
         let props = &doc["components"]["schemas"]["S"]["properties"];
         assert_eq!(props["documented"], json!({ "$ref": "#/components/schemas/T" }));
         assert_eq!(props["nullable"], json!({ "allOf": [{ "$ref": "#/components/schemas/T" }], "nullable": true }));
-    }
-
-    #[test]
-    fn reference_objects_lose_siblings_outside_schemas() {
-        let mut doc = json!({ "openapi": "3.1.0", "paths": { "/a": { "get": {
-            "parameters": [{ "$ref": "#/components/parameters/p", "description": "mine" }],
-            "responses": { "200": { "$ref": "#/components/responses/ok", "summary": "s" } } } } } });
-        assert_eq!(edits_of(reference_object_siblings, &mut doc).len(), 2);
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0], json!({ "$ref": "#/components/parameters/p" }));
     }
 
     pub(in crate::prepare) fn butler_like() -> Value {

@@ -27,8 +27,9 @@ pub(crate) struct Globals {
     pub(crate) marketplace: Option<String>,
 }
 
-/// The header that carries the token (the document's `apiKey` scheme), in lower case.
-pub(crate) const TOKEN_HEADER: &str = "x-plex-token";
+/// The header that carries the token (the document's `apiKey` scheme), in lower case;
+/// `None` when the document has no such scheme.
+pub(crate) const TOKEN_HEADER: Option<&str> = Some("x-plex-token");
 
 impl Globals {
     /// The value of the header that identifies this client to the server, when the

@@ -183,7 +183,7 @@ fn var(p: &Param) -> proc_macro2::Ident {
 
 /// A value's JSON, as a raw string literal.
 fn json_tokens(value: &Value) -> TokenStream {
-    super::examples::raw_literal(&value.to_string())
+    crate::emit::file::raw_literal(&value.to_string())
 }
 
 /// A parameter's example as the JSON of its Rust type (a `BoolInt`'s `1` as `true`, a list's

@@ -13,6 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::super::file::raw_literal;
 use crate::model::sample;
 use crate::openapi::escape_segment;
 use crate::openapi::is_json;
@@ -262,15 +263,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     }
-}
-
-/// A raw string literal holding `text`, with enough `#`s.
-pub(crate) fn raw_literal(text: &str) -> TokenStream {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| quote! { "" })
 }
 
 impl Examples {
