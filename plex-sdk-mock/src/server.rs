@@ -170,9 +170,11 @@ impl PlexMock {
     }
 
     /// The builder [`client`](PlexMock::client) uses, for a client with other settings
-    /// (retries, a timeout, other client-wide headers).
+    /// (retries, a timeout, other client-wide headers). It uses no proxy (the server is
+    /// local), whatever the environment's proxy variables say.
     pub fn client_builder(&self) -> PlexClientBuilder {
         PlexClient::builder()
+            .no_proxy()
             .server_url(self.uri())
             .operation_server_origin(self.uri())
             .token(Self::TOKEN)

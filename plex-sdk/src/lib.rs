@@ -55,6 +55,7 @@ mod error;
 mod generated;
 mod lenient;
 mod open_enum;
+mod raw;
 pub mod request;
 mod response;
 mod retry;
@@ -62,9 +63,12 @@ mod retry;
 pub mod runtime;
 
 pub use binary::Binary;
-pub use client::{PlexClient, PlexClientBuilder, Server};
+pub use client::{PlexClient, PlexClientBuilder, Server, redirect_policy};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
+/// The HTTP method of a [`PlexClient::raw`] call (`http::Method`, which reqwest uses too).
+pub use http::Method;
+pub use raw::{RAW_OPERATION, RawRequest};
 pub use response::{RawResponse, Response};
 
 /// A `bool` that the document writes as `0`/`1` (its `BoolInt`): the models read any boolean
