@@ -47,6 +47,7 @@
 //! The guide is `plex-sdk/docs/testing.md` ("Testing code that uses plex-sdk").
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod example;
 // The document's prose names URLs bare.
@@ -67,7 +68,10 @@ pub use when::{Then, Times, When};
 /// The wiremock crate the mock is built on, for [`When::and`] and [`When::respond_with`].
 pub use wiremock;
 
-/// The guide (`plex-sdk/docs/testing.md`), included so that `cargo test` runs its examples.
+// The guide (`plex-sdk/docs/testing.md`) is outside this package: its examples run as the
+// doc tests of the workspace's `plex-sdk-tests` crate (tests/src/lib.rs).
+
+/// The crate's README, included so that `cargo test` compiles its example.
 #[cfg(doctest)]
-#[doc = include_str!("../../plex-sdk/docs/testing.md")]
-pub struct TestingGuide;
+#[doc = include_str!("../README.md")]
+pub struct Readme;

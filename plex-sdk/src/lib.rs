@@ -42,6 +42,8 @@
 //! The rest of this page is the index of the reference pages in the crate's `docs/` folder.
 #![doc = include_str!("../docs/README.md")]
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, see Cargo.toml): a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // With only some groups enabled, parts of the runtime serve no operation.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
@@ -75,3 +77,8 @@ pub use response::{RawResponse, Response};
 /// spelling (see the lenient rules) and write it back as `1` or `0`.
 pub type BoolInt = bool;
 pub use retry::RetryConfig;
+
+/// The crate's README, included so that `cargo test` compiles its example.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
