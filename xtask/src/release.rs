@@ -165,7 +165,9 @@ pub fn set_dependency_version(text: &str, name: &str, new: &Version) -> Option<S
     found.then_some(out)
 }
 
-/// The version of dependency `name` in a manifest's `[workspace.dependencies]`.
+/// The version of dependency `name` in a manifest's `[workspace.dependencies]` (for the
+/// tests that keep the versions in step).
+#[cfg(test)]
 pub fn dependency_version(text: &str, name: &str) -> Option<Version> {
     let value: toml::Table = toml::from_str(text).ok()?;
     let version = value.get("workspace")?.get("dependencies")?.get(name)?.get("version")?.as_str()?;
