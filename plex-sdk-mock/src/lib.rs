@@ -36,13 +36,18 @@
 //! - Its `respond_<status>` methods answer each documented status: the success with its model
 //!   (or text, or bytes), the others without a body; [`When::respond_json`],
 //!   [`When::respond_bytes`], [`When::respond_status`] and [`When::respond_with`] answer
-//!   anything else. The [`Then`] they give sets [`expect`](Then::expect)ed calls,
-//!   [`delay`](Then::delay), [`up_to_n_times`](Then::up_to_n_times), and mounts the mock.
+//!   anything else, and [`When::respond_fn`] computes the answer from the request.
+//!   [`When::body_partial`] matches a JSON body that includes a value. The [`Then`] they give
+//!   sets [`expect`](Then::expect)ed calls, [`delay`](Then::delay),
+//!   [`up_to_n_times`](Then::up_to_n_times), and mounts the mock, returning a [`Mounted`]
+//!   handle: its hits and the requests it received ([`Received`]).
+//! - [`PlexMock::strict`] starts a mock where a request no mock matched fails the test.
 //! - [`Example`]: `models::X::example()` for every model the document gives an example for.
 //!
 //! The guide is `plex-sdk/docs/testing.md` ("Testing code that uses plex-sdk").
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod example;
 // The document's prose names URLs bare.
@@ -58,12 +63,15 @@ pub use generated::*;
 #[doc(hidden)]
 pub use plex_sdk::encode::Style;
 pub use route::{Operation, Route};
-pub use server::{PlexMock, ScopedMock, Unmet};
+pub use server::{Mounted, PlexMock, Received, ScopedMock, Unmet};
 pub use when::{Then, Times, When};
 /// The wiremock crate the mock is built on, for [`When::and`] and [`When::respond_with`].
 pub use wiremock;
 
-/// The guide (`plex-sdk/docs/testing.md`), included so that `cargo test` runs its examples.
+// The guide (`plex-sdk/docs/testing.md`) is outside this package: its examples run as the
+// doc tests of the workspace's `plex-sdk-tests` crate (tests/src/lib.rs).
+
+/// The crate's README, included so that `cargo test` compiles its example.
 #[cfg(doctest)]
-#[doc = include_str!("../../plex-sdk/docs/testing.md")]
-pub struct TestingGuide;
+#[doc = include_str!("../README.md")]
+pub struct Readme;

@@ -103,6 +103,8 @@ fn fits(template: &str, path: &str, values: &BTreeMap<String, String>) -> bool {
 pub(crate) enum BodyMatch {
     /// JSON equal to this value.
     Json(Value),
+    /// JSON that includes this value ([`includes`]).
+    JsonIncludes(Value),
     /// A form whose pairs are these (in any order).
     Form(Vec<(String, String)>),
     /// Exactly these bytes.
@@ -163,6 +165,9 @@ impl RequestMatch {
             Some(BodyMatch::Json(value)) => {
                 let _ = write!(out, " [body {value}]");
             }
+            Some(BodyMatch::JsonIncludes(value)) => {
+                let _ = write!(out, " [body including {value}]");
+            }
             Some(BodyMatch::Form(pairs)) => {
                 let _ = write!(out, " [form body {pairs:?}]");
             }
@@ -199,6 +204,9 @@ impl RequestMatch {
             Some(BodyMatch::Json(expected)) => {
                 serde_json::from_slice::<Value>(&request.body).is_ok_and(|v| v == *expected)
             }
+            Some(BodyMatch::JsonIncludes(expected)) => {
+                serde_json::from_slice::<Value>(&request.body).is_ok_and(|v| includes(&v, expected))
+            }
             Some(BodyMatch::Bytes(expected)) => request.body == *expected,
             Some(BodyMatch::Form(expected)) => {
                 let text = String::from_utf8_lossy(&request.body);
@@ -210,6 +218,21 @@ impl RequestMatch {
                 actual == expected
             }
         }
+    }
+}
+
+/// Whether `actual` includes `expected`: each member of an object of `expected` is in
+/// `actual`'s object and includes its value there, arrays of equal length include element by
+/// element, other values are equal.
+pub(crate) fn includes(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(actual), Value::Object(expected)) => {
+            expected.iter().all(|(key, value)| actual.get(key).is_some_and(|a| includes(a, value)))
+        }
+        (Value::Array(actual), Value::Array(expected)) => {
+            actual.len() == expected.len() && actual.iter().zip(expected).all(|(a, e)| includes(a, e))
+        }
+        _ => actual == expected,
     }
 }
 
@@ -255,6 +278,18 @@ mod tests {
         assert!(ROUTE.path_matches("/library/parts/1/2/file.mkv", &values(&[("partId", "1")])));
         assert!(!ROUTE.path_matches("/library/parts/11/2/file.mkv", &values(&[("partId", "1")])));
         assert_eq!(ROUTE.filled(&values(&[("ext", "mkv")])), "/library/parts/{partId}/{changestamp}/{filename}.mkv");
+    }
+
+    #[test]
+    fn a_json_value_includes_its_subsets() {
+        let body = serde_json::json!({"title": "Hello", "year": 2024, "tags": [{"id": 1, "n": "a"}]});
+        assert!(includes(&body, &serde_json::json!({})));
+        assert!(includes(&body, &serde_json::json!({"title": "Hello"})));
+        assert!(includes(&body, &serde_json::json!({"tags": [{"id": 1}]})));
+        assert!(!includes(&body, &serde_json::json!({"title": "Bye"})));
+        assert!(!includes(&body, &serde_json::json!({"missing": null})));
+        assert!(!includes(&body, &serde_json::json!({"tags": []})));
+        assert!(!includes(&serde_json::json!([1]), &serde_json::json!({})));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The mock server: a wiremock server on 127.0.0.1 per [`PlexMock`], the expectations of the
-//! mocks mounted on it (counted by their responders), and a last-resort mock that records the
-//! requests no other mock matched, for the failure message.
+//! mocks mounted on it (counted, and their requests recorded, by their responders; a
+//! [`Mounted`] handle per mock reads them), and a last-resort mock that records the requests
+//! no other mock matched, for the failure message (and, in strict mode, to fail the test).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use plex_sdk::{PlexClient, PlexClientBuilder};
+use serde::de::DeserializeOwned;
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use crate::Times;
@@ -19,11 +21,14 @@ use crate::route::Route;
 /// is dropped it checks the mocks' expectations ([`Then::expect`](crate::Then::expect)) and
 /// panics with a message naming each unmet one and every request that no mock matched;
 /// [`verify`](PlexMock::verify) does the same on demand, [`check`](PlexMock::check) returns
-/// it instead. A request no mock matches gets a `404` whose body says so.
+/// it instead. A request no mock matches gets a `404` whose body says so; started with
+/// [`strict`](PlexMock::strict), such a request alone fails the checks too.
 pub struct PlexMock {
     server: MockServer,
     state: Arc<State>,
     disarmed: AtomicBool,
+    /// Strict mode ([`PlexMock::strict`]): a request no mock matched fails the checks.
+    strict: bool,
 }
 
 #[derive(Default)]
@@ -42,6 +47,8 @@ pub(crate) struct Expectation {
     route: &'static Route,
     times: Option<Times>,
     pub(crate) hits: Arc<AtomicU64>,
+    /// The requests it answered, in order.
+    pub(crate) received: Arc<Mutex<Vec<Received>>>,
     /// A scoped mock that was dropped (and checked then); shared with its matcher, which then
     /// matches nothing.
     retired: Arc<AtomicBool>,
@@ -54,7 +61,8 @@ impl Expectation {
         times: Option<Times>,
         retired: Arc<AtomicBool>,
     ) -> Self {
-        Expectation { description, route, times, hits: Arc::new(AtomicU64::new(0)), retired }
+        let (hits, received) = (Arc::new(AtomicU64::new(0)), Arc::default());
+        Expectation { description, route, times, hits, received, retired }
     }
 
     /// The failure line when the expectation is not met.
@@ -68,16 +76,110 @@ impl Expectation {
     }
 }
 
-/// The responder of a mounted mock: counts the calls it answers.
+/// The responder of a mounted mock: counts and records the calls it answers, then answers
+/// with its responder's template, the mock's response headers added and its delay set.
 pub(crate) struct Counting {
-    pub(crate) response: ResponseTemplate,
+    pub(crate) responder: Box<dyn Respond>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) delay: Option<std::time::Duration>,
     pub(crate) hits: Arc<AtomicU64>,
+    pub(crate) received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Respond for Counting {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
         self.hits.fetch_add(1, Ordering::SeqCst);
-        self.response.clone()
+        lock(&self.received).push(Received::from(request));
+        let mut response = self.responder.respond(request);
+        for (name, value) in &self.headers {
+            response = response.append_header(name.as_str(), value.as_str());
+        }
+        match self.delay {
+            Some(delay) => response.set_delay(delay),
+            None => response,
+        }
+    }
+}
+
+/// A request as a mock received it: method, path, query pairs, headers and body, decoded
+/// from the wire (what [`Mounted::received`] and [`When::respond_fn`](crate::When::respond_fn)
+/// give).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The method (`GET`).
+    pub method: String,
+    /// The path, percent-encoded as sent (`/butler/BackupDatabase`).
+    pub path: String,
+    /// The query pairs, decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// The headers (names in lower case) whose values are text, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    /// The first value of query parameter `name`.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body decoded from JSON as a `T` (`serde_json::Value` for any).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+}
+
+impl From<&Request> for Received {
+    fn from(request: &Request) -> Self {
+        let headers = request
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+            .collect();
+        Received {
+            method: request.method.to_string(),
+            path: request.url.path().to_string(),
+            query: request.url.query_pairs().into_owned().collect(),
+            headers,
+            body: request.body.clone(),
+        }
+    }
+}
+
+/// The handle of one mounted mock ([`Then::mount`](crate::Then::mount)): how many calls it
+/// answered and the requests themselves. Dropping it changes nothing (the mock answers until
+/// the [`PlexMock`] is dropped or reset), so `mount().await;` needs no binding.
+#[derive(Clone)]
+pub struct Mounted {
+    expectation: Arc<Expectation>,
+}
+
+impl Mounted {
+    /// How many calls it answered so far.
+    pub fn hits(&self) -> u64 {
+        self.expectation.hits.load(Ordering::SeqCst)
+    }
+
+    /// The requests it answered so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.expectation.received).clone()
+    }
+
+    /// The last request it answered.
+    pub fn last(&self) -> Option<Received> {
+        lock(&self.expectation.received).last().cloned()
+    }
+}
+
+impl fmt::Debug for Mounted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mounted").field("mock", &self.expectation.description).field("hits", &self.hits()).finish()
     }
 }
 
@@ -114,7 +216,11 @@ pub struct Unmet {
 impl fmt::Display for Unmet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.expectations.len();
-        writeln!(f, "plex-sdk-mock: {n} expectation{} not met", if n == 1 { "" } else { "s" })?;
+        if n == 0 {
+            writeln!(f, "plex-sdk-mock (strict): every request must match a mock")?;
+        } else {
+            writeln!(f, "plex-sdk-mock: {n} expectation{} not met", if n == 1 { "" } else { "s" })?;
+        }
         for line in &self.expectations {
             writeln!(f, "  - {line}")?;
         }
@@ -139,10 +245,27 @@ impl PlexMock {
     /// Starts a mock server on `127.0.0.1` with no mocks: every request gets a `404` until a
     /// mock matches it.
     pub async fn start() -> Self {
-        let mock =
-            PlexMock { server: MockServer::start().await, state: Arc::default(), disarmed: AtomicBool::new(false) };
+        Self::start_with(false).await
+    }
+
+    /// Starts a mock server in strict mode: besides unmet expectations, any request that no
+    /// mock matched fails the checks (when dropped, [`verify`](PlexMock::verify),
+    /// [`check`](PlexMock::check), [`finish`](PlexMock::finish)), listed in the message. It is
+    /// still answered `404` first, so the code under test sees what a real server would say.
+    pub async fn strict() -> Self {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(strict: bool) -> Self {
+        let server = MockServer::start().await;
+        let mock = PlexMock { server, state: Arc::default(), disarmed: AtomicBool::new(false), strict };
         mock.mount_fallback().await;
         mock
+    }
+
+    /// Whether it was started in strict mode ([`PlexMock::strict`]).
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     async fn mount_fallback(&self) {
@@ -170,9 +293,11 @@ impl PlexMock {
     }
 
     /// The builder [`client`](PlexMock::client) uses, for a client with other settings
-    /// (retries, a timeout, other client-wide headers).
+    /// (retries, a timeout, other client-wide headers). It uses no proxy (the server is
+    /// local), whatever the environment's proxy variables say.
     pub fn client_builder(&self) -> PlexClientBuilder {
         PlexClient::builder()
+            .no_proxy()
             .server_url(self.uri())
             .operation_server_origin(self.uri())
             .token(Self::TOKEN)
@@ -203,10 +328,11 @@ impl PlexMock {
             .filter(|e| !e.retired.load(Ordering::SeqCst))
             .filter_map(|e| e.failure())
             .collect();
-        if expectations.is_empty() {
+        let unmatched = self.unmatched_lines();
+        if expectations.is_empty() && (!self.strict || unmatched.is_empty()) {
             return Ok(());
         }
-        Err(Unmet { expectations, unmatched: self.unmatched_lines() })
+        Err(Unmet { expectations, unmatched })
     }
 
     /// Checks every expectation now and panics with the failure message when one is unmet.
@@ -237,9 +363,11 @@ impl PlexMock {
         lock(&self.state.unmatched).iter().map(|request| unmatched_line(request, &expectations)).collect()
     }
 
-    pub(crate) async fn register(&self, mock: wiremock::Mock, expectation: Expectation) {
-        lock(&self.state.expectations).push(Arc::new(expectation));
+    pub(crate) async fn register(&self, mock: wiremock::Mock, expectation: Expectation) -> Mounted {
+        let expectation = Arc::new(expectation);
+        lock(&self.state.expectations).push(expectation.clone());
         mock.mount(&self.server).await;
+        Mounted { expectation }
     }
 
     pub(crate) async fn register_scoped(&self, mock: wiremock::Mock, expectation: Expectation) -> ScopedMock<'_> {
@@ -276,6 +404,7 @@ impl fmt::Debug for PlexMock {
             .field("uri", &self.uri())
             .field("mocks", &lock(&self.state.expectations).len())
             .field("unmatched_requests", &lock(&self.state.unmatched).len())
+            .field("strict", &self.strict)
             .finish()
     }
 }
@@ -307,6 +436,11 @@ impl ScopedMock<'_> {
     /// How many calls it answered so far.
     pub fn hits(&self) -> u64 {
         self.expectation.hits.load(Ordering::SeqCst)
+    }
+
+    /// The requests it answered so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.expectation.received).clone()
     }
 }
 

@@ -8,9 +8,10 @@ use std::ops::{Range, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToIncl
 use std::time::Duration;
 
 use serde::Serialize;
-use wiremock::{Match, ResponseTemplate};
+use wiremock::{Match, Respond, ResponseTemplate};
 
 use crate::route::{BodyMatch, Operation, RequestMatch};
+use crate::server::{Counting, Mounted, Received};
 use crate::{PlexMock, ScopedMock};
 use plex_sdk::encode::{self, Style};
 
@@ -52,6 +53,16 @@ impl<'m, O: Operation> When<'m, O> {
         self
     }
 
+    /// Matches only requests whose JSON body includes `value`: every member of an object in
+    /// `value` must be in the body's object at the same place (the body may have more), array
+    /// elements are matched in order (the arrays of equal length), and any other value must
+    /// be equal. `body_partial(json!({"title": "Hello"}))` matches `{"title": "Hello", "year":
+    /// 2024}`. A body that is not JSON matches nothing.
+    pub fn body_partial<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        self.request.body = Some(BodyMatch::JsonIncludes(encode::to_value(value)));
+        self
+    }
+
     /// Answers with `status` and no body (any status, documented or not).
     pub fn respond_status(self, status: u16) -> Then<'m> {
         self.respond_with(ResponseTemplate::new(status))
@@ -69,9 +80,31 @@ impl<'m, O: Operation> When<'m, O> {
         self.respond_with(ResponseTemplate::new(status).set_body_raw(body.into(), content_type))
     }
 
-    /// Answers with a wiremock response as it is: the escape hatch for any other answer.
-    pub fn respond_with(self, response: ResponseTemplate) -> Then<'m> {
-        Then { mock: self.mock, request: self.request, response, times: None, limit: None, priority: None }
+    /// Answers with a wiremock response as it is (a `ResponseTemplate`), or with what a
+    /// wiremock responder computes from each request (any [`Respond`], such as a closure
+    /// `|req: &wiremock::Request| ResponseTemplate::new(200)`): the escape hatch for any other
+    /// answer. [`respond_fn`](Self::respond_fn) gives the closure a decoded [`Received`].
+    pub fn respond_with(self, responder: impl Respond + 'static) -> Then<'m> {
+        Then {
+            mock: self.mock,
+            request: self.request,
+            responder: Box::new(responder),
+            headers: Vec::new(),
+            delay: None,
+            times: None,
+            limit: None,
+            priority: None,
+        }
+    }
+
+    /// Answers each request with what `answer` computes from it (its query, headers, JSON
+    /// body...): `respond_fn(|req| ResponseTemplate::new(200).set_body_json(json!({"echo":
+    /// req.query_value("q")})))`. The [`Then`] options (delay, headers, expectations) apply.
+    pub fn respond_fn<F>(self, answer: F) -> Then<'m>
+    where
+        F: Fn(&Received) -> ResponseTemplate + Send + Sync + 'static,
+    {
+        self.respond_with(move |request: &wiremock::Request| answer(&Received::from(request)))
     }
 
     /// Narrows to path parameter `name` at `value` (written as the SDK writes it).
@@ -134,7 +167,9 @@ impl<'m, O: Operation> When<'m, O> {
 pub struct Then<'m> {
     mock: &'m PlexMock,
     request: RequestMatch,
-    response: ResponseTemplate,
+    responder: Box<dyn Respond>,
+    headers: Vec<(String, String)>,
+    delay: Option<Duration>,
     times: Option<Times>,
     limit: Option<u64>,
     priority: Option<u8>,
@@ -171,21 +206,23 @@ impl<'m> Then<'m> {
 
     /// Waits this long before answering (for timeouts).
     pub fn delay(mut self, delay: Duration) -> Self {
-        self.response = self.response.set_delay(delay);
+        self.delay = Some(delay);
         self
     }
 
-    /// Adds a response header.
+    /// Adds a response header (to computed answers too).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.response = self.response.append_header(name, value);
+        self.headers.push((name.to_string(), value.to_string()));
         self
     }
 
     /// Starts answering, until the [`PlexMock`] is dropped or [`reset`](PlexMock::reset).
-    pub async fn mount(self) {
+    /// The returned [`Mounted`] handle reads the calls it answered (`hits()`, `received()`);
+    /// it may be dropped at once (`mount().await;`).
+    pub async fn mount(self) -> Mounted {
         let mock = self.mock;
         let (wiremock, expectation) = self.build();
-        mock.register(wiremock, expectation).await;
+        mock.register(wiremock, expectation).await
     }
 
     /// Starts answering until the returned guard is dropped, which checks this mock's
@@ -200,7 +237,13 @@ impl<'m> Then<'m> {
         let retired = self.request.retired.clone();
         let expectation =
             crate::server::Expectation::new(self.request.describe(), self.request.route, self.times, retired);
-        let responder = crate::server::Counting { response: self.response, hits: expectation.hits.clone() };
+        let responder = Counting {
+            responder: self.responder,
+            headers: self.headers,
+            delay: self.delay,
+            hits: expectation.hits.clone(),
+            received: expectation.received.clone(),
+        };
         let mut mock = wiremock::Mock::given(self.request).respond_with(responder);
         if let Some(n) = self.limit {
             mock = mock.up_to_n_times(n);

@@ -79,6 +79,8 @@ pub struct PlexClientBuilder {
     deadline: Option<Duration>,
     idle_timeout: Option<Duration>,
     max_connections_per_host: Option<usize>,
+    proxies: Vec<reqwest::Proxy>,
+    no_proxy: bool,
 }
 
 impl PlexClientBuilder {
@@ -210,9 +212,34 @@ impl PlexClientBuilder {
         self
     }
 
+    /// Sends every request through `proxy` (call it again for more: the first that applies to
+    /// a URL is used). Without any, the SDK's own client uses the system's proxies: the
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` environment variables (either
+    /// case), as reqwest reads them. Only for the SDK's own HTTP client: one given with
+    /// [`http_client`](Self::http_client) keeps its own settings.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Uses no proxy at all, the system's and any given with [`proxy`](Self::proxy)
+    /// included: every request goes straight to the server. Only for the SDK's own HTTP
+    /// client.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
     /// Uses this `reqwest::Client` (for its TLS, proxy or connection-pool settings). Its
-    /// redirect policy then applies: the default one follows redirects to other hosts with
-    /// the token, which the SDK's own client never does.
+    /// redirect policy then applies: reqwest's default one follows redirects to other hosts
+    /// with the token, which the SDK's own client never does. Build it with
+    /// `.redirect(plex_sdk::redirect_policy())` to keep the SDK's policy:
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder().redirect(plex_sdk::redirect_policy()).build().unwrap();
+    /// let client = plex_sdk::PlexClient::builder().server_url("http://127.0.0.1:32400").http_client(http).build();
+    /// assert!(client.is_ok());
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -261,14 +288,7 @@ impl PlexClientBuilder {
         let max_connections = self.max_connections_per_host.unwrap_or(Self::DEFAULT_MAX_CONNECTIONS_PER_HOST).max(1);
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .no_proxy()
-                .redirect(same_origin_redirects())
-                .user_agent(concat!("plex-sdk-rust/", env!("CARGO_PKG_VERSION")))
-                .connect_timeout(self.connect_timeout.unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT))
-                .pool_max_idle_per_host(max_connections)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+            None => own_http_client(self.connect_timeout, max_connections, self.no_proxy, self.proxies)?,
         };
         Ok(PlexClient {
             inner: Arc::new(Inner {
@@ -290,11 +310,36 @@ impl PlexClientBuilder {
     }
 }
 
-/// Follows redirects only within the server's origin (scheme, host and port), at most 10:
-/// the token is a custom header that reqwest would otherwise send on to any host a
-/// `Location` names. A redirect elsewhere is returned as it is (an [`Error::Api`] with its
-/// 3XX status).
-fn same_origin_redirects() -> reqwest::redirect::Policy {
+/// The SDK's own HTTP client: the same-origin redirect policy, the connect timeout, the
+/// idle-connection cap, and the proxies (the system's unless `proxies` are given or
+/// `no_proxy` is set).
+fn own_http_client(
+    connect_timeout: Option<Duration>,
+    max_connections: usize,
+    no_proxy: bool,
+    proxies: Vec<reqwest::Proxy>,
+) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(redirect_policy())
+        .user_agent(concat!("plex-sdk-rust/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(connect_timeout.unwrap_or(PlexClientBuilder::DEFAULT_CONNECT_TIMEOUT))
+        .pool_max_idle_per_host(max_connections);
+    if no_proxy {
+        builder = builder.no_proxy();
+    } else {
+        for proxy in proxies {
+            builder = builder.proxy(proxy);
+        }
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))
+}
+
+/// The redirect policy of the SDK's own HTTP client, for one given with
+/// [`PlexClientBuilder::http_client`]: it follows redirects only within the server's origin
+/// (scheme, host and port), at most 10, since the token is a custom header that reqwest would
+/// otherwise send on to any host a `Location` names. A redirect elsewhere is returned as it
+/// is (an [`Error::Api`] with its 3XX status).
+pub fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
         if !same_origin || attempt.previous().len() > 10 { attempt.stop() } else { attempt.follow() }

@@ -42,6 +42,8 @@
 //! The rest of this page is the index of the reference pages in the crate's `docs/` folder.
 #![doc = include_str!("../docs/README.md")]
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, see Cargo.toml): a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // With only some groups enabled, parts of the runtime serve no operation.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
@@ -55,6 +57,7 @@ mod error;
 mod generated;
 mod lenient;
 mod open_enum;
+mod raw;
 pub mod request;
 mod response;
 mod retry;
@@ -62,12 +65,20 @@ mod retry;
 pub mod runtime;
 
 pub use binary::Binary;
-pub use client::{PlexClient, PlexClientBuilder, Server};
+pub use client::{PlexClient, PlexClientBuilder, Server, redirect_policy};
 pub use error::{BODY_EXCERPT_LIMIT, Error, Result};
 pub use generated::*;
+/// The HTTP method of a [`PlexClient::raw`] call (`http::Method`, which reqwest uses too).
+pub use http::Method;
+pub use raw::{RAW_OPERATION, RawRequest};
 pub use response::{RawResponse, Response};
 
 /// A `bool` that the document writes as `0`/`1` (its `BoolInt`): the models read any boolean
 /// spelling (see the lenient rules) and write it back as `1` or `0`.
 pub type BoolInt = bool;
 pub use retry::RetryConfig;
+
+/// The crate's README, included so that `cargo test` compiles its example.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;

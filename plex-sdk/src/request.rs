@@ -193,6 +193,27 @@ impl<'a, O: Operation> Request<'a, O> {
         self
     }
 
+    /// Adds header `name: value` to this one call: for a header the document does not list.
+    /// The client-wide headers are still sent, except one of the same name (any case), which
+    /// this replaces for the call; calling it twice with one name sends both values.
+    ///
+    /// The token header (`X-Plex-Token`) is refused: the token is the client's alone, so a call
+    /// with it fails with [`Error::Encode`](crate::Error::Encode) before anything is sent (and
+    /// the error does not repeat the value). So does a name or value HTTP headers cannot carry.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.request.extra_header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Adds query parameter `name=value` to this one call (after the operation's own; the
+    /// value is percent-encoded): for a parameter the document does not list. A parameter
+    /// named like the token (`X-Plex-Token`, any case) is refused as in
+    /// [`header`](Self::header).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.request.extra_query(name.into(), value.into());
+        self
+    }
+
     /// Sends the request and returns the response undecoded (any 2XX status; the body read
     /// to its end, within the client's limit).
     pub async fn send_raw(self) -> Result<RawResponse> {

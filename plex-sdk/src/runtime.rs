@@ -54,8 +54,11 @@ pub struct PreparedRequest {
     pub(crate) headers: Vec<(&'static str, String)>,
     /// The body and its content type.
     pub(crate) body: Option<(&'static str, Bytes)>,
-    /// A body that could not be encoded: the call fails with it ([`Error::Encode`]) before
-    /// sending.
+    /// Headers added to this one call with `.header(..)`: each replaces a client-wide header
+    /// of its name for the call.
+    pub(crate) extra_headers: http::HeaderMap,
+    /// A body, header or query parameter that could not be encoded: the call fails with it
+    /// ([`Error::Encode`]) before sending.
     pub(crate) invalid: Option<String>,
 }
 
@@ -105,6 +108,38 @@ impl PreparedRequest {
     #[allow(dead_code)]
     pub(crate) fn bytes_body(&mut self, media: &'static str, value: Bytes) {
         self.body = Some((media, value));
+    }
+
+    /// Adds a header to this call (`Request::header`, `RawRequest::header`). A name or value
+    /// HTTP cannot carry, or the token header's name, makes the call fail with
+    /// [`Error::Encode`] before sending; the message never repeats the value.
+    pub(crate) fn extra_header(&mut self, name: &str, value: &str) {
+        let Ok(name) = http::HeaderName::from_bytes(name.as_bytes()) else {
+            return self.refuse(format!("`{name}` is not a valid HTTP header name"));
+        };
+        if TOKEN_HEADER.is_some_and(|token| name == token) {
+            return self.refuse(format!("the per-call header `{name}` is refused: the token is the client's"));
+        }
+        match http::HeaderValue::from_str(value) {
+            Ok(value) => {
+                self.extra_headers.append(name, value);
+            }
+            Err(_) => self.refuse(format!("the value of header `{name}` holds characters HTTP headers cannot carry")),
+        }
+    }
+
+    /// Adds a query parameter to this call (`Request::query`, `RawRequest::query`); the
+    /// token's name is refused as in [`extra_header`](Self::extra_header).
+    pub(crate) fn extra_query(&mut self, name: String, value: String) {
+        if TOKEN_HEADER.is_some_and(|token| name.eq_ignore_ascii_case(token)) {
+            return self.refuse(format!("the per-call query parameter `{name}` is refused: the token is the client's"));
+        }
+        self.query.push((name, value));
+    }
+
+    /// Keeps the first reason the call cannot be sent.
+    fn refuse(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
     }
 }
 
@@ -215,7 +250,7 @@ impl PlexClient {
     /// status of the last response (when one arrived).
     pub(crate) async fn execute(
         &self,
-        op: &'static OperationInfo,
+        op: &OperationInfo,
         request: PreparedRequest,
         options: &CallOptions,
         stream: bool,
@@ -228,12 +263,14 @@ impl PlexClient {
         let deadline = options.deadline.unwrap_or(self.inner.deadline);
         // A method that is not idempotent is sent once unless the call opted in.
         let retries = options.retries.or(self.inner.retries).filter(|config| config.allows(&op.method));
+        // A raw call (`PlexClient::raw`) has no path template: its span names the path called.
+        let path = if op.path.is_empty() { request.path.split('?').next().unwrap_or_default() } else { op.path };
         let record = CallRecord {
             span: tracing::info_span!(
                 "plex_sdk.call",
                 operation = op.id,
                 method = %op.method,
-                path = op.path,
+                path,
                 status = tracing::field::Empty,
                 attempt = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
@@ -272,7 +309,7 @@ impl PlexClient {
     /// sends. For a streamed answer the timeout covers the wait for the head only.
     async fn send_once(
         &self,
-        op: &'static OperationInfo,
+        op: &OperationInfo,
         url: reqwest::Url,
         request: &PreparedRequest,
         attempt: Attempt<'_>,
@@ -293,21 +330,16 @@ impl PlexClient {
     /// with its connection slot (`permit`) when it is streamed.
     async fn send_with(
         &self,
-        op: &'static OperationInfo,
+        op: &OperationInfo,
         url: reqwest::Url,
         request: &PreparedRequest,
         attempt: &Attempt<'_>,
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Answer> {
         let &Attempt { number: attempt, timeout, stream, status_seen } = attempt;
-        let mut headers = self.inner.headers.clone();
-        if let (false, Some(header)) = (op.sends_token, TOKEN_HEADER) {
-            headers.remove(header);
-        }
-        let mut builder =
-            self.inner.http.request(op.method.clone(), url).headers(headers).header(http::header::ACCEPT, op.accept);
-        if let Some((content_type, body)) = &request.body {
-            builder = builder.header(http::header::CONTENT_TYPE, *content_type).body(body.clone());
+        let mut builder = self.inner.http.request(op.method.clone(), url).headers(self.headers_for(op, request));
+        if let Some((_, body)) = &request.body {
+            builder = builder.body(body.clone());
         }
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
@@ -340,6 +372,29 @@ impl PlexClient {
             tracing::debug!(attempt, status, complete, "received");
             Err(self.api_error(op, status, headers, &start, complete))
         }
+    }
+
+    /// The headers of one attempt but the operation's header parameters: the client-wide ones
+    /// (the token only when the operation sends it), `Accept`, the body's `Content-Type`, and
+    /// last the call's own headers, each replacing any header of its name.
+    fn headers_for(&self, op: &OperationInfo, request: &PreparedRequest) -> http::HeaderMap {
+        let mut headers = self.inner.headers.clone();
+        if let (false, Some(header)) = (op.sends_token, TOKEN_HEADER) {
+            headers.remove(header);
+        }
+        if let Ok(accept) = http::HeaderValue::from_str(op.accept) {
+            headers.append(http::header::ACCEPT, accept);
+        }
+        if let Some(Ok(content_type)) = request.body.as_ref().map(|(media, _)| http::HeaderValue::from_str(media)) {
+            headers.insert(http::header::CONTENT_TYPE, content_type);
+        }
+        for name in request.extra_headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &request.extra_headers {
+            headers.append(name, value.clone());
+        }
+        headers
     }
 
     /// The [`Error::Api`] for a status that is not a success: the token blanked out of the
@@ -387,7 +442,7 @@ const PREALLOCATE_MAX: usize = 1024 * 1024;
 /// `Content-Length`, or while reading, chunk by chunk. A body cut short is a
 /// [`Error::Transport`] (or [`Error::Timeout`]), never a decoding problem.
 async fn read_body(
-    op: &'static OperationInfo,
+    op: &OperationInfo,
     response: &mut reqwest::Response,
     status: u16,
     limit: usize,

@@ -71,3 +71,10 @@ pub fn generate_project_sdk() -> plex_codegen::Generation {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The guide to testing with plex-sdk-mock (`plex-sdk/docs/testing.md`), included so that
+/// `cargo test -p plex-sdk-tests --doc` runs its examples. It lives with the SDK's reference
+/// pages, outside plex-sdk-mock's package, so the mock's own doc tests cannot include it.
+#[cfg(doctest)]
+#[doc = include_str!("../../plex-sdk/docs/testing.md")]
+pub struct TestingGuide;

@@ -4,6 +4,11 @@
 //! a section at the top of `plex-sdk/CHANGELOG.md`, runs the freshness check and the breaking
 //! gate, and prints the commit and tag commands. It never commits, tags or pushes.
 //!
+//! plex-sdk-mock is released with plex-sdk, at the same version: the release writes that
+//! version into plex-sdk-mock's manifest, into the `version` of both path dependencies in the
+//! workspace manifest (`[workspace.dependencies]`, which plex-sdk-mock's dependency on
+//! plex-sdk uses, so the published crates name each other's version) and into Cargo.lock.
+//!
 //! The last release is the tag `plex-sdk-v<version>` of the version committed in `HEAD`
 //! when it exists, and otherwise the newest commit that changed plex-sdk's version.
 
@@ -27,6 +32,11 @@ const MANIFEST: &str = "plex-sdk/Cargo.toml";
 const CHANGELOG: &str = "plex-sdk/CHANGELOG.md";
 const LOCK: &str = "Cargo.lock";
 const TAG_PREFIX: &str = "plex-sdk-v";
+/// The mock crate, released at plex-sdk's version.
+const MOCK_CRATE: &str = "plex-sdk-mock";
+const MOCK_MANIFEST: &str = "plex-sdk-mock/Cargo.toml";
+/// The workspace manifest, whose `[workspace.dependencies]` give both crates' versions.
+const WORKSPACE_MANIFEST: &str = "Cargo.toml";
 
 /// What the command is asked to do.
 pub struct Options {
@@ -125,13 +135,43 @@ pub fn set_manifest_version(text: &str, new: &Version) -> anyhow::Result<String>
     Ok(out)
 }
 
-/// Cargo.lock's text with the `plex-sdk` package's version set to `new` (`None` when the
-/// lock file has no such package).
-fn set_lock_version(text: &str, new: &Version) -> Option<String> {
-    let marker = format!("[[package]]\nname = \"{CRATE}\"\nversion = \"");
+/// Cargo.lock's text with package `name`'s version set to `new` (`None` when the lock file
+/// has no such package).
+fn set_lock_version(text: &str, name: &str, new: &Version) -> Option<String> {
+    let marker = format!("[[package]]\nname = \"{name}\"\nversion = \"");
     let start = text.find(&marker)? + marker.len();
     let end = start + text[start..].find('"')?;
     Some(format!("{}{new}{}", &text[..start], &text[end..]))
+}
+
+/// The workspace manifest's text with the `version` of dependency `name` (an inline table on
+/// one line, `name = { path = "…", version = "…" }`) set to `new`; `None` when it has no
+/// such line.
+pub fn set_dependency_version(text: &str, name: &str, new: &Version) -> Option<String> {
+    let mut found = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let is_dependency = line.trim_start().strip_prefix(name).is_some_and(|rest| rest.trim_start().starts_with('='));
+        match line.find("version = \"").filter(|_| is_dependency && !found) {
+            Some(at) => {
+                let start = at + "version = \"".len();
+                let end = start + line[start..].find('"')?;
+                out.push_str(&format!("{}{new}{}", &line[..start], &line[end..]));
+                found = true;
+            }
+            None => out.push_str(line),
+        }
+    }
+    found.then_some(out)
+}
+
+/// The version of dependency `name` in a manifest's `[workspace.dependencies]` (for the
+/// tests that keep the versions in step).
+#[cfg(test)]
+pub fn dependency_version(text: &str, name: &str) -> Option<Version> {
+    let value: toml::Table = toml::from_str(text).ok()?;
+    let version = value.get("workspace")?.get("dependencies")?.get(name)?.get("version")?.as_str()?;
+    Version::parse(version).ok()
 }
 
 /// The last release: a git revision and its plex-sdk version.
@@ -273,6 +313,11 @@ fn plan(root: &Path, options: &Options) -> anyhow::Result<Plan> {
     let section = notes::section(&next, &date, &changelog, &types, level == Level::Fix);
     let crate_dir = root.join(CRATE);
     let mut writes = vec![MANIFEST.to_string(), LOCK.to_string(), CHANGELOG.to_string()];
+    for manifest in [WORKSPACE_MANIFEST, MOCK_MANIFEST] {
+        if root.join(manifest).is_file() {
+            writes.push(format!("{manifest} (version {next})"));
+        }
+    }
     let mock = plex_codegen::emit::mock::CRATE_DIR;
     let mut drift = vec![(CRATE, sync::compare(&crate_dir, &generation.files))];
     if root.join(mock).is_dir() {
@@ -333,7 +378,7 @@ fn print_plan(plan: &Plan, dry_run: bool, out: &mut dyn Write) -> anyhow::Result
 
 fn commands(next: &Version) -> String {
     format!(
-        "  git add spec {CRATE} {LOCK}\n  git commit -m \"plex-sdk {next}\"\n  git tag -a {TAG_PREFIX}{next} -m \"plex-sdk {next}\"\n  git push origin HEAD {TAG_PREFIX}{next}\n"
+        "  git add spec {CRATE} {MOCK_CRATE} {WORKSPACE_MANIFEST} {LOCK}\n  git commit -m \"plex-sdk {next}\"\n  git tag -a {TAG_PREFIX}{next} -m \"plex-sdk {next}\"\n  git push origin HEAD {TAG_PREFIX}{next}\n"
     )
 }
 
@@ -346,13 +391,31 @@ fn write(root: &Path, plan: &Plan) -> anyhow::Result<()> {
     }
     let manifest = std::fs::read_to_string(root.join(MANIFEST)).with_context(|| format!("reading {MANIFEST}"))?;
     std::fs::write(root.join(MANIFEST), set_manifest_version(&manifest, &plan.next)?)?;
-    if let Ok(lock) = std::fs::read_to_string(root.join(LOCK))
-        && let Some(updated) = set_lock_version(&lock, &plan.next)
-    {
-        std::fs::write(root.join(LOCK), updated)?;
-    }
+    write_versions(root, &plan.next)?;
     let existing = std::fs::read_to_string(root.join(CHANGELOG)).unwrap_or_else(|_| notes::HEADER.to_string());
     std::fs::write(root.join(CHANGELOG), notes::insert(&existing, &plan.section, &plan.next)?)?;
+    Ok(())
+}
+
+/// Writes `next` where plex-sdk-mock and the path dependencies carry it (each file only
+/// when it exists): the mock's manifest, the workspace's dependency versions, Cargo.lock.
+fn write_versions(root: &Path, next: &Version) -> anyhow::Result<()> {
+    if let Ok(mock) = std::fs::read_to_string(root.join(MOCK_MANIFEST)) {
+        std::fs::write(root.join(MOCK_MANIFEST), set_manifest_version(&mock, next)?)?;
+    }
+    if let Ok(mut workspace) = std::fs::read_to_string(root.join(WORKSPACE_MANIFEST)) {
+        for name in [CRATE, MOCK_CRATE] {
+            workspace = set_dependency_version(&workspace, name, next)
+                .with_context(|| format!("{WORKSPACE_MANIFEST} has no `{name} = {{ .., version = \"…\" }}` line"))?;
+        }
+        std::fs::write(root.join(WORKSPACE_MANIFEST), workspace)?;
+    }
+    if let Ok(mut lock) = std::fs::read_to_string(root.join(LOCK)) {
+        for name in [CRATE, MOCK_CRATE] {
+            lock = set_lock_version(&lock, name, next).unwrap_or(lock);
+        }
+        std::fs::write(root.join(LOCK), lock)?;
+    }
     Ok(())
 }
 

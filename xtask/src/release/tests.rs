@@ -62,9 +62,33 @@ fn the_manifest_version_is_rewritten_in_place() {
     assert_eq!(out, text.replace("version = \"0.1.0\"", "version = \"0.2.0\""));
     assert!(set_manifest_version("[dependencies]\nversion = \"1\"\n", &v("0.2.0")).is_err());
     let lock = "[[package]]\nname = \"plex-codegen\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"plex-sdk\"\nversion = \"0.1.0\"\n";
-    let out = set_lock_version(lock, &v("0.2.0")).unwrap();
+    let out = set_lock_version(lock, CRATE, &v("0.2.0")).unwrap();
     assert!(out.ends_with("name = \"plex-sdk\"\nversion = \"0.2.0\"\n"), "{out}");
     assert!(out.contains("name = \"plex-codegen\"\nversion = \"0.1.0\""));
+}
+
+#[test]
+fn dependency_versions_are_rewritten_in_place() {
+    let text = "[workspace.dependencies]\nplex-codegen = { path = \"codegen\" }\nplex-sdk = { path = \"plex-sdk\", version = \"0.2.0\" }\nplex-sdk-mock = { path = \"plex-sdk-mock\", version = \"0.2.0\" }\n";
+    let out = set_dependency_version(text, "plex-sdk", &v("0.3.0")).unwrap();
+    assert_eq!(out, text.replacen("version = \"0.2.0\"", "version = \"0.3.0\"", 1));
+    assert_eq!(dependency_version(&out, "plex-sdk"), Some(v("0.3.0")));
+    assert_eq!(dependency_version(&out, "plex-sdk-mock"), Some(v("0.2.0")));
+    assert!(set_dependency_version(text, "plex-codegen", &v("0.3.0")).is_none(), "no version to set");
+}
+
+/// The published crates name each other's version: plex-sdk-mock is at plex-sdk's version and
+/// the workspace's path dependencies (which the packaged manifests keep) carry it.
+#[test]
+fn the_workspace_versions_are_in_step() {
+    let root = workspace();
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let sdk = manifest_version(&read(MANIFEST), MANIFEST).unwrap();
+    assert_eq!(manifest_version(&read(MOCK_MANIFEST), MOCK_MANIFEST).unwrap(), sdk, "{MOCK_MANIFEST}");
+    let workspace = read(WORKSPACE_MANIFEST);
+    for name in [CRATE, MOCK_CRATE] {
+        assert_eq!(dependency_version(&workspace, name), Some(sdk.clone()), "[workspace.dependencies] {name}");
+    }
 }
 
 #[test]
@@ -118,7 +142,8 @@ fn repository() -> tempfile::TempDir {
     for generated in sync::GENERATED_DIRS {
         copy_dir(&from.join(CRATE).join(generated), &to.join(CRATE).join(generated));
     }
-    for file in [MANIFEST, CHANGELOG, LOCK] {
+    std::fs::create_dir_all(to.join(MOCK_CRATE)).unwrap();
+    for file in [MANIFEST, CHANGELOG, LOCK, MOCK_MANIFEST, WORKSPACE_MANIFEST] {
         std::fs::copy(from.join(file), to.join(file)).unwrap();
     }
     git(to, &["init", "-q"]);
@@ -183,7 +208,14 @@ fn dry_run_changes_nothing_and_the_release_bumps_writes_and_passes() {
     assert!(real.contains("plex-sdk 0.3.0 is ready"), "{real}");
     let manifest = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
     assert_eq!(manifest_version(&manifest, MANIFEST).unwrap(), v("0.3.0"));
-    assert!(std::fs::read_to_string(dir.join(LOCK)).unwrap().contains("name = \"plex-sdk\"\nversion = \"0.3.0\""));
+    let lock = std::fs::read_to_string(dir.join(LOCK)).unwrap();
+    assert!(lock.contains("name = \"plex-sdk\"\nversion = \"0.3.0\""));
+    assert!(lock.contains("name = \"plex-sdk-mock\"\nversion = \"0.3.0\""));
+    let mock = std::fs::read_to_string(dir.join(MOCK_MANIFEST)).unwrap();
+    assert_eq!(manifest_version(&mock, MOCK_MANIFEST).unwrap(), v("0.3.0"), "the mock follows");
+    let workspace = std::fs::read_to_string(dir.join(WORKSPACE_MANIFEST)).unwrap();
+    assert_eq!(dependency_version(&workspace, CRATE), Some(v("0.3.0")));
+    assert_eq!(dependency_version(&workspace, MOCK_CRATE), Some(v("0.3.0")));
     let changelog = std::fs::read_to_string(dir.join(CHANGELOG)).unwrap();
     let new = changelog.find("## [0.3.0] - 2026-12-01").expect("a 0.3.0 section");
     assert!(new < changelog.find("## [0.2.0]").unwrap(), "the new section comes first");
