@@ -56,6 +56,96 @@ fn spelled_out(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The runtime's own methods that generated methods sit beside, by the type they share.
+/// `codegen/tests/architecture.rs` reads plex-sdk's and plex-sdk-mock's source and fails when
+/// a public method of these types is missing here.
+pub mod reserved {
+    /// `PlexClient`'s methods, private ones included (a tag's accessor is a method of it too,
+    /// in the same crate).
+    pub const CLIENT: &[&str] = &[
+        "builder",
+        "from_env",
+        "client_identifier",
+        "base_url",
+        "raw",
+        "api_error",
+        "decode_json",
+        "execute",
+        "headers_for",
+        "send_once",
+        "send_with",
+        "token_bytes",
+        "url_for",
+    ];
+    /// The modules a tag's module would sit beside: plex-sdk's own and the generated ones.
+    pub const MODULES: &[&str] = &[
+        "binary", "client", "contract", "encode", "error", "generated", "globals", "lenient", "models", "open_enum",
+        "raw", "request", "response", "retry", "runtime",
+    ];
+    /// `PlexClientBuilder`'s methods (a client-wide header's setter is one too).
+    pub const BUILDER: &[&str] = &[
+        "server_url",
+        "server",
+        "token",
+        "retries",
+        "timeout",
+        "deadline",
+        "connect_timeout",
+        "idle_timeout",
+        "max_connections_per_host",
+        "max_response_bytes",
+        "max_error_body_bytes",
+        "operation_server_origin",
+        "proxy",
+        "no_proxy",
+        "http_client",
+        "build",
+    ];
+    /// `Request`'s methods, and the trait method `.await` calls (an optional parameter's setter
+    /// is a method of `Request` too; `body` is the optional body's setter).
+    pub const REQUEST: &[&str] = &[
+        "new",
+        "retries",
+        "timeout",
+        "deadline",
+        "header",
+        "query",
+        "send",
+        "send_with_response",
+        "send_raw",
+        "with",
+        "into_future",
+        "body",
+    ];
+    /// plex-sdk-mock's `When` methods (each parameter's matcher is a method of `When` too).
+    pub const MOCK: &[&str] = &[
+        "new",
+        "and",
+        "header",
+        "body",
+        "body_partial",
+        "respond_status",
+        "respond_json",
+        "respond_bytes",
+        "respond_with",
+        "respond_fn",
+        "path_param",
+        "query_param",
+        "header_param",
+        "json_body",
+        "form_body",
+        "text_body",
+        "bytes_body",
+    ];
+}
+
+/// `name`, or the first of `name_param`, `name_value` that none of `taken` holds: the name of
+/// a generated method that must not be one of the runtime's. `None` when all three are taken.
+pub fn beside(name: &str, taken: &[&[&str]]) -> Option<String> {
+    let free = |n: &str| !taken.iter().any(|list| list.contains(&n));
+    [name.to_string(), format!("{name}_param"), format!("{name}_value")].into_iter().find(|n| free(n))
+}
+
 /// Rust keywords (strict and reserved).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -176,6 +266,62 @@ mod tests {
         assert_eq!(derive(&source, "", "viewedAt<=", Case::Camel).unwrap(), "ViewedAtLte");
         // An operator alone is not a name with an operator.
         assert!(derive(&source, "", ">", Case::Snake).is_err());
+    }
+
+    /// The methods of the runtime types in `files` (below the workspace root) whose impl is for
+    /// a type named `ty`, whatever their visibility (the generated code is in the same crate).
+    fn runtime_methods(files: &[&str], ty: &str) -> std::collections::BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = std::collections::BTreeSet::new();
+        for file in files {
+            let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            for item in parsed.items {
+                let syn::Item::Impl(block) = item else { continue };
+                let syn::Type::Path(path) = &*block.self_ty else { continue };
+                if block.trait_.is_some() || path.path.segments.last().is_none_or(|s| s.ident != ty) {
+                    continue;
+                }
+                out.extend(block.items.iter().filter_map(|i| match i {
+                    syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    _ => None,
+                }));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_reserved_names_are_the_runtimes_methods() {
+        let sdk: &[&str] = &[
+            "plex-sdk/src/binary.rs",
+            "plex-sdk/src/client.rs",
+            "plex-sdk/src/contract.rs",
+            "plex-sdk/src/raw.rs",
+            "plex-sdk/src/request.rs",
+            "plex-sdk/src/runtime.rs",
+        ];
+        let cases: [(&[&str], &str, &[&str]); 4] = [
+            (sdk, "PlexClient", reserved::CLIENT),
+            (sdk, "PlexClientBuilder", reserved::BUILDER),
+            (sdk, "Request", reserved::REQUEST),
+            (&["plex-sdk-mock/src/when.rs"], "When", reserved::MOCK),
+        ];
+        for (files, ty, list) in cases {
+            let methods = runtime_methods(files, ty);
+            assert!(!methods.is_empty(), "no methods of `{ty}` found in {files:?}");
+            let missing: Vec<&String> = methods.iter().filter(|m| !list.contains(&m.as_str())).collect();
+            assert!(missing.is_empty(), "`{ty}` has methods that names::reserved does not list: {missing:?}");
+        }
+    }
+
+    #[test]
+    fn generated_methods_step_aside_for_the_runtime() {
+        assert_eq!(beside("title", &[reserved::REQUEST, reserved::MOCK]).as_deref(), Some("title"));
+        assert_eq!(beside("timeout", &[reserved::REQUEST, reserved::MOCK]).as_deref(), Some("timeout_param"));
+        // `header_param` is the mock's own: the next name is taken.
+        assert_eq!(beside("header", &[reserved::REQUEST, reserved::MOCK]).as_deref(), Some("header_value"));
+        assert_eq!(beside("a", &[&["a", "a_param", "a_value"]]), None);
     }
 
     #[test]

@@ -291,7 +291,7 @@ pub(crate) fn call_expr(tag: &Tag, op: &Operation, args: &[(&Param, Arg)], body:
     }
     let mut call = format!("client.{}().{}({})", ident(&tag.module), ident(&op.method_name), required.join(", "));
     for (p, a) in args.iter().filter(|(p, _)| !p.required) {
-        let _ = write!(call, ".{}({})", ident(&p.rust_name), a.expr);
+        let _ = write!(call, ".{}({})", ident(&p.setter_name), a.expr);
     }
     if let (Some(b), false) = (body, body_required) {
         let _ = write!(call, ".body({b})");
@@ -537,6 +537,8 @@ mod tests {
         Param {
             name: name.into(),
             rust_name: name.into(),
+            setter_name: name.into(),
+            matcher_name: name.into(),
             location,
             style,
             bool_int,

@@ -319,7 +319,7 @@ fn parameters_section(out: &mut String, op: &Operation, index: &ModelIndex) {
     let _ = writeln!(out, "### Parameters\n\n| Name | Rust type | Required | Description |\n| --- | --- | --- | --- |");
     for p in &op.params {
         let place = p.location.as_str();
-        let name = if p.required { format!("`{}`", p.rust_name) } else { format!("`.{}(..)`", p.rust_name) };
+        let name = if p.required { format!("`{}`", p.rust_name) } else { format!("`.{}(..)`", p.setter_name) };
         let _ = writeln!(
             out,
             "| {name} | {} | {} | {} (`{}`, {place} parameter) |",

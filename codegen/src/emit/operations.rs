@@ -205,7 +205,7 @@ fn setters(op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| !p.required)
         .map(|p| {
-            let (name, ty) = (ident(&p.rust_name), p.ty.tokens());
+            let (name, ty) = (ident(&p.setter_name), p.ty.tokens());
             let doc = param_doc(p);
             let fill = fill(p, quote! { value });
             quote! {

@@ -165,8 +165,14 @@ pub enum Shape {
 pub struct Param {
     /// Wire name.
     pub name: String,
-    /// Rust name (snake case).
+    /// Rust name (snake case): the method argument, when it is required.
     pub rust_name: String,
+    /// The name of its setter on the request (when it is optional): the Rust name, unless
+    /// `Request` has a method of that name (`timeout` → `timeout_param`, see `names::beside`).
+    pub setter_name: String,
+    /// The name of its matcher on the mock: the Rust name, unless the mock's `When` has a
+    /// method of that name (`header` → `header_value`).
+    pub matcher_name: String,
     /// Where it goes.
     pub location: Location,
     /// How it is written.

@@ -48,7 +48,13 @@ fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> cr
         .map(|t| text(t.get("description")))
         .unwrap_or_default();
     let pointer = tag_pointer(doc, tag);
-    let module = names::derive(source, &pointer, tag, Case::Snake)?;
+    let mut module = names::derive(source, &pointer, tag, Case::Snake)?;
+    // A tag named like a keyword, one of the client's methods or one of the crate's modules:
+    // `…_api` (`type_api`, `raw_api`), so the module, its file and its feature need no raw name.
+    let module_taken = |m: &str| names::reserved::CLIENT.contains(&m) || names::reserved::MODULES.contains(&m);
+    if names::is_keyword(&module) || module_taken(&module) {
+        module.push_str("_api");
+    }
     let type_name = names::derive(source, &pointer, tag, Case::Camel)?;
     let mut operations: Vec<Operation> = Vec::new();
     for op in walk::operations(doc) {
@@ -86,10 +92,13 @@ fn build_globals(source: &Document, doc: &Value) -> crate::error::Result<Vec<Glo
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| header.strip_prefix("X-Plex-").unwrap_or(&header).to_string());
-        let rust_name = names::derive(source, &pointer, &base, Case::Snake)?;
-        if out.iter().any(|g| g.rust_name == rust_name)
-            || ["token", "server_url", "build"].contains(&rust_name.as_str())
-        {
+        let mut rust_name = names::derive(source, &pointer, &base, Case::Snake)?;
+        // A name the builder has already is the header's whole name (`X-Plex-Timeout` →
+        // `x_plex_timeout`).
+        if names::reserved::BUILDER.contains(&rust_name.as_str()) {
+            rust_name = names::derive(source, &pointer, &header, Case::Snake)?;
+        }
+        if out.iter().any(|g| g.rust_name == rust_name) || names::reserved::BUILDER.contains(&rust_name.as_str()) {
             return Err(source.error(
                 &pointer,
                 format!("the client-wide header `{header}` becomes the builder method `{rust_name}`, which is taken"),

@@ -37,6 +37,26 @@ pub fn build(
                 Some("rename one of them"),
             ));
         }
+        let setters: Vec<&str> = params.iter().filter(|q| !q.required).map(|q| q.setter_name.as_str()).collect();
+        let matchers: Vec<&str> = params.iter().map(|q| q.matcher_name.as_str()).collect();
+        let step_aside = |runtime: &[&str], taken: &[&str], what: &str| {
+            names::beside(&param.rust_name, &[runtime, taken]).ok_or_else(|| {
+                source.error(
+                    &pointer,
+                    format!(
+                        "the {what} of parameter `{}` of `{}` needs a name, and `{2}`, `{2}_param` and `{2}_value` are the runtime's or another parameter's",
+                        param.name,
+                        op_id(doc, op),
+                        param.rust_name
+                    ),
+                    Some("rename the parameter"),
+                )
+            })
+        };
+        if !param.required {
+            param.setter_name = step_aside(names::reserved::REQUEST, &setters, "setter")?;
+        }
+        param.matcher_name = step_aside(names::reserved::MOCK, &matchers, "mock matcher")?;
         params.push(param);
     }
     Ok(params)
@@ -105,6 +125,8 @@ fn build_one(
         description: text(p.get("description")),
         bool_int: is_bool_int(doc, schema),
         name,
+        setter_name: rust_name.clone(),
+        matcher_name: rust_name.clone(),
         rust_name,
         location,
         style,

@@ -77,7 +77,7 @@ fn op_test(doc: &Value, source: crate::emit::conformance::OpSource<'_>, tag: &Ta
     let mut sdk_setters: Vec<TokenStream> = optional
         .iter()
         .map(|p| {
-            let (setter, v) = (ident(&p.rust_name), var(p));
+            let (setter, v) = (ident(&p.setter_name), var(p));
             quote! { .#setter(#v.clone()) }
         })
         .collect();
@@ -85,7 +85,7 @@ fn op_test(doc: &Value, source: crate::emit::conformance::OpSource<'_>, tag: &Ta
         .params
         .iter()
         .map(|p| {
-            let (method, v) = (super::matcher_ident(&p.rust_name), var(p));
+            let (method, v) = (ident(&p.matcher_name), var(p));
             quote! { .#method(#v.clone()) }
         })
         .collect();

@@ -21,24 +21,6 @@ use crate::openapi::is_json;
 /// The crate the mock files belong to (relative to the workspace).
 pub const CRATE_DIR: &str = "plex-sdk-mock";
 
-/// The methods of the runtime's `When` that generated methods must not shadow.
-const RESERVED: &[&str] = &[
-    "new",
-    "and",
-    "header",
-    "respond_status",
-    "respond_json",
-    "respond_bytes",
-    "respond_with",
-    "path_param",
-    "query_param",
-    "header_param",
-    "json_body",
-    "form_body",
-    "text_body",
-    "bytes_body",
-];
-
 /// The folders of the mock crate that hold only generated files.
 pub const GENERATED_DIRS: &[&str] = &["src/generated", "tests/every_operation"];
 
@@ -197,17 +179,13 @@ fn op_items(tag: &Tag, op: &Operation) -> TokenStream {
     }
 }
 
-/// The name of a generated matcher method: the parameter's, unless the runtime has it.
-pub(crate) fn matcher_ident(rust_name: &str) -> proc_macro2::Ident {
-    if RESERVED.contains(&rust_name) { format_ident!("{}_param", rust_name) } else { ident(rust_name) }
-}
 
 fn is_string(p: &Param) -> bool {
     p.ty.display() == "String"
 }
 
 fn param_method(p: &Param) -> TokenStream {
-    let name = matcher_ident(&p.rust_name);
+    let name = ident(&p.matcher_name);
     let wire = &p.name;
     let bool_int = p.bool_int;
     let about = if p.description.is_empty() { String::new() } else { format!(": {}", prose(&p.description)) };
