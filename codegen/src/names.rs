@@ -79,8 +79,21 @@ pub mod reserved {
     ];
     /// The modules a tag's module would sit beside: plex-sdk's own and the generated ones.
     pub const MODULES: &[&str] = &[
-        "binary", "client", "contract", "encode", "error", "generated", "globals", "lenient", "models", "open_enum",
-        "raw", "request", "response", "retry", "runtime",
+        "binary",
+        "client",
+        "contract",
+        "encode",
+        "error",
+        "generated",
+        "globals",
+        "lenient",
+        "models",
+        "open_enum",
+        "raw",
+        "request",
+        "response",
+        "retry",
+        "runtime",
     ];
     /// `PlexClientBuilder`'s methods (a client-wide header's setter is one too).
     pub const BUILDER: &[&str] = &[

@@ -179,7 +179,6 @@ fn op_items(tag: &Tag, op: &Operation) -> TokenStream {
     }
 }
 
-
 fn is_string(p: &Param) -> bool {
     p.ty.display() == "String"
 }
