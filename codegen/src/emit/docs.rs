@@ -137,7 +137,7 @@ pub(crate) fn rust_expr(ty: &TypeRef, shape: &Shape, wire: &Value, index: &Model
                 Value::Array(items) => items.clone(),
                 other => vec![other.clone()],
             };
-            let inner_ty = TypeRef { rust: ty.rust.clone(), model: ty.model.clone() };
+            let inner_ty = ty.clone();
             let exprs: Vec<String> = items.iter().map(|v| rust_expr(&inner_ty, inner, v, index)).collect();
             format!("vec![{}]", exprs.join(", "))
         }

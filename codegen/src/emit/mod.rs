@@ -144,7 +144,7 @@ fn model_roots(api: &Api) -> std::collections::BTreeMap<String, std::collections
         .map(|tag| {
             let mut names = std::collections::BTreeSet::new();
             for ty in tag.operations.iter().flat_map(|op| op.types()) {
-                names.extend(crate::model::models_in(&ty.rust));
+                names.extend(ty.models.iter().cloned());
             }
             (tag.module.clone(), names)
         })

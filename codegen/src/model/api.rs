@@ -102,7 +102,7 @@ impl Operation {
 
     /// Whether one of [`Operation::types`] is (or holds) a generated model.
     pub fn uses_models(&self) -> bool {
-        self.types().any(|t| t.rust.contains("models"))
+        self.types().any(|t| !t.models.is_empty())
     }
 }
 

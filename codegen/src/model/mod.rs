@@ -15,4 +15,4 @@ pub use types::Types;
 
 pub(crate) use operation::build;
 pub(crate) use sample::sample;
-pub(crate) use types::{TypeRef, display_type, is_bool_int, models_in, open_objects};
+pub(crate) use types::{TypeRef, display_type, is_bool_int, open_objects};

@@ -22,14 +22,18 @@ use crate::openapi::{Document, escape_segment, last_segment, walk};
 pub struct TypeRef {
     /// The type, as Rust source (`models::ButlerTask`, `i64`, `::std::vec::Vec<String>`).
     pub rust: String,
-    /// The model it is, or holds, when it names one (`ButlerTask`), for links in the docs.
+    /// The model it is, or holds, when it names one (`ButlerTask`), for links in the docs:
+    /// the first of [`models`](Self::models).
     pub model: Option<String>,
+    /// Every model it names, outermost first (`Option<Vec<models::Hub>>` → `[Hub]`), read
+    /// from typify's type space, not from the rendered text.
+    pub models: Vec<String>,
 }
 
 impl TypeRef {
     /// A type that is not a model.
     pub fn plain(rust: &str) -> Self {
-        TypeRef { rust: rust.to_string(), model: None }
+        TypeRef { rust: rust.to_string(), model: None, models: Vec::new() }
     }
 
     /// The type as tokens. Every `TypeRef` the type step gives is checked to parse as a type
@@ -216,8 +220,24 @@ impl Types {
             let message = format!("typify gave `{rust}` for this schema's type, which is not a Rust type");
             return Err(Error::Generator { location: source.locate(pointer), message });
         }
-        let model = model_in(&rust);
-        Ok(TypeRef { rust, model })
+        let models = self.models_of(&id);
+        Ok(TypeRef { rust, model: models.first().cloned(), models })
+    }
+
+    /// The models type `id` names, outermost first: a struct, enum or newtype typify defined,
+    /// or one of our integer enums (typify names those by their replacement path).
+    fn models_of(&self, id: &typify::TypeId) -> Vec<String> {
+        use typify::TypeDetails as D;
+        let Ok(ty) = self.space.get_type(id) else { return Vec::new() };
+        let inner = |ids: &mut dyn Iterator<Item = typify::TypeId>| ids.flat_map(|i| self.models_of(&i)).collect();
+        match ty.details() {
+            D::Enum(_) | D::Struct(_) | D::Newtype(_) => vec![ty.name()],
+            D::Option(i) | D::Vec(i) | D::Set(i) | D::Box(i) | D::Array(i, _) => self.models_of(&i),
+            D::Map(key, value) => inner(&mut [key, value].into_iter()),
+            D::Tuple(mut ids) => inner(&mut ids),
+            D::Builtin(path) => path.strip_prefix("crate::models::").map(|n| vec![n.to_string()]).unwrap_or_default(),
+            D::Unit | D::String => Vec::new(),
+        }
     }
 
     /// Whether component `name` is a `BoolInt`-style enum (a `bool` in Rust).
@@ -236,25 +256,6 @@ impl Types {
         let stream = self.space.to_stream();
         quote::quote! { #stream #(#enums)* }
     }
-}
-
-/// Every `models::Name` inside a rendered type.
-pub fn models_in(rust: &str) -> Vec<String> {
-    let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
-    compact
-        .split("models::")
-        .skip(1)
-        .map(|rest| rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
-        .filter(|name| !name.is_empty())
-        .collect()
-}
-
-/// The first `models::Name` inside a rendered type.
-fn model_in(rust: &str) -> Option<String> {
-    let compact: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
-    let start = compact.find("models::")? + "models::".len();
-    let name: String = compact[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-    (!name.is_empty()).then_some(name)
 }
 
 /// Runs `f`, turning an error or a panic into a message (the panic is not printed: it becomes
@@ -480,11 +481,5 @@ mod tests {
             "Closed": { "type": "object", "properties": { "a": { "type": "string" } } } } } });
         let open: Vec<String> = open_objects(&doc).into_iter().collect();
         assert_eq!(open, ["Item", "ListItemsItem"]);
-    }
-
-    #[test]
-    fn the_model_inside_a_type_is_found() {
-        assert_eq!(model_in(":: std :: vec :: Vec < models :: Hub >"), Some("Hub".into()));
-        assert_eq!(model_in("i64"), None);
     }
 }
