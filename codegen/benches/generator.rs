@@ -136,9 +136,10 @@ fn format_only(c: &mut Criterion, spec: &Path) {
 /// never take less than parsing plus this row.
 fn typify_floor(c: &mut Criterion, spec: &Path) {
     let source = load::load(spec).unwrap();
-    let (doc, _) = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document normalises");
+    let prepared = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document prepares");
+    let (doc, located) = (&prepared.doc, plex_codegen::Located { source: &source, origins: &prepared.origins });
     let models = || {
-        let types = plex_codegen::model::Types::new(&source, &doc).expect("typify takes the document");
+        let types = plex_codegen::model::Types::new(&located, doc).expect("typify takes the document");
         let file: syn::File = syn::parse2(types.tokens()).expect("typify's output parses");
         prettyplease::unparse(&file)
     };
@@ -159,7 +160,7 @@ fn typify_floor(c: &mut Criterion, spec: &Path) {
 /// name, so those are left out of its copy (the counts are printed). Printed as SKIPPED when progenitor refuses the document.
 fn progenitor_context(c: &mut Criterion, spec: &Path) {
     let source = load::load(spec).unwrap();
-    let (mut doc, _) = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document prepares");
+    let mut doc = plex_codegen::prepare(&source, &plex_codegen::all_tags(&source)).expect("the document prepares").doc;
     let (params, bodies, answers) = without_unsupported(&mut doc);
     println!(
         "codegen_all_tags/progenitor: left out of progenitor's copy: {params} parameters (deepObject, or named like a path parameter), {bodies} bodies without a schema, {answers} responses (all but each operation's first success)"

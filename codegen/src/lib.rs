@@ -33,8 +33,8 @@ use std::path::Path;
 
 pub use emit::GeneratedFile;
 pub use error::{Error, Result, SourceLocation};
-pub use openapi::Document;
-pub use prepare::{Rewrite, prepare};
+pub use openapi::{Document, Located};
+pub use prepare::{Prepared, Rewrite, prepare};
 
 /// What one run of the generator produced.
 #[derive(Debug)]
@@ -62,9 +62,10 @@ impl Generation {
 pub fn generate(source: &Document, tags: &[String], spec_label: &str) -> Result<Generation> {
     let all = all_tags(source);
     let tags = if tags.is_empty() { all.as_slice() } else { tags };
-    let (doc, changes) = prepare(source, tags)?;
-    let mut types = model::Types::new(source, &doc)?;
-    let api = model::build(source, &doc, tags, &mut types)?;
+    let Prepared { doc, changes, origins } = prepare(source, tags)?;
+    let located = Located { source, origins: &origins };
+    let mut types = model::Types::new(&located, &doc)?;
+    let api = model::build(&located, &doc, tags, &mut types)?;
     let (files, mock_files) = emit::emit(&api, &doc, &types, spec_label)?;
     Ok(Generation { files, mock_files, api, changes })
 }

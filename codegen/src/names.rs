@@ -8,7 +8,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::Result;
-use crate::openapi::{Document, unescape};
+use crate::openapi::{Located, unescape};
 
 /// The case of a derived name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +177,7 @@ pub fn is_keyword(name: &str) -> bool {
 
 /// `text` in `case`, as a name the emitter can turn into an identifier, or a located error at
 /// `pointer` saying why it cannot be one.
-pub fn derive(source: &Document, pointer: &str, text: &str, case: Case) -> Result<String> {
+pub fn derive(source: &Located<'_>, pointer: &str, text: &str, case: Case) -> Result<String> {
     let words = spelled_out(text);
     let name = match case {
         Case::Snake => words.to_snake_case(),
@@ -269,16 +269,16 @@ mod tests {
     #[test]
     fn filter_operators_become_words() {
         let source = crate::openapi::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
-        let snake = |t: &str| derive(&source, "", t, Case::Snake).unwrap();
+        let snake = |t: &str| derive(&Located::unchanged(&source), "", t, Case::Snake).unwrap();
         assert_eq!(snake("viewedAt>"), "viewed_at_gt");
         assert_eq!(snake("viewedAt<"), "viewed_at_lt");
         assert_eq!(snake("addedAt>="), "added_at_gte");
         assert_eq!(snake("title!="), "title_ne");
         assert_eq!(snake("year>>="), "year_after");
         assert_eq!(snake("viewedAt"), "viewed_at");
-        assert_eq!(derive(&source, "", "viewedAt<=", Case::Camel).unwrap(), "ViewedAtLte");
+        assert_eq!(derive(&Located::unchanged(&source), "", "viewedAt<=", Case::Camel).unwrap(), "ViewedAtLte");
         // An operator alone is not a name with an operator.
-        assert!(derive(&source, "", ">", Case::Snake).is_err());
+        assert!(derive(&Located::unchanged(&source), "", ">", Case::Snake).is_err());
     }
 
     /// The methods of the runtime types in `files` (below the workspace root) whose impl is for

@@ -53,6 +53,7 @@ const CODEGEN_ONLY: &[(&str, &str)] = &[
     ("56-schema-enum-values-same-rust-name.yaml", "two enum values that make one Rust variant"),
     ("59-schema-names-same-rust-name.yaml", "two schemas that make one Rust type name"),
     ("60-schema-properties-same-rust-name.yaml", "two properties that make one Rust field name"),
+    ("61-parameters-same-rust-name-after-globals.yaml", "two parameters that make one Rust argument name"),
 ];
 
 /// The good document the bad ones are compared with.

@@ -8,12 +8,12 @@ use super::text::{name, text};
 
 use super::types::{TypeRef, Types};
 use crate::names::{self, Case};
-use crate::openapi::{Document, escape_segment};
+use crate::openapi::{Located, escape_segment};
 use crate::openapi::{PathTemplate, is_json, walk};
 
 /// Builds the model from the normalised document (`doc`), for the tags in `tags`, asking
 /// `types` for every type.
-pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types) -> crate::error::Result<Api> {
+pub fn build(source: &Located<'_>, doc: &Value, tags: &[String], types: &mut Types) -> crate::error::Result<Api> {
     let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
         schemes
             .values()
@@ -40,7 +40,7 @@ pub fn build(source: &Document, doc: &Value, tags: &[String], types: &mut Types)
     })
 }
 
-fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> crate::error::Result<Tag> {
+fn build_tag(source: &Located<'_>, doc: &Value, tag: &str, types: &mut Types) -> crate::error::Result<Tag> {
     let description = doc
         .get("tags")
         .and_then(Value::as_array)
@@ -79,7 +79,7 @@ fn build_tag(source: &Document, doc: &Value, tag: &str, types: &mut Types) -> cr
     Ok(Tag { name: tag.to_string(), type_name, module, description, operations })
 }
 
-fn build_globals(source: &Document, doc: &Value) -> crate::error::Result<Vec<Global>> {
+fn build_globals(source: &Located<'_>, doc: &Value) -> crate::error::Result<Vec<Global>> {
     let mut out: Vec<Global> = Vec::new();
     for (i, p) in walk::global_parameters(doc) {
         let header = name(p.get("name"));
@@ -140,7 +140,7 @@ pub fn tag_pointer(doc: &Value, tag: &str) -> String {
 }
 
 fn build_operation(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     op: &walk::OperationRef,
     node: &Value,
@@ -187,7 +187,7 @@ fn sends_token(doc: &Value, node: &Value) -> bool {
 }
 
 fn build_body(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     op_pointer: &str,
     node: &Value,

@@ -9,11 +9,11 @@ use super::text::text;
 use super::types::{TypeRef, Types};
 use crate::names::{self, Case};
 use crate::openapi::walk;
-use crate::openapi::{Document, escape_segment};
+use crate::openapi::{Located, escape_segment};
 
 /// The parameters of operation `op` (globals already removed by the normaliser).
 pub fn build(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     op: &walk::OperationRef,
     builder_name: &str,
@@ -86,7 +86,7 @@ fn declared<'a>(doc: &'a Value, op: &walk::OperationRef) -> Vec<(String, &'a Val
 }
 
 fn build_one(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     pointer: &str,
     p: &Value,
@@ -185,7 +185,7 @@ pub fn shape(doc: &Value, schema: &Value) -> Shape {
 /// The serialisation style: OpenAPI's defaults (`simple` in path and header, exploded `form`
 /// in the query), `explode` and `deepObject` as written.
 fn style(
-    source: &Document,
+    source: &Located<'_>,
     pointer: &str,
     p: &Value,
     location: Location,

@@ -9,7 +9,7 @@ use super::sample::sample;
 use super::text::text;
 use super::types::{TypeRef, Types};
 use crate::openapi::walk;
-use crate::openapi::{Document, escape_segment};
+use crate::openapi::{Located, escape_segment};
 use crate::openapi::{is_json, is_page};
 
 /// What [`build`] finds.
@@ -54,7 +54,7 @@ fn kind_of(content: Option<&serde_json::Map<String, Value>>) -> (Kind, Option<St
 
 /// The responses of the operation at `op_pointer`.
 pub fn build(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     op_pointer: &str,
     node: &Value,
@@ -110,7 +110,7 @@ pub fn build(
 }
 
 fn success(
-    source: &Document,
+    source: &Located<'_>,
     doc: &Value,
     op_pointer: &str,
     builder_name: &str,

@@ -15,7 +15,7 @@ use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
 use crate::error::{Error, Result};
 use crate::names::{Case, component_type_name, ident, type_name_at};
-use crate::openapi::{Document, escape_segment, last_segment, walk};
+use crate::openapi::{Located, escape_segment, last_segment, walk};
 
 /// The Rust type of a schema, as the emitter writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +126,7 @@ pub fn is_integer_enum(schema: &Value) -> bool {
 /// post-processing makes it an open enum. Variant names come from `x-speakeasy-enums`
 /// (`TV_SHOW` → `TvShow`) when they are all usable, else from the values (`Value1`,
 /// `ValueMinus1`).
-fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) -> Result<TokenStream> {
+fn integer_enum(source: &Located<'_>, pointer: &str, name: &str, schema: &Value) -> Result<TokenStream> {
     let type_ident = ident(&crate::names::derive(source, pointer, name, Case::Camel)?);
     let values: Vec<i64> = schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_i64).collect();
     let by_value = || values.iter().map(|v| format!("Value{}", v.to_string().replace('-', "Minus"))).collect();
@@ -162,7 +162,7 @@ fn integer_enum(source: &Document, pointer: &str, name: &str, schema: &Value) ->
 impl Types {
     /// Adds every component schema of the normalised document `doc` to a new type space. A
     /// failure (an error or a panic inside typify) is reported at the schema that causes it.
-    pub fn new(source: &Document, doc: &Value) -> Result<Self> {
+    pub fn new(source: &Located<'_>, doc: &Value) -> Result<Self> {
         let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
         let bool_ints: BTreeSet<String> =
             schemas.iter().filter(|(_, s)| is_bool_int(s)).map(|(n, _)| n.clone()).collect();
@@ -200,7 +200,7 @@ impl Types {
 
     /// The Rust type of `schema` (found at `pointer`, for errors), added to the space when it
     /// is not there yet. `name` names a type typify has to create for it.
-    pub fn type_of(&mut self, source: &Document, pointer: &str, schema: &Value, name: &str) -> Result<TypeRef> {
+    pub fn type_of(&mut self, source: &Located<'_>, pointer: &str, schema: &Value, name: &str) -> Result<TypeRef> {
         let converted = to_schemars(source, pointer, schema)?;
         let space = &mut self.space;
         let id = contained(|| space.add_type_with_name(&converted, Some(name.to_string())))
@@ -408,7 +408,7 @@ fn nullable(mut out: Map<String, Value>) -> Value {
     }
 }
 
-fn to_schemars(source: &Document, pointer: &str, schema: &Value) -> Result<schemars::schema::Schema> {
+fn to_schemars(source: &Located<'_>, pointer: &str, schema: &Value) -> Result<schemars::schema::Schema> {
     serde_json::from_value(to_json_schema(schema)).map_err(|e| Error::Generator {
         location: source.locate(pointer),
         message: format!("the schema cannot be read as JSON Schema: {e}"),
@@ -458,7 +458,8 @@ mod tests {
     fn integer_enums_take_their_names_from_the_document_or_their_values() {
         let source = crate::openapi::parse("t.yaml", "openapi: 3.1.0\n".to_string()).unwrap();
         let render = |schema: Value| {
-            let tokens = integer_enum(&source, "/components/schemas/Kind", "Kind", &schema).unwrap();
+            let tokens =
+                integer_enum(&Located::unchanged(&source), "/components/schemas/Kind", "Kind", &schema).unwrap();
             let text = tokens.to_string();
             text[text.find('{').unwrap_or(0)..].replace(' ', "")
         };

@@ -5,12 +5,14 @@
 mod check;
 mod load;
 mod media;
+mod origins;
 mod pointer;
 mod template;
 pub(crate) mod walk;
 
 pub use check::document as check;
 pub use load::{Document, MAX_FLOW_DEPTH, load, parse};
+pub use origins::{Located, Origins};
 pub use pointer::{escape_segment, pointer_segments};
 
 pub(crate) use media::{is_json, is_page};

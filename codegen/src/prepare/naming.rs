@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::rewrite::{Edits, Rewrite, Rule, run};
 use crate::names::type_name_at;
-use crate::openapi::{escape_segment, is_json, walk};
+use crate::openapi::{Origins, escape_segment, is_json, walk};
 
 /// The rules that give inline schemas names of their own, run on the whole document before
 /// selection (see [`name_inline_schemas`]).
@@ -21,8 +21,8 @@ pub const NAMING_RULES: &[(&str, Rule)] = &[
 
 /// Runs the naming rules over the whole document: a hoisted type's name then depends on the
 /// document alone, never on which tags are generated.
-pub fn name_inline_schemas(doc: &mut Value) -> Vec<Rewrite> {
-    run(NAMING_RULES, doc)
+pub fn name_inline_schemas(doc: &mut Value, origins: &mut Origins) -> Vec<Rewrite> {
+    run(NAMING_RULES, doc, origins)
 }
 
 fn operation_id(doc: &Value, op_ptr: &str) -> String {
@@ -65,12 +65,19 @@ fn insert_component_schema(doc: &mut Value, name: &str, schema: Value) {
 /// Moves `schema` (found at `pointer`) into the component `preferred`, or `fallback` when that
 /// name holds a different schema (see [`component_name`]; an equal one is shared), and puts a
 /// `$ref` to it at `pointer`. Returns the component's name.
-fn hoist(doc: &mut Value, pointer: &str, schema: Value, preferred: String, fallback: String) -> String {
+fn hoist(
+    doc: &mut Value,
+    edits: &mut Edits<'_>,
+    pointer: &str,
+    schema: Value,
+    (preferred, fallback): (String, String),
+) -> String {
     let empty = Map::new();
     let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
     let (component, exists) = component_name(schemas, &schema, preferred, fallback);
     if !exists {
         insert_component_schema(doc, &component, schema);
+        edits.moved(format!("/components/schemas/{}", escape_segment(&component)), pointer.to_string());
     }
     if let Some(slot) = doc.pointer_mut(pointer) {
         *slot = json!({ "$ref": format!("#/components/schemas/{}", escape_segment(&component)) });
@@ -105,7 +112,7 @@ fn ambiguous_enum_names(doc: &Value) -> BTreeSet<String> {
 /// When the document holds different enums under one parameter name, each gets the
 /// operation's name in front, so no name depends on which operation comes first; so does a
 /// name that a different component schema already has.
-pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits) {
+pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits<'_>) {
     let ambiguous = ambiguous_enum_names(doc);
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
@@ -137,7 +144,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits) {
             let fallback = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
             let preferred = if ambiguous.contains(&name) { fallback.clone() } else { name.to_upper_camel_case() };
             let name = name.as_str();
-            let component = hoist(doc, &format!("{ptr}/schema"), schema, preferred, fallback);
+            let component = hoist(doc, edits, &format!("{ptr}/schema"), schema, (preferred, fallback));
             // The schema's example stays with the parameter (the docs' examples use it).
             if let (Some(example), Some(Value::Object(p))) = (moved_example, doc.pointer_mut(&ptr)) {
                 p.insert("example".into(), example);
@@ -150,7 +157,7 @@ pub fn hoist_inline_parameter_enums(doc: &mut Value, edits: &mut Edits) {
 /// An inline object with properties in an operation's parameter (a `deepObject` filter, say)
 /// becomes the component `<OperationId><Parameter>`, so its Rust type is named after where it
 /// lives. Free-form objects (no properties) stay inline: the SDK takes them as a map.
-pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits) {
+pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits<'_>) {
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
         let count = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array).map_or(0, Vec::len);
@@ -163,7 +170,7 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits) {
                 continue;
             }
             let base = format!("{}{}", op_id.to_upper_camel_case(), name.to_upper_camel_case());
-            let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Param"));
+            let component = hoist(doc, edits, &ptr, schema, (base.clone(), format!("{base}Param")));
             edits.add(&ptr, format!("inline object of `{name}` → #/components/schemas/{component}"));
         }
     }
@@ -172,7 +179,7 @@ pub fn hoist_inline_parameter_objects(doc: &mut Value, edits: &mut Edits) {
 /// The inline JSON schema of a 2xx response becomes the component `<OperationId>Response`,
 /// so the Rust type has a name that the emitter (and the user) can rely on; the response's
 /// description documents it when the schema has none.
-pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits) {
+pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits<'_>) {
     for op in walk::operations(doc) {
         let op_id = operation_id(doc, &op.pointer);
         let Some(responses) = doc.pointer(&format!("{}/responses", op.pointer)).and_then(Value::as_object) else {
@@ -206,7 +213,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits) {
                 // Names compare schemas without their descriptions, so this cannot change the name.
                 map.entry("description").or_insert_with(|| json!(d));
             }
-            let component = hoist(doc, &ptr, schema, base.clone(), format!("{base}Body"));
+            let component = hoist(doc, edits, &ptr, schema, (base.clone(), format!("{base}Body")));
             edits.add(&ptr, format!("inline schema → #/components/schemas/{component}"));
         }
     }
@@ -218,7 +225,7 @@ pub fn hoist_inline_response_schemas(doc: &mut Value, edits: &mut Edits) {
 /// generator can define it as an open integer enum and every copy typify makes of the
 /// enclosing schema shares the one type. Runs after the response schemas are hoisted, so the
 /// names of inline responses' enums start with the operation's.
-pub fn hoist_inline_integer_enums(doc: &mut Value, edits: &mut Edits) {
+pub fn hoist_inline_integer_enums(doc: &mut Value, edits: &mut Edits<'_>) {
     let mut found = Vec::new();
     walk::visit_schemas(doc, &mut |pointer, schema| {
         let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
@@ -233,7 +240,7 @@ pub fn hoist_inline_integer_enums(doc: &mut Value, edits: &mut Edits) {
     });
     for (pointer, preferred, schema) in found {
         let fallback = format!("{preferred}Enum");
-        let component = hoist(doc, &pointer, schema, preferred, fallback);
+        let component = hoist(doc, edits, &pointer, schema, (preferred, fallback));
         edits.add(&pointer, format!("inline integer enum → #/components/schemas/{component}"));
     }
 }

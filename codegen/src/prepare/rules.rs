@@ -11,8 +11,8 @@
 use serde_json::{Value, json};
 
 use super::rewrite::{Edits, Rewrite, Rule, run};
-use crate::openapi::escape_segment;
 use crate::openapi::walk::{self, for_each_schema};
+use crate::openapi::{Origins, escape_segment};
 
 /// All rules, in the order they run.
 pub const RULES: &[(&str, Rule)] = &[
@@ -25,14 +25,14 @@ pub const RULES: &[(&str, Rule)] = &[
 ];
 
 /// Runs every rule over `doc`, returning all changes in order.
-pub fn normalise(doc: &mut Value) -> Vec<Rewrite> {
-    run(RULES, doc)
+pub fn normalise(doc: &mut Value, origins: &mut Origins) -> Vec<Rewrite> {
+    run(RULES, doc, origins)
 }
 
 /// 3.1 `type: [T, "null"]` becomes 3.0 `type: T` + `nullable: true`; a list of several
 /// non-null types becomes a `oneOf` of one schema per type (the model and the suites read
 /// `type` as one string; the type step turns `nullable` back into a `null` member).
-pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits) {
+pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits<'_>) {
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(Value::Array(types)) = schema.get("type").cloned() else {
             return;
@@ -63,7 +63,7 @@ pub fn nullable_type_arrays(doc: &mut Value, edits: &mut Edits) {
 /// the schema marked `nullable: true`, as a `null` type list is. A composition
 /// left with one `$ref` member becomes an `allOf` of it, which typify reads as that member;
 /// one inline member is merged into the schema.
-pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
+pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits<'_>) {
     for_each_schema(doc, &mut |ptr, schema| {
         for key in ["oneOf", "anyOf"] {
             let Some(Value::Array(members)) = schema.get(key) else {
@@ -101,7 +101,7 @@ pub fn null_variants_in_compositions(doc: &mut Value, edits: &mut Edits) {
 
 /// 3.1 `const: X` becomes `enum: [X]`: the one spelling of a fixed choice that the model,
 /// the samples and the type step read.
-pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits) {
+pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits<'_>) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(value) = schema.remove("const") {
             edits.add(ptr, format!("const {value} → enum"));
@@ -112,7 +112,7 @@ pub fn const_to_single_value_enum(doc: &mut Value, edits: &mut Edits) {
 
 /// 3.1 schema `examples: [..]` becomes `example` (the first one) when none is set: the
 /// samples, pages and mock read one `example`.
-pub fn examples_to_example(doc: &mut Value, edits: &mut Edits) {
+pub fn examples_to_example(doc: &mut Value, edits: &mut Edits<'_>) {
     for_each_schema(doc, &mut |ptr, schema| {
         if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
             schema.remove("examples");
@@ -130,7 +130,7 @@ pub fn examples_to_example(doc: &mut Value, edits: &mut Edits) {
 /// `$ref` alone. `{$ref, ...}` becomes `{allOf: [{$ref}], ...}`, which keeps both.
 /// Siblings that only document (`description`, `summary`, `example`) are dropped instead,
 /// so the referenced type is used as is rather than wrapped in a new one.
-pub fn schema_ref_siblings_to_all_of(doc: &mut Value, edits: &mut Edits) {
+pub fn schema_ref_siblings_to_all_of(doc: &mut Value, edits: &mut Edits<'_>) {
     for_each_schema(doc, &mut |ptr, schema| {
         let Some(reference) = schema.get("$ref").cloned() else {
             return;
@@ -163,7 +163,7 @@ pub fn global_parameters(doc: &Value) -> Vec<(String, String)> {
 /// Operations list the `x-speakeasy-globals` parameters again (or not at all: `GET /butler`
 /// lists none). The SDK sends them from the client's configuration, never as a method's
 /// argument, so they are removed from every operation.
-pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits) {
+pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits<'_>) {
     let globals = global_parameters(doc);
     if globals.is_empty() {
         return;
@@ -194,6 +194,11 @@ pub fn remove_global_parameters(doc: &mut Value, edits: &mut Edits) {
         if let Some(Value::Array(params)) = doc.pointer_mut(&format!("{owner}/parameters")) {
             let mut flags = keep.iter();
             params.retain(|_| *flags.next().unwrap_or(&true));
+        }
+        // The parameters after a removed one move up: errors about them name their place in
+        // the source.
+        for (now, was) in keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).enumerate() {
+            edits.moved(format!("{owner}/parameters/{now}"), format!("{owner}/parameters/{was}"));
         }
         edits.add(
             &format!("{owner}/parameters"),

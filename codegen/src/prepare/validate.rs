@@ -10,12 +10,12 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::openapi::walk;
-use crate::openapi::{Document, escape_segment};
+use crate::openapi::{Located, escape_segment};
 
 /// Runs every generator check on `doc` (the selected document; `source` locates pointers in the
 /// file): it has `paths` to generate, its schema `$ref`s name components, its operations can be
 /// sent, and no two names make one Rust name.
-pub fn validate(source: &Document, doc: &Value) -> Result<()> {
+pub fn validate(source: &Located<'_>, doc: &Value) -> Result<()> {
     // `paths`, when present, is a mapping (`openapi::check`); a 3.1 document may leave it out,
     // but there is nothing to generate then.
     if doc.get("paths").is_none() {
@@ -28,7 +28,7 @@ pub fn validate(source: &Document, doc: &Value) -> Result<()> {
 
 /// Two component schemas whose names make the same Rust type name, or two properties of one
 /// schema whose names make the same field name, would be duplicate definitions in Rust.
-fn schema_names(source: &Document, doc: &Value) -> Result<()> {
+fn schema_names(source: &Located<'_>, doc: &Value) -> Result<()> {
     use heck::{ToSnakeCase, ToUpperCamelCase};
     if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
         let mut seen: BTreeMap<String, &String> = BTreeMap::new();
@@ -71,7 +71,7 @@ fn schema_names(source: &Document, doc: &Value) -> Result<()> {
 /// A `$ref` in place of a schema points into `#/components/schemas` (typify names a type after
 /// the component it refers to). That every `$ref` is local, resolves and does not loop is
 /// [`openapi::check`](crate::openapi::check)'s, which has run on the whole document.
-fn schema_references(source: &Document, doc: &Value) -> Result<()> {
+fn schema_references(source: &Located<'_>, doc: &Value) -> Result<()> {
     let mut refs = Vec::new();
     walk::refs_below(doc, "", &mut refs);
     const IN_SCHEMA: [&str; 8] =
@@ -92,7 +92,7 @@ fn schema_references(source: &Document, doc: &Value) -> Result<()> {
 /// unique `operationId`, well-formed parameters, the path template): `responses`, which
 /// OpenAPI 3.1 makes optional but the generator types the answer from, and parameters it can
 /// send.
-fn operations(source: &Document, doc: &Value) -> Result<()> {
+fn operations(source: &Located<'_>, doc: &Value) -> Result<()> {
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let item_ptr = format!("/paths/{}", escape_segment(path));
         for method in walk::METHODS {
@@ -119,7 +119,7 @@ fn operations(source: &Document, doc: &Value) -> Result<()> {
 
 /// A parameter (`p`, at `at`, resolved) the generator can send: not a cookie, and typed by a
 /// `schema` rather than `content`.
-fn sendable(source: &Document, at: &str, p: &Value) -> Result<()> {
+fn sendable(source: &Located<'_>, at: &str, p: &Value) -> Result<()> {
     let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
     if p.get("in").and_then(Value::as_str) == Some("cookie") {
         return Err(source.error(
