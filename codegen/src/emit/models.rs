@@ -160,15 +160,24 @@ fn last_segment(ty: &syn::Type) -> Option<(String, Vec<&syn::Type>)> {
 
 /// The lenient decoder (in plex-sdk's `lenient` module) for a field of type `ty`, and whether
 /// the field is optional.
+/// Whether `ty` is `crate::contract::BoolInt` (the type step's `BoolInt`), by its whole path.
+fn is_contract_bool_int(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else { return false };
+    let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    names == ["crate", "contract", "BoolInt"]
+}
+
 fn lenient_decoder(ty: &syn::Type) -> Option<(&'static str, bool)> {
     let (name, args) = last_segment(ty)?;
-    let (inner, optional) = match (name.as_str(), args.as_slice()) {
-        ("Option", [inner]) => (last_segment(inner)?.0, true),
-        _ => (name, false),
+    let (inner_ty, optional) = match (name.as_str(), args.as_slice()) {
+        ("Option", [inner]) => (*inner, true),
+        _ => (ty, false),
     };
+    let inner = last_segment(inner_ty)?.0;
     let decoder = match inner.as_str() {
         "bool" => "bool",
-        "BoolInt" => "bool_int",
+        // The contract's alias of `bool`, not a model of the document that is named so.
+        "BoolInt" if is_contract_bool_int(inner_ty) => "bool_int",
         "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "isize" | "usize" => "integer",
         "f64" => "number",
         "f32" => "number_f32",
