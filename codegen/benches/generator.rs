@@ -7,7 +7,7 @@
 //!   progenitor's own generation (`progenitor`).
 //! - `changelog_upstream`: the full changelog of the upstream 2025-11-12 → 2025-11-30 pair
 //!   (load both, diff, render markdown) against loading both.
-//! - `scale_surface/N`, `scale_diff/N`: `surface::surface` and `changelog::diff` over
+//! - `scale_surface/N`, `scale_diff/N`: `diff::surface` and `changelog::diff` over
 //!   synthetic Plex-like documents of N = 100, 1,000 and 10,000 operations built here, to
 //!   show the time per operation stays flat.
 //!
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, black_box, criterion_group, criterion_main};
-use plex_codegen::diff::{Classification, render, surface};
+use plex_codegen::diff::{self, Classification};
 use plex_codegen::openapi as load;
 use serde_json::{Map, Value, json};
 
@@ -262,7 +262,7 @@ fn changelog_upstream(c: &mut Criterion) {
     let load_both = || (load::load(&old).unwrap(), load::load(&new).unwrap());
     let full = || {
         let (a, b) = load_both();
-        render::markdown(
+        diff::markdown(
             &plex_codegen::changelog(&a, &b, Classification::Upstream).expect("the upstream documents pass the checks"),
             "plex_api",
             "Rust",
@@ -400,17 +400,17 @@ fn scale(c: &mut Criterion) {
     let mut g = c.benchmark_group("scale_surface");
     g.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
     for (n, _, new) in &docs {
-        assert_eq!(surface::surface(new).operations.len(), *n);
+        assert_eq!(diff::surface(new).operations.len(), *n);
         g.sample_size(if *n >= 10_000 { 10 } else { 20 });
         g.throughput(Throughput::Elements(*n as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), new, |b, doc| b.iter(|| black_box(surface::surface(doc))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), new, |b, doc| b.iter(|| black_box(diff::surface(doc))));
     }
     g.finish();
 
     let mut g = c.benchmark_group("scale_diff");
     g.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
     for (n, old, new) in &docs {
-        let (old, new) = (surface::surface(old), surface::surface(new));
+        let (old, new) = (diff::surface(old), diff::surface(new));
         let log = plex_codegen::diff::diff(&old, &new, Classification::Upstream);
         // ~10% + 4% + 20% (overlapping) changed, 1% moved: a changelog with hundreds of entries at 10,000.
         assert!(log.entries.len() >= n / 5, "{} entries for {n} operations", log.entries.len());

@@ -18,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = plex_codegen::openapi::check(&doc) {
         let _ = e.report();
     }
-    let surface = plex_codegen::diff::surface::surface(&doc.value);
-    let _ = diff(&surface, &plex_codegen::diff::surface::Surface::default(), Classification::Rust);
+    let surface = plex_codegen::diff::surface(&doc.value);
+    let _ = diff(&surface, &plex_codegen::diff::Surface::default(), Classification::Rust);
     let _ = diff(&surface, &surface, Classification::Upstream);
     let tag = plex_codegen::all_tags(&doc).into_iter().next().unwrap_or_else(|| "Butler".into());
     if let Err(e) = plex_codegen::generate(&doc, &[tag], "fuzz") {

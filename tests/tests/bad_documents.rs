@@ -175,7 +175,7 @@ fn changelog(run: &'static str, label: String, text: String, good: Arc<Document>
             _ => (&*good, &bad),
         };
         if run.starts_with("breaking") {
-            plex_codegen::diff::gate::breaking(old, new, &version, &version).map(|_| ())
+            plex_codegen::diff::breaking(old, new, &version, &version).map(|_| ())
         } else {
             plex_codegen::changelog(old, new, Classification::Upstream).map(|_| ())
         }

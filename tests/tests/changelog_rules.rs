@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use plex_codegen::diff::render::FlatEntry;
-use plex_codegen::diff::{Changelog, Classification, render};
+use plex_codegen::diff::FlatEntry;
+use plex_codegen::diff::{self, Changelog, Classification};
 
 /// The SDK name the markdown of the fixture changelogs uses.
 const PREFIX: &str = "widget_sdk";
@@ -118,8 +118,8 @@ fn expected(case: &str) -> Option<(Vec<FlatEntry>, Vec<FlatEntry>)> {
 fn report(title: &str, upstream: &Changelog, rust: &Changelog, prefix: &str) -> String {
     format!(
         "# {title}\n\n### Upstream classification\n\n{}\n### Rust classification\n\n{}",
-        render::markdown(upstream, prefix, "Rust"),
-        render::markdown(rust, prefix, "Rust"),
+        diff::markdown(upstream, prefix, "Rust"),
+        diff::markdown(rust, prefix, "Rust"),
     )
 }
 
@@ -144,8 +144,8 @@ fn every_rule_fixture() {
 
         // The markdown says what the changelog holds.
         for changelog in [&upstream, &rust] {
-            let markdown = render::markdown(changelog, PREFIX, "Rust");
-            if render::parse_markdown(&markdown) != render::flatten(changelog) {
+            let markdown = diff::markdown(changelog, PREFIX, "Rust");
+            if diff::parse_markdown(&markdown) != diff::flatten(changelog) {
                 failures.push(format!("{case}: the markdown does not read back as the changelog:\n{markdown}"));
             }
         }
@@ -154,7 +154,7 @@ fn every_rule_fixture() {
             continue;
         };
         for (label, changelog, want) in [("upstream", &upstream, want_upstream), ("rust", &rust, want_rust)] {
-            let got = render::flatten(changelog);
+            let got = diff::flatten(changelog);
             if got != want {
                 failures.push(format!("{case} ({label}):\n  got:      {got:?}\n  expected: {want:?}"));
             }
@@ -206,14 +206,14 @@ fn butler_rename_from_our_own_spec_history() {
 
     let upstream = changelog(&old, &new, Classification::Upstream);
     assert_eq!(
-        render::flatten(&upstream),
+        diff::flatten(&upstream),
         vec![
             entry("butler.start_task", "request", "Changed", true),
             entry("butler.stop_task", "request", "Changed", true),
         ]
     );
     let rust = changelog(&old, &new, Classification::Rust);
-    assert_eq!(render::flatten(&rust), render::flatten(&upstream), "a rename breaks Rust callers too");
+    assert_eq!(diff::flatten(&rust), diff::flatten(&upstream), "a rename breaks Rust callers too");
 
     let text = report("spec/plex-api-spec.yaml: `task` → `butlerTask`", &upstream, &rust, "plex_api");
     insta::with_settings!({ omit_expression => true }, {

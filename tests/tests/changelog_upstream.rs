@@ -2,7 +2,7 @@
 //! of the changelog the upstream generator published for it (operations, paths, kinds and
 //! Breaking marks). Needs `../shared`; says it skipped without it.
 
-use plex_codegen::diff::{Classification, render};
+use plex_codegen::diff::{self, Classification};
 
 #[test]
 fn reproduces_the_published_changelog() {
@@ -16,14 +16,14 @@ fn reproduces_the_published_changelog() {
     let new = load("plex-api-spec.2025-11-30.yaml");
     let changelog = plex_codegen::changelog(&old, &new, Classification::Upstream)
         .unwrap_or_else(|e| panic!("the upstream documents pass the checks:\n{}", e.report()));
-    let markdown = render::markdown(&changelog, "plex_api", "Rust");
+    let markdown = diff::markdown(&changelog, "plex_api", "Rust");
     let published =
         std::fs::read_to_string(shared.join("changelogs/python-sdk.2025-12-01.md")).expect("published changelog");
-    let reference = render::parse_markdown(&published);
+    let reference = diff::parse_markdown(&published);
     // Ours goes through the same reader as the published one: the markdown is what is compared.
-    let ours = render::parse_markdown(&markdown);
-    assert_eq!(ours, render::flatten(&changelog), "the markdown renders every entry");
-    let fidelity = render::fidelity(&ours, &reference);
+    let ours = diff::parse_markdown(&markdown);
+    assert_eq!(ours, diff::flatten(&changelog), "the markdown renders every entry");
+    let fidelity = diff::fidelity(&ours, &reference);
     println!("{fidelity}");
     eprintln!("{fidelity}");
     for e in &fidelity.missing {

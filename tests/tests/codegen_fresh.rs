@@ -2,14 +2,13 @@
 //! makes now from `spec/` (regenerated in memory; fails with a diff when stale, like
 //! `cargo xtask codegen --check`).
 
-use plex_codegen::emit::mock;
-use plex_codegen::emit::sync;
+use plex_codegen::emit;
 use plex_sdk_tests::{generate_project_sdk, workspace_root};
 
 #[test]
 fn committed_sdk_is_fresh() {
     let generation = generate_project_sdk();
-    let drift = sync::compare(&workspace_root().join("plex-sdk"), &generation.files);
+    let drift = emit::compare(&workspace_root().join("plex-sdk"), &generation.files);
     if !drift.is_empty() {
         let report: Vec<String> = drift.iter().map(ToString::to_string).collect();
         panic!("plex-sdk's generated code is stale; run `cargo xtask codegen` and commit.\n\n{}", report.join("\n"));
@@ -19,7 +18,11 @@ fn committed_sdk_is_fresh() {
 #[test]
 fn committed_mock_is_fresh() {
     let generation = generate_project_sdk();
-    let drift = sync::compare_in(&workspace_root().join(mock::CRATE_DIR), mock::GENERATED_DIRS, &generation.mock_files);
+    let drift = emit::compare_in(
+        &workspace_root().join(emit::MOCK_CRATE_DIR),
+        emit::MOCK_GENERATED_DIRS,
+        &generation.mock_files,
+    );
     if !drift.is_empty() {
         let report: Vec<String> = drift.iter().map(ToString::to_string).collect();
         panic!(

@@ -34,6 +34,6 @@ fn spec_changelog_surface() {
     let doc = plex_codegen::openapi::load(&plex_sdk_tests::spec_path()).expect("spec/ loads");
     insta::assert_snapshot!(
         "spec_changelog_surface",
-        plex_codegen::diff::surface::outline(&plex_codegen::diff::surface::surface(&doc.value))
+        plex_codegen::diff::outline(&plex_codegen::diff::surface(&doc.value))
     );
 }

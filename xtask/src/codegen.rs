@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use plex_codegen::emit::sync::{self, Drift};
+use plex_codegen::emit::{self, Drift};
 
 /// What the command was asked.
 pub struct Options {
@@ -46,17 +46,16 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
 fn targets(
     generation: &plex_codegen::Generation,
 ) -> [(&'static str, &'static [&'static str], &[plex_codegen::GeneratedFile]); 2] {
-    use plex_codegen::emit::mock;
     [
-        ("plex-sdk", sync::GENERATED_DIRS, &generation.files),
-        (mock::CRATE_DIR, mock::GENERATED_DIRS, &generation.mock_files),
+        ("plex-sdk", emit::GENERATED_DIRS, &generation.files),
+        (emit::MOCK_CRATE_DIR, emit::MOCK_GENERATED_DIRS, &generation.mock_files),
     ]
 }
 
 fn check(root: &Path, generation: &plex_codegen::Generation) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     for (krate, dirs, files) in targets(generation) {
-        let drift = sync::compare_in(&root.join(krate), dirs, files);
+        let drift = emit::compare_in(&root.join(krate), dirs, files);
         if drift.is_empty() {
             println!("{krate} generated files are up to date ({} files in {})", files.len(), dirs.join(", "));
             continue;
@@ -79,7 +78,7 @@ fn check(root: &Path, generation: &plex_codegen::Generation) -> ExitCode {
 
 fn write(root: &Path, generation: &plex_codegen::Generation) -> anyhow::Result<ExitCode> {
     for (krate, dirs, files) in targets(generation) {
-        let changed = sync::write_in(&root.join(krate), dirs, files).context("writing generated files")?;
+        let changed = emit::write_in(&root.join(krate), dirs, files).context("writing generated files")?;
         if changed.is_empty() {
             println!("{krate} generated files were already up to date ({})", dirs.join(", "));
         }
@@ -113,9 +112,9 @@ fn write_standalone(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFil
     let (manifests, files): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| f.path == "Cargo.toml");
     let manifest = standalone_manifest(root, manifests.first()).context("writing the manifest")?;
     std::fs::write(out.join("Cargo.toml"), manifest)?;
-    let _ = std::fs::remove_dir_all(out.join(sync::GENERATED_DIR));
+    let _ = std::fs::remove_dir_all(out.join(emit::GENERATED_DIR));
     let _ = std::fs::remove_dir_all(out.join("docs"));
-    sync::write(out, &files).with_context(|| format!("writing into {}", out.display()))?;
+    emit::write(out, &files).with_context(|| format!("writing into {}", out.display()))?;
     println!("wrote a crate to {} ({} generated files)", out.display(), files.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
-use plex_codegen::diff::gate::{Bump, breaking};
-use plex_codegen::diff::render;
+use plex_codegen::diff;
+use plex_codegen::diff::{Bump, breaking};
 
 const SPEC: &str = "spec/plex-api-spec.yaml";
 const MANIFEST: &str = "plex-sdk/Cargo.toml";
@@ -54,7 +54,7 @@ pub fn run(root: &Path, base: &str) -> anyhow::Result<ExitCode> {
         if changelog.entries.is_empty() {
             println!("spec/ has no SDK-visible change since {base}; plex-sdk {old_version} → {new_version}");
         } else {
-            print!("{}", render::markdown(&changelog, "plex_sdk", "Rust"));
+            print!("{}", diff::markdown(&changelog, "plex_sdk", "Rust"));
             println!(
                 "\nplex-sdk {old_version} → {new_version}: {} for these changes, {} made",
                 name(verdict.required),
@@ -64,7 +64,7 @@ pub fn run(root: &Path, base: &str) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let shown = if changelog.breaking() { changelog.breaking_only() } else { changelog.clone() };
-    print!("{}", render::markdown(&shown, "plex_sdk", "Rust"));
+    print!("{}", diff::markdown(&shown, "plex_sdk", "Rust"));
     eprintln!(
         "\nerror: spec/ changed since {base} in a way that needs {} of plex-sdk, but its version went {old_version} → {new_version} ({}).\n\
          Bump `version` in {MANIFEST} in the same commit.",

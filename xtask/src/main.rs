@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plex_codegen::diff::{Classification, render};
+use plex_codegen::diff::{self, Classification};
 
 mod bench;
 mod cases;
@@ -139,8 +139,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let new = plex_codegen::openapi::load(&new)?;
             let changelog = plex_codegen::changelog(&old, &new, classification)?;
             match format {
-                Format::Markdown => print!("{}", render::markdown(&changelog, &prefix, "Rust")),
-                Format::Json => print!("{}", render::json(&changelog)),
+                Format::Markdown => print!("{}", diff::markdown(&changelog, &prefix, "Rust")),
+                Format::Json => print!("{}", diff::json(&changelog)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use anyhow::bail;
-use plex_codegen::diff::surface::REQUEST_BODY;
+use plex_codegen::diff::REQUEST_BODY;
 use plex_codegen::diff::{Change, ChangeKind, Changelog, Classification, EntryKind, Side, TypeChange};
 
 /// The Keep a Changelog sections release notes use, in the order they are written.

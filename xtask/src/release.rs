@@ -17,9 +17,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use plex_codegen::diff::gate::{Bump, judge};
-use plex_codegen::diff::{ChangeKind, Changelog, Classification, EntryKind, render};
-use plex_codegen::emit::sync;
+use plex_codegen::diff::{self, ChangeKind, Changelog, Classification, EntryKind};
+use plex_codegen::diff::{Bump, judge};
+use plex_codegen::emit;
 use semver::Version;
 
 use crate::{gate, git, notes};
@@ -216,7 +216,7 @@ pub fn find_base(root: &Path) -> anyhow::Result<Base> {
 /// Fails unless every uncommitted path is part of a release: `spec/` and the generated
 /// folders. A prepared release (manifest or CHANGELOG.md edited) gets its own message.
 fn check_clean(root: &Path) -> anyhow::Result<()> {
-    let generated: Vec<String> = sync::GENERATED_DIRS.iter().map(|d| format!("{CRATE}/{d}/")).collect();
+    let generated: Vec<String> = emit::GENERATED_DIRS.iter().map(|d| format!("{CRATE}/{d}/")).collect();
     let unrelated: Vec<String> = git::dirty_paths(root)?
         .into_iter()
         .filter(|p| !p.starts_with("spec/") && !generated.iter().any(|g| p.starts_with(g.as_str())))
@@ -318,16 +318,16 @@ fn plan(root: &Path, options: &Options) -> anyhow::Result<Plan> {
             writes.push(format!("{manifest} (version {next})"));
         }
     }
-    let mock = plex_codegen::emit::mock::CRATE_DIR;
-    let mut drift = vec![(CRATE, sync::compare(&crate_dir, &generation.files))];
+    let mock = plex_codegen::emit::MOCK_CRATE_DIR;
+    let mut drift = vec![(CRATE, emit::compare(&crate_dir, &generation.files))];
     if root.join(mock).is_dir() {
-        let dirs = plex_codegen::emit::mock::GENERATED_DIRS;
-        drift.push((mock, sync::compare_in(&root.join(mock), dirs, &generation.mock_files)));
+        let dirs = plex_codegen::emit::MOCK_GENERATED_DIRS;
+        drift.push((mock, emit::compare_in(&root.join(mock), dirs, &generation.mock_files)));
     }
     for (krate, drift) in drift {
         writes.extend(drift.iter().map(|d| match d {
-            sync::Drift::Changed { path, .. } | sync::Drift::Missing { path } => format!("{krate}/{path}"),
-            sync::Drift::Extra { path } => format!("{krate}/{path} (deleted)"),
+            emit::Drift::Changed { path, .. } | emit::Drift::Missing { path } => format!("{krate}/{path}"),
+            emit::Drift::Extra { path } => format!("{krate}/{path} (deleted)"),
         }));
     }
     Ok(Plan { base, changelog, level, next, generation, section, writes })
@@ -356,7 +356,7 @@ fn print_plan(plan: &Plan, dry_run: bool, out: &mut dyn Write) -> anyhow::Result
     let verb = if dry_run { "would write" } else { "writes" };
     writeln!(out, "last release: plex-sdk {} at {}", plan.base.version, plan.base.label)?;
     writeln!(out, "spec/ since then (Rust classification):")?;
-    let log = render::markdown(&plan.changelog, "plex_sdk", "Rust");
+    let log = diff::markdown(&plan.changelog, "plex_sdk", "Rust");
     for line in log.lines().skip(1) {
         writeln!(out, "  {line}")?;
     }
@@ -383,10 +383,10 @@ fn commands(next: &Version) -> String {
 }
 
 fn write(root: &Path, plan: &Plan) -> anyhow::Result<()> {
-    sync::write(&root.join(CRATE), &plan.generation.files).context("writing the generated files")?;
-    let mock = plex_codegen::emit::mock::CRATE_DIR;
+    emit::write(&root.join(CRATE), &plan.generation.files).context("writing the generated files")?;
+    let mock = plex_codegen::emit::MOCK_CRATE_DIR;
     if root.join(mock).is_dir() {
-        sync::write_in(&root.join(mock), plex_codegen::emit::mock::GENERATED_DIRS, &plan.generation.mock_files)
+        emit::write_in(&root.join(mock), plex_codegen::emit::MOCK_GENERATED_DIRS, &plan.generation.mock_files)
             .context("writing the mock's generated files")?;
     }
     let manifest = std::fs::read_to_string(root.join(MANIFEST)).with_context(|| format!("reading {MANIFEST}"))?;
@@ -443,7 +443,7 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> anyhow::Resul
     // The manifest now carries the new version: compare its generated block afresh.
     let mut files: Vec<_> = plan.generation.files.iter().filter(|f| f.path != "Cargo.toml").cloned().collect();
     files.push(plex_codegen::emit::manifest(&root.join(CRATE), &plan.generation.api)?);
-    let drift = sync::compare(&root.join(CRATE), &files);
+    let drift = emit::compare(&root.join(CRATE), &files);
     if !drift.is_empty() {
         bail!("the generated files are still stale after writing them: {}", drift.len());
     }

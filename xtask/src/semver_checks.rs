@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use plex_codegen::Document;
-use plex_codegen::diff::{Classification, render};
+use plex_codegen::diff::{self, Classification};
 use serde_json::Value;
 
 use crate::cases::{Case, cases};
@@ -134,8 +134,8 @@ fn generate(root: &Path, case: &Case, spec: &Value) -> anyhow::Result<Generated>
         }
         let Some((operation, reason, report)) = failure else {
             let pruned = |i: usize| reparse(labels[i].clone(), &sides[i]);
-            let before = render::flatten(&plex_codegen::changelog(&case.old, &case.new, Classification::Rust)?);
-            let after = render::flatten(&plex_codegen::changelog(&pruned(0)?, &pruned(1)?, Classification::Rust)?);
+            let before = diff::flatten(&plex_codegen::changelog(&case.old, &case.new, Classification::Rust)?);
+            let after = diff::flatten(&plex_codegen::changelog(&pruned(0)?, &pruned(1)?, Classification::Rust)?);
             let new = files.pop().expect("two sides");
             return Ok(Generated { old: files.pop().expect("two sides"), new, left_out, complete: before == after });
         };

@@ -5,12 +5,15 @@
 
 mod changelog;
 mod classification;
-pub mod gate;
-pub mod render;
-pub mod surface;
+mod gate;
+mod render;
+mod surface;
 
 pub use changelog::{
     Change, ChangeKind, Changelog, Entry, EntryKind, Side, SideEntry, TypeChange, diff, documents, is_breaking,
     rust_breaking,
 };
 pub use classification::{Classification, method_name_for};
+pub use gate::{Bump, Verdict, breaking, bump, judge, required_bump};
+pub use render::{Fidelity, FlatEntry, fidelity, flatten, json, markdown, parse_markdown};
+pub use surface::{Field, Node, NodeType, OperationSurface, REQUEST_BODY, Surface, field_name, outline, surface};

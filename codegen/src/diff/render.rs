@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{Changelog, EntryKind};
+use super::changelog::{Changelog, EntryKind, SideEntry};
 
 const BREAKING: &str = " **Breaking** :warning:";
 
@@ -29,9 +29,8 @@ pub fn markdown(changelog: &Changelog, prefix: &str, word: &str) -> String {
                 let _ = writeln!(out, "* `{name}`: **Deleted**{BREAKING}");
             }
             EntryKind::Changed => {
-                let line = |s: &super::SideEntry| {
-                    format!("`{}` **Changed**{}", s.path, if s.breaking { BREAKING } else { "" })
-                };
+                let line =
+                    |s: &SideEntry| format!("`{}` **Changed**{}", s.path, if s.breaking { BREAKING } else { "" });
                 if let [only] = entry.sides.as_slice() {
                     let _ = writeln!(out, "* `{name}`:  {}", line(only));
                 } else {

@@ -17,15 +17,17 @@ mod docs;
 mod features;
 mod file;
 mod globals;
-pub mod mock;
+mod mock;
 mod models;
 mod operations;
 mod prism;
-pub mod sync;
+mod sync;
 
 pub use describe::{describe, model_type_names};
 pub use features::manifest;
 pub use file::GeneratedFile;
+pub use mock::{CRATE_DIR as MOCK_CRATE_DIR, GENERATED_DIRS as MOCK_GENERATED_DIRS};
+pub use sync::{Drift, GENERATED_DIR, GENERATED_DIRS, compare, compare_in, write, write_in};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -139,7 +139,7 @@ fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let (from, to) = (workspace(), dir.path());
     copy_dir(&from.join("spec"), &to.join("spec"));
-    for generated in sync::GENERATED_DIRS {
+    for generated in plex_codegen::emit::GENERATED_DIRS {
         copy_dir(&from.join(CRATE).join(generated), &to.join(CRATE).join(generated));
     }
     std::fs::create_dir_all(to.join(MOCK_CRATE)).unwrap();
@@ -222,9 +222,9 @@ fn dry_run_changes_nothing_and_the_release_bumps_writes_and_passes() {
     assert!(changelog.contains("**Breaking:** `butler().start_task()`"), "{changelog}");
     assert!(changelog.contains("`models::ButlerTask` is now `models::Task`"), "the enum is named after the parameter");
     let generation = plex_codegen::generate_from_path(&dir.join(SPEC), &tags(), SPEC).unwrap();
-    assert!(sync::compare(&dir.join(CRATE), &generation.files).is_empty(), "regenerated");
+    assert!(plex_codegen::emit::compare(&dir.join(CRATE), &generation.files).is_empty(), "regenerated");
     assert!(
-        std::fs::read_to_string(dir.join(CRATE).join(sync::GENERATED_DIR).join("butler.rs"))
+        std::fs::read_to_string(dir.join(CRATE).join(plex_codegen::emit::GENERATED_DIR).join("butler.rs"))
             .unwrap()
             .contains("start_task(&self, task: "),
         "the generated code names the parameter `task`"

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use plex_codegen::GeneratedFile;
-use plex_codegen::emit::sync::GENERATED_DIR;
+use plex_codegen::emit::GENERATED_DIR;
 use toml::{Table, Value};
 
 /// The version both copies get: cargo-semver-checks then asks "is this a minor release?"
