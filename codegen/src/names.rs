@@ -71,6 +71,7 @@ pub mod reserved {
         "api_error",
         "decode_json",
         "execute",
+        "execute_unboxed",
         "headers_for",
         "send_once",
         "send_with",

@@ -249,7 +249,21 @@ impl PlexClient {
     /// The call's span (`plex_sdk.call`) carries the operation, method and path template from
     /// the start and, when the call ends, the number of attempts, the elapsed time and the
     /// status of the last response (when one arrived).
-    pub(crate) async fn execute(
+    ///
+    /// The call's state is boxed: what the runtime holds across an attempt (the HTTP client's
+    /// future, timers, the connection slot) lives on the heap, so a caller's future, and the
+    /// stack that polls it in an unoptimised build, stay small however many calls it awaits.
+    pub(crate) fn execute<'a>(
+        &'a self,
+        op: &'a OperationInfo,
+        request: PreparedRequest,
+        options: &'a CallOptions,
+        stream: bool,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answer>> + Send + 'a>> {
+        Box::pin(self.execute_unboxed(op, request, options, stream))
+    }
+
+    async fn execute_unboxed(
         &self,
         op: &OperationInfo,
         request: PreparedRequest,

@@ -1059,3 +1059,20 @@ async fn two_thousand_concurrent_calls_share_a_few_connections() {
     // (without the cap: about 1,800, and at 1,024 open files many calls fail).
     assert!(connections <= 2 * cap, "{connections} connections for a cap of {cap}");
 }
+
+/// A call's future stays small (the runtime's state is boxed): a caller that awaits hundreds
+/// of calls in one async fn, in an unoptimised build, keeps to its thread's stack. (The
+/// generated Prism suite overflowed a 2 MiB test thread before.)
+#[test]
+fn a_call_future_keeps_the_runtime_state_off_the_callers_stack() {
+    let client = PlexClient::builder().server_url("http://127.0.0.1:9").token("t0ken-for-size").build().unwrap();
+    let sizes = [
+        std::mem::size_of_val(&client.butler().get_tasks().send_with_response()),
+        std::mem::size_of_val(&client.butler().get_tasks().send_raw()),
+        std::mem::size_of_val(&client.butler().start_task(ButlerTask::CleanOldBundles).send()),
+    ];
+    println!("call futures: {sizes:?} bytes");
+    for size in sizes {
+        assert!(size <= 2048, "a call's future holds {size} bytes");
+    }
+}
