@@ -394,50 +394,52 @@ fn mentions(item: &syn::Item) -> BTreeSet<String> {
 /// every group uses stays ungated, one no operation uses is behind `full`. A build with one
 /// group then compiles only the models that group needs.
 ///
-/// The `cfg` is written once per type: a gated type's impls are gathered after it into one
-/// `const _: () = { .. };` block under the same `cfg` (so a type reads as two gated items, not
-/// one per impl).
+/// The `cfg` is written once per type, on the type: a type that has impls of its own (typify
+/// writes `Display`, `FromStr`, `From`… for newtypes and untagged enums), and every type it
+/// names, is not gated, so no impl carries a copy of the feature list. Those types are small;
+/// open enums keep their impls inside their `open_enum!` and are gated like any model.
 pub fn gate_by_group(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<String>>) {
     let users = users_by_type(file, roots);
-    let gate = |name: &str| -> Option<syn::Attribute> {
-        let groups = users.get(name).cloned().unwrap_or_default();
-        if groups.len() == roots.len() {
-            None
+    let ungated = with_impls(file);
+    for item in &mut file.items {
+        let Some(name) = item_type(item) else { continue };
+        if matches!(item, syn::Item::Impl(_)) || ungated.contains(&name) {
+            continue;
+        }
+        let groups = users.get(&name).cloned().unwrap_or_default();
+        let attr: syn::Attribute = if groups.len() == roots.len() {
+            continue;
         } else if groups.is_empty() {
-            Some(syn::parse_quote!(#[cfg(feature = "full")]))
+            syn::parse_quote!(#[cfg(feature = "full")])
         } else {
             let features = groups.iter().map(|g| quote::quote!(feature = #g));
-            Some(syn::parse_quote!(#[cfg(any(#(#features),*))]))
-        }
-    };
-    let (mut impls, others): (BTreeMap<String, Vec<syn::Item>>, Vec<syn::Item>) = split_gated_impls(file, &gate);
-    for mut item in others {
-        let Some(name) = item_type(&item) else {
-            file.items.push(item);
-            continue;
+            syn::parse_quote!(#[cfg(any(#(#features),*))])
         };
-        let Some(attr) = gate(&name) else {
-            file.items.push(item);
-            continue;
-        };
-        if let Some(attrs) = item_attrs(&mut item) {
-            attrs.insert(0, attr.clone());
-        }
-        file.items.push(item);
-        if let Some(impls) = impls.remove(&name) {
-            file.items.push(syn::parse_quote! { #attr const _: () = { #(#impls)* }; });
+        if let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, attr);
         }
     }
-    // Impls of a gated type the file does not define (none today) keep a gate of their own.
-    for (name, impls) in impls {
-        let attr = gate(&name);
-        file.items.extend(impls.into_iter().map(|mut i| {
-            if let (Some(attrs), Some(attr)) = (item_attrs(&mut i), &attr) {
-                attrs.insert(0, attr.clone());
-            }
-            i
-        }));
+}
+
+/// The types that have impls in `file`, and every type they name, transitively.
+fn with_impls(file: &syn::File) -> BTreeSet<String> {
+    let mut named: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in file.items.iter().filter(|i| !matches!(i, syn::Item::Impl(_))) {
+        if let Some(name) = item_type(item) {
+            named.entry(name).or_default().extend(mentions(item));
+        }
     }
+    let mut stack: Vec<String> =
+        file.items.iter().filter(|i| matches!(i, syn::Item::Impl(_))).filter_map(item_type).collect();
+    let mut out = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if let Some(next) = named.get(&name)
+            && out.insert(name)
+        {
+            stack.extend(next.iter().cloned());
+        }
+    }
+    out
 }
 
 /// The groups that use each model: from each group's roots, through the types each model
@@ -465,22 +467,6 @@ fn users_by_type<'a>(
         }
     }
     users
-}
-
-/// Takes `file`'s items out: the impls of gated types (by type), and everything else in order.
-fn split_gated_impls(
-    file: &mut syn::File,
-    gate: &dyn Fn(&str) -> Option<syn::Attribute>,
-) -> (BTreeMap<String, Vec<syn::Item>>, Vec<syn::Item>) {
-    let mut impls: BTreeMap<String, Vec<syn::Item>> = BTreeMap::new();
-    let mut others = Vec::new();
-    for item in std::mem::take(&mut file.items) {
-        match (&item, item_type(&item)) {
-            (syn::Item::Impl(_), Some(name)) if gate(&name).is_some() => impls.entry(name).or_default().push(item),
-            _ => others.push(item),
-        }
-    }
-    (impls, others)
 }
 
 /// The attributes of the items the models file holds.

@@ -418,38 +418,6 @@ pub struct AddSectionResponseMediaContainer {
     pub view_mode: ::std::option::Option<i64>,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// `AllowSync`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
@@ -459,79 +427,52 @@ pub struct AllowSync(
     pub bool,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for AllowSync {
-        type Target = bool;
-        fn deref(&self) -> &bool {
-            &self.0
-        }
+impl ::std::ops::Deref for AllowSync {
+    type Target = bool;
+    fn deref(&self) -> &bool {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<bool> for AllowSync {
-        fn from(value: bool) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<AllowSync> for bool {
+    fn from(value: AllowSync) -> Self {
+        value.0
     }
+}
 
-    impl ::std::fmt::Display for AllowSync {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
+impl ::std::convert::From<bool> for AllowSync {
+    fn from(value: bool) -> Self {
+        Self(value)
     }
+}
 
-    impl ::std::str::FromStr for AllowSync {
-        type Err = <bool as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
+impl ::std::fmt::Display for AllowSync {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
+}
 
-    impl ::std::convert::TryFrom<&str> for AllowSync {
-        type Error = <bool as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::str::FromStr for AllowSync {
+    type Err = <bool as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
     }
+}
 
-    impl ::std::convert::TryFrom<String> for AllowSync {
-        type Error = <bool as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::convert::TryFrom<&str> for AllowSync {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
     }
-};
+}
+
+impl ::std::convert::TryFrom<String> for AllowSync {
+    type Error = <bool as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
 #[cfg(any(feature = "butler"))]
 crate::contract::open_enum! {
     /// Identifier of the Butler task to launch, taken from the fixed set of task names the server recognises.
@@ -5245,38 +5186,6 @@ pub struct GetSectionsResponseMediaContainer {
     pub total_size: ::std::option::Option<i64>,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// The Plex devices of the account, covering both Plex-hosted servers and clients.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
@@ -5285,53 +5194,25 @@ pub struct GetServerResourcesResponse(
     pub ::std::vec::Vec<PlexDevice>,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for GetServerResourcesResponse {
-        type Target = ::std::vec::Vec<PlexDevice>;
-        fn deref(&self) -> &::std::vec::Vec<PlexDevice> {
-            &self.0
-        }
+impl ::std::ops::Deref for GetServerResourcesResponse {
+    type Target = ::std::vec::Vec<PlexDevice>;
+    fn deref(&self) -> &::std::vec::Vec<PlexDevice> {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<::std::vec::Vec<PlexDevice>>
-    for GetServerResourcesResponse {
-        fn from(value: ::std::vec::Vec<PlexDevice>) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<GetServerResourcesResponse> for ::std::vec::Vec<PlexDevice> {
+    fn from(value: GetServerResourcesResponse) -> Self {
+        value.0
     }
-};
+}
+
+impl ::std::convert::From<::std::vec::Vec<PlexDevice>> for GetServerResourcesResponse {
+    fn from(value: ::std::vec::Vec<PlexDevice>) -> Self {
+        Self(value)
+    }
+}
+
 #[cfg(any(feature = "general"))]
 /// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6819,38 +6700,6 @@ pub struct ItemsGuidItem {
     pub id: ::std::string::String,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// `Key`
 #[derive(
     ::serde::Deserialize,
@@ -6871,65 +6720,38 @@ pub struct Key(
     pub ::std::string::String,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for Key {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
+impl ::std::ops::Deref for Key {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<::std::string::String> for Key {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<Key> for ::std::string::String {
+    fn from(value: Key) -> Self {
+        value.0
     }
+}
 
-    impl ::std::fmt::Display for Key {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
+impl ::std::convert::From<::std::string::String> for Key {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
+}
 
-    impl ::std::str::FromStr for Key {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
-        }
+impl ::std::fmt::Display for Key {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
-};
+}
+
+impl ::std::str::FromStr for Key {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+
 #[cfg(any(feature = "library"))]
 /// `LibrarySection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -12794,38 +12616,6 @@ crate::contract::open_enum! {
     }
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// Point in time as a Unix timestamp, in seconds.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
@@ -12835,111 +12625,52 @@ pub struct PlexDateTime(
     pub i64,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for PlexDateTime {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
+impl ::std::ops::Deref for PlexDateTime {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<i64> for PlexDateTime {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<PlexDateTime> for i64 {
+    fn from(value: PlexDateTime) -> Self {
+        value.0
     }
+}
 
-    impl ::std::fmt::Display for PlexDateTime {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
+impl ::std::convert::From<i64> for PlexDateTime {
+    fn from(value: i64) -> Self {
+        Self(value)
     }
+}
 
-    impl ::std::str::FromStr for PlexDateTime {
-        type Err = <i64 as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
+impl ::std::fmt::Display for PlexDateTime {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
+}
 
-    impl ::std::convert::TryFrom<&str> for PlexDateTime {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::str::FromStr for PlexDateTime {
+    type Err = <i64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
     }
+}
 
-    impl ::std::convert::TryFrom<String> for PlexDateTime {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::convert::TryFrom<&str> for PlexDateTime {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
     }
-};
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
+}
+
+impl ::std::convert::TryFrom<String> for PlexDateTime {
+    type Error = <i64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
 /// `PlexDateTimeIso`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
@@ -12948,118 +12679,54 @@ pub struct PlexDateTimeIso(
     pub ::chrono::DateTime<::chrono::offset::Utc>,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for PlexDateTimeIso {
-        type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-        fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
-            &self.0
-        }
+impl ::std::ops::Deref for PlexDateTimeIso {
+    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
+    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>>
-    for PlexDateTimeIso {
-        fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<PlexDateTimeIso>
+for ::chrono::DateTime<::chrono::offset::Utc> {
+    fn from(value: PlexDateTimeIso) -> Self {
+        value.0
     }
+}
 
-    impl ::std::fmt::Display for PlexDateTimeIso {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>>
+for PlexDateTimeIso {
+    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+        Self(value)
     }
+}
 
-    impl ::std::str::FromStr for PlexDateTimeIso {
-        type Err = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
+impl ::std::fmt::Display for PlexDateTimeIso {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
+}
 
-    impl ::std::convert::TryFrom<&str> for PlexDateTimeIso {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::str::FromStr for PlexDateTimeIso {
+    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
     }
+}
 
-    impl ::std::convert::TryFrom<String> for PlexDateTimeIso {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
+impl ::std::convert::TryFrom<&str> for PlexDateTimeIso {
+    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
     }
-};
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
+}
+
+impl ::std::convert::TryFrom<String> for PlexDateTimeIso {
+    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
 /// `PlexDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
@@ -13168,38 +12835,6 @@ pub struct PlexDevice {
     pub synced: bool,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// `PlexDeviceConnectionsItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
@@ -13234,38 +12869,6 @@ pub struct PlexDeviceConnectionsItem {
     pub uri: ::std::string::String,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 crate::contract::open_enum! {
     /// Protocol of the connection (http, https and so on).
     pub enum PlexDeviceConnectionsItemProtocol: string {
@@ -14648,7 +14251,6 @@ pub struct Setting {
     pub value: ::std::option::Option<SettingValue>,
 }
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
 /// Value the setting takes when nobody has changed it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -14661,30 +14263,28 @@ pub enum SettingDefault {
     Boolean(bool),
 }
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-const _: () = {
-    impl ::std::fmt::Display for SettingDefault {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Number(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
+impl ::std::fmt::Display for SettingDefault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+            Self::Boolean(x) => x.fmt(f),
         }
     }
+}
 
-    impl ::std::convert::From<f64> for SettingDefault {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
+impl ::std::convert::From<f64> for SettingDefault {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
     }
+}
 
-    impl ::std::convert::From<bool> for SettingDefault {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
+impl ::std::convert::From<bool> for SettingDefault {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
     }
-};
+}
+
 #[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
 crate::contract::open_enum! {
     /// Type of the setting's value.
@@ -14700,7 +14300,6 @@ crate::contract::open_enum! {
     }
 }
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
 /// Current value of the setting.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -14713,30 +14312,28 @@ pub enum SettingValue {
     Boolean(bool),
 }
 
-#[cfg(any(feature = "library", feature = "preferences", feature = "subscriptions"))]
-const _: () = {
-    impl ::std::fmt::Display for SettingValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Number(x) => x.fmt(f),
-                Self::Boolean(x) => x.fmt(f),
-            }
+impl ::std::fmt::Display for SettingValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+            Self::Boolean(x) => x.fmt(f),
         }
     }
+}
 
-    impl ::std::convert::From<f64> for SettingValue {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
+impl ::std::convert::From<f64> for SettingValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
     }
+}
 
-    impl ::std::convert::From<bool> for SettingValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
+impl ::std::convert::From<bool> for SettingValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
     }
-};
+}
+
 #[cfg(
     any(
         feature = "collections",
@@ -15821,38 +15418,6 @@ pub struct Tag {
     pub thumb: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
 /// `Thumb`
 #[derive(
     ::serde::Deserialize,
@@ -15873,65 +15438,38 @@ pub struct Thumb(
     pub ::std::string::String,
 );
 
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-const _: () = {
-    impl ::std::ops::Deref for Thumb {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
+impl ::std::ops::Deref for Thumb {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
     }
+}
 
-    impl ::std::convert::From<::std::string::String> for Thumb {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
+impl ::std::convert::From<Thumb> for ::std::string::String {
+    fn from(value: Thumb) -> Self {
+        value.0
     }
+}
 
-    impl ::std::fmt::Display for Thumb {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
+impl ::std::convert::From<::std::string::String> for Thumb {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
+}
 
-    impl ::std::str::FromStr for Thumb {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
-        }
+impl ::std::fmt::Display for Thumb {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
     }
-};
+}
+
+impl ::std::str::FromStr for Thumb {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+
 #[cfg(any(feature = "download_queue"))]
 /// The transcode session, present while the item is being transcoded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -16863,234 +16401,5 @@ crate::contract::open_enum! {
         Movies = 2,
         /// `3`
         TvShows = 3,
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<PlexDateTimeIso>
-for ::chrono::DateTime<::chrono::offset::Utc> {
-    fn from(value: PlexDateTimeIso) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<Key> for ::std::string::String {
-    fn from(value: Key) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<Thumb> for ::std::string::String {
-    fn from(value: Thumb) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<GetServerResourcesResponse> for ::std::vec::Vec<PlexDevice> {
-    fn from(value: GetServerResourcesResponse) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<AllowSync> for bool {
-    fn from(value: AllowSync) -> Self {
-        value.0
-    }
-}
-
-#[cfg(
-    any(
-        feature = "activities",
-        feature = "authentication",
-        feature = "butler",
-        feature = "collections",
-        feature = "content",
-        feature = "devices",
-        feature = "download_queue",
-        feature = "dv_rs",
-        feature = "epg",
-        feature = "general",
-        feature = "hubs",
-        feature = "library",
-        feature = "library_collections",
-        feature = "library_playlists",
-        feature = "live_tv",
-        feature = "play_queue",
-        feature = "playlist",
-        feature = "plex",
-        feature = "preferences",
-        feature = "provider",
-        feature = "search",
-        feature = "status",
-        feature = "subscriptions",
-        feature = "timeline",
-        feature = "transcoder",
-        feature = "ultra_blur",
-        feature = "updater",
-        feature = "users"
-    )
-)]
-impl ::std::convert::From<PlexDateTime> for i64 {
-    fn from(value: PlexDateTime) -> Self {
-        value.0
     }
 }
