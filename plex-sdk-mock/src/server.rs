@@ -296,12 +296,8 @@ impl PlexMock {
     /// (retries, a timeout, other client-wide headers). It uses no proxy (the server is
     /// local), whatever the environment's proxy variables say.
     pub fn client_builder(&self) -> PlexClientBuilder {
-        PlexClient::builder()
-            .no_proxy()
-            .server_url(self.uri())
-            .operation_server_origin(self.uri())
-            .token(Self::TOKEN)
-            .client_identifier(Self::CLIENT_IDENTIFIER)
+        let builder = PlexClient::builder().no_proxy().server_url(self.uri()).operation_server_origin(self.uri());
+        crate::generated::with_identity(builder, Self::TOKEN, Self::CLIENT_IDENTIFIER)
     }
 
     /// The wiremock server underneath, to mount raw wiremock mocks (they are not counted in

@@ -164,7 +164,9 @@ impl<'a, O: Operation> Request<'a, O> {
         }
     }
 
-    /// Sets what the generated code fills in: query, header and body values.
+    /// Sets what the generated code fills in: query, header and body values. (A document
+    /// whose operations take no parameters never calls it.)
+    #[allow(dead_code)]
     pub(crate) fn with(mut self, fill: impl FnOnce(&mut PreparedRequest)) -> Self {
         fill(&mut self.request);
         self

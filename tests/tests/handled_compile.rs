@@ -1,6 +1,7 @@
 //! Every document of the handled corpus (`tests/fixtures/bad/handled/`: constructs that look
 //! suspicious but must work) generates Rust that compiles: `cargo xtask codegen --all-tags
-//! --out` writes a standalone crate for each, and `cargo build` builds it. One target folder
+//! --out` writes a standalone crate and its mock crate for each, and `cargo build` builds both
+//! with warnings denied. One target folder
 //! serves them all, so the dependencies build once.
 
 use std::path::Path;
@@ -26,11 +27,15 @@ fn generate_and_build(cargo: &str, root: &Path, doc: &Path, out: &Path) -> Resul
         .arg(doc)
         .args(["--all-tags", "--out"])
         .arg(&dir))?;
-    run(Command::new(cargo)
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(out.join("target")))
+    for manifest in [dir.join("Cargo.toml"), dir.join("mock/Cargo.toml")] {
+        run(Command::new(cargo)
+            .env("RUSTFLAGS", "-D warnings")
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(out.join("target")))?;
+    }
+    Ok(())
 }
 
 #[test]

@@ -34,7 +34,11 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
         }
     }
     let code = match &options.out {
-        Some(out) => write_standalone(root, out, &generation.files)?,
+        Some(out) => {
+            let code = write_standalone(root, out, &generation.files)?;
+            write_standalone_mock(root, &out.join("mock"), &generation.mock_files)?;
+            code
+        }
         None if options.check => check(root, &generation),
         None => write(root, &generation)?,
     };
@@ -119,9 +123,37 @@ fn write_standalone(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFil
     Ok(ExitCode::SUCCESS)
 }
 
-/// plex-sdk's manifest with every `workspace = true` resolved from the workspace's own, as a
-/// workspace of its own.
-fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFile>) -> anyhow::Result<String> {
+/// Writes the mock crate of a standalone crate to `out` (its `mock/` folder): plex-sdk-mock's
+/// hand-written runtime, its generated files, and a manifest whose plex-sdk is the crate
+/// one folder up.
+fn write_standalone_mock(root: &Path, out: &Path, files: &[plex_codegen::GeneratedFile]) -> anyhow::Result<()> {
+    let mock = root.join(emit::MOCK_CRATE_DIR);
+    std::fs::create_dir_all(out.join("src"))?;
+    for entry in std::fs::read_dir(mock.join("src")).context("reading plex-sdk-mock/src")? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let target = out.join("src").join(path.file_name().unwrap_or_default());
+            std::fs::copy(&path, &target).with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    std::fs::copy(mock.join("README.md"), out.join("README.md")).context("copying the mock's README")?;
+    let text = std::fs::read_to_string(mock.join("Cargo.toml"))?;
+    let mut manifest = resolved_manifest(root, &text)?;
+    if let Some(deps) = manifest.get_mut("dependencies").and_then(toml::Value::as_table_mut) {
+        deps.insert("plex-sdk".into(), toml::Value::Table(toml::Table::from_iter([("path".to_string(), "..".into())])));
+    }
+    std::fs::write(out.join("Cargo.toml"), toml::to_string(&manifest)?)?;
+    for dir in emit::MOCK_GENERATED_DIRS {
+        let _ = std::fs::remove_dir_all(out.join(dir));
+    }
+    emit::write_in(out, emit::MOCK_GENERATED_DIRS, files).with_context(|| format!("writing into {}", out.display()))?;
+    println!("wrote its mock crate to {} ({} generated files)", out.display(), files.len());
+    Ok(())
+}
+
+/// A member's manifest (`text`) with every `workspace = true` resolved from the workspace's
+/// own, its package keys filled in, as a workspace of its own.
+fn resolved_manifest(root: &Path, text: &str) -> anyhow::Result<toml::Table> {
     let workspace: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
     let shared = workspace
         .get("workspace")
@@ -129,11 +161,7 @@ fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFi
         .and_then(toml::Value::as_table)
         .cloned()
         .unwrap_or_default();
-    let text = match generated {
-        Some(file) => file.contents.clone(),
-        None => std::fs::read_to_string(root.join("plex-sdk/Cargo.toml"))?,
-    };
-    let mut manifest: toml::Table = toml::from_str(&text)?;
+    let mut manifest: toml::Table = toml::from_str(text)?;
     let package = manifest.get_mut("package").and_then(toml::Value::as_table_mut).context("no [package]")?;
     for key in ["edition", "license", "rust-version", "publish"] {
         let value = workspace.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get(key)).cloned();
@@ -141,18 +169,31 @@ fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFi
             package.insert(key.into(), value);
         }
     }
-    package.insert("name".into(), "plex-sdk".into());
     for section in ["dependencies", "dev-dependencies"] {
         let Some(deps) = manifest.get_mut(section).and_then(toml::Value::as_table_mut) else { continue };
         for (name, spec) in deps.iter_mut() {
             *spec = resolve(spec, shared.get(name));
         }
-        // A workspace crate known only by its path (plex-sdk-mock, for plex-sdk's own tests)
-        // has nothing left to depend on outside the workspace.
+        // A workspace crate known only by its path has nothing left to depend on outside the
+        // workspace.
         deps.retain(|_, spec| spec.as_table().is_none_or(|t| !t.is_empty()));
     }
     manifest.remove("bench");
     manifest.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
+    Ok(manifest)
+}
+
+/// plex-sdk's manifest with every `workspace = true` resolved from the workspace's own, as a
+/// workspace of its own.
+fn standalone_manifest(root: &Path, generated: Option<&plex_codegen::GeneratedFile>) -> anyhow::Result<String> {
+    let text = match generated {
+        Some(file) => file.contents.clone(),
+        None => std::fs::read_to_string(root.join("plex-sdk/Cargo.toml"))?,
+    };
+    let mut manifest = resolved_manifest(root, &text)?;
+    if let Some(package) = manifest.get_mut("package").and_then(toml::Value::as_table_mut) {
+        package.insert("name".into(), "plex-sdk".into());
+    }
     Ok(toml::to_string(&manifest)?)
 }
 

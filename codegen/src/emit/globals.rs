@@ -8,7 +8,7 @@ use super::file::doc_lines;
 use crate::model::Api;
 
 /// The client-wide header that identifies the client (a random one is made when unset).
-const CLIENT_IDENTIFIER_HEADER: &str = "X-Plex-Client-Identifier";
+pub(crate) const CLIENT_IDENTIFIER_HEADER: &str = "X-Plex-Client-Identifier";
 
 /// The `globals.rs` module.
 pub fn emit(api: &Api) -> TokenStream {

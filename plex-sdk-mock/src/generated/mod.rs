@@ -3,6 +3,19 @@
 
 //! Generated from the OpenAPI document: one module per tag, and the example values of
 //! the models. The hand-written runtime (server, matching, expectations) is beside it.
+/// `builder` with the mock's token and client identifier, where the document has a
+/// token scheme and a client-identifier header to carry them.
+#[allow(unused_variables)]
+pub(crate) fn with_identity(
+    builder: plex_sdk::PlexClientBuilder,
+    token: &str,
+    identifier: &str,
+) -> plex_sdk::PlexClientBuilder {
+    let builder = builder.token(token);
+    let builder = builder.client_identifier(identifier);
+    builder
+}
+
 /// Mocks of the `Activities` operations: `plex.activities()`.
 pub mod activities;
 

@@ -311,10 +311,11 @@ impl Examples {
             quote! { (#name, #constant, crate::example::check::<models::#model>) }
         });
         let skipped = self.skipped.iter().map(|(model, why)| quote! { (#model, #why) });
+        let models = (!self.entries.is_empty()).then(|| quote! { use plex_sdk::models; });
         quote! {
             //! `Example` for every model the document gives an example for.
 
-            use plex_sdk::models;
+            #models
 
             #( #impls )*
 

@@ -55,9 +55,29 @@ fn root(api: &Api) -> TokenStream {
             })
         })
         .collect();
+    let identifier =
+        api.globals.iter().find(|g| g.header.eq_ignore_ascii_case(super::globals::CLIENT_IDENTIFIER_HEADER));
+    let set_identifier = identifier.map(|g| {
+        let setter = ident(&g.rust_name);
+        quote! { let builder = builder.#setter(identifier); }
+    });
+    let set_token = api.token_header.as_ref().map(|_| quote! { let builder = builder.token(token); });
     quote! {
         //! Generated from the OpenAPI document: one module per tag, and the example values of
         //! the models. The hand-written runtime (server, matching, expectations) is beside it.
+
+        /// `builder` with the mock's token and client identifier, where the document has a
+        /// token scheme and a client-identifier header to carry them.
+        #[allow(unused_variables)]
+        pub(crate) fn with_identity(
+            builder: plex_sdk::PlexClientBuilder,
+            token: &str,
+            identifier: &str,
+        ) -> plex_sdk::PlexClientBuilder {
+            #set_token
+            #set_identifier
+            builder
+        }
 
         #(
             #docs
