@@ -14,11 +14,7 @@ use crate::openapi::{PathTemplate, is_json, walk};
 /// Builds the model from the normalised document (`doc`), for the tags in `tags`, asking
 /// `types` for every type.
 pub fn build(source: &Located<'_>, doc: &Value, tags: &[String], types: &mut Types) -> crate::error::Result<Api> {
-    let token_header = doc.pointer("/components/securitySchemes").and_then(Value::as_object).and_then(|schemes| {
-        schemes
-            .values()
-            .find_map(|s| (s.get("type")? == "apiKey" && s.get("in")? == "header").then(|| name(s.get("name"))))
-    });
+    let token_header = token_scheme(doc).map(|(_, header)| header);
     let mut out_tags: Vec<Tag> = Vec::new();
     for tag in tags {
         let built = build_tag(source, doc, tag, types)?;
@@ -183,7 +179,26 @@ fn sends_token(doc: &Value, node: &Value) -> bool {
     let Some(list) = node.get("security").or_else(|| doc.get("security")).and_then(Value::as_array) else {
         return true;
     };
-    list.iter().any(|req| req.as_object().is_some_and(|m| !m.is_empty()))
+    let token = token_scheme(doc).map(|(scheme, _)| scheme);
+    // `{}` makes authentication optional: the token goes when the client has one.
+    list.iter()
+        .filter_map(Value::as_object)
+        .any(|req| req.is_empty() || token.as_ref().is_some_and(|t| req.contains_key(t)))
+}
+
+/// The `apiKey` header scheme that carries the token (its name and header): the first the
+/// document's own `security` names, else the first the document defines (a document may
+/// define others, such as one for the client identifier, which the client sends anyway).
+fn token_scheme(doc: &Value) -> Option<(String, String)> {
+    let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object)?;
+    let header_of = |scheme: &Value| {
+        (scheme.get("type")? == "apiKey" && scheme.get("in")? == "header").then(|| name(scheme.get("name")))
+    };
+    let named = doc.get("security").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+    named
+        .flat_map(|req| req.keys())
+        .find_map(|key| Some((key.clone(), header_of(schemes.get(key)?)?)))
+        .or_else(|| schemes.iter().find_map(|(key, s)| Some((key.clone(), header_of(s)?))))
 }
 
 fn build_body(
