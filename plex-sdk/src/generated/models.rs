@@ -993,6 +993,15 @@ pub struct CreateMarkerResponseMediaContainer {
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateMarkerResponseMediaContainerType>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -1405,6 +1414,15 @@ pub struct Directory {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general", feature = "library", feature = "provider"))]
@@ -1651,6 +1669,15 @@ pub struct Filter {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -3950,6 +3977,15 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -6292,6 +6328,15 @@ pub struct Hub {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -6806,6 +6851,15 @@ pub struct Items {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -8557,6 +8611,15 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -8799,6 +8862,15 @@ pub struct Media {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs", feature = "status"))]
@@ -8891,6 +8963,15 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         MediaContainerWithArtworkMediaContainerMetadataItemType,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -9441,6 +9522,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9579,6 +9669,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9667,6 +9766,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9992,6 +10100,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -10838,6 +10955,15 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -11349,6 +11475,15 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
@@ -12217,6 +12352,15 @@ pub struct Metadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -12604,6 +12748,15 @@ pub struct Part {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -12640,6 +12793,7 @@ pub struct PastSubscription {
     pub canceled: bool,
     /// The `endsAt` field.
     #[serde(rename = "endsAt", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub ends_at: ::std::option::Option<PlexDateTime>,
     /// The `gracePeriod` field.
     #[serde(rename = "gracePeriod")]
@@ -12648,9 +12802,11 @@ pub struct PastSubscription {
     pub grace_period: bool,
     /// The `id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `mode` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub mode: ::std::option::Option<::std::string::String>,
     /// The `onHold` field.
     #[serde(rename = "onHold")]
@@ -12662,12 +12818,14 @@ pub struct PastSubscription {
         rename = "renewsAt",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub renews_at: ::std::option::Option<PlexDateTime>,
     /// The `state` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub state: PastSubscriptionState,
     /// The `transfer` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub transfer: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
@@ -12693,6 +12851,7 @@ pub struct PastSubscriptionBilling {
         rename = "paymentMethodId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub payment_method_id: ::std::option::Option<i64>,
 }
 
@@ -12941,7 +13100,7 @@ const _: () = {
     )
 )]
 /// `PlexDateTimeIso`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct PlexDateTimeIso(
     /// The value, as the document types it.
@@ -13061,7 +13220,7 @@ const _: () = {
     )
 )]
 /// `PlexDevice`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PlexDevice {
     /// The `accessToken` field.
@@ -13079,9 +13238,11 @@ pub struct PlexDevice {
     pub connections: ::std::vec::Vec<PlexDeviceConnectionsItem>,
     /// The `createdAt` field.
     #[serde(rename = "createdAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub created_at: PlexDateTimeIso,
     /// The `device` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The `dnsRebindingProtection` field.
     #[serde(rename = "dnsRebindingProtection")]
@@ -13099,6 +13260,7 @@ pub struct PlexDevice {
     pub https_required: bool,
     /// The `lastSeenAt` field.
     #[serde(rename = "lastSeenAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub last_seen_at: PlexDateTimeIso,
     /// The `name` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -13115,15 +13277,18 @@ pub struct PlexDevice {
     pub owned: bool,
     /// `null` when the device belongs to the account whose token made the request.
     #[serde(rename = "ownerId", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub owner_id: ::std::option::Option<i64>,
     /// The `platform` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `presence` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -13161,6 +13326,7 @@ pub struct PlexDevice {
         rename = "sourceTitle",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub source_title: ::std::option::Option<::std::string::String>,
     /// The `synced` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -13533,12 +13699,14 @@ pub struct PostUsersSignInDataResponseServicesItem {
     pub identifier: ::std::string::String,
     /// The `secret` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: PostUsersSignInDataResponseServicesItemStatus,
     /// The `token` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -14848,6 +15016,15 @@ pub struct Sort {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -15684,6 +15861,15 @@ pub struct Stream {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -16289,12 +16475,14 @@ pub struct UserPlexAccountServicesItem {
     pub identifier: ::std::string::String,
     /// The `secret` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: UserPlexAccountServicesItemStatus,
     /// The `token` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -16336,6 +16524,7 @@ pub struct UserProfile {
         rename = "defaultAudioLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_audio_language: ::std::option::Option<::std::string::String>,
     /// Audio languages the account prefers.
     #[serde(
@@ -16358,6 +16547,7 @@ pub struct UserProfile {
         rename = "defaultSubtitleLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_subtitle_language: ::std::option::Option<::std::string::String>,
     /// Subtitle languages the account prefers.
     #[serde(
