@@ -162,7 +162,6 @@ pub struct AddDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `AddDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDownloadQueueItemsResponseMediaContainer {
     /// The `AddedQueueItems` field.
     #[serde(
@@ -192,6 +191,15 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -673,7 +681,6 @@ pub struct ComputeChannelMapResponse {
 #[cfg(any(feature = "epg"))]
 /// `ComputeChannelMapResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ComputeChannelMapResponseMediaContainer {
     /// The `ChannelMapping` field.
     #[serde(
@@ -703,6 +710,15 @@ pub struct ComputeChannelMapResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -755,7 +771,6 @@ pub struct CreateDownloadQueueResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `CreateDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDownloadQueueResponseMediaContainer {
     /// The `DownloadQueue` field.
     #[serde(
@@ -785,6 +800,15 @@ pub struct CreateDownloadQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -1037,7 +1061,6 @@ pub struct CreatePlayQueueResponse {
 #[cfg(any(feature = "play_queue"))]
 /// `CreatePlayQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreatePlayQueueResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1121,6 +1144,15 @@ pub struct CreatePlayQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "play_queue"))]
@@ -1152,7 +1184,6 @@ pub struct CreateSubscriptionResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `CreateSubscriptionResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateSubscriptionResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1180,6 +1211,15 @@ pub struct CreateSubscriptionResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -1760,7 +1800,6 @@ pub struct GetAllHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetAllHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1784,6 +1823,15 @@ pub struct GetAllHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1802,7 +1850,6 @@ pub struct GetAllLanguagesResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetAllLanguagesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllLanguagesResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1830,6 +1877,15 @@ pub struct GetAllLanguagesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1865,7 +1921,6 @@ pub struct GetAvailableGrabbersResponse {
 #[cfg(any(feature = "devices"))]
 /// `GetAvailableGrabbersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableGrabbersResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1895,6 +1950,15 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -1932,7 +1996,6 @@ pub struct GetAvailableSortsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetAvailableSortsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableSortsResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -1960,6 +2023,15 @@ pub struct GetAvailableSortsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -1978,7 +2050,6 @@ pub struct GetBackgroundTasksResponse {
 #[cfg(any(feature = "status"))]
 /// `GetBackgroundTasksResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetBackgroundTasksResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2007,6 +2078,15 @@ pub struct GetBackgroundTasksResponseMediaContainer {
     )]
     pub transcode_job: ::std::vec::Vec<
         GetBackgroundTasksResponseMediaContainerTranscodeJobItem,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -2096,7 +2176,6 @@ pub struct GetChannelsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetChannelsResponseMediaContainer {
     /// The `Channel` field.
     #[serde(
@@ -2124,6 +2203,15 @@ pub struct GetChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content"))]
@@ -2228,7 +2316,6 @@ pub struct GetColorsResponse {
 #[cfg(any(feature = "ultra_blur"))]
 /// `GetColorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetColorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2257,6 +2344,15 @@ pub struct GetColorsResponseMediaContainer {
     )]
     pub ultra_blur_colors: ::std::vec::Vec<
         GetColorsResponseMediaContainerUltraBlurColorsItem,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -2307,7 +2403,6 @@ pub struct GetContinueWatchingResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetContinueWatchingResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetContinueWatchingResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2331,6 +2426,15 @@ pub struct GetContinueWatchingResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2349,7 +2453,6 @@ pub struct GetCountriesResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetCountriesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountriesResponseMediaContainer {
     /// The `Country` field.
     #[serde(
@@ -2377,6 +2480,15 @@ pub struct GetCountriesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2438,7 +2550,6 @@ pub struct GetCountryRegionsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetCountryRegionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountryRegionsResponseMediaContainer {
     /// The `Country` field.
     #[serde(
@@ -2466,6 +2577,15 @@ pub struct GetCountryRegionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2507,7 +2627,6 @@ pub struct GetDevicesChannelsResponse {
 #[cfg(any(feature = "devices"))]
 /// `GetDevicesChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDevicesChannelsResponseMediaContainer {
     /// The `DeviceChannel` field.
     #[serde(
@@ -2537,6 +2656,15 @@ pub struct GetDevicesChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -2602,7 +2730,6 @@ pub struct GetDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `GetDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponseMediaContainer {
     /// The `DownloadQueueItem` field.
     #[serde(
@@ -2632,6 +2759,15 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -2796,7 +2932,6 @@ pub struct GetDownloadQueueResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `GetDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueResponseMediaContainer {
     /// The `DownloadQueue` field.
     #[serde(
@@ -2826,6 +2961,15 @@ pub struct GetDownloadQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -2985,7 +3129,6 @@ pub struct GetFirstCharactersResponse {
 #[cfg(any(feature = "library"))]
 /// `GetFirstCharactersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFirstCharactersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -3015,6 +3158,15 @@ pub struct GetFirstCharactersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -3052,7 +3204,6 @@ pub struct GetFoldersResponse {
 #[cfg(any(feature = "content"))]
 /// `GetFoldersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFoldersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -3080,6 +3231,15 @@ pub struct GetFoldersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content"))]
@@ -3378,7 +3538,6 @@ pub struct GetLineupChannelsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetLineupChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLineupChannelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3406,6 +3565,15 @@ pub struct GetLineupChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -3460,7 +3628,6 @@ pub struct GetPersonResponse {
 #[cfg(any(feature = "library"))]
 /// `GetPersonResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPersonResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -3488,6 +3655,15 @@ pub struct GetPersonResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -3508,7 +3684,6 @@ pub struct GetPlaylistGeneratorItemsResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3534,6 +3709,15 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4067,7 +4251,6 @@ pub struct GetPlaylistGeneratorResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4091,6 +4274,15 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4471,7 +4663,6 @@ pub struct GetPlaylistGeneratorsResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4501,6 +4692,15 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4567,7 +4767,6 @@ pub struct GetPromotedHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetPromotedHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPromotedHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4591,6 +4790,15 @@ pub struct GetPromotedHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -4609,7 +4817,6 @@ pub struct GetRelatedItemsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetRelatedItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetRelatedItemsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4633,6 +4840,15 @@ pub struct GetRelatedItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -4653,7 +4869,6 @@ pub struct GetScheduledRecordingsResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `GetScheduledRecordingsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetScheduledRecordingsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4681,6 +4896,15 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -4699,7 +4923,6 @@ pub struct GetSectionFiltersResponse {
 #[cfg(any(feature = "library"))]
 /// `GetSectionFiltersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionFiltersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -4727,6 +4950,15 @@ pub struct GetSectionFiltersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -4745,7 +4977,6 @@ pub struct GetSectionHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetSectionHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4769,6 +5000,15 @@ pub struct GetSectionHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5241,7 +5481,6 @@ pub struct GetSectionsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetSectionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsResponseMediaContainer {
     /// The `allowSync` field.
     #[serde(
@@ -5279,6 +5518,15 @@ pub struct GetSectionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -5386,7 +5634,6 @@ pub struct GetSourceConnectionInformationResponse {
 #[cfg(any(feature = "general"))]
 /// `GetSourceConnectionInformationResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponseMediaContainer {
     /// The `Device` field.
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
@@ -5412,6 +5659,15 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general"))]
@@ -5495,7 +5751,6 @@ pub struct GetStreamLevelsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetStreamLevelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetStreamLevelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5530,6 +5785,15 @@ pub struct GetStreamLevelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5559,7 +5823,6 @@ pub struct GetTagsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetTagsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTagsResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -5587,6 +5850,15 @@ pub struct GetTagsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5697,7 +5969,6 @@ pub struct GetTemplateResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `GetTemplateResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5727,6 +5998,15 @@ pub struct GetTemplateResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -5875,6 +6155,81 @@ crate::contract::open_enum! {
     }
 }
 
+#[cfg(any(feature = "timeline"))]
+/// The report was recorded; the answer says where the item's playback stands.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct GetTimelineResponse {
+    /// The `MediaContainer` field.
+    #[serde(
+        rename = "MediaContainer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub media_container: ::std::option::Option<GetTimelineResponseMediaContainer>,
+}
+
+#[cfg(any(feature = "timeline"))]
+/// `GetTimelineResponseMediaContainer`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct GetTimelineResponseMediaContainer {
+    /// The `identifier` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub offset: ::std::option::Option<i64>,
+    /// What the server made of the report (such as `progress`).
+    #[serde(
+        rename = "playbackState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub playback_state: ::std::option::Option<::std::string::String>,
+    /// The `size` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub size: ::std::option::Option<i64>,
+    /// How many times the item has been skipped.
+    #[serde(
+        rename = "skipCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub skip_count: ::std::option::Option<i64>,
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
+    #[serde(
+        rename = "totalSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub total_size: ::std::option::Option<i64>,
+    /// How many times the item has been played to its end.
+    #[serde(
+        rename = "viewCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub view_count: ::std::option::Option<i64>,
+    /// Playback position the server keeps for the item, in milliseconds.
+    #[serde(
+        rename = "viewOffset",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub view_offset: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+
 #[cfg(any(feature = "general"))]
 /// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5891,7 +6246,6 @@ pub struct GetTransientTokenResponse {
 #[cfg(any(feature = "general"))]
 /// `GetTransientTokenResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTransientTokenResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5916,6 +6270,15 @@ pub struct GetTransientTokenResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general"))]
@@ -7224,7 +7587,6 @@ pub struct ListDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `ListDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponseMediaContainer {
     /// The `DownloadQueueItem` field.
     #[serde(
@@ -7254,6 +7616,15 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -7509,7 +7880,6 @@ pub struct ListHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `ListHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7533,6 +7903,15 @@ pub struct ListHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -7651,7 +8030,6 @@ pub struct ListPlaybackHistoryResponse {
 #[cfg(any(feature = "status"))]
 /// `ListPlaybackHistoryResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListPlaybackHistoryResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7679,6 +8057,15 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -7843,13 +8230,6 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
-    /// The `Feature` field.
-    #[serde(
-        rename = "Feature",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub feature: ::std::vec::Vec<ListProvidersResponseMediaContainerFeatureItem>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
@@ -7885,6 +8265,15 @@ pub struct ListProvidersResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub machine_identifier: ::std::option::Option<::serde_json::Value>,
+    /// The media providers, one entry each.
+    #[serde(
+        rename = "MediaProvider",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub media_provider: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItem,
+    >,
     /// The `mediaProviders` field.
     #[serde(
         rename = "mediaProviders",
@@ -7950,6 +8339,13 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
+    /// Whether the server tags photos automatically.
+    #[serde(
+        rename = "photoAutoTag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
+    pub photo_auto_tag: ::std::option::Option<bool>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -7968,11 +8364,6 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
-    /// Comma-separated default protocols of the provider. Possible values:
-    /// - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub protocols: ::std::option::Option<::std::string::String>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
@@ -7991,6 +8382,13 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
+    /// Where the server is in its start-up (such as `startingPlugins`).
+    #[serde(
+        rename = "startState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub start_state: ::std::option::Option<::std::string::String>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
@@ -8009,10 +8407,6 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    /// Display name of the provider.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub title: ::std::option::Option<::std::string::String>,
     /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
@@ -8081,10 +8475,6 @@ pub struct ListProvidersResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transcoder_video_resolutions: ::std::option::Option<::serde_json::Value>,
-    /// Comma-separated media types the provider exposes (such as `video, audio`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub types: ::std::option::Option<::std::string::String>,
     /// The `updatedAt` field.
     #[serde(
         rename = "updatedAt",
@@ -8110,10 +8500,52 @@ pub struct ListProvidersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "provider"))]
-/// `ListProvidersResponseMediaContainerFeatureItem`
+/// `ListProvidersResponseMediaContainerMediaProviderItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
-pub struct ListProvidersResponseMediaContainerFeatureItem {
+pub struct ListProvidersResponseMediaContainerMediaProviderItem {
+    /// The `Feature` field.
+    #[serde(
+        rename = "Feature",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub feature: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItemFeatureItem,
+    >,
+    /// Unique identifier of the provider, such as `com.plexapp.plugins.library`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// Comma-separated default protocols of the provider. Possible values:
+    /// - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub protocols: ::std::option::Option<::std::string::String>,
+    /// Display name of the provider.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Comma-separated media types the provider exposes (such as `video, audio`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub types: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(any(feature = "provider"))]
+/// `ListProvidersResponseMediaContainerMediaProviderItemFeatureItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct ListProvidersResponseMediaContainerMediaProviderItemFeatureItem {
+    /// Actions the feature offers on items, each with the path that runs it.
+    #[serde(
+        rename = "Action",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub action: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem,
+    >,
     /// The `Directory` field.
     #[serde(
         rename = "Directory",
@@ -8121,14 +8553,47 @@ pub struct ListProvidersResponseMediaContainerFeatureItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub directory: ::std::vec::Vec<Directory>,
+    /// Variant of the feature the provider implements.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub flavor: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
+    /// Path that marks an item as played.
+    #[serde(
+        rename = "scrobbleKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub scrobble_key: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Path that marks an item as not played.
+    #[serde(
+        rename = "unscrobbleKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub unscrobble_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(any(feature = "provider"))]
+/// `ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem {
+    /// The `id` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `key` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "status"))]
@@ -8147,7 +8612,6 @@ pub struct ListSessionsResponse {
 #[cfg(any(feature = "status"))]
 /// `ListSessionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8175,6 +8639,15 @@ pub struct ListSessionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -8649,7 +9122,6 @@ pub struct ListTopUsersResponse {
 #[cfg(any(feature = "library"))]
 /// `ListTopUsersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListTopUsersResponseMediaContainer {
     /// The `Account` field.
     #[serde(
@@ -8677,6 +9149,15 @@ pub struct ListTopUsersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -8878,7 +9359,6 @@ pub struct Media {
 /// Frequent attributes: - identifier: identifies this container - size: number of items in this page of the response - totalSize: number of items available overall (for paging) - offset: index at which this page starts (for paging)
 /// A container often "hoists" attributes that its children have in common. When every track in a container comes from the same album, for instance, `parentTitle` may be set once on the MediaContainer instead of on each track.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8899,6 +9379,15 @@ pub struct MediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -8917,7 +9406,6 @@ pub struct MediaContainerWithArtwork {
 #[cfg(any(feature = "content", feature = "library"))]
 /// `MediaContainerWithArtworkMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithArtworkMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8945,6 +9433,15 @@ pub struct MediaContainerWithArtworkMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -9002,7 +9499,6 @@ pub struct MediaContainerWithDecision {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 /// `MediaContainerWithDecisionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainer {
     /// Highest bitrate that was available at the time the decision was made.
     #[serde(
@@ -9093,6 +9589,15 @@ pub struct MediaContainerWithDecisionMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcode_decision_text: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9732,9 +10237,9 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     /// Key for streaming the media.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
@@ -10021,9 +10526,9 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// The `key` field.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -10169,7 +10674,6 @@ pub struct MediaContainerWithDevice {
 #[cfg(any(feature = "devices"))]
 /// `MediaContainerWithDeviceMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDeviceMediaContainer {
     /// The `Device` field.
     #[serde(
@@ -10197,6 +10701,15 @@ pub struct MediaContainerWithDeviceMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -10285,7 +10798,6 @@ pub struct MediaContainerWithDirectory {
 #[cfg(any(feature = "general"))]
 /// `MediaContainerWithDirectoryMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDirectoryMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -10313,6 +10825,15 @@ pub struct MediaContainerWithDirectoryMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -10331,7 +10852,6 @@ pub struct MediaContainerWithHubs {
 #[cfg(any(feature = "hubs"))]
 /// `MediaContainerWithHubsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithHubsMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10355,6 +10875,15 @@ pub struct MediaContainerWithHubsMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -10373,7 +10902,6 @@ pub struct MediaContainerWithLineup {
 #[cfg(any(feature = "epg"))]
 /// `MediaContainerWithLineupMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithLineupMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10405,6 +10933,15 @@ pub struct MediaContainerWithLineupMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -10443,7 +10980,6 @@ pub struct MediaContainerWithMetadata {
 )]
 /// `MediaContainerWithMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10471,6 +11007,15 @@ pub struct MediaContainerWithMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -10491,7 +11036,6 @@ pub struct MediaContainerWithNestedMetadata {
 #[cfg(any(feature = "library"))]
 /// `MediaContainerWithNestedMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10521,6 +11065,15 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -10995,7 +11548,6 @@ pub struct MediaContainerWithPlaylistMetadata {
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 /// `MediaContainerWithPlaylistMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11025,6 +11577,15 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
@@ -11526,7 +12087,6 @@ pub struct MediaContainerWithSettings {
 #[cfg(any(feature = "library", feature = "preferences"))]
 /// `MediaContainerWithSettingsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSettingsMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11554,6 +12114,15 @@ pub struct MediaContainerWithSettingsMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "full")]
@@ -11572,7 +12141,6 @@ pub struct MediaContainerWithStatus {
 #[cfg(feature = "full")]
 /// `MediaContainerWithStatusMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithStatusMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11597,6 +12165,15 @@ pub struct MediaContainerWithStatusMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -11617,7 +12194,6 @@ pub struct MediaContainerWithSubscription {
 #[cfg(any(feature = "subscriptions"))]
 /// `MediaContainerWithSubscriptionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSubscriptionMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11645,6 +12221,15 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -12403,7 +12988,6 @@ pub struct ModifyDeviceResponse {
 #[cfg(any(feature = "devices"))]
 /// `ModifyDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12432,6 +13016,15 @@ pub struct ModifyDeviceResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -12720,9 +13313,9 @@ pub struct Part {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     /// Key for streaming the media.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
@@ -13595,7 +14188,9 @@ pub struct PostUsersSignInDataResponse {
     /// The `pastSubscriptions` field.
     #[serde(rename = "pastSubscriptions")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
+    pub past_subscriptions: ::std::vec::Vec<
+        PostUsersSignInDataResponsePastSubscriptionsItem,
+    >,
     /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -13685,6 +14280,111 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
+/// `PostUsersSignInDataResponsePastSubscriptionsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct PostUsersSignInDataResponsePastSubscriptionsItem {
+    /// The `billing` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub billing: PostUsersSignInDataResponsePastSubscriptionsItemBilling,
+    /// The `canConvert` field.
+    #[serde(rename = "canConvert")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_convert: bool,
+    /// The `canDowngrade` field.
+    #[serde(rename = "canDowngrade")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_downgrade: bool,
+    /// The `canReactivate` field.
+    #[serde(rename = "canReactivate")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_reactivate: bool,
+    /// The `canUpgrade` field.
+    #[serde(rename = "canUpgrade")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_upgrade: bool,
+    /// The `canceled` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub canceled: bool,
+    /// The `endsAt` field.
+    #[serde(rename = "endsAt", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub ends_at: ::std::option::Option<PlexDateTime>,
+    /// The `gracePeriod` field.
+    #[serde(rename = "gracePeriod")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub grace_period: bool,
+    /// The `id` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `mode` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// The `onHold` field.
+    #[serde(rename = "onHold")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub on_hold: bool,
+    /// The `renewsAt` field.
+    #[serde(
+        rename = "renewsAt",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub renews_at: ::std::option::Option<PlexDateTime>,
+    /// The `state` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub state: PostUsersSignInDataResponsePastSubscriptionsItemState,
+    /// The `transfer` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub transfer: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
+    pub type_: ::std::string::String,
+}
+
+#[cfg(any(feature = "authentication"))]
+/// `PostUsersSignInDataResponsePastSubscriptionsItemBilling`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct PostUsersSignInDataResponsePastSubscriptionsItemBilling {
+    /// The `internalPaymentMethod` field.
+    #[serde(rename = "internalPaymentMethod")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub internal_payment_method: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// The `paymentMethodId` field.
+    #[serde(
+        rename = "paymentMethodId",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub payment_method_id: ::std::option::Option<i64>,
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::contract::open_enum! {
+    /// `PostUsersSignInDataResponsePastSubscriptionsItemState`
+    pub enum PostUsersSignInDataResponsePastSubscriptionsItemState: string {
+        /// `ended`
+        Ended = "ended",
+    }
+}
+
+#[cfg(any(feature = "authentication"))]
 /// `PostUsersSignInDataResponseServicesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
@@ -13698,15 +14398,15 @@ pub struct PostUsersSignInDataResponseServicesItem {
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: PostUsersSignInDataResponseServicesItemStatus,
     /// The `token` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -13843,7 +14543,6 @@ pub struct RemoveDeviceResponse {
 #[cfg(any(feature = "devices"))]
 /// `RemoveDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13872,6 +14571,15 @@ pub struct RemoveDeviceResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "timeline"))]
@@ -14294,7 +15002,6 @@ pub struct SearchHubsResponse {
 #[cfg(any(feature = "search"))]
 /// `SearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SearchHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -14318,12 +15025,20 @@ pub struct SearchHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "full")]
 /// `ServerConfiguration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ServerConfiguration {
     /// The `allowCameraUpload` field.
     #[serde(
@@ -14647,6 +15362,15 @@ pub struct ServerConfiguration {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -15787,9 +16511,9 @@ pub struct Stream {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// Key under which this stream can be fetched.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// Stream language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15959,7 +16683,7 @@ crate::contract::open_enum! {
     )
 )]
 /// Additional information about a metadata item comes as tags. Each kind of tag has its own element name, such as `Genre`, `Writer`, `Directory` or `Role`, and some kinds add attributes of their own.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Tag {
     /// How confident an automatic tagger was about this tag.
@@ -15970,6 +16694,10 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
+    /// Number of items in the section that carry this tag, sent in some item details.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub count: ::std::option::Option<i64>,
     /// Filter parameter that finds more content with this tag value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15978,6 +16706,10 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i32>,
+    /// For a `Rating` entry, the image that stands for the rating's source (such as `imdb://image.rating`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub image: ::std::option::Option<::std::string::String>,
     /// The item's rating key (media ID). It is always an integer but is sent as a string.
     #[serde(
         rename = "ratingKey",
@@ -15990,9 +16722,9 @@ pub struct Tag {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Value of the tag, i.e. its name.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub tag: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub tag: ::std::option::Option<::std::string::String>,
     /// Plex identifier of the tag, usable for fetching more information from plex.tv.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -16005,6 +16737,14 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
+    /// For a `Rating` entry, whose rating it is (`audience` or `critic`).
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// For a `Rating` entry, the rating itself, on a scale of 10.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
+    pub value: ::std::option::Option<f64>,
 }
 
 #[cfg(
@@ -16377,6 +17117,13 @@ pub struct UserPlexAccount {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
+    /// The `pastSubscriptions` field.
+    #[serde(
+        rename = "pastSubscriptions",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
     /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -16432,6 +17179,11 @@ pub struct UserPlexAccount {
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
+    /// The `trials` field.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub trials: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -16474,15 +17226,15 @@ pub struct UserPlexAccountServicesItem {
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: UserPlexAccountServicesItemStatus,
     /// The `token` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -16566,13 +17318,19 @@ pub struct UserProfile {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The `mediaReviewsVisibility` field.
-    #[serde(rename = "mediaReviewsVisibility")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub media_reviews_visibility: UserProfileMediaReviewsVisibility,
+    #[serde(
+        rename = "mediaReviewsVisibility",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub media_reviews_visibility: ::std::option::Option<
+        UserProfileMediaReviewsVisibility,
+    >,
     /// The `watchedIndicator` field.
-    #[serde(rename = "watchedIndicator")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub watched_indicator: UserProfileWatchedIndicator,
+    #[serde(
+        rename = "watchedIndicator",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub watched_indicator: ::std::option::Option<UserProfileWatchedIndicator>,
 }
 
 #[cfg(any(feature = "search"))]
@@ -16591,7 +17349,6 @@ pub struct VoiceSearchHubsResponse {
 #[cfg(any(feature = "search"))]
 /// `VoiceSearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct VoiceSearchHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -16615,6 +17372,15 @@ pub struct VoiceSearchHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generation of default values for serde.
