@@ -12,26 +12,32 @@
 //! Each has an `opt_` form for optional fields, which also accepts `null` (as `None`); the
 //! generator pairs it with `#[serde(default)]` so that a missing optional field is `None`.
 //!
-//! Two rules need no decoder:
+//! Three rules need no decoder:
 //!
-//! - **Unknown fields are ignored** (serde's default; the models derive no
-//!   `deny_unknown_fields` outside `strict`, and none at all where the schema says
-//!   `additionalProperties: true`, as `Metadata`, `Media`, `Part` and `Stream` do: there the
-//!   document expects fields it does not list).
-//! - **A missing documented-required field does not fail the response**: the generator marks
-//!   each required field `#[cfg_attr(not(feature = "strict"), serde(default))]`, so a field the
-//!   server leaves out (Plex omits `MediaContainer.content` at times) takes its type's
-//!   `Default`: `""`, `0`, `false`, an empty list, a nested object of defaults, or for an open
-//!   enum the value an empty wire value decodes to (see [`open_enum`](mod@crate::open_enum)).
-//!   The generator derives `Default` for every model whose fields all have one, so a missing
-//!   required object of optional fields is an empty object too.
-//!   The field's type stays what the document says, at the cost of not telling "absent" from
-//!   "empty".
+//! - **A missing field never fails the response.** The generator marks every field that has
+//!   no default of its own `#[cfg_attr(not(feature = "strict"), serde(default))]`, so a field
+//!   the server leaves out takes its type's `Default`, whether the document calls it optional,
+//!   required, or required and nullable: `None` for an `Option` (plex.tv leaves out
+//!   `services[].secret`, which the document marks required and nullable), `""`, `0`,
+//!   `false`, an empty list, a nested object of defaults, the Unix epoch for a date-time, or
+//!   for an open enum the value an empty wire value decodes to (see
+//!   [`open_enum`](mod@crate::open_enum)). The generator derives `Default` for every model
+//!   whose fields all have one, so every field of every model has one. The field's type stays
+//!   what the document says, at the cost of not telling "absent" from "empty".
+//! - **Nothing the server sent is lost where the document expects more.** A model whose schema
+//!   says `additionalProperties: true` (or merges one that does), as `Metadata`, `Media`,
+//!   `Part` and `Stream` do, has a field `additional_properties` (a
+//!   `BTreeMap<String, serde_json::Value>`, flattened): the properties the model does not
+//!   list land there with their JSON values as sent, and are written back unchanged when the
+//!   value is encoded, so a decode → encode round trip keeps them. This holds in every mode.
+//! - **Unknown fields of other models are ignored** (serde's default; the models derive no
+//!   `deny_unknown_fields` outside `strict`).
 //!
 //! With the `strict` feature none of this applies: every value must have its documented JSON
 //! type exactly (a number is still accepted for a documented number whether or not it has a
 //! fraction), a missing required field is an error, and unknown fields are errors (outside
-//! open schemas), so tests against a real server show where it diverges. The runtime names the JSON path of any error.
+//! open schemas, which keep them in `additional_properties`), so tests against a real server
+//! show where it diverges. The runtime names the JSON path of any error.
 
 // Which of these the generated models call depends on the document's field types.
 #![allow(dead_code)]

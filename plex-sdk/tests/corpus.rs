@@ -1,20 +1,23 @@
 //! The response corpus (`tests/corpus/*.json`): answers shaped like what Plex Media Servers
 //! send, with the drifts from the documented types that users of Plex SDKs meet (enum values
 //! the document does not list, ids and numbers as strings, `0`/`1`/`2` for booleans, fields
-//! the document does not know, documented-required fields left out). Each entry is served by
-//! a local server and decoded through its SDK call.
+//! the document does not know, documented-required fields left out, required and nullable ones
+//! included, properties an open schema does not list). Each entry is served by a local server
+//! and decoded through its SDK call.
 //!
 //! - Without `strict`, every entry decodes, and each drift decodes as its entry says (the
 //!   decoded answer is written back to JSON and read at the drift's pointer).
 //! - With `--features strict`, the entry with every drift repaired decodes (so the drifts are
 //!   the only departures from the document), and each drift alone makes the call fail with
-//!   `Error::Decode` at the drift's path.
+//!   `Error::Decode` at the drift's path, except a `kept_property`: an open schema expects
+//!   properties it does not list, so it decodes there too, and is written back.
 //!
 //! An entry file holds `operation` (the operationId the test calls), `method`, `path` (where
 //! the call goes, with the arguments this file passes), `body`, and `drifts`: each has
 //! `pointer` (JSON pointer into `body`), `kind` (see [`Kind`]), `why` (what real servers do),
-//! `documented` (a value the document allows, used to repair it; not for `unknown_field`) and
-//! `decoded` (what the lenient SDK gives there; absent means "not written back").
+//! `documented` (a value the document allows, used to repair it; not for `unknown_field` and
+//! `kept_property`) and `decoded` (what the lenient SDK gives there; absent means "not written
+//! back").
 //! `CORPUS=<file stem>` runs one entry.
 
 use plex_sdk::{Error, PlexClient};
@@ -42,13 +45,19 @@ struct Drift {
     #[serde(default)]
     #[cfg_attr(not(feature = "strict"), allow(dead_code))]
     documented: Option<Value>,
-    #[serde(default)]
+    /// Absent: not written back; `null`: written back as `null`.
+    #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "strict", allow(dead_code))]
     decoded: Option<Value>,
 }
 
+/// A member that is there, whatever its value (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
 /// What a drift is. The repair for `strict` puts `documented` at the pointer, except for an
-/// unknown field (removed) and a missing field (inserted).
+/// unknown field (removed), a missing field (inserted) and a kept property (left as it is).
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 enum Kind {
@@ -66,8 +75,11 @@ enum Kind {
     FloatAsOther,
     /// A field the document does not describe.
     UnknownField,
-    /// A documented-required field left out.
+    /// A documented-required field left out (a nullable one too: `decoded` is then `null`).
     MissingRequired,
+    /// A property that a schema allowing more (`additionalProperties: true`) does not list:
+    /// kept in the model's `additional_properties` and written back, in every mode.
+    KeptProperty,
 }
 
 fn entries() -> Vec<(String, Entry)> {
@@ -108,6 +120,7 @@ async fn call(client: &PlexClient, operation: &str) -> Result<Value, Error> {
         "getPlaylistItems" => json(client.playlist().get_playlist_items(7).send().await?),
         "getPlayQueue" => json(client.play_queue().get_play_queue(42).send().await?),
         "listActivities" => json(client.activities().list_activities().send().await?),
+        "get-server-resources" => json(client.plex().get_server_resources().send().await?),
         other => panic!("the corpus test does not know how to call `{other}`: add it to `call`"),
     })
 }
@@ -121,7 +134,13 @@ async fn decode(entry: &Entry, body: &Value) -> Result<Value, Error> {
         .expect(1)
         .mount(&server)
         .await;
-    let client = PlexClient::builder().server_url(server.uri()).token("corpus-token").build().expect("a client");
+    // plex.tv's calls (the document gives them a server of their own) go to the mock too.
+    let client = PlexClient::builder()
+        .server_url(server.uri())
+        .operation_server_origin(server.uri())
+        .token("corpus-token")
+        .build()
+        .expect("a client");
     call(&client, &entry.operation).await
 }
 
@@ -138,6 +157,7 @@ fn repair(body: &mut Value, drift: &Drift, file: &str) {
     let documented =
         || drift.documented.clone().unwrap_or_else(|| panic!("{file}: {} has no `documented`", drift.pointer));
     match (drift.kind, body.pointer_mut(parent)) {
+        (Kind::KeptProperty, _) => {}
         (Kind::UnknownField, Some(Value::Object(map))) => {
             assert!(map.remove(&key).is_some(), "{file}: {} is not in the body", drift.pointer);
         }
@@ -204,7 +224,16 @@ async fn strict_fails_at_each_drift() {
                     repair(&mut one, other, &file);
                 }
             }
-            match decode(&entry, &one).await {
+            let decoded = decode(&entry, &one).await;
+            if drift.kind == Kind::KeptProperty {
+                let decoded =
+                    decoded.unwrap_or_else(|e| panic!("{file}: {} is expected by its schema: {e}", drift.pointer));
+                let sent = one.pointer(&drift.pointer);
+                assert_eq!(decoded.pointer(&drift.pointer), sent, "{file}: {} is kept and written back", drift.pointer);
+                println!("{file}: {} decodes and is kept", drift.pointer);
+                continue;
+            }
+            match decoded {
                 Err(Error::Decode { path, message, operation, .. }) => {
                     assert_eq!(path, serde_path(&drift.pointer, drift.kind), "{file}: {} ({message})", drift.pointer);
                     assert_eq!(operation, entry.operation, "{file}");

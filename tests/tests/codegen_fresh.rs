@@ -50,7 +50,7 @@ fn the_mock_has_every_operation_of_the_sdk() {
             operations += 1;
         }
     }
-    assert_eq!(operations, 241, "the project's document has 241 operations");
+    assert_eq!(operations, 242, "the project's document has 242 operations");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Post-processing of the models typify generated (see [`crate::model::Types`]), on the syntax
 //! tree: undocumented items get their wire name as doc, two fields whose wire names differ
-//! only in case get distinct Rust names, and boolean, integer and number fields decode
-//! through plex-sdk's lenient decoders.
+//! only in case get distinct Rust names, boolean, integer and number fields decode
+//! through plex-sdk's lenient decoders, a missing field takes its default outside `strict`,
+//! and open schemas keep the properties they do not list (the rules: [`make_lenient`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -268,6 +269,11 @@ fn has_default(ty: &syn::Type, models: &BTreeSet<String>) -> bool {
                 | "u64"
                 | "f32"
                 | "f64"
+                // chrono's epoch and uuid's nil
+                | "DateTime"
+                | "NaiveDate"
+                | "NaiveDateTime"
+                | "Uuid"
         )
 }
 
@@ -276,11 +282,24 @@ fn serde_words(attrs: &[syn::Attribute]) -> BTreeSet<String> {
     serde_entries(attrs).into_iter().map(|(name, _)| name).collect()
 }
 
-/// Routes boolean, integer and number fields through plex-sdk's lenient decoders (Plex sends
-/// `0`/`1` for booleans and strings for numbers), and makes unknown fields an error under the
-/// SDK's `strict` feature, unless the schema is `open` (`additionalProperties: true`: fields it
-/// does not list are expected, and ignored in every mode). `attrs` holds the attributes added
-/// so far, parsed once each.
+/// The models' decoding rules, one place for all of them (plex-sdk's `lenient` module documents
+/// them for users):
+///
+/// - **Loose values**: boolean, integer, number and string fields decode through plex-sdk's
+///   lenient decoders (Plex sends `0`/`1` for booleans and strings for numbers).
+/// - **A missing field never fails an answer outside `strict`**: every field without a default
+///   of its own is marked `#[cfg_attr(not(feature = "strict"), serde(default))]`, required
+///   ones included, nullable required ones too (they are `Option`s and become `None`). Every
+///   field type of the models has a `Default` (see [`has_default`] and [`derive_defaults`]:
+///   a date-time's is the Unix epoch); under `strict` a missing required field is an error.
+/// - **Nothing the server sent is lost**: an `open` schema (`additionalProperties: true`, or one
+///   that merges such a schema: the document expects fields it does not list) keeps the
+///   properties it does not list in a flattened catch-all map (see [`add_catch_all`]), in every
+///   mode; any other schema ignores them outside `strict` and refuses them under it
+///   (`deny_unknown_fields`; serde cannot flatten and deny at once, and an open schema never
+///   denies).
+///
+/// `attrs` holds the attributes added so far, parsed once each.
 pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: bool, attrs: &mut Attributes) {
     let words = serde_words(&s.attrs);
     let named = matches!(s.fields, syn::Fields::Named(_));
@@ -289,15 +308,23 @@ pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: 
     }
     for field in s.fields.iter_mut() {
         let field_words = serde_words(&field.attrs);
-        if named && !field_words.contains("default") && has_default(&field.ty, defaults) {
-            // A required field the server left out takes its type's default, outside `strict`.
+        // typify's own decoder (a required field that may be null) stays.
+        let decoder = if field_words.contains("deserialize_with") { None } else { lenient_decoder(&field.ty) };
+        // An optional field given a lenient decoder takes `default` with it, in every mode.
+        let defaulted = field_words.contains("default") || decoder.is_some_and(|(_, optional)| optional);
+        // serde makes a missing `Option` `None` by itself, unless a decoder of its own reads it
+        // (typify's, for a required field that may be null).
+        let needs = if optional(&field.ty) {
+            field_words.contains("deserialize_with")
+        } else {
+            has_default(&field.ty, defaults)
+        };
+        if named && !defaulted && needs {
+            // A field the server left out takes its type's default (`None` for an `Option`),
+            // outside `strict`.
             field.attrs.push(attrs.get("#[cfg_attr(not(feature = \"strict\"), serde(default))]"));
         }
-        // typify's own decoder (a required field that may be null) stays.
-        if field_words.contains("deserialize_with") {
-            continue;
-        }
-        let Some((decoder, optional)) = lenient_decoder(&field.ty) else { continue };
+        let Some((decoder, optional)) = decoder else { continue };
         let default = if optional && !field_words.contains("default") { "default, " } else { "" };
         let attr = if decoder == "bool_int" {
             // Read as any boolean, written back as the 1/0 the document uses.
@@ -311,6 +338,47 @@ pub fn make_lenient(s: &mut syn::ItemStruct, defaults: &BTreeSet<String>, open: 
         };
         field.attrs.push(attrs.get(&attr));
     }
+    if named && open {
+        add_catch_all(s);
+    }
+}
+
+/// The Rust name of an open struct's catch-all: `additional_properties` (the OpenAPI keyword
+/// whose `true` makes it), or with `_map` appended as often as needed when the struct already
+/// has a field of that name. The field is flattened, so it has no wire name of its own and
+/// cannot collide with a property.
+fn catch_all_name(s: &syn::ItemStruct) -> syn::Ident {
+    let taken: BTreeSet<String> = s
+        .fields
+        .iter()
+        .filter_map(|f| f.ident.as_ref())
+        .map(|i| i.to_string().trim_start_matches("r#").to_string())
+        .collect();
+    let mut name = String::from("additional_properties");
+    while taken.contains(&name) {
+        name.push_str("_map");
+    }
+    syn::Ident::new(&name, proc_macro2::Span::call_site())
+}
+
+/// Appends the catch-all of an open struct: `#[serde(flatten)] pub additional_properties:
+/// BTreeMap<String, serde_json::Value>`. Decoding puts there every property the struct does not
+/// list (serde hands a flattened field the keys no other field takes), with its JSON value as
+/// sent; encoding writes them back after the listed fields, unchanged, so a decode → encode
+/// round trip keeps every property. A key put there by hand that is also a listed property's
+/// wire name would be written twice: the listed field is the one to set.
+fn add_catch_all(s: &mut syn::ItemStruct) {
+    let ident = catch_all_name(s);
+    let syn::Fields::Named(fields) = &mut s.fields else { return };
+    let field: syn::Field = syn::parse_quote! {
+        /// The properties the server sent that this type does not list (its schema allows them),
+        /// by wire name, as JSON values. They are written back unchanged when the value is
+        /// encoded, so nothing the server sent is lost; set a listed property through its own
+        /// field, never here.
+        #[serde(flatten)]
+        pub #ident: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>
+    };
+    fields.named.push(field);
 }
 
 /// Attributes by their source text, each parsed once (the models add the same few thousands
@@ -707,5 +775,60 @@ mod tests {
             text.contains("    pub enum Flavor: integer {\n        Value0 = 0,\n        ValueMinus1 = -1,\n    }\n"),
             "{text}"
         );
+    }
+
+    /// `make_lenient` on one struct, as the models step runs it (`defaults`: the models that
+    /// have a `Default`).
+    fn lenient(mut s: syn::ItemStruct, open: bool) -> String {
+        let defaults: BTreeSet<String> = ["Nested".to_string()].into();
+        make_lenient(&mut s, &defaults, open, &mut Attributes::default());
+        prettyplease::unparse(&syn::parse_quote!(#s))
+    }
+
+    #[test]
+    fn a_missing_field_takes_its_default_outside_strict_required_and_nullable_ones_too() {
+        let text = lenient(
+            syn::parse_quote! {
+                pub struct Service {
+                    pub identifier: ::std::string::String,
+                    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                    pub secret: ::std::option::Option<::std::string::String>,
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    pub status: ::std::option::Option<Nested>,
+                    pub nested: Nested,
+                    pub plain: ::std::option::Option<::serde_json::Value>,
+                }
+            },
+            false,
+        );
+        let default = "#[cfg_attr(not(feature = \"strict\"), serde(default))]";
+        // The required string, the required nullable `Option` (typify's own decoder reads it, so
+        // serde would not make it `None`) and the required model; not the optional ones, which
+        // serde makes `None` by itself or which say `default` already.
+        assert_eq!(text.matches(default).count(), 3, "{text}");
+        let secret = text.find("pub secret").unwrap();
+        assert!(text[..secret].rfind(default).unwrap() > text.find("pub identifier").unwrap(), "{text}");
+        assert!(text.contains("#[cfg_attr(feature = \"strict\", serde(deny_unknown_fields))]"), "{text}");
+        assert!(!text.contains("flatten"), "a closed schema has no catch-all: {text}");
+    }
+
+    #[test]
+    fn an_open_struct_keeps_what_it_does_not_list_in_a_catch_all_that_never_collides() {
+        let text = lenient(syn::parse_quote! { pub struct Item { pub key: ::std::string::String } }, true);
+        assert!(
+            text.contains("#[serde(flatten)]\n    pub additional_properties: ::std::collections::BTreeMap<"),
+            "{text}"
+        );
+        assert!(!text.contains("deny_unknown_fields"), "serde cannot flatten and deny: {text}");
+        let taken = lenient(
+            syn::parse_quote! {
+                pub struct Item {
+                    pub additional_properties: ::std::string::String,
+                    pub additional_properties_map: i64,
+                }
+            },
+            true,
+        );
+        assert!(taken.contains("pub additional_properties_map_map: ::std::collections::BTreeMap<"), "{taken}");
     }
 }

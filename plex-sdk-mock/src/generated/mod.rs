@@ -340,6 +340,7 @@ pub(crate) const ROUTES: &[&crate::Route] = &[
     <subscriptions::DeleteSubscription as crate::Operation>::ROUTE,
     <subscriptions::ReorderSubscription as crate::Operation>::ROUTE,
     <timeline::MarkPlayed as crate::Operation>::ROUTE,
+    <timeline::GetTimeline as crate::Operation>::ROUTE,
     <timeline::Report as crate::Operation>::ROUTE,
     <timeline::Unscrobble as crate::Operation>::ROUTE,
     <transcoder::TranscodeImage as crate::Operation>::ROUTE,

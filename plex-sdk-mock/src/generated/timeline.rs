@@ -23,6 +23,13 @@ impl<'m> Timeline<'m> {
         When::new(self.0)
     }
 
+    /// Report playback progress (GET)
+    ///
+    /// Mocks `getTimeline` (`GET /:/timeline`), which `client.timeline().get_timeline(..)` sends. Narrow it with the parameters' methods of [`When`](crate::When)`<GetTimeline>`, then answer with one of its `respond_*` methods.
+    pub fn get_timeline(&self) -> When<'m, GetTimeline> {
+        When::new(self.0)
+    }
+
     /// Report playback progress
     ///
     /// Mocks `report` (`POST /:/timeline`), which `client.timeline().report(..)` sends. Narrow it with the parameters' methods of [`When`](crate::When)`<Report>`, then answer with one of its `respond_*` methods.
@@ -82,6 +89,108 @@ impl<'m> When<'m, MarkPlayed> {
     /// Answers `404` without a body: No library matches the given identifier, or no item has that rating key.
     pub fn respond_not_found(self) -> Then<'m> {
         self.respond_status(404)
+    }
+}
+
+/// The `getTimeline` operation (`GET /:/timeline`): the type of its mocks, [`When<GetTimeline>`](crate::When).
+#[derive(Debug, Clone, Copy)]
+pub struct GetTimeline;
+
+impl crate::Operation for GetTimeline {
+    const ROUTE: &'static crate::Route = &crate::Route {
+        group: "timeline",
+        name: "get_timeline",
+        id: "getTimeline",
+        method: "GET",
+        prefix: "",
+        path: "/:/timeline",
+    };
+}
+
+impl<'m> When<'m, GetTimeline> {
+    /// Matches only requests whose `key` (query parameter) is `value`: The item's details key.
+    pub fn key(self, value: impl Into<String>) -> Self {
+        self.query_param("key", &value.into(), crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `ratingKey` (query parameter) is `value`: The item's `ratingKey`.
+    pub fn rating_key(self, value: impl Into<String>) -> Self {
+        self.query_param("ratingKey", &value.into(), crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `state` (query parameter) is `value`: Playback state the client is in now.
+    pub fn state(self, value: models::State) -> Self {
+        self.query_param("state", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `playQueueItemID` (query parameter) is `value`: ID of the play queue item being played, when playback comes from a play queue.
+    pub fn play_queue_item_id(self, value: impl Into<String>) -> Self {
+        self.query_param("playQueueItemID", &value.into(), crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `time` (query parameter) is `value`: Current playback position, in milliseconds.
+    pub fn time(self, value: i64) -> Self {
+        self.query_param("time", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `duration` (query parameter) is `value`: Full length of the item, in milliseconds.
+    pub fn duration(self, value: i64) -> Self {
+        self.query_param("duration", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `continuing` (query parameter) is `value`: Only meaningful with state `stopped`: whether the client goes on to play another item.
+    pub fn continuing(self, value: bool) -> Self {
+        self.query_param("continuing", &value, crate::Style::Form, true)
+    }
+
+    /// Matches only requests whose `updated` (query parameter) is `value`: For sync clients coming back online while replaying timelines: when the playback state was last changed.
+    pub fn updated(self, value: i64) -> Self {
+        self.query_param("updated", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `offline` (query parameter) is `value`: For sync clients: marks a timeline that is replayed after being offline rather than reported live.
+    pub fn offline(self, value: bool) -> Self {
+        self.query_param("offline", &value, crate::Style::Form, true)
+    }
+
+    /// Matches only requests whose `timeToFirstFrame` (query parameter) is `value`: Seconds until the first frame was shown. Sent only with the first `playing` timeline report.
+    pub fn time_to_first_frame(self, value: i64) -> Self {
+        self.query_param("timeToFirstFrame", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `timeStalled` (query parameter) is `value`: Seconds spent buffering since the previous report.
+    pub fn time_stalled(self, value: i64) -> Self {
+        self.query_param("timeStalled", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `bandwidth` (query parameter) is `value`: Client-side bandwidth estimate, in kbps.
+    pub fn bandwidth(self, value: i64) -> Self {
+        self.query_param("bandwidth", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `bufferedTime` (query parameter) is `value`: Seconds of media the client has buffered. Leave it out when `bufferedSize` is sent instead.
+    pub fn buffered_time(self, value: i64) -> Self {
+        self.query_param("bufferedTime", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `bufferedSize` (query parameter) is `value`: Kilobytes of data the client has buffered. Leave it out when `bufferedTime` is sent instead.
+    pub fn buffered_size(self, value: i64) -> Self {
+        self.query_param("bufferedSize", &value, crate::Style::Form, false)
+    }
+
+    /// Matches only requests whose `X-Plex-Session-Identifier` (header parameter) is `value`: Identifier unique to one playback session of the client, for clients that play several items at once (such as a browser with several tabs).
+    pub fn x_plex_session_identifier(self, value: impl Into<String>) -> Self {
+        self.header_param("X-Plex-Session-Identifier", &value.into(), false)
+    }
+
+    /// Answers `200` with `body`: The report was recorded; the answer says where the item's playback stands.
+    pub fn respond_ok(self, body: models::GetTimelineResponse) -> Then<'m> {
+        self.respond_json(200, &body)
+    }
+
+    /// Answers `400` without a body: The request was malformed or contained invalid parameters.
+    pub fn respond_bad_request(self) -> Then<'m> {
+        self.respond_status(400)
     }
 }
 

@@ -162,7 +162,6 @@ pub struct AddDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `AddDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct AddDownloadQueueItemsResponseMediaContainer {
     /// The `AddedQueueItems` field.
     #[serde(
@@ -192,6 +191,15 @@ pub struct AddDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -614,7 +622,6 @@ pub struct ComputeChannelMapResponse {
 #[cfg(any(feature = "epg"))]
 /// `ComputeChannelMapResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ComputeChannelMapResponseMediaContainer {
     /// The `ChannelMapping` field.
     #[serde(
@@ -644,6 +651,15 @@ pub struct ComputeChannelMapResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -696,7 +712,6 @@ pub struct CreateDownloadQueueResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `CreateDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateDownloadQueueResponseMediaContainer {
     /// The `DownloadQueue` field.
     #[serde(
@@ -726,6 +741,15 @@ pub struct CreateDownloadQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -934,6 +958,15 @@ pub struct CreateMarkerResponseMediaContainer {
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateMarkerResponseMediaContainerType>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -969,7 +1002,6 @@ pub struct CreatePlayQueueResponse {
 #[cfg(any(feature = "play_queue"))]
 /// `CreatePlayQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreatePlayQueueResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1053,6 +1085,15 @@ pub struct CreatePlayQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "play_queue"))]
@@ -1084,7 +1125,6 @@ pub struct CreateSubscriptionResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `CreateSubscriptionResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct CreateSubscriptionResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1112,6 +1152,15 @@ pub struct CreateSubscriptionResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "dv_rs"))]
@@ -1346,6 +1395,15 @@ pub struct Directory {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general", feature = "library", feature = "provider"))]
@@ -1592,6 +1650,15 @@ pub struct Filter {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -1674,7 +1741,6 @@ pub struct GetAllHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetAllHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1698,6 +1764,15 @@ pub struct GetAllHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1716,7 +1791,6 @@ pub struct GetAllLanguagesResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetAllLanguagesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAllLanguagesResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1744,6 +1818,15 @@ pub struct GetAllLanguagesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -1779,7 +1862,6 @@ pub struct GetAvailableGrabbersResponse {
 #[cfg(any(feature = "devices"))]
 /// `GetAvailableGrabbersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableGrabbersResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1809,6 +1891,15 @@ pub struct GetAvailableGrabbersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -1846,7 +1937,6 @@ pub struct GetAvailableSortsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetAvailableSortsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetAvailableSortsResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -1874,6 +1964,15 @@ pub struct GetAvailableSortsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -1892,7 +1991,6 @@ pub struct GetBackgroundTasksResponse {
 #[cfg(any(feature = "status"))]
 /// `GetBackgroundTasksResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetBackgroundTasksResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1921,6 +2019,15 @@ pub struct GetBackgroundTasksResponseMediaContainer {
     )]
     pub transcode_job: ::std::vec::Vec<
         GetBackgroundTasksResponseMediaContainerTranscodeJobItem,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -2010,7 +2117,6 @@ pub struct GetChannelsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetChannelsResponseMediaContainer {
     /// The `Channel` field.
     #[serde(
@@ -2038,6 +2144,15 @@ pub struct GetChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content"))]
@@ -2142,7 +2257,6 @@ pub struct GetColorsResponse {
 #[cfg(any(feature = "ultra_blur"))]
 /// `GetColorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetColorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2171,6 +2285,15 @@ pub struct GetColorsResponseMediaContainer {
     )]
     pub ultra_blur_colors: ::std::vec::Vec<
         GetColorsResponseMediaContainerUltraBlurColorsItem,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -2221,7 +2344,6 @@ pub struct GetContinueWatchingResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetContinueWatchingResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetContinueWatchingResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2245,6 +2367,15 @@ pub struct GetContinueWatchingResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2263,7 +2394,6 @@ pub struct GetCountriesResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetCountriesResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountriesResponseMediaContainer {
     /// The `Country` field.
     #[serde(
@@ -2291,6 +2421,15 @@ pub struct GetCountriesResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2352,7 +2491,6 @@ pub struct GetCountryRegionsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetCountryRegionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetCountryRegionsResponseMediaContainer {
     /// The `Country` field.
     #[serde(
@@ -2380,6 +2518,15 @@ pub struct GetCountryRegionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -2421,7 +2568,6 @@ pub struct GetDevicesChannelsResponse {
 #[cfg(any(feature = "devices"))]
 /// `GetDevicesChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDevicesChannelsResponseMediaContainer {
     /// The `DeviceChannel` field.
     #[serde(
@@ -2451,6 +2597,15 @@ pub struct GetDevicesChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -2516,7 +2671,6 @@ pub struct GetDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `GetDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueItemsResponseMediaContainer {
     /// The `DownloadQueueItem` field.
     #[serde(
@@ -2546,6 +2700,15 @@ pub struct GetDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -2710,7 +2873,6 @@ pub struct GetDownloadQueueResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `GetDownloadQueueResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetDownloadQueueResponseMediaContainer {
     /// The `DownloadQueue` field.
     #[serde(
@@ -2740,6 +2902,15 @@ pub struct GetDownloadQueueResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -2899,7 +3070,6 @@ pub struct GetFirstCharactersResponse {
 #[cfg(any(feature = "library"))]
 /// `GetFirstCharactersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFirstCharactersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -2929,6 +3099,15 @@ pub struct GetFirstCharactersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -2966,7 +3145,6 @@ pub struct GetFoldersResponse {
 #[cfg(any(feature = "content"))]
 /// `GetFoldersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetFoldersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -2994,6 +3172,15 @@ pub struct GetFoldersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content"))]
@@ -3292,7 +3479,6 @@ pub struct GetLineupChannelsResponse {
 #[cfg(any(feature = "epg"))]
 /// `GetLineupChannelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetLineupChannelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3320,6 +3506,15 @@ pub struct GetLineupChannelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -3374,7 +3569,6 @@ pub struct GetPersonResponse {
 #[cfg(any(feature = "library"))]
 /// `GetPersonResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPersonResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -3402,6 +3596,15 @@ pub struct GetPersonResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -3422,7 +3625,6 @@ pub struct GetPlaylistGeneratorItemsResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3448,6 +3650,15 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -3891,6 +4102,15 @@ pub struct GetPlaylistGeneratorItemsResponseMediaContainerMetadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -3972,7 +4192,6 @@ pub struct GetPlaylistGeneratorResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3996,6 +4215,15 @@ pub struct GetPlaylistGeneratorResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4376,7 +4604,6 @@ pub struct GetPlaylistGeneratorsResponse {
 #[cfg(any(feature = "library_playlists"))]
 /// `GetPlaylistGeneratorsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPlaylistGeneratorsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4406,6 +4633,15 @@ pub struct GetPlaylistGeneratorsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -4472,7 +4708,6 @@ pub struct GetPromotedHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetPromotedHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetPromotedHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4496,6 +4731,15 @@ pub struct GetPromotedHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -4514,7 +4758,6 @@ pub struct GetRelatedItemsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetRelatedItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetRelatedItemsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4538,6 +4781,15 @@ pub struct GetRelatedItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -4558,7 +4810,6 @@ pub struct GetScheduledRecordingsResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `GetScheduledRecordingsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetScheduledRecordingsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4586,6 +4837,15 @@ pub struct GetScheduledRecordingsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -4604,7 +4864,6 @@ pub struct GetSectionFiltersResponse {
 #[cfg(any(feature = "library"))]
 /// `GetSectionFiltersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionFiltersResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -4632,6 +4891,15 @@ pub struct GetSectionFiltersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -4650,7 +4918,6 @@ pub struct GetSectionHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `GetSectionHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4674,6 +4941,15 @@ pub struct GetSectionHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5146,7 +5422,6 @@ pub struct GetSectionsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetSectionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSectionsResponseMediaContainer {
     /// The `allowSync` field.
     #[serde(
@@ -5184,6 +5459,15 @@ pub struct GetSectionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The Plex devices of the account, covering both Plex-hosted servers and clients.
@@ -5231,7 +5515,6 @@ pub struct GetSourceConnectionInformationResponse {
 #[cfg(any(feature = "general"))]
 /// `GetSourceConnectionInformationResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetSourceConnectionInformationResponseMediaContainer {
     /// The `Device` field.
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
@@ -5257,6 +5540,15 @@ pub struct GetSourceConnectionInformationResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general"))]
@@ -5340,7 +5632,6 @@ pub struct GetStreamLevelsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetStreamLevelsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetStreamLevelsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5375,6 +5666,15 @@ pub struct GetStreamLevelsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5404,7 +5704,6 @@ pub struct GetTagsResponse {
 #[cfg(any(feature = "library"))]
 /// `GetTagsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTagsResponseMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -5432,6 +5731,15 @@ pub struct GetTagsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -5542,7 +5850,6 @@ pub struct GetTemplateResponse {
 #[cfg(any(feature = "subscriptions"))]
 /// `GetTemplateResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTemplateResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5572,6 +5879,15 @@ pub struct GetTemplateResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -5720,6 +6036,81 @@ crate::contract::open_enum! {
     }
 }
 
+#[cfg(any(feature = "timeline"))]
+/// The report was recorded; the answer says where the item's playback stands.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct GetTimelineResponse {
+    /// The `MediaContainer` field.
+    #[serde(
+        rename = "MediaContainer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub media_container: ::std::option::Option<GetTimelineResponseMediaContainer>,
+}
+
+#[cfg(any(feature = "timeline"))]
+/// `GetTimelineResponseMediaContainer`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct GetTimelineResponseMediaContainer {
+    /// The `identifier` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// Position at which this page starts within all available objects. The `X-Plex-Container-Start` header carries the same value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub offset: ::std::option::Option<i64>,
+    /// What the server made of the report (such as `progress`).
+    #[serde(
+        rename = "playbackState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub playback_state: ::std::option::Option<::std::string::String>,
+    /// The `size` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub size: ::std::option::Option<i64>,
+    /// How many times the item has been skipped.
+    #[serde(
+        rename = "skipCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub skip_count: ::std::option::Option<i64>,
+    /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
+    #[serde(
+        rename = "totalSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub total_size: ::std::option::Option<i64>,
+    /// How many times the item has been played to its end.
+    #[serde(
+        rename = "viewCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub view_count: ::std::option::Option<i64>,
+    /// Playback position the server keeps for the item, in milliseconds.
+    #[serde(
+        rename = "viewOffset",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub view_offset: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+
 #[cfg(any(feature = "general"))]
 /// The request succeeded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5736,7 +6127,6 @@ pub struct GetTransientTokenResponse {
 #[cfg(any(feature = "general"))]
 /// `GetTransientTokenResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct GetTransientTokenResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5761,6 +6151,15 @@ pub struct GetTransientTokenResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "general"))]
@@ -6173,6 +6572,15 @@ pub struct Hub {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -6687,6 +7095,15 @@ pub struct Items {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -6992,7 +7409,6 @@ pub struct ListDownloadQueueItemsResponse {
 #[cfg(any(feature = "download_queue"))]
 /// `ListDownloadQueueItemsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListDownloadQueueItemsResponseMediaContainer {
     /// The `DownloadQueueItem` field.
     #[serde(
@@ -7022,6 +7438,15 @@ pub struct ListDownloadQueueItemsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue"))]
@@ -7277,7 +7702,6 @@ pub struct ListHubsResponse {
 #[cfg(any(feature = "hubs"))]
 /// `ListHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7301,6 +7725,15 @@ pub struct ListHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -7419,7 +7852,6 @@ pub struct ListPlaybackHistoryResponse {
 #[cfg(any(feature = "status"))]
 /// `ListPlaybackHistoryResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListPlaybackHistoryResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7447,6 +7879,15 @@ pub struct ListPlaybackHistoryResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -7611,13 +8052,6 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub event_stream: ::std::option::Option<bool>,
-    /// The `Feature` field.
-    #[serde(
-        rename = "Feature",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub feature: ::std::vec::Vec<ListProvidersResponseMediaContainerFeatureItem>,
     /// The `friendlyName` field.
     #[serde(
         rename = "friendlyName",
@@ -7653,6 +8087,15 @@ pub struct ListProvidersResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub machine_identifier: ::std::option::Option<::serde_json::Value>,
+    /// The media providers, one entry each.
+    #[serde(
+        rename = "MediaProvider",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub media_provider: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItem,
+    >,
     /// The `mediaProviders` field.
     #[serde(
         rename = "mediaProviders",
@@ -7718,6 +8161,13 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub owner_features: ::std::option::Option<::std::string::String>,
+    /// Whether the server tags photos automatically.
+    #[serde(
+        rename = "photoAutoTag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
+    pub photo_auto_tag: ::std::option::Option<bool>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -7736,11 +8186,6 @@ pub struct ListProvidersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub plugin_host: ::std::option::Option<bool>,
-    /// Comma-separated default protocols of the provider. Possible values:
-    /// - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub protocols: ::std::option::Option<::std::string::String>,
     /// The `pushNotifications` field.
     #[serde(
         rename = "pushNotifications",
@@ -7759,6 +8204,13 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
+    /// Where the server is in its start-up (such as `startingPlugins`).
+    #[serde(
+        rename = "startState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub start_state: ::std::option::Option<::std::string::String>,
     /// The `streamingBrainABRVersion` field.
     #[serde(
         rename = "streamingBrainABRVersion",
@@ -7777,10 +8229,6 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub sync: ::std::option::Option<bool>,
-    /// Display name of the provider.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub title: ::std::option::Option<::std::string::String>,
     /// Number of objects available in total. The `X-Plex-Container-Total-Size` header carries the same value.
     #[serde(
         rename = "totalSize",
@@ -7849,10 +8297,6 @@ pub struct ListProvidersResponseMediaContainer {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transcoder_video_resolutions: ::std::option::Option<::serde_json::Value>,
-    /// Comma-separated media types the provider exposes (such as `video, audio`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
-    pub types: ::std::option::Option<::std::string::String>,
     /// The `updatedAt` field.
     #[serde(
         rename = "updatedAt",
@@ -7878,10 +8322,52 @@ pub struct ListProvidersResponseMediaContainer {
 }
 
 #[cfg(any(feature = "provider"))]
-/// `ListProvidersResponseMediaContainerFeatureItem`
+/// `ListProvidersResponseMediaContainerMediaProviderItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
-pub struct ListProvidersResponseMediaContainerFeatureItem {
+pub struct ListProvidersResponseMediaContainerMediaProviderItem {
+    /// The `Feature` field.
+    #[serde(
+        rename = "Feature",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub feature: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItemFeatureItem,
+    >,
+    /// Unique identifier of the provider, such as `com.plexapp.plugins.library`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// Comma-separated default protocols of the provider. Possible values:
+    /// - `stream`: media can be streamed straight from the provider (e.g. Vimeo). - `download`: media can be downloaded for offline use, sync and similar (e.g. podcasts). - `livetv`: the provider offers live content that is only available on a schedule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub protocols: ::std::option::Option<::std::string::String>,
+    /// Display name of the provider.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Comma-separated media types the provider exposes (such as `video, audio`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub types: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(any(feature = "provider"))]
+/// `ListProvidersResponseMediaContainerMediaProviderItemFeatureItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct ListProvidersResponseMediaContainerMediaProviderItemFeatureItem {
+    /// Actions the feature offers on items, each with the path that runs it.
+    #[serde(
+        rename = "Action",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub action: ::std::vec::Vec<
+        ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem,
+    >,
     /// The `Directory` field.
     #[serde(
         rename = "Directory",
@@ -7889,14 +8375,47 @@ pub struct ListProvidersResponseMediaContainerFeatureItem {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub directory: ::std::vec::Vec<Directory>,
+    /// Variant of the feature the provider implements.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub flavor: ::std::option::Option<::std::string::String>,
     /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub key: ::std::option::Option<::std::string::String>,
+    /// Path that marks an item as played.
+    #[serde(
+        rename = "scrobbleKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub scrobble_key: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Path that marks an item as not played.
+    #[serde(
+        rename = "unscrobbleKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub unscrobble_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(any(feature = "provider"))]
+/// `ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct ListProvidersResponseMediaContainerMediaProviderItemFeatureItemActionItem {
+    /// The `id` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `key` field.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(any(feature = "status"))]
@@ -7915,7 +8434,6 @@ pub struct ListSessionsResponse {
 #[cfg(any(feature = "status"))]
 /// `ListSessionsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListSessionsResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7943,6 +8461,15 @@ pub struct ListSessionsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -8379,6 +8906,15 @@ pub struct ListSessionsResponseMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -8408,7 +8944,6 @@ pub struct ListTopUsersResponse {
 #[cfg(any(feature = "library"))]
 /// `ListTopUsersResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ListTopUsersResponseMediaContainer {
     /// The `Account` field.
     #[serde(
@@ -8436,6 +8971,15 @@ pub struct ListTopUsersResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -8621,6 +9165,15 @@ pub struct Media {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs", feature = "status"))]
@@ -8628,7 +9181,6 @@ pub struct Media {
 /// Frequent attributes: - identifier: identifies this container - size: number of items in this page of the response - totalSize: number of items available overall (for paging) - offset: index at which this page starts (for paging)
 /// A container often "hoists" attributes that its children have in common. When every track in a container comes from the same album, for instance, `parentTitle` may be set once on the MediaContainer instead of on each track.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8649,6 +9201,15 @@ pub struct MediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -8667,7 +9228,6 @@ pub struct MediaContainerWithArtwork {
 #[cfg(any(feature = "content", feature = "library"))]
 /// `MediaContainerWithArtworkMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithArtworkMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8695,6 +9255,15 @@ pub struct MediaContainerWithArtworkMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "content", feature = "library"))]
@@ -8713,6 +9282,15 @@ pub struct MediaContainerWithArtworkMediaContainerMetadataItem {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         MediaContainerWithArtworkMediaContainerMetadataItemType,
+    >,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -8743,7 +9321,6 @@ pub struct MediaContainerWithDecision {
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
 /// `MediaContainerWithDecisionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDecisionMediaContainer {
     /// Highest bitrate that was available at the time the decision was made.
     #[serde(
@@ -8834,6 +9411,15 @@ pub struct MediaContainerWithDecisionMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub transcode_decision_text: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9263,6 +9849,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9401,6 +9996,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9455,9 +10059,9 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     /// Key for streaming the media.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
@@ -9489,6 +10093,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9735,9 +10348,9 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// The `key` field.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `language` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -9814,6 +10427,15 @@ pub struct MediaContainerWithDecisionMediaContainerMetadataItemMediaItemPartItem
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "download_queue", feature = "transcoder"))]
@@ -9874,7 +10496,6 @@ pub struct MediaContainerWithDevice {
 #[cfg(any(feature = "devices"))]
 /// `MediaContainerWithDeviceMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDeviceMediaContainer {
     /// The `Device` field.
     #[serde(
@@ -9902,6 +10523,15 @@ pub struct MediaContainerWithDeviceMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "devices"))]
@@ -9990,7 +10620,6 @@ pub struct MediaContainerWithDirectory {
 #[cfg(any(feature = "general"))]
 /// `MediaContainerWithDirectoryMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithDirectoryMediaContainer {
     /// The `Directory` field.
     #[serde(
@@ -10018,6 +10647,15 @@ pub struct MediaContainerWithDirectoryMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "hubs"))]
@@ -10036,7 +10674,6 @@ pub struct MediaContainerWithHubs {
 #[cfg(any(feature = "hubs"))]
 /// `MediaContainerWithHubsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithHubsMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10060,6 +10697,15 @@ pub struct MediaContainerWithHubsMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "epg"))]
@@ -10078,7 +10724,6 @@ pub struct MediaContainerWithLineup {
 #[cfg(any(feature = "epg"))]
 /// `MediaContainerWithLineupMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithLineupMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10110,6 +10755,15 @@ pub struct MediaContainerWithLineupMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -10148,7 +10802,6 @@ pub struct MediaContainerWithMetadata {
 )]
 /// `MediaContainerWithMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10176,6 +10829,15 @@ pub struct MediaContainerWithMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -10196,7 +10858,6 @@ pub struct MediaContainerWithNestedMetadata {
 #[cfg(any(feature = "library"))]
 /// `MediaContainerWithNestedMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithNestedMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10226,6 +10887,15 @@ pub struct MediaContainerWithNestedMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -10660,6 +11330,15 @@ pub struct MediaContainerWithNestedMetadataMediaContainerMetadataItemItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library"))]
@@ -10691,7 +11370,6 @@ pub struct MediaContainerWithPlaylistMetadata {
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
 /// `MediaContainerWithPlaylistMetadataMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10721,6 +11399,15 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
@@ -11171,6 +11858,15 @@ pub struct MediaContainerWithPlaylistMetadataMediaContainerMetadataItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists", feature = "play_queue", feature = "playlist"))]
@@ -11213,7 +11909,6 @@ pub struct MediaContainerWithSettings {
 #[cfg(any(feature = "library", feature = "preferences"))]
 /// `MediaContainerWithSettingsMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSettingsMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11241,6 +11936,15 @@ pub struct MediaContainerWithSettingsMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "full")]
@@ -11259,7 +11963,6 @@ pub struct MediaContainerWithStatus {
 #[cfg(feature = "full")]
 /// `MediaContainerWithStatusMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithStatusMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11284,6 +11987,15 @@ pub struct MediaContainerWithStatusMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -11304,7 +12016,6 @@ pub struct MediaContainerWithSubscription {
 #[cfg(any(feature = "subscriptions"))]
 /// `MediaContainerWithSubscriptionMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct MediaContainerWithSubscriptionMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11332,6 +12043,15 @@ pub struct MediaContainerWithSubscriptionMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "subscriptions"))]
@@ -12039,6 +12759,15 @@ pub struct Metadata {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub year: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -12081,7 +12810,6 @@ pub struct ModifyDeviceResponse {
 #[cfg(any(feature = "devices"))]
 /// `ModifyDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ModifyDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12110,6 +12838,15 @@ pub struct ModifyDeviceResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "library_playlists"))]
@@ -12398,9 +13135,9 @@ pub struct Part {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub indexes: ::std::option::Option<::std::string::String>,
     /// Key for streaming the media.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// The `optimizedForStreaming` field.
     #[serde(
         rename = "optimizedForStreaming",
@@ -12426,6 +13163,15 @@ pub struct Part {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub video_profile: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -12462,6 +13208,7 @@ pub struct PastSubscription {
     pub canceled: bool,
     /// The `endsAt` field.
     #[serde(rename = "endsAt", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub ends_at: ::std::option::Option<PlexDateTime>,
     /// The `gracePeriod` field.
     #[serde(rename = "gracePeriod")]
@@ -12470,9 +13217,11 @@ pub struct PastSubscription {
     pub grace_period: bool,
     /// The `id` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `mode` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub mode: ::std::option::Option<::std::string::String>,
     /// The `onHold` field.
     #[serde(rename = "onHold")]
@@ -12484,12 +13233,14 @@ pub struct PastSubscription {
         rename = "renewsAt",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub renews_at: ::std::option::Option<PlexDateTime>,
     /// The `state` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub state: PastSubscriptionState,
     /// The `transfer` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub transfer: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
@@ -12515,6 +13266,7 @@ pub struct PastSubscriptionBilling {
         rename = "paymentMethodId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub payment_method_id: ::std::option::Option<i64>,
 }
 
@@ -12672,7 +13424,7 @@ impl ::std::convert::TryFrom<String> for PlexDateTime {
 }
 
 /// `PlexDateTimeIso`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(transparent)]
 pub struct PlexDateTimeIso(
     /// The value, as the document types it.
@@ -12728,7 +13480,7 @@ impl ::std::convert::TryFrom<String> for PlexDateTimeIso {
 }
 
 /// `PlexDevice`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct PlexDevice {
     /// The `accessToken` field.
@@ -12746,9 +13498,11 @@ pub struct PlexDevice {
     pub connections: ::std::vec::Vec<PlexDeviceConnectionsItem>,
     /// The `createdAt` field.
     #[serde(rename = "createdAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub created_at: PlexDateTimeIso,
     /// The `device` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub device: ::std::option::Option<::std::string::String>,
     /// The `dnsRebindingProtection` field.
     #[serde(rename = "dnsRebindingProtection")]
@@ -12766,6 +13520,7 @@ pub struct PlexDevice {
     pub https_required: bool,
     /// The `lastSeenAt` field.
     #[serde(rename = "lastSeenAt")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub last_seen_at: PlexDateTimeIso,
     /// The `name` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -12782,15 +13537,18 @@ pub struct PlexDevice {
     pub owned: bool,
     /// `null` when the device belongs to the account whose token made the request.
     #[serde(rename = "ownerId", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub owner_id: ::std::option::Option<i64>,
     /// The `platform` field.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub platform: ::std::option::Option<::std::string::String>,
     /// The `platformVersion` field.
     #[serde(
         rename = "platformVersion",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub platform_version: ::std::option::Option<::std::string::String>,
     /// The `presence` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -12828,6 +13586,7 @@ pub struct PlexDevice {
         rename = "sourceTitle",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub source_title: ::std::option::Option<::std::string::String>,
     /// The `synced` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -13032,7 +13791,9 @@ pub struct PostUsersSignInDataResponse {
     /// The `pastSubscriptions` field.
     #[serde(rename = "pastSubscriptions")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
+    pub past_subscriptions: ::std::vec::Vec<
+        PostUsersSignInDataResponsePastSubscriptionsItem,
+    >,
     /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -13122,6 +13883,111 @@ crate::contract::open_enum! {
 }
 
 #[cfg(any(feature = "authentication"))]
+/// `PostUsersSignInDataResponsePastSubscriptionsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct PostUsersSignInDataResponsePastSubscriptionsItem {
+    /// The `billing` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub billing: PostUsersSignInDataResponsePastSubscriptionsItemBilling,
+    /// The `canConvert` field.
+    #[serde(rename = "canConvert")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_convert: bool,
+    /// The `canDowngrade` field.
+    #[serde(rename = "canDowngrade")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_downgrade: bool,
+    /// The `canReactivate` field.
+    #[serde(rename = "canReactivate")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_reactivate: bool,
+    /// The `canUpgrade` field.
+    #[serde(rename = "canUpgrade")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub can_upgrade: bool,
+    /// The `canceled` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub canceled: bool,
+    /// The `endsAt` field.
+    #[serde(rename = "endsAt", deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub ends_at: ::std::option::Option<PlexDateTime>,
+    /// The `gracePeriod` field.
+    #[serde(rename = "gracePeriod")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub grace_period: bool,
+    /// The `id` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `mode` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// The `onHold` field.
+    #[serde(rename = "onHold")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::bool")]
+    pub on_hold: bool,
+    /// The `renewsAt` field.
+    #[serde(
+        rename = "renewsAt",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub renews_at: ::std::option::Option<PlexDateTime>,
+    /// The `state` field.
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub state: PostUsersSignInDataResponsePastSubscriptionsItemState,
+    /// The `transfer` field.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub transfer: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    #[serde(deserialize_with = "crate::contract::lenient::string")]
+    pub type_: ::std::string::String,
+}
+
+#[cfg(any(feature = "authentication"))]
+/// `PostUsersSignInDataResponsePastSubscriptionsItemBilling`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
+pub struct PostUsersSignInDataResponsePastSubscriptionsItemBilling {
+    /// The `internalPaymentMethod` field.
+    #[serde(rename = "internalPaymentMethod")]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub internal_payment_method: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// The `paymentMethodId` field.
+    #[serde(
+        rename = "paymentMethodId",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
+    pub payment_method_id: ::std::option::Option<i64>,
+}
+
+#[cfg(any(feature = "authentication"))]
+crate::contract::open_enum! {
+    /// `PostUsersSignInDataResponsePastSubscriptionsItemState`
+    pub enum PostUsersSignInDataResponsePastSubscriptionsItemState: string {
+        /// `ended`
+        Ended = "ended",
+    }
+}
+
+#[cfg(any(feature = "authentication"))]
 /// `PostUsersSignInDataResponseServicesItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
@@ -13135,13 +14001,15 @@ pub struct PostUsersSignInDataResponseServicesItem {
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: PostUsersSignInDataResponseServicesItemStatus,
     /// The `token` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -13278,7 +14146,6 @@ pub struct RemoveDeviceResponse {
 #[cfg(any(feature = "devices"))]
 /// `RemoveDeviceResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct RemoveDeviceResponseMediaContainer {
     /// The `identifier` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13307,6 +14174,15 @@ pub struct RemoveDeviceResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "timeline"))]
@@ -13729,7 +14605,6 @@ pub struct SearchHubsResponse {
 #[cfg(any(feature = "search"))]
 /// `SearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct SearchHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -13753,12 +14628,20 @@ pub struct SearchHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "full")]
 /// `ServerConfiguration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct ServerConfiguration {
     /// The `allowCameraUpload` field.
     #[serde(
@@ -14082,6 +14965,15 @@ pub struct ServerConfiguration {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_bool")]
     pub voice_search: ::std::option::Option<bool>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "status"))]
@@ -14445,6 +15337,15 @@ pub struct Sort {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(
@@ -15207,9 +16108,9 @@ pub struct Stream {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub index: ::std::option::Option<i32>,
     /// Key under which this stream can be fetched.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub key: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub key: ::std::option::Option<::std::string::String>,
     /// Stream language.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15281,6 +16182,15 @@ pub struct Stream {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub width: ::std::option::Option<i32>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(any(feature = "authentication"))]
@@ -15370,7 +16280,7 @@ crate::contract::open_enum! {
     )
 )]
 /// Additional information about a metadata item comes as tags. Each kind of tag has its own element name, such as `Genre`, `Writer`, `Directory` or `Role`, and some kinds add attributes of their own.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct Tag {
     /// How confident an automatic tagger was about this tag.
@@ -15381,6 +16291,10 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub context: ::std::option::Option<::std::string::String>,
+    /// Number of items in the section that carry this tag, sent in some item details.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
+    pub count: ::std::option::Option<i64>,
     /// Filter parameter that finds more content with this tag value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15389,6 +16303,10 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i32>,
+    /// For a `Rating` entry, the image that stands for the rating's source (such as `imdb://image.rating`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub image: ::std::option::Option<::std::string::String>,
     /// The item's rating key (media ID). It is always an integer but is sent as a string.
     #[serde(
         rename = "ratingKey",
@@ -15401,9 +16319,9 @@ pub struct Tag {
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Value of the tag, i.e. its name.
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    #[serde(deserialize_with = "crate::contract::lenient::string")]
-    pub tag: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub tag: ::std::option::Option<::std::string::String>,
     /// Plex identifier of the tag, usable for fetching more information from plex.tv.
     #[serde(rename = "tagKey", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15416,6 +16334,14 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub thumb: ::std::option::Option<::std::string::String>,
+    /// For a `Rating` entry, whose rating it is (`audience` or `critic`).
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// For a `Rating` entry, the rating itself, on a scale of 10.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_number")]
+    pub value: ::std::option::Option<f64>,
 }
 
 /// `Thumb`
@@ -15729,6 +16655,13 @@ pub struct UserPlexAccount {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub max_home_size: ::std::option::Option<i32>,
+    /// The `pastSubscriptions` field.
+    #[serde(
+        rename = "pastSubscriptions",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub past_subscriptions: ::std::vec::Vec<PastSubscription>,
     /// \[Might be removed\] Hashed Plex Home PIN.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
@@ -15784,6 +16717,11 @@ pub struct UserPlexAccount {
     #[cfg_attr(not(feature = "strict"), serde(default))]
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub title: ::std::string::String,
+    /// The `trials` field.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub trials: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// Whether two-factor authentication is turned on.
     #[serde(rename = "twoFactorEnabled")]
     #[cfg_attr(not(feature = "strict"), serde(default))]
@@ -15826,13 +16764,15 @@ pub struct UserPlexAccountServicesItem {
     #[serde(deserialize_with = "crate::contract::lenient::string")]
     pub identifier: ::std::string::String,
     /// The `secret` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[cfg_attr(not(feature = "strict"), serde(default))]
     pub status: UserPlexAccountServicesItemStatus,
     /// The `token` field.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 
@@ -15874,6 +16814,7 @@ pub struct UserProfile {
         rename = "defaultAudioLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_audio_language: ::std::option::Option<::std::string::String>,
     /// Audio languages the account prefers.
     #[serde(
@@ -15896,6 +16837,7 @@ pub struct UserProfile {
         rename = "defaultSubtitleLanguage",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[cfg_attr(not(feature = "strict"), serde(default))]
     pub default_subtitle_language: ::std::option::Option<::std::string::String>,
     /// Subtitle languages the account prefers.
     #[serde(
@@ -15914,13 +16856,19 @@ pub struct UserProfile {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The `mediaReviewsVisibility` field.
-    #[serde(rename = "mediaReviewsVisibility")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub media_reviews_visibility: UserProfileMediaReviewsVisibility,
+    #[serde(
+        rename = "mediaReviewsVisibility",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub media_reviews_visibility: ::std::option::Option<
+        UserProfileMediaReviewsVisibility,
+    >,
     /// The `watchedIndicator` field.
-    #[serde(rename = "watchedIndicator")]
-    #[cfg_attr(not(feature = "strict"), serde(default))]
-    pub watched_indicator: UserProfileWatchedIndicator,
+    #[serde(
+        rename = "watchedIndicator",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub watched_indicator: ::std::option::Option<UserProfileWatchedIndicator>,
 }
 
 #[cfg(any(feature = "search"))]
@@ -15939,7 +16887,6 @@ pub struct VoiceSearchHubsResponse {
 #[cfg(any(feature = "search"))]
 /// `VoiceSearchHubsResponseMediaContainer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "strict", serde(deny_unknown_fields))]
 pub struct VoiceSearchHubsResponseMediaContainer {
     /// The `Hub` field.
     #[serde(rename = "Hub", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -15963,6 +16910,15 @@ pub struct VoiceSearchHubsResponseMediaContainer {
     )]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub total_size: ::std::option::Option<i64>,
+    /// The properties the server sent that this type does not list (its schema allows them),
+    /// by wire name, as JSON values. They are written back unchanged when the value is
+    /// encoded, so nothing the server sent is lost; set a listed property through its own
+    /// field, never here.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generation of default values for serde.

@@ -45,6 +45,24 @@ impl<'a> Timeline<'a> {
             })
     }
 
+    /// Report playback progress (GET)
+    ///
+    /// The same report as the POST form, sent as a GET, which is how Plex clients send it; the server answers with where it has the item's playback now.
+    ///
+    /// `GET /:/timeline` (operation `getTimeline`).
+    /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
+    /// per-call options and the errors every call can return.
+    ///
+    /// # Responses
+    ///
+    /// | Status | Meaning | Result |
+    /// | --- | --- | --- |
+    /// | 200 | The report was recorded; the answer says where the item's playback stands. | `Ok(models::GetTimelineResponse)` |
+    /// | 400 | The request was malformed or contained invalid parameters. | `Err(Error::Api { status: 400, .. })` |
+    pub fn get_timeline(&self) -> GetTimeline<'a> {
+        crate::contract::Request::new(self.client, "/:/timeline".to_string())
+    }
+
     /// Report playback progress
     ///
     /// Called by a client while it plays an item. Send it on every change of play state and, while the state stays the same, at a steady interval: about every 10 seconds on LAN/WAN and every 20 seconds on a cellular network.
@@ -122,6 +140,132 @@ impl MarkPlayed<'_> {
     pub fn uri(self, value: ::std::string::String) -> Self {
         self.with(|r| {
             r.query("uri", &value, crate::contract::Style::Form, false);
+        })
+    }
+}
+
+/// The `getTimeline` operation (see [`Timeline::get_timeline`]).
+#[derive(Debug, Clone, Copy)]
+pub struct GetTimelineOp;
+
+impl crate::contract::Operation for GetTimelineOp {
+    type Decode = crate::contract::Json<models::GetTimelineResponse>;
+    const INFO: &'static crate::contract::OperationInfo = &crate::contract::OperationInfo {
+        id: "getTimeline",
+        method: http::Method::GET,
+        path: "/:/timeline",
+        accept: "application/json, text/html;q=0.9",
+        server: None,
+        sends_token: true,
+    };
+}
+
+/// A `getTimeline` request (see [`Timeline::get_timeline`]). `.await` it to send it.
+pub type GetTimeline<'a> = crate::contract::Request<'a, GetTimelineOp>;
+
+impl GetTimeline<'_> {
+    /// The item's details key. (`key`, query parameter)
+    pub fn key(self, value: ::std::string::String) -> Self {
+        self.with(|r| {
+            r.query("key", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// The item's `ratingKey`. (`ratingKey`, query parameter)
+    pub fn rating_key(self, value: ::std::string::String) -> Self {
+        self.with(|r| {
+            r.query("ratingKey", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Playback state the client is in now. (`state`, query parameter)
+    pub fn state(self, value: models::State) -> Self {
+        self.with(|r| {
+            r.query("state", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// ID of the play queue item being played, when playback comes from a play queue. (`playQueueItemID`, query parameter)
+    pub fn play_queue_item_id(self, value: ::std::string::String) -> Self {
+        self.with(|r| {
+            r.query("playQueueItemID", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Current playback position, in milliseconds. (`time`, query parameter)
+    pub fn time(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("time", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Full length of the item, in milliseconds. (`duration`, query parameter)
+    pub fn duration(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("duration", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Only meaningful with state `stopped`: whether the client goes on to play another item. (`continuing`, query parameter)
+    pub fn continuing(self, value: bool) -> Self {
+        self.with(|r| {
+            r.query("continuing", &value, crate::contract::Style::Form, true);
+        })
+    }
+
+    /// For sync clients coming back online while replaying timelines: when the playback state was last changed. (`updated`, query parameter)
+    pub fn updated(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("updated", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// For sync clients: marks a timeline that is replayed after being offline rather than reported live. (`offline`, query parameter)
+    pub fn offline(self, value: bool) -> Self {
+        self.with(|r| {
+            r.query("offline", &value, crate::contract::Style::Form, true);
+        })
+    }
+
+    /// Seconds until the first frame was shown. Sent only with the first `playing` timeline report. (`timeToFirstFrame`, query parameter)
+    pub fn time_to_first_frame(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("timeToFirstFrame", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Seconds spent buffering since the previous report. (`timeStalled`, query parameter)
+    pub fn time_stalled(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("timeStalled", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Client-side bandwidth estimate, in kbps. (`bandwidth`, query parameter)
+    pub fn bandwidth(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("bandwidth", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Seconds of media the client has buffered. Leave it out when `bufferedSize` is sent instead. (`bufferedTime`, query parameter)
+    pub fn buffered_time(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("bufferedTime", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Kilobytes of data the client has buffered. Leave it out when `bufferedTime` is sent instead. (`bufferedSize`, query parameter)
+    pub fn buffered_size(self, value: i64) -> Self {
+        self.with(|r| {
+            r.query("bufferedSize", &value, crate::contract::Style::Form, false);
+        })
+    }
+
+    /// Identifier unique to one playback session of the client, for clients that play several items at once (such as a browser with several tabs). (`X-Plex-Session-Identifier`, header parameter)
+    pub fn x_plex_session_identifier(self, value: ::std::string::String) -> Self {
+        self.with(|r| {
+            r.header("X-Plex-Session-Identifier", &value, false);
         })
     }
 }
