@@ -39,7 +39,7 @@ impl<'a> General<'a> {
     ///
     /// Returns the identifying details of this server.
     ///
-    /// `GET /identity` (operation `getIdentity`), sent without the token.
+    /// `GET /identity` (operation `getIdentity`).
     /// Returns a [`Request`](crate::request::Request): `.await` it to send it; its page has the
     /// per-call options and the errors every call can return.
     ///
@@ -146,7 +146,7 @@ impl crate::contract::Operation for GetIdentityOp {
         path: "/identity",
         accept: "application/json",
         server: None,
-        sends_token: false,
+        sends_token: true,
     };
 }
 

@@ -2099,7 +2099,7 @@ mod general {
         let mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
             .and(wiremock::matchers::path("/identity"))
             .and(crate::Query(&[]))
-            .and(crate::headers("application/json", false, &[("content-type", None)]))
+            .and(crate::headers("application/json", true, &[("content-type", None)]))
             .respond_with(
                 crate::json(
                     200,

@@ -180,6 +180,14 @@ fn rename_path_parameter(dir: &Path) {
     std::fs::write(path, edited).unwrap();
 }
 
+/// plex-sdk's version in `dir`, and the next minor and patch versions (0.x).
+fn versions(dir: &Path) -> (semver::Version, semver::Version, semver::Version) {
+    let now = manifest_version(&std::fs::read_to_string(dir.join(MANIFEST)).unwrap(), MANIFEST).unwrap();
+    let minor = semver::Version::new(now.major, now.minor + 1, 0);
+    let patch = semver::Version::new(now.major, now.minor, now.patch + 1);
+    (now, minor, patch)
+}
+
 fn release(dir: &Path, dry_run: bool) -> anyhow::Result<String> {
     let mut out = Vec::new();
     let options = Options { dry_run, date: Some("2026-12-01".into()) };
@@ -197,28 +205,29 @@ fn dry_run_changes_nothing_and_the_release_bumps_writes_and_passes() {
     rename_path_parameter(dir);
     let before = contents(dir);
 
+    let (now, next, _) = versions(dir);
     let dry = release(dir, true).unwrap();
     assert_eq!(contents(dir), before, "--dry-run wrote something:\n{dry}");
-    assert!(dry.contains("version: 0.2.0 → 0.3.0 (minor: a breaking change while 0.x)"), "{dry}");
+    assert!(dry.contains(&format!("version: {now} → {next} (minor: a breaking change while 0.x)")), "{dry}");
     assert!(dry.contains("would pass"), "{dry}");
-    assert!(dry.contains("git tag -a plex-sdk-v0.3.0"), "{dry}");
+    assert!(dry.contains(&format!("git tag -a plex-sdk-v{next}")), "{dry}");
     assert!(dry.contains("plex-sdk/src/generated/butler.rs"), "the generated code would change:\n{dry}");
 
     let real = release(dir, false).unwrap();
-    assert!(real.contains("plex-sdk 0.3.0 is ready"), "{real}");
+    assert!(real.contains(&format!("plex-sdk {next} is ready")), "{real}");
     let manifest = std::fs::read_to_string(dir.join(MANIFEST)).unwrap();
-    assert_eq!(manifest_version(&manifest, MANIFEST).unwrap(), v("0.3.0"));
+    assert_eq!(manifest_version(&manifest, MANIFEST).unwrap(), next);
     let lock = std::fs::read_to_string(dir.join(LOCK)).unwrap();
-    assert!(lock.contains("name = \"plex-sdk\"\nversion = \"0.3.0\""));
-    assert!(lock.contains("name = \"plex-sdk-mock\"\nversion = \"0.3.0\""));
+    assert!(lock.contains(&format!("name = \"plex-sdk\"\nversion = \"{next}\"")));
+    assert!(lock.contains(&format!("name = \"plex-sdk-mock\"\nversion = \"{next}\"")));
     let mock = std::fs::read_to_string(dir.join(MOCK_MANIFEST)).unwrap();
-    assert_eq!(manifest_version(&mock, MOCK_MANIFEST).unwrap(), v("0.3.0"), "the mock follows");
+    assert_eq!(manifest_version(&mock, MOCK_MANIFEST).unwrap(), next, "the mock follows");
     let workspace = std::fs::read_to_string(dir.join(WORKSPACE_MANIFEST)).unwrap();
-    assert_eq!(dependency_version(&workspace, CRATE), Some(v("0.3.0")));
-    assert_eq!(dependency_version(&workspace, MOCK_CRATE), Some(v("0.3.0")));
+    assert_eq!(dependency_version(&workspace, CRATE), Some(next.clone()));
+    assert_eq!(dependency_version(&workspace, MOCK_CRATE), Some(next.clone()));
     let changelog = std::fs::read_to_string(dir.join(CHANGELOG)).unwrap();
-    let new = changelog.find("## [0.3.0] - 2026-12-01").expect("a 0.3.0 section");
-    assert!(new < changelog.find("## [0.2.0]").unwrap(), "the new section comes first");
+    let new = changelog.find(&format!("## [{next}] - 2026-12-01")).expect("a section for the release");
+    assert_eq!(changelog.find("## ["), Some(new), "the new section comes first");
     assert!(changelog.contains("**Breaking:** `butler().start_task()`"), "{changelog}");
     assert!(changelog.contains("`models::ButlerTask` is now `models::Task`"), "the enum is named after the parameter");
     let generation = plex_codegen::generate_from_path(&dir.join(SPEC), &tags(), SPEC).unwrap();
@@ -261,11 +270,13 @@ fn the_base_is_the_version_commit_or_its_tag() {
     git(dir, &["commit", "-q", "-am", "spec: rename the Butler path parameter"]);
     let first = find_base(dir).unwrap();
     assert!(first.label.contains("plex-sdk 0.1.0"), "the commit that set the version: {}", first.label);
-    assert!(release(dir, true).unwrap().contains("0.2.0 → 0.3.0"));
+    let (now, next, _) = versions(dir);
+    assert!(release(dir, true).unwrap().contains(&format!("{now} → {next}")));
 
     // A tag of the current version marks the release instead: nothing changed since.
-    git(dir, &["tag", "plex-sdk-v0.2.0"]);
-    assert_eq!(find_base(dir).unwrap().rev, "plex-sdk-v0.2.0");
+    let tag = format!("plex-sdk-v{now}");
+    git(dir, &["tag", &tag]);
+    assert_eq!(find_base(dir).unwrap().rev, tag);
     assert!(release(dir, true).unwrap_err().to_string().contains("nothing to release"));
 }
 
@@ -281,7 +292,8 @@ fn a_description_change_is_a_patch_release() {
     let edited = text.replacen("summary: List the Butler tasks", "summary: List every Butler task", 1);
     assert_ne!(edited, text);
     std::fs::write(&path, edited).unwrap();
+    let (now, _, patch) = versions(dir);
     let out = release(dir, true).unwrap();
-    assert!(out.contains("0.2.0 → 0.2.1"), "{out}");
+    assert!(out.contains(&format!("{now} → {patch}")), "{out}");
     assert!(out.contains("Documentation regenerated"), "{out}");
 }
