@@ -9,11 +9,12 @@ mod gate;
 mod render;
 mod surface;
 
+pub(crate) use changelog::documents;
 pub use changelog::{
-    Change, ChangeKind, Changelog, Entry, EntryKind, Side, SideEntry, TypeChange, diff, documents, is_breaking,
-    rust_breaking,
+    Change, ChangeKind, Changelog, Entry, EntryKind, Side, SideEntry, TypeChange, diff, is_breaking, rust_breaking,
 };
-pub use classification::{Classification, method_name_for};
-pub use gate::{Bump, Verdict, breaking, bump, judge, required_bump};
+pub use classification::Classification;
+pub use gate::{Bump, Verdict, breaking, judge};
 pub use render::{Fidelity, FlatEntry, fidelity, flatten, json, markdown, parse_markdown};
-pub use surface::{Field, Node, NodeType, OperationSurface, REQUEST_BODY, Surface, field_name, outline, surface};
+// The types a `Surface` is made of, so that its fields can be named.
+pub use surface::{Field, Node, NodeType, OperationSurface, REQUEST_BODY, Surface, outline, surface};

@@ -23,7 +23,8 @@ mod operations;
 mod prism;
 mod sync;
 
-pub use describe::{describe, model_type_names};
+pub(crate) use describe::describe;
+pub use describe::model_type_names;
 pub use features::manifest;
 pub use file::GeneratedFile;
 pub use mock::{CRATE_DIR as MOCK_CRATE_DIR, GENERATED_DIRS as MOCK_GENERATED_DIRS};
