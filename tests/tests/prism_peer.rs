@@ -1,5 +1,5 @@
-//! Against a peer that validates requests: Stoplight Prism mocking the upstream 2026-01-10
-//! document checks the token and the parameters. Every operation is
+//! Against a peer that validates requests: Stoplight Prism mocking spec/ checks the token and
+//! the parameters. Every operation is
 //! called by plex-sdk's generated suite (`plex-sdk/tests/prism`); these are the controls
 //! that show Prism really validates, so that suite passing means something. `.ci/run` starts
 //! Prism and sets `PLEX_PRISM_URL`; without it these tests say they skipped (and fail when

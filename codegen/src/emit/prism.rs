@@ -1,6 +1,6 @@
 //! The Prism suite (`tests/prism/main.rs` of the generated crate): every operation called
 //! with its required arguments (examples, else values of their types) against Stoplight
-//! Prism mocking the upstream document, which validates each request; the SDK then decodes
+//! Prism mocking the document (`.ci/run` gives it spec/), which validates each request; the SDK then decodes
 //! Prism's answer. Two tests, one per Prism mode: static (`PLEX_PRISM_URL`, answers from the
 //! document's examples) and dynamic (`PLEX_PRISM_DYNAMIC_URL`, answers made from the
 //! schemas). Each prints `prism accepted N of M operations` and names every refusal and
@@ -29,7 +29,7 @@ pub fn emit(api: &Api, index: &ModelIndex, doc: &Value, spec_label: &str) -> Res
     let sources = Sources::new(doc);
     let total: usize = api.tags.iter().map(|t| t.operations.len()).sum();
     let mut out = format!(
-        "//! Every operation of {spec_label} ({total}) against Stoplight Prism mocking the upstream\n\
+        "//! Every operation of {spec_label} ({total}) against Stoplight Prism mocking the same\n\
          //! document, which validates each request; the SDK decodes each answer. `.ci/run` starts\n\
          //! Prism twice and sets `PLEX_PRISM_URL` (static answers, from the examples) and\n\
          //! `PLEX_PRISM_DYNAMIC_URL` (answers made from the schemas).\n\n"
