@@ -59,7 +59,7 @@ const RECORDINGS: &[Recording] = &[
 #[cfg(feature = "strict")]
 const STRICT_FAILURES: &[(&str, &str)] = &[(
     "transcode_video_dash_h264_mp3.json",
-    "the decision sends tag ids as strings (`Country[].id: \"55636\"`) where library answers send the same \
+    "the decision sends tag ids as strings (`Country[].id` as a string) where library answers send the same \
      `Tag.id` as integers; spec/ keeps the integer the library answers show, and outside `strict` the \
      lenient integer decoder reads both",
 )];

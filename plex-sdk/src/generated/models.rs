@@ -8204,7 +8204,7 @@ pub struct ListProvidersResponseMediaContainer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub size: ::std::option::Option<i64>,
-    /// Where the server is in its start-up (such as `startingPlugins`).
+    /// The stage the server has reached while it starts up.
     #[serde(
         rename = "startState",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -16303,7 +16303,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_integer")]
     pub id: ::std::option::Option<i32>,
-    /// For a `Rating` entry, the image that stands for the rating's source (such as `imdb://image.rating`).
+    /// For a `Rating` entry, the image that stands for the rating's source (a `scheme://image.rating…` reference).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::contract::lenient::opt_string")]
     pub image: ::std::option::Option<::std::string::String>,
